@@ -1,0 +1,188 @@
+// The pipeline, as a library: discover -> parse -> model -> rules -> suppress -> sort.
+// No printing and no process.exit here; the CLI decides what to show and how to exit.
+import { realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, type DiscoverOptions } from './discover.js';
+import type { Finding, Severity, Span } from './findings/types.js';
+import { buildProject } from './model/project.js';
+import type { Project } from './model/types.js';
+import type { Directive } from './parsers/types.js';
+import type { ReportDescriptor, Rule } from './rules/define-rule.js';
+import { INTERNAL_RULE, PARSE_RULE, RULES } from './rules/index.js';
+import { makeSourceFile, type SourceFile } from './source.js';
+import { escapesRoot } from './util/paths.js';
+
+export interface AuditOptions {
+  readonly root: string;
+  /** Rule ids or names to run (default: all). */
+  readonly select?: readonly string[];
+  readonly ignore?: readonly string[];
+  /** In-memory file contents that replace what is on disk (used by the fix engine's passes). */
+  readonly overrides?: ReadonlyMap<string, string>;
+  readonly moduleMap?: Readonly<Record<string, string | readonly string[]>>;
+  readonly discover?: DiscoverOptions;
+}
+
+export interface ServiceSummary {
+  readonly name: string;
+  readonly kind: 'compose' | 'dockerfile' | 'project';
+  readonly composeFile: string | null;
+  readonly dockerfile: string | null;
+  readonly entry: string | null;
+}
+
+export interface AuditResult {
+  readonly root: string;
+  readonly findings: readonly Finding[];
+  readonly files: readonly { readonly path: string; readonly kind: string }[];
+  readonly services: readonly ServiceSummary[];
+  readonly warnings: readonly { readonly file: string; readonly message: string }[];
+  /** The parsed project, for the fix engine and interactive views; not serialised. */
+  readonly project: Project;
+}
+
+export function audit(options: AuditOptions): AuditResult {
+  const root = options.root;
+  const discovered = discover(root, options.discover ?? DEFAULT_DISCOVER_OPTIONS);
+  const files = applyOverrides(discovered.files, options.overrides);
+  const rootReal = realpathSync(root);
+  const warnings = [...discovered.warnings];
+  const project = buildProject({
+    root,
+    files,
+    warnings,
+    moduleMap: options.moduleMap ?? {},
+    readExtra: (repoPath, kind) => {
+      if (escapesRoot(repoPath)) return null;
+      const override = options.overrides?.get(repoPath);
+      if (override !== undefined) return makeSourceFile(repoPath, kind, override);
+      return readSource(join(root, repoPath), repoPath, kind, true, rootReal, options.discover ?? DEFAULT_DISCOVER_OPTIONS, []);
+    },
+  });
+
+  const findings: Finding[] = [...parseFindings(project)];
+  for (const rule of selectedRules(options)) findings.push(...runRule(rule, project));
+  const suppressed = applyInlineSuppressions(project, findings);
+  return {
+    root,
+    findings: sortFindings(suppressed),
+    files: [...project.files.values()].map((f) => ({ path: f.path, kind: f.kind })).sort((a, b) => (a.path < b.path ? -1 : 1)),
+    services: project.services.map((s) => ({
+      name: s.name, kind: s.kind, composeFile: s.composeFile, dockerfile: s.dockerfilePath,
+      entry: s.entry ? `${s.entry.runner} ${s.entry.module ?? s.entry.script ?? ''}`.trim() : null,
+    })),
+    warnings: project.warnings,
+    project,
+  };
+}
+
+function applyOverrides(files: readonly SourceFile[], overrides: ReadonlyMap<string, string> | undefined): SourceFile[] {
+  if (!overrides || overrides.size === 0) return [...files];
+  return files.map((f) => {
+    const text = overrides.get(f.path);
+    return text === undefined ? f : makeSourceFile(f.path, f.kind, text);
+  });
+}
+
+export function selectedRules(options: Pick<AuditOptions, 'select' | 'ignore'>): Rule[] {
+  const matches = (rule: Rule, list: readonly string[]): boolean =>
+    list.some((item) => {
+      const wanted = item.toUpperCase();
+      return rule.meta.id === wanted || rule.meta.name === item.toLowerCase() || (wanted.length < rule.meta.id.length && rule.meta.id.startsWith(wanted));
+    });
+  return RULES.filter((rule) => (!options.select?.length || matches(rule, options.select)) && !(options.ignore && matches(rule, options.ignore)));
+}
+
+function parseFindings(project: Project): Finding[] {
+  return project.diagnostics.map(({ file, diagnostic }) =>
+    makeFinding(project, { id: PARSE_RULE.id, name: PARSE_RULE.name, severity: diagnostic.severity }, {
+      file, span: diagnostic.span, message: diagnostic.message, severity: diagnostic.severity,
+    }, { line: diagnostic.line, column: diagnostic.column }),
+  );
+}
+
+function runRule(rule: Rule, project: Project): Finding[] {
+  const out: Finding[] = [];
+  const meta = { id: rule.meta.id, name: rule.meta.name, severity: rule.meta.severity };
+  try {
+    rule.check({ project, report: (descriptor) => out.push(makeFinding(project, meta, descriptor)) });
+  } catch (error) {
+    // A failing rule must not take the audit down: it becomes a finding and the rest goes on.
+    const message = error instanceof Error ? error.message : String(error);
+    out.push(makeFinding(project, { id: INTERNAL_RULE.id, name: INTERNAL_RULE.name, severity: 'error' }, {
+      file: '.', span: { start: 0, end: 0 }, message: `rule ${rule.meta.id} (${rule.meta.name}) failed: ${message}`,
+    }));
+  }
+  return out;
+}
+
+function makeFinding(
+  project: Project,
+  meta: { id: string; name: string; severity: Severity },
+  d: ReportDescriptor,
+  at?: { line: number; column: number },
+): Finding {
+  const lines = project.files.get(d.file)?.lines;
+  const start = at ?? lines?.position(d.span.start) ?? { line: 1, column: 1 };
+  const end = lines?.position(Math.max(d.span.end, d.span.start)) ?? start;
+  return {
+    ruleId: meta.id,
+    ruleName: meta.name,
+    severity: d.severity ?? meta.severity,
+    file: d.file,
+    line: start.line,
+    column: start.column,
+    endLine: Math.max(end.line, start.line),
+    endColumn: end.line > start.line ? end.column : Math.max(end.column, start.column),
+    message: d.message,
+    service: d.service ?? null,
+    evidence: d.evidence ?? [],
+    fix: d.fix ?? null,
+    suppressed: false,
+  };
+}
+
+function directivesOf(project: Project, file: string): readonly Directive[] {
+  return (
+    project.python.get(file)?.directives ??
+    project.requirements.get(file)?.directives ??
+    project.dockerfiles.get(file)?.directives ??
+    project.compose.get(file)?.directives ??
+    []
+  );
+}
+
+// hadolint codes that mean the same thing as one of ours, so existing pragmas keep working.
+const HADOLINT_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = {
+  DL3002: ['PROD005'],
+  DL3007: ['PROD004'],
+  DL3006: ['PROD004'],
+  DL3025: ['PROD009'],
+  DL3016: ['NPM002'],
+};
+
+function applyInlineSuppressions(project: Project, findings: readonly Finding[]): Finding[] {
+  return findings.map((finding) => {
+    const directive = directivesOf(project, finding.file).find((d) => d.line === finding.line && covers(d, finding));
+    return directive ? { ...finding, suppressed: { kind: 'inline', reason: directive.reason } } : finding;
+  });
+}
+
+function covers(directive: Directive, finding: Finding): boolean {
+  if (directive.source === 'hadolint') return directive.rules.some((code) => HADOLINT_EQUIVALENTS[code.toUpperCase()]?.includes(finding.ruleId));
+  return directive.rules.some((rule) => rule.toUpperCase() === finding.ruleId || rule.toLowerCase() === finding.ruleName);
+}
+
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      compare(a.file, b.file) || a.line - b.line || a.column - b.column || compare(a.ruleId, b.ruleId) ||
+      compare(a.service ?? '', b.service ?? '') || compare(a.message, b.message),
+  );
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export type { Span };

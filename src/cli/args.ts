@@ -1,0 +1,132 @@
+// argv -> options. Throws UsageError with one clear line for anything it cannot accept.
+import { parseArgs } from 'node:util';
+import type { Severity } from '../findings/types.js';
+import { UsageError } from './errors.js';
+
+export type Format = 'text' | 'json';
+export const FORMATS: readonly Format[] = ['text', 'json'];
+
+export interface CliOptions {
+  readonly command: 'audit' | 'rules' | 'explain' | 'help' | 'version';
+  readonly path: string;
+  readonly rule: string | null;
+  readonly format: Format;
+  readonly output: string | null;
+  readonly diff: boolean;
+  readonly patch: string | null;
+  readonly fix: boolean;
+  readonly unsafeFixes: boolean;
+  readonly failOn: Severity | 'never';
+  readonly select: readonly string[];
+  readonly ignore: readonly string[];
+  readonly quiet: boolean;
+  readonly color: boolean | null; // null: decide from the terminal
+  readonly debug: boolean;
+}
+
+const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
+
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        format: { type: 'string', short: 'f' },
+        output: { type: 'string', short: 'o' },
+        diff: { type: 'boolean' },
+        patch: { type: 'string' },
+        fix: { type: 'boolean' },
+        'unsafe-fixes': { type: 'boolean' },
+        'fail-on': { type: 'string' },
+        select: { type: 'string', multiple: true },
+        ignore: { type: 'string', multiple: true },
+        quiet: { type: 'boolean', short: 'q' },
+        color: { type: 'boolean' },
+        'no-color': { type: 'boolean' },
+        debug: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'V' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0] ?? 'invalid arguments' : 'invalid arguments');
+  }
+  const { values, positionals } = parsed;
+  const format = values.format ?? 'text';
+  if (!FORMATS.includes(format as Format)) throw new UsageError(`unknown --format "${format}" (expected one of: ${FORMATS.join(', ')})`);
+  const failOn = values['fail-on'] ?? 'error';
+  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`unknown --fail-on "${failOn}" (expected one of: ${FAIL_ON.join(', ')})`);
+  if (values.diff && values.fix) throw new UsageError('--diff and --fix cannot be combined: --diff only prints the patch');
+
+  let command: CliOptions['command'] = 'audit';
+  let rest = positionals;
+  if (values.help) command = 'help';
+  else if (values.version) command = 'version';
+  else if (positionals[0] === 'rules') {
+    command = 'rules';
+    rest = positionals.slice(1);
+  } else if (positionals[0] === 'explain') {
+    command = 'explain';
+    rest = positionals.slice(1);
+    if (rest.length !== 1) throw new UsageError('usage: driftcheck explain RULE (a rule id like DEP001 or a name like missing-dependency)');
+  }
+  if (command === 'audit' && rest.length > 1) throw new UsageError(`expected one path to audit, got ${rest.length}: ${rest.join(' ')}`);
+  const list = (items: readonly string[] | undefined): string[] => (items ?? []).flatMap((i) => i.split(',')).map((i) => i.trim()).filter(Boolean);
+  return {
+    command,
+    path: command === 'audit' ? (rest[0] ?? '.') : '.',
+    rule: command === 'explain' ? (rest[0] ?? null) : null,
+    format: format as Format,
+    output: values.output ?? null,
+    diff: values.diff ?? false,
+    patch: values.patch ?? null,
+    fix: values.fix ?? false,
+    unsafeFixes: values['unsafe-fixes'] ?? false,
+    failOn: failOn as CliOptions['failOn'],
+    select: list(values.select),
+    ignore: list(values.ignore),
+    quiet: values.quiet ?? false,
+    color: values['no-color'] ? false : values.color ? true : null,
+    debug: values.debug ?? false,
+  };
+}
+
+export const HELP = `driftcheck - find the drift between what your code needs and what your build ships
+
+Usage:
+  driftcheck [PATH] [options]      audit a repository (default: .)
+  driftcheck rules                 list every rule
+  driftcheck explain RULE          show a rule's documentation (DEP001 or missing-dependency)
+
+Output:
+  -f, --format FORMAT    text (default) or json
+  -o, --output FILE      write the report to FILE instead of stdout
+  -q, --quiet            one line per finding, no evidence
+      --no-color         no ANSI colours (also: NO_COLOR=1); --color forces them
+
+Fixes:
+      --diff             print the fix patch (unified diff) and change nothing
+      --patch FILE       write the fix patch to FILE, then report as usual
+      --fix              apply safe fixes in place (atomic writes, inside PATH only)
+      --unsafe-fixes     include unsafe fixes in --diff, --patch and --fix
+
+Selection:
+      --select RULES     only these rules (ids, names or prefixes, comma-separated)
+      --ignore RULES     skip these rules
+      --fail-on LEVEL    exit 1 when a finding is at or above LEVEL: error (default),
+                         warning, info, or never
+
+  -h, --help             this help        -V, --version      the version
+      --debug            stack traces for internal errors
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, config or internal error.
+
+Examples:
+  driftcheck .                                   audit the current repository
+  driftcheck services/api --format json          machine-readable report
+  driftcheck . --diff > fix.patch && git apply fix.patch
+  driftcheck . --fix --unsafe-fixes              apply every available fix
+`;

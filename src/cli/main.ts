@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// The command line: argv -> audit -> report -> exit code. The only place that exits.
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { audit, type AuditResult } from '../audit.js';
+import { SEVERITY_RANK } from '../findings/types.js';
+import { computeFixes } from '../fix/apply.js';
+import { unifiedDiff } from '../fix/patch.js';
+import { WriteError, writeFixes } from '../fix/write.js';
+import { jsonReport } from '../report/json.js';
+import { textReport } from '../report/text.js';
+import { findRule } from '../rules/index.js';
+import { VERSION } from '../version.js';
+import { HELP, parseCliArgs, type CliOptions } from './args.js';
+import { UsageError } from './errors.js';
+import { rulesTable } from './rules-table.js';
+
+function main(argv: readonly string[]): number {
+  const options = parseCliArgs(argv);
+  switch (options.command) {
+    case 'help':
+      process.stdout.write(HELP);
+      return 0;
+    case 'version':
+      process.stdout.write(`driftcheck ${VERSION}\n`);
+      return 0;
+    case 'rules':
+      process.stdout.write(rulesTable());
+      return 0;
+    case 'explain':
+      return explain(options.rule ?? '');
+    case 'audit':
+      return runAudit(options);
+  }
+}
+
+function explain(id: string): number {
+  const rule = findRule(id);
+  if (!rule) throw new UsageError(`unknown rule "${id}"; run "driftcheck rules" for the list`);
+  const { meta } = rule;
+  process.stdout.write(`# ${meta.id} ${meta.name}\n\nSeverity: ${meta.severity} · Fix: ${meta.fix} · Category: ${meta.category}\n\n${meta.docs}\n`);
+  return 0;
+}
+
+function runAudit(options: CliOptions): number {
+  if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
+  const auditOptions = { root: options.path, select: options.select, ignore: options.ignore };
+  let result = audit(auditOptions);
+  const wantsFixes = options.diff || options.patch !== null || options.fix;
+  if (wantsFixes) {
+    const outcome = computeFixes(auditOptions, result, { unsafe: options.unsafeFixes });
+    for (const warning of outcome.warnings) process.stderr.write(`warning: ${warning}\n`);
+    const patch = unifiedDiff(outcome.changes);
+    if (options.diff) {
+      process.stdout.write(patch);
+      process.stderr.write(`${outcome.applied.length} fix${outcome.applied.length === 1 ? '' : 'es'} in ${outcome.changes.length} file${outcome.changes.length === 1 ? '' : 's'}${outcome.changes.length ? ' (nothing written; apply with git apply or patch -p1)' : ''}\n`);
+      return patch === '' ? 0 : 1;
+    }
+    if (options.patch !== null) {
+      writeFileSync(options.patch, patch);
+      process.stderr.write(`wrote ${options.patch}: ${outcome.applied.length} fixes in ${outcome.changes.length} files\n`);
+    }
+    if (options.fix) {
+      const written = writeFixes(options.path, outcome.changes);
+      process.stderr.write(`fixed ${outcome.applied.length} finding${outcome.applied.length === 1 ? '' : 's'} in ${written.length} file${written.length === 1 ? '' : 's'}\n`);
+      result = audit(auditOptions);
+    }
+  }
+  emit(options, render(options, result));
+  return exitCode(result, options.failOn);
+}
+
+function render(options: CliOptions, result: AuditResult): string {
+  const displayRoot = options.path.replace(/\\/g, '/');
+  if (options.format === 'json') return jsonReport(result, displayRoot);
+  const color = options.color ?? (options.output === null && process.stdout.isTTY === true && !process.env['NO_COLOR']);
+  return textReport(result, { color, displayRoot, quiet: options.quiet });
+}
+
+function emit(options: CliOptions, text: string): void {
+  if (options.output) writeFileSync(options.output, text);
+  else process.stdout.write(text);
+}
+
+function exitCode(result: AuditResult, failOn: CliOptions['failOn']): number {
+  if (failOn === 'never') return 0;
+  const threshold = SEVERITY_RANK[failOn];
+  return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+}
+
+const debug = process.argv.includes('--debug');
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  const known = error instanceof UsageError || error instanceof WriteError;
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`driftcheck: ${known ? '' : 'internal error: '}${message}\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  else if (!known) process.stderr.write('(run with --debug for a stack trace)\n');
+  process.exitCode = 2;
+}

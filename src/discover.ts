@@ -1,0 +1,185 @@
+// Walk the audited root once: honour .gitignore, skip VCS/vendor/virtualenv folders, classify the
+// files driftcheck reads and read each of them exactly once.
+import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { makeSourceFile, type FileKind, type SourceFile } from './source.js';
+
+export interface DiscoverOptions {
+  readonly maxFileBytes: number;
+  readonly maxFiles: number;
+}
+
+export interface Discovery {
+  readonly files: readonly SourceFile[];
+  /** Problems met while walking (unreadable, binary, too large): file + message, never fatal. */
+  readonly warnings: readonly { readonly file: string; readonly message: string }[];
+}
+
+export const DEFAULT_DISCOVER_OPTIONS: DiscoverOptions = { maxFileBytes: 8 * 1024 * 1024, maxFiles: 200_000 };
+
+// Folders that never hold code a service ships: VCS metadata, vendored deps, caches, virtualenvs.
+const SKIPPED_DIRS = new Set([
+  '.git', '.hg', '.svn', 'node_modules', '__pycache__', '.tox', '.nox', '.venv', 'venv',
+  '.mypy_cache', '.pytest_cache', '.ruff_cache', 'site-packages', '.eggs', '.idea', '.vscode',
+]);
+
+/** Classifies a file by its name alone; null for files driftcheck does not read. */
+export function classify(relPath: string): FileKind | null {
+  const slash = relPath.lastIndexOf('/');
+  const base = relPath.slice(slash + 1);
+  const lower = base.toLowerCase();
+  if (lower.endsWith('.py')) return 'python';
+  if (base === 'Dockerfile' || base === 'Containerfile' || base.startsWith('Dockerfile.') || lower.endsWith('.dockerfile')) {
+    return lower.endsWith('.dockerignore') ? 'dockerignore' : 'dockerfile';
+  }
+  if (lower === '.dockerignore' || lower.endsWith('.dockerignore')) return 'dockerignore';
+  if (/^(docker-)?compose([.-][^/]*)?\.ya?ml$/.test(lower)) return 'compose';
+  if (isRequirementsName(relPath)) return 'requirements';
+  if (base === 'pyproject.toml') return 'pyproject';
+  if (base === 'setup.cfg') return 'setup-cfg';
+  if (base === 'package.json') return 'package-json';
+  if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') return 'package-lock';
+  if (base === '.driftcheck.yaml' || base === '.driftcheck.yml') return 'config';
+  return null;
+}
+
+function isRequirementsName(relPath: string): boolean {
+  const lower = relPath.toLowerCase();
+  const base = lower.slice(lower.lastIndexOf('/') + 1);
+  if (/requirements[^/]*\.(txt|in)$/.test(base) || /^constraints[^/]*\.txt$/.test(base)) return true;
+  // requirements/base.txt, requirements/prod.txt: a folder of requirement files.
+  return /(^|\/)requirements\/[^/]+\.(txt|in)$/.test(lower);
+}
+
+interface IgnoreScope {
+  readonly dir: string; // repo-relative POSIX, '' for the root
+  readonly rules: Ignore;
+}
+
+export function discover(root: string, options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS): Discovery {
+  const files: SourceFile[] = [];
+  const warnings: { file: string; message: string }[] = [];
+  const rootReal = realpathSync(root);
+  let budgetWarned = false;
+
+  const walk = (dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[]): void => {
+    let entries;
+    try {
+      entries = readdirSync(dirAbs, { withFileTypes: true });
+    } catch (error) {
+      warnings.push({ file: dirRel || '.', message: `cannot read directory: ${errorCode(error)}` });
+      return;
+    }
+    const localScopes = withGitignore(dirAbs, dirRel, scopes);
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
+      const abs = join(dirAbs, entry.name);
+      if (entry.isDirectory()) {
+        if (SKIPPED_DIRS.has(entry.name) || isIgnored(localScopes, rel, true) || isVirtualenv(abs)) continue;
+        walk(abs, rel, localScopes);
+        continue;
+      }
+      if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+      const kind = classify(rel);
+      if (kind === null || isIgnored(localScopes, rel, false)) continue;
+      if (files.length >= options.maxFiles) {
+        if (!budgetWarned) warnings.push({ file: rel, message: `file limit of ${options.maxFiles} reached; the rest of the tree is not audited` });
+        budgetWarned = true;
+        return;
+      }
+      const file = readSource(abs, rel, kind, entry.isSymbolicLink(), rootReal, options, warnings);
+      if (file) files.push(file);
+    }
+  };
+
+  walk(root, '', []);
+  return { files, warnings };
+}
+
+function withGitignore(dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[]): readonly IgnoreScope[] {
+  let text: string;
+  try {
+    text = readFileSync(join(dirAbs, '.gitignore'), 'utf8');
+  } catch {
+    return scopes;
+  }
+  return [...scopes, { dir: dirRel, rules: ignore().add(text) }];
+}
+
+function isIgnored(scopes: readonly IgnoreScope[], rel: string, isDir: boolean): boolean {
+  for (const scope of scopes) {
+    const inner = scope.dir ? rel.slice(scope.dir.length + 1) : rel;
+    if (inner && scope.rules.ignores(isDir ? `${inner}/` : inner)) return true;
+  }
+  return false;
+}
+
+function isVirtualenv(dirAbs: string): boolean {
+  try {
+    return statSync(join(dirAbs, 'pyvenv.cfg')).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Reads one file, refusing symlinks that leave the root, binaries and oversized files. */
+export function readSource(
+  abs: string,
+  rel: string,
+  kind: FileKind,
+  isLink: boolean,
+  rootReal: string,
+  options: DiscoverOptions,
+  warnings: { file: string; message: string }[],
+): SourceFile | null {
+  try {
+    if (isLink) {
+      const target = realpathSync(abs);
+      if (target !== rootReal && !target.startsWith(rootReal + sep)) {
+        warnings.push({ file: rel, message: 'symbolic link points outside the audited root; not read' });
+        return null;
+      }
+      if (!statSync(target).isFile()) return null;
+    }
+    const size = (isLink ? statSync(abs) : lstatSync(abs)).size;
+    if (size > options.maxFileBytes) {
+      warnings.push({ file: rel, message: `file is ${size} bytes, over the ${options.maxFileBytes}-byte limit; not read` });
+      return null;
+    }
+    const buffer = readFileSync(abs);
+    if (buffer.includes(0) && !isUtf16(buffer)) {
+      warnings.push({ file: rel, message: 'binary file (contains NUL bytes); not read' });
+      return null;
+    }
+    return makeSourceFile(rel, kind, decode(buffer));
+  } catch (error) {
+    warnings.push({ file: rel, message: `cannot read file: ${errorCode(error)}` });
+    return null;
+  }
+}
+
+function isUtf16(buffer: Buffer): boolean {
+  return buffer.length >= 2 && ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff));
+}
+
+function decode(buffer: Buffer): string {
+  if (buffer[0] === 0xff && buffer[1] === 0xfe) return '\ufeff' + buffer.subarray(2).toString('utf16le');
+  if (buffer[0] === 0xfe && buffer[1] === 0xff) {
+    const swapped = Buffer.from(buffer.subarray(2));
+    swapped.swap16();
+    return '\ufeff' + swapped.toString('utf16le');
+  }
+  return buffer.toString('utf8');
+}
+
+function errorCode(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Repo-relative POSIX path for an absolute path under root. */
+export function toRepoPath(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}

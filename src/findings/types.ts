@@ -1,0 +1,57 @@
+// Leaf module: the vocabulary every layer shares. Imports nothing from the project.
+
+export type Severity = 'error' | 'warning' | 'info';
+export type Applicability = 'safe' | 'unsafe' | 'display-only';
+
+/** 0-based UTF-16 offsets into a file's text (JS string indices), end exclusive. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** 1-based line and column (column counts UTF-16 code units, like SARIF's default). */
+export interface Position {
+  readonly line: number;
+  readonly column: number;
+}
+
+/** An inert text edit; only the fix engine applies it. */
+export interface TextEdit {
+  readonly file: string; // repo-relative POSIX path
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+}
+
+export interface Fix {
+  readonly title: string;
+  readonly applicability: Applicability;
+  readonly edits: readonly TextEdit[];
+}
+
+/** One link of the evidence chain that makes a finding believable. */
+export interface Evidence {
+  readonly file: string;
+  readonly line: number;
+  readonly message: string;
+}
+
+export type SuppressionKind = 'inline' | 'config' | 'baseline';
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly ruleName: string;
+  readonly severity: Severity;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  readonly message: string;
+  readonly service: string | null;
+  readonly evidence: readonly Evidence[];
+  readonly fix: Fix | null;
+  readonly suppressed: false | { readonly kind: SuppressionKind; readonly reason: string | null };
+}
+
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };

@@ -1,0 +1,131 @@
+// The fix engine: collects applicable fixes, drops duplicates and overlaps, applies them,
+// re-parses what changed (reverting a file whose fix broke it), and re-audits until nothing
+// changes, in a bounded number of passes (ESLint/Ruff style).
+import { audit, type AuditOptions, type AuditResult } from '../audit.js';
+import type { Finding, Fix, TextEdit } from '../findings/types.js';
+import { diagnosticsFor } from '../parsers/index.js';
+import type { SourceFile } from '../source.js';
+
+export interface FixOptions {
+  readonly unsafe: boolean;
+  readonly maxPasses?: number;
+}
+
+export interface AppliedFix {
+  readonly ruleId: string;
+  readonly file: string;
+  readonly title: string;
+}
+
+export interface FixOutcome {
+  /** Files whose text changed: original source and new text (BOM excluded, as in SourceFile). */
+  readonly changes: readonly { readonly original: SourceFile; readonly text: string }[];
+  readonly applied: readonly AppliedFix[];
+  readonly passes: number;
+  readonly warnings: readonly string[];
+  /** The audit of the fixed texts. */
+  readonly after: AuditResult;
+}
+
+const DEFAULT_PASSES = 10;
+
+export function isApplicable(fix: Fix | null, unsafe: boolean): fix is Fix {
+  return fix !== null && (fix.applicability === 'safe' || (unsafe && fix.applicability === 'unsafe'));
+}
+
+export function computeFixes(options: AuditOptions, first: AuditResult, fixOptions: FixOptions): FixOutcome {
+  const originals = new Map(first.project.files);
+  const texts = new Map<string, string>();
+  const applied: AppliedFix[] = [];
+  const warnings: string[] = [];
+  const seenStates = new Set<string>();
+  let result = first;
+  let passes = 0;
+  for (; passes < (fixOptions.maxPasses ?? DEFAULT_PASSES); passes++) {
+    const accepted = acceptFixes(result.findings, fixOptions.unsafe);
+    if (accepted.length === 0) break;
+    const changedThisPass = applyAccepted(accepted, result, texts, warnings);
+    if (changedThisPass.length === 0) break;
+    for (const finding of accepted) if (finding.fix && changedThisPass.some((p) => finding.fix?.edits.some((e) => e.file === p))) applied.push({ ruleId: finding.ruleId, file: finding.file, title: finding.fix.title });
+    const state = [...texts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, t]) => `${p}\0${t}`).join('\0\0');
+    if (seenStates.has(state)) {
+      warnings.push('fixes stopped: the same file contents came back (a fix cycle)');
+      break;
+    }
+    seenStates.add(state);
+    result = audit({ ...options, overrides: texts });
+  }
+  const changes = [...texts.entries()]
+    .filter(([path, text]) => originals.get(path)?.text !== text)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([path, text]) => {
+      const original = originals.get(path);
+      return original ? [{ original, text }] : [];
+    });
+  return { changes, applied, passes, warnings, after: result };
+}
+
+/** Fixes in finding order; a fix whose edits overlap an accepted one waits for the next pass. */
+function acceptFixes(findings: readonly Finding[], unsafe: boolean): Finding[] {
+  const taken = new Map<string, TextEdit[]>();
+  const accepted: Finding[] = [];
+  for (const finding of findings) {
+    if (finding.suppressed || !isApplicable(finding.fix, unsafe)) continue;
+    const edits = finding.fix.edits;
+    const overlaps = edits.some((edit) => (taken.get(edit.file) ?? []).some((other) => !sameEdit(edit, other) && overlapsEdit(edit, other)));
+    if (overlaps) continue;
+    for (const edit of edits) {
+      const list = taken.get(edit.file) ?? [];
+      if (!list.some((other) => sameEdit(edit, other))) list.push(edit);
+      taken.set(edit.file, list);
+    }
+    accepted.push(finding);
+  }
+  return accepted;
+}
+
+function sameEdit(a: TextEdit, b: TextEdit): boolean {
+  return a.file === b.file && a.start === b.start && a.end === b.end && a.text === b.text;
+}
+
+/** Strict overlap; two insertions at one point both apply, in acceptance order. */
+function overlapsEdit(a: TextEdit, b: TextEdit): boolean {
+  if (a.start === a.end && b.start === b.end) return false;
+  if (a.start === a.end) return a.start > b.start && a.start < b.end;
+  if (b.start === b.end) return b.start > a.start && b.start < a.end;
+  return a.start < b.end && b.start < a.end;
+}
+
+function applyAccepted(accepted: readonly Finding[], result: AuditResult, texts: Map<string, string>, warnings: string[]): string[] {
+  const byFile = new Map<string, { edit: TextEdit; order: number }[]>();
+  let order = 0;
+  for (const finding of accepted) {
+    for (const edit of finding.fix?.edits ?? []) {
+      const list = byFile.get(edit.file) ?? [];
+      if (!list.some((e) => sameEdit(e.edit, edit))) list.push({ edit, order: order++ });
+      byFile.set(edit.file, list);
+    }
+  }
+  const changed: string[] = [];
+  for (const [path, edits] of byFile) {
+    const source = result.project.files.get(path);
+    if (!source) continue;
+    const before = source.text;
+    // Right to left so earlier offsets stay valid; equal points keep acceptance order.
+    edits.sort((a, b) => b.edit.start - a.edit.start || b.edit.end - a.edit.end || b.order - a.order);
+    let text = before;
+    for (const { edit } of edits) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+    if (text === before) continue;
+    if (countErrors(source, text) > countErrors(source, before)) {
+      warnings.push(`${path}: fixes were not applied because the result would not parse`);
+      continue;
+    }
+    texts.set(path, text);
+    changed.push(path);
+  }
+  return changed;
+}
+
+function countErrors(source: SourceFile, text: string): number {
+  return diagnosticsFor(source.kind, text).filter((d) => d.severity === 'error').length;
+}

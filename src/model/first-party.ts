@@ -1,0 +1,72 @@
+// Which top-level import names the repository itself provides, wherever its source roots are.
+// A name counts when the repo has a top-level package for it (a dir with __init__.py whose parent
+// has none), a module file in a folder that is not a package, or a namespace folder (PEP 420)
+// that really contains the imported submodule.
+import { basename, repoDirname, repoJoin } from '../util/paths.js';
+
+export class FirstPartyIndex {
+  private readonly regular = new Map<string, Set<string>>(); // name -> repo dirs/files
+  private readonly namespaceDirs = new Map<string, Set<string>>(); // name -> repo dirs without __init__.py
+  private readonly pyFiles: ReadonlySet<string>;
+  private readonly dirsWithPy = new Set<string>();
+
+  constructor(pythonFiles: readonly string[]) {
+    this.pyFiles = new Set(pythonFiles);
+    for (const file of pythonFiles) {
+      for (let dir = repoDirname(file); dir !== ''; dir = repoDirname(dir)) {
+        if (this.dirsWithPy.has(dir)) break;
+        this.dirsWithPy.add(dir);
+      }
+    }
+    for (const file of pythonFiles) this.index(file);
+  }
+
+  private isPackage(dir: string): boolean {
+    return dir !== '' && this.pyFiles.has(repoJoin(dir, '__init__.py'));
+  }
+
+  private index(file: string): void {
+    const dir = repoDirname(file);
+    const name = basename(file).replace(/\.py$/, '');
+    if (!this.isPackage(dir)) {
+      if (name !== '__init__' && isIdentifier(name)) add(this.regular, name, file);
+      if (dir !== '' && isIdentifier(basename(dir))) add(this.namespaceDirs, basename(dir), dir);
+      return;
+    }
+    let top = dir;
+    while (this.isPackage(repoDirname(top))) top = repoDirname(top);
+    if (isIdentifier(basename(top))) add(this.regular, basename(top), top);
+  }
+
+  /** Repo locations that provide `module` (dotted), or [] when the repo does not have it. */
+  candidates(module: string): string[] {
+    const parts = module.split('.');
+    const top = parts[0] ?? '';
+    const out = [...(this.regular.get(top) ?? [])];
+    for (const dir of this.namespaceDirs.get(top) ?? []) {
+      if (parts.length < 2) continue;
+      const rest = parts.slice(1).join('/');
+      const sub = repoJoin(dir, rest);
+      if (this.pyFiles.has(`${sub}.py`) || this.dirsWithPy.has(sub)) out.push(dir);
+    }
+    return [...new Set(out)].sort();
+  }
+
+  /** Does the repository hold this exact module path below a candidate location? */
+  hasModuleAt(location: string, module: string): boolean {
+    const parts = module.split('.').slice(1);
+    if (location.endsWith('.py')) return parts.length === 0;
+    const sub = repoJoin(location, ...parts);
+    return parts.length === 0 || this.pyFiles.has(`${sub}.py`) || this.dirsWithPy.has(sub);
+  }
+}
+
+function add(map: Map<string, Set<string>>, key: string, value: string): void {
+  const set = map.get(key) ?? new Set<string>();
+  set.add(value);
+  map.set(key, set);
+}
+
+function isIdentifier(name: string): boolean {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name);
+}

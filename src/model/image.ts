@@ -1,0 +1,222 @@
+// The files an image really contains, simulated from COPY/ADD exactly as Docker builds it:
+// context-relative sources, .dockerignore, WORKDIR-relative destinations, directory-contents
+// semantics, globs, and `COPY --from=<stage>` chains. Only files driftcheck reads are tracked.
+import type { DockerStage, DockerfileModel, StageInstruction } from '../parsers/types.js';
+import type { DockerIgnore } from './dockerignore.js';
+import { basename, globToRegexSource, hasGlob, imageResolve, isUnder, relativeTo, repoJoin } from '../util/paths.js';
+
+export interface ImageFile {
+  readonly imagePath: string;
+  readonly repoPath: string;
+  /** Order of the instruction that first put the file here (-1: inherited from a parent stage). */
+  readonly addedAt: number;
+  readonly copiedBy: { readonly file: string; readonly line: number };
+}
+
+export class ImageFs {
+  private readonly files = new Map<string, ImageFile>();
+  private readonly dirs = new Set<string>(['/']);
+
+  static inherit(parent: ImageFs): ImageFs {
+    const fs = new ImageFs();
+    for (const file of parent.files.values()) fs.add({ ...file, addedAt: -1 });
+    for (const dir of parent.dirs) fs.dirs.add(dir);
+    return fs;
+  }
+
+  add(file: ImageFile): void {
+    const existing = this.files.get(file.imagePath);
+    // A later COPY overwrites the content but the path has existed since the first one.
+    this.files.set(file.imagePath, existing ? { ...file, addedAt: Math.min(existing.addedAt, file.addedAt) } : file);
+    for (let dir = parentDir(file.imagePath); !this.dirs.has(dir); dir = parentDir(dir)) this.dirs.add(dir);
+  }
+
+  addDir(path: string): void {
+    for (let dir = path; !this.dirs.has(dir); dir = parentDir(dir)) this.dirs.add(dir);
+  }
+
+  file(imagePath: string, before = Number.POSITIVE_INFINITY): ImageFile | undefined {
+    const found = this.files.get(imagePath);
+    return found && found.addedAt < before ? found : undefined;
+  }
+
+  hasDir(imagePath: string): boolean {
+    return this.dirs.has(imagePath);
+  }
+
+  /** Every file at or below an image path. */
+  under(imagePath: string): ImageFile[] {
+    const out: ImageFile[] = [];
+    for (const file of this.files.values()) if (isUnder(file.imagePath, imagePath)) out.push(file);
+    return out;
+  }
+
+  all(): IterableIterator<ImageFile> {
+    return this.files.values();
+  }
+
+  /** Image paths a repo file was copied to. */
+  pathsOf(repoPath: string): string[] {
+    const out: string[] = [];
+    for (const file of this.files.values()) if (file.repoPath === repoPath) out.push(file.imagePath);
+    return out;
+  }
+}
+
+function parentDir(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash <= 0 ? '/' : path.slice(0, slash);
+}
+
+/** State of one stage after its instructions ran. */
+export interface StageState {
+  readonly stage: DockerStage;
+  readonly fs: ImageFs;
+  /** Working directory in effect before each instruction (by instruction index), and at the end. */
+  readonly workdirAt: readonly string[];
+  readonly workdir: string;
+  readonly env: ReadonlyMap<string, { readonly value: string; readonly line: number }>;
+  readonly user: { readonly user: string; readonly line: number } | null;
+  /** Stages whose installed packages this stage copies in (site-packages, venvs, prefixes). */
+  readonly installsFrom: readonly number[];
+}
+
+export interface BuildInput {
+  readonly dockerfilePath: string;
+  readonly dockerfile: DockerfileModel;
+  readonly context: string; // repo-relative dir
+  /** Repo paths of the files driftcheck knows, sorted. */
+  readonly repoFiles: readonly string[];
+  readonly dockerignore: DockerIgnore;
+}
+
+// Paths that carry installed packages rather than application code.
+const INSTALL_PREFIX = /(site-packages|dist-packages|(^|\/)\.?venv\b|\/install\b|^\/usr\/local\b|\/\.local\b|^\/opt\/)/;
+
+export function simulateStages(input: BuildInput): StageState[] {
+  const contextFiles = input.repoFiles.filter((p) => isUnder(p, input.context) && !input.dockerignore.ignores(relativeTo(p, input.context)));
+  const states: StageState[] = [];
+  for (const stage of input.dockerfile.stages) {
+    const parent = stage.from.stageRef !== null ? states[stage.from.stageRef] : undefined;
+    states.push(simulateStage(stage, parent, states, contextFiles, input));
+  }
+  return states;
+}
+
+function simulateStage(
+  stage: DockerStage,
+  parent: StageState | undefined,
+  earlier: readonly StageState[],
+  contextFiles: readonly string[],
+  input: BuildInput,
+): StageState {
+  const fs = parent ? ImageFs.inherit(parent.fs) : new ImageFs();
+  const env = new Map(parent?.env ?? []);
+  let workdir = parent?.workdir ?? '/';
+  let user = parent?.user ?? null;
+  const workdirAt: string[] = [];
+  const installsFrom = new Set<number>(parent?.installsFrom ?? []);
+  stage.instructions.forEach((instruction, index) => {
+    workdirAt.push(workdir);
+    switch (instruction.kind) {
+      case 'workdir':
+        workdir = imageResolve(workdir, instruction.path);
+        fs.addDir(workdir);
+        break;
+      case 'env':
+        for (const pair of instruction.pairs) env.set(pair.key, { value: pair.value, line: instruction.line });
+        break;
+      case 'user':
+        user = { user: instruction.user, line: instruction.line };
+        break;
+      case 'copy':
+        copy(instruction, index, workdir, fs, earlier, contextFiles, input, installsFrom);
+        break;
+      default:
+        break;
+    }
+  });
+  return { stage, fs, workdirAt, workdir, env, user, installsFrom: [...installsFrom] };
+}
+
+function copy(
+  instruction: Extract<StageInstruction, { kind: 'copy' }>,
+  index: number,
+  workdir: string,
+  fs: ImageFs,
+  earlier: readonly StageState[],
+  contextFiles: readonly string[],
+  input: BuildInput,
+  installsFrom: Set<number>,
+): void {
+  const dest = imageResolve(workdir, instruction.dest.value);
+  const destIsDir =
+    instruction.dest.value.endsWith('/') || instruction.dest.value === '.' || instruction.sources.length > 1 || fs.hasDir(dest) ||
+    instruction.sources.some((s) => hasGlob(s.value));
+  const origin = { file: input.dockerfilePath, line: instruction.line };
+  const put = (repoPath: string, imagePath: string): void => fs.add({ imagePath, repoPath, addedAt: index, copiedBy: origin });
+
+  if (instruction.from !== null) {
+    const source = findStage(earlier, instruction.from);
+    if (!source) return; // an external image: its files are not ours to know
+    for (const src of instruction.sources) {
+      const srcPath = imageResolve('/', src.value);
+      if (INSTALL_PREFIX.test(srcPath)) installsFrom.add(source.stage.index);
+      const single = source.fs.file(srcPath);
+      if (single) {
+        put(single.repoPath, destIsDir ? `${dest}/${basename(srcPath)}`.replace(/^\/\//, '/') : dest);
+        continue;
+      }
+      for (const file of source.fs.under(srcPath)) put(file.repoPath, joinImage(dest, relativeTo(file.imagePath, srcPath)));
+    }
+    return;
+  }
+
+  for (const src of instruction.sources) {
+    if (/^[a-z]+:\/\//i.test(src.value)) continue; // ADD <url>
+    const rel = repoJoin(src.value.replace(/^\/+/, ''));
+    if (hasGlob(rel)) {
+      copyGlob(rel, dest, contextFiles, input.context, put);
+      continue;
+    }
+    const repoPath = repoJoin(input.context, rel);
+    if (contextFiles.includes(repoPath)) {
+      put(repoPath, destIsDir ? joinImage(dest, basename(repoPath)) : dest);
+      continue;
+    }
+    for (const file of contextFiles) {
+      if (isUnder(file, repoPath)) put(file, joinImage(dest, relativeTo(file, repoPath)));
+    }
+    fs.addDir(dest);
+  }
+}
+
+function copyGlob(rel: string, dest: string, contextFiles: readonly string[], context: string, put: (repo: string, image: string) => void): void {
+  const regex = new RegExp(`^${globToRegexSource(rel, false)}$`);
+  for (const file of contextFiles) {
+    const inContext = relativeTo(file, context);
+    const parts = inContext.split('/');
+    for (let depth = 1; depth <= parts.length; depth++) {
+      const candidate = parts.slice(0, depth).join('/');
+      if (!regex.test(candidate)) continue;
+      // A matched file lands in dest by name; a matched directory's contents land in dest.
+      const rest = parts.slice(depth).join('/');
+      put(file, joinImage(dest, rest === '' ? basename(candidate) : rest));
+      break;
+    }
+  }
+}
+
+function joinImage(dir: string, rest: string): string {
+  if (rest === '') return dir;
+  return dir === '/' ? `/${rest}` : `${dir}/${rest}`;
+}
+
+function findStage(states: readonly StageState[], ref: string): StageState | undefined {
+  const lower = ref.toLowerCase();
+  const byName = states.find((s) => s.stage.name === lower);
+  if (byName) return byName;
+  return /^\d+$/.test(ref) ? states[Number(ref)] : undefined;
+}
+
+export { findStage };

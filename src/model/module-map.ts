@@ -1,0 +1,79 @@
+// Import name -> distribution, in DESIGN.md §5's order of trust: config moduleMap, then the
+// curated table, then the normalised-name guess (flagged as a guess: never a safe fix).
+import {
+  ALTERNATIVE_DISTRIBUTIONS,
+  BINARY_TO_DISTRIBUTION,
+  MODULE_TO_DISTRIBUTION,
+} from './module-map-data.js';
+import { WELL_KNOWN_REQUIRES } from './transitive-data.js';
+
+export type MappingSource = 'config' | 'table' | 'guess';
+
+export interface DistributionGuess {
+  /** Distribution names, canonical first; installing any of them provides the module. */
+  readonly distributions: readonly string[];
+  readonly source: MappingSource;
+}
+
+/** PEP 503 normalisation: lowercase, runs of `-`, `_` and `.` become `-`. */
+export function normalizeName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
+export class ModuleMap {
+  private readonly table = new Map<string, string[]>();
+  private readonly config = new Map<string, string[]>();
+
+  constructor(configMap: Readonly<Record<string, string | readonly string[]>> = {}) {
+    for (const [module, dist] of MODULE_TO_DISTRIBUTION) this.table.set(module, [dist]);
+    for (const [module, dists] of ALTERNATIVE_DISTRIBUTIONS) {
+      const canonical = this.table.get(module) ?? [];
+      this.table.set(module, unique([...canonical, ...dists]));
+    }
+    for (const [module, dist] of Object.entries(configMap)) this.config.set(module, typeof dist === 'string' ? [dist] : [...dist]);
+  }
+
+  /** Distributions for a dotted module, trying the longest known dotted prefix first. */
+  lookup(module: string): DistributionGuess {
+    const parts = module.split('.');
+    for (const [source, map] of [['config', this.config], ['table', this.table]] as const) {
+      for (let n = parts.length; n >= 1; n--) {
+        const found = map.get(parts.slice(0, n).join('.'));
+        if (found) return { distributions: found, source };
+      }
+    }
+    return { distributions: [parts[0] ?? module], source: 'guess' };
+  }
+}
+
+function unique(items: readonly string[]): string[] {
+  return [...new Set(items)];
+}
+
+const BINARIES = new Map(BINARY_TO_DISTRIBUTION.map(([binary, dist]) => [binary, dist]));
+
+/** The distribution whose console script a command runs (`uvicorn` -> uvicorn), if known. */
+export function distributionOfBinary(binary: string): string | undefined {
+  return BINARIES.get(binary);
+}
+
+const REQUIRES = new Map(WELL_KNOWN_REQUIRES.map(([dist, deps]) => [normalizeName(dist), deps.map(normalizeName)]));
+
+/**
+ * Distributions installed as dependencies of `roots` according to the bundled table of
+ * well-known Requires-Dist, mapped to the root that pulls each one in.
+ */
+export function transitiveClosure(roots: Iterable<string>): Map<string, string> {
+  const via = new Map<string, string>();
+  const queue: [string, string][] = [];
+  for (const root of roots) queue.push([normalizeName(root), normalizeName(root)]);
+  while (queue.length > 0) {
+    const [dist, root] = queue.shift() ?? ['', ''];
+    for (const dep of REQUIRES.get(dist) ?? []) {
+      if (via.has(dep)) continue;
+      via.set(dep, root);
+      queue.push([dep, root]);
+    }
+  }
+  return via;
+}

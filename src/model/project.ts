@@ -1,0 +1,152 @@
+// Builds the Project: parses every discovered file once (plus files that other files reference,
+// loaded on demand), indexes first-party modules, then joins everything per service.
+import type { ComposeFileModel, DockerfileModel, PythonFileModel, RequirementsFileModel } from '../parsers/types.js';
+import { parseCompose } from '../parsers/compose.js';
+import { parseDockerfile } from '../parsers/dockerfile.js';
+import { scanPythonImports } from '../parsers/python-imports.js';
+import { parseRequirements } from '../parsers/requirements.js';
+import type { FileKind, SourceFile } from '../source.js';
+import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
+import { FirstPartyIndex } from './first-party.js';
+import { ModuleMap } from './module-map.js';
+import { buildServices } from './services.js';
+import type { FileDiagnostic, Project, Service } from './types.js';
+
+export interface ProjectInput {
+  readonly root: string;
+  readonly files: readonly SourceFile[];
+  readonly warnings: readonly { readonly file: string; readonly message: string }[];
+  /** Reads a repo file that discovery did not classify (a `-r` target, a compose dockerfile). */
+  readonly readExtra: (repoPath: string, kind: FileKind) => SourceFile | null;
+  readonly moduleMap?: Readonly<Record<string, string | readonly string[]>>;
+}
+
+/** Lazily parsed access to the repository's files; shared by the service builder. */
+export class Repository {
+  readonly files = new Map<string, SourceFile>();
+  readonly python = new Map<string, PythonFileModel>();
+  readonly requirements = new Map<string, RequirementsFileModel>();
+  readonly dockerfiles = new Map<string, DockerfileModel>();
+  readonly compose = new Map<string, ComposeFileModel>();
+  readonly diagnostics: FileDiagnostic[] = [];
+  private readonly dockerignores = new Map<string, DockerIgnore>();
+  private readonly missing = new Set<string>();
+
+  constructor(private readonly input: ProjectInput) {
+    for (const file of input.files) this.files.set(file.path, file);
+    for (const file of input.files) this.parse(file);
+  }
+
+  private parse(file: SourceFile): void {
+    const report = (model: { diagnostics: readonly FileDiagnostic['diagnostic'][] }): void => {
+      for (const diagnostic of model.diagnostics) this.diagnostics.push({ file: file.path, diagnostic });
+    };
+    switch (file.kind) {
+      case 'python': {
+        const model = scanPythonImports(file.text);
+        this.python.set(file.path, model);
+        report(model);
+        break;
+      }
+      case 'requirements': {
+        const model = parseRequirements(file.text);
+        this.requirements.set(file.path, model);
+        report(model);
+        break;
+      }
+      case 'dockerfile': {
+        const model = parseDockerfile(file.text);
+        this.dockerfiles.set(file.path, model);
+        report(model);
+        break;
+      }
+      case 'compose': {
+        const model = parseCompose(file.text);
+        this.compose.set(file.path, model);
+        report(model);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** A file of a given kind, loading it from disk the first time it is referenced. */
+  load(path: string, kind: FileKind): SourceFile | null {
+    const known = this.files.get(path);
+    if (known) {
+      if (known.kind !== kind && kind !== 'dockerignore') {
+        const retyped: SourceFile = { ...known, kind };
+        this.files.set(path, retyped);
+        this.parse(retyped);
+        return retyped;
+      }
+      return known;
+    }
+    if (this.missing.has(path)) return null;
+    const loaded = this.input.readExtra(path, kind);
+    if (!loaded) {
+      this.missing.add(path);
+      return null;
+    }
+    this.files.set(path, loaded);
+    this.parse(loaded);
+    return loaded;
+  }
+
+  requirementsAt(path: string): RequirementsFileModel | null {
+    return this.load(path, 'requirements') ? (this.requirements.get(path) ?? null) : null;
+  }
+
+  dockerfileAt(path: string): DockerfileModel | null {
+    return this.load(path, 'dockerfile') ? (this.dockerfiles.get(path) ?? null) : null;
+  }
+
+  /** `<Dockerfile>.dockerignore` beside the Dockerfile wins over `<context>/.dockerignore` (BuildKit). */
+  dockerignoreFor(context: string, dockerfilePath: string): DockerIgnore {
+    const specific = `${dockerfilePath}.dockerignore`;
+    const general = context ? `${context}/.dockerignore` : '.dockerignore';
+    const path = this.load(specific, 'dockerignore') ? specific : general;
+    const cached = this.dockerignores.get(path);
+    if (cached) return cached;
+    const file = this.load(path, 'dockerignore');
+    const parsed = file ? parseDockerignore(file.text) : EMPTY_DOCKERIGNORE;
+    this.dockerignores.set(path, parsed);
+    return parsed;
+  }
+
+  repoPaths(): string[] {
+    return [...this.files.keys()].sort();
+  }
+}
+
+export function buildProject(input: ProjectInput): Project {
+  const repo = new Repository(input);
+  const firstParty = new FirstPartyIndex([...repo.python.keys()].sort());
+  const moduleMap = new ModuleMap(input.moduleMap ?? {});
+  const services = buildServices(repo, firstParty, moduleMap);
+  const installedBy = new Map<string, Service[]>();
+  for (const service of services) {
+    if (service.kind === 'project') continue;
+    for (const installed of service.installedFiles) {
+      const list = installedBy.get(installed.path) ?? [];
+      if (!list.includes(service)) list.push(service);
+      installedBy.set(installed.path, list);
+    }
+  }
+  return {
+    root: input.root,
+    files: repo.files,
+    repoPaths: repo.repoPaths(),
+    python: repo.python,
+    requirements: repo.requirements,
+    dockerfiles: repo.dockerfiles,
+    compose: repo.compose,
+    firstParty,
+    moduleMap,
+    services,
+    diagnostics: repo.diagnostics,
+    warnings: input.warnings,
+    installedBy,
+  };
+}

@@ -1,0 +1,115 @@
+// Questions rules ask of the model, kept here so rules stay small and never re-derive facts.
+import type { PyImport, Requirement } from '../parsers/types.js';
+import { isUnder, repoDirname, repoJoin } from '../util/paths.js';
+import { normalizeName, type DistributionGuess } from './module-map.js';
+import { findModule, relativeBase } from './resolve.js';
+import { isStdlib } from './stdlib.js';
+import type { Project, RunFile, Service } from './types.js';
+
+export type ImportClass =
+  | { readonly kind: 'stdlib' }
+  | { readonly kind: 'local' }
+  | { readonly kind: 'first-party-missing'; readonly candidates: readonly string[] }
+  | { readonly kind: 'third-party'; readonly top: string; readonly guess: DistributionGuess };
+
+const declaredCache = new WeakMap<Project, ReadonlySet<string>>();
+
+/** Normalised names of every distribution any requirements file in the repo mentions. */
+export function declaredAnywhere(project: Project): ReadonlySet<string> {
+  const cached = declaredCache.get(project);
+  if (cached) return cached;
+  const keys = new Set<string>();
+  for (const model of project.requirements.values()) for (const r of model.requirements) keys.add(r.key);
+  declaredCache.set(project, keys);
+  return keys;
+}
+
+export function classifyImport(project: Project, service: Service, file: RunFile, imp: PyImport): ImportClass {
+  if (imp.level > 0) return classifyRelative(project, service, file, imp);
+  const parts = imp.module.split('.');
+  const top = parts[0] ?? '';
+  if (top === '__future__' || isStdlib(top, service.pythonVersion)) return { kind: 'stdlib' };
+  const fs = service.final?.fs;
+  if (fs && findModule(fs, service.pythonPath, parts)) return { kind: 'local' };
+  const candidates = project.firstParty.candidates(imp.module);
+  const guess = distributionOf(project, imp);
+  if (candidates.length > 0) {
+    if (!fs) return { kind: 'local' };
+    if (!looksThirdParty(project, service, guess)) {
+      if (findModule(fs, service.pythonPath, [top])) return { kind: 'local' }; // attribute, not a submodule
+      return { kind: 'first-party-missing', candidates };
+    }
+  }
+  return { kind: 'third-party', top, guess };
+}
+
+/**
+ * `from google.cloud import storage` names its distribution through `google.cloud.storage`, so
+ * the imported names are tried as submodules before the module itself.
+ */
+export function distributionOf(project: Project, imp: PyImport): DistributionGuess {
+  for (const name of imp.names) {
+    if (name === '*') continue;
+    const sub = project.moduleMap.lookup(`${imp.module}.${name}`);
+    if (sub.source !== 'guess') return sub;
+  }
+  return project.moduleMap.lookup(imp.module);
+}
+
+/**
+ * A name the repo also provides locally (`agents/`, `config/`) is third-party only when the build
+ * or the repo's requirements really install that distribution; a table entry alone is not enough.
+ */
+function looksThirdParty(project: Project, service: Service, guess: DistributionGuess): boolean {
+  const keys = guess.distributions.map(normalizeName);
+  return keys.some((k) => service.installedKeys.has(k) || declaredAnywhere(project).has(k));
+}
+
+function classifyRelative(project: Project, service: Service, file: RunFile, imp: PyImport): ImportClass {
+  if (imp.module === '') return { kind: 'local' };
+  const parts = imp.module.split('.');
+  const fs = service.final?.fs;
+  if (!fs || file.imagePath === null) return { kind: 'local' };
+  if (findModule(fs, [relativeBase(file.imagePath, imp.level)], parts)) return { kind: 'local' };
+  let repoBase = repoDirname(file.repoPath);
+  for (let i = 1; i < imp.level; i++) repoBase = repoDirname(repoBase);
+  const target = repoJoin(repoBase, ...parts);
+  const inRepo = project.repoPaths.some((p) => p === `${target}.py` || isUnder(p, target));
+  return inRepo ? { kind: 'first-party-missing', candidates: [target] } : { kind: 'local' };
+}
+
+/** Is any of these distributions installed by the service? Returns the installed key. */
+export function installedKey(service: Service, distributions: readonly string[]): string | null {
+  for (const dist of distributions) {
+    const key = normalizeName(dist);
+    if (service.installedKeys.has(key)) return key;
+  }
+  return null;
+}
+
+/** Exact pins for a distribution anywhere in the repo, most frequent first, then by path. */
+export function pinsInRepo(project: Project, key: string): { readonly version: string; readonly file: string; readonly requirement: Requirement }[] {
+  const out: { version: string; file: string; requirement: Requirement }[] = [];
+  for (const path of [...project.requirements.keys()].sort()) {
+    for (const requirement of project.requirements.get(path)?.requirements ?? []) {
+      if (requirement.key === key && requirement.pin) out.push({ version: requirement.pin, file: path, requirement });
+    }
+  }
+  const count = (v: string): number => out.filter((o) => o.version === v).length;
+  return out.sort((a, b) => count(b.version) - count(a.version));
+}
+
+/** The first requirements file the service's image installs directly (not via -r), if any. */
+export function primaryRequirementsFile(service: Service): string | null {
+  const direct = service.installedFiles.find((f) => f.chain.length === 1 && !f.constraint);
+  return direct?.path ?? null;
+}
+
+/** Human description of where an image gets its packages, for evidence chains. */
+export function installSummary(service: Service): string {
+  const direct = service.installedFiles.filter((f) => f.chain.length === 1).map((f) => f.path);
+  const inline = service.installed.filter((i) => i.file === service.dockerfilePath).length;
+  const parts = [...new Set(direct)];
+  if (inline > 0) parts.push(`${inline} inline package${inline === 1 ? '' : 's'}`);
+  return parts.length > 0 ? parts.join(', ') : 'no requirements';
+}

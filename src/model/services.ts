@@ -1,0 +1,450 @@
+// The service model (DESIGN.md §1): for every deployable unit, join compose, Dockerfile, image
+// file set, install set, command and the Python files that really run.
+import type { ComposeService, DockerStage, PipInstall, Requirement } from '../parsers/types.js';
+import { parseRequirements } from '../parsers/requirements.js';
+import { basename, escapesRoot, imageResolve, isUnder, repoDirname, repoJoin } from '../util/paths.js';
+import { entryOfCommand, type EntryPoint } from './command.js';
+import type { FirstPartyIndex } from './first-party.js';
+import { findStage, simulateStages, type ImageFile, type ImageFs, type StageState } from './image.js';
+import type { ModuleMap } from './module-map.js';
+import { normalizeName } from './module-map.js';
+import type { Repository } from './project.js';
+import { projectDependenciesAt } from './local-project.js';
+import { findModule, importTargets } from './resolve.js';
+import type {
+  CommandPart,
+  InstallStep,
+  InstalledFile,
+  InstalledRequirement,
+  MissingRequirementsFile,
+  RunFile,
+  Service,
+} from './types.js';
+
+const DEFAULT_PYTHON = '3.12';
+const DEV_COMPOSE = /(^|[.\-_/])(override|dev|devel|development|local|test|tests|ci)([.\-_]|$)/i;
+const DEV_DOCKERFILE = /(^|[.\-_])(dev|devel|development|local|test)([.\-_]|$)/i;
+
+export function isDevComposeFile(path: string): boolean {
+  return DEV_COMPOSE.test(basename(path).replace(/\.ya?ml$/i, ''));
+}
+
+export function isDevDockerfile(path: string): boolean {
+  return DEV_DOCKERFILE.test(basename(path).replace(/^Dockerfile/, ''));
+}
+
+export function buildServices(repo: Repository, firstParty: FirstPartyIndex, moduleMap: ModuleMap): Service[] {
+  void firstParty;
+  void moduleMap;
+  const services: Service[] = [];
+  const builtDockerfiles = new Set<string>();
+  for (const composePath of [...repo.compose.keys()].sort()) {
+    const model = repo.compose.get(composePath);
+    for (const composeService of model?.services ?? []) {
+      const service = composeBuiltService(repo, composePath, composeService);
+      if (service.dockerfilePath) builtDockerfiles.add(service.dockerfilePath);
+      services.push(service);
+    }
+  }
+  for (const dockerfilePath of [...repo.dockerfiles.keys()].sort()) {
+    if (builtDockerfiles.has(dockerfilePath)) continue;
+    services.push(standaloneService(repo, dockerfilePath));
+  }
+  if (!services.some((s) => s.dockerfile !== null)) services.push(projectService(repo));
+  return services;
+}
+
+interface BuildSpec {
+  readonly name: string;
+  readonly kind: 'compose' | 'dockerfile';
+  readonly composeFile: string | null;
+  readonly compose: ComposeService | null;
+  readonly production: boolean;
+  readonly context: string;
+  readonly dockerfilePath: string;
+  readonly target: string | null;
+}
+
+function composeBuiltService(repo: Repository, composePath: string, compose: ComposeService): Service {
+  const production = !isDevComposeFile(composePath);
+  if (!compose.build) return imageOnlyService(repo, composePath, compose, production);
+  const context = repoJoin(repoDirname(composePath), compose.build.context);
+  const dockerfilePath = repoJoin(context, compose.build.dockerfile ?? 'Dockerfile');
+  if (escapesRoot(context) || /^[a-z]+:\/\//i.test(compose.build.context) || compose.build.context.startsWith('git@')) {
+    return imageOnlyService(repo, composePath, compose, production);
+  }
+  return dockerService(repo, {
+    name: compose.name, kind: 'compose', composeFile: composePath, compose, production,
+    context, dockerfilePath, target: compose.build.target,
+  });
+}
+
+function standaloneService(repo: Repository, dockerfilePath: string): Service {
+  return dockerService(repo, {
+    name: dockerfilePath, kind: 'dockerfile', composeFile: null, compose: null,
+    production: !isDevDockerfile(dockerfilePath), context: guessContext(repo, dockerfilePath), dockerfilePath, target: null,
+  });
+}
+
+/**
+ * A Dockerfile nobody builds through compose: its context is its own folder unless its COPY
+ * sources only exist relative to the repository root (`docker build -f docker/api/Dockerfile .`).
+ */
+function guessContext(repo: Repository, dockerfilePath: string): string {
+  const own = repoDirname(dockerfilePath);
+  const model = repo.dockerfiles.get(dockerfilePath);
+  if (own === '' || !model) return own;
+  const sources = model.stages.flatMap((s) => s.instructions.flatMap((i) => (i.kind === 'copy' && i.from === null ? i.sources.map((w) => w.value) : [])));
+  const paths = repo.repoPaths();
+  const exists = (context: string, source: string): boolean => {
+    const target = repoJoin(context, source.replace(/^\/+/, ''));
+    return paths.some((p) => isUnder(p, target));
+  };
+  const concrete = sources.filter((s) => !/[*?[]/.test(s) && s !== '.' && s !== './');
+  if (concrete.length === 0) return own;
+  const ownHits = concrete.filter((s) => exists(own, s)).length;
+  const rootHits = concrete.filter((s) => exists('', s)).length;
+  return rootHits > ownHits ? '' : own;
+}
+
+function emptyService(base: Pick<Service, 'name' | 'kind' | 'composeFile' | 'compose' | 'production'>): Service {
+  return {
+    ...base, context: null, dockerfilePath: null, dockerfile: null, dockerignore: null, stages: [], final: null, pythonVersion: DEFAULT_PYTHON,
+    installs: [], installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [],
+    localPackageDirs: [], command: [], argv: [], entry: null, pythonPath: [], cwd: '/', runFiles: [], runFilesFrom: 'entry',
+  };
+}
+
+function imageOnlyService(repo: Repository, composePath: string, compose: ComposeService, production: boolean): Service {
+  void repo;
+  const command = composeCommandParts(composePath, compose, [], []);
+  const argv = command.flatMap((part) => part.argv);
+  return { ...emptyService({ name: compose.name, kind: 'compose', composeFile: composePath, compose, production }), command, argv, entry: entryOfCommand(argv) };
+}
+
+function dockerService(repo: Repository, spec: BuildSpec): Service {
+  const dockerfile = repo.dockerfileAt(spec.dockerfilePath);
+  const base = emptyService(spec);
+  if (!dockerfile || dockerfile.stages.length === 0) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
+  const dockerignore = repo.dockerignoreFor(spec.context, spec.dockerfilePath);
+  const stages = simulateStages({ dockerfilePath: spec.dockerfilePath, dockerfile, context: spec.context, repoFiles: repo.repoPaths(), dockerignore });
+  const final = (spec.target ? findStage(stages, spec.target) : undefined) ?? stages[stages.length - 1] ?? null;
+  if (!final) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
+
+  const chain = stageChain(stages, final);
+  const installStages = withInstallSources(stages, chain);
+  const installs = installStages.flatMap((state) => installSteps(spec.dockerfilePath, state));
+  const collected = collectInstalls(repo, spec, stages, installs);
+
+  const command = commandParts(spec, chain);
+  const argv = command.flatMap((part) => part.argv);
+  const entry = entryOfCommand(argv);
+  const env = serviceEnv(final, spec.compose);
+  const workingDir = spec.compose?.workingDir?.value;
+  const cwd = imageResolve(workingDir ?? final.workdir, entry?.chdir ?? '.');
+  const pythonPath = pythonPathOf(cwd, entry, env.get('PYTHONPATH') ?? null, collected.localPackageDirs);
+  const runFiles = runFilesOf(repo, final.fs, pythonPath, cwd, entry);
+
+  return {
+    ...base,
+    context: spec.context,
+    dockerfilePath: spec.dockerfilePath,
+    dockerfile,
+    dockerignore,
+    stages,
+    final,
+    pythonVersion: pythonVersionOf(chain, dockerfile.globalArgs),
+    installs,
+    ...collected,
+    command,
+    argv,
+    entry,
+    pythonPath,
+    cwd,
+    runFiles: runFiles.files,
+    runFilesFrom: runFiles.from,
+  };
+}
+
+/** The final stage and every stage it is built FROM, root first. */
+function stageChain(stages: readonly StageState[], final: StageState): StageState[] {
+  const chain: StageState[] = [];
+  const seen = new Set<number>();
+  for (let current: StageState | undefined = final; current && !seen.has(current.stage.index); ) {
+    seen.add(current.stage.index);
+    chain.unshift(current);
+    const ref: number | null = current.stage.from.stageRef;
+    current = ref === null ? undefined : stages[ref];
+  }
+  return chain;
+}
+
+/** The chain plus stages whose site-packages/venv are copied in (and their own chains). */
+function withInstallSources(stages: readonly StageState[], chain: readonly StageState[]): StageState[] {
+  const out = new Map<number, StageState>();
+  const visit = (state: StageState): void => {
+    if (out.has(state.stage.index)) return;
+    for (const ancestor of stageChain(stages, state)) {
+      out.set(ancestor.stage.index, ancestor);
+      for (const from of ancestor.installsFrom) {
+        const source = stages[from];
+        if (source) visit(source);
+      }
+    }
+  };
+  for (const state of chain) visit(state);
+  return [...out.values()].sort((a, b) => a.stage.index - b.stage.index);
+}
+
+function installSteps(dockerfilePath: string, state: StageState): InstallStep[] {
+  const steps: InstallStep[] = [];
+  state.stage.instructions.forEach((instruction, index) => {
+    if (instruction.kind !== 'run') return;
+    for (const pip of instruction.pipInstalls) {
+      steps.push({ file: dockerfilePath, line: pip.line, span: pip.span, pip, stage: state.stage.index, instructionIndex: index, workdir: state.workdirAt[index] ?? '/' });
+    }
+  });
+  return steps;
+}
+
+interface CollectedInstalls {
+  readonly installedFiles: InstalledFile[];
+  readonly installed: InstalledRequirement[];
+  readonly installedKeys: Set<string>;
+  readonly missingRequirementsFiles: MissingRequirementsFile[];
+  readonly localPackageDirs: string[];
+}
+
+function collectInstalls(repo: Repository, spec: BuildSpec, stages: readonly StageState[], installs: readonly InstallStep[]): CollectedInstalls {
+  const out: CollectedInstalls = { installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [], localPackageDirs: [] };
+  for (const step of installs) {
+    const fs = stages[step.stage]?.fs;
+    if (!fs) continue;
+    for (const reqFile of step.pip.requirementFiles) {
+      const imagePath = imageResolve(step.workdir, reqFile.path);
+      const found = fs.file(imagePath, step.instructionIndex);
+      const located = { file: spec.dockerfilePath, line: lineOfSpan(repo, spec.dockerfilePath, reqFile.span.start), span: reqFile.span };
+      if (found) {
+        expandRequirementsFile(repo, found.repoPath, imagePath, fs, step, reqFile.constraint, [found.repoPath], out);
+        continue;
+      }
+      const later = fs.file(imagePath);
+      const guess = later?.repoPath ?? guessRepoFile(repo, spec.context, reqFile.path);
+      out.missingRequirementsFiles.push({ ...located, written: reqFile.path, reason: later ? 'not-copied-yet' : guess ? 'not-in-image' : 'not-found', repoPath: guess });
+      if (guess) expandRequirementsFile(repo, guess, null, fs, step, reqFile.constraint, [guess], out);
+    }
+    addInlinePackages(repo, spec.dockerfilePath, step, out);
+    for (const local of step.pip.localPaths) {
+      const [, path = '.', extras = ''] = /^(.*?)(\[[^\]]*\])?$/.exec(local.path) ?? [];
+      const imageDir = imageResolve(step.workdir, path || '.');
+      out.localPackageDirs.push(imageDir, `${imageDir === '/' ? '' : imageDir}/src`);
+      for (const dep of projectDependenciesAt(repo, fs, imageDir + extras)) out.installedKeys.add(dep);
+    }
+  }
+  return out;
+}
+
+function guessRepoFile(repo: Repository, context: string, written: string): string | null {
+  if (written.startsWith('/')) return null;
+  const candidate = repoJoin(context, written);
+  return !escapesRoot(candidate) && repo.load(candidate, 'requirements') ? candidate : null;
+}
+
+function lineOfSpan(repo: Repository, path: string, offset: number): number {
+  return repo.files.get(path)?.lines.position(offset).line ?? 1;
+}
+
+function expandRequirementsFile(
+  repo: Repository,
+  repoPath: string,
+  imagePath: string | null,
+  fs: ImageFs,
+  step: InstallStep,
+  constraint: boolean,
+  chain: readonly string[],
+  out: CollectedInstalls,
+): void {
+  const model = repo.requirementsAt(repoPath);
+  if (!model) return;
+  out.installedFiles.push({ path: repoPath, via: step, chain, constraint });
+  for (const requirement of model.requirements) {
+    out.installed.push({ requirement, file: repoPath, via: step, constraint });
+    if (!constraint) out.installedKeys.add(requirement.key);
+  }
+  for (const include of model.includes) {
+    const target = repoJoin(repoDirname(repoPath), include.path);
+    const located = { file: repoPath, line: include.line, span: include.span };
+    if (chain.includes(target)) continue; // a cycle: pip itself would loop; reported by PIN rules
+    const targetImage = imagePath ? imageResolve(imagePath.slice(0, imagePath.lastIndexOf('/')) || '/', include.path) : null;
+    const exists = !escapesRoot(target) && repo.requirementsAt(target) !== null;
+    if (!exists) {
+      out.missingRequirementsFiles.push({ ...located, written: include.path, reason: 'not-found', repoPath: null });
+      continue;
+    }
+    if (targetImage && !fs.file(targetImage, step.instructionIndex)) {
+      out.missingRequirementsFiles.push({ ...located, written: include.path, reason: 'not-in-image', repoPath: target });
+    }
+    expandRequirementsFile(repo, target, targetImage, fs, step, constraint || include.kind === 'constraint', [...chain, target], out);
+  }
+}
+
+function addInlinePackages(repo: Repository, dockerfilePath: string, step: InstallStep, out: CollectedInstalls): void {
+  const text = repo.files.get(dockerfilePath)?.text ?? '';
+  for (const word of step.pip.packages) {
+    const parsed = parseRequirements(word.value).requirements[0];
+    if (!parsed) continue;
+    // Spans of the parsed word are relative to the word's value; shift them into the Dockerfile.
+    const quote = text[word.span.start] === '"' || text[word.span.start] === "'" ? 1 : 0;
+    const shift = word.span.start + quote;
+    const at = (s: { start: number; end: number }) => ({ start: s.start + shift, end: s.end + shift });
+    const requirement: Requirement = {
+      ...parsed, span: at(parsed.span), nameSpan: at(parsed.nameSpan), specifierSpan: at(parsed.specifierSpan), lineSpan: word.span,
+      line: lineOfSpan(repo, dockerfilePath, word.span.start), column: (repo.files.get(dockerfilePath)?.lines.position(word.span.start).column ?? 1) + quote,
+    };
+    out.installed.push({ requirement, file: dockerfilePath, via: step, constraint: false });
+    out.installedKeys.add(requirement.key);
+  }
+}
+
+// ---------------------------------------------------------------- command
+
+function commandParts(spec: BuildSpec, chain: readonly StageState[]): CommandPart[] {
+  let entrypoint: CommandPart | null = null;
+  let cmd: CommandPart | null = null;
+  for (const state of chain) {
+    for (const instruction of state.stage.instructions) {
+      if (instruction.kind !== 'cmd' && instruction.kind !== 'entrypoint') continue;
+      const docker = instruction.command;
+      const argv = docker.form === 'json' ? docker.argv.map((w) => w.value) : ['/bin/sh', '-c', docker.raw];
+      const part: CommandPart = {
+        origin: 'dockerfile', instruction: instruction.kind === 'cmd' ? 'CMD' : 'ENTRYPOINT', argv, compose: null, docker,
+        file: spec.dockerfilePath, line: instruction.line, span: docker.span,
+      };
+      if (instruction.kind === 'entrypoint') {
+        entrypoint = part;
+        cmd = null; // Docker resets an inherited CMD when ENTRYPOINT is set
+      } else cmd = part;
+    }
+  }
+  if (spec.compose && spec.composeFile) {
+    return composeCommandParts(spec.composeFile, spec.compose, entrypoint ? [entrypoint] : [], cmd ? [cmd] : []);
+  }
+  return [entrypoint, cmd].filter((p): p is CommandPart => p !== null);
+}
+
+function composeCommandParts(composePath: string, compose: ComposeService, entrypoint: CommandPart[], cmd: CommandPart[]): CommandPart[] {
+  const part = (value: NonNullable<ComposeService['command']>, instruction: 'command' | 'entrypoint'): CommandPart => ({
+    origin: 'compose', instruction, argv: value.tokens.map((t) => t.value), compose: value, docker: null,
+    file: composePath, line: value.line, span: value.span,
+  });
+  const entry = compose.entrypoint ? [part(compose.entrypoint, 'entrypoint')] : entrypoint;
+  // compose `entrypoint:` also drops the image's CMD unless `command:` is given.
+  const command = compose.command ? [part(compose.command, 'command')] : compose.entrypoint ? [] : cmd;
+  return [...entry, ...command];
+}
+
+function serviceEnv(final: StageState, compose: ComposeService | null): Map<string, string> {
+  const env = new Map<string, string>();
+  for (const [key, value] of final.env) env.set(key, value.value);
+  for (const entry of compose?.environment ?? []) if (entry.value !== null) env.set(entry.key, entry.value);
+  return env;
+}
+
+function pythonPathOf(cwd: string, entry: EntryPoint | null, pythonPathEnv: string | null, localDirs: readonly string[]): string[] {
+  const path: string[] = [];
+  if (entry?.script) path.push(repoDirnameImage(imageResolve(cwd, entry.script)));
+  else path.push(cwd);
+  for (const dir of entry?.pathDirs ?? []) path.push(imageResolve(cwd, dir));
+  for (const dir of (pythonPathEnv ?? '').split(':')) {
+    if (dir && !dir.includes('$')) path.push(imageResolve(cwd, dir));
+  }
+  path.push(...localDirs);
+  return [...new Set(path)];
+}
+
+function repoDirnameImage(path: string): string {
+  const slash = path.lastIndexOf('/');
+  return slash <= 0 ? '/' : path.slice(0, slash);
+}
+
+function pythonVersionOf(chain: readonly StageState[], globalArgs: readonly { name: string; value: string | null }[]): string {
+  const root: DockerStage | undefined = chain[0]?.stage;
+  const image = root?.from.image ?? '';
+  const match = /(?:^|\/)python:(\d+)\.(\d+)/.exec(image);
+  if (match) return `${match[1]}.${match[2]}`;
+  const arg = globalArgs.find((a) => /^PYTHON(_VERSION)?$/i.test(a.name))?.value ?? '';
+  const fromArg = /^(\d+)\.(\d+)/.exec(arg);
+  return fromArg ? `${fromArg[1]}.${fromArg[2]}` : DEFAULT_PYTHON;
+}
+
+// ---------------------------------------------------------------- code that runs
+
+const TEST_FILE = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
+
+// Frameworks that import application modules by string (INSTALLED_APPS, autodiscovery), which
+// an import closure cannot follow: audit every file in the image instead.
+const STRING_LOADERS = new Set(['django']);
+
+function runFilesOf(
+  repo: Repository,
+  fs: ImageFs,
+  pythonPath: readonly string[],
+  cwd: string,
+  entry: EntryPoint | null,
+): { files: RunFile[]; from: Service['runFilesFrom'] } {
+  const start: ImageFile[] = [];
+  if (entry?.module) start.push(...(findModule(fs, pythonPath, entry.module.split('.'))?.files ?? []));
+  if (entry?.script) {
+    const file = fs.file(imageResolve(cwd, entry.script));
+    if (file) start.push(file);
+  }
+  const allImageFiles = (): { files: RunFile[]; from: Service['runFilesFrom'] } => ({
+    files: [...fs.all()]
+      .filter((f) => f.repoPath.endsWith('.py') && f.imagePath.endsWith('.py') && !TEST_FILE.test(f.repoPath))
+      .map((f) => ({ repoPath: f.repoPath, imagePath: f.imagePath }))
+      .sort((a, b) => (a.imagePath < b.imagePath ? -1 : 1)),
+    from: 'all-image-files',
+  });
+  if (start.length === 0) return allImageFiles();
+  const seen = new Map<string, ImageFile>();
+  const queue = [...start];
+  while (queue.length > 0) {
+    const file = queue.pop();
+    if (!file || seen.has(file.imagePath)) continue;
+    seen.set(file.imagePath, file);
+    for (const imp of repo.python.get(file.repoPath)?.imports ?? []) {
+      if (imp.typeChecking) continue;
+      if (imp.level === 0 && STRING_LOADERS.has(imp.module.split('.')[0] ?? '')) return allImageFiles();
+      for (const target of importTargets(fs, pythonPath, file.imagePath, imp)) if (!seen.has(target.imagePath)) queue.push(target);
+    }
+  }
+  const files = [...seen.values()].map((f) => ({ repoPath: f.repoPath, imagePath: f.imagePath }));
+  files.sort((a, b) => (a.imagePath < b.imagePath ? -1 : 1));
+  return { files, from: 'entry' };
+}
+
+// ---------------------------------------------------------------- plain Python project
+
+function projectService(repo: Repository): Service {
+  const files = [...repo.python.keys()].sort().map((repoPath) => ({ repoPath, imagePath: null }));
+  const installedKeys = new Set<string>();
+  const installed: InstalledRequirement[] = [];
+  for (const [path, model] of [...repo.requirements.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const requirement of model.requirements) {
+      installedKeys.add(requirement.key);
+      installed.push({ requirement, file: path, via: noStep(path), constraint: false });
+    }
+  }
+  for (const dep of projectDependenciesAt(repo, null, '')) installedKeys.add(dep);
+  return {
+    ...emptyService({ name: '(project)', kind: 'project', composeFile: null, compose: null, production: true }),
+    installed, installedKeys, runFiles: files, runFilesFrom: 'all-repo-files',
+  };
+}
+
+function noStep(file: string): InstallStep {
+  const pip: PipInstall = { tool: 'pip', requirementFiles: [], packages: [], localPaths: [], upgrade: false, line: 1, span: { start: 0, end: 0 } };
+  return { file, line: 1, span: { start: 0, end: 0 }, pip, stage: -1, instructionIndex: -1, workdir: '/' };
+}
+
+export { normalizeName };

@@ -1,0 +1,129 @@
+// The model rules query: parsed files plus the per-service join (DESIGN.md §1).
+import type { Span } from '../findings/types.js';
+import type {
+  ComposeCommand,
+  ComposeFileModel,
+  ComposeService,
+  DockerCommand,
+  DockerfileModel,
+  ParseDiagnostic,
+  PipInstall,
+  PythonFileModel,
+  Requirement,
+  RequirementsFileModel,
+} from '../parsers/types.js';
+import type { SourceFile } from '../source.js';
+import type { EntryPoint } from './command.js';
+import type { DockerIgnore } from './dockerignore.js';
+import type { FirstPartyIndex } from './first-party.js';
+import type { StageState } from './image.js';
+import type { ModuleMap } from './module-map.js';
+
+export interface Located {
+  readonly file: string;
+  readonly line: number;
+  readonly span: Span;
+}
+
+/** One `pip install` (or uv/poetry) that runs while building a service's image. */
+export interface InstallStep extends Located {
+  readonly pip: PipInstall;
+  readonly stage: number;
+  readonly instructionIndex: number;
+  readonly workdir: string;
+}
+
+/** A requirements file an image installs, and how it was reached. */
+export interface InstalledFile {
+  readonly path: string; // repo path
+  readonly via: InstallStep;
+  /** Include chain from the file named in the Dockerfile down to this one. */
+  readonly chain: readonly string[];
+  readonly constraint: boolean;
+}
+
+export interface InstalledRequirement {
+  readonly requirement: Requirement;
+  /** Repo path of the requirements file, or the Dockerfile for inline `pip install x==1`. */
+  readonly file: string;
+  readonly via: InstallStep;
+  readonly constraint: boolean;
+}
+
+/** A requirements file named by `-r`/`-c` that the build cannot read. */
+export interface MissingRequirementsFile extends Located {
+  readonly written: string;
+  readonly reason: 'not-found' | 'not-copied-yet' | 'not-in-image';
+  /** The repo file the path most likely meant, when one exists. */
+  readonly repoPath: string | null;
+}
+
+/** One part of the command a container runs, where it is written. */
+export interface CommandPart extends Located {
+  readonly origin: 'compose' | 'dockerfile';
+  readonly instruction: 'command' | 'entrypoint' | 'CMD' | 'ENTRYPOINT';
+  readonly argv: readonly string[];
+  readonly compose: ComposeCommand | null;
+  readonly docker: DockerCommand | null;
+}
+
+export interface Service {
+  readonly name: string;
+  readonly kind: 'compose' | 'dockerfile' | 'project';
+  readonly composeFile: string | null;
+  readonly compose: ComposeService | null;
+  /** False for override/dev/local/test compose files and Dockerfile.dev-style files. */
+  readonly production: boolean;
+  readonly context: string | null;
+  readonly dockerfilePath: string | null;
+  readonly dockerfile: DockerfileModel | null;
+  readonly dockerignore: DockerIgnore | null;
+  readonly stages: readonly StageState[];
+  readonly final: StageState | null;
+  readonly pythonVersion: string;
+  readonly installs: readonly InstallStep[];
+  readonly installedFiles: readonly InstalledFile[];
+  readonly installed: readonly InstalledRequirement[];
+  /** Normalised names of everything installed (requirements, inline, local projects' deps). */
+  readonly installedKeys: ReadonlySet<string>;
+  readonly missingRequirementsFiles: readonly MissingRequirementsFile[];
+  /** Image directories put on sys.path by `pip install .`/`-e .`. */
+  readonly localPackageDirs: readonly string[];
+  readonly command: readonly CommandPart[];
+  readonly argv: readonly string[];
+  readonly entry: EntryPoint | null;
+  /** Image directories on sys.path when the command runs. */
+  readonly pythonPath: readonly string[];
+  readonly cwd: string;
+  /** Repo paths of the Python files that run, and how they were chosen. */
+  readonly runFiles: readonly RunFile[];
+  readonly runFilesFrom: 'entry' | 'all-image-files' | 'all-repo-files';
+}
+
+export interface RunFile {
+  readonly repoPath: string;
+  readonly imagePath: string | null;
+}
+
+export interface FileDiagnostic {
+  readonly file: string;
+  readonly diagnostic: ParseDiagnostic;
+}
+
+export interface Project {
+  readonly root: string;
+  readonly files: ReadonlyMap<string, SourceFile>;
+  /** Every repo path driftcheck knows (discovered and loaded on demand), sorted. */
+  readonly repoPaths: readonly string[];
+  readonly python: ReadonlyMap<string, PythonFileModel>;
+  readonly requirements: ReadonlyMap<string, RequirementsFileModel>;
+  readonly dockerfiles: ReadonlyMap<string, DockerfileModel>;
+  readonly compose: ReadonlyMap<string, ComposeFileModel>;
+  readonly firstParty: FirstPartyIndex;
+  readonly moduleMap: ModuleMap;
+  readonly services: readonly Service[];
+  readonly diagnostics: readonly FileDiagnostic[];
+  readonly warnings: readonly { readonly file: string; readonly message: string }[];
+  /** Services that install each requirements file. */
+  readonly installedBy: ReadonlyMap<string, readonly Service[]>;
+}

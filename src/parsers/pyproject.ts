@@ -1,0 +1,86 @@
+// pyproject.toml: the dependencies a project declares (PEP 621 and Poetry). smol-toml gives no
+// positions, so each dependency string is located by searching the text after the section.
+import { parse } from 'smol-toml';
+import { parseRequirements } from './requirements.js';
+import type { ParseDiagnostic, Requirement } from './types.js';
+
+export interface PyprojectModel {
+  readonly name: string | null;
+  readonly requiresPython: string | null;
+  readonly dependencies: readonly Requirement[];
+  /** Extras and dependency groups (PEP 735, Poetry groups), by name. */
+  readonly optional: Readonly<Record<string, readonly Requirement[]>>;
+  readonly diagnostics: readonly ParseDiagnostic[];
+}
+
+type Table = Record<string, unknown>;
+
+function isTable(value: unknown): value is Table {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function parsePyproject(text: string): PyprojectModel {
+  let data: Table;
+  try {
+    data = parse(text) as Table;
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split('\n')[0] ?? 'invalid TOML' : 'invalid TOML';
+    const line = error && typeof error === 'object' && 'line' in error && typeof error.line === 'number' ? error.line : 1;
+    const column = error && typeof error === 'object' && 'column' in error && typeof error.column === 'number' ? error.column : 1;
+    return { name: null, requiresPython: null, dependencies: [], optional: {}, diagnostics: [{ message: `invalid TOML: ${message}`, line, column, span: { start: 0, end: 0 }, severity: 'error' }] };
+  }
+  const locator = new Locator(text);
+  const project = isTable(data['project']) ? data['project'] : {};
+  const tool = isTable(data['tool']) ? data['tool'] : {};
+  const poetry = isTable(tool['poetry']) ? tool['poetry'] : {};
+  const dependencies = locator.all(strings(project['dependencies']));
+  const optional: Record<string, Requirement[]> = {};
+  const extras = isTable(project['optional-dependencies']) ? project['optional-dependencies'] : {};
+  for (const [extra, list] of Object.entries(extras)) optional[extra] = locator.all(strings(list));
+  const groups = isTable(data['dependency-groups']) ? data['dependency-groups'] : {};
+  for (const [group, list] of Object.entries(groups)) optional[group] = locator.all(strings(list));
+  if (isTable(poetry['dependencies'])) dependencies.push(...poetryDeps(poetry['dependencies'], locator));
+  const poetryGroups = isTable(poetry['group']) ? poetry['group'] : {};
+  for (const [group, body] of Object.entries(poetryGroups)) {
+    if (isTable(body) && isTable(body['dependencies'])) optional[group] = poetryDeps(body['dependencies'], locator);
+  }
+  if (isTable(poetry['dev-dependencies'])) optional['dev'] = poetryDeps(poetry['dev-dependencies'], locator);
+  const requiresPython = typeof project['requires-python'] === 'string' ? project['requires-python'] : null;
+  const name = typeof project['name'] === 'string' ? project['name'] : typeof poetry['name'] === 'string' ? poetry['name'] : null;
+  return { name, requiresPython, dependencies, optional, diagnostics: [] };
+}
+
+function strings(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function poetryDeps(table: Table, locator: Locator): Requirement[] {
+  return locator.all(Object.keys(table).filter((name) => name.toLowerCase() !== 'python'));
+}
+
+class Locator {
+  private cursor = 0;
+  constructor(private readonly text: string) {}
+
+  all(specs: readonly string[]): Requirement[] {
+    return specs.flatMap((spec) => {
+      const found = this.requirement(spec);
+      return found ? [found] : [];
+    });
+  }
+
+  /** Parses one dependency string and shifts its spans to where it appears in the file. */
+  requirement(spec: string): Requirement | null {
+    const parsed = parseRequirements(spec).requirements[0];
+    if (!parsed) return null;
+    let at = this.text.indexOf(spec, this.cursor);
+    if (at === -1) at = this.text.indexOf(spec);
+    if (at === -1) at = 0;
+    else this.cursor = at + spec.length;
+    const shift = (s: { start: number; end: number }) => ({ start: s.start + at, end: s.end + at });
+    const before = this.text.slice(0, at);
+    const line = before.split('\n').length;
+    const column = at - before.lastIndexOf('\n');
+    return { ...parsed, span: shift(parsed.span), nameSpan: shift(parsed.nameSpan), specifierSpan: shift(parsed.specifierSpan), lineSpan: shift(parsed.span), line, column };
+  }
+}

@@ -1,0 +1,36 @@
+import type { AuditResult } from '../audit.js';
+import type { Finding } from '../findings/types.js';
+
+export interface Summary {
+  readonly total: number;
+  readonly errors: number;
+  readonly warnings: number;
+  readonly infos: number;
+  readonly suppressed: number;
+  readonly fixable: { readonly safe: number; readonly unsafe: number; readonly displayOnly: number };
+  readonly services: number;
+  readonly files: number;
+}
+
+export function visible(result: AuditResult): Finding[] {
+  return result.findings.filter((f) => !f.suppressed);
+}
+
+export function summarize(result: AuditResult): Summary {
+  const shown = visible(result);
+  const count = (pred: (f: Finding) => boolean): number => shown.filter(pred).length;
+  return {
+    total: shown.length,
+    errors: count((f) => f.severity === 'error'),
+    warnings: count((f) => f.severity === 'warning'),
+    infos: count((f) => f.severity === 'info'),
+    suppressed: result.findings.length - shown.length,
+    fixable: {
+      safe: count((f) => f.fix?.applicability === 'safe'),
+      unsafe: count((f) => f.fix?.applicability === 'unsafe'),
+      displayOnly: count((f) => f.fix?.applicability === 'display-only'),
+    },
+    services: result.services.filter((s) => s.kind !== 'project').length,
+    files: result.files.length,
+  };
+}

@@ -1,0 +1,64 @@
+// Builders for the text edits fixes carry. They only compute ranges; the fix engine applies them.
+import type { Span, TextEdit } from '../findings/types.js';
+import type { SourceFile } from '../source.js';
+
+/** Appends a line at the end of a file, adding the missing final newline first. */
+export function appendLine(file: SourceFile, line: string): TextEdit {
+  const needsBreak = file.text.length > 0 && !file.text.endsWith('\n');
+  return { file: file.path, start: file.text.length, end: file.text.length, text: `${needsBreak ? file.eol : ''}${line}${file.eol}` };
+}
+
+/** Inserts a whole line after 1-based line `afterLine`. */
+export function insertLineAfter(file: SourceFile, afterLine: number, line: string): TextEdit {
+  const span = file.lines.lineSpan(afterLine);
+  const atEnd = span.end === file.text.length && !file.text.endsWith('\n');
+  return { file: file.path, start: span.end, end: span.end, text: atEnd ? `${file.eol}${line}` : `${line}${file.eol}` };
+}
+
+export function replaceSpan(file: SourceFile, span: Span, text: string): TextEdit {
+  return { file: file.path, start: span.start, end: span.end, text };
+}
+
+const QUOTES = new Set(['"', "'"]);
+
+/**
+ * Removes one argument from a command, whatever its form: a shell word (with the blank before
+ * it), a JSON/flow-list item (with its comma), or a block-list item (the whole line).
+ */
+export function removeArgument(file: SourceFile, span: Span): TextEdit {
+  const text = file.text;
+  let start = span.start;
+  let end = span.end;
+  if (QUOTES.has(text[start - 1] ?? '') && text[end] === text[start - 1]) {
+    start--;
+    end++;
+  }
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  if (/^\s*-\s*$/.test(text.slice(lineStart, start))) {
+    const lineEnd = text.indexOf('\n', end);
+    return { file: file.path, start: lineStart, end: lineEnd === -1 ? text.length : lineEnd + 1, text: '' };
+  }
+  let before = start;
+  while (before > 0 && (text[before - 1] === ' ' || text[before - 1] === '\t')) before--;
+  if (text[before - 1] === ',') return { file: file.path, start: before - 1, end, text: '' };
+  let after = end;
+  while (after < text.length && (text[after] === ' ' || text[after] === '\t')) after++;
+  if (text[after] === ',') {
+    after++;
+    while (after < text.length && (text[after] === ' ' || text[after] === '\t')) after++;
+    return { file: file.path, start, end: after, text: '' };
+  }
+  // A shell word: take the blank before it, or after it when it starts the command.
+  if (before < start && !['[', '"', "'"].includes(text[before - 1] ?? '')) return { file: file.path, start: before, end, text: '' };
+  return { file: file.path, start, end: after, text: '' };
+}
+
+/** Finds `token` as a whole argument inside `within` (a command's text); null when absent. */
+export function findToken(file: SourceFile, within: Span, token: string): Span | null {
+  const slice = file.text.slice(within.start, within.end);
+  const pattern = new RegExp(`(^|[\\s"'\\[,])(${token.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})(?=$|[\\s"'\\],=])`);
+  const match = pattern.exec(slice);
+  if (!match) return null;
+  const start = within.start + match.index + (match[1]?.length ?? 0);
+  return { start, end: start + token.length };
+}

@@ -1,0 +1,24 @@
+// The ordered rule registry: adding a rule is one import and one line here.
+import type { Rule } from './define-rule.js';
+import conflictingPins from './pins/conflicting-pins.js';
+import missingRequirementsFile from './pins/missing-requirements-file.js';
+import reloadInProduction from './production/reload-in-production.js';
+import firstPartyNotInImage from './python/first-party-not-in-image.js';
+import missingDependency from './python/missing-dependency.js';
+
+export const RULES: readonly Rule[] = [
+  missingDependency,
+  firstPartyNotInImage,
+  conflictingPins,
+  missingRequirementsFile,
+  reloadInProduction,
+];
+
+/** The pseudo-rule that carries parse problems. */
+export const PARSE_RULE = { id: 'PARSE', name: 'parse-error' } as const;
+export const INTERNAL_RULE = { id: 'INTERNAL', name: 'internal-error' } as const;
+
+export function findRule(idOrName: string): Rule | undefined {
+  const wanted = idOrName.toLowerCase();
+  return RULES.find((r) => r.meta.id.toLowerCase() === wanted || r.meta.name === wanted);
+}

@@ -1,0 +1,143 @@
+import type { Fix } from '../../findings/types.js';
+import type { Project, Service } from '../../model/types.js';
+import { sameVersion } from '../../model/versions.js';
+import type { Requirement } from '../../parsers/types.js';
+import { defineRule } from '../define-rule.js';
+import { replaceSpan } from '../edits.js';
+
+interface Pin {
+  readonly file: string;
+  readonly requirement: Requirement;
+  readonly version: string;
+}
+
+export default defineRule({
+  meta: {
+    id: 'PIN001',
+    name: 'conflicting-pins',
+    severity: 'error',
+    category: 'reproducibility',
+    fix: 'sometimes',
+    summary: 'One distribution pinned to different versions in one install set or across files',
+    docs: `## What it does
+Flags a distribution pinned (\`==\`) to different versions. Inside one image's install set — the
+requirements files a Dockerfile installs, their \`-r\`/\`-c\` includes and inline \`pip install x==1\`
+— that is an error: pip refuses the build (\`ResolutionImpossible\`) or the later install silently
+wins. Across files that are never installed together it is reported as information, with both
+locations, because hand-kept copies such as \`requirements-minimal.txt\` drift from the real one.
+
+## Why is this bad?
+The version tested locally is not the version the image ships, and a rollback to the "minimal"
+file reintroduces old bugs.
+
+## Example
+\`backend/requirements.txt\` pins \`httpx==0.28.1\`; \`backend/requirements-minimal.txt\` pins
+\`httpx==0.27.2\`.
+
+Use instead: the same pin in both files.
+
+## Fix safety
+The fix aligns the differing pin to the version in the file an image installs. It is safe when
+the edited file is not installed by any image, and unsafe otherwise (an image's versions change).
+
+## References
+- pip documentation: Requirements File Format; PEP 440 version matching`,
+  },
+  check({ project, report }) {
+    const byKey = pinsByDistribution(project);
+    const reported = new Set<string>();
+    for (const service of project.services) reportWithinService(project, service, report, reported);
+    for (const [key, pins] of byKey) reportAcrossFiles(project, key, pins, report, reported);
+  },
+});
+
+type Report = Parameters<Parameters<typeof defineRule>[0]['check']>[0]['report'];
+
+function pinsByDistribution(project: Project): Map<string, Pin[]> {
+  const byKey = new Map<string, Pin[]>();
+  for (const path of [...project.requirements.keys()].sort()) {
+    for (const requirement of project.requirements.get(path)?.requirements ?? []) {
+      if (!requirement.pin) continue;
+      const list = byKey.get(requirement.key) ?? [];
+      list.push({ file: path, requirement, version: requirement.pin });
+      byKey.set(requirement.key, list);
+    }
+  }
+  return new Map([...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+function locationKey(pin: Pin): string {
+  return `${pin.file}:${pin.requirement.span.start}`;
+}
+
+function reportWithinService(project: Project, service: Service, report: Report, reported: Set<string>): void {
+  const firstByKey = new Map<string, Pin>();
+  for (const installed of service.installed) {
+    const pin = installed.requirement.pin;
+    if (!pin) continue;
+    const current: Pin = { file: installed.file, requirement: installed.requirement, version: pin };
+    const first = firstByKey.get(installed.requirement.key);
+    if (!first) {
+      firstByKey.set(installed.requirement.key, current);
+      continue;
+    }
+    if (sameVersion(first.version, pin) || reported.has(locationKey(current))) continue;
+    reported.add(locationKey(current));
+    reported.add(locationKey(first));
+    report({
+      file: current.file,
+      span: current.requirement.span,
+      severity: 'error',
+      service: service.name,
+      message: `"${current.requirement.name}" is pinned to ${pin} here and to ${first.version} in ${first.file}, both installed by the image of service "${service.name}"`,
+      evidence: [
+        { file: first.file, line: first.requirement.line, message: `pins ${first.requirement.name}==${first.version}` },
+        { file: current.file, line: current.requirement.line, message: `pins ${current.requirement.name}==${pin}` },
+        { file: installed.via.file, line: installed.via.line, message: `both are installed by this image` },
+      ],
+      fix: alignFix(project, current, first.version, `as in ${first.file}`),
+    });
+  }
+}
+
+function reportAcrossFiles(project: Project, key: string, pins: readonly Pin[], report: Report, reported: Set<string>): void {
+  void key;
+  const reference = referencePin(project, pins);
+  if (!reference) return;
+  for (const pin of pins) {
+    if (pin === reference || sameVersion(pin.version, reference.version) || reported.has(locationKey(pin))) continue;
+    reported.add(locationKey(pin));
+    const installers = (project.installedBy.get(reference.file) ?? []).map((s) => s.name);
+    report({
+      file: pin.file,
+      span: pin.requirement.span,
+      severity: 'info',
+      service: null,
+      message: `"${pin.requirement.name}" is pinned to ${pin.version} here but to ${reference.version} in ${reference.file}`,
+      evidence: [
+        { file: reference.file, line: reference.requirement.line, message: `pins ${reference.requirement.name}==${reference.version}${installers.length > 0 ? ` (installed by ${installers.join(', ')})` : ''}` },
+        { file: pin.file, line: pin.requirement.line, message: `pins ${pin.requirement.name}==${pin.version}` },
+      ],
+      fix: alignFix(project, pin, reference.version, `as in ${reference.file}`),
+    });
+  }
+}
+
+/** The pin other files should agree with: one an image installs, most-installed first. */
+function referencePin(project: Project, pins: readonly Pin[]): Pin | undefined {
+  const installs = (pin: Pin): number => project.installedBy.get(pin.file)?.length ?? 0;
+  return [...pins].sort((a, b) => installs(b) - installs(a) || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0))[0];
+}
+
+function alignFix(project: Project, pin: Pin, version: string, why: string): Fix | null {
+  const file = project.files.get(pin.file);
+  const specifier = pin.requirement.specifier;
+  if (!file || !/^===?[^,;*]+$/.test(specifier)) return null;
+  const operator = specifier.startsWith('===') ? '===' : '==';
+  const installed = (project.installedBy.get(pin.file)?.length ?? 0) > 0;
+  return {
+    title: `Pin ${pin.requirement.name}${operator}${version} (${why})`,
+    applicability: installed ? 'unsafe' : 'safe',
+    edits: [replaceSpan(file, pin.requirement.specifierSpan, `${operator}${version}`)],
+  };
+}

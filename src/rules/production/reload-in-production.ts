@@ -1,0 +1,105 @@
+import type { Span } from '../../findings/types.js';
+import { commandSegments, stripWrappers } from '../../model/command.js';
+import { isDevDockerfile } from '../../model/services.js';
+import type { CommandPart, Project, Service } from '../../model/types.js';
+import type { SourceFile } from '../../source.js';
+import { defineRule } from '../define-rule.js';
+import { findToken, removeArgument } from '../edits.js';
+
+const RELOAD_FLAG = /^--reload(-dir|-include|-exclude|-delay)?(=.*)?$/;
+const RELOAD_WITH_VALUE = new Set(['--reload-dir', '--reload-include', '--reload-exclude', '--reload-delay']);
+const WATCHERS = new Set(['watchfiles', 'nodemon', 'watchmedo']);
+
+export default defineRule({
+  meta: {
+    id: 'PROD001',
+    name: 'reload-in-production',
+    severity: 'error',
+    category: 'production',
+    fix: 'sometimes',
+    summary: 'Auto-reload (--reload, watchfiles, nodemon) in the command a production service runs',
+    docs: `## What it does
+Flags \`--reload\` and its companions (\`--reload-dir\`, \`--reload-include\`, ...) in the command a
+service really runs — compose \`command:\`/\`entrypoint:\` or the image's \`CMD\`/\`ENTRYPOINT\`, including
+inside \`sh -c "..."\` — and file watchers (\`watchfiles\`, \`nodemon\`, \`watchmedo\`) used as the
+server process. Compose override files and files named \`*dev*\`, \`*local*\` or \`*test*\` are
+development files and are not flagged.
+
+## Why is this bad?
+The reloader watches the file system and restarts workers on any change (log files, uploads,
+mounted volumes), forces a single worker, and costs CPU: containers flap and requests fail.
+
+## Example
+\`command: uvicorn app.main:app --host 0.0.0.0 --port 8000 --reload\`
+
+Use instead: \`command: uvicorn app.main:app --host 0.0.0.0 --port 8000\`
+
+## Fix safety
+Safe: the flag (and its value) is removed; nothing else in the command changes. A watcher used as
+the program itself has no automatic fix.
+
+## References
+- Uvicorn documentation: Settings, Development (\`--reload\` is for development only)`,
+  },
+  check({ project, report }) {
+    const seen = new Set<string>();
+    for (const service of project.services) {
+      if (!service.production) continue;
+      for (const part of service.command) {
+        if (part.origin === 'dockerfile' && isDevDockerfile(part.file)) continue;
+        const key = `${part.file}:${part.span.start}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        checkPart(project, service, part, report);
+      }
+    }
+  },
+});
+
+type Report = Parameters<Parameters<typeof defineRule>[0]['check']>[0]['report'];
+
+function checkPart(project: Project, service: Service, part: CommandPart, report: Report): void {
+  const file = project.files.get(part.file);
+  if (!file) return;
+  const where = part.origin === 'compose' ? `compose \`${part.instruction}:\`` : part.instruction;
+  for (const segment of commandSegments(part.argv)) {
+    const words = stripWrappers(segment);
+    const program = (words[0] ?? '').split('/').pop() ?? '';
+    if (WATCHERS.has(program)) {
+      const span = findToken(file, part.span, words[0] ?? program) ?? part.span;
+      report({ file: part.file, span, service: service.name, message: `service "${service.name}" runs the file watcher ${program} in production`, evidence: commandEvidence(service, part, where) });
+      continue;
+    }
+    words.forEach((word, index) => {
+      if (!RELOAD_FLAG.test(word)) return;
+      const span = findToken(file, part.span, word);
+      const valueWord = RELOAD_WITH_VALUE.has(word) ? words[index + 1] : undefined;
+      report({
+        file: part.file,
+        span: span ?? part.span,
+        service: service.name,
+        message: `${program || 'the server'} runs with ${word.split('=')[0]} in production (service "${service.name}")`,
+        evidence: commandEvidence(service, part, where),
+        fix: span ? removalFix(file, part, span, word, valueWord) : null,
+      });
+    });
+  }
+}
+
+function commandEvidence(service: Service, part: CommandPart, where: string): { file: string; line: number; message: string }[] {
+  const out = [{ file: part.file, line: part.line, message: `${where} runs: ${part.argv.join(' ')}` }];
+  if (part.origin === 'compose' && part.instruction === 'command') {
+    const cmd = service.final?.stage.instructions.find((i) => i.kind === 'cmd');
+    if (cmd && service.dockerfilePath) out.push({ file: service.dockerfilePath, line: cmd.line, message: 'overrides the image CMD' });
+  }
+  return out;
+}
+
+function removalFix(file: SourceFile, part: CommandPart, span: Span, word: string, valueWord: string | undefined) {
+  const edits = [removeArgument(file, span)];
+  if (valueWord !== undefined) {
+    const valueSpan = findToken(file, { start: span.end, end: part.span.end }, valueWord);
+    if (valueSpan) edits.push(removeArgument(file, valueSpan));
+  }
+  return { title: `Remove ${word}${valueWord ? ` ${valueWord}` : ''}`, applicability: 'safe' as const, edits };
+}

@@ -1,0 +1,141 @@
+import type { Evidence, Fix } from '../../findings/types.js';
+import { classifyImport } from '../../model/queries.js';
+import type { Project, Service } from '../../model/types.js';
+import type { PyImport } from '../../parsers/types.js';
+import { basename, isUnder, relativeTo } from '../../util/paths.js';
+import { defineRule } from '../define-rule.js';
+import { insertLineAfter } from '../edits.js';
+import { entryEvidence } from './evidence.js';
+
+interface Site {
+  readonly file: string;
+  readonly imp: PyImport;
+}
+
+export default defineRule({
+  meta: {
+    id: 'DEP002',
+    name: 'first-party-not-in-image',
+    severity: 'error',
+    category: 'correctness',
+    fix: 'sometimes',
+    summary: "First-party package imported by a service's code but never copied into its image",
+    docs: `## What it does
+Flags imports of the repository's own packages and modules (\`agents.core\`, \`shared.utils\`) that
+code running in a service needs but the image does not contain: no \`COPY\`/\`ADD\` brings them in,
+\`.dockerignore\` drops them, they lie outside the build context, or they are copied somewhere that
+is not on \`sys.path\` when the command runs (\`WORKDIR\`, \`PYTHONPATH\`, \`--app-dir\`).
+
+## Why is this bad?
+The code works on a developer's machine, where the whole repository is on disk, and fails in the
+container with \`ModuleNotFoundError: No module named 'agents'\`.
+
+## Example
+\`backend/app/main.py\` has \`from agents.core import Orchestrator\`; the Dockerfile only runs
+\`COPY backend/ /app/\`.
+
+Use instead: add \`COPY agents/ ./agents/\` after the other \`COPY\` lines.
+
+## Fix safety
+Safe: the \`COPY\` line is added only when the package lies inside the build context and is not
+excluded by \`.dockerignore\`, and it copies it next to the code that imports it. No fix otherwise.
+
+## References
+- Docker documentation: COPY, .dockerignore, build context`,
+  },
+  check({ project, report }) {
+    for (const service of project.services) {
+      if (!service.final) continue;
+      for (const [location, sites] of missingByLocation(project, service)) {
+        const first = sites[0];
+        if (!first) continue;
+        const why = reason(service, location);
+        report({
+          file: first.file,
+          span: first.imp.span,
+          service: service.name,
+          message: `"${first.imp.module}" is first-party code (${display(location)}) but the image of service "${service.name}" does not contain it${why.short}`,
+          evidence: [
+            ...sites.slice(0, 3).map((s) => ({ file: s.file, line: s.imp.line, message: `imports ${'.'.repeat(s.imp.level)}${s.imp.module}` })),
+            ...entryEvidence(service),
+            ...copyEvidence(service),
+            ...why.evidence,
+          ],
+          fix: why.fixable ? copyFix(project, service, location) : null,
+        });
+      }
+    }
+  },
+});
+
+function missingByLocation(project: Project, service: Service): Map<string, Site[]> {
+  const groups = new Map<string, Site[]>();
+  for (const runFile of service.runFiles) {
+    for (const imp of project.python.get(runFile.repoPath)?.imports ?? []) {
+      if (imp.typeChecking) continue;
+      const cls = classifyImport(project, service, runFile, imp);
+      if (cls.kind !== 'first-party-missing') continue;
+      const location = preferredLocation(service, cls.candidates);
+      const list = groups.get(location) ?? [];
+      list.push({ file: runFile.repoPath, imp });
+      groups.set(location, list);
+    }
+  }
+  for (const list of groups.values()) list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.imp.line - b.imp.line));
+  return new Map([...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Prefer a candidate inside the build context, then the shortest path. */
+function preferredLocation(service: Service, candidates: readonly string[]): string {
+  const context = service.context ?? '';
+  const sorted = [...candidates].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+  return sorted.find((c) => isUnder(c, context)) ?? sorted[0] ?? '';
+}
+
+function display(location: string): string {
+  return location.endsWith('.py') ? location : `${location}/`;
+}
+
+function reason(service: Service, location: string): { short: string; evidence: Evidence[]; fixable: boolean } {
+  const context = service.context ?? '';
+  const dockerfile = service.dockerfilePath ?? '';
+  if (!isUnder(location, context)) {
+    return {
+      short: ` (it is outside the build context "${context || '.'}")`,
+      evidence: [{ file: service.composeFile ?? dockerfile, line: service.compose?.build?.line ?? 1, message: `build context is "${context || '.'}", which does not contain ${display(location)}` }],
+      fixable: false,
+    };
+  }
+  if (service.dockerignore?.ignores(relativeTo(location, context))) {
+    const ignoreFile = context ? `${context}/.dockerignore` : '.dockerignore';
+    return { short: ' (.dockerignore excludes it)', evidence: [{ file: ignoreFile, line: 1, message: `excludes ${display(location)} from the build context` }], fixable: false };
+  }
+  return { short: '', evidence: [{ file: dockerfile, line: service.final?.stage.from.line ?? 1, message: `no COPY/ADD puts ${display(location)} on the image's sys.path (${service.pythonPath.join(', ')})` }], fixable: true };
+}
+
+function copyEvidence(service: Service): Evidence[] {
+  const copies = service.final?.stage.instructions.filter((i) => i.kind === 'copy' && i.from === null) ?? [];
+  return copies.slice(0, 3).map((c) => ({
+    file: service.dockerfilePath ?? '',
+    line: c.line,
+    message: `copies ${c.kind === 'copy' ? c.sources.map((s) => s.value).join(' ') : ''} -> ${c.kind === 'copy' ? c.dest.value : ''}`,
+  }));
+}
+
+/** `COPY agents/ ./agents/` after the final stage's last COPY, into the first sys.path entry. */
+function copyFix(project: Project, service: Service, location: string): Fix | null {
+  const final = service.final;
+  const file = service.dockerfilePath ? project.files.get(service.dockerfilePath) : undefined;
+  const pathEntry = service.pythonPath[0];
+  if (!final || !file || !pathEntry) return null;
+  const instructions = final.stage.instructions;
+  const lastCopy = [...instructions].reverse().find((i) => i.kind === 'copy');
+  const anchorLine = lastCopy?.endLine ?? final.stage.from.line;
+  const anchorIndex = lastCopy ? instructions.indexOf(lastCopy) + 1 : 0;
+  const workdir = final.workdirAt[anchorIndex] ?? final.workdir;
+  const source = relativeTo(location, service.context ?? '');
+  const name = basename(location);
+  const destDir = pathEntry === workdir ? '.' : pathEntry;
+  const line = location.endsWith('.py') ? `COPY ${source} ${destDir}/` : `COPY ${source}/ ${destDir}/${name}/`;
+  return { title: `Add "${line}" to ${file.path}`, applicability: 'safe', edits: [insertLineAfter(file, anchorLine, line)] };
+}

@@ -1,0 +1,72 @@
+import type { Position, Span } from './findings/types.js';
+
+/** The kinds of file driftcheck reads. */
+export type FileKind =
+  | 'python'
+  | 'requirements'
+  | 'pyproject'
+  | 'setup-cfg'
+  | 'dockerfile'
+  | 'dockerignore'
+  | 'compose'
+  | 'package-json'
+  | 'package-lock'
+  | 'config';
+
+export interface SourceFile {
+  readonly path: string; // repo-relative POSIX path
+  readonly kind: FileKind;
+  /** Text with any BOM removed; offsets in findings and edits index this string. */
+  readonly text: string;
+  readonly bom: boolean;
+  readonly eol: '\n' | '\r\n';
+  readonly lines: LineIndex;
+}
+
+/** Offset <-> 1-based line/column conversion, built once per file. */
+export class LineIndex {
+  private readonly starts: number[];
+
+  constructor(private readonly text: string) {
+    const starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    this.starts = starts;
+  }
+
+  get lineCount(): number {
+    return this.starts.length;
+  }
+
+  position(offset: number): Position {
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((this.starts[mid] ?? 0) <= clamped) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: clamped - (this.starts[lo] ?? 0) + 1 };
+  }
+
+  /** Offset of 1-based line/column; clamps to the text. */
+  offset(line: number, column = 1): number {
+    const start = this.starts[Math.max(0, Math.min(line - 1, this.starts.length - 1))] ?? 0;
+    return Math.min(this.text.length, start + Math.max(0, column - 1));
+  }
+
+  /** Span of a whole 1-based line including its line break. */
+  lineSpan(line: number): Span {
+    const start = this.offset(line, 1);
+    const next = this.starts[line];
+    return { start, end: next ?? this.text.length };
+  }
+}
+
+export function makeSourceFile(path: string, kind: FileKind, raw: string): SourceFile {
+  const bom = raw.charCodeAt(0) === 0xfeff;
+  const text = bom ? raw.slice(1) : raw;
+  const firstBreak = text.indexOf('\n');
+  const eol = firstBreak > 0 && text[firstBreak - 1] === '\r' ? '\r\n' : '\n';
+  return { path, kind, text, bom, eol, lines: new LineIndex(text) };
+}

@@ -1,0 +1,48 @@
+// Drives the real built CLI (dist/), as users and CI do.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const CLI = join(REPO_ROOT, 'dist/cli/main.js');
+
+export interface RunResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): RunResult {
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    cwd: options.cwd ?? REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function run(command: string, args: readonly string[], cwd: string, input?: string): RunResult {
+  const result = spawnSync(command, [...args], { cwd, encoding: 'utf8', input });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Copies a fixture into a fresh temp git repository (one commit) and returns its path. */
+export function gitCopy(fixture: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'driftcheck-'));
+  cpSync(fixture, dir, { recursive: true });
+  for (const args of [
+    ['init', '-q'],
+    ['config', 'user.email', 'test@example.com'],
+    ['config', 'user.name', 'test'],
+    ['config', 'core.autocrlf', 'false'],
+    ['add', '-A'],
+    ['commit', '-q', '-m', 'fixture'],
+  ]) {
+    const r = run('git', args, dir);
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+  }
+  return dir;
+}
