@@ -271,6 +271,9 @@ function expandRequirementsFile(
     out.installed.push({ requirement, file: repoPath, via: step, constraint });
     if (!constraint) out.installedKeys.add(requirement.key);
   }
+  // A line that does not parse is already a PARSE finding; its name still counts as installed so
+  // the same mistake is not reported a second time as a missing dependency.
+  if (!constraint) for (const key of namesOfBrokenLines(repo, repoPath, model.diagnostics)) out.installedKeys.add(key);
   for (const include of model.includes) {
     const target = repoJoin(repoDirname(repoPath), include.path);
     const located = { file: repoPath, line: include.line, span: include.span };
@@ -286,6 +289,17 @@ function expandRequirementsFile(
     }
     expandRequirementsFile(repo, target, targetImage, fs, step, constraint || include.kind === 'constraint', [...chain, target], out);
   }
+}
+
+function namesOfBrokenLines(repo: Repository, path: string, diagnostics: readonly { line: number; severity: string }[]): string[] {
+  const file = repo.files.get(path);
+  if (!file) return [];
+  return diagnostics.flatMap((d) => {
+    if (d.severity !== 'error') return [];
+    const span = file.lines.lineSpan(d.line);
+    const name = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(file.text.slice(span.start, span.end))?.[1];
+    return name ? [normalizeName(name)] : [];
+  });
 }
 
 function addInlinePackages(repo: Repository, dockerfilePath: string, step: InstallStep, out: CollectedInstalls): void {

@@ -93,7 +93,7 @@ function summaryLine(result: AuditResult, paint: (s: Style, t: string) => string
   const counts = [`${s.errors} error${s.errors === 1 ? '' : 's'}`, `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`, `${s.infos} info`].join(', ');
   const fixes: string[] = [];
   if (s.fixable.safe > 0) fixes.push(`${s.fixable.safe} fixable with --fix`);
-  if (s.fixable.unsafe > 0) fixes.push(`${s.fixable.unsafe} more with --unsafe-fixes`);
+  if (s.fixable.unsafe > 0) fixes.push(`${s.fixable.unsafe} ${s.fixable.safe > 0 ? 'more ' : ''}with --unsafe-fixes`);
   const suppressed = s.suppressed > 0 ? `; ${s.suppressed} suppressed` : '';
   return `Found ${s.total} problem${s.total === 1 ? '' : 's'} (${counts})${suppressed}.${fixes.length ? ` [*] ${fixes.join(', ')}.` : ''}`;
 }

@@ -9,6 +9,18 @@ import { findToken, removeArgument } from '../edits.js';
 const RELOAD_FLAG = /^--reload(-dir|-include|-exclude|-delay)?(=.*)?$/;
 const RELOAD_WITH_VALUE = new Set(['--reload-dir', '--reload-include', '--reload-exclude', '--reload-delay']);
 const WATCHERS = new Set(['watchfiles', 'nodemon', 'watchmedo']);
+// Servers whose own CLI has a reload mode; elsewhere `--reload` is just an application argument.
+const RELOAD_RUNNERS = new Set(['uvicorn', 'gunicorn', 'hypercorn', 'granian', 'flask', 'adev', 'sanic']);
+
+/** The program and its arguments, with `python -m module` read as the module's own CLI. */
+function programOf(words: readonly string[]): { program: string; args: readonly string[] } {
+  const program = (words[0] ?? '').split('/').pop() ?? '';
+  if (/^python(\d(\.\d+)?)?$/.test(program)) {
+    const m = words.indexOf('-m');
+    if (m !== -1 && words[m + 1]) return { program: words[m + 1] ?? '', args: words.slice(m + 2) };
+  }
+  return { program, args: words.slice(1) };
+}
 
 export default defineRule({
   meta: {
@@ -64,21 +76,22 @@ function checkPart(project: Project, service: Service, part: CommandPart, report
   const where = part.origin === 'compose' ? `compose \`${part.instruction}:\`` : part.instruction;
   for (const segment of commandSegments(part.argv)) {
     const words = stripWrappers(segment);
-    const program = (words[0] ?? '').split('/').pop() ?? '';
+    const { program, args } = programOf(words);
     if (WATCHERS.has(program)) {
       const span = findToken(file, part.span, words[0] ?? program) ?? part.span;
       report({ file: part.file, span, service: service.name, message: `service "${service.name}" runs the file watcher ${program} in production`, evidence: commandEvidence(service, part, where) });
       continue;
     }
-    words.forEach((word, index) => {
+    if (!RELOAD_RUNNERS.has(program)) continue;
+    args.forEach((word, index) => {
       if (!RELOAD_FLAG.test(word)) return;
       const span = findToken(file, part.span, word);
-      const valueWord = RELOAD_WITH_VALUE.has(word) ? words[index + 1] : undefined;
+      const valueWord = RELOAD_WITH_VALUE.has(word) ? args[index + 1] : undefined;
       report({
         file: part.file,
         span: span ?? part.span,
         service: service.name,
-        message: `${program || 'the server'} runs with ${word.split('=')[0]} in production (service "${service.name}")`,
+        message: `${program} runs with ${word.split('=')[0]} in production (service "${service.name}")`,
         evidence: commandEvidence(service, part, where),
         fix: span ? removalFix(file, part, span, word, valueWord) : null,
       });
