@@ -840,7 +840,9 @@ function renderCompose(rng, entry, compose, params, facts) {
     } else {
       L.push('    environment:', ...env.map(([k, v]) => `      - ${k}=${v}`));
     }
-    const roll = r.next();
+    // The planted --reload lives in the Dockerfile CMD; a compose command would override it.
+    const plantedReload = s.index === (params.services > 1 ? 1 : 0);
+    const roll = plantedReload ? 1 : r.next();
     if (roll < 0.05) {
       L.push('    command: uvicorn app.main:app --host 0.0.0.0 --port 8000 --reload');
       facts.reload++;

@@ -3,7 +3,7 @@
 //
 //   node bench/run.mjs [--quick] [--runs 5] [--warmup 1] [--services N] [--py-per-service M]
 //                      [--req-files R] [--dockerfiles D] [--compose-files C] [--seed S]
-//                      [--cli dist/cli/main.js] [--skip-cold] [--regen] [--no-rss]
+//                      [--cli dist/cli/main.js] [--cold] [--regen] [--no-rss]
 //
 // Full mode times driftcheck against baselines measured in the same run and prints a markdown
 // table (also written to bench/out/last.json). --quick generates a tiny tree and asserts that the
@@ -23,7 +23,7 @@ const IMPORT_RE = '^\\s*(import|from)\\s';
 
 const USAGE = `usage: node bench/run.mjs [--quick] [--runs 5] [--warmup 1] [--services 200] [--py-per-service 50]
        [--req-files 2*services] [--dockerfiles services] [--compose-files ceil(services/10)] [--seed 1]
-       [--cli dist/cli/main.js] [--skip-cold] [--regen] [--no-rss]`;
+       [--cli dist/cli/main.js] [--cold] [--regen] [--no-rss]`;
 
 function fail(msg) {
   console.error(`bench: ${msg}`);
@@ -31,7 +31,7 @@ function fail(msg) {
 }
 
 function parseArgs(argv) {
-  const o = { quick: false, runs: null, warmup: null, cli: null, skipCold: false, regen: false, noRss: false, gen: {} };
+  const o = { quick: false, runs: null, warmup: null, cli: null, skipCold: true, regen: false, noRss: false, gen: {} };
   const genInts = { '--services': 'services', '--py-per-service': 'pyPerService', '--req-files': 'reqFiles', '--dockerfiles': 'dockerfiles', '--compose-files': 'composeFiles' };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -53,6 +53,7 @@ function parseArgs(argv) {
     else if (a === '--warmup') o.warmup = int(a);
     else if (a === '--cli') o.cli = take();
     else if (a === '--skip-cold') o.skipCold = true;
+    else if (a === '--cold') o.skipCold = false;
     else if (a === '--regen') o.regen = true;
     else if (a === '--no-rss') o.noRss = true;
     else if (a === '--seed') o.gen.seed = take();
