@@ -3,7 +3,7 @@
 // semantics, globs, and `COPY --from=<stage>` chains. Only files driftcheck reads are tracked.
 import type { DockerStage, DockerfileModel, StageInstruction } from '../parsers/types.js';
 import type { DockerIgnore } from './dockerignore.js';
-import { basename, globToRegexSource, hasGlob, imageResolve, isUnder, relativeTo, repoJoin } from '../util/paths.js';
+import { basename, globToRegexSource, hasGlob, imageResolve, isUnder, pathsUnder, relativeTo, repoJoin } from '../util/paths.js';
 
 export interface ImageFile {
   readonly imagePath: string;
@@ -85,7 +85,7 @@ export interface BuildInput {
   readonly dockerfilePath: string;
   readonly dockerfile: DockerfileModel;
   readonly context: string; // repo-relative dir
-  /** Repo paths of the files driftcheck knows, sorted. */
+  /** Repo paths of the files driftcheck knows, sorted (required: ranges are binary-searched). */
   readonly repoFiles: readonly string[];
   readonly dockerignore: DockerIgnore;
 }
@@ -94,7 +94,7 @@ export interface BuildInput {
 const INSTALL_PREFIX = /(site-packages|dist-packages|(^|\/)\.?venv\b|\/install\b|^\/usr\/local\b|\/\.local\b|^\/opt\/)/;
 
 export function simulateStages(input: BuildInput): StageState[] {
-  const contextFiles = input.repoFiles.filter((p) => isUnder(p, input.context) && !input.dockerignore.ignores(relativeTo(p, input.context)));
+  const contextFiles = pathsUnder(input.repoFiles, input.context).filter((p) => !input.dockerignore.ignores(relativeTo(p, input.context)));
   const states: StageState[] = [];
   for (const stage of input.dockerfile.stages) {
     const parent = stage.from.stageRef !== null ? states[stage.from.stageRef] : undefined;
@@ -180,13 +180,12 @@ function copy(
       continue;
     }
     const repoPath = repoJoin(input.context, rel);
-    if (contextFiles.includes(repoPath)) {
+    const under = pathsUnder(contextFiles, repoPath);
+    if (under.length === 1 && under[0] === repoPath) {
       put(repoPath, destIsDir ? joinImage(dest, basename(repoPath)) : dest);
       continue;
     }
-    for (const file of contextFiles) {
-      if (isUnder(file, repoPath)) put(file, joinImage(dest, relativeTo(file, repoPath)));
-    }
+    for (const file of under) put(file, joinImage(dest, relativeTo(file, repoPath)));
     fs.addDir(dest);
   }
 }

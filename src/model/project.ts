@@ -31,6 +31,7 @@ export class Repository {
   readonly diagnostics: FileDiagnostic[] = [];
   private readonly dockerignores = new Map<string, DockerIgnore>();
   private readonly missing = new Set<string>();
+  private sortedPaths: string[] | null = null;
 
   constructor(private readonly input: ProjectInput) {
     for (const file of input.files) this.files.set(file.path, file);
@@ -90,6 +91,7 @@ export class Repository {
       return null;
     }
     this.files.set(path, loaded);
+    this.sortedPaths = null;
     this.parse(loaded);
     return loaded;
   }
@@ -115,8 +117,10 @@ export class Repository {
     return parsed;
   }
 
-  repoPaths(): string[] {
-    return [...this.files.keys()].sort();
+  /** Every known repo path, sorted; cached until a file is loaded on demand. */
+  repoPaths(): readonly string[] {
+    this.sortedPaths ??= [...this.files.keys()].sort();
+    return this.sortedPaths;
   }
 }
 

@@ -88,15 +88,34 @@ export function installedKey(service: Service, distributions: readonly string[])
 }
 
 /** Exact pins for a distribution anywhere in the repo, most frequent first, then by path. */
-export function pinsInRepo(project: Project, key: string): { readonly version: string; readonly file: string; readonly requirement: Requirement }[] {
-  const out: { version: string; file: string; requirement: Requirement }[] = [];
-  for (const path of [...project.requirements.keys()].sort()) {
-    for (const requirement of project.requirements.get(path)?.requirements ?? []) {
-      if (requirement.key === key && requirement.pin) out.push({ version: requirement.pin, file: path, requirement });
+export interface RepoPin {
+  readonly version: string;
+  readonly file: string;
+  readonly requirement: Requirement;
+}
+
+const pinCache = new WeakMap<Project, ReadonlyMap<string, readonly RepoPin[]>>();
+
+export function pinsInRepo(project: Project, key: string): readonly RepoPin[] {
+  let index = pinCache.get(project);
+  if (!index) {
+    const byKey = new Map<string, RepoPin[]>();
+    for (const path of [...project.requirements.keys()].sort()) {
+      for (const requirement of project.requirements.get(path)?.requirements ?? []) {
+        if (!requirement.pin) continue;
+        const list = byKey.get(requirement.key) ?? [];
+        list.push({ version: requirement.pin, file: path, requirement });
+        byKey.set(requirement.key, list);
+      }
     }
+    for (const list of byKey.values()) {
+      const count = (v: string): number => list.filter((o) => o.version === v).length;
+      list.sort((a, b) => count(b.version) - count(a.version));
+    }
+    index = byKey;
+    pinCache.set(project, index);
   }
-  const count = (v: string): number => out.filter((o) => o.version === v).length;
-  return out.sort((a, b) => count(b.version) - count(a.version));
+  return index.get(key) ?? [];
 }
 
 /** The first requirements file the service's image installs directly (not via -r), if any. */

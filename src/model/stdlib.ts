@@ -104,13 +104,18 @@ function knownMinor(version: string): number {
 }
 
 /** Top-level module names of the standard library of `version` (e.g. '3.11'). */
+const byVersionText = new Map<string, ReadonlySet<string>>();
+
 export function stdlibModules(version: string): ReadonlySet<string> {
+  const known = byVersionText.get(version);
+  if (known) return known;
   const minor = knownMinor(version);
   let names = cache.get(minor);
   if (!names) {
     names = build(minor);
     cache.set(minor, names);
   }
+  byVersionText.set(version, names);
   return names;
 }
 

@@ -78,3 +78,26 @@ export function escapeRegex(text: string): string {
 export function hasGlob(path: string): boolean {
   return /[*?[]/.test(path);
 }
+
+/**
+ * The paths at or below `dir` in a sorted list of repo paths. Paths sharing a prefix are
+ * contiguous in sorted order, so this is a binary search plus a scan of the hits only.
+ */
+export function pathsUnder(sorted: readonly string[], dir: string): readonly string[] {
+  if (dir === '') return sorted;
+  const prefix = `${dir}/`;
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? '') < dir) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: string[] = [];
+  for (let i = lo; i < sorted.length; i++) {
+    const path = sorted[i] ?? '';
+    if (path === dir || path.startsWith(prefix)) out.push(path);
+    else if (path > prefix) break;
+  }
+  return out;
+}
