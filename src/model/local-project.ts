@@ -1,25 +1,103 @@
 // What `pip install .` / `uv sync` / `poetry install` installs: the local project's declared
-// dependencies (read from pyproject.toml, never by running setup.py).
+// dependencies, read from pyproject.toml (PEP 621, Poetry, setuptools dynamic `file=`),
+// setup.cfg `install_requires`, or literal lists in setup.py — never by running setup.py.
+import { parse } from 'smol-toml';
 import { parsePyproject } from '../parsers/pyproject.js';
+import { parseRequirements } from '../parsers/requirements.js';
+import { repoJoin } from '../util/paths.js';
 import type { ImageFs } from './image.js';
 import type { Repository } from './project.js';
 
+export interface LocalDependencies {
+  readonly keys: readonly string[];
+  /** Why the list may be incomplete (dependencies computed in setup.py, ...); null when complete. */
+  readonly unknown: string | null;
+}
+
 /**
- * Normalised names of the dependencies of the project at `dir`: an image directory when `fs` is
- * given, else a repo directory ('' for the root). `withOptional` adds extras and groups.
+ * Dependencies of the project at `dir`: an image directory when `fs` is given, else a repo
+ * directory ('' for the root). `[extra,...]` after the directory adds those extras; without an
+ * image (a plain project), every extra and dependency group counts.
  */
-export function projectDependenciesAt(repo: Repository, fs: ImageFs | null, dir: string, withOptional = fs === null): string[] {
-  const cleanDir = dir.replace(/\[.*\]$/, '');
-  const repoPath = fs ? fs.file(`${cleanDir === '/' ? '' : cleanDir}/pyproject.toml`)?.repoPath : cleanDir ? `${cleanDir}/pyproject.toml` : 'pyproject.toml';
-  if (!repoPath) return [];
-  const file = repo.load(repoPath, 'pyproject');
-  if (!file) return [];
-  const model = parsePyproject(file.text);
-  const keys = model.dependencies.map((r) => r.key);
-  if (withOptional) for (const list of Object.values(model.optional)) keys.push(...list.map((r) => r.key));
-  else {
-    const extras = /\[(.*)\]$/.exec(dir)?.[1]?.split(',').map((e) => e.trim()) ?? [];
-    for (const extra of extras) keys.push(...(model.optional[extra] ?? []).map((r) => r.key));
+export function projectDependenciesAt(repo: Repository, fs: ImageFs | null, dir: string): LocalDependencies {
+  const [, bare = '', extraList = ''] = /^(.*?)(?:\[([^\]]*)\])?$/.exec(dir) ?? [];
+  const extras = extraList.split(',').map((e) => e.trim()).filter(Boolean);
+  const repoDir = fs ? repoDirOfImageDir(fs, bare) : bare;
+  if (repoDir === null) return { keys: [], unknown: null };
+  const at = (name: string): string => repoJoin(repoDir, name);
+  const pyproject = repo.load(at('pyproject.toml'), 'pyproject');
+  const keys: string[] = [];
+  let unknown: string | null = null;
+  if (pyproject) {
+    const model = parsePyproject(pyproject.text);
+    keys.push(...model.dependencies.map((r) => r.key));
+    const optional = fs ? extras.flatMap((e) => model.optional[e] ?? []) : Object.values(model.optional).flat();
+    keys.push(...optional.map((r) => r.key));
+    const dynamic = dynamicDependencyFiles(pyproject.text);
+    for (const file of dynamic) {
+      const model = repo.requirementsAt(at(file));
+      if (model) keys.push(...model.requirements.map((r) => r.key));
+      else unknown = `${at(file)} (named by pyproject.toml) is not readable`;
+    }
+    if (model.dependencies.length > 0 || dynamic.length > 0 || !usesSetupFiles(repo, at)) return { keys, unknown };
   }
-  return keys;
+  const setupCfg = repo.load(at('setup.cfg'), 'setup-cfg');
+  if (setupCfg) keys.push(...setupCfgRequires(setupCfg.text));
+  const setupPy = repo.load(at('setup.py'), 'python');
+  if (setupPy) {
+    const literal = setupPyRequires(setupPy.text);
+    if (literal) keys.push(...literal);
+    else if (/install_requires/.test(setupPy.text)) unknown = `${at('setup.py')} computes install_requires, which driftcheck does not execute`;
+  }
+  return { keys, unknown };
+}
+
+function usesSetupFiles(repo: Repository, at: (name: string) => string): boolean {
+  return repo.files.has(at('setup.py')) || repo.files.has(at('setup.cfg'));
+}
+
+/** The repo directory whose files were copied to an image directory (via its pyproject/setup file). */
+function repoDirOfImageDir(fs: ImageFs, imageDir: string): string | null {
+  const base = imageDir === '/' ? '' : imageDir;
+  for (const name of ['pyproject.toml', 'setup.py', 'setup.cfg']) {
+    const file = fs.file(`${base}/${name}`);
+    if (file) return file.repoPath.slice(0, Math.max(0, file.repoPath.length - name.length - 1));
+  }
+  return null;
+}
+
+/** `[tool.setuptools.dynamic] dependencies = {file = ["requirements.txt"]}`. */
+function dynamicDependencyFiles(text: string): string[] {
+  try {
+    const data = parse(text) as { tool?: { setuptools?: { dynamic?: { dependencies?: { file?: unknown } } } } };
+    const file = data.tool?.setuptools?.dynamic?.dependencies?.file;
+    if (typeof file === 'string') return [file];
+    return Array.isArray(file) ? file.filter((f): f is string => typeof f === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function keysOf(lines: readonly string[]): string[] {
+  return parseRequirements(lines.join('\n')).requirements.map((r) => r.key);
+}
+
+/** `install_requires =` followed by indented lines (or `a; b` on one line) in setup.cfg. */
+function setupCfgRequires(text: string): string[] {
+  const lines = text.split(/\r?\n/);
+  const start = lines.findIndex((l) => /^install_requires\s*=/.test(l));
+  if (start === -1) return [];
+  const out = [(lines[start] ?? '').replace(/^install_requires\s*=\s*/, '')];
+  for (let i = start + 1; i < lines.length && /^\s+\S/.test(lines[i] ?? ''); i++) out.push((lines[i] ?? '').trim());
+  return keysOf(out.filter(Boolean));
+}
+
+/** A literal `install_requires=[...]` list of strings in setup.py; null when it is computed. */
+function setupPyRequires(text: string): string[] | null {
+  const match = /install_requires\s*=\s*\[([^\]]*)\]/.exec(text);
+  if (!match) return null;
+  const body = match[1] ?? '';
+  const strings = [...body.matchAll(/(['"])(.*?)\1/g)].map((m) => m[2] ?? '');
+  const rest = body.replace(/(['"])(.*?)\1/g, '').replace(/#[^\n]*/g, '');
+  return /[A-Za-z_]/.test(rest) ? null : keysOf(strings);
 }

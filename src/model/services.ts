@@ -110,7 +110,7 @@ function guessContext(repo: Repository, dockerfilePath: string): string {
 function emptyService(base: Pick<Service, 'name' | 'kind' | 'composeFile' | 'compose' | 'production'>): Service {
   return {
     ...base, context: null, dockerfilePath: null, dockerfile: null, dockerignore: null, stages: [], final: null, pythonVersion: DEFAULT_PYTHON,
-    installs: [], installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [],
+    installs: [], installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [], unknownInstalls: [],
     localPackageDirs: [], command: [], argv: [], entry: null, pythonPath: [], cwd: '/', runFiles: [], runFilesFrom: 'entry',
   };
 }
@@ -135,6 +135,9 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
   const installStages = withInstallSources(stages, chain);
   const installs = installStages.flatMap((state) => installSteps(spec.dockerfilePath, state));
   const collected = collectInstalls(repo, spec, stages, installs);
+  collected.unknownInstalls.push(...opaqueInstalls(spec.dockerfilePath, installStages));
+  const sitePackages = `/usr/local/lib/python${pythonVersionOf(chain, dockerfile.globalArgs)}/site-packages`;
+  installLocalPackages(stages, final, installs, sitePackages);
 
   const command = commandParts(spec, chain);
   const argv = command.flatMap((part) => part.argv);
@@ -142,7 +145,7 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
   const env = serviceEnv(final, spec.compose);
   const workingDir = spec.compose?.workingDir?.value;
   const cwd = imageResolve(workingDir ?? final.workdir, entry?.chdir ?? '.');
-  const pythonPath = pythonPathOf(cwd, entry, env.get('PYTHONPATH') ?? null, collected.localPackageDirs);
+  const pythonPath = pythonPathOf(cwd, entry, env.get('PYTHONPATH') ?? null, [...collected.localPackageDirs, sitePackages]);
   const runFiles = runFilesOf(repo, final.fs, pythonPath, cwd, entry);
 
   return {
@@ -164,6 +167,29 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
     runFiles: runFiles.files,
     runFilesFrom: runFiles.from,
   };
+}
+
+/**
+ * `pip install .` copies the local project's packages into site-packages, possibly in a builder
+ * stage whose prefix the final stage copies in: mirror those files into the final image's
+ * site-packages so imports of the project resolve the way they will at run time.
+ */
+function installLocalPackages(stages: readonly StageState[], final: StageState, installs: readonly InstallStep[], sitePackages: string): void {
+  const addedAt = final.stage.instructions.length;
+  for (const step of installs) {
+    const fs = stages[step.stage]?.fs;
+    if (!fs) continue;
+    for (const local of step.pip.localPaths) {
+      const dir = imageResolve(step.workdir, (/^(.*?)(\[[^\]]*\])?$/.exec(local.path)?.[1] ?? '.') || '.');
+      const srcLayout = `${dir === '/' ? '' : dir}/src`;
+      const root = fs.under(srcLayout).some((f) => f.imagePath.endsWith('.py')) ? srcLayout : dir;
+      for (const file of fs.under(root)) {
+        if (!file.imagePath.endsWith('.py') || file.imagePath === `${root}/setup.py`) continue;
+        const rel = root === '/' ? file.imagePath.slice(1) : file.imagePath.slice(root.length + 1);
+        final.fs.add({ imagePath: `${sitePackages}/${rel}`, repoPath: file.repoPath, addedAt, copiedBy: { file: step.file, line: step.line } });
+      }
+    }
+  }
 }
 
 /** The final stage and every stage it is built FROM, root first. */
@@ -213,10 +239,11 @@ interface CollectedInstalls {
   readonly installedKeys: Set<string>;
   readonly missingRequirementsFiles: MissingRequirementsFile[];
   readonly localPackageDirs: string[];
+  readonly unknownInstalls: { file: string; line: number; message: string }[];
 }
 
 function collectInstalls(repo: Repository, spec: BuildSpec, stages: readonly StageState[], installs: readonly InstallStep[]): CollectedInstalls {
-  const out: CollectedInstalls = { installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [], localPackageDirs: [] };
+  const out: CollectedInstalls = { installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [], localPackageDirs: [], unknownInstalls: [] };
   for (const step of installs) {
     const fs = stages[step.stage]?.fs;
     if (!fs) continue;
@@ -238,7 +265,31 @@ function collectInstalls(repo: Repository, spec: BuildSpec, stages: readonly Sta
       const [, path = '.', extras = ''] = /^(.*?)(\[[^\]]*\])?$/.exec(local.path) ?? [];
       const imageDir = imageResolve(step.workdir, path || '.');
       out.localPackageDirs.push(imageDir, `${imageDir === '/' ? '' : imageDir}/src`);
-      for (const dep of projectDependenciesAt(repo, fs, imageDir + extras)) out.installedKeys.add(dep);
+      const deps = projectDependenciesAt(repo, fs, imageDir + extras);
+      for (const dep of deps.keys) out.installedKeys.add(dep);
+      if (deps.unknown) out.unknownInstalls.push({ file: step.file, line: step.line, message: deps.unknown });
+    }
+  }
+  return out;
+}
+
+// Base images that ship no Python packages of their own: anything else (a team's base image,
+// tiangolo/uvicorn-gunicorn-fastapi, pytorch/pytorch, ...) may already install what code imports.
+const PLAIN_BASE = /^(?:(?:docker\.io|index\.docker\.io)\/)?(?:library\/)?(?:python|ubuntu|debian|alpine|busybox|buildpack-deps|amazonlinux|centos|fedora|rockylinux|almalinux|archlinux|node|nginx|scratch)(?:[:@]|$)|^gcr\.io\/distroless\/|^cgr\.dev\/chainguard\/(?:python|wolfi-base)|^(?:registry\.access\.redhat\.com\/)?ubi\d|^mcr\.microsoft\.com\/devcontainers\/python|^ghcr\.io\/astral-sh\/uv/;
+const OPAQUE_RUN = /\b(?:conda|mamba|micromamba)\s+(?:install|env\s+(?:create|update)|create|update)\b|\bpip3?\s+install\b[^&|;\n]*\s[$`]/;
+
+/** Installs driftcheck cannot see: a non-plain base image, conda, package names from variables. */
+function opaqueInstalls(dockerfilePath: string, states: readonly StageState[]): { file: string; line: number; message: string }[] {
+  const out: { file: string; line: number; message: string }[] = [];
+  for (const state of states) {
+    const from = state.stage.from;
+    if (from.stageRef === null && from.image !== '' && !PLAIN_BASE.test(from.image)) {
+      out.push({ file: dockerfilePath, line: from.line, message: `base image ${from.image} may already install Python packages` });
+    }
+    for (const instruction of state.stage.instructions) {
+      if (instruction.kind === 'run' && OPAQUE_RUN.test(instruction.text)) {
+        out.push({ file: dockerfilePath, line: instruction.line, message: 'this RUN installs packages driftcheck cannot list (conda, or names from variables)' });
+      }
     }
   }
   return out;
@@ -449,10 +500,12 @@ function projectService(repo: Repository): Service {
       installed.push({ requirement, file: path, via: noStep(path), constraint: false });
     }
   }
-  for (const dep of projectDependenciesAt(repo, null, '')) installedKeys.add(dep);
+  const local = projectDependenciesAt(repo, null, '');
+  for (const dep of local.keys) installedKeys.add(dep);
   return {
     ...emptyService({ name: '(project)', kind: 'project', composeFile: null, compose: null, production: true }),
     installed, installedKeys, runFiles: files, runFilesFrom: 'all-repo-files',
+    unknownInstalls: local.unknown ? [{ file: 'setup.py', line: 1, message: local.unknown }] : [],
   };
 }
 

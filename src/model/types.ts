@@ -87,6 +87,8 @@ export interface Service {
   /** Normalised names of everything installed (requirements, inline, local projects' deps). */
   readonly installedKeys: ReadonlySet<string>;
   readonly missingRequirementsFiles: readonly MissingRequirementsFile[];
+  /** Installs whose packages cannot be listed statically; missing-module findings soften to warnings. */
+  readonly unknownInstalls: readonly { readonly file: string; readonly line: number; readonly message: string }[];
   /** Image directories put on sys.path by `pip install .`/`-e .`. */
   readonly localPackageDirs: readonly string[];
   readonly command: readonly CommandPart[];

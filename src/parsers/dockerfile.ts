@@ -728,9 +728,9 @@ function isLocalPath(v: string): boolean {
   return /\.(whl|tar\.gz|tgz|zip|tar\.bz2)$/i.test(v);
 }
 
+/** Local paths keep their extras (`.[s3]`): what `pip install .[s3]` installs depends on them. */
 function stripExtras(v: string): string {
-  const r = v.replace(/\[[^\]]*\]$/, '');
-  return r === '' ? '.' : r;
+  return v.replace(/^(\[[^\]]*\])$/, '.$1');
 }
 
 interface Located {

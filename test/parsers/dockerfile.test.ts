@@ -266,7 +266,7 @@ describe('parseDockerfile: RUN', () => {
     const p2 = instr(m, 'run', 1).pipInstalls[0]!;
     expect(values(p2.packages)).toEqual(['pkg @ git+https://github.com/a/b.git']);
     expect(p2.localPaths.map((l) => [l.path, l.editable, at(text, l.span)])).toEqual([
-      ['./local', false, './local[dev]'],
+      ['./local[dev]', false, './local[dev]'],
       ['/app', false, '/app'],
     ]);
 

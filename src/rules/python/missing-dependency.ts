@@ -29,7 +29,10 @@ not a well-known dependency of something it installs. Without Docker, imports ar
 every requirements file and \`pyproject.toml\` in the repository.
 
 Imports guarded by \`try/except ImportError\` or under a version/platform \`if\` are reported as
-warnings; imports under \`if TYPE_CHECKING:\` are not reported.
+warnings; imports under \`if TYPE_CHECKING:\` are not reported. When the image installs packages
+driftcheck cannot list — a base image other than a plain OS/Python one, \`conda install\`, package
+names from build variables, \`install_requires\` computed in \`setup.py\` — findings are warnings
+and say why.
 
 ## Why is this bad?
 The container starts and then dies, or degrades, on \`ModuleNotFoundError\` — often only when the
@@ -63,10 +66,15 @@ unpinned, and the distribution name may be a guess from the import name.
         report({
           file: first.file,
           span: first.imp.span,
-          severity: severityOf(group.sites),
+          severity: service.unknownInstalls.length > 0 ? 'warning' : severityOf(group.sites),
           service: service.kind === 'project' ? null : service.name,
           message: messageOf(service, first.imp.module, distribution, group.sites),
-          evidence: [...siteEvidence(group.sites), ...entryEvidence(service), ...installEvidence(service, distribution)],
+          evidence: [
+            ...siteEvidence(group.sites),
+            ...entryEvidence(service),
+            ...installEvidence(service, distribution),
+            ...service.unknownInstalls.slice(0, 2).map((u) => ({ ...u, message: `${u.message}, so this is a warning` })),
+          ],
           fix: fixOf(project, service, key, distribution, group.guess),
         });
       }
