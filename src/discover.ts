@@ -38,6 +38,7 @@ export function classify(relPath: string): FileKind | null {
   if (isRequirementsName(relPath)) return 'requirements';
   if (base === 'pyproject.toml') return 'pyproject';
   if (base === 'setup.cfg') return 'setup-cfg';
+  if (base === 'Pipfile') return 'pipfile';
   if (base === 'package.json') return 'package-json';
   if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') return 'package-lock';
   if (base === '.driftcheck.yaml' || base === '.driftcheck.yml') return 'config';

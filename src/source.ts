@@ -6,6 +6,7 @@ export type FileKind =
   | 'requirements'
   | 'pyproject'
   | 'setup-cfg'
+  | 'pipfile'
   | 'dockerfile'
   | 'dockerignore'
   | 'compose'

@@ -3,8 +3,8 @@ import { parseArgs } from 'node:util';
 import type { Severity } from '../findings/types.js';
 import { UsageError } from './errors.js';
 
-export type Format = 'text' | 'json';
-export const FORMATS: readonly Format[] = ['text', 'json'];
+export type Format = 'text' | 'json' | 'sarif' | 'github' | 'markdown' | 'gitlab';
+export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'github', 'markdown', 'gitlab'];
 
 export interface CliOptions {
   readonly command: 'audit' | 'rules' | 'explain' | 'help' | 'version';
@@ -19,6 +19,7 @@ export interface CliOptions {
   readonly failOn: Severity | 'never';
   readonly select: readonly string[];
   readonly ignore: readonly string[];
+  readonly changedSince: string | null;
   readonly quiet: boolean;
   readonly color: boolean | null; // null: decide from the terminal
   readonly debug: boolean;
@@ -43,6 +44,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'fail-on': { type: 'string' },
         select: { type: 'string', multiple: true },
         ignore: { type: 'string', multiple: true },
+        'changed-since': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
@@ -88,6 +90,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     failOn: failOn as CliOptions['failOn'],
     select: list(values.select),
     ignore: list(values.ignore),
+    changedSince: values['changed-since'] ?? null,
     quiet: values.quiet ?? false,
     color: values['no-color'] ? false : values.color ? true : null,
     debug: values.debug ?? false,
@@ -102,7 +105,9 @@ Usage:
   driftcheck explain RULE          show a rule's documentation (DEP001 or missing-dependency)
 
 Output:
-  -f, --format FORMAT    text (default) or json
+  -f, --format FORMAT    text (default), json, sarif (SARIF 2.1.0, code scanning),
+                         github (Actions annotations), markdown (PR comment or step
+                         summary, with the fix patch), gitlab (Code Quality report)
   -o, --output FILE      write the report to FILE instead of stdout
   -q, --quiet            one line per finding, no evidence
       --no-color         no ANSI colours (also: NO_COLOR=1); --color forces them
@@ -116,6 +121,7 @@ Fixes:
 Selection:
       --select RULES     only these rules (ids, names or prefixes, comma-separated)
       --ignore RULES     skip these rules
+      --changed-since REF  only findings in files or services changed since git REF
       --fail-on LEVEL    exit 1 when a finding is at or above LEVEL: error (default),
                          warning, info, or never
 

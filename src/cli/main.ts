@@ -1,16 +1,22 @@
 #!/usr/bin/env node
 // The command line: argv -> audit -> report -> exit code. The only place that exits.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { audit, type AuditResult } from '../audit.js';
 import { SEVERITY_RANK } from '../findings/types.js';
 import { computeFixes } from '../fix/apply.js';
 import { unifiedDiff } from '../fix/patch.js';
 import { WriteError, writeFixes } from '../fix/write.js';
+import { githubReport } from '../report/github.js';
+import { gitlabReport } from '../report/gitlab.js';
 import { jsonReport } from '../report/json.js';
+import { markdownReport } from '../report/markdown.js';
+import { sarifReport } from '../report/sarif.js';
 import { textReport } from '../report/text.js';
 import { findRule } from '../rules/index.js';
 import { VERSION } from '../version.js';
 import { HELP, parseCliArgs, type CliOptions } from './args.js';
+import { changedSince, onlyChanged } from './changed.js';
 import { UsageError } from './errors.js';
 import { rulesTable } from './rules-table.js';
 
@@ -43,6 +49,7 @@ function explain(id: string): number {
 
 function runAudit(options: CliOptions): number {
   if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
+  const changed = options.changedSince === null ? null : changedSince(options.path, options.changedSince);
   const auditOptions = { root: options.path, select: options.select, ignore: options.ignore };
   let result = audit(auditOptions);
   const wantsFixes = options.diff || options.patch !== null || options.fix;
@@ -65,6 +72,7 @@ function runAudit(options: CliOptions): number {
       result = audit(auditOptions);
     }
   }
+  if (changed !== null) result = onlyChanged(result, changed);
   emit(options, render(options, result));
   return exitCode(result, options.failOn);
 }
@@ -72,6 +80,18 @@ function runAudit(options: CliOptions): number {
 function render(options: CliOptions, result: AuditResult): string {
   const displayRoot = options.path.replace(/\\/g, '/');
   if (options.format === 'json') return jsonReport(result, displayRoot);
+  // CI formats want paths relative to the checkout (the working directory), not to the audited
+  // root: prefix them with the root's relative path when it lies inside the working directory.
+  const fromCwd = relative(process.cwd(), resolve(options.path)).split(sep).join('/');
+  const pathPrefix = fromCwd === '' || fromCwd === '..' || fromCwd.startsWith('../') || isAbsolute(fromCwd) ? '' : `${fromCwd}/`;
+  if (options.format === 'sarif') return sarifReport(result, { pathPrefix });
+  if (options.format === 'github') return githubReport(result, { pathPrefix });
+  if (options.format === 'gitlab') return gitlabReport(result, { pathPrefix });
+  if (options.format === 'markdown') {
+    const auditOptions = { root: options.path, select: options.select, ignore: options.ignore };
+    const patch = unifiedDiff(computeFixes(auditOptions, result, { unsafe: options.unsafeFixes }).changes);
+    return markdownReport(result, { patch, unsafeFixes: options.unsafeFixes, pathPrefix });
+  }
   const color = options.color ?? (options.output === null && process.stdout.isTTY === true && !process.env['NO_COLOR']);
   return textReport(result, { color, displayRoot, quiet: options.quiet });
 }

@@ -82,7 +82,8 @@ export function commandSegments(argv: readonly string[]): string[][] {
   flush();
   return segments.flatMap((segment) => {
     const shell = base(segment[0] ?? '');
-    const c = segment.indexOf('-c');
+    // `sh -c`, `bash -lc`, `bash -ec`: the script is the word after the flag group holding `c`.
+    const c = segment.findIndex((word, i) => i > 0 && /^-[a-z]*c[a-z]*$/.test(word));
     if (SHELLS.has(shell) && c !== -1 && segment[c + 1] !== undefined) return commandSegments(shellSplit(segment[c + 1] ?? ''));
     return [segment];
   });

@@ -6,28 +6,31 @@ import { globToRegexSource } from '../util/paths.js';
 interface Pattern {
   readonly regex: RegExp;
   readonly exclusion: boolean;
+  readonly line: number;
 }
 
 export interface DockerIgnore {
   /** True when a context-relative POSIX path is left out of the build context. */
   ignores(path: string): boolean;
+  /** 1-based line of the pattern that decides that a path is ignored; null when it is not. */
+  ignoredBy(path: string): number | null;
 }
 
-export const EMPTY_DOCKERIGNORE: DockerIgnore = { ignores: () => false };
+export const EMPTY_DOCKERIGNORE: DockerIgnore = { ignores: () => false, ignoredBy: () => null };
 
 export function parseDockerignore(text: string): DockerIgnore {
   const patterns: Pattern[] = [];
-  for (const rawLine of text.split(/\r?\n/)) {
+  text.split(/\r?\n/).forEach((rawLine, index) => {
     let line = rawLine.trim();
-    if (line === '' || line.startsWith('#')) continue;
+    if (line === '' || line.startsWith('#')) return;
     const exclusion = line.startsWith('!');
     if (exclusion) line = line.slice(1).trim();
     line = cleanPattern(line);
-    if (line === '') continue;
-    patterns.push({ regex: new RegExp(`^${globToRegexSource(line, true)}$`), exclusion });
-  }
+    if (line === '') return;
+    patterns.push({ regex: new RegExp(`^${globToRegexSource(line, true)}$`), exclusion, line: index + 1 });
+  });
   if (patterns.length === 0) return EMPTY_DOCKERIGNORE;
-  return { ignores: (path) => isIgnored(patterns, path) };
+  return { ignores: (path) => decidingPattern(patterns, path) !== null, ignoredBy: (path) => decidingPattern(patterns, path)?.line ?? null };
 }
 
 function cleanPattern(pattern: string): string {
@@ -40,13 +43,14 @@ function cleanPattern(pattern: string): string {
   return parts.join('/');
 }
 
-function isIgnored(patterns: readonly Pattern[], path: string): boolean {
+/** The last pattern matching the path or a parent, when it excludes; null when the path stays. */
+function decidingPattern(patterns: readonly Pattern[], path: string): Pattern | null {
   const candidates = parentsAndSelf(path);
-  let ignored = false;
+  let decided: Pattern | null = null;
   for (const pattern of patterns) {
-    if (candidates.some((candidate) => pattern.regex.test(candidate))) ignored = !pattern.exclusion;
+    if (candidates.some((candidate) => pattern.regex.test(candidate))) decided = pattern;
   }
-  return ignored;
+  return decided && !decided.exclusion ? decided : null;
 }
 
 function parentsAndSelf(path: string): string[] {

@@ -19,19 +19,21 @@ export interface LocalDependencies {
  * directory ('' for the root). `[extra,...]` after the directory adds those extras; without an
  * image (a plain project), every extra and dependency group counts.
  */
-export function projectDependenciesAt(repo: Repository, fs: ImageFs | null, dir: string): LocalDependencies {
+export function projectDependenciesAt(repo: Repository, fs: ImageFs | null, dir: string, allOptional = fs === null): LocalDependencies {
   const [, bare = '', extraList = ''] = /^(.*?)(?:\[([^\]]*)\])?$/.exec(dir) ?? [];
   const extras = extraList.split(',').map((e) => e.trim()).filter(Boolean);
   const repoDir = fs ? repoDirOfImageDir(fs, bare) : bare;
   if (repoDir === null) return { keys: [], unknown: null };
+  const pipfile = repo.load(repoJoin(repoDir, 'Pipfile'), 'pipfile');
+  const pipfileKeys = pipfile ? pipfilePackages(pipfile.text, allOptional) : [];
   const at = (name: string): string => repoJoin(repoDir, name);
   const pyproject = repo.load(at('pyproject.toml'), 'pyproject');
-  const keys: string[] = [];
+  const keys: string[] = [...pipfileKeys];
   let unknown: string | null = null;
   if (pyproject) {
     const model = parsePyproject(pyproject.text);
     keys.push(...model.dependencies.map((r) => r.key));
-    const optional = fs ? extras.flatMap((e) => model.optional[e] ?? []) : Object.values(model.optional).flat();
+    const optional = allOptional ? Object.values(model.optional).flat() : extras.flatMap((e) => model.optional[e] ?? []);
     keys.push(...optional.map((r) => r.key));
     const dynamic = dynamicDependencyFiles(pyproject.text);
     for (const file of dynamic) {
@@ -52,6 +54,17 @@ export function projectDependenciesAt(repo: Repository, fs: ImageFs | null, dir:
   return { keys, unknown };
 }
 
+/** `[packages]` (and `[dev-packages]` for a plain project) of a Pipfile. */
+function pipfilePackages(text: string, withDev: boolean): string[] {
+  try {
+    const data = parse(text) as Record<string, unknown>;
+    const tables = [data['packages'], withDev ? data['dev-packages'] : undefined];
+    return tables.flatMap((t) => (t && typeof t === 'object' ? Object.keys(t) : [])).map((name) => name.toLowerCase().replace(/[-_.]+/g, '-'));
+  } catch {
+    return [];
+  }
+}
+
 function usesSetupFiles(repo: Repository, at: (name: string) => string): boolean {
   return repo.files.has(at('setup.py')) || repo.files.has(at('setup.cfg'));
 }
@@ -59,7 +72,7 @@ function usesSetupFiles(repo: Repository, at: (name: string) => string): boolean
 /** The repo directory whose files were copied to an image directory (via its pyproject/setup file). */
 function repoDirOfImageDir(fs: ImageFs, imageDir: string): string | null {
   const base = imageDir === '/' ? '' : imageDir;
-  for (const name of ['pyproject.toml', 'setup.py', 'setup.cfg']) {
+  for (const name of ['pyproject.toml', 'setup.py', 'setup.cfg', 'Pipfile']) {
     const file = fs.file(`${base}/${name}`);
     if (file) return file.repoPath.slice(0, Math.max(0, file.repoPath.length - name.length - 1));
   }

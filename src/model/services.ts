@@ -1,6 +1,7 @@
 // The service model (DESIGN.md §1): for every deployable unit, join compose, Dockerfile, image
 // file set, install set, command and the Python files that really run.
-import type { ComposeService, DockerStage, PipInstall, Requirement } from '../parsers/types.js';
+import type { ComposeService, DockerStage, DockerfileModel, PipInstall, Requirement } from '../parsers/types.js';
+import type { DockerIgnore } from './dockerignore.js';
 import { parseRequirements } from '../parsers/requirements.js';
 import { basename, escapesRoot, imageResolve, isUnder, repoDirname, repoJoin } from '../util/paths.js';
 import { entryOfCommand, type EntryPoint } from './command.js';
@@ -127,15 +128,9 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
   const base = emptyService(spec);
   if (!dockerfile || dockerfile.stages.length === 0) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
   const dockerignore = repo.dockerignoreFor(spec.context, spec.dockerfilePath);
-  const stages = simulateStages({ dockerfilePath: spec.dockerfilePath, dockerfile, context: spec.context, repoFiles: repo.repoPaths(), dockerignore });
-  const final = (spec.target ? findStage(stages, spec.target) : undefined) ?? stages[stages.length - 1] ?? null;
-  if (!final) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
-
-  const chain = stageChain(stages, final);
-  const installStages = withInstallSources(stages, chain);
-  const installs = installStages.flatMap((state) => installSteps(spec.dockerfilePath, state));
-  const collected = collectInstalls(repo, spec, stages, installs);
-  collected.unknownInstalls.push(...opaqueInstalls(spec.dockerfilePath, installStages));
+  const built = simulateAndCollect(repo, spec, dockerfile, dockerignore);
+  if (!built) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
+  const { stages, final, chain, installs, collected } = built;
   const sitePackages = `/usr/local/lib/python${pythonVersionOf(chain, dockerfile.globalArgs)}/site-packages`;
   installLocalPackages(stages, final, installs, sitePackages);
 
@@ -167,6 +162,37 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
     runFiles: runFiles.files,
     runFilesFrom: runFiles.from,
   };
+}
+
+interface Built {
+  readonly stages: StageState[];
+  readonly final: StageState;
+  readonly chain: StageState[];
+  readonly installs: InstallStep[];
+  readonly collected: CollectedInstalls;
+}
+
+/**
+ * Simulates the build and collects what it installs. Requirements files reached only through
+ * `-r` (any name, any folder) are loaded on demand while collecting, so the build is simulated
+ * again until the set of known files stops growing: then COPY sees them like any other file.
+ */
+function simulateAndCollect(repo: Repository, spec: BuildSpec, dockerfile: DockerfileModel, dockerignore: DockerIgnore): Built | null {
+  let built: Built | null = null;
+  for (let round = 0; round < 3; round++) {
+    const known = repo.repoPaths().length;
+    const stages = simulateStages({ dockerfilePath: spec.dockerfilePath, dockerfile, context: spec.context, repoFiles: repo.repoPaths(), dockerignore });
+    const final = (spec.target ? findStage(stages, spec.target) : undefined) ?? stages[stages.length - 1];
+    if (!final) return null;
+    const chain = stageChain(stages, final);
+    const installStages = withInstallSources(stages, chain);
+    const installs = installStages.flatMap((state) => installSteps(spec.dockerfilePath, state));
+    const collected = collectInstalls(repo, spec, stages, installs);
+    collected.unknownInstalls.push(...opaqueInstalls(spec.dockerfilePath, installStages));
+    built = { stages, final, chain, installs, collected };
+    if (repo.repoPaths().length === known) break;
+  }
+  return built;
 }
 
 /**
@@ -255,12 +281,36 @@ function collectInstalls(repo: Repository, spec: BuildSpec, stages: readonly Sta
         expandRequirementsFile(repo, found.repoPath, imagePath, fs, step, reqFile.constraint, [found.repoPath], out);
         continue;
       }
+      if (reqFile.path.includes('$')) {
+        out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} depends on a build variable` });
+        continue;
+      }
+      const mounted = boundByMount(repo, spec, stages, step, imagePath);
+      if (mounted) {
+        expandRequirementsFile(repo, mounted, null, fs, step, reqFile.constraint, [mounted], out);
+        continue;
+      }
+      const generator = generatedBy(stages, step, reqFile.path);
+      if (generator) {
+        // `poetry export -o requirements.txt && pip install -r requirements.txt`: the file is made
+        // from the project's own metadata, which is what gets installed.
+        const deps = projectDependenciesAt(repo, fs, step.workdir);
+        for (const key of deps.keys) out.installedKeys.add(key);
+        if (deps.keys.length === 0 || deps.unknown) out.unknownInstalls.push({ ...located, message: `${reqFile.path} is generated at build time (line ${generator})` });
+        continue;
+      }
       const later = fs.file(imagePath);
       const guess = later?.repoPath ?? guessRepoFile(repo, spec.context, reqFile.path);
-      out.missingRequirementsFiles.push({ ...located, written: reqFile.path, reason: later ? 'not-copied-yet' : guess ? 'not-in-image' : 'not-found', repoPath: guess });
+      out.missingRequirementsFiles.push({ ...located, written: reqFile.path, reason: later ? 'not-copied-yet' : guess ? 'not-in-image' : 'not-found', repoPath: guess, constraint: reqFile.constraint });
       if (guess) expandRequirementsFile(repo, guess, null, fs, step, reqFile.constraint, [guess], out);
     }
     addInlinePackages(repo, spec.dockerfilePath, step, out);
+    if (step.pip.tool === 'pipenv' && step.pip.packages.length === 0 && step.pip.localPaths.length === 0) {
+      // `pipenv install --system --deploy` installs the Pipfile's [packages].
+      const deps = projectDependenciesAt(repo, fs, step.workdir);
+      for (const key of deps.keys) out.installedKeys.add(key);
+      if (deps.keys.length === 0) out.unknownInstalls.push({ file: step.file, line: step.line, message: 'pipenv installs from a Pipfile driftcheck could not read' });
+    }
     for (const local of step.pip.localPaths) {
       const [, path = '.', extras = ''] = /^(.*?)(\[[^\]]*\])?$/.exec(local.path) ?? [];
       const imageDir = imageResolve(step.workdir, path || '.');
@@ -295,6 +345,43 @@ function opaqueInstalls(dockerfilePath: string, states: readonly StageState[]): 
   return out;
 }
 
+const GENERATES = /\b(?:poetry|uv|pdm)\s+export\b|\bpip-compile\b|\bpipenv\s+requirements\b|\bpip\s+freeze\b/;
+
+/**
+ * Line of a RUN that writes this requirements file: earlier in the same stage, or in any other
+ * stage (whose output a `COPY --from` brings over). Null when nothing generates it.
+ */
+function generatedBy(stages: readonly StageState[], step: InstallStep, written: string): number | null {
+  const name = basename(written);
+  const candidates = stages.flatMap((state) =>
+    state.stage.index === step.stage ? state.stage.instructions.slice(0, step.instructionIndex + 1) : state.stage.index !== step.stage ? state.stage.instructions : [],
+  );
+  for (const instruction of candidates) {
+    if (instruction.kind !== 'run' || !instruction.text.includes(name)) continue;
+    if (GENERATES.test(instruction.text) || new RegExp(`>\\s*\\S*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(instruction.text)) return instruction.line;
+  }
+  return null;
+}
+
+/** `RUN --mount=type=bind,source=requirements.txt,target=/tmp/req.txt pip install -r /tmp/req.txt`. */
+function boundByMount(repo: Repository, spec: BuildSpec, stages: readonly StageState[], step: InstallStep, imagePath: string): string | null {
+  const instruction = stages[step.stage]?.stage.instructions[step.instructionIndex];
+  const text = instruction ? (repo.files.get(spec.dockerfilePath)?.text.slice(instruction.span.start, instruction.span.end) ?? '') : '';
+  for (const match of text.matchAll(/--mount=(\S+)/g)) {
+    const fields = new Map((match[1] ?? '').split(',').map((kv) => [kv.split('=')[0] ?? '', kv.slice(kv.indexOf('=') + 1)] as const));
+    const type = fields.get('type') ?? 'bind';
+    const target = fields.get('target') ?? fields.get('dst') ?? fields.get('destination');
+    if (type !== 'bind' || !target || fields.has('from')) continue;
+    const mountPoint = imageResolve(step.workdir, target);
+    const source = fields.get('source') ?? fields.get('src') ?? '.';
+    const rest = imagePath === mountPoint ? '' : imagePath.startsWith(`${mountPoint}/`) ? imagePath.slice(mountPoint.length + 1) : null;
+    if (rest === null) continue;
+    const repoPath = repoJoin(spec.context, source.replace(/^\/+/, ''), rest);
+    if (!escapesRoot(repoPath) && repo.load(repoPath, 'requirements')) return repoPath;
+  }
+  return null;
+}
+
 function guessRepoFile(repo: Repository, context: string, written: string): string | null {
   if (written.startsWith('/')) return null;
   const candidate = repoJoin(context, written);
@@ -325,6 +412,17 @@ function expandRequirementsFile(
   // A line that does not parse is already a PARSE finding; its name still counts as installed so
   // the same mistake is not reported a second time as a missing dependency.
   if (!constraint) for (const key of namesOfBrokenLines(repo, repoPath, model.diagnostics)) out.installedKeys.add(key);
+  for (const option of model.options) {
+    if ((option.name !== '-e' && option.name !== 'local-path') || !option.value || /^[a-z+]+:/i.test(option.value)) continue;
+    const [, path = '.', extras = ''] = /^(.*?)(\[[^\]]*\])?$/.exec(option.value) ?? [];
+    const deps = projectDependenciesAt(repo, null, repoJoin(repoDirname(repoPath), path) + extras, false);
+    if (!constraint) for (const key of deps.keys) out.installedKeys.add(key);
+    if (deps.unknown) out.unknownInstalls.push({ file: repoPath, line: option.line, message: deps.unknown });
+    if (imagePath) {
+      const imageDir = imageResolve(imagePath.slice(0, imagePath.lastIndexOf('/')) || '/', path);
+      out.localPackageDirs.push(imageDir, `${imageDir === '/' ? '' : imageDir}/src`);
+    }
+  }
   for (const include of model.includes) {
     const target = repoJoin(repoDirname(repoPath), include.path);
     const located = { file: repoPath, line: include.line, span: include.span };
@@ -332,11 +430,11 @@ function expandRequirementsFile(
     const targetImage = imagePath ? imageResolve(imagePath.slice(0, imagePath.lastIndexOf('/')) || '/', include.path) : null;
     const exists = !escapesRoot(target) && repo.requirementsAt(target) !== null;
     if (!exists) {
-      out.missingRequirementsFiles.push({ ...located, written: include.path, reason: 'not-found', repoPath: null });
+      out.missingRequirementsFiles.push({ ...located, written: include.path, reason: 'not-found', repoPath: null, constraint: include.kind === 'constraint' });
       continue;
     }
     if (targetImage && !fs.file(targetImage, step.instructionIndex)) {
-      out.missingRequirementsFiles.push({ ...located, written: include.path, reason: 'not-in-image', repoPath: target });
+      out.missingRequirementsFiles.push({ ...located, written: include.path, reason: 'not-in-image', repoPath: target, constraint: include.kind === 'constraint' });
     }
     expandRequirementsFile(repo, target, targetImage, fs, step, constraint || include.kind === 'constraint', [...chain, target], out);
   }
@@ -458,7 +556,14 @@ function runFilesOf(
   entry: EntryPoint | null,
 ): { files: RunFile[]; from: Service['runFilesFrom'] } {
   const start: ImageFile[] = [];
-  if (entry?.module) start.push(...(findModule(fs, pythonPath, entry.module.split('.'))?.files ?? []));
+  if (entry?.module) {
+    const parts = entry.module.split('.');
+    const hit = findModule(fs, pythonPath, parts);
+    start.push(...(hit?.files ?? []));
+    // `python -m pkg` runs pkg/__main__.py after pkg/__init__.py.
+    const main = hit && entry.runner === 'python' ? fs.file(`${hit.pathEntry === '/' ? '' : hit.pathEntry}/${parts.join('/')}/__main__.py`) : undefined;
+    if (main) start.push(main);
+  }
   if (entry?.script) {
     const file = fs.file(imageResolve(cwd, entry.script));
     if (file) start.push(file);

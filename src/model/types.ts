@@ -54,6 +54,7 @@ export interface InstalledRequirement {
 export interface MissingRequirementsFile extends Located {
   readonly written: string;
   readonly reason: 'not-found' | 'not-copied-yet' | 'not-in-image';
+  readonly constraint: boolean;
   /** The repo file the path most likely meant, when one exists. */
   readonly repoPath: string | null;
 }

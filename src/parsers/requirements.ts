@@ -1140,6 +1140,8 @@ class RequirementsParser {
     const file = fileName(s, a, pathEnd);
     const found = file?.wheel === true ? file : (eggName(s, a, pathEnd) ?? file);
     if (!found) {
+      // A local project (`.`, `./pkg[extra]`): what it installs is read from its own metadata.
+      if (!urlLike) this.options.push({ name: 'local-path', value: s.slice(a, reqEnd), line: ll.firstLine });
       if (urlLike) {
         this.diagnostic(
           ll,

@@ -59,7 +59,9 @@ export interface RequirementsInclude {
 }
 
 export interface RequirementsOption {
-  readonly name: string; // '--index-url', '--extra-index-url', '--find-links', '--pre', ...
+  /** '--index-url', '--extra-index-url', '--find-links', '--pre', ...; '-e' for an editable local
+   *  project without a name, 'local-path' for a plain local project path (`.`, `./pkg[extra]`). */
+  readonly name: string;
   readonly value: string | null;
   readonly line: number;
 }

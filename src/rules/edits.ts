@@ -48,6 +48,15 @@ export function removeArgument(file: SourceFile, span: Span): TextEdit {
     while (after < text.length && (text[after] === ' ' || text[after] === '\t')) after++;
     return { file: file.path, start, end: after, text: '' };
   }
+  // Alone on its line (a YAML folded block): remove the whole line, so no blank line is left
+  // behind (in a `>` block a blank line would become a newline). Not after a `\` continuation,
+  // where removing the line would join the next instruction onto this one.
+  const lineEnd = text.indexOf('\n', end);
+  const restOfLine = text.slice(end, lineEnd === -1 ? text.length : lineEnd).replace(/\r$/, '');
+  const continued = /\\\r?\n$/.test(text.slice(Math.max(0, lineStart - 3), lineStart));
+  if (before === lineStart && lineStart > 0 && restOfLine.trim() === '' && !continued) {
+    return { file: file.path, start: lineStart, end: lineEnd === -1 ? text.length : lineEnd + 1, text: '' };
+  }
   // A shell word: take the blank before it, or after it when it starts the command.
   if (before < start && !['[', '"', "'"].includes(text[before - 1] ?? '')) return { file: file.path, start: before, end, text: '' };
   return { file: file.path, start, end: after, text: '' };

@@ -81,7 +81,7 @@ function reportWithinService(project: Project, service: Service, report: Report,
       firstByKey.set(installed.requirement.key, current);
       continue;
     }
-    if (sameVersion(first.version, pin) || reported.has(locationKey(current))) continue;
+    if (sameVersion(first.version, pin) || markersDiffer(first, current) || reported.has(locationKey(current))) continue;
     reported.add(locationKey(current));
     reported.add(locationKey(first));
     report({
@@ -105,7 +105,7 @@ function reportAcrossFiles(project: Project, key: string, pins: readonly Pin[], 
   const reference = referencePin(project, pins);
   if (!reference) return;
   for (const pin of pins) {
-    if (pin === reference || sameVersion(pin.version, reference.version) || reported.has(locationKey(pin))) continue;
+    if (pin === reference || sameVersion(pin.version, reference.version) || markersDiffer(pin, reference) || reported.has(locationKey(pin))) continue;
     reported.add(locationKey(pin));
     const installers = (project.installedBy.get(reference.file) ?? []).map((s) => s.name);
     report({
@@ -123,6 +123,15 @@ function reportAcrossFiles(project: Project, key: string, pins: readonly Pin[], 
   }
 }
 
+/**
+ * `numpy==1.26.4; python_version < "3.12"` and `numpy==2.1.3; python_version >= "3.12"` select
+ * one pin per environment; pins under different markers are not a conflict.
+ */
+function markersDiffer(a: Pin, b: Pin): boolean {
+  const norm = (m: string | null): string => (m ?? '').replace(/\s+/g, '').replace(/'/g, '"');
+  return norm(a.requirement.marker) !== norm(b.requirement.marker);
+}
+
 /** The pin other files should agree with: one an image installs, most-installed first. */
 function referencePin(project: Project, pins: readonly Pin[]): Pin | undefined {
   const installs = (pin: Pin): number => project.installedBy.get(pin.file)?.length ?? 0;
@@ -134,7 +143,8 @@ function alignFix(project: Project, pin: Pin, version: string, why: string): Fix
   const specifier = pin.requirement.specifier;
   if (!file || !/^===?[^,;*]+$/.test(specifier)) return null;
   const operator = specifier.startsWith('===') ? '===' : '==';
-  const installed = (project.installedBy.get(pin.file)?.length ?? 0) > 0;
+  // A pin inline in a Dockerfile, or in a file an image installs, changes what ships: unsafe.
+  const installed = !project.requirements.has(pin.file) || (project.installedBy.get(pin.file)?.length ?? 0) > 0;
   return {
     title: `Pin ${pin.requirement.name}${operator}${version} (${why})`,
     applicability: installed ? 'unsafe' : 'safe',

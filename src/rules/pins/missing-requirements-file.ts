@@ -55,9 +55,10 @@ No automatic fix: which file was meant, and where to copy it, needs a human.
 });
 
 function messageOf(missing: MissingRequirementsFile, service: string): string {
+  const kind = missing.constraint ? 'constraints file' : 'requirements file';
   switch (missing.reason) {
     case 'not-found':
-      return `requirements file "${missing.written}" does not exist (service "${service}")`;
+      return `${kind} "${missing.written}" does not exist (service "${service}")`;
     case 'not-copied-yet':
       return `"${missing.written}" is installed before any COPY puts it in the image (service "${service}")`;
     case 'not-in-image':
@@ -66,7 +67,7 @@ function messageOf(missing: MissingRequirementsFile, service: string): string {
 }
 
 function evidenceOf(missing: MissingRequirementsFile): Evidence[] {
-  const out: Evidence[] = [{ file: missing.file, line: missing.line, message: `installs ${missing.written}` }];
+  const out: Evidence[] = [{ file: missing.file, line: missing.line, message: `${missing.constraint ? 'constrains with' : 'installs'} ${missing.written}` }];
   if (missing.repoPath) out.push({ file: missing.repoPath, line: 1, message: 'the file exists in the repository' });
   return out;
 }

@@ -57,50 +57,72 @@ the program itself has no automatic fix.
     const seen = new Set<string>();
     for (const service of project.services) {
       if (!service.production) continue;
-      for (const part of service.command) {
-        if (part.origin === 'dockerfile' && isDevDockerfile(part.file)) continue;
-        const key = `${part.file}:${part.span.start}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        checkPart(project, service, part, report);
-      }
+      const parts = service.command.filter((part) => !(part.origin === 'dockerfile' && isDevDockerfile(part.file)));
+      checkService(project, service, parts, report, seen);
     }
   },
 });
 
 type Report = Parameters<Parameters<typeof defineRule>[0]['check']>[0]['report'];
 
-function checkPart(project: Project, service: Service, part: CommandPart, report: Report): void {
-  const file = project.files.get(part.file);
-  if (!file) return;
-  const where = part.origin === 'compose' ? `compose \`${part.instruction}:\`` : part.instruction;
-  for (const segment of commandSegments(part.argv)) {
+/**
+ * Reads the whole command (ENTRYPOINT + CMD, or compose's overrides) as one argv, so
+ * `entrypoint: ["sh", "-c"]` with a `command:` script is understood, then locates each flagged
+ * word in whichever part of the files wrote it.
+ */
+function checkService(project: Project, service: Service, parts: readonly CommandPart[], report: Report, seen: Set<string>): void {
+  const locate = (word: string, after?: { part: CommandPart; span: Span }): { part: CommandPart; span: Span } | null => {
+    for (const part of parts) {
+      const file = project.files.get(part.file);
+      if (!file) continue;
+      const from = after && after.part === part ? after.span.end : part.span.start;
+      const span = findToken(file, { start: from, end: part.span.end }, word);
+      if (span) return { part, span };
+    }
+    return null;
+  };
+  const argv = parts.flatMap((part) => part.argv);
+  for (const segment of commandSegments(argv)) {
     const words = stripWrappers(segment);
     const { program, args } = programOf(words);
     if (WATCHERS.has(program)) {
-      const span = findToken(file, part.span, words[0] ?? program) ?? part.span;
-      report({ file: part.file, span, service: service.name, message: `service "${service.name}" runs the file watcher ${program} in production`, evidence: commandEvidence(service, part, where) });
+      const at = locate(words[0] ?? program);
+      const part = at?.part ?? parts[0];
+      if (!part || !claim(seen, part, at?.span ?? part.span)) continue;
+      report({ file: part.file, span: at?.span ?? part.span, service: service.name, message: `service "${service.name}" runs the file watcher ${program} in production`, evidence: commandEvidence(service, part) });
       continue;
     }
     if (!RELOAD_RUNNERS.has(program)) continue;
     args.forEach((word, index) => {
       if (!RELOAD_FLAG.test(word)) return;
-      const span = findToken(file, part.span, word);
+      const at = locate(word);
+      const part = at?.part ?? parts[0];
+      if (!part || !claim(seen, part, at?.span ?? part.span)) return;
       const valueWord = RELOAD_WITH_VALUE.has(word) ? args[index + 1] : undefined;
+      const value = valueWord !== undefined && at ? locate(valueWord, at) : null;
+      const file = project.files.get(part.file);
       report({
         file: part.file,
-        span: span ?? part.span,
+        span: at?.span ?? part.span,
         service: service.name,
         message: `${program} runs with ${word.split('=')[0]} in production (service "${service.name}")`,
-        evidence: commandEvidence(service, part, where),
-        fix: span ? removalFix(file, part, span, word, valueWord) : null,
+        evidence: commandEvidence(service, part),
+        fix: at && file ? removalFix(file, at.span, word, value?.part === at.part ? value.span : null, valueWord) : null,
       });
     });
   }
 }
 
-function commandEvidence(service: Service, part: CommandPart, where: string): { file: string; line: number; message: string }[] {
-  const out = [{ file: part.file, line: part.line, message: `${where} runs: ${part.argv.join(' ')}` }];
+function claim(seen: Set<string>, part: CommandPart, span: Span): boolean {
+  const key = `${part.file}:${span.start}`;
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
+}
+
+function commandEvidence(service: Service, part: CommandPart): { file: string; line: number; message: string }[] {
+  const where = part.origin === 'compose' ? `compose \`${part.instruction}:\`` : part.instruction;
+  const out = [{ file: part.file, line: part.line, message: `${where} runs: ${service.argv.join(' ')}` }];
   if (part.origin === 'compose' && part.instruction === 'command') {
     const cmd = service.final?.stage.instructions.find((i) => i.kind === 'cmd');
     if (cmd && service.dockerfilePath) out.push({ file: service.dockerfilePath, line: cmd.line, message: 'overrides the image CMD' });
@@ -108,11 +130,8 @@ function commandEvidence(service: Service, part: CommandPart, where: string): { 
   return out;
 }
 
-function removalFix(file: SourceFile, part: CommandPart, span: Span, word: string, valueWord: string | undefined) {
+function removalFix(file: SourceFile, span: Span, word: string, valueSpan: Span | null, valueWord: string | undefined) {
   const edits = [removeArgument(file, span)];
-  if (valueWord !== undefined) {
-    const valueSpan = findToken(file, { start: span.end, end: part.span.end }, valueWord);
-    if (valueSpan) edits.push(removeArgument(file, valueSpan));
-  }
-  return { title: `Remove ${word}${valueWord ? ` ${valueWord}` : ''}`, applicability: 'safe' as const, edits };
+  if (valueSpan) edits.push(removeArgument(file, valueSpan));
+  return { title: `Remove ${word}${valueSpan && valueWord ? ` ${valueWord}` : ''}`, applicability: 'safe' as const, edits };
 }

@@ -6,7 +6,7 @@ import type { Service } from '../../model/types.js';
 export function entryEvidence(service: Service): Evidence[] {
   const part = service.command[service.command.length - 1];
   if (!part || !service.entry) return [];
-  const target = service.entry.module ?? service.entry.script ?? '';
+  const target = service.entry.runner === 'python' && service.entry.module ? `-m ${service.entry.module}` : (service.entry.module ?? service.entry.script ?? '');
   const how = service.runFilesFrom === 'entry' ? 'code reached from it' : 'entry not found in the image, so every Python file in it is checked';
   return [{ file: part.file, line: part.line, message: `service runs ${service.entry.runner} ${target} (${how})` }];
 }
@@ -19,7 +19,7 @@ export function installEvidence(service: Service, distribution: string): Evidenc
       ? files.slice(0, 3).map((file) => ({ file, line: 1, message: `declares dependencies; ${distribution} is not among them` }))
       : [];
   }
-  const direct = service.installedFiles.filter((f) => f.chain.length === 1);
+  const direct = service.installedFiles.filter((f) => f.chain.length === 1 && !f.constraint);
   const out: Evidence[] = [];
   const seen = new Set<string>();
   for (const installed of direct) {
@@ -30,6 +30,9 @@ export function installEvidence(service: Service, distribution: string): Evidenc
   }
   const inline = service.installs.filter((s) => s.pip.packages.length > 0);
   for (const step of inline.slice(0, 2)) out.push({ file: step.file, line: step.line, message: `image installs ${step.pip.packages.map((p) => p.value).join(' ')}` });
+  for (const step of service.installs.filter((s) => s.pip.localPaths.length > 0).slice(0, 2)) {
+    out.push({ file: step.file, line: step.line, message: `image installs the local project ${step.pip.localPaths.map((p) => p.path).join(' ')} and its declared dependencies` });
+  }
   if (out.length === 0 && service.dockerfilePath) {
     out.push({ file: service.dockerfilePath, line: service.final?.stage.from.line ?? 1, message: 'image installs no Python requirements at all' });
   }
@@ -37,6 +40,6 @@ export function installEvidence(service: Service, distribution: string): Evidenc
 }
 
 function includedNote(service: Service, path: string): string {
-  const nested = service.installedFiles.filter((f) => f.chain.length > 1 && f.chain[0] === path).map((f) => f.path);
+  const nested = service.installedFiles.filter((f) => f.chain.length > 1 && f.chain[0] === path && !f.constraint).map((f) => f.path);
   return nested.length > 0 ? ` (nor in ${[...new Set(nested)].join(', ')})` : '';
 }

@@ -54,7 +54,7 @@ excluded by \`.dockerignore\`, and it copies it next to the code that imports it
           file: first.file,
           span: first.imp.span,
           service: service.name,
-          message: `"${first.imp.module}" is first-party code (${display(location)}) but the image of service "${service.name}" does not contain it${why.short}`,
+          message: `"${'.'.repeat(first.imp.level)}${first.imp.module}" is first-party code (${display(location)}) but the image of service "${service.name}" ${why.offPath ? 'cannot import it' : 'does not contain it'}${why.short}`,
           evidence: [
             ...sites.slice(0, 3).map((s) => ({ file: s.file, line: s.imp.line, message: `imports ${'.'.repeat(s.imp.level)}${s.imp.module}` })),
             ...entryEvidence(service),
@@ -96,7 +96,7 @@ function display(location: string): string {
   return location.endsWith('.py') ? location : `${location}/`;
 }
 
-function reason(service: Service, location: string): { short: string; evidence: Evidence[]; fixable: boolean } {
+function reason(service: Service, location: string): { short: string; evidence: Evidence[]; fixable: boolean; offPath?: boolean } {
   const context = service.context ?? '';
   const dockerfile = service.dockerfilePath ?? '';
   if (!isUnder(location, context)) {
@@ -106,11 +106,35 @@ function reason(service: Service, location: string): { short: string; evidence: 
       fixable: false,
     };
   }
-  if (service.dockerignore?.ignores(relativeTo(location, context))) {
+  const ignoredAt = service.dockerignore?.ignoredBy(relativeTo(location, context)) ?? null;
+  if (ignoredAt !== null) {
     const ignoreFile = context ? `${context}/.dockerignore` : '.dockerignore';
-    return { short: ' (.dockerignore excludes it)', evidence: [{ file: ignoreFile, line: 1, message: `excludes ${display(location)} from the build context` }], fixable: false };
+    return { short: ' (.dockerignore excludes it)', evidence: [{ file: ignoreFile, line: ignoredAt, message: `excludes ${display(location)} from the build context` }], fixable: false };
+  }
+  const elsewhere = copiedElsewhere(service, location);
+  if (elsewhere) {
+    return {
+      short: ` (it is copied under ${elsewhere}, which is not on sys.path)`,
+      evidence: [{ file: dockerfile, line: service.final?.stage.from.line ?? 1, message: `sys.path is ${service.pythonPath.join(', ')}; set PYTHONPATH or copy it there` }],
+      fixable: false,
+      offPath: true,
+    };
   }
   return { short: '', evidence: [{ file: dockerfile, line: service.final?.stage.from.line ?? 1, message: `no COPY/ADD puts ${display(location)} on the image's sys.path (${service.pythonPath.join(', ')})` }], fixable: true };
+}
+
+/** Image directory holding the package when it was copied somewhere off sys.path. */
+function copiedElsewhere(service: Service, location: string): string | null {
+  const fs = service.final?.fs;
+  if (!fs) return null;
+  for (const file of fs.all()) {
+    if (file.repoPath === location || file.repoPath.startsWith(`${location}/`)) {
+      const rest = file.repoPath.slice(location.length);
+      const imageDir = file.imagePath.slice(0, file.imagePath.length - rest.length);
+      return imageDir.slice(0, imageDir.lastIndexOf('/')) || '/';
+    }
+  }
+  return null;
 }
 
 function copyEvidence(service: Service): Evidence[] {

@@ -1,0 +1,348 @@
+// The published pre-commit hook (.pre-commit-hooks.yaml), run by the real `pre-commit` the way a
+// user's repository runs it: pre-commit clones this repository, `npm install`s it into a node
+// environment (our `prepare` builds dist/), packs it, installs the tarball and runs the `driftcheck`
+// bin. Needs `pre-commit` (Debian: apt-get install pre-commit), git, and the npm registry.
+// Skipped only when pre-commit is missing outside CI; in CI a missing pre-commit fails the test.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { FORMATS } from '../src/cli/args.js';
+import { classify } from '../src/discover.js';
+import { REPO_ROOT, run, runCli, type RunResult } from './helpers/cli.js';
+
+const HAS_PRE_COMMIT = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' }).status === 0;
+const SKIP = !HAS_PRE_COMMIT && !process.env['CI'];
+
+/** A service whose image installs requirements-minimal.txt, which lacks chromadb; requirements.txt pins it. */
+const PROJECT: Record<string, string> = {
+  'docker-compose.yml': 'services:\n  backend:\n    build:\n      context: .\n      dockerfile: docker/backend/Dockerfile\n',
+  'docker/backend/Dockerfile': [
+    'FROM python:3.12-slim',
+    'WORKDIR /app',
+    'COPY backend/requirements-minimal.txt .',
+    'RUN pip install -r requirements-minimal.txt',
+    'COPY backend/ .',
+    'RUN useradd --create-home app',
+    'USER app',
+    'CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]',
+    '',
+  ].join('\n'),
+  'backend/requirements.txt': 'fastapi==0.115.6\nuvicorn==0.32.1\nchromadb==0.5.0\n',
+  'backend/requirements-minimal.txt': 'fastapi==0.115.6\nuvicorn==0.32.1\n',
+  'backend/app/__init__.py': '',
+  'backend/app/main.py': 'import chromadb\nfrom fastapi import FastAPI\n\napp = FastAPI()\nvectors = chromadb.HttpClient(host="chroma")\n',
+  'README.md': '# shop\n',
+};
+
+const cleanups: string[] = [];
+afterAll(() => {
+  for (const dir of cleanups) rmSync(dir, { recursive: true, force: true });
+});
+
+function must(result: RunResult, what: string): RunResult {
+  if (result.status !== 0) throw new Error(`${what} failed (${result.status}): ${result.stderr || result.stdout}`);
+  return result;
+}
+
+function commitAll(cwd: string, message: string): void {
+  must(run('git', ['add', '-A'], cwd), 'git add');
+  must(run('git', ['-c', 'user.email=test@example.com', '-c', 'user.name=test', '-c', 'commit.gpgsign=false', 'commit', '-q', '-m', message], cwd), 'git commit');
+}
+
+function gitInit(dir: string): void {
+  must(run('git', ['init', '-q'], dir), 'git init');
+  must(run('git', ['config', 'core.autocrlf', 'false'], dir), 'git config');
+}
+
+/**
+ * A git repository holding this repository's working tree as it would be committed (tracked and
+ * untracked files that .gitignore does not exclude), so the hook under test is the code under test.
+ */
+function hookRepoFromWorkingTree(into: string): void {
+  const listed = spawnSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: REPO_ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (listed.status === 0 && listed.stdout) {
+    for (const path of listed.stdout.split('\0').filter(Boolean)) {
+      mkdirSync(dirname(join(into, path)), { recursive: true });
+      try {
+        cpSync(join(REPO_ROOT, path), join(into, path), { verbatimSymlinks: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error; // deleted in the working tree
+      }
+    }
+  } else {
+    // Not a git checkout (an exported tarball): copy everything but build output and dependencies.
+    const skipped = new Set(['.git', 'node_modules', 'dist', 'coverage']);
+    cpSync(REPO_ROOT, into, { recursive: true, verbatimSymlinks: true, filter: (source) => !skipped.has(source.slice(source.lastIndexOf('/') + 1)) });
+  }
+  gitInit(into);
+  commitAll(into, 'driftcheck working tree');
+}
+
+/** The environment pre-commit runs in: a throwaway HOME and pre-commit store, the same npm registry. */
+function isolatedEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    // npm_* come from `npm test` itself; GIT_* would point pre-commit's git at another repository.
+    if (/^(npm_|git_)/i.test(key)) continue;
+    env[key] = value;
+  }
+  const registry = spawnSync('npm', ['config', 'get', 'registry'], { cwd: REPO_ROOT, encoding: 'utf8' }).stdout?.trim();
+  return {
+    ...env,
+    HOME: home,
+    PRE_COMMIT_HOME: join(home, '.cache', 'pre-commit'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    PRE_COMMIT_COLOR: 'never',
+    NO_COLOR: '1',
+    ...(registry ? { npm_config_registry: registry } : {}),
+  };
+}
+
+function tryRepo(project: string, hookRepo: string, env: NodeJS.ProcessEnv): RunResult & { output: string; seconds: number } {
+  const started = Date.now();
+  const result = spawnSync('pre-commit', ['try-repo', hookRepo, 'driftcheck', '--all-files', '--verbose', '--color', 'never'], {
+    cwd: project,
+    encoding: 'utf8',
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const stdout = result.stdout ?? '';
+  const stderr = result.stderr ?? (result.error ? String(result.error) : '');
+  return { status: result.status ?? -1, stdout, stderr, output: `${stdout}\n${stderr}`, seconds: (Date.now() - started) / 1000 };
+}
+
+describe.skipIf(SKIP)('pre-commit hook (.pre-commit-hooks.yaml, language: node)', () => {
+  it(
+    'blocks a drifting service, and passes once the `driftcheck --diff` patch is applied',
+    () => {
+      expect(HAS_PRE_COMMIT, 'pre-commit is not installed (apt-get install -y pre-commit); it is required when CI is set').toBe(true);
+      const work = realpathSync(mkdtempSync(join(tmpdir(), 'driftcheck-precommit-')));
+      cleanups.push(work);
+      const hookRepo = join(work, 'driftcheck');
+      const project = join(work, 'shop');
+      const home = join(work, 'home');
+      for (const dir of [hookRepo, project, home]) mkdirSync(dir, { recursive: true });
+
+      hookRepoFromWorkingTree(hookRepo);
+      for (const [path, text] of Object.entries(PROJECT)) {
+        mkdirSync(dirname(join(project, path)), { recursive: true });
+        writeFileSync(join(project, path), text);
+      }
+      gitInit(project);
+      commitAll(project, 'shop with a drifting backend image');
+      const env = isolatedEnv(home);
+
+      const blocked = tryRepo(project, hookRepo, env);
+      // 1 = a hook failed; 3 would be pre-commit's own error (e.g. the node environment did not install).
+      expect(blocked.status, blocked.output).toBe(1);
+      expect(blocked.output).toMatch(/driftcheck\.+Failed/);
+      expect(blocked.output).toContain('DEP001');
+      expect(blocked.output).toContain('"chromadb"');
+      expect(blocked.output).toContain('backend/app/main.py');
+
+      const patch = runCli([project, '--diff']);
+      expect(patch.status, patch.stderr).toBe(1);
+      expect(patch.stdout).toContain('+chromadb==0.5.0');
+      must(run('git', ['apply', '--index', '-'], project, patch.stdout), 'git apply');
+      commitAll(project, 'install chromadb in the backend image');
+
+      const passed = tryRepo(project, hookRepo, env);
+      expect(passed.status, passed.output).toBe(0);
+      expect(passed.output).toMatch(/driftcheck\.+Passed/);
+      expect(passed.output).not.toContain('DEP001');
+      console.info(`pre-commit try-repo: ${blocked.seconds.toFixed(1)} s (fresh node env), ${passed.seconds.toFixed(1)} s (again, npm cache warm)`);
+    },
+    15 * 60_000,
+  );
+});
+
+// ---------------------------------------------------------------------------------------------
+// The manifests themselves: cheap checks that run everywhere (no pre-commit, no network).
+
+interface HookManifestEntry {
+  id: string;
+  name: string;
+  entry: string;
+  language: string;
+  files: string;
+  pass_filenames: boolean;
+  require_serial: boolean;
+  description?: string;
+}
+
+interface ActionStep {
+  name?: string;
+  id?: string;
+  if?: string;
+  uses?: string;
+  with?: Record<string, string>;
+  shell?: string;
+  run?: string;
+  env?: Record<string, string>;
+}
+
+interface ActionManifest {
+  name: string;
+  description: string;
+  inputs: Record<string, { description: string; required?: boolean; default?: string }>;
+  outputs?: Record<string, { value: string }>;
+  runs: { using: string; steps: ActionStep[] };
+}
+
+const readYaml = <T>(file: string): T => parse(readFileSync(join(REPO_ROOT, file), 'utf8')) as T;
+const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; files?: string[] };
+
+describe('.pre-commit-hooks.yaml', () => {
+  const hooks = readYaml<HookManifestEntry[]>('.pre-commit-hooks.yaml');
+  const hook = hooks.find((h) => h.id === 'driftcheck');
+
+  it('declares the driftcheck hook as a node hook on the package bin, whole-repository and serial', () => {
+    expect(hook).toBeDefined();
+    expect(hook?.name).toBeTruthy();
+    expect(hook?.description).toBeTruthy();
+    expect(hook?.language).toBe('node');
+    expect(Object.keys(packageJson.bin)).toContain(hook?.entry);
+    expect(existsSync(join(REPO_ROOT, 'src', (packageJson.bin[hook?.entry ?? ''] ?? '').replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
+    expect(hook?.pass_filenames).toBe(false);
+    expect(hook?.require_serial).toBe(true);
+  });
+
+  it('has a files regex (Python re and JS RegExp alike) that matches what driftcheck reads', () => {
+    const files = new RegExp(hook?.files ?? '(?!)');
+    const read = [
+      'requirements-dev.txt', 'docker/api.Dockerfile', 'compose.prod.yaml', 'app/main.py', 'requirements.txt',
+      'backend/requirements-minimal.txt', 'requirements/base.txt', 'requirements.in', 'constraints.txt', 'Dockerfile',
+      'services/web/Dockerfile', 'Dockerfile.prod', 'Containerfile', 'docker-compose.yml', 'docker-compose.override.yaml',
+      'deploy/compose.yml', '.dockerignore', 'api/Dockerfile.dockerignore', 'pyproject.toml', 'setup.cfg', 'setup.py',
+      'package.json', 'frontend/package-lock.json', '.driftcheck.yaml',
+    ];
+    for (const path of read) expect(files.test(path), path).toBe(true);
+    for (const path of ['README.md', 'docs/compose.md', 'src/index.ts', 'app/templates/base.html', 'notes.txt', 'requirements.md', 'Dockerfile.md/x']) {
+      expect(files.test(path), path).toBe(false);
+    }
+    // Whatever driftcheck's discovery reads must re-run the hook when it changes.
+    for (const path of read) if (classify(path) !== null) expect(files.test(path), path).toBe(true);
+  });
+
+  it('is packaged so `npm pack` keeps stdout clean (pre-commit reads the tarball name from it)', () => {
+    // npm >= 10.5 runs `prepare` in the foreground during `npm pack` and prints its banner on stdout.
+    expect(readFileSync(join(REPO_ROOT, '.npmrc'), 'utf8')).toMatch(/^foreground-scripts\s*=\s*false\s*$/m);
+    expect(packageJson.files ?? []).toContain('dist');
+  });
+});
+
+describe('action.yml (composite GitHub Action)', () => {
+  const action = readYaml<ActionManifest>('action.yml');
+  const steps = action.runs.steps;
+  const INPUT = /\$\{\{\s*inputs\.([\w-]+)\s*\}\}/g;
+
+  it('is a composite action with the documented inputs', () => {
+    expect(action.name).toBe('driftcheck');
+    expect(action.description).toBeTruthy();
+    expect(action.runs.using).toBe('composite');
+    for (const input of ['path', 'fail-on', 'args', 'changed-since', 'sarif-file', 'upload-sarif', 'annotations', 'summary', 'node-version']) {
+      expect(action.inputs[input]?.description, input).toBeTruthy();
+    }
+    expect(action.inputs['fail-on']?.default).toBe('error');
+    expect(action.inputs['upload-sarif']?.default).toBe('true');
+  });
+
+  it('sets up Node 20, builds from its own checkout, uploads SARIF, and fails last on --fail-on', () => {
+    expect(steps[0]?.uses).toBe('actions/setup-node@v4');
+    expect(action.inputs['node-version']?.default).toBe('20');
+    expect(steps.some((s) => s.run?.includes('npm ci --prefix "$GITHUB_ACTION_PATH"'))).toBe(true);
+    const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
+    expect(upload?.uses).toBe('github/codeql-action/upload-sarif@v3');
+    expect(upload?.if).toContain("inputs.upload-sarif == 'true'");
+    const last = steps[steps.length - 1];
+    expect(last?.run).toContain('--fail-on "$DRIFTCHECK_FAIL_ON"');
+    expect(last?.if).toBeUndefined();
+    for (const step of steps.slice(0, -1)) if (step.run?.includes('dist/cli/main.js" "$DRIFTCHECK_PATH"')) expect(step.run).toContain('--fail-on never');
+  });
+
+  it('runs only shells with an explicit shell, never substitutes inputs into scripts, and uses known formats', () => {
+    for (const step of steps) {
+      if (step.run === undefined) continue;
+      expect(step.shell, step.name).toBe('bash');
+      expect(step.run, step.name).not.toMatch(/\$\{\{/);
+      for (const [, format] of step.run.matchAll(/--format (\w+)/g)) expect(FORMATS, step.name).toContain(format);
+    }
+  });
+
+  // Runs the action's shell steps here, as the runner would (bash -eo pipefail, GITHUB_* files),
+  // against the dist/ build of this checkout; setup-node, npm ci and the upload are skipped.
+  function runAction(workspace: string, given: Record<string, string>): { outputs: Record<string, string>; summary: string; logs: { step: string; status: number; stdout: string; stderr: string }[] } {
+    const inputs: Record<string, string> = {};
+    for (const [name, spec] of Object.entries(action.inputs)) inputs[name] = given[name] ?? spec.default ?? '';
+    const substitute = (text: string): string => text.replace(INPUT, (_, name: string) => inputs[name] ?? '');
+    const enabled = (condition: string | undefined): boolean =>
+      condition === undefined ||
+      condition.split('&&').every((term) => {
+        const match = /^\s*inputs\.([\w-]+)\s*(==|!=)\s*'([^']*)'\s*$/.exec(term);
+        if (!match) throw new Error(`the test cannot evaluate if: ${condition}`);
+        const equal = (inputs[match[1] ?? ''] ?? '') === match[3];
+        return match[2] === '==' ? equal : !equal;
+      });
+    const runner = mkdtempSync(join(tmpdir(), 'driftcheck-runner-'));
+    cleanups.push(runner);
+    const outputFile = join(runner, 'output');
+    const summaryFile = join(runner, 'summary.md');
+    writeFileSync(outputFile, '');
+    writeFileSync(summaryFile, '');
+    const logs: { step: string; status: number; stdout: string; stderr: string }[] = [];
+    for (const [index, step] of steps.entries()) {
+      if (step.run === undefined || step.run.includes('npm ci') || !enabled(step.if)) continue;
+      const script = join(runner, `step-${index}.sh`);
+      writeFileSync(script, step.run);
+      const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', GITHUB_ACTION_PATH: REPO_ROOT, GITHUB_WORKSPACE: workspace, GITHUB_OUTPUT: outputFile, GITHUB_STEP_SUMMARY: summaryFile };
+      for (const [key, value] of Object.entries(step.env ?? {})) env[key] = substitute(String(value));
+      const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: workspace, env, encoding: 'utf8' });
+      logs.push({ step: step.name ?? `#${index}`, status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr });
+    }
+    const outputs: Record<string, string> = {};
+    for (const line of readFileSync(outputFile, 'utf8').split('\n')) {
+      const eq = line.indexOf('=');
+      if (eq > 0) outputs[line.slice(0, eq)] = line.slice(eq + 1);
+    }
+    return { outputs, summary: readFileSync(summaryFile, 'utf8'), logs };
+  }
+
+  it('its steps produce SARIF, annotations and a summary, and the last one fails the job on the finding', () => {
+    const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'driftcheck-workspace-')));
+    cleanups.push(workspace);
+    for (const [path, text] of Object.entries(PROJECT)) {
+      mkdirSync(dirname(join(workspace, 'shop', path)), { recursive: true });
+      writeFileSync(join(workspace, 'shop', path), text);
+    }
+    gitInit(workspace);
+    commitAll(workspace, 'workspace');
+
+    const { outputs, summary, logs } = runAction(workspace, { path: 'shop', 'sarif-file': 'reports/driftcheck.sarif' });
+    expect(logs.map((l) => l.step)).toEqual(['driftcheck (SARIF)', 'driftcheck (annotations)', 'driftcheck (job summary)', 'driftcheck']);
+    for (const log of logs.slice(0, -1)) expect(log.status, `${log.step}: ${log.stderr}`).toBe(0);
+    const final = logs[logs.length - 1];
+    expect(final?.status, final?.stderr).toBe(1);
+    expect(final?.stdout).toContain('DEP001');
+
+    expect(outputs['sarif-file']).toBe('reports/driftcheck.sarif');
+    const sarif = JSON.parse(readFileSync(join(workspace, 'reports/driftcheck.sarif'), 'utf8')) as {
+      runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[];
+    };
+    const result = sarif.runs[0]?.results.find((r) => r.ruleId === 'DEP001');
+    expect(result?.locations[0]?.physicalLocation.artifactLocation.uri).toBe('shop/backend/app/main.py');
+    expect(logs[1]?.stdout).toMatch(/^::error .*file=shop\/backend\/app\/main\.py/m);
+    expect(summary).toContain('DEP001');
+    expect(summary).toContain('chromadb');
+
+    // --changed-since reaches every step: nothing changed since HEAD, so nothing fails.
+    const quiet = runAction(workspace, { path: 'shop', 'changed-since': 'HEAD', 'sarif-file': '', annotations: 'false', summary: 'false' });
+    expect(quiet.logs.map((l) => [l.step, l.status])).toEqual([['driftcheck', 0]]);
+    // Extra args are split into words; fail-on never lets the job pass.
+    const lenient = runAction(workspace, { path: 'shop', args: '--select DEP001  --quiet', 'fail-on': 'never', 'sarif-file': '', annotations: 'false', summary: 'false' });
+    expect(lenient.logs[0]?.status, lenient.logs[0]?.stderr).toBe(0);
+    expect(lenient.logs[0]?.stdout).toContain('DEP001');
+  });
+});
