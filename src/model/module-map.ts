@@ -5,7 +5,7 @@ import {
   BINARY_TO_DISTRIBUTION,
   MODULE_TO_DISTRIBUTION,
 } from './module-map-data.js';
-import { WELL_KNOWN_REQUIRES } from './transitive-data.js';
+import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES } from './transitive-data.js';
 
 export type MappingSource = 'config' | 'table' | 'guess';
 
@@ -57,11 +57,13 @@ export function distributionOfBinary(binary: string): string | undefined {
   return BINARIES.get(binary);
 }
 
-const REQUIRES = new Map(WELL_KNOWN_REQUIRES.map(([dist, deps]) => [normalizeName(dist), deps.map(normalizeName)]));
+// Keys are normalised names, and `name[extra]` for what an extra adds (`uvicorn[standard]`).
+const REQUIRES = new Map([...WELL_KNOWN_REQUIRES, ...WELL_KNOWN_EXTRAS].map(([dist, deps]) => [normalizeName(dist), deps.map(normalizeName)]));
 
 /**
- * Distributions installed as dependencies of `roots` according to the bundled table of
- * well-known Requires-Dist, mapped to the root that pulls each one in.
+ * Distributions installed as dependencies of `roots` (normalised names, or `name[extra]`)
+ * according to the bundled table of well-known Requires-Dist, mapped to the root that pulls
+ * each one in.
  */
 export function transitiveClosure(roots: Iterable<string>): Map<string, string> {
   const via = new Map<string, string>();

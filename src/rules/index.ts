@@ -5,10 +5,14 @@ import missingRequirementsFile from './pins/missing-requirements-file.js';
 import reloadInProduction from './production/reload-in-production.js';
 import firstPartyNotInImage from './python/first-party-not-in-image.js';
 import missingDependency from './python/missing-dependency.js';
+import transitiveDependency from './python/transitive-dependency.js';
+import missingExtra from './python/missing-extra.js';
 
 export const RULES: readonly Rule[] = [
   missingDependency,
   firstPartyNotInImage,
+  transitiveDependency,
+  missingExtra,
   conflictingPins,
   missingRequirementsFile,
   reloadInProduction,

@@ -1,16 +1,13 @@
-import type { Evidence, Fix, Severity } from '../../findings/types.js';
-import { normalizeName, transitiveClosure, type DistributionGuess } from '../../model/module-map.js';
-import { classifyImport, declaredAnywhere, installedKey, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
+import type { Fix } from '../../findings/types.js';
+import type { DistributionGuess } from '../../model/module-map.js';
+import { declaredAnywhere, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
-import type { PyImport } from '../../parsers/types.js';
 import { defineRule } from '../define-rule.js';
-import { appendLine } from '../edits.js';
+import { appendLine, findToken } from '../edits.js';
 import { entryEvidence, installEvidence } from './evidence.js';
-
-interface Site {
-  readonly file: string;
-  readonly imp: PyImport;
-}
+import { severityOf, siteEvidence, thirdPartyGroups, type ImportSite } from './import-groups.js';
+import { commandNeeds, isProvided, partWriting } from './command-needs.js';
+import { normalizeName } from '../../model/module-map.js';
 
 export default defineRule({
   meta: {
@@ -25,7 +22,8 @@ Follows each service from its command (\`uvicorn app.main:app\`, \`python -m wor
 Python files that really run in its image, and flags every third-party module they import that the
 image never installs: not in the requirements files its Dockerfile installs (following \`-r\`/\`-c\`),
 not installed inline by \`pip install x\`, not a dependency of the local project it installs, and
-not a well-known dependency of something it installs. Without Docker, imports are checked against
+not a well-known dependency of something it installs. The program the command runs counts too:
+\`CMD ["uvicorn", ...]\` needs uvicorn in the image. Without Docker, imports are checked against
 every requirements file and \`pyproject.toml\` in the repository.
 
 Imports guarded by \`try/except ImportError\` or under a version/platform \`if\` are reported as
@@ -58,8 +56,9 @@ unpinned, and the distribution name may be a guess from the import name.
   check({ project, report }) {
     for (const service of project.services) {
       if (service.kind !== 'project' && !service.dockerfile) continue;
-      const transitive = transitiveClosure(service.installedKeys);
-      for (const [key, group] of missingByDistribution(project, service, transitive)) {
+      for (const group of thirdPartyGroups(project, service)) {
+        if (group.status !== 'missing') continue;
+        const key = group.key;
         const first = group.sites[0];
         if (!first) continue;
         const distribution = group.guess.distributions[0] ?? key;
@@ -78,59 +77,47 @@ unpinned, and the distribution name may be a guess from the import name.
           fix: fixOf(project, service, key, distribution, group.guess),
         });
       }
+      reportMissingPrograms(project, service, report);
     }
   },
 });
 
-function missingByDistribution(project: Project, service: Service, transitive: ReadonlyMap<string, string>): Map<string, { guess: DistributionGuess; sites: Site[] }> {
-  const groups = new Map<string, { guess: DistributionGuess; sites: Site[] }>();
-  for (const runFile of service.runFiles) {
-    for (const imp of project.python.get(runFile.repoPath)?.imports ?? []) {
-      if (imp.typeChecking) continue;
-      const cls = classifyImport(project, service, runFile, imp);
-      if (cls.kind !== 'third-party') continue;
-      if (installedKey(service, cls.guess.distributions)) continue;
-      const key = normalizeName(cls.guess.distributions[0] ?? cls.top);
-      if (cls.guess.distributions.some((d) => transitive.has(normalizeName(d)))) continue;
-      const group = groups.get(key) ?? { guess: cls.guess, sites: [] };
-      group.sites.push({ file: runFile.repoPath, imp });
-      groups.set(key, group);
-    }
+type Report = Parameters<Parameters<typeof defineRule>[0]['check']>[0]['report'];
+
+/** `CMD ["uvicorn", ...]` with no uvicorn in the image: the container cannot even start. */
+function reportMissingPrograms(project: Project, service: Service, report: Report): void {
+  if (!service.dockerfile) return;
+  const missingImports = new Set(thirdPartyGroups(project, service).filter((g) => g.status === 'missing').map((g) => g.key));
+  const seen = new Set<string>();
+  for (const need of commandNeeds(service)) {
+    const key = normalizeName(need.distribution);
+    if (need.kind !== 'program' || seen.has(key) || missingImports.has(key) || isProvided(service, need.distribution)) continue;
+    seen.add(key);
+    const part = partWriting(service, need.word);
+    const file = part ? project.files.get(part.file) : undefined;
+    if (!part || !file) continue;
+    report({
+      file: part.file,
+      span: findToken(file, part.span, need.word) ?? part.span,
+      severity: service.unknownInstalls.length > 0 ? 'warning' : 'error',
+      service: service.name,
+      message: `the command runs ${need.word}, but the image of service "${service.name}" never installs ${need.distribution}`,
+      evidence: [
+        { file: part.file, line: part.line, message: `${part.origin === 'compose' ? `compose \`${part.instruction}:\`` : part.instruction} runs: ${service.argv.join(' ')}` },
+        ...installEvidence(service, need.distribution),
+        ...service.unknownInstalls.slice(0, 2).map((u) => ({ ...u, message: `${u.message}, so this is a warning` })),
+      ],
+      fix: fixOf(project, service, key, need.distribution, { distributions: [need.distribution], source: 'table' }),
+    });
   }
-  for (const group of groups.values()) {
-    group.sites.sort((a, b) => hardness(a) - hardness(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.imp.line - b.imp.line));
-  }
-  return new Map([...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Hard imports first: they decide the severity and where the finding is shown. */
-function hardness(site: Site): number {
-  return site.imp.guarded || site.imp.conditional ? 1 : 0;
-}
-
-function severityOf(sites: readonly Site[]): Severity {
-  return sites.some((s) => hardness(s) === 0) ? 'error' : 'warning';
-}
-
-function messageOf(service: Service, module: string, distribution: string, sites: readonly Site[]): string {
+function messageOf(service: Service, module: string, distribution: string, sites: readonly ImportSite[]): string {
   const top = module.split('.')[0] ?? module;
   const name = top === distribution ? `"${top}"` : `"${top}" (distribution ${distribution})`;
   const optional = severityOf(sites) === 'warning' ? ' (only in guarded or conditional imports)' : '';
   if (service.kind === 'project') return `${name} is imported but not declared as a dependency${optional}`;
   return `${name} is imported but the image of service "${service.name}" never installs it${optional}`;
-}
-
-function siteEvidence(sites: readonly Site[]): Evidence[] {
-  const shown = sites.slice(0, 3).map((s) => ({ file: s.file, line: s.imp.line, message: `imports ${s.imp.module}${contextNote(s.imp)}` }));
-  if (sites.length > 3) shown.push({ file: sites[3]?.file ?? '', line: sites[3]?.imp.line ?? 1, message: `and ${sites.length - 3} more import site(s)` });
-  return shown;
-}
-
-function contextNote(imp: PyImport): string {
-  if (imp.guarded) return ' inside try/except ImportError';
-  if (imp.conditional) return ' under a conditional';
-  if (imp.inFunction) return ' inside a function';
-  return '';
 }
 
 function fixOf(project: Project, service: Service, key: string, distribution: string, guess: DistributionGuess): Fix | null {

@@ -1,0 +1,97 @@
+// What a service's command needs installed: the program itself (`uvicorn` -> uvicorn) and what
+// its flags select (`--loop uvloop` -> uvloop, `gunicorn -k uvicorn.workers.UvicornWorker` ->
+// uvicorn). Shared by DEP001 (the program) and DEP006 (what the flags imply).
+import { commandSegments, stripWrappers } from '../../model/command.js';
+import { distributionOfBinary, normalizeName, transitiveClosure } from '../../model/module-map.js';
+import type { CommandPart, Service } from '../../model/types.js';
+
+export interface CommandNeed {
+  /** The word in the command that creates the need (program or flag value). */
+  readonly word: string;
+  readonly distribution: string;
+  /** An extra of an installed distribution that provides it, e.g. uvicorn[standard]. */
+  readonly viaExtra: { readonly distribution: string; readonly extra: string } | null;
+  readonly kind: 'program' | 'flag';
+  readonly description: string;
+}
+
+interface FlagRule {
+  readonly runner: string;
+  readonly options: readonly string[];
+  readonly values: Readonly<Record<string, { distribution: string; viaExtra?: { distribution: string; extra: string } }>>;
+}
+
+// Flag values that load an optional package (from each server's documentation).
+const FLAG_RULES: readonly FlagRule[] = [
+  { runner: 'uvicorn', options: ['--loop'], values: { uvloop: { distribution: 'uvloop', viaExtra: { distribution: 'uvicorn', extra: 'standard' } } } },
+  { runner: 'uvicorn', options: ['--http'], values: { httptools: { distribution: 'httptools', viaExtra: { distribution: 'uvicorn', extra: 'standard' } } } },
+  { runner: 'uvicorn', options: ['--ws'], values: { websockets: { distribution: 'websockets', viaExtra: { distribution: 'uvicorn', extra: 'standard' } }, wsproto: { distribution: 'wsproto' } } },
+  {
+    runner: 'gunicorn',
+    options: ['-k', '--worker-class'],
+    values: {
+      'uvicorn.workers.UvicornWorker': { distribution: 'uvicorn' },
+      'uvicorn.workers.UvicornH11Worker': { distribution: 'uvicorn' },
+      'uvicorn_worker.UvicornWorker': { distribution: 'uvicorn-worker' },
+      gevent: { distribution: 'gevent' },
+      eventlet: { distribution: 'eventlet' },
+      tornado: { distribution: 'tornado' },
+    },
+  },
+  { runner: 'hypercorn', options: ['-k', '--worker-class'], values: { uvloop: { distribution: 'uvloop' }, trio: { distribution: 'trio' } } },
+  { runner: 'celery', options: ['-P', '--pool'], values: { gevent: { distribution: 'gevent' }, eventlet: { distribution: 'eventlet' } } },
+];
+
+function programAndArgs(words: readonly string[]): { program: string; args: readonly string[] } {
+  const program = (words[0] ?? '').split('/').pop() ?? '';
+  if (/^python(\d(\.\d+)?)?$/.test(program)) {
+    const m = words.indexOf('-m');
+    if (m !== -1 && words[m + 1]) return { program: words[m + 1] ?? '', args: words.slice(m + 2) };
+  }
+  return { program, args: words.slice(1) };
+}
+
+function optionValue(args: readonly string[], options: readonly string[]): string | null {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    for (const option of options) {
+      if (arg === option) return args[i + 1] ?? null;
+      if (arg.startsWith(`${option}=`)) return arg.slice(option.length + 1);
+    }
+  }
+  return null;
+}
+
+/** Everything the service's command needs installed in the image. */
+export function commandNeeds(service: Service): CommandNeed[] {
+  const needs: CommandNeed[] = [];
+  for (const segment of commandSegments(service.argv)) {
+    const words = stripWrappers(segment);
+    const { program, args } = programAndArgs(words);
+    const programDist = distributionOfBinary(program);
+    if (programDist && !/^python/.test(program)) {
+      needs.push({ word: program, distribution: programDist, viaExtra: null, kind: 'program', description: `runs ${program}` });
+    }
+    for (const rule of FLAG_RULES) {
+      if (rule.runner !== program) continue;
+      const value = optionValue(args, rule.options);
+      const need = value === null ? undefined : rule.values[value];
+      if (!need || value === null) continue;
+      needs.push({ word: value, distribution: need.distribution, viaExtra: need.viaExtra ?? null, kind: 'flag', description: `${program} ${rule.options[0]} ${value}` });
+    }
+  }
+  return needs;
+}
+
+/** Is a distribution installed, directly or as a (well-known) dependency of what is installed? */
+export function isProvided(service: Service, distribution: string): boolean {
+  const key = normalizeName(distribution);
+  if (service.installedKeys.has(key)) return true;
+  const withExtras = service.installed.filter((i) => !i.constraint).flatMap((i) => i.requirement.extras.map((e) => `${i.requirement.key}[${normalizeName(e)}]`));
+  return transitiveClosure([...service.installedKeys, ...withExtras]).has(key);
+}
+
+/** The command part (and so the file) where a word of the command is written. */
+export function partWriting(service: Service, word: string): CommandPart | undefined {
+  return service.command.find((part) => part.argv.some((a) => a === word || a.includes(word))) ?? service.command[0];
+}

@@ -1,0 +1,75 @@
+// Third-party imports of the code a service runs, grouped by the distribution that provides
+// them, with how the image gets it: installed, only as a dependency of something installed
+// (transitive), or not at all. Shared by DEP001 and DEP005 so both read one classification.
+import type { Evidence, Severity } from '../../findings/types.js';
+import { normalizeName, transitiveClosure, type DistributionGuess } from '../../model/module-map.js';
+import { classifyImport, installedKey } from '../../model/queries.js';
+import type { Project, Service } from '../../model/types.js';
+import type { PyImport } from '../../parsers/types.js';
+
+export interface ImportSite {
+  readonly file: string;
+  readonly imp: PyImport;
+}
+
+export interface DistributionGroup {
+  readonly key: string; // normalised canonical distribution
+  readonly guess: DistributionGuess;
+  readonly sites: readonly ImportSite[]; // hard imports first, then by file and line
+  readonly status: 'installed' | 'transitive' | 'missing';
+  /** For a transitive group: the installed distribution that pulls it in. */
+  readonly via: string | null;
+}
+
+const cache = new WeakMap<Service, readonly DistributionGroup[]>();
+
+export function thirdPartyGroups(project: Project, service: Service): readonly DistributionGroup[] {
+  const cached = cache.get(service);
+  if (cached) return cached;
+  const withExtras = service.installed.filter((i) => !i.constraint).flatMap((i) => i.requirement.extras.map((e) => `${i.requirement.key}[${normalizeName(e)}]`));
+  const transitive = transitiveClosure([...service.installedKeys, ...withExtras]);
+  const groups = new Map<string, { guess: DistributionGuess; sites: ImportSite[]; status: DistributionGroup['status']; via: string | null }>();
+  for (const runFile of service.runFiles) {
+    for (const imp of project.python.get(runFile.repoPath)?.imports ?? []) {
+      if (imp.typeChecking) continue;
+      const cls = classifyImport(project, service, runFile, imp);
+      if (cls.kind !== 'third-party') continue;
+      const key = normalizeName(cls.guess.distributions[0] ?? cls.top);
+      let group = groups.get(key);
+      if (!group) {
+        const installed = installedKey(service, cls.guess.distributions) !== null;
+        const via = installed ? undefined : cls.guess.distributions.map((d) => transitive.get(normalizeName(d))?.replace(/\[.*\]$/, '')).find((v) => v !== undefined);
+        group = { guess: cls.guess, sites: [], status: installed ? 'installed' : via ? 'transitive' : 'missing', via: via ?? null };
+        groups.set(key, group);
+      }
+      group.sites.push({ file: runFile.repoPath, imp });
+    }
+  }
+  const out = [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, g]) => ({ key, ...g, sites: [...g.sites].sort((a, b) => hardness(a) - hardness(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.imp.line - b.imp.line)) }));
+  cache.set(service, out);
+  return out;
+}
+
+/** Hard imports first: they decide the severity and where the finding is shown. */
+export function hardness(site: ImportSite): number {
+  return site.imp.guarded || site.imp.conditional ? 1 : 0;
+}
+
+export function severityOf(sites: readonly ImportSite[]): Severity {
+  return sites.some((s) => hardness(s) === 0) ? 'error' : 'warning';
+}
+
+export function siteEvidence(sites: readonly ImportSite[]): Evidence[] {
+  const shown = sites.slice(0, 3).map((s) => ({ file: s.file, line: s.imp.line, message: `imports ${s.imp.module}${contextNote(s.imp)}` }));
+  if (sites.length > 3) shown.push({ file: sites[3]?.file ?? '', line: sites[3]?.imp.line ?? 1, message: `and ${sites.length - 3} more import site(s)` });
+  return shown;
+}
+
+function contextNote(imp: PyImport): string {
+  if (imp.guarded) return ' inside try/except ImportError';
+  if (imp.conditional) return ' under a conditional';
+  if (imp.inFunction) return ' inside a function';
+  return '';
+}

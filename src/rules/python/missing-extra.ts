@@ -1,0 +1,86 @@
+import type { Fix } from '../../findings/types.js';
+import { normalizeName } from '../../model/module-map.js';
+import { pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
+import type { Project, Service } from '../../model/types.js';
+import { defineRule } from '../define-rule.js';
+import { appendLine, findToken, replaceSpan } from '../edits.js';
+import { commandNeeds, isProvided, partWriting, type CommandNeed } from './command-needs.js';
+
+export default defineRule({
+  meta: {
+    id: 'DEP006',
+    name: 'missing-extra',
+    severity: 'error',
+    category: 'correctness',
+    fix: 'sometimes',
+    summary: "The command selects an optional package (uvicorn --loop uvloop, gunicorn -k uvicorn.workers.UvicornWorker) the image lacks",
+    docs: `## What it does
+Reads the flags of the command a service runs and flags those that load an optional package the
+image does not install: \`uvicorn --loop uvloop\` / \`--http httptools\` / \`--ws websockets\` without
+\`uvicorn[standard]\` (or the package itself), \`gunicorn -k uvicorn.workers.UvicornWorker\` without
+uvicorn, \`gunicorn -k gevent\`/\`eventlet\`, \`celery -P gevent\`, \`hypercorn -k uvloop\`.
+
+## Why is this bad?
+The server exits at start-up (\`ModuleNotFoundError: No module named 'uvloop'\`, "Error: class
+uri 'uvicorn.workers.UvicornWorker' invalid or not found"), and the container restarts in a loop.
+
+## Example
+\`CMD ["uvicorn", "app:app", "--loop", "uvloop"]\` with \`uvicorn==0.32.1\` in requirements.txt.
+
+Use instead: \`uvicorn[standard]==0.32.1\`.
+
+## Fix safety
+Safe when the package comes with an extra of a requirement the image already installs
+(\`uvicorn\` becomes \`uvicorn[standard]\`), or when the repository pins it elsewhere; unsafe when it
+is added unpinned.
+
+## References
+- Uvicorn: Installation ("uvicorn[standard]"), Settings (--loop, --http, --ws)
+- Gunicorn: Settings (worker_class)`,
+  },
+  check({ project, report }) {
+    for (const service of project.services) {
+      if (!service.dockerfile) continue;
+      for (const need of commandNeeds(service)) {
+        if (need.kind !== 'flag' || isProvided(service, need.distribution)) continue;
+        const part = partWriting(service, need.word);
+        const file = part ? project.files.get(part.file) : undefined;
+        if (!part || !file) continue;
+        const span = findToken(file, part.span, need.word) ?? part.span;
+        report({
+          file: part.file,
+          span,
+          service: service.name,
+          message: `${need.description} needs ${need.distribution}, which the image of service "${service.name}" does not install`,
+          evidence: [
+            { file: part.file, line: part.line, message: `${part.origin === 'compose' ? `compose \`${part.instruction}:\`` : part.instruction} runs: ${service.argv.join(' ')}` },
+            ...service.installedFiles.filter((f) => f.chain.length === 1).slice(0, 2).map((f) => ({ file: f.via.file, line: f.via.line, message: `image installs ${f.path}` })),
+          ],
+          fix: fixFor(project, service, need),
+        });
+      }
+    }
+  },
+});
+
+function fixFor(project: Project, service: Service, need: CommandNeed): Fix | null {
+  if (need.viaExtra) {
+    const key = normalizeName(need.viaExtra.distribution);
+    const installed = service.installed.find((i) => i.requirement.key === key && !i.constraint && i.requirement.url === null);
+    const file = installed ? project.files.get(installed.file) : undefined;
+    if (installed && file && installed.requirement.extras.length === 0) {
+      const at = { start: installed.requirement.nameSpan.end, end: installed.requirement.nameSpan.end };
+      return {
+        title: `Install ${installed.requirement.name}[${need.viaExtra.extra}] in ${installed.file}`,
+        applicability: 'safe',
+        edits: [replaceSpan(file, at, `[${need.viaExtra.extra}]`)],
+      };
+    }
+  }
+  const target = primaryRequirementsFile(service);
+  const file = target ? project.files.get(target) : undefined;
+  if (!file) return null;
+  const pin = pinsInRepo(project, normalizeName(need.distribution))[0];
+  const line = pin ? `${need.distribution}==${pin.version}` : need.distribution;
+  return { title: `Add ${line} to ${target}`, applicability: pin ? 'safe' : 'unsafe', edits: [appendLine(file, line)] };
+}
