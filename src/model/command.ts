@@ -213,6 +213,16 @@ export function entryOfSegment(segment: readonly string[]): EntryPoint | null {
   return null;
 }
 
+/** The program a simple command runs and its arguments; `python -m mod` reads as mod's own CLI. */
+export function programOf(words: readonly string[]): { program: string; args: readonly string[] } {
+  const program = base(words[0] ?? '');
+  if (PYTHON.test(program)) {
+    const m = words.indexOf('-m');
+    if (m !== -1 && words[m + 1]) return { program: words[m + 1] ?? '', args: words.slice(m + 2) };
+  }
+  return { program, args: words.slice(1) };
+}
+
 /** The entry point of a whole command: the last simple command that starts a Python app. */
 export function entryOfCommand(argv: readonly string[]): EntryPoint | null {
   let found: EntryPoint | null = null;

@@ -1,10 +1,10 @@
 // Questions rules ask of the model, kept here so rules stay small and never re-derive facts.
 import type { PyImport, Requirement } from '../parsers/types.js';
 import { isUnder, repoDirname, repoJoin } from '../util/paths.js';
-import { normalizeName, type DistributionGuess } from './module-map.js';
+import { normalizeName, transitiveClosure, type DistributionGuess } from './module-map.js';
 import { findModule, relativeBase } from './resolve.js';
 import { isStdlib } from './stdlib.js';
-import type { Project, RunFile, Service } from './types.js';
+import type { CommandPart, Project, RunFile, Service } from './types.js';
 
 export type ImportClass =
   | { readonly kind: 'stdlib' }
@@ -78,6 +78,22 @@ function classifyRelative(project: Project, service: Service, file: RunFile, imp
   return inRepo ? { kind: 'first-party-missing', candidates: [target] } : { kind: 'local' };
 }
 
+const transitiveCache = new WeakMap<Service, ReadonlyMap<string, string>>();
+
+/**
+ * What the service's installs pull in as well (well-known Requires-Dist, extras included), each
+ * mapped to the installed distribution that brings it; computed once per service.
+ */
+export function transitiveOf(service: Service): ReadonlyMap<string, string> {
+  let closure = transitiveCache.get(service);
+  if (!closure) {
+    const withExtras = service.installed.filter((i) => !i.constraint).flatMap((i) => i.requirement.extras.map((e) => `${i.requirement.key}[${normalizeName(e)}]`));
+    closure = transitiveClosure([...service.installedKeys, ...withExtras]);
+    transitiveCache.set(service, closure);
+  }
+  return closure;
+}
+
 /** Is any of these distributions installed by the service? Returns the installed key. */
 export function installedKey(service: Service, distributions: readonly string[]): string | null {
   for (const dist of distributions) {
@@ -122,6 +138,12 @@ export function pinsInRepo(project: Project, key: string): readonly RepoPin[] {
 export function primaryRequirementsFile(service: Service): string | null {
   const direct = service.installedFiles.find((f) => f.chain.length === 1 && !f.constraint);
   return direct?.path ?? null;
+}
+
+/** Evidence link for the command a service runs: "compose `command:` runs: uvicorn ...". */
+export function commandEvidence(service: Service, part: CommandPart): { file: string; line: number; message: string } {
+  const where = part.origin === 'compose' ? `compose \`${part.instruction}:\`` : part.instruction;
+  return { file: part.file, line: part.line, message: `${where} runs: ${service.argv.join(' ')}` };
 }
 
 /** Human description of where an image gets its packages, for evidence chains. */

@@ -206,7 +206,7 @@ function installLocalPackages(stages: readonly StageState[], final: StageState, 
     const fs = stages[step.stage]?.fs;
     if (!fs) continue;
     for (const local of step.pip.localPaths) {
-      const dir = imageResolve(step.workdir, (/^(.*?)(\[[^\]]*\])?$/.exec(local.path)?.[1] ?? '.') || '.');
+      const dir = imageResolve(step.workdir, splitExtras(local.path).path);
       const srcLayout = `${dir === '/' ? '' : dir}/src`;
       const root = fs.under(srcLayout).some((f) => f.imagePath.endsWith('.py')) ? srcLayout : dir;
       for (const file of fs.under(root)) {
@@ -312,7 +312,7 @@ function collectInstalls(repo: Repository, spec: BuildSpec, stages: readonly Sta
       if (deps.keys.length === 0) out.unknownInstalls.push({ file: step.file, line: step.line, message: 'pipenv installs from a Pipfile driftcheck could not read' });
     }
     for (const local of step.pip.localPaths) {
-      const [, path = '.', extras = ''] = /^(.*?)(\[[^\]]*\])?$/.exec(local.path) ?? [];
+      const { path, extras } = splitExtras(local.path);
       const imageDir = imageResolve(step.workdir, path || '.');
       out.localPackageDirs.push(imageDir, `${imageDir === '/' ? '' : imageDir}/src`);
       const deps = projectDependenciesAt(repo, fs, imageDir + extras);
@@ -382,6 +382,12 @@ function boundByMount(repo: Repository, spec: BuildSpec, stages: readonly StageS
   return null;
 }
 
+/** `./pkg[s3,dev]` -> path `./pkg` and extras `[s3,dev]` (kept bracketed for projectDependenciesAt). */
+function splitExtras(written: string): { path: string; extras: string } {
+  const match = /^(.*?)(\[[^\]]*\])?$/.exec(written);
+  return { path: match?.[1] || '.', extras: match?.[2] ?? '' };
+}
+
 function guessRepoFile(repo: Repository, context: string, written: string): string | null {
   if (written.startsWith('/')) return null;
   const candidate = repoJoin(context, written);
@@ -414,7 +420,7 @@ function expandRequirementsFile(
   if (!constraint) for (const key of namesOfBrokenLines(repo, repoPath, model.diagnostics)) out.installedKeys.add(key);
   for (const option of model.options) {
     if ((option.name !== '-e' && option.name !== 'local-path') || !option.value || /^[a-z+]+:/i.test(option.value)) continue;
-    const [, path = '.', extras = ''] = /^(.*?)(\[[^\]]*\])?$/.exec(option.value) ?? [];
+    const { path, extras } = splitExtras(option.value);
     const deps = projectDependenciesAt(repo, null, repoJoin(repoDirname(repoPath), path) + extras, false);
     if (!constraint) for (const key of deps.keys) out.installedKeys.add(key);
     if (deps.unknown) out.unknownInstalls.push({ file: repoPath, line: option.line, message: deps.unknown });

@@ -1,5 +1,6 @@
 import type { Span } from '../../findings/types.js';
-import { commandSegments, stripWrappers } from '../../model/command.js';
+import { commandSegments, programOf, stripWrappers } from '../../model/command.js';
+import { commandEvidence } from '../../model/queries.js';
 import { isDevDockerfile } from '../../model/services.js';
 import type { CommandPart, Project, Service } from '../../model/types.js';
 import type { SourceFile } from '../../source.js';
@@ -12,15 +13,6 @@ const WATCHERS = new Set(['watchfiles', 'nodemon', 'watchmedo']);
 // Servers whose own CLI has a reload mode; elsewhere `--reload` is just an application argument.
 const RELOAD_RUNNERS = new Set(['uvicorn', 'gunicorn', 'hypercorn', 'granian', 'flask', 'adev', 'sanic']);
 
-/** The program and its arguments, with `python -m module` read as the module's own CLI. */
-function programOf(words: readonly string[]): { program: string; args: readonly string[] } {
-  const program = (words[0] ?? '').split('/').pop() ?? '';
-  if (/^python(\d(\.\d+)?)?$/.test(program)) {
-    const m = words.indexOf('-m');
-    if (m !== -1 && words[m + 1]) return { program: words[m + 1] ?? '', args: words.slice(m + 2) };
-  }
-  return { program, args: words.slice(1) };
-}
 
 export default defineRule({
   meta: {
@@ -89,7 +81,7 @@ function checkService(project: Project, service: Service, parts: readonly Comman
       const at = locate(words[0] ?? program);
       const part = at?.part ?? parts[0];
       if (!part || !claim(seen, part, at?.span ?? part.span)) continue;
-      report({ file: part.file, span: at?.span ?? part.span, service: service.name, message: `service "${service.name}" runs the file watcher ${program} in production`, evidence: commandEvidence(service, part) });
+      report({ file: part.file, span: at?.span ?? part.span, service: service.name, message: `service "${service.name}" runs the file watcher ${program} in production`, evidence: overrideEvidence(service, part) });
       continue;
     }
     if (!RELOAD_RUNNERS.has(program)) continue;
@@ -106,7 +98,7 @@ function checkService(project: Project, service: Service, parts: readonly Comman
         span: at?.span ?? part.span,
         service: service.name,
         message: `${program} runs with ${word.split('=')[0]} in production (service "${service.name}")`,
-        evidence: commandEvidence(service, part),
+        evidence: overrideEvidence(service, part),
         fix: at && file ? removalFix(file, at.span, word, value?.part === at.part ? value.span : null, valueWord) : null,
       });
     });
@@ -120,9 +112,9 @@ function claim(seen: Set<string>, part: CommandPart, span: Span): boolean {
   return true;
 }
 
-function commandEvidence(service: Service, part: CommandPart): { file: string; line: number; message: string }[] {
-  const where = part.origin === 'compose' ? `compose \`${part.instruction}:\`` : part.instruction;
-  const out = [{ file: part.file, line: part.line, message: `${where} runs: ${service.argv.join(' ')}` }];
+/** The command, and the image CMD it replaces when compose overrides it. */
+function overrideEvidence(service: Service, part: CommandPart): { file: string; line: number; message: string }[] {
+  const out = [commandEvidence(service, part)];
   if (part.origin === 'compose' && part.instruction === 'command') {
     const cmd = service.final?.stage.instructions.find((i) => i.kind === 'cmd');
     if (cmd && service.dockerfilePath) out.push({ file: service.dockerfilePath, line: cmd.line, message: 'overrides the image CMD' });

@@ -1,8 +1,9 @@
 // What a service's command needs installed: the program itself (`uvicorn` -> uvicorn) and what
 // its flags select (`--loop uvloop` -> uvloop, `gunicorn -k uvicorn.workers.UvicornWorker` ->
 // uvicorn). Shared by DEP001 (the program) and DEP006 (what the flags imply).
-import { commandSegments, stripWrappers } from '../../model/command.js';
-import { distributionOfBinary, normalizeName, transitiveClosure } from '../../model/module-map.js';
+import { commandSegments, programOf, stripWrappers } from '../../model/command.js';
+import { distributionOfBinary, normalizeName } from '../../model/module-map.js';
+import { transitiveOf } from '../../model/queries.js';
 import type { CommandPart, Service } from '../../model/types.js';
 
 export interface CommandNeed {
@@ -42,15 +43,6 @@ const FLAG_RULES: readonly FlagRule[] = [
   { runner: 'celery', options: ['-P', '--pool'], values: { gevent: { distribution: 'gevent' }, eventlet: { distribution: 'eventlet' } } },
 ];
 
-function programAndArgs(words: readonly string[]): { program: string; args: readonly string[] } {
-  const program = (words[0] ?? '').split('/').pop() ?? '';
-  if (/^python(\d(\.\d+)?)?$/.test(program)) {
-    const m = words.indexOf('-m');
-    if (m !== -1 && words[m + 1]) return { program: words[m + 1] ?? '', args: words.slice(m + 2) };
-  }
-  return { program, args: words.slice(1) };
-}
-
 function optionValue(args: readonly string[], options: readonly string[]): string | null {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? '';
@@ -67,7 +59,7 @@ export function commandNeeds(service: Service): CommandNeed[] {
   const needs: CommandNeed[] = [];
   for (const segment of commandSegments(service.argv)) {
     const words = stripWrappers(segment);
-    const { program, args } = programAndArgs(words);
+    const { program, args } = programOf(words);
     const programDist = distributionOfBinary(program);
     if (programDist && !/^python/.test(program)) {
       needs.push({ word: program, distribution: programDist, viaExtra: null, kind: 'program', description: `runs ${program}` });
@@ -86,9 +78,7 @@ export function commandNeeds(service: Service): CommandNeed[] {
 /** Is a distribution installed, directly or as a (well-known) dependency of what is installed? */
 export function isProvided(service: Service, distribution: string): boolean {
   const key = normalizeName(distribution);
-  if (service.installedKeys.has(key)) return true;
-  const withExtras = service.installed.filter((i) => !i.constraint).flatMap((i) => i.requirement.extras.map((e) => `${i.requirement.key}[${normalizeName(e)}]`));
-  return transitiveClosure([...service.installedKeys, ...withExtras]).has(key);
+  return service.installedKeys.has(key) || transitiveOf(service).has(key);
 }
 
 /** The command part (and so the file) where a word of the command is written. */

@@ -2,8 +2,8 @@
 // them, with how the image gets it: installed, only as a dependency of something installed
 // (transitive), or not at all. Shared by DEP001 and DEP005 so both read one classification.
 import type { Evidence, Severity } from '../../findings/types.js';
-import { normalizeName, transitiveClosure, type DistributionGuess } from '../../model/module-map.js';
-import { classifyImport, installedKey } from '../../model/queries.js';
+import { normalizeName, type DistributionGuess } from '../../model/module-map.js';
+import { classifyImport, installedKey, transitiveOf } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
 
@@ -26,8 +26,7 @@ const cache = new WeakMap<Service, readonly DistributionGroup[]>();
 export function thirdPartyGroups(project: Project, service: Service): readonly DistributionGroup[] {
   const cached = cache.get(service);
   if (cached) return cached;
-  const withExtras = service.installed.filter((i) => !i.constraint).flatMap((i) => i.requirement.extras.map((e) => `${i.requirement.key}[${normalizeName(e)}]`));
-  const transitive = transitiveClosure([...service.installedKeys, ...withExtras]);
+  const transitive = transitiveOf(service);
   const groups = new Map<string, { guess: DistributionGuess; sites: ImportSite[]; status: DistributionGroup['status']; via: string | null }>();
   for (const runFile of service.runFiles) {
     for (const imp of project.python.get(runFile.repoPath)?.imports ?? []) {

@@ -1,6 +1,6 @@
 import type { Fix } from '../../findings/types.js';
 import type { DistributionGuess } from '../../model/module-map.js';
-import { declaredAnywhere, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
+import { commandEvidence, declaredAnywhere, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import { defineRule } from '../define-rule.js';
 import { appendLine, findToken } from '../edits.js';
@@ -103,7 +103,7 @@ function reportMissingPrograms(project: Project, service: Service, report: Repor
       service: service.name,
       message: `the command runs ${need.word}, but the image of service "${service.name}" never installs ${need.distribution}`,
       evidence: [
-        { file: part.file, line: part.line, message: `${part.origin === 'compose' ? `compose \`${part.instruction}:\`` : part.instruction} runs: ${service.argv.join(' ')}` },
+        commandEvidence(service, part),
         ...installEvidence(service, need.distribution),
         ...service.unknownInstalls.slice(0, 2).map((u) => ({ ...u, message: `${u.message}, so this is a warning` })),
       ],

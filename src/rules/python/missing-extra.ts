@@ -1,6 +1,6 @@
 import type { Fix } from '../../findings/types.js';
 import { normalizeName } from '../../model/module-map.js';
-import { pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
+import { commandEvidence, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import { defineRule } from '../define-rule.js';
 import { appendLine, findToken, replaceSpan } from '../edits.js';
@@ -53,7 +53,7 @@ is added unpinned.
           service: service.name,
           message: `${need.description} needs ${need.distribution}, which the image of service "${service.name}" does not install`,
           evidence: [
-            { file: part.file, line: part.line, message: `${part.origin === 'compose' ? `compose \`${part.instruction}:\`` : part.instruction} runs: ${service.argv.join(' ')}` },
+            commandEvidence(service, part),
             ...service.installedFiles.filter((f) => f.chain.length === 1).slice(0, 2).map((f) => ({ file: f.via.file, line: f.via.line, message: `image installs ${f.path}` })),
           ],
           fix: fixFor(project, service, need),
