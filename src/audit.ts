@@ -10,7 +10,10 @@ import type { Directive } from './parsers/types.js';
 import type { ReportDescriptor, Rule } from './rules/define-rule.js';
 import { INTERNAL_RULE, PARSE_RULE, RULES } from './rules/index.js';
 import { makeSourceFile, type SourceFile } from './source.js';
-import { escapesRoot } from './util/paths.js';
+import { escapesRoot, pathGlobMatcher } from './util/paths.js';
+import { normalizeName } from './util/names.js';
+import { DEFAULT_CONFIG, type Config, type RuleSetting } from './config/types.js';
+import { setFileRolePolicy } from './model/file-roles.js';
 
 export interface AuditOptions {
   readonly root: string;
@@ -21,6 +24,8 @@ export interface AuditOptions {
   readonly overrides?: ReadonlyMap<string, string>;
   readonly moduleMap?: Readonly<Record<string, string | readonly string[]>>;
   readonly discover?: DiscoverOptions;
+  /** The validated `.driftcheck.yaml` (see src/config); defaults when absent. */
+  readonly config?: Config;
 }
 
 export interface ServiceSummary {
@@ -46,12 +51,15 @@ export function audit(options: AuditOptions): AuditResult {
   const discovered = discover(root, options.discover ?? DEFAULT_DISCOVER_OPTIONS);
   const files = applyOverrides(discovered.files, options.overrides);
   const rootReal = realpathSync(root);
+  const config = options.config ?? DEFAULT_CONFIG;
+  setFileRolePolicy(config);
   const warnings = [...discovered.warnings];
   const project = buildProject({
     root,
     files,
     warnings,
-    moduleMap: options.moduleMap ?? {},
+    moduleMap: { ...config.moduleMap, ...options.moduleMap },
+    otherPaths: discovered.otherPaths,
     readExtra: (repoPath, kind) => {
       if (escapesRoot(repoPath)) return null;
       const override = options.overrides?.get(repoPath);
@@ -61,8 +69,8 @@ export function audit(options: AuditOptions): AuditResult {
   });
 
   const findings: Finding[] = [...parseFindings(project)];
-  for (const rule of selectedRules(options)) findings.push(...runRule(rule, project));
-  const suppressed = applyInlineSuppressions(project, findings);
+  for (const rule of selectedRules(options, config)) findings.push(...runRule(rule, project).map((f) => withConfiguredSeverity(f, rule, config)));
+  const suppressed = applyConfigIgnores(applyInlineSuppressions(project, findings), config);
   return {
     root,
     findings: sortFindings(suppressed),
@@ -84,13 +92,40 @@ function applyOverrides(files: readonly SourceFile[], overrides: ReadonlyMap<str
   });
 }
 
-export function selectedRules(options: Pick<AuditOptions, 'select' | 'ignore'>): Rule[] {
+export function selectedRules(options: Pick<AuditOptions, 'select' | 'ignore'>, config: Config = DEFAULT_CONFIG): Rule[] {
   const matches = (rule: Rule, list: readonly string[]): boolean =>
     list.some((item) => {
       const wanted = item.toUpperCase();
       return rule.meta.id === wanted || rule.meta.name === item.toLowerCase() || (wanted.length < rule.meta.id.length && rule.meta.id.startsWith(wanted));
     });
-  return RULES.filter((rule) => (!options.select?.length || matches(rule, options.select)) && !(options.ignore && matches(rule, options.ignore)));
+  return RULES.filter(
+    (rule) => (!options.select?.length || matches(rule, options.select)) && !(options.ignore && matches(rule, options.ignore)) && settingOf(rule, config) !== 'off',
+  );
+}
+
+function settingOf(rule: Rule, config: Config): RuleSetting | undefined {
+  return config.rules[rule.meta.id] ?? config.rules[rule.meta.name] ?? config.rules[rule.meta.id.toLowerCase()];
+}
+
+/** `rules: {DEP004: info}` sets the severity of every finding of that rule. */
+function withConfiguredSeverity(finding: Finding, rule: Rule, config: Config): Finding {
+  const setting = settingOf(rule, config);
+  return setting && setting !== 'off' ? { ...finding, severity: setting } : finding;
+}
+
+/** `ignore:` entries suppress (kind "config") findings matching every field the entry gives. */
+function applyConfigIgnores(findings: readonly Finding[], config: Config): Finding[] {
+  if (config.ignore.length === 0) return [...findings];
+  const entries = config.ignore.map((entry) => ({ entry, path: entry.path === null ? null : pathGlobMatcher(entry.path) }));
+  return findings.map((finding) => {
+    if (finding.suppressed) return finding;
+    const hit = entries.find(({ entry, path }) =>
+      (path === null || path(finding.file)) &&
+      (entry.package === null || finding.package === entry.package) &&
+      (entry.rules.length === 0 || entry.rules.some((r) => r.toUpperCase() === finding.ruleId || r.toLowerCase() === finding.ruleName)),
+    );
+    return hit ? { ...finding, suppressed: { kind: 'config', reason: hit.entry.reason ?? `ignored by ${config.source ?? 'the config'}` } } : finding;
+  });
 }
 
 function parseFindings(project: Project): Finding[] {
@@ -139,6 +174,7 @@ function makeFinding(
     evidence: d.evidence ?? [],
     fix: d.fix ?? null,
     suppressed: false,
+    ...(d.package ? { package: normalizeName(d.package) } : {}),
   };
 }
 

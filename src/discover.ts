@@ -14,6 +14,11 @@ export interface Discovery {
   readonly files: readonly SourceFile[];
   /** Problems met while walking (unreadable, binary, too large): file + message, never fatal. */
   readonly warnings: readonly { readonly file: string; readonly message: string }[];
+  /**
+   * Paths of files driftcheck does not read (C/Cython/Rust sources, compiled extensions, and
+   * git-ignored files such as generated `_version.py`): only their names, so rules know they exist.
+   */
+  readonly otherPaths: readonly string[];
 }
 
 export const DEFAULT_DISCOVER_OPTIONS: DiscoverOptions = { maxFileBytes: 8 * 1024 * 1024, maxFiles: 200_000 };
@@ -61,6 +66,7 @@ interface IgnoreScope {
 export function discover(root: string, options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS): Discovery {
   const files: SourceFile[] = [];
   const warnings: { file: string; message: string }[] = [];
+  const otherPaths: string[] = [];
   const rootReal = realpathSync(root);
   let budgetWarned = false;
 
@@ -84,7 +90,10 @@ export function discover(root: string, options: DiscoverOptions = DEFAULT_DISCOV
       }
       if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       const kind = classify(rel);
-      if (kind === null || isIgnored(localScopes, rel, false)) continue;
+      if (kind === null || isIgnored(localScopes, rel, false)) {
+        if (otherPaths.length < options.maxFiles) otherPaths.push(rel);
+        continue;
+      }
       if (files.length >= options.maxFiles) {
         if (!budgetWarned) warnings.push({ file: rel, message: `file limit of ${options.maxFiles} reached; the rest of the tree is not audited` });
         budgetWarned = true;
@@ -96,7 +105,7 @@ export function discover(root: string, options: DiscoverOptions = DEFAULT_DISCOV
   };
 
   walk(root, '', []);
-  return { files, warnings };
+  return { files, warnings, otherPaths };
 }
 
 function withGitignore(dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[]): readonly IgnoreScope[] {

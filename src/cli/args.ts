@@ -16,7 +16,9 @@ export interface CliOptions {
   readonly patch: string | null;
   readonly fix: boolean;
   readonly unsafeFixes: boolean;
-  readonly failOn: Severity | 'never';
+  /** null: not given on the command line (the config's failOn, else error). */
+  readonly failOn: Severity | 'never' | null;
+  readonly config: string | null;
   readonly select: readonly string[];
   readonly ignore: readonly string[];
   readonly changedSince: string | null;
@@ -42,6 +44,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         fix: { type: 'boolean' },
         'unsafe-fixes': { type: 'boolean' },
         'fail-on': { type: 'string' },
+        config: { type: 'string', short: 'c' },
         select: { type: 'string', multiple: true },
         ignore: { type: 'string', multiple: true },
         'changed-since': { type: 'string' },
@@ -59,8 +62,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   const { values, positionals } = parsed;
   const format = values.format ?? 'text';
   if (!FORMATS.includes(format as Format)) throw new UsageError(`unknown --format "${format}" (expected one of: ${FORMATS.join(', ')})`);
-  const failOn = values['fail-on'] ?? 'error';
-  if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`unknown --fail-on "${failOn}" (expected one of: ${FAIL_ON.join(', ')})`);
+  const failOn = values['fail-on'] ?? null;
+  if (failOn !== null && !(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`unknown --fail-on "${failOn}" (expected one of: ${FAIL_ON.join(', ')})`);
   if (values.diff && values.fix) throw new UsageError('--diff and --fix cannot be combined: --diff only prints the patch');
 
   let command: CliOptions['command'] = 'audit';
@@ -88,6 +91,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     fix: values.fix ?? false,
     unsafeFixes: values['unsafe-fixes'] ?? false,
     failOn: failOn as CliOptions['failOn'],
+    config: values.config ?? null,
     select: list(values.select),
     ignore: list(values.ignore),
     changedSince: values['changed-since'] ?? null,
@@ -127,6 +131,10 @@ Selection:
 
   -h, --help             this help        -V, --version      the version
       --debug            stack traces for internal errors
+
+Configuration:
+  -c, --config FILE      read FILE instead of .driftcheck.yaml / [tool.driftcheck]
+                         in pyproject.toml at PATH
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, config or internal error.
 

@@ -2,8 +2,9 @@
 // The command line: argv -> audit -> report -> exit code. The only place that exits.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { audit, type AuditResult } from '../audit.js';
-import { SEVERITY_RANK } from '../findings/types.js';
+import { audit, type AuditOptions, type AuditResult } from '../audit.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { SEVERITY_RANK, type Severity } from '../findings/types.js';
 import { computeFixes } from '../fix/apply.js';
 import { unifiedDiff } from '../fix/patch.js';
 import { WriteError, writeFixes } from '../fix/write.js';
@@ -50,7 +51,9 @@ function explain(id: string): number {
 function runAudit(options: CliOptions): number {
   if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
   const changed = options.changedSince === null ? null : changedSince(options.path, options.changedSince);
-  const auditOptions = { root: options.path, select: options.select, ignore: options.ignore };
+  const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined);
+  const auditOptions: AuditOptions = { root: options.path, select: options.select, ignore: options.ignore, config };
+  const failOn = options.failOn ?? config.failOn ?? 'error';
   let result = audit(auditOptions);
   const wantsFixes = options.diff || options.patch !== null || options.fix;
   if (wantsFixes) {
@@ -73,11 +76,11 @@ function runAudit(options: CliOptions): number {
     }
   }
   if (changed !== null) result = onlyChanged(result, changed);
-  emit(options, render(options, result));
-  return exitCode(result, options.failOn);
+  emit(options, render(options, auditOptions, result));
+  return exitCode(result, failOn);
 }
 
-function render(options: CliOptions, result: AuditResult): string {
+function render(options: CliOptions, auditOptions: AuditOptions, result: AuditResult): string {
   const displayRoot = options.path.replace(/\\/g, '/');
   if (options.format === 'json') return jsonReport(result, displayRoot);
   // CI formats want paths relative to the checkout (the working directory), not to the audited
@@ -88,7 +91,6 @@ function render(options: CliOptions, result: AuditResult): string {
   if (options.format === 'github') return githubReport(result, { pathPrefix });
   if (options.format === 'gitlab') return gitlabReport(result, { pathPrefix });
   if (options.format === 'markdown') {
-    const auditOptions = { root: options.path, select: options.select, ignore: options.ignore };
     const patch = unifiedDiff(computeFixes(auditOptions, result, { unsafe: options.unsafeFixes }).changes);
     return markdownReport(result, { patch, unsafeFixes: options.unsafeFixes, pathPrefix });
   }
@@ -101,7 +103,7 @@ function emit(options: CliOptions, text: string): void {
   else process.stdout.write(text);
 }
 
-function exitCode(result: AuditResult, failOn: CliOptions['failOn']): number {
+function exitCode(result: AuditResult, failOn: Severity | 'never'): number {
   if (failOn === 'never') return 0;
   const threshold = SEVERITY_RANK[failOn];
   return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
@@ -111,7 +113,7 @@ const debug = process.argv.includes('--debug');
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (error) {
-  const known = error instanceof UsageError || error instanceof WriteError;
+  const known = error instanceof UsageError || error instanceof WriteError || error instanceof ConfigError;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`driftcheck: ${known ? '' : 'internal error: '}${message}\n`);
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);

@@ -52,6 +52,8 @@ export interface Finding {
   readonly evidence: readonly Evidence[];
   readonly fix: Fix | null;
   readonly suppressed: false | { readonly kind: SuppressionKind; readonly reason: string | null };
+  /** The distribution the finding is about (normalised), for per-package config ignores. */
+  readonly package?: string | null;
 }
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };

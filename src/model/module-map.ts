@@ -6,6 +6,7 @@ import {
   MODULE_TO_DISTRIBUTION,
 } from './module-map-data.js';
 import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES } from './transitive-data.js';
+import { normalizeName } from '../util/names.js';
 
 export type MappingSource = 'config' | 'table' | 'guess';
 
@@ -16,9 +17,7 @@ export interface DistributionGuess {
 }
 
 /** PEP 503 normalisation: lowercase, runs of `-`, `_` and `.` become `-`. */
-export function normalizeName(name: string): string {
-  return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
+export { normalizeName };
 
 export class ModuleMap {
   private readonly table = new Map<string, string[]>();
@@ -44,6 +43,34 @@ export class ModuleMap {
     }
     return { distributions: [parts[0] ?? module], source: 'guess' };
   }
+
+  /**
+   * Top-level import names a distribution may provide: every module the config or the table
+   * maps to it, then guesses from its name (`python-dotenv` -> dotenv, `kafka-python` -> kafka,
+   * `django-environ` -> environ).
+   */
+  importNamesOf(distribution: string): string[] {
+    this.reverse ??= this.buildReverse();
+    const key = normalizeName(distribution);
+    const base = key.replace(/-/g, '_');
+    const guesses = [base, base.replace(/^(python|py|django|flask)_/, ''), base.replace(/_(python|py)$/, ''), base.replace(/^py/, ''), base.replace(/_/g, '')];
+    return unique([...(this.reverse.get(key) ?? []), ...guesses.filter((g) => g.length > 1)]);
+  }
+
+  private reverse: Map<string, string[]> | undefined;
+
+  private buildReverse(): Map<string, string[]> {
+    const reverse = new Map<string, string[]>();
+    for (const map of [this.config, this.table]) {
+      for (const [module, dists] of map) {
+        for (const dist of dists) {
+          const key = normalizeName(dist);
+          reverse.set(key, unique([...(reverse.get(key) ?? []), module.split('.')[0] ?? module]));
+        }
+      }
+    }
+    return reverse;
+  }
 }
 
 function unique(items: readonly string[]): string[] {
@@ -55,6 +82,12 @@ const BINARIES = new Map(BINARY_TO_DISTRIBUTION.map(([binary, dist]) => [binary,
 /** The distribution whose console script a command runs (`uvicorn` -> uvicorn), if known. */
 export function distributionOfBinary(binary: string): string | undefined {
   return BINARIES.get(binary);
+}
+
+/** Console scripts a distribution is known to install (reverse of the binary table). */
+export function binariesOf(distribution: string): string[] {
+  const key = normalizeName(distribution);
+  return BINARY_TO_DISTRIBUTION.filter(([, dist]) => normalizeName(dist) === key).map(([binary]) => binary);
 }
 
 // Keys are normalised names, and `name[extra]` for what an extra adds (`uvicorn[standard]`).

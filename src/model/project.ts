@@ -19,6 +19,8 @@ export interface ProjectInput {
   /** Reads a repo file that discovery did not classify (a `-r` target, a compose dockerfile). */
   readonly readExtra: (repoPath: string, kind: FileKind) => SourceFile | null;
   readonly moduleMap?: Readonly<Record<string, string | readonly string[]>>;
+  /** Names of files that exist but are not read (see Discovery.otherPaths). */
+  readonly otherPaths?: readonly string[];
 }
 
 /** Lazily parsed access to the repository's files; shared by the service builder. */
@@ -142,6 +144,7 @@ export function buildProject(input: ProjectInput): Project {
     root: input.root,
     files: repo.files,
     repoPaths: repo.repoPaths(),
+    otherPaths: [...(input.otherPaths ?? [])].sort(),
     python: repo.python,
     requirements: repo.requirements,
     dockerfiles: repo.dockerfiles,

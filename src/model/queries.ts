@@ -1,4 +1,5 @@
 // Questions rules ask of the model, kept here so rules stay small and never re-derive facts.
+import { parsePyproject } from '../parsers/pyproject.js';
 import type { PyImport, Requirement } from '../parsers/types.js';
 import { isUnder, repoDirname, repoJoin } from '../util/paths.js';
 import { normalizeName, transitiveClosure, type DistributionGuess } from './module-map.js';
@@ -153,4 +154,17 @@ export function installSummary(service: Service): string {
   const parts = [...new Set(direct)];
   if (inline > 0) parts.push(`${inline} inline package${inline === 1 ? '' : 's'}`);
   return parts.length > 0 ? parts.join(', ') : 'no requirements';
+}
+
+const pyprojectCache = new WeakMap<Project, readonly Requirement[]>();
+
+/** `[project.dependencies]` / Poetry dependencies of the root pyproject.toml (no extras or groups). */
+export function rootPyprojectDependencies(project: Project): readonly Requirement[] {
+  let deps = pyprojectCache.get(project);
+  if (!deps) {
+    const file = project.files.get('pyproject.toml');
+    deps = file ? parsePyproject(file.text).dependencies : [];
+    pyprojectCache.set(project, deps);
+  }
+  return deps;
 }

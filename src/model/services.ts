@@ -21,18 +21,10 @@ import type {
   RunFile,
   Service,
 } from './types.js';
+import { isDevComposeFile, isDevDockerfile } from './file-roles.js';
 
 const DEFAULT_PYTHON = '3.12';
-const DEV_COMPOSE = /(^|[.\-_/])(override|dev|devel|development|local|test|tests|ci)([.\-_]|$)/i;
-const DEV_DOCKERFILE = /(^|[.\-_])(dev|devel|development|local|test)([.\-_]|$)/i;
-
-export function isDevComposeFile(path: string): boolean {
-  return DEV_COMPOSE.test(basename(path).replace(/\.ya?ml$/i, ''));
-}
-
-export function isDevDockerfile(path: string): boolean {
-  return DEV_DOCKERFILE.test(basename(path).replace(/^Dockerfile/, ''));
-}
+export { isDevComposeFile, isDevDockerfile };
 
 export function buildServices(repo: Repository, firstParty: FirstPartyIndex, moduleMap: ModuleMap): Service[] {
   void firstParty;

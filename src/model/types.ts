@@ -118,6 +118,8 @@ export interface Project {
   readonly files: ReadonlyMap<string, SourceFile>;
   /** Every repo path driftcheck knows (discovered and loaded on demand), sorted. */
   readonly repoPaths: readonly string[];
+  /** Files that exist but are not read (extension sources, git-ignored files), sorted. */
+  readonly otherPaths: readonly string[];
   readonly python: ReadonlyMap<string, PythonFileModel>;
   readonly requirements: ReadonlyMap<string, RequirementsFileModel>;
   readonly dockerfiles: ReadonlyMap<string, DockerfileModel>;

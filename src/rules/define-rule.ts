@@ -23,6 +23,8 @@ export interface ReportDescriptor {
   readonly service?: string | null;
   readonly evidence?: readonly Evidence[];
   readonly fix?: Fix | null;
+  /** The distribution this finding is about, so `ignore: [{package: x}]` can match it. */
+  readonly package?: string | null;
 }
 
 export interface RuleContext {

@@ -7,11 +7,15 @@ import firstPartyNotInImage from './python/first-party-not-in-image.js';
 import missingDependency from './python/missing-dependency.js';
 import transitiveDependency from './python/transitive-dependency.js';
 import missingExtra from './python/missing-extra.js';
+import unusedDependency from './python/unused-dependency.js';
+import unresolvedImport from './python/unresolved-import.js';
 
 export const RULES: readonly Rule[] = [
   missingDependency,
   firstPartyNotInImage,
   transitiveDependency,
+  unresolvedImport,
+  unusedDependency,
   missingExtra,
   conflictingPins,
   missingRequirementsFile,

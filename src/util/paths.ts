@@ -101,3 +101,14 @@ export function pathsUnder(sorted: readonly string[], dir: string): readonly str
   }
   return out;
 }
+
+/**
+ * A config path glob (`tests/**`, `*.py`, `deploy/compose.prod.yml`) as a matcher over
+ * repo-relative paths. A pattern without `/` matches the base name anywhere, like .gitignore.
+ */
+export function pathGlobMatcher(pattern: string): (path: string) => boolean {
+  const clean = pattern.replace(/^\.\//, '').replace(/\/$/, '/**');
+  const source = globToRegexSource(clean, true);
+  const regex = clean.includes('/') ? new RegExp(`^${source}$`) : new RegExp(`(?:^|/)${source}$`);
+  return (path) => regex.test(path);
+}

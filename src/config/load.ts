@@ -1,0 +1,194 @@
+// Finds, reads and validates the configuration: `--config FILE`, else `.driftcheck.yaml`/`.yml`
+// in the audited root, else `[tool.driftcheck]` in its pyproject.toml, else defaults.
+// Every problem is one line naming the file, the line when known, the key and what was expected.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { LineCounter, parseDocument, isNode } from 'yaml';
+import type { Severity } from '../findings/types.js';
+import { normalizeName as normalize } from '../util/names.js';
+import { DEFAULT_CONFIG, type Config, type IgnoreEntry, type RuleSetting } from './types.js';
+
+export class ConfigError extends Error {}
+
+const CONFIG_FILES = ['.driftcheck.yaml', '.driftcheck.yml'];
+const SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
+const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
+const TOP_KEYS = ['rules', 'ignore', 'moduleMap', 'allowUnused', 'production', 'development', 'failOn'] as const;
+const IGNORE_KEYS = ['path', 'package', 'rules', 'reason'] as const;
+
+type Path = readonly (string | number)[];
+
+interface RawConfig {
+  readonly label: string; // how messages name the file
+  readonly data: unknown;
+  readonly lineOf: (path: Path) => number | null;
+}
+
+/**
+ * `knownRule` says whether a rule id or name exists; it is passed in so this module does not
+ * depend on the rule registry (config sits below rules in the import order).
+ */
+export function loadConfig(root: string, explicit: string | null, knownRule: (idOrName: string) => boolean): Config {
+  const raw = explicit !== null ? readExplicit(explicit) : readFromRoot(root);
+  if (!raw) return DEFAULT_CONFIG;
+  return validate(raw, knownRule);
+}
+
+function readExplicit(file: string): RawConfig {
+  if (!existsSync(file)) throw new ConfigError(`${file}: config file not found`);
+  const text = readText(file, file);
+  return file.endsWith('.toml') ? fromPyproject(file, text, true) ?? { label: file, data: {}, lineOf: () => null } : fromYaml(file, text);
+}
+
+function readFromRoot(root: string): RawConfig | null {
+  for (const name of CONFIG_FILES) {
+    const path = join(root, name);
+    if (existsSync(path)) return fromYaml(name, readText(path, name));
+  }
+  const pyproject = join(root, 'pyproject.toml');
+  if (!existsSync(pyproject)) return null;
+  // A broken pyproject.toml is reported by the audit itself (PARSE); here it just has no config.
+  return fromPyproject('pyproject.toml', readText(pyproject, 'pyproject.toml'), false);
+}
+
+function readText(path: string, label: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    throw new ConfigError(`${label}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+}
+
+function fromYaml(label: string, text: string): RawConfig {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
+  const first = doc.errors[0];
+  if (first) throw new ConfigError(`${label}:${counter.linePos(first.pos[0]).line}: invalid YAML: ${first.message.split('\n')[0]}`);
+  return {
+    label,
+    data: doc.toJS({ maxAliasCount: 100 }) ?? {},
+    lineOf: (path) => {
+      const node = doc.getIn(path, true);
+      return isNode(node) && node.range ? counter.linePos(node.range[0]).line : null;
+    },
+  };
+}
+
+function fromPyproject(label: string, text: string, required: boolean): RawConfig | null {
+  let data: Record<string, unknown>;
+  try {
+    data = parseToml(text) as Record<string, unknown>;
+  } catch (error) {
+    if (!required) return null;
+    throw new ConfigError(`${label}: invalid TOML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
+  const tool = data['tool'] as Record<string, unknown> | undefined;
+  const section = tool && typeof tool === 'object' ? tool['driftcheck'] : undefined;
+  if (section === undefined) return null;
+  return { label: `${label} [tool.driftcheck]`, data: section, lineOf: () => null };
+}
+
+// ------------------------------------------------------------------ validation
+
+function validate(raw: RawConfig, knownRule: (idOrName: string) => boolean): Config {
+  const fail = (path: Path, message: string): never => {
+    const line = raw.lineOf(path);
+    throw new ConfigError(`${raw.label}${line ? `:${line}` : ''}: ${message}`);
+  };
+  const top = asMap(raw.data, [], fail, 'the config');
+  for (const key of Object.keys(top)) {
+    if (!(TOP_KEYS as readonly string[]).includes(key)) fail([key], `unknown key "${key}" (expected one of: ${TOP_KEYS.join(', ')})`);
+  }
+  const allowUnused = stringList(top['allowUnused'], ['allowUnused'], fail).map((n) => normalize(n.trim()));
+  // `allowUnused: [x]` is shorthand for `ignore: [{package: x, rules: [DEP004]}]`.
+  const allowEntries = allowUnused.map((pkg) => ({ path: null, package: pkg, rules: ['DEP004'], reason: `allowUnused in ${raw.label}` }));
+  return {
+    source: raw.label,
+    rules: readRules(top['rules'], fail, knownRule),
+    ignore: [...readIgnores(top['ignore'], fail, knownRule), ...allowEntries],
+    moduleMap: readModuleMap(top['moduleMap'], fail),
+    allowUnused,
+    production: stringList(top['production'], ['production'], fail),
+    development: stringList(top['development'], ['development'], fail),
+    failOn: readFailOn(top['failOn'], fail),
+  };
+}
+
+type Fail = (path: Path, message: string) => never;
+
+function asMap(value: unknown, path: Path, fail: Fail, what: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) return fail(path, `${what} must be a mapping (got ${describe(value)})`);
+  return value as Record<string, unknown>;
+}
+
+function readRules(value: unknown, fail: Fail, knownRule: (id: string) => boolean): Record<string, RuleSetting> {
+  const map = asMap(value, ['rules'], fail, '"rules"');
+  const out: Record<string, RuleSetting> = {};
+  for (const [rule, setting] of Object.entries(map)) {
+    if (!knownRule(rule)) fail(['rules', rule], `"rules.${rule}": unknown rule (run "driftcheck rules" for the list)`);
+    if (typeof setting !== 'string' || !(SETTINGS as readonly string[]).includes(setting)) {
+      fail(['rules', rule], `"rules.${rule}" must be one of ${SETTINGS.join(', ')} (got ${describe(setting)})`);
+    }
+    out[rule] = setting as RuleSetting;
+  }
+  return out;
+}
+
+function readIgnores(value: unknown, fail: Fail, knownRule: (id: string) => boolean): IgnoreEntry[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return fail(['ignore'], `"ignore" must be a list of {path, package, rules, reason} entries (got ${describe(value)})`);
+  return value.map((item, index) => {
+    const at = ['ignore', index];
+    const entry = asMap(item, at, fail, `"ignore[${index}]"`);
+    for (const key of Object.keys(entry)) {
+      if (!(IGNORE_KEYS as readonly string[]).includes(key)) fail([...at, key], `unknown key "ignore[${index}].${key}" (expected one of: ${IGNORE_KEYS.join(', ')})`);
+    }
+    const path = optionalString(entry['path'], [...at, 'path'], `ignore[${index}].path`, fail);
+    const pkg = optionalString(entry['package'], [...at, 'package'], `ignore[${index}].package`, fail);
+    const rules = typeof entry['rules'] === 'string' ? [entry['rules']] : stringList(entry['rules'], [...at, 'rules'], fail, `ignore[${index}].rules`);
+    for (const rule of rules) if (!knownRule(rule)) fail([...at, 'rules'], `"ignore[${index}].rules": unknown rule "${rule}"`);
+    if (path === null && pkg === null && rules.length === 0) fail(at, `"ignore[${index}]" needs at least one of path, package, rules`);
+    return { path, package: pkg === null ? null : normalize(pkg.trim()), rules, reason: optionalString(entry['reason'], [...at, 'reason'], `ignore[${index}].reason`, fail) };
+  });
+}
+
+function readModuleMap(value: unknown, fail: Fail): Record<string, readonly string[]> {
+  const map = asMap(value, ['moduleMap'], fail, '"moduleMap"');
+  const out: Record<string, readonly string[]> = {};
+  for (const [module, dist] of Object.entries(map)) {
+    if (!/^[A-Za-z_][\w.]*$/.test(module)) fail(['moduleMap', module], `"moduleMap.${module}": not a Python module name`);
+    const list = typeof dist === 'string' ? [dist] : stringList(dist, ['moduleMap', module], fail, `moduleMap.${module}`);
+    if (list.length === 0) fail(['moduleMap', module], `"moduleMap.${module}" must name a distribution (a string or a list of strings)`);
+    out[module] = list;
+  }
+  return out;
+}
+
+function readFailOn(value: unknown, fail: Fail): Severity | 'never' | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || !(FAIL_ON as readonly string[]).includes(value)) fail(['failOn'], `"failOn" must be one of ${FAIL_ON.join(', ')} (got ${describe(value)})`);
+  return value as Severity | 'never';
+}
+
+function stringList(value: unknown, path: Path, fail: Fail, name = String(path[0])): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) fail(path, `"${name}" must be a list of strings (got ${describe(value)})`);
+  return value as string[];
+}
+
+function optionalString(value: unknown, path: Path, name: string, fail: Fail): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value === '') fail(path, `"${name}" must be a non-empty string (got ${describe(value)})`);
+  return value as string;
+}
+
+function describe(value: unknown): string {
+  if (value === null || value === undefined) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `"${value}"`;
+  return `${typeof value} ${String(value)}`;
+}
+

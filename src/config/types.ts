@@ -1,0 +1,42 @@
+// The validated shape of `.driftcheck.yaml` / `[tool.driftcheck]` (DESIGN.md §4). Leaf module.
+import type { Severity } from '../findings/types.js';
+
+export type RuleSetting = Severity | 'off';
+
+/** One `ignore:` entry: findings matching every given field are suppressed (kind "config"). */
+export interface IgnoreEntry {
+  /** Glob over repo-relative paths (`tests/**`, `services/*\/Dockerfile`). */
+  readonly path: string | null;
+  /** A distribution name, normalised (PEP 503), matched against the finding's package. */
+  readonly package: string | null;
+  /** Rule ids or names; empty = every rule. */
+  readonly rules: readonly string[];
+  readonly reason: string | null;
+}
+
+export interface Config {
+  /** Where it was read from (repo-relative or as given), for messages; null = defaults. */
+  readonly source: string | null;
+  /** Rule id or name -> severity override, or off. */
+  readonly rules: Readonly<Record<string, RuleSetting>>;
+  readonly ignore: readonly IgnoreEntry[];
+  readonly moduleMap: Readonly<Record<string, readonly string[]>>;
+  /** Distributions DEP004 never reports (normalised). */
+  readonly allowUnused: readonly string[];
+  /** Globs of compose files / Dockerfiles that are production (wins over `development`). */
+  readonly production: readonly string[];
+  /** Globs of compose files / Dockerfiles that are development (dev settings are not flagged). */
+  readonly development: readonly string[];
+  readonly failOn: Severity | 'never' | null;
+}
+
+export const DEFAULT_CONFIG: Config = {
+  source: null,
+  rules: {},
+  ignore: [],
+  moduleMap: {},
+  allowUnused: [],
+  production: [],
+  development: [],
+  failOn: null,
+};

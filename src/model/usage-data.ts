@@ -1,0 +1,55 @@
+// Distributions that code uses without importing them by name, for DEP004 (unused-dependency).
+// Each group says where the fact comes from. Keys and values are PEP 503 names.
+
+/** Loaded at runtime by another distribution when that one is used (plugins, drivers, engines). */
+export const LOADED_BY: ReadonlyArray<readonly [distribution: string, loadedBy: readonly string[]]> = [
+  // Uvicorn docs, "Installation": uvicorn[standard] picks these up when present.
+  ...['uvloop', 'httptools', 'websockets', 'wsproto', 'watchfiles', 'python-dotenv', 'pyyaml'].map((d) => [d, ['uvicorn', 'uvicorn-worker']] as const),
+  // FastAPI / Starlette docs: form parsing, templates, static files, sessions and responses import these lazily.
+  ...['python-multipart', 'jinja2', 'aiofiles', 'itsdangerous', 'orjson', 'ujson', 'email-validator', 'httpx'].map((d) => [d, ['fastapi', 'starlette']] as const),
+  // Pydantic docs: EmailStr needs email-validator.
+  ['email-validator', ['pydantic']],
+  // SQLAlchemy dialects / Django database backends load the DB-API driver named by the URL or ENGINE.
+  ...['psycopg2', 'psycopg2-binary', 'psycopg', 'psycopg-binary', 'psycopg-c', 'psycopg-pool', 'asyncpg', 'pymysql', 'mysqlclient', 'aiomysql', 'asyncmy', 'mysql-connector-python', 'aiosqlite', 'cx-oracle', 'oracledb', 'pyodbc', 'pymssql', 'clickhouse-sqlalchemy', 'snowflake-sqlalchemy', 'sqlalchemy-bigquery', 'pg8000'].map(
+    (d) => [d, ['sqlalchemy', 'django', 'alembic', 'sqlmodel', 'tortoise-orm', 'peewee', 'databases', 'flask-sqlalchemy', 'dj-database-url', 'records', 'ormar', 'piccolo', 'pandas']] as const,
+  ),
+  // Gunicorn docs "Worker types" and Celery docs "Concurrency": pools selected by name.
+  ...['gevent', 'eventlet', 'greenlet', 'tornado', 'meinheld', 'uvicorn-worker'].map((d) => [d, ['gunicorn', 'celery']] as const),
+  // pandas docs "IO tools": engines chosen by file type or engine= string.
+  ...['pyarrow', 'fastparquet', 'openpyxl', 'xlrd', 'xlsxwriter', 'odfpy', 'tables', 'pyxlsb', 'python-calamine', 'tabulate', 'lxml', 'html5lib', 'fsspec', 's3fs', 'gcsfs', 'adlfs'].map((d) => [d, ['pandas', 'polars', 'dask']] as const),
+  // Beautiful Soup docs "Installing a parser".
+  ...['lxml', 'html5lib'].map((d) => [d, ['beautifulsoup4']] as const),
+  // passlib docs: bcrypt/argon2 backends; Django docs "Password management".
+  ...['bcrypt', 'argon2-cffi', 'scrypt'].map((d) => [d, ['passlib', 'django']] as const),
+  // PyJWT / python-jose / Authlib docs: RSA/EC algorithms need a crypto backend.
+  ...['cryptography', 'pycryptodome', 'ecdsa', 'rsa'].map((d) => [d, ['pyjwt', 'python-jose', 'authlib', 'paramiko', 'msal']] as const),
+  // Celery / Kombu / RQ / Django cache docs: brokers and result backends by URL scheme.
+  ...['redis', 'hiredis', 'librabbitmq', 'amqp', 'pymongo', 'sqlalchemy', 'boto3', 'pycurl'].map((d) => [d, ['celery', 'kombu', 'rq', 'django-redis', 'flask-caching', 'channels-redis', 'dramatiq', 'arq']] as const),
+  ['hiredis', ['redis']],
+  // Hugging Face transformers docs "Installation": tokenizers/backends loaded by model type.
+  ...['sentencepiece', 'tokenizers', 'accelerate', 'safetensors', 'protobuf', 'tiktoken', 'einops', 'timm', 'bitsandbytes', 'torchvision', 'torchaudio', 'optimum', 'peft'].map(
+    (d) => [d, ['transformers', 'sentence-transformers', 'diffusers', 'vllm']] as const,
+  ),
+  // gRPC generated code (`*_pb2.py`) imports google.protobuf; grpcio-tools generates it at build time.
+  ...['protobuf', 'grpcio-tools'].map((d) => [d, ['grpcio']] as const),
+  // Matplotlib / Plotly docs: optional rendering backends.
+  ...['kaleido', 'pyqt5', 'pyqt6'].map((d) => [d, ['plotly', 'matplotlib']] as const),
+];
+
+/** Never unused: build backends, installers and data packages nothing imports by design. */
+export const NEVER_UNUSED: ReadonlySet<string> = new Set([
+  // PyPA build/installer tooling (pip, setuptools and wheel are how packages get installed at all).
+  'pip', 'setuptools', 'wheel', 'setuptools-scm', 'build', 'pip-tools', 'uv', 'poetry', 'poetry-core', 'hatchling', 'flit-core', 'pdm-backend', 'cython', 'pybind11', 'scikit-build', 'scikit-build-core', 'maturin',
+  // Data-only packages read by the stdlib or other libraries (zoneinfo reads tzdata; certifi bundles CAs).
+  'tzdata', 'certifi', 'pytz-deprecation-shim',
+  // Gunicorn/uvicorn production extras used only through configuration.
+  'supervisor', 'honcho',
+]);
+
+/**
+ * Plugins: used through their host's entry points, never imported (pytest-*, flake8-*, ...).
+ * Source: each host's plugin documentation (pytest "Installing plugins", flake8 "Using Plugins",
+ * Sphinx / MkDocs extension docs, mypy "Using installed packages" for stubs).
+ */
+export const PLUGIN_PREFIXES: readonly string[] = ['pytest-', 'flake8-', 'sphinx-', 'sphinxcontrib-', 'mkdocs-', 'pylint-', 'mypy-', 'types-', 'celery-', 'opentelemetry-instrumentation-', 'pre-commit-'];
+export const PLUGIN_SUFFIXES: readonly string[] = ['-stubs', '-plugin'];

@@ -1,0 +1,185 @@
+import { declaredAnywhere } from '../../model/queries.js';
+import { normalizeName } from '../../model/module-map.js';
+import type { Project } from '../../model/types.js';
+import type { PyImport } from '../../parsers/types.js';
+import { repoDirname, repoJoin } from '../../util/paths.js';
+import { defineRule } from '../define-rule.js';
+
+export default defineRule({
+  meta: {
+    id: 'DEP003',
+    name: 'unresolved-import',
+    severity: 'warning',
+    category: 'correctness',
+    fix: 'none',
+    summary: 'Import of a first-party module that exists nowhere: not stdlib, not in the repository, not a distribution',
+    docs: `## What it does
+Flags imports that point into the repository's own code but reach a module that does not exist
+anywhere: \`from app.utlis import helper\` when \`app/\` has no \`utlis\` module, or
+\`from .models import User\` next to no \`models.py\`. The top-level package is first-party (it is
+in the repository), so no distribution can provide the missing submodule either. When a sibling
+module has a similar name, the message suggests it.
+
+A third-party import whose distribution is simply not installed is DEP001, and a first-party
+module the image does not copy is DEP002; DEP003 is for imports that would fail everywhere.
+
+Not reported: imports guarded by \`try/except ImportError\` or under a conditional, modules that
+are generated at build time (\`*_pb2.py\`, \`*_pb2_grpc.py\`, \`_version.py\`) and compiled extensions
+whose source is in the repository (\`.pyx\`, \`.c\`, \`.rs\` next to the package).
+
+## Why is this bad?
+The import raises \`ModuleNotFoundError\` the moment the code runs: a typo, a module that was
+renamed or deleted, or a file that was never committed.
+
+## Example
+\`\`\`python
+from app.utlis import slugify   # app/utils.py exists, app/utlis.py does not
+\`\`\`
+
+Use instead: \`from app.utils import slugify\`.
+
+## Fix safety
+No automatic fix: the right module is a human decision.
+
+## References
+- Python language reference, "The import system" (5.4 Packages, 5.7 Package relative imports)`,
+  },
+  check({ project, report }) {
+    const modules = new ModuleIndex(project);
+    for (const [path, model] of [...project.python.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      for (const imp of model.imports) {
+        if (imp.guarded || imp.conditional || imp.typeChecking) continue;
+        if ([...imp.module.split('.'), ...imp.names].some((part) => GENERATED.test(part))) continue;
+        const missing = imp.level > 0 ? missingRelative(modules, path, imp) : missingAbsolute(project, modules, imp);
+        if (!missing) continue;
+        const hint = modules.closestSibling(missing.parent, missing.name);
+        report({
+          file: path,
+          span: imp.span,
+          message: `"${imp.level > 0 ? '.'.repeat(imp.level) : ''}${imp.module}" cannot be resolved: ${missing.parent === '' ? 'the repository root' : `${missing.parent}/`} has no module "${missing.name}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
+          evidence: [{ file: path, line: imp.line, message: `imports ${imp.module || '.'.repeat(imp.level)}` }],
+        });
+      }
+    }
+  },
+});
+
+interface Missing {
+  readonly parent: string; // repo directory that should hold the module
+  readonly name: string; // the first module name that is absent there
+}
+
+const SOURCE_EXTENSIONS = /\.(py|pyi|pyx|pxd|so|pyd|c|cc|cpp|rs)$/;
+// Written by protoc, setuptools-scm, versioneer or a build step, so absent from the repository.
+const GENERATED = /(_pb2|_pb2_grpc|_pb2_grpc_async|_version|__version__|version|_build_info|_generated)$/;
+
+/** Repo paths as module locations: stems of source files and directories that hold them. */
+class ModuleIndex {
+  private readonly stems = new Set<string>();
+  private readonly dirs = new Set<string>();
+  private readonly children = new Map<string, Set<string>>();
+
+  constructor(project: Project) {
+    for (const path of [...project.repoPaths, ...project.otherPaths]) {
+      if (!SOURCE_EXTENSIONS.test(path)) continue;
+      const stem = path.replace(/\.[^./]+$/, '').replace(/\.(cpython|abi3|cp\d+)[^/]*$/, '');
+      this.stems.add(stem);
+      this.addChild(repoDirname(stem), stem.slice(stem.lastIndexOf('/') + 1));
+      for (let dir = repoDirname(path); dir !== '' && !this.dirs.has(dir); dir = repoDirname(dir)) {
+        this.dirs.add(dir);
+        this.addChild(repoDirname(dir), dir.slice(dir.lastIndexOf('/') + 1));
+      }
+    }
+  }
+
+  private addChild(parent: string, name: string): void {
+    const set = this.children.get(parent) ?? new Set<string>();
+    set.add(name);
+    this.children.set(parent, set);
+  }
+
+  has(location: string): boolean {
+    return this.stems.has(location) || this.dirs.has(location);
+  }
+
+  isDir(location: string): boolean {
+    return location === '' || this.dirs.has(location);
+  }
+
+  /** The first missing part of `parts` below `base`, or null when the whole path exists. */
+  firstMissing(base: string, parts: readonly string[]): Missing | null {
+    let at = base;
+    for (const part of parts) {
+      const next = repoJoin(at, part);
+      if (!this.has(next)) return { parent: at, name: part };
+      if (!this.isDir(next)) return null; // a module file: the rest are attributes
+      at = next;
+    }
+    return null;
+  }
+
+  /** A sibling module whose name is one or two edits away (`utlis` -> `utils`). */
+  closestSibling(parent: string, name: string): string | null {
+    let best: string | null = null;
+    let bestDistance = 3;
+    for (const sibling of [...(this.children.get(parent) ?? [])].sort()) {
+      if (sibling.startsWith('__')) continue;
+      const distance = editDistance(sibling, name, bestDistance);
+      if (distance < bestDistance) {
+        best = sibling;
+        bestDistance = distance;
+      }
+    }
+    return best === null || bestDistance > Math.max(1, Math.floor(name.length / 3)) ? null : best;
+  }
+}
+
+function missingRelative(modules: ModuleIndex, file: string, imp: PyImport): Missing | null {
+  if (imp.module === '') return null; // `from . import x`: x may be a name defined in __init__.py
+  let base = repoDirname(file);
+  for (let i = 1; i < imp.level; i++) {
+    if (base === '') return null; // beyond the repository root: not ours to judge
+    base = repoDirname(base);
+  }
+  return modules.firstMissing(base, imp.module.split('.'));
+}
+
+function missingAbsolute(project: Project, modules: ModuleIndex, imp: PyImport): Missing | null {
+  const parts = imp.module.split('.');
+  const top = parts[0] ?? '';
+  if (parts.length < 2) return null; // a missing top-level name is DEP001's (a distribution)
+  const locations = project.firstParty.candidates(top).filter((l) => !l.endsWith('.py'));
+  if (locations.length === 0) return null;
+  // A name the repo shadows but a distribution also provides (`google`, `redis/` next to redis).
+  if (project.moduleMap.lookup(imp.module).source !== 'guess' || declaredAnywhere(project).has(normalizeName(top))) return null;
+  let first: Missing | null = null;
+  for (const location of locations) {
+    const missing = modules.firstMissing(location, parts.slice(1));
+    if (!missing) return null;
+    first ??= missing;
+  }
+  return first;
+}
+
+/** Edit distance with adjacent transpositions, giving up (returning `limit`) once it cannot be below it. */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) >= limit) return limit;
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  let beforePrevious = previous;
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
+      // An adjacent transposition (`utlis` / `utils`) counts as one edit.
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, (beforePrevious[j - 2] ?? 0) + 1);
+      current.push(value);
+      rowMin = Math.min(rowMin, value);
+    }
+    if (rowMin >= limit) return limit;
+    beforePrevious = previous;
+    previous = current;
+  }
+  return previous[b.length] ?? limit;
+}

@@ -1,0 +1,158 @@
+import type { Evidence, Fix } from '../../findings/types.js';
+import { isDevDockerfile } from '../../model/file-roles.js';
+import { binariesOf, normalizeName } from '../../model/module-map.js';
+import { rootPyprojectDependencies, transitiveOf } from '../../model/queries.js';
+import type { Project, Service } from '../../model/types.js';
+import { LOADED_BY, NEVER_UNUSED, PLUGIN_PREFIXES, PLUGIN_SUFFIXES } from '../../model/usage-data.js';
+import type { Requirement } from '../../parsers/types.js';
+import { basename } from '../../util/paths.js';
+import { defineRule } from '../define-rule.js';
+import { replaceSpan } from '../edits.js';
+import { usageOf } from './usage.js';
+
+export default defineRule({
+  meta: {
+    id: 'DEP004',
+    name: 'unused-dependency',
+    severity: 'warning',
+    category: 'correctness',
+    fix: 'sometimes',
+    summary: 'Installed or declared distribution that nothing imports, runs or loads',
+    docs: `## What it does
+For every requirement a production image installs (or, without Docker, every dependency a project
+declares in \`requirements*.txt\` or \`pyproject.toml\`), checks that something uses it: an import
+in any Python file of the image, the program its command or Dockerfile runs (\`uvicorn\`,
+\`alembic\`, \`celery\`), a string that names it (\`INSTALLED_APPS = ["corsheaders"]\`,
+\`"postgresql+psycopg2://"\`), or a distribution known to load it at runtime (a database driver under
+SQLAlchemy or Django, \`uvloop\` under uvicorn, \`python-multipart\` under FastAPI, pandas' file
+engines). A requirement shared by several images counts as used when any of them uses it.
+
+Not reported: pins of well-known dependencies of other installed distributions (lock files),
+type stubs (\`types-*\`, \`*-stubs\`) and plugins (\`pytest-*\`, \`flake8-*\`, ...), build and
+installer tools (pip, setuptools, wheel, ...), data packages (tzdata, certifi), and files named for
+development (\`requirements-dev.txt\`, \`*test*\`, \`*lint*\`, \`*doc*\`).
+
+## Why is this bad?
+Every unused package makes the image bigger and slower to build, widens the attack surface, and
+its pins constrain upgrades of what is really used.
+
+## Example
+\`requirements.txt\` lists \`numpy==1.26.4\`; no file in the image imports numpy.
+
+Use instead: remove the line.
+
+## Fix safety
+Unsafe: the line is removed from the requirements file, but code may load the package in a way no
+static reader sees (a plugin name read from the environment, \`importlib\` with a computed name).
+Dependencies declared in \`pyproject.toml\` or installed inline in a Dockerfile get no fix.
+
+## Options
+\`allowUnused: [name, ...]\` in \`.driftcheck.yaml\` (or \`ignore: [{package: name, rules: [DEP004]}]\`).
+
+## References
+- deptry DEP002, FawltyDeps "unused dependencies" — extended with commands, strings and images`,
+  },
+  check({ project, report }) {
+    for (const declaration of declarations(project)) {
+      const key = declaration.requirement.key;
+      if (isExempt(key) || declaration.services.some((service) => isUsed(project, service, key))) continue;
+      const file = project.files.get(declaration.file);
+      report({
+        file: declaration.file,
+        span: declaration.requirement.nameSpan,
+        service: declaration.services.length === 1 && declaration.services[0]?.kind !== 'project' ? (declaration.services[0]?.name ?? null) : null,
+        message: messageOf(declaration),
+        evidence: evidenceOf(project, declaration),
+        package: key,
+        fix: file && declaration.removable ? removal(declaration, file) : null,
+      });
+    }
+  },
+});
+
+interface Declaration {
+  readonly file: string;
+  readonly requirement: Requirement;
+  readonly services: Service[];
+  /** A requirements-file line (removable), not a pyproject entry or an inline `pip install`. */
+  readonly removable: boolean;
+}
+
+const DEV_FILE = /(^|[-_.])(dev|devel|develop|development|test|tests|testing|lint|linting|doc|docs|ci|local|typing|mypy|style|build)([-_.]|$)/i;
+
+/** Requirement lines production images install, grouped by where they are written. */
+function declarations(project: Project): Declaration[] {
+  const byLocation = new Map<string, Declaration>();
+  for (const service of project.services) {
+    if (!service.production) continue;
+    if (service.kind !== 'project' && (!service.dockerfilePath || isDevDockerfile(service.dockerfilePath))) continue;
+    for (const installed of service.installed) {
+      if (installed.constraint || DEV_FILE.test(basename(installed.file).replace(/\.(txt|in)$/, ''))) continue;
+      const removable = project.requirements.has(installed.file);
+      add(byLocation, installed.file, installed.requirement, service, removable);
+    }
+    if (service.kind === 'project') {
+      for (const requirement of rootPyprojectDependencies(project)) add(byLocation, 'pyproject.toml', requirement, service, false);
+    }
+  }
+  return [...byLocation.values()];
+}
+
+function add(map: Map<string, Declaration>, file: string, requirement: Requirement, service: Service, removable: boolean): void {
+  const at = `${file}\0${requirement.span.start}`;
+  const existing = map.get(at);
+  if (existing) {
+    if (!existing.services.includes(service)) existing.services.push(service);
+    return;
+  }
+  map.set(at, { file, requirement, services: [service], removable });
+}
+
+function isExempt(key: string): boolean {
+  return NEVER_UNUSED.has(key) || PLUGIN_PREFIXES.some((p) => key.startsWith(p)) || PLUGIN_SUFFIXES.some((s) => key.endsWith(s));
+}
+
+const LOADERS = new Map<string, string[]>();
+for (const [dist, loaders] of LOADED_BY) LOADERS.set(dist, [...(LOADERS.get(dist) ?? []), ...loaders.map(normalizeName)]);
+
+/** Used directly, or loaded by a distribution that is itself used (a driver under a used ORM). */
+function isUsed(project: Project, service: Service, key: string, depth = 0): boolean {
+  const facts = usageOf(project, service);
+  if (facts.distributions.has(key)) return true;
+  const names = project.moduleMap.importNamesOf(key);
+  if (names.some((name) => facts.modules.has(name) || facts.words.has(name))) return true;
+  if (binariesOf(key).some((binary) => facts.words.has(binary))) return true;
+  // A pin of something another installed distribution depends on: a lock file, not a choice.
+  if (transitiveOf(service).has(key)) return true;
+  if (depth >= 3) return false;
+  return (LOADERS.get(key) ?? []).some((loader) => service.installedKeys.has(loader) && isUsed(project, service, loader, depth + 1));
+}
+
+function messageOf(declaration: Declaration): string {
+  const name = `"${declaration.requirement.name}"`;
+  const images = declaration.services.filter((s) => s.kind !== 'project').map((s) => `"${s.name}"`);
+  if (images.length === 0) return `${name} is declared as a dependency but nothing imports or runs it`;
+  const whose = images.length === 1 ? `the image of service ${images[0]}` : `the images of services ${images.join(', ')}`;
+  return `${name} is installed in ${whose} but nothing in ${images.length === 1 ? 'it' : 'them'} imports, runs or loads it`;
+}
+
+function evidenceOf(project: Project, declaration: Declaration): Evidence[] {
+  const out: Evidence[] = [];
+  const names = project.moduleMap.importNamesOf(declaration.requirement.key).slice(0, 2).join(' or ');
+  for (const service of declaration.services.slice(0, 3)) {
+    const facts = usageOf(project, service);
+    const via = service.installed.find((i) => i.file === declaration.file && i.requirement === declaration.requirement)?.via;
+    if (service.kind !== 'project' && via) out.push({ file: via.file, line: via.line, message: `image of service "${service.name}" installs ${declaration.file}` });
+    const where = service.kind === 'project' ? 'in the repository' : `in the image of service "${service.name}"`;
+    out.push({ file: declaration.file, line: declaration.requirement.line, message: `no import of ${names} in the ${facts.pythonFiles} Python file(s) ${where}, and no command runs it` });
+  }
+  return out;
+}
+
+function removal(declaration: Declaration, file: Parameters<typeof replaceSpan>[0]): Fix {
+  return {
+    title: `Remove ${declaration.requirement.name} from ${declaration.file}`,
+    applicability: 'unsafe',
+    edits: [replaceSpan(file, declaration.requirement.lineSpan, '')],
+  };
+}
