@@ -41,7 +41,8 @@ export class ModuleMap {
         if (found) return { distributions: found, source };
       }
     }
-    return { distributions: [parts[0] ?? module], source: 'guess' };
+    // PyPI spells most names with dashes (sentry_sdk -> sentry-sdk); pip treats both alike.
+    return { distributions: [(parts[0] ?? module).replace(/_/g, '-')], source: 'guess' };
   }
 
   /**

@@ -1,7 +1,8 @@
 // Questions rules ask of the model, kept here so rules stay small and never re-derive facts.
 import { parsePyproject } from '../parsers/pyproject.js';
 import type { PyImport, Requirement } from '../parsers/types.js';
-import { isUnder, repoDirname, repoJoin } from '../util/paths.js';
+import { imageResolve, isUnder, repoDirname, repoJoin } from '../util/paths.js';
+import { splitExtras } from './services.js';
 import { normalizeName, transitiveClosure, type DistributionGuess } from './module-map.js';
 import { findModule, relativeBase } from './resolve.js';
 import { isStdlib } from './stdlib.js';
@@ -31,13 +32,18 @@ export function classifyImport(project: Project, service: Service, file: RunFile
   const top = parts[0] ?? '';
   if (top === '__future__' || isStdlib(top, service.pythonVersion)) return { kind: 'stdlib' };
   const fs = service.final?.fs;
-  if (fs && findModule(fs, service.pythonPath, parts)) return { kind: 'local' };
-  const candidates = project.firstParty.candidates(imp.module);
   const guess = distributionOf(project, imp);
+  const hit = fs ? findModule(fs, service.pythonPath, parts) : null;
+  // A folder without __init__.py (an `alembic/` migrations dir) loses to the installed package.
+  if (hit && !(hit.namespace && looksThirdParty(project, service, guess))) return { kind: 'local' };
+  const candidates = project.firstParty.candidates(imp.module);
   if (candidates.length > 0) {
     if (!fs) return { kind: 'local' };
     if (!looksThirdParty(project, service, guess)) {
-      if (findModule(fs, service.pythonPath, [top])) return { kind: 'local' }; // attribute, not a submodule
+      // The package is in the image but this submodule is not: missing when the repository has
+      // it (excluded by .dockerignore, not copied), else an attribute of the package.
+      const topHit = findModule(fs, service.pythonPath, [top]);
+      if (topHit && !candidates.some((c) => project.firstParty.hasModuleAt(c, imp.module))) return { kind: 'local' };
       return { kind: 'first-party-missing', candidates };
     }
   }
@@ -167,4 +173,18 @@ export function rootPyprojectDependencies(project: Project): readonly Requiremen
     pyprojectCache.set(project, deps);
   }
   return deps;
+}
+
+/** Repo paths of the pyproject.toml files of local projects the image installs (`pip install .`). */
+export function localPyprojects(service: Service): string[] {
+  const out: string[] = [];
+  for (const step of service.installs) {
+    const fs = service.stages[step.stage]?.fs;
+    for (const local of step.pip.localPaths) {
+      const dir = imageResolve(step.workdir, splitExtras(local.path).path || '.');
+      const file = fs?.file(`${dir === '/' ? '' : dir}/pyproject.toml`);
+      if (file && !out.includes(file.repoPath)) out.push(file.repoPath);
+    }
+  }
+  return out;
 }

@@ -8,6 +8,8 @@ export interface ModuleHit {
   /** Files executed by importing the module: parents' __init__.py, then the module itself. */
   readonly files: readonly ImageFile[];
   readonly pathEntry: string;
+  /** Found only as a namespace folder (no __init__.py, no module file): any regular package elsewhere on sys.path wins. */
+  readonly namespace: boolean;
 }
 
 function joinImage(dir: string, parts: readonly string[]): string {
@@ -29,7 +31,7 @@ export function findModule(fs: ImageFs, pythonPath: readonly string[], parts: re
       if (init) files.push(init);
     }
     if (module) files.push(module);
-    return { files, pathEntry: entry };
+    return { files, pathEntry: entry, namespace: !module };
   }
   return null;
 }

@@ -123,7 +123,7 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
   const built = simulateAndCollect(repo, spec, dockerfile, dockerignore);
   if (!built) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
   const { stages, final, chain, installs, collected } = built;
-  const sitePackages = `/usr/local/lib/python${pythonVersionOf(chain, dockerfile.globalArgs)}/site-packages`;
+  const sitePackages = `/usr/local/lib/python${pythonVersionOf(chain, dockerfile.globalArgs, spec.compose?.build?.args)}/site-packages`;
   installLocalPackages(stages, final, installs, sitePackages);
 
   const command = commandParts(spec, chain);
@@ -143,7 +143,7 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
     dockerignore,
     stages,
     final,
-    pythonVersion: pythonVersionOf(chain, dockerfile.globalArgs),
+    pythonVersion: pythonVersionOf(chain, dockerfile.globalArgs, spec.compose?.build?.args),
     installs,
     ...collected,
     command,
@@ -375,7 +375,7 @@ function boundByMount(repo: Repository, spec: BuildSpec, stages: readonly StageS
 }
 
 /** `./pkg[s3,dev]` -> path `./pkg` and extras `[s3,dev]` (kept bracketed for projectDependenciesAt). */
-function splitExtras(written: string): { path: string; extras: string } {
+export function splitExtras(written: string): { path: string; extras: string } {
   const match = /^(.*?)(\[[^\]]*\])?$/.exec(written);
   return { path: match?.[1] || '.', extras: match?.[2] ?? '' };
 }
@@ -528,9 +528,12 @@ function repoDirnameImage(path: string): string {
   return slash <= 0 ? '/' : path.slice(0, slash);
 }
 
-function pythonVersionOf(chain: readonly StageState[], globalArgs: readonly { name: string; value: string | null }[]): string {
+function pythonVersionOf(chain: readonly StageState[], globalArgs: readonly { name: string; value: string | null }[], buildArgs: Readonly<Record<string, string>> = {}): string {
   const root: DockerStage | undefined = chain[0]?.stage;
-  const image = root?.from.image ?? '';
+  // compose `build.args` override the ARG defaults the parser expanded the FROM line with.
+  const raw = root?.from.raw ?? '';
+  const overridden = raw.replace(/\$\{(\w+)(?::?-[^}]*)?\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => buildArgs[braced ?? bare ?? ''] ?? whole);
+  const image = overridden !== raw && !overridden.includes('$') ? overridden : (root?.from.image ?? '');
   const match = /(?:^|\/)python:(\d+)\.(\d+)/.exec(image);
   if (match) return `${match[1]}.${match[2]}`;
   const arg = globalArgs.find((a) => /^PYTHON(_VERSION)?$/i.test(a.name))?.value ?? '';

@@ -124,3 +124,31 @@ export function isStdlib(topLevelName: string, version: string): boolean {
   const top = topLevelName.split('.')[0] ?? topLevelName;
   return stdlibModules(version).has(top);
 }
+
+/**
+ * A module that is standard library in some supported version but not in `version`:
+ * `tomllib` on 3.10 is "added in 3.11", `distutils` on 3.12 is "removed in 3.12". Null otherwise.
+ */
+export function stdlibChange(topLevelName: string, version: string): { readonly kind: 'added' | 'removed'; readonly in: string } | null {
+  const top = topLevelName.split('.')[0] ?? topLevelName;
+  if (isStdlib(top, version)) return null;
+  const minor = knownMinor(version);
+  for (let m = minor + 1; m <= NEWEST_MINOR; m++) if (stdlibModules(`3.${m}`).has(top)) return { kind: 'added', in: `3.${m}` };
+  for (let m = minor - 1; m >= OLDEST_MINOR; m--) if (stdlibModules(`3.${m}`).has(top)) return { kind: 'removed', in: `3.${m + 1}` };
+  return null;
+}
+
+// Backports that code imports only on older Pythons (`if sys.version_info < (3, 11): import
+// tomli`): module -> the minor version whose standard library replaces it. Source: each
+// backport's README ("backport of X from Python 3.N").
+const BACKPORTS: Readonly<Record<string, number>> = {
+  tomli: 11, exceptiongroup: 11, async_timeout: 11, taskgroup: 11, typing_extensions: 8,
+  importlib_metadata: 10, importlib_resources: 9, graphlib_backport: 9, cached_property: 8,
+  backports: 8, mock: 3, pathlib2: 4, contextlib2: 7, singledispatch: 4, zipp: 10,
+};
+
+/** Is `module` a backport whose standard-library replacement exists in `version`? */
+export function isReplacedBackport(module: string, version: string): boolean {
+  const minor = BACKPORTS[module.split('.')[0] ?? module];
+  return minor !== undefined && knownMinor(version) >= minor;
+}

@@ -71,3 +71,73 @@ export function findToken(file: SourceFile, within: Span, token: string): Span |
   const start = within.start + match.index + (match[1]?.length ?? 0);
   return { start, end: start + token.length };
 }
+
+/**
+ * Adds a dependency to a pyproject.toml: into PEP 621 `[project] dependencies = [...]` (one
+ * item per line when the array is multi-line, inline otherwise), else as `name = "spec"` at
+ * the end of `[tool.poetry.dependencies]`. Null when neither exists (nothing to edit safely).
+ */
+export function addPyprojectDependency(file: SourceFile, name: string, version: string | null): TextEdit | null {
+  const text = file.text;
+  const project = tableRange(text, 'project');
+  if (project) {
+    const key = /^[ \t]*dependencies[ \t]*=[ \t]*\[/m.exec(text.slice(project.start, project.end));
+    if (key) {
+      const open = project.start + key.index + key[0].length - 1;
+      const close = closingBracket(text, open);
+      if (close !== -1) return insertArrayItem(file, open, close, JSON.stringify(version ? `${name}==${version}` : name));
+    }
+  }
+  const poetry = tableRange(text, 'tool.poetry.dependencies');
+  if (!poetry) return null;
+  const body = text.slice(poetry.start, poetry.end).replace(/\s+$/, '');
+  const at = poetry.start + body.length;
+  return { file: file.path, start: at, end: at, text: `${file.eol}${name} = ${JSON.stringify(version ?? '*')}` };
+}
+
+/** The body of a `[name]` table: from after its header line to the next header or the end. */
+function tableRange(text: string, name: string): { start: number; end: number } | null {
+  const header = new RegExp(`^\\[[ \\t]*${name.replace(/\./g, '\\.')}[ \\t]*\\][^\\n]*\\n?`, 'm').exec(text);
+  if (!header) return null;
+  const start = header.index + header[0].length;
+  const next = /^[ \t]*\[/m.exec(text.slice(start));
+  return { start, end: next ? start + next.index : text.length };
+}
+
+/** Index of the `]` closing the array opened at `open`, skipping strings and comments. */
+function closingBracket(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"' || ch === "'") {
+      const end = text.indexOf(ch, i + 1);
+      if (end === -1) return -1;
+      i = end;
+    } else if (ch === '#') {
+      const end = text.indexOf('\n', i);
+      if (end === -1) return -1;
+      i = end;
+    } else if (ch === '[') depth++;
+    else if (ch === ']' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+function insertArrayItem(file: SourceFile, open: number, close: number, item: string): TextEdit {
+  const text = file.text;
+  const inner = text.slice(open + 1, close);
+  const last = inner.replace(/#[^\n]*/g, '').trimEnd();
+  const needsComma = last.trim() !== '' && !last.endsWith(',');
+  if (!inner.includes('\n')) {
+    return { file: file.path, start: close, end: close, text: `${last.trim() === '' ? '' : needsComma ? ', ' : ' '}${item}` };
+  }
+  // Multi-line: a new line before the closing bracket, indented like the items.
+  const lineStart = text.lastIndexOf('\n', close - 1) + 1;
+  const indent = /\n([ \t]+)\S/.exec(inner)?.[1] ?? '    ';
+  const commaAt = open + 1 + last.length;
+  const closeLineIsBlank = text.slice(lineStart, close).trim() === '';
+  const insertAt = closeLineIsBlank ? lineStart : close;
+  const addition = `${closeLineIsBlank ? '' : file.eol}${indent}${item},${file.eol}`;
+  if (!needsComma) return { file: file.path, start: insertAt, end: insertAt, text: addition };
+  return { file: file.path, start: commaAt, end: insertAt, text: `,${text.slice(commaAt, insertAt)}${addition}` };
+}

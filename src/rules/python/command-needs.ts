@@ -14,12 +14,14 @@ export interface CommandNeed {
   readonly viaExtra: { readonly distribution: string; readonly extra: string } | null;
   readonly kind: 'program' | 'flag';
   readonly description: string;
+  /** The server starts without it but falls back to something slower (reported as info). */
+  readonly fallback: boolean;
 }
 
 interface FlagRule {
   readonly runner: string;
   readonly options: readonly string[];
-  readonly values: Readonly<Record<string, { distribution: string; viaExtra?: { distribution: string; extra: string } }>>;
+  readonly values: Readonly<Record<string, { distribution: string; viaExtra?: { distribution: string; extra: string }; fallback?: boolean }>>;
 }
 
 // Flag values that load an optional package (from each server's documentation).
@@ -38,6 +40,13 @@ const FLAG_RULES: readonly FlagRule[] = [
       eventlet: { distribution: 'eventlet' },
       tornado: { distribution: 'tornado' },
     },
+  },
+  // Uvicorn's gunicorn worker asks for loop/http "auto": without uvicorn[standard] it runs on
+  // asyncio + h11 (uvicorn < 0.12.1 crashed instead: Kludex/uvicorn#795).
+  {
+    runner: 'gunicorn',
+    options: ['-k', '--worker-class'],
+    values: { 'uvicorn.workers.UvicornWorker': { distribution: 'uvloop', viaExtra: { distribution: 'uvicorn', extra: 'standard' }, fallback: true } },
   },
   { runner: 'hypercorn', options: ['-k', '--worker-class'], values: { uvloop: { distribution: 'uvloop' }, trio: { distribution: 'trio' } } },
   { runner: 'celery', options: ['-P', '--pool'], values: { gevent: { distribution: 'gevent' }, eventlet: { distribution: 'eventlet' } } },
@@ -62,14 +71,14 @@ export function commandNeeds(service: Service): CommandNeed[] {
     const { program, args } = programOf(words);
     const programDist = distributionOfBinary(program);
     if (programDist && !/^python/.test(program)) {
-      needs.push({ word: program, distribution: programDist, viaExtra: null, kind: 'program', description: `runs ${program}` });
+      needs.push({ word: program, distribution: programDist, viaExtra: null, kind: 'program', description: `runs ${program}`, fallback: false });
     }
     for (const rule of FLAG_RULES) {
       if (rule.runner !== program) continue;
       const value = optionValue(args, rule.options);
       const need = value === null ? undefined : rule.values[value];
       if (!need || value === null) continue;
-      needs.push({ word: value, distribution: need.distribution, viaExtra: need.viaExtra ?? null, kind: 'flag', description: `${program} ${rule.options[0]} ${value}` });
+      needs.push({ word: value, distribution: need.distribution, viaExtra: need.viaExtra ?? null, kind: 'flag', description: `${program} ${rule.options[0]} ${value}`, fallback: need.fallback ?? false });
     }
   }
   return needs;

@@ -7,7 +7,7 @@ export function entryEvidence(service: Service): Evidence[] {
   const part = service.command[service.command.length - 1];
   if (!part || !service.entry) return [];
   const target = service.entry.runner === 'python' && service.entry.module ? `-m ${service.entry.module}` : (service.entry.module ?? service.entry.script ?? '');
-  const how = service.runFilesFrom === 'entry' ? 'code reached from it' : 'entry not found in the image, so every Python file in it is checked';
+  const how = service.runFilesFrom === 'entry' ? 'code reached from it' : 'every Python file in the image is checked: the entry was not found, or its framework loads modules by name';
   return [{ file: part.file, line: part.line, message: `service runs ${service.entry.runner} ${target} (${how})` }];
 }
 

@@ -6,6 +6,7 @@ import { normalizeName, type DistributionGuess } from '../../model/module-map.js
 import { classifyImport, installedKey, transitiveOf } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
+import { isReplacedBackport } from '../../model/stdlib.js';
 
 export interface ImportSite {
   readonly file: string;
@@ -31,6 +32,8 @@ export function thirdPartyGroups(project: Project, service: Service): readonly D
   for (const runFile of service.runFiles) {
     for (const imp of project.python.get(runFile.repoPath)?.imports ?? []) {
       if (imp.typeChecking) continue;
+      // `if sys.version_info < (3, 11): import tomli` never runs where tomllib exists.
+      if ((imp.guarded || imp.conditional) && isReplacedBackport(imp.module, service.pythonVersion)) continue;
       const cls = classifyImport(project, service, runFile, imp);
       if (cls.kind !== 'third-party') continue;
       const key = normalizeName(cls.guess.distributions[0] ?? cls.top);
@@ -60,7 +63,9 @@ export function severityOf(sites: readonly ImportSite[]): Severity {
   return sites.some((s) => hardness(s) === 0) ? 'error' : 'warning';
 }
 
-export function siteEvidence(sites: readonly ImportSite[]): Evidence[] {
+export function siteEvidence(allSites: readonly ImportSite[]): Evidence[] {
+  // `from x import a` and `import x.b` on one line are two imports but one place to look at.
+  const sites = allSites.filter((s, i) => allSites.findIndex((o) => o.file === s.file && o.imp.line === s.imp.line) === i);
   const shown = sites.slice(0, 3).map((s) => ({ file: s.file, line: s.imp.line, message: `imports ${s.imp.module}${contextNote(s.imp)}` }));
   if (sites.length > 3) shown.push({ file: sites[3]?.file ?? '', line: sites[3]?.imp.line ?? 1, message: `and ${sites.length - 3} more import site(s)` });
   return shown;

@@ -1,13 +1,14 @@
 import type { Fix } from '../../findings/types.js';
 import type { DistributionGuess } from '../../model/module-map.js';
-import { commandEvidence, declaredAnywhere, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
+import { commandEvidence, declaredAnywhere, localPyprojects, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import { defineRule } from '../define-rule.js';
-import { appendLine, findToken } from '../edits.js';
+import { addPyprojectDependency, appendLine, findToken } from '../edits.js';
 import { entryEvidence, installEvidence } from './evidence.js';
 import { severityOf, siteEvidence, thirdPartyGroups, type ImportSite } from './import-groups.js';
 import { commandNeeds, isProvided, partWriting } from './command-needs.js';
 import { normalizeName } from '../../model/module-map.js';
+import { stdlibChange } from '../../model/stdlib.js';
 
 export default defineRule({
   meta: {
@@ -67,7 +68,7 @@ unpinned, and the distribution name may be a guess from the import name.
           span: first.imp.span,
           severity: service.unknownInstalls.length > 0 ? 'warning' : severityOf(group.sites),
           service: service.kind === 'project' ? null : service.name,
-          message: messageOf(service, first.imp.module, distribution, group.sites),
+          message: messageOf(project, service, first.imp.module, distribution, group.sites),
           evidence: [
             ...siteEvidence(group.sites),
             ...entryEvidence(service),
@@ -112,26 +113,44 @@ function reportMissingPrograms(project: Project, service: Service, report: Repor
   }
 }
 
-function messageOf(service: Service, module: string, distribution: string, sites: readonly ImportSite[]): string {
+function messageOf(project: Project, service: Service, module: string, distribution: string, sites: readonly ImportSite[]): string {
   const top = module.split('.')[0] ?? module;
-  const name = top === distribution ? `"${top}"` : `"${top}" (distribution ${distribution})`;
+  const change = stdlibChange(top, service.pythonVersion);
+  if (change) {
+    const where = service.kind === 'project' ? `Python ${service.pythonVersion}` : `the image of service "${service.name}" (Python ${service.pythonVersion})`;
+    return `"${top}" is imported but ${where} does not have it: it is standard library ${change.kind === 'added' ? `only from Python ${change.in}` : `only before Python ${change.in}`}`;
+  }
+  // Namespace packages: name what decided the distribution (`azure.storage.blob`, not `azure`).
+  const shown = project.moduleMap.lookup(top).distributions[0] === distribution ? top : module;
+  const name = shown === distribution ? `"${shown}"` : `"${shown}" (distribution ${distribution})`;
   const optional = severityOf(sites) === 'warning' ? ' (only in guarded or conditional imports)' : '';
   if (service.kind === 'project') return `${name} is imported but not declared as a dependency${optional}`;
   return `${name} is imported but the image of service "${service.name}" never installs it${optional}`;
 }
 
+// Distributions that restore a removed standard-library module (setuptools ships a distutils shim).
+const REPLACEMENTS: Readonly<Record<string, string>> = { distutils: 'setuptools', imp: '', asyncore: 'pyasyncore', asynchat: 'pyasynchat', smtpd: 'aiosmtpd' };
+
 function fixOf(project: Project, service: Service, key: string, distribution: string, guess: DistributionGuess): Fix | null {
-  const target = service.kind === 'project' ? projectRequirementsFile(project) : primaryRequirementsFile(service);
-  const file = target ? project.files.get(target) : undefined;
-  if (!file) return null;
+  const change = stdlibChange(distribution, service.pythonVersion);
+  if (change) {
+    const replacement = change.kind === 'removed' ? REPLACEMENTS[distribution] : undefined;
+    if (!replacement) return null; // a newer standard-library module: no distribution provides it
+    return fixOf(project, service, normalizeName(replacement), replacement, { distributions: [replacement], source: 'table' });
+  }
   const pin = pinsInRepo(project, key)[0];
   const line = pin ? `${distribution}==${pin.version}` : distribution;
   const known = guess.source !== 'guess' || declaredAnywhere(project).has(key);
-  return {
-    title: pin ? `Add ${line} to ${target} (pinned as in ${pin.file})` : `Add ${line} (unpinned) to ${target}`,
-    applicability: pin && known ? 'safe' : 'unsafe',
-    edits: [appendLine(file, line)],
-  };
+  const title = (target: string): string => (pin ? `Add ${line} to ${target} (pinned as in ${pin.file})` : `Add ${line} (unpinned) to ${target}`);
+  const applicability = pin && known ? 'safe' : 'unsafe';
+  const target = service.kind === 'project' ? projectRequirementsFile(project) : primaryRequirementsFile(service);
+  const file = target ? project.files.get(target) : undefined;
+  if (target && file) return { title: title(target), applicability, edits: [appendLine(file, line)] };
+  // No requirements file: the project's own pyproject.toml is what `pip install .` reads.
+  const pyproject = service.kind === 'project' ? (project.files.has('pyproject.toml') ? 'pyproject.toml' : null) : (localPyprojects(service)[0] ?? null);
+  const pyprojectFile = pyproject ? project.files.get(pyproject) : undefined;
+  const edit = pyprojectFile ? addPyprojectDependency(pyprojectFile, distribution, pin?.version ?? null) : null;
+  return pyproject && edit ? { title: title(pyproject), applicability, edits: [edit] } : null;
 }
 
 function projectRequirementsFile(project: Project): string | null {

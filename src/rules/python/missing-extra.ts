@@ -20,6 +20,10 @@ image does not install: \`uvicorn --loop uvloop\` / \`--http httptools\` / \`--w
 \`uvicorn[standard]\` (or the package itself), \`gunicorn -k uvicorn.workers.UvicornWorker\` without
 uvicorn, \`gunicorn -k gevent\`/\`eventlet\`, \`celery -P gevent\`, \`hypercorn -k uvloop\`.
 
+\`gunicorn -k uvicorn.workers.UvicornWorker\` with plain \`uvicorn\` (no \`[standard]\`) is reported as
+info: current uvicorn falls back to asyncio and h11 (slower), while uvicorn before 0.12.1 crashed
+on the missing uvloop (Kludex/uvicorn#795).
+
 ## Why is this bad?
 The server exits at start-up (\`ModuleNotFoundError: No module named 'uvloop'\`, "Error: class
 uri 'uvicorn.workers.UvicornWorker' invalid or not found"), and the container restarts in a loop.
@@ -43,6 +47,8 @@ is added unpinned.
       if (!service.dockerfile) continue;
       for (const need of commandNeeds(service)) {
         if (need.kind !== 'flag' || isProvided(service, need.distribution)) continue;
+        // The fallback note only makes sense once the server itself is installed (else DEP006/DEP001 say so).
+        if (need.fallback && need.viaExtra && !service.installedKeys.has(normalizeName(need.viaExtra.distribution))) continue;
         const part = partWriting(service, need.word);
         const file = part ? project.files.get(part.file) : undefined;
         if (!part || !file) continue;
@@ -51,7 +57,10 @@ is added unpinned.
           file: part.file,
           span,
           service: service.name,
-          message: `${need.description} needs ${need.distribution}, which the image of service "${service.name}" does not install`,
+          severity: need.fallback ? 'info' : undefined,
+          message: need.fallback
+            ? `${need.description} runs without ${need.viaExtra ? `${need.viaExtra.distribution}[${need.viaExtra.extra}]` : need.distribution} in the image of service "${service.name}": workers fall back to the slower pure-Python loop and HTTP parser`
+            : `${need.description} needs ${need.distribution}, which the image of service "${service.name}" does not install`,
           evidence: [
             commandEvidence(service, part),
             ...service.installedFiles.filter((f) => f.chain.length === 1).slice(0, 2).map((f) => ({ file: f.via.file, line: f.via.line, message: `image installs ${f.path}` })),

@@ -138,12 +138,12 @@ function messageOf(declaration: Declaration): string {
 
 function evidenceOf(project: Project, declaration: Declaration): Evidence[] {
   const out: Evidence[] = [];
-  const names = project.moduleMap.importNamesOf(declaration.requirement.key).slice(0, 2).join(' or ');
+  const names = project.moduleMap.importNamesOf(declaration.requirement.key)[0] ?? declaration.requirement.key;
   for (const service of declaration.services.slice(0, 3)) {
     const facts = usageOf(project, service);
     const via = service.installed.find((i) => i.file === declaration.file && i.requirement === declaration.requirement)?.via;
     if (service.kind !== 'project' && via) out.push({ file: via.file, line: via.line, message: `image of service "${service.name}" installs ${declaration.file}` });
-    const where = service.kind === 'project' ? 'in the repository' : `in the image of service "${service.name}"`;
+    const where = service.kind === 'project' ? 'in the repository' : `of service "${service.name}" (its image and the first-party code it imports)`;
     out.push({ file: declaration.file, line: declaration.requirement.line, message: `no import of ${names} in the ${facts.pythonFiles} Python file(s) ${where}, and no command runs it` });
   }
   return out;

@@ -6,6 +6,7 @@ import { normalizeName } from '../../model/module-map.js';
 import { distributionOf } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import type { SourceFile } from '../../source.js';
+import { pathsUnder } from '../../util/paths.js';
 
 export interface UsageFacts {
   /** Top-level and full dotted names of every imported module. */
@@ -54,6 +55,20 @@ function serviceFiles(project: Project, service: Service): string[] {
   const out = new Set<string>();
   for (const file of fs.all()) if (file.repoPath.endsWith('.py') && project.python.has(file.repoPath)) out.add(file.repoPath);
   for (const run of service.runFiles) out.add(run.repoPath);
+  // First-party code the image should hold but does not (DEP002) still says what it needs:
+  // without it, a forgotten `COPY shared/` would also make shared's dependencies look unused.
+  for (const path of [...out]) {
+    for (const imp of project.python.get(path)?.imports ?? []) {
+      if (imp.level > 0) continue;
+      for (const location of project.firstParty.candidates(imp.module)) {
+        if (location.endsWith('.py')) {
+          if (project.python.has(location)) out.add(location);
+          continue;
+        }
+        for (const repoPath of pathsUnder(project.repoPaths, location)) if (repoPath.endsWith('.py') && project.python.has(repoPath)) out.add(repoPath);
+      }
+    }
+  }
   return [...out].sort();
 }
 
