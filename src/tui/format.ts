@@ -67,12 +67,18 @@ export function wrap(text: string, width: number, indent = ''): string[] {
   return out;
 }
 
-/** A unified diff, coloured; the three header lines of a file become one line naming it. */
+/**
+ * A unified diff for the screen, coloured and compact: the three header lines of a file become one
+ * line naming it, and only one line of context is kept around each change.
+ */
 export function diffLines(patch: string): Line[] {
-  return patch
+  const all = patch
     .replace(/\n$/, '')
     .split('\n')
-    .filter((text) => !text.startsWith('--- ') && !text.startsWith('+++ '))
+    .filter((text) => !text.startsWith('--- ') && !text.startsWith('+++ '));
+  const change = (i: number): boolean => /^[+-]/.test(all[i] ?? '');
+  return all
+    .filter((text, i) => !text.startsWith(' ') || change(i - 1) || change(i + 1))
     .map((text): Line => {
       const header = /^diff --git a\/(.*) b\/.*$/.exec(text);
       if (header) return [{ text: `  ${header[1] ?? ''}`, bold: true }];
@@ -102,7 +108,6 @@ export function detailLines({ finding, meta, patch, selected }: DetailInput, wid
   ]);
   for (const text of wrap(finding.message, width)) lines.push([{ text }]);
   if (finding.evidence.length > 0) {
-    lines.push([{ text: 'Evidence', bold: true }]);
     for (const e of finding.evidence) {
       const [first = '', ...rest] = wrap(`${e.file}:${e.line} ${e.message}`, width, '     ');
       lines.push([{ text: `  -> `, dim: true }, { text: first.slice(5), color: 'cyan' }]);

@@ -47,7 +47,7 @@ export function screenLines({ state, result, root, width, height, patchFor }: Sc
     middle = [[{ text: 'Keys', bold: true }], ...HELP_LINES.map(([k, what]): Line => [{ text: `  ${k.padEnd(14)}`, color: 'cyan' }, { text: what }])];
     middle = fit(middle, body + 1, width);
   } else {
-    const listHeight = state.expanded ? Math.min(3, Math.max(1, body - 2)) : Math.max(1, Math.floor(body * 0.45));
+    const listHeight = state.expanded ? Math.min(3, Math.max(1, body - 2)) : Math.max(1, Math.floor(body * 0.4));
     const detailHeight = body - listHeight;
     const list = listLines({ rows, cursor: state.cursor, selected: state.selected, height: listHeight, width, grouping: state.grouping });
     while (list.length < listHeight) list.push([]);

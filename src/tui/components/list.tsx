@@ -23,22 +23,26 @@ export function scrollOffset(rows: readonly Row[], cursor: number, height: numbe
 export function listLines({ rows, cursor, selected, height, width, grouping }: ListProps): Line[] {
   if (rows.length === 0) return [[{ text: '  No findings match the filter', dim: true }]];
   const offset = scrollOffset(rows, cursor, height);
-  return rows.slice(offset, offset + height).map((row) => truncate(rowLine(row, cursor, selected, grouping), width));
+  const pad = Math.max(7, ...rows.map((r) => (r.kind === 'finding' ? where(r.finding, grouping).length : 0)));
+  return rows.slice(offset, offset + height).map((row) => truncate(rowLine(row, cursor, selected, grouping, pad), width));
 }
 
-function rowLine(row: Row, cursor: number, selected: ReadonlySet<string>, grouping: ListProps['grouping']): Line {
+function where(f: Finding, grouping: ListProps['grouping']): string {
+  return grouping === 'rule' ? `${f.file}:${f.line}` : `${f.line}:${f.column}`;
+}
+
+function rowLine(row: Row, cursor: number, selected: ReadonlySet<string>, grouping: ListProps['grouping'], pad: number): Line {
   if (row.kind === 'group') return [{ text: row.text, bold: true }];
   if (row.kind === 'subgroup') return [{ text: `  ${row.text}`, color: 'cyan' }];
   const f: Finding = row.finding;
   const here = row.index === cursor;
   const box = selectable(f) ? (selected.has(fixKey(f)) ? '[x]' : '[ ]') : '   ';
-  const where = grouping === 'rule' ? `${f.file}:${f.line}` : `${f.line}:${f.column}`;
   const indent = grouping === 'service' ? '  ' : '';
   const marker = fixMarker(f);
   return [
     { text: `${here ? '>' : ' '} ${indent}`, bold: here },
     { text: box, color: 'green' },
-    { text: ` ${where.padEnd(grouping === 'rule' ? 1 : 7)} ` },
+    { text: ` ${where(f, grouping).padEnd(pad)} ` },
     { text: f.severity.padEnd(7), color: SEVERITY_COLOR[f.severity] },
     { text: ` ${f.ruleId}`, bold: true },
     { text: ` ${f.message.split('\n')[0] ?? ''}`, ...(here ? { inverse: true } : {}) },
