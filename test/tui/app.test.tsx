@@ -68,6 +68,8 @@ describe('interactive report (ink)', () => {
     expect(frame).toContain('Fix (safe): Add "COPY agents/ ./agents/" to docker/backend/Dockerfile [space selects]');
     expect(frame).toContain('+COPY agents/ ./agents/');
     expect(app.results).toHaveLength(1);
+    // a spinner line is drawn before the (synchronous) audit runs
+    expect(strip(app.frames[0])).toMatch(/^. Auditing sutazai …/);
     // every line fits the width and the frame is shorter than the terminal
     const lines = frame.split('\n');
     expect(lines.length).toBe(29);

@@ -77,6 +77,17 @@ describe.skipIf(!hasTmux)(hasTmux ? 'interactive report in tmux (real CLI, real 
     const first = await waitForScreen('write', (s) => HINTS.test(s) && s.includes('4 errors  2 warnings  3 info'), 'the main screen');
     expectGolden(join(REPO_ROOT, 'test/tui/main-screen.100x30.txt'), normalise(first, dir));
 
+    // resize-aware: at 80x24 every line fits and the frame stays shorter than the terminal. The
+    // header line holds the temp root, whose length depends on the machine: checked apart.
+    tmux('resize-window', '-t', 'write', '-x', '80', '-y', '24');
+    const small = await waitForScreen('write', (s) => s.includes(`${'─'.repeat(80)}\n`) && !s.includes('─'.repeat(81)) && HINTS.test(s), 'the 80x24 screen');
+    const [head = '', ...rest] = normalise(small, dir).split('\n');
+    expect(head.startsWith('driftcheck <root>') || head.startsWith(`driftcheck ${dir.slice(0, 20)}`)).toBe(true);
+    expectGolden(join(REPO_ROOT, 'test/tui/main-screen.80x24.txt'), rest.join('\n'));
+    expect(small.trimEnd().split('\n').length).toBeLessThanOrEqual(23);
+    tmux('resize-window', '-t', 'write', '-x', '100', '-y', '30');
+    await waitForScreen('write', (s) => s.includes('─'.repeat(100)), 'the 100x30 screen again');
+
     tmux('send-keys', '-t', 'write', 'j');
     await waitForScreen('write', (s) => /^> +\[ \] 3:8 +error +DEP001 "aio_pika"/m.test(s), 'the cursor on aio_pika');
     tmux('send-keys', '-t', 'write', 'Space');
