@@ -41,9 +41,8 @@ function useScreenSize(fixed: AppProps['size']): { columns: number; rows: number
     return () => {
       stdout.off('resize', onResize);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [stdout, fixed]);
-  return size;
+  }, [stdout, fixed]); // `read` only reads these
+  return fixed ?? size;
 }
 
 export function App({ load, auditOptions, root, cwd, onResult, size: fixedSize }: AppProps) {
@@ -73,8 +72,7 @@ export function App({ load, auditOptions, root, cwd, onResult, size: fixedSize }
       clearTimeout(timer);
       clearInterval(spin);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, []); // once: the first audit
   useEffect(() => {
     if (failure !== null) exit(failure);
   }, [failure, exit]);
@@ -120,8 +118,7 @@ export function App({ load, auditOptions, root, cwd, onResult, size: fixedSize }
     } catch (error) {
       dispatch({ type: 'effect-done', status: `Error: ${error instanceof Error ? error.message : String(error)}` });
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [state.effect]);
+  }, [state.effect]); // each requested effect runs once, with the state that requested it
 
   if (result === null) {
     return (

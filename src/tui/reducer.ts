@@ -180,7 +180,6 @@ function editText(text: string, input: string, key: KeyPress): string | null {
   if (key.backspace || key.delete) return text.slice(0, -1);
   if (key.ctrl && input === 'u') return '';
   if (key.ctrl || key.meta || key.tab || key.upArrow || key.downArrow || key.pageUp || key.pageDown || key.home || key.end) return null;
-  // eslint-disable-next-line no-control-regex
   const printable = input.replace(/[\u0000-\u001f\u007f]/g, '');
   return printable === '' ? null : text + printable;
 }

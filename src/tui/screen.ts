@@ -49,12 +49,15 @@ export function screenLines({ state, result, root, width, height, patchFor }: Sc
   } else {
     const listHeight = state.expanded ? Math.min(3, Math.max(1, body - 2)) : Math.max(1, Math.floor(body * 0.4));
     const detailHeight = body - listHeight;
-    const list = listLines({ rows, cursor: state.cursor, selected: state.selected, height: listHeight, width, grouping: state.grouping });
+    const list =
+      state.findings.length === 0
+        ? [[{ text: '  No problems found', color: 'green' }] as Line]
+        : listLines({ rows, cursor: state.cursor, selected: state.selected, height: listHeight, width, grouping: state.grouping });
     while (list.length < listHeight) list.push([]);
     const finding = findings[state.cursor];
     const detail = finding
       ? detailLines({ finding, meta: findRule(finding.ruleId)?.meta, patch: patchFor(finding), selected: state.selected.has(fixKey(finding)) }, width)
-      : [[{ text: 'Nothing selected', dim: true }] as Line];
+      : [[{ text: state.findings.length === 0 ? '' : 'No finding under the cursor', dim: true }] as Line];
     middle = [...list, rule, ...window(detail, state.detailScroll, detailHeight, width, state.expanded)];
   }
   return [...header.map((l) => truncate(l, width)), rule, ...middle, truncate(footer, width)];

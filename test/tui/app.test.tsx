@@ -1,5 +1,6 @@
 // The ink app under ink-testing-library, on a real audit of a git copy of the example fixture.
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -14,7 +15,6 @@ const ENTER = '\r';
 const ESC = '\u001B';
 const BACKSPACE = '\u007F';
 
-// eslint-disable-next-line no-control-regex
 const strip = (text: string | undefined): string => (text ?? '').replace(/\u001B\[[0-9;]*m/g, '');
 
 async function waitFor(frame: () => string | undefined, test: (text: string) => boolean, what: string, timeout = 10_000): Promise<string> {
@@ -237,6 +237,17 @@ describe('interactive report (ink)', () => {
     expect(help).toContain('space         select or unselect the fix');
     app.stdin.write('x');
     await app.until(/^j\/k move/m);
+  });
+
+  it('a clean repository: no problems, and keys that need a finding do nothing harmful', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'driftcheck-empty-'));
+    const app = render(<App load={() => audit({ root })} auditOptions={{ root }} root="empty" cwd={root} size={{ columns: 80, rows: 24 }} />);
+    cleanups.push(() => app.unmount());
+    await waitFor(app.lastFrame, (t) => t.includes('No problems found'), 'the empty report');
+    await waitFor(() => String(app.stdin.listenerCount('readable')), (n) => n !== '0', 'ink to read stdin');
+    for (const key of ['j', ' ', 'a']) app.stdin.write(key);
+    const frame = await waitFor(app.lastFrame, (t) => t.includes('No safe fixes among the shown findings'), 'the status');
+    expect(frame).toContain('0 errors  0 warnings  0 info');
   });
 
   for (const [name, key] of [['q', 'q'], ['Esc', ESC]] as const) {
