@@ -25,6 +25,7 @@ export interface CliOptions {
   readonly quiet: boolean;
   readonly color: boolean | null; // null: decide from the terminal
   readonly debug: boolean;
+  readonly interactive: boolean;
 }
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
@@ -52,6 +53,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         debug: { type: 'boolean' },
+        interactive: { type: 'boolean', short: 'i' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -65,6 +67,10 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   const failOn = values['fail-on'] ?? null;
   if (failOn !== null && !(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`unknown --fail-on "${failOn}" (expected one of: ${FAIL_ON.join(', ')})`);
   if (values.diff && values.fix) throw new UsageError('--diff and --fix cannot be combined: --diff only prints the patch');
+  if (values.interactive) {
+    const clash = [values.diff && '--diff', values.fix && '--fix', values.patch !== undefined && '--patch', values.output !== undefined && '--output', format !== 'text' && '--format'].find(Boolean);
+    if (clash) throw new UsageError(`--interactive and ${clash} cannot be combined: the interactive report writes patches and fixes itself`);
+  }
 
   let command: CliOptions['command'] = 'audit';
   let rest = positionals;
@@ -98,6 +104,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     quiet: values.quiet ?? false,
     color: values['no-color'] ? false : values.color ? true : null,
     debug: values.debug ?? false,
+    interactive: values.interactive ?? false,
   };
 }
 
@@ -115,6 +122,8 @@ Output:
   -o, --output FILE      write the report to FILE instead of stdout
   -q, --quiet            one line per finding, no evidence
       --no-color         no ANSI colours (also: NO_COLOR=1); --color forces them
+  -i, --interactive      browse the findings in the terminal, choose fixes, write a
+                         patch or apply them (needs a terminal; else the text report)
 
 Fixes:
       --diff             print the fix patch (unified diff) and change nothing

@@ -21,7 +21,7 @@ import { changedSince, onlyChanged } from './changed.js';
 import { UsageError } from './errors.js';
 import { rulesTable } from './rules-table.js';
 
-function main(argv: readonly string[]): number {
+function main(argv: readonly string[]): number | Promise<number> {
   const options = parseCliArgs(argv);
   switch (options.command) {
     case 'help':
@@ -36,6 +36,10 @@ function main(argv: readonly string[]): number {
     case 'explain':
       return explain(options.rule ?? '');
     case 'audit':
+      if (options.interactive) {
+        if (process.stdout.isTTY === true && process.stdin.isTTY === true) return runInteractive(options);
+        process.stderr.write('driftcheck: --interactive needs a terminal (stdin and stdout must be TTYs); printing the text report\n');
+      }
       return runAudit(options);
   }
 }
@@ -80,6 +84,20 @@ function runAudit(options: CliOptions): number {
   return exitCode(result, failOn);
 }
 
+/** Only this path loads ink and React (lazily), so other runs never pay for them. */
+async function runInteractive(options: CliOptions): Promise<number> {
+  if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
+  const changed = options.changedSince === null ? null : changedSince(options.path, options.changedSince);
+  const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined);
+  const tui = await import('../tui/run.js');
+  const result = await tui.runInteractive({
+    auditOptions: { root: options.path, select: options.select, ignore: options.ignore, config },
+    root: options.path.replace(/\\/g, '/'),
+    ...(changed === null ? {} : { postprocess: (r: AuditResult) => onlyChanged(r, changed) }),
+  });
+  return exitCode(result, options.failOn ?? config.failOn ?? 'error');
+}
+
 function render(options: CliOptions, auditOptions: AuditOptions, result: AuditResult): string {
   const displayRoot = options.path.replace(/\\/g, '/');
   if (options.format === 'json') return jsonReport(result, displayRoot);
@@ -111,7 +129,7 @@ function exitCode(result: AuditResult, failOn: Severity | 'never'): number {
 
 const debug = process.argv.includes('--debug');
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   const known = error instanceof UsageError || error instanceof WriteError || error instanceof ConfigError;
   const message = error instanceof Error ? error.message : String(error);

@@ -9,6 +9,8 @@ import type { SourceFile } from '../source.js';
 export interface FixOptions {
   readonly unsafe: boolean;
   readonly maxPasses?: number;
+  /** Only these findings' fixes (by fixKey), in every pass; default: every applicable fix. */
+  readonly only?: ReadonlySet<string>;
 }
 
 export interface AppliedFix {
@@ -42,7 +44,8 @@ export function computeFixes(options: AuditOptions, first: AuditResult, fixOptio
   let result = first;
   let passes = 0;
   for (; passes < (fixOptions.maxPasses ?? DEFAULT_PASSES); passes++) {
-    const accepted = acceptFixes(result.findings, fixOptions.unsafe);
+    const candidates = fixOptions.only ? result.findings.filter((f) => fixOptions.only?.has(fixKey(f))) : result.findings;
+    const accepted = acceptFixes(candidates, fixOptions.unsafe);
     if (accepted.length === 0) break;
     const changedThisPass = applyAccepted(accepted, result, texts, warnings);
     if (changedThisPass.length === 0) break;
@@ -63,6 +66,38 @@ export function computeFixes(options: AuditOptions, first: AuditResult, fixOptio
       return original ? [{ original, text }] : [];
     });
   return { changes, applied, passes, warnings, after: result };
+}
+
+/**
+ * A finding's identity across the engine's passes (lines move when an earlier fix adds lines, so
+ * the key is rule, file and message, which the rules word from names, not positions).
+ */
+export function fixKey(finding: Finding): string {
+  return `${finding.ruleId}\0${finding.file}\0${finding.message}`;
+}
+
+/**
+ * The fixes of the chosen findings only (the interactive report's selection). Choosing a finding
+ * is consent to its fix, so unsafe fixes apply when chosen; display-only suggestions never do.
+ */
+export function computeChosenFixes(options: AuditOptions, first: AuditResult, chosen: readonly Finding[], maxPasses?: number): FixOutcome {
+  return computeFixes(options, first, { unsafe: true, only: new Set(chosen.map(fixKey)), ...(maxPasses === undefined ? {} : { maxPasses }) });
+}
+
+/**
+ * One finding's edits applied to the audited texts, without re-auditing: a cheap preview of what
+ * its fix changes. Same application (and parse check) as the engine's first pass.
+ */
+export function previewFix(first: AuditResult, finding: Finding): FixOutcome['changes'] {
+  if (finding.fix === null) return [];
+  const texts = new Map<string, string>();
+  applyAccepted([finding], first, texts, []);
+  return [...texts.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([path, text]) => {
+      const original = first.project.files.get(path);
+      return original ? [{ original, text }] : [];
+    });
 }
 
 /** Fixes in finding order; a fix whose edits overlap an accepted one waits for the next pass. */

@@ -1,0 +1,265 @@
+// The ink app under ink-testing-library, on a real audit of a git copy of the example fixture.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { render } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { audit, type AuditResult } from '../../src/audit.js';
+import { App } from '../../src/tui/app.js';
+import { gitCopy, REPO_ROOT, run } from '../helpers/cli.js';
+
+const SUTAZAI = join(REPO_ROOT, 'fixtures/projects/sutazai');
+const DOWN = '\u001B[B';
+const UP = '\u001B[A';
+const ENTER = '\r';
+const ESC = '\u001B';
+const BACKSPACE = '\u007F';
+
+const strip = (text: string | undefined): string => (text ?? '').replace(/\u001B\[[0-9;]*m/g, '');
+
+async function waitFor(frame: () => string | undefined, test: (text: string) => boolean, what: string, timeout = 10_000): Promise<string> {
+  const until = Date.now() + timeout;
+  for (;;) {
+    const text = strip(frame());
+    if (test(text)) return text;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; last frame:\n${text}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
+function start(size = { columns: 100, rows: 30 }) {
+  const root = gitCopy(SUTAZAI);
+  const results: AuditResult[] = [];
+  const app = render(<App load={() => audit({ root })} auditOptions={{ root }} root="sutazai" cwd={root} onResult={(r) => results.push(r)} size={size} />);
+  cleanups.push(() => app.unmount());
+  const matches = (needle: string | RegExp) => (t: string) => (typeof needle === 'string' ? t.includes(needle) : needle.test(t));
+  const until = (needle: string | RegExp, timeout?: number): Promise<string> => waitFor(app.lastFrame, matches(needle), String(needle), timeout);
+  /**
+   * Waits for the first screen and for ink to listen to the keyboard (it subscribes in an effect
+   * after the frame is drawn; the test stdin, unlike a terminal, drops keys nobody reads).
+   */
+  const ready = async (needle: string | RegExp = 'DEP002'): Promise<string> => {
+    const frame = await until(needle);
+    await waitFor(() => String(app.stdin.listenerCount('readable')), (n) => n !== '0', 'ink to read stdin');
+    return frame;
+  };
+  /** The line of the list under the cursor. */
+  const cursorLine = (): string => strip(app.lastFrame()).split('\n').find((l) => l.startsWith('>')) ?? '';
+  return { ...app, root, results, until, ready, cursorLine };
+}
+
+describe('interactive report (ink)', () => {
+  it('shows the header, the grouped list and the detail of the first finding', async () => {
+    const app = start();
+    const frame = await app.ready('4 errors  2 warnings  3 info');
+    expect(frame).toContain('driftcheck sutazai  services: backend, agents, rabbitmq, chromadb');
+    expect(frame).toContain('Service backend (docker-compose.yml -> docker/backend/Dockerfile)');
+    expect(frame).toContain('  backend/app/api/agents.py');
+    expect(app.cursorLine()).toMatch(/^>\s+\[ \] 3:6\s+error\s+DEP002 "agents.core"/);
+    // detail: full message, evidence with file:line, the fix with its diff, the rule's docs
+    expect(frame).toContain('error DEP002 first-party-not-in-image  backend/app/api/agents.py:3:6  service backend');
+    expect(frame).toContain('  -> docker/backend/Dockerfile:11 copies backend/ -> .');
+    expect(frame).toContain('  docker/backend/Dockerfile\n@@ -9,6 +9,7 @@\n COPY backend/ .\n+COPY agents/ ./agents/\n');
+    expect(frame).toContain('Fix (safe): Add "COPY agents/ ./agents/" to docker/backend/Dockerfile [space selects]');
+    expect(frame).toContain('+COPY agents/ ./agents/');
+    expect(app.results).toHaveLength(1);
+    // a spinner line is drawn before the (synchronous) audit runs
+    expect(strip(app.frames[0])).toMatch(/^. Auditing sutazai …/);
+    // every line fits the width and the frame is shorter than the terminal
+    const lines = frame.split('\n');
+    expect(lines.length).toBe(29);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(100);
+  });
+
+  it('navigates with arrows and j/k; Enter expands the detail to the rule documentation', async () => {
+    const app = start();
+    await app.ready();
+    app.stdin.write(DOWN);
+    await app.until(/^>.*"aio_pika"/m);
+    app.stdin.write('j');
+    await app.until(/^>.*"orjson"/m);
+    expect(app.lastFrame()).toBeDefined();
+    await app.until('Fix (unsafe): Add orjson (unpinned) to backend/requirements.txt');
+    app.stdin.write('k');
+    await app.until(/^>.*"aio_pika"/m);
+    app.stdin.write(UP);
+    await app.until(/^>.*"agents.core"/m);
+    // Enter: the list shrinks, the detail shows the diff and the rule's docs (from meta.docs)
+    app.stdin.write(ENTER);
+    const expanded = await app.until('Rule DEP002 first-party-not-in-image');
+    expect(expanded).toContain('+COPY agents/ ./agents/');
+    // the list scrolls: go to the last finding, which is below the fold at first
+    app.stdin.write(ENTER);
+    for (let i = 0; i < 8; i++) app.stdin.write('j');
+    const last = await app.until(/^>.*"httpx" is pinned/m);
+    expect(last).toContain('Repository');
+    expect(last).not.toContain('backend/app/api/agents.py\n');
+  });
+
+  it('filters by text with "/", by severity with "s", and regroups with "g"', async () => {
+    const app = start();
+    await app.ready();
+    app.stdin.write('/');
+    await app.until('Filter: _');
+    for (const ch of 'pinx') app.stdin.write(ch);
+    await app.until('No findings match the filter');
+    app.stdin.write(BACKSPACE);
+    const filtered = await app.until('shown 3/9');
+    expect(filtered).toContain('filter "pin"');
+    expect(filtered).not.toContain('DEP001');
+    app.stdin.write(ENTER);
+    await app.until(/^j\/k move/m);
+    app.stdin.write('/');
+    await app.until('Filter: pin_');
+    for (let i = 0; i < 3; i++) app.stdin.write(BACKSPACE);
+    await app.until('shown 9/9');
+    app.stdin.write(ENTER);
+    app.stdin.write('s');
+    const errors = await app.until('severity error');
+    expect(errors).toContain('shown 4/9');
+    expect(errors).not.toMatch(/warning DEP/);
+    app.stdin.write('s');
+    await app.until('severity warning');
+    app.stdin.write('s');
+    app.stdin.write('s');
+    await app.until('severity all');
+    app.stdin.write('g');
+    const byFile = await app.until('group file');
+    expect(byFile).toMatch(/^docker-compose\.yml$/m);
+    expect(byFile).not.toContain('Service backend');
+    app.stdin.write('g');
+    await app.until('group rule');
+    app.stdin.write('\u001B[H'); // Home: back to the first finding
+    const byRule = await app.until(/^> \[ \] backend\/app\/api\/mesh\.py:3 /m);
+    expect(byRule.split('\n')[3]).toBe('DEP001 missing-dependency');
+    expect(byRule).toMatch(/\[ \] backend\/app\/api\/vectors\.py:3 +error +DEP001 "chromadb"/);
+    expect(byRule).toContain('DEP002 first-party-not-in-image');
+  });
+
+  it('selects fixes with space and "a", then "w" writes exactly those to a patch that git apply accepts', async () => {
+    const app = start();
+    await app.ready();
+    app.stdin.write(' ');
+    await app.until(/^>.*\[x\] 3:6/m);
+    await app.until('selected 1');
+    app.stdin.write('w');
+    await app.until('Write 1 selected fixes to (default driftcheck.patch): _');
+    app.stdin.write(ENTER);
+    await app.until('Wrote driftcheck.patch: 1 fix in 1 file');
+    const one = readFileSync(join(app.root, 'driftcheck.patch'), 'utf8');
+    expect(one).toBe(
+      [
+        'diff --git a/docker/backend/Dockerfile b/docker/backend/Dockerfile',
+        '--- a/docker/backend/Dockerfile',
+        '+++ b/docker/backend/Dockerfile',
+        '@@ -9,6 +9,7 @@',
+        ' RUN pip install --no-cache-dir -r requirements.txt',
+        ' ',
+        ' COPY backend/ .',
+        '+COPY agents/ ./agents/',
+        ' ',
+        ' EXPOSE 8000',
+        ' CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]',
+        '',
+      ].join('\n'),
+    );
+    // "a" adds every safe fix; a named patch; the same content as --diff's safe fixes
+    app.stdin.write('a');
+    await app.until('Selected 7 safe fixes');
+    app.stdin.write('w');
+    await app.until('Write 7 selected fixes');
+    for (const ch of 'fixes.patch') app.stdin.write(ch);
+    await app.until('(default driftcheck.patch): fixes.patch_');
+    app.stdin.write(ENTER);
+    await app.until('Wrote fixes.patch: 7 fixes in 4 files');
+    const all = readFileSync(join(app.root, 'fixes.patch'), 'utf8');
+    expect(all).toBe(readFileSync(join(SUTAZAI, 'expected.patch'), 'utf8'));
+    const check = run('git', ['apply', '--check', 'fixes.patch'], app.root);
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+    // an unsafe fix, chosen explicitly, joins the patch
+    app.stdin.write('j');
+    app.stdin.write('j');
+    await app.until(/^>.*"orjson"/m);
+    app.stdin.write(' ');
+    await app.until('selected 8');
+    app.stdin.write('w');
+    app.stdin.write(ENTER);
+    await app.until('Wrote driftcheck.patch: 8 fixes in 4 files');
+    const withUnsafe = readFileSync(join(app.root, 'driftcheck.patch'), 'utf8');
+    expect(withUnsafe).toContain('+orjson\n');
+    expect(withUnsafe).not.toContain('+starlette');
+    expect(run('git', ['apply', '--check', 'driftcheck.patch'], app.root).status).toBe(0);
+  });
+
+  it('"F" applies the selected fixes in place after y, and audits again', async () => {
+    const app = start();
+    await app.ready();
+    app.stdin.write('F');
+    await app.until('No fixes selected');
+    app.stdin.write('a');
+    app.stdin.write('F');
+    await app.until('Apply 7 selected fixes to the files in place? (y/n)');
+    app.stdin.write('n');
+    await app.until('Nothing applied');
+    expect(run('git', ['status', '--porcelain'], app.root).stdout).toBe('');
+    app.stdin.write('F');
+    await app.until('(y/n)');
+    app.stdin.write('y');
+    const after = await app.until('Applied 7 fixes in 4 files; audited again');
+    expect(after).toContain('0 errors  2 warnings  0 info');
+    expect(after).toContain('selected 0');
+    expect(run('git', ['status', '--porcelain'], app.root).stdout.split('\n').filter(Boolean).sort()).toEqual([
+      ' M backend/requirements-minimal.txt',
+      ' M backend/requirements.txt',
+      ' M docker-compose.yml',
+      ' M docker/backend/Dockerfile',
+    ]);
+    expect(app.results).toHaveLength(2);
+    expect(app.results[1]?.findings.filter((f) => f.severity === 'error')).toHaveLength(0);
+    expect(existsSync(join(app.root, 'driftcheck.patch'))).toBe(false);
+  });
+
+  it('"?" shows the keys; the 80x24 screen keeps every line inside the terminal', async () => {
+    const app = start({ columns: 80, rows: 24 });
+    const frame = await app.ready();
+    const lines = frame.split('\n');
+    expect(lines.length).toBe(23);
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+    expect(frame).toMatch(/… \d+ more lines \(Enter expands, PgDn scrolls\)/);
+    app.stdin.write('?');
+    const help = await app.until('Press any key to close the help');
+    expect(help).toContain('space         select or unselect the fix');
+    app.stdin.write('x');
+    await app.until(/^j\/k move/m);
+  });
+
+  it('a clean repository: no problems, and keys that need a finding do nothing harmful', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'driftcheck-empty-'));
+    const app = render(<App load={() => audit({ root })} auditOptions={{ root }} root="empty" cwd={root} size={{ columns: 80, rows: 24 }} />);
+    cleanups.push(() => app.unmount());
+    await waitFor(app.lastFrame, (t) => t.includes('No problems found'), 'the empty report');
+    await waitFor(() => String(app.stdin.listenerCount('readable')), (n) => n !== '0', 'ink to read stdin');
+    for (const key of ['j', ' ', 'a']) app.stdin.write(key);
+    const frame = await waitFor(app.lastFrame, (t) => t.includes('No safe fixes among the shown findings'), 'the status');
+    expect(frame).toContain('0 errors  0 warnings  0 info');
+  });
+
+  for (const [name, key] of [['q', 'q'], ['Esc', ESC]] as const) {
+    it(`quits on ${name}: ink unmounts and stops reading the keyboard`, async () => {
+      const app = start();
+      await app.ready();
+      const listening = (): number => app.stdin.listenerCount('readable') + app.stdin.listenerCount('data');
+      expect(listening()).toBeGreaterThan(0);
+      app.stdin.write(key);
+      const until = Date.now() + 10_000;
+      while (listening() > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 10));
+      expect(listening()).toBe(0);
+    });
+  }
+});

@@ -1,0 +1,161 @@
+// The keyboard reducer as a plain function, on the real findings of the example fixture.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { audit } from '../../src/audit.js';
+import { visible } from '../../src/report/summary.js';
+import { arrange, fixKey } from '../../src/tui/model.js';
+import { arranged, chosen, current, DEFAULT_PATCH, initialState, reducer, type Action, type KeyPress, type TuiState } from '../../src/tui/reducer.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+const SUTAZAI = join(REPO_ROOT, 'fixtures/projects/sutazai');
+const findings = visible(audit({ root: SUTAZAI }));
+
+function press(state: TuiState, ...keys: (string | KeyPress)[]): TuiState {
+  return keys.reduce<TuiState>((s, k) => reducer(s, typeof k === 'string' ? { type: 'key', input: k, key: {} } : { type: 'key', input: '', key: k }), state);
+}
+
+const start = (): TuiState => reducer(initialState(), { type: 'load', findings });
+
+describe('tui reducer', () => {
+  it('the fixture gives 9 findings, grouped by service then file', () => {
+    expect(findings).toHaveLength(9);
+    const rows = arrange(findings, start()).rows;
+    expect(rows[0]).toEqual({ kind: 'group', text: 'Service backend' });
+    expect(rows[1]).toEqual({ kind: 'subgroup', text: 'backend/app/api/agents.py' });
+    expect(rows.filter((r) => r.kind === 'finding')).toHaveLength(9);
+  });
+
+  it('moves with arrows and j/k, clamped to the list', () => {
+    let s = start();
+    expect(current(s)?.ruleId).toBe('DEP002');
+    s = press(s, { upArrow: true });
+    expect(s.cursor).toBe(0);
+    s = press(s, 'j', { downArrow: true });
+    expect(s.cursor).toBe(2);
+    expect(current(s)?.message).toContain('"orjson"');
+    s = press(s, 'k');
+    expect(s.cursor).toBe(1);
+    s = press(s, ...Array<string>(20).fill('j'));
+    expect(s.cursor).toBe(8);
+    expect(current(s)?.ruleId).toBe('PIN001');
+    expect(press(s, { home: true }).cursor).toBe(0);
+  });
+
+  it('Enter toggles the detail pane; PgDn/PgUp scroll it and moving resets the scroll', () => {
+    let s = press(start(), { return: true });
+    expect(s.expanded).toBe(true);
+    s = press(s, { pageDown: true }, { pageDown: true }, { pageUp: true });
+    expect(s.detailScroll).toBe(10);
+    s = press(s, 'j');
+    expect(s.detailScroll).toBe(0);
+    expect(press(s, { return: true }).expanded).toBe(false);
+  });
+
+  it('"/" filters live by text, keeps the cursor on the same finding, Esc restores the previous filter', () => {
+    let s = press(start(), 'j', 'j', 'j'); // chromadb
+    expect(current(s)?.message).toContain('"chromadb"');
+    s = press(s, '/', 'c', 'h', 'r', 'o');
+    expect(s.mode).toBe('filter');
+    expect(s.filter).toBe('chro');
+    expect(arranged(s).findings.map((f) => f.ruleId)).toEqual(['DEP001']);
+    expect(current(s)?.message).toContain('"chromadb"');
+    s = press(s, { backspace: true }, { delete: true }, { return: true });
+    expect(s.mode).toBe('list');
+    expect(s.filter).toBe('ch');
+    s = press(s, '/', 'x', 'y', 'z', { escape: true });
+    expect(s.filter).toBe('ch');
+    // j and k type into the filter instead of moving
+    s = press(s, '/', 'j', 'k');
+    expect(s.filter).toBe('chjk');
+    expect(arranged(s).findings).toHaveLength(0);
+    expect(s.cursor).toBe(0);
+  });
+
+  it('"s" cycles the severity filter and "g" the grouping', () => {
+    let s = press(start(), 's');
+    expect(s.severity).toBe('error');
+    expect(arranged(s).findings.every((f) => f.severity === 'error')).toBe(true);
+    expect(arranged(s).findings).toHaveLength(4);
+    s = press(s, 's', 's');
+    expect(s.severity).toBe('info');
+    expect(arranged(s).findings).toHaveLength(3);
+    s = press(s, 's');
+    expect(s.severity).toBe('all');
+    s = press(s, 'g');
+    expect(s.grouping).toBe('file');
+    expect(arranged(s).rows[0]).toEqual({ kind: 'group', text: 'backend/app/api/agents.py' });
+    s = press(s, 'g');
+    expect(s.grouping).toBe('rule');
+    expect(arranged(s).rows[0]).toEqual({ kind: 'group', text: 'DEP001 missing-dependency' });
+    expect(press(s, 'g').grouping).toBe('service');
+  });
+
+  it('space toggles one fix, "a" selects every safe fix shown and then unselects them', () => {
+    let s = press(start(), ' ');
+    expect(chosen(s).map((f) => f.ruleId)).toEqual(['DEP002']);
+    s = press(s, ' ');
+    expect(chosen(s)).toEqual([]);
+    s = press(s, 'j', 'j', ' '); // orjson: unsafe, may be chosen explicitly
+    expect(chosen(s).map((f) => f.fix?.applicability)).toEqual(['unsafe']);
+    s = press(s, 'a');
+    expect(chosen(s)).toHaveLength(8);
+    expect(s.status).toBe('Selected 7 safe fixes');
+    s = press(s, 'a');
+    expect(chosen(s)).toHaveLength(1);
+    // with a filter, "a" only takes what is shown
+    s = press(s, '/', 'P', 'I', 'N', { return: true }, 'a');
+    expect(chosen(s).map((f) => f.ruleId).sort()).toEqual(['DEP001', 'PIN001', 'PIN001', 'PIN001']);
+  });
+
+  it('"w" asks for a file name (default driftcheck.patch) only when fixes are selected', () => {
+    let s = press(start(), 'w');
+    expect(s.mode).toBe('list');
+    expect(s.status).toMatch(/No fixes selected/);
+    s = press(s, 'a', 'w');
+    expect(s.mode).toBe('write');
+    const accepted = press(s, { return: true });
+    expect(accepted.effect).toEqual({ kind: 'write', path: DEFAULT_PATCH });
+    const named = press(s, 'o', 'u', 't', '.', 'p', 'q', { backspace: true }, { return: true });
+    expect(named.effect).toEqual({ kind: 'write', path: 'out.p' });
+    expect(press(s, 'x', { escape: true }).effect).toBeNull();
+    // keys are ignored while an effect runs; effect-done reports and keeps the selection
+    expect(press(accepted, 'j')).toBe(accepted);
+    const done = reducer(accepted, { type: 'effect-done', status: 'Wrote it' });
+    expect(done.effect).toBeNull();
+    expect(done.status).toBe('Wrote it');
+    expect(chosen(done)).toHaveLength(7);
+  });
+
+  it('"F" asks y/n before applying; n cancels; a new audit clears the selection', () => {
+    let s = press(start(), 'F');
+    expect(s.mode).toBe('list');
+    s = press(s, 'a', 'F');
+    expect(s.mode).toBe('confirm');
+    expect(press(s, 'n').effect).toBeNull();
+    expect(press(s, 'n').status).toBe('Nothing applied');
+    expect(press(s, 'x').mode).toBe('confirm');
+    s = press(s, 'y');
+    expect(s.effect).toEqual({ kind: 'apply' });
+    const loaded = reducer(s, { type: 'load', findings: findings.slice(0, 2), status: 'Applied' } satisfies Action);
+    expect(loaded.effect).toBeNull();
+    expect(loaded.selected.size).toBe(0);
+    expect(loaded.status).toBe('Applied');
+  });
+
+  it('"?" opens the help, any key closes it; q and Esc ask to quit', () => {
+    const help = press(start(), '?');
+    expect(help.mode).toBe('help');
+    expect(press(help, 'j').mode).toBe('list');
+    expect(press(help, 'j').cursor).toBe(0);
+    expect(press(start(), 'q').effect).toEqual({ kind: 'quit' });
+    expect(press(start(), { escape: true }).effect).toEqual({ kind: 'quit' });
+  });
+
+  it('selection is by fix identity, so it survives regrouping', () => {
+    let s = press(start(), 'j', ' ');
+    const key = fixKey(current(s)!);
+    s = press(s, 'g', 'g');
+    expect(s.selected.has(key)).toBe(true);
+    expect(fixKey(current(s)!)).toBe(key);
+  });
+});

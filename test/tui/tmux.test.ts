@@ -1,0 +1,134 @@
+// End to end: the real built CLI (`node dist/cli/main.js -i DIR`) in a real terminal (tmux, on a
+// private server socket), on a git copy of the example fixture. Keys are sent with send-keys and
+// the screen is polled with capture-pane until the expected text shows; no fixed sleeps.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, gitCopy, REPO_ROOT, run } from '../helpers/cli.js';
+import { expectGolden } from '../helpers/golden.js';
+
+const SUTAZAI = join(REPO_ROOT, 'fixtures/projects/sutazai');
+const SOCKET = `driftcheck-test-${process.pid}`;
+const hasTmux = spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
+const TIMEOUT = 20_000;
+
+function tmux(...args: string[]): string {
+  const r = spawnSync('tmux', ['-u', '-L', SOCKET, '-f', '/dev/null', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`tmux ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Starts the CLI in a detached session; its exit code lands in the returned file. */
+function start(session: string, dir: string, extra: readonly string[] = []): { codeFile: string } {
+  const out = mkdtempSync(join(tmpdir(), 'driftcheck-code-'));
+  const codeFile = join(out, 'code');
+  const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
+  const command = `cd ${quote(dir)} && ${quote(process.execPath)} ${quote(CLI)} -i ${quote(dir)} ${extra.map(quote).join(' ')}; echo $? > ${quote(codeFile)}`;
+  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'sh', '-c', command);
+  return { codeFile };
+}
+
+function capture(session: string): string {
+  return tmux('capture-pane', '-p', '-t', session);
+}
+
+/** Polls the screen until `test` holds and the screen is the same twice in a row (frame complete). */
+async function waitForScreen(session: string, test: (screen: string) => boolean, what: string): Promise<string> {
+  const until = Date.now() + TIMEOUT;
+  let previous = '';
+  for (;;) {
+    const screen = capture(session);
+    if (test(screen) && screen === previous) return screen;
+    previous = screen;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}; screen:\n${screen}`);
+    await sleep(50);
+  }
+}
+
+async function waitForFile(path: string): Promise<string> {
+  const until = Date.now() + TIMEOUT;
+  while (!existsSync(path) || readFileSync(path, 'utf8').trim() === '') {
+    if (Date.now() > until) throw new Error(`timed out waiting for ${path}`);
+    await sleep(50);
+  }
+  return readFileSync(path, 'utf8').trim();
+}
+
+function normalise(screen: string, dir: string): string {
+  const lines = screen.split(dir).join('<root>').split('\n').map((l) => l.trimEnd());
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+  return `${lines.join('\n')}\n`;
+}
+
+const HINTS = /^j\/k move  Enter expand/m;
+
+describe.skipIf(!hasTmux)(hasTmux ? 'interactive report in tmux (real CLI, real terminal)' : 'interactive report in tmux: SKIPPED because tmux is not installed', () => {
+  afterAll(() => {
+    spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  });
+
+  it('shows the main screen (golden), selects fixes, writes the patch, quits with the --fail-on exit code', async () => {
+    const dir = gitCopy(SUTAZAI);
+    const { codeFile } = start('write', dir);
+    const first = await waitForScreen('write', (s) => HINTS.test(s) && s.includes('4 errors  2 warnings  3 info'), 'the main screen');
+    expectGolden(join(REPO_ROOT, 'test/tui/main-screen.100x30.txt'), normalise(first, dir));
+
+    // resize-aware: at 80x24 every line fits and the frame stays shorter than the terminal. The
+    // header line holds the temp root, whose length depends on the machine: checked apart.
+    tmux('resize-window', '-t', 'write', '-x', '80', '-y', '24');
+    const small = await waitForScreen('write', (s) => s.includes(`${'─'.repeat(80)}\n`) && !s.includes('─'.repeat(81)) && HINTS.test(s), 'the 80x24 screen');
+    const [head = '', ...rest] = normalise(small, dir).split('\n');
+    expect(head.startsWith('driftcheck <root>') || head.startsWith(`driftcheck ${dir.slice(0, 20)}`)).toBe(true);
+    expectGolden(join(REPO_ROOT, 'test/tui/main-screen.80x24.txt'), rest.join('\n'));
+    expect(small.trimEnd().split('\n').length).toBeLessThanOrEqual(23);
+    tmux('resize-window', '-t', 'write', '-x', '100', '-y', '30');
+    await waitForScreen('write', (s) => s.includes('─'.repeat(100)), 'the 100x30 screen again');
+
+    tmux('send-keys', '-t', 'write', 'j');
+    await waitForScreen('write', (s) => /^> +\[ \] 3:8 +error +DEP001 "aio_pika"/m.test(s), 'the cursor on aio_pika');
+    tmux('send-keys', '-t', 'write', 'Space');
+    await waitForScreen('write', (s) => s.includes('selected 1 ') && /^> +\[x\] 3:8/m.test(s), 'aio_pika selected');
+    tmux('send-keys', '-t', 'write', 'a');
+    await waitForScreen('write', (s) => s.includes('Selected 7 safe fixes'), 'all safe fixes selected');
+    tmux('send-keys', '-t', 'write', 'w');
+    await waitForScreen('write', (s) => s.includes('Write 7 selected fixes to (default driftcheck.patch): _'), 'the file name prompt');
+    tmux('send-keys', '-t', 'write', 'Enter');
+    await waitForScreen('write', (s) => s.includes('Wrote driftcheck.patch: 7 fixes in 4 files'), 'the patch written');
+    tmux('send-keys', '-t', 'write', 'q');
+    expect(await waitForFile(codeFile)).toBe('1'); // errors remain: the patch was only written
+
+    const patch = readFileSync(join(dir, 'driftcheck.patch'), 'utf8');
+    expect(patch).toBe(readFileSync(join(SUTAZAI, 'expected.patch'), 'utf8'));
+    const check = run('git', ['apply', '--check', 'driftcheck.patch'], dir);
+    expect(check.stderr).toBe('');
+    expect(check.status).toBe(0);
+    expect(run('git', ['status', '--porcelain'], dir).stdout).toBe('?? driftcheck.patch\n');
+  });
+
+  it('applies the selected fixes in place after y; the exit code follows the re-audit and --fail-on', async () => {
+    for (const [failOn, code] of [['error', '0'], ['warning', '1']] as const) {
+      const session = `apply-${failOn}`;
+      const dir = gitCopy(SUTAZAI);
+      const { codeFile } = start(session, dir, ['--fail-on', failOn]);
+      await waitForScreen(session, (s) => HINTS.test(s), 'the main screen');
+      tmux('send-keys', '-t', session, 'a');
+      await waitForScreen(session, (s) => s.includes('Selected 7 safe fixes'), 'all safe fixes selected');
+      tmux('send-keys', '-t', session, 'F');
+      await waitForScreen(session, (s) => s.includes('Apply 7 selected fixes to the files in place? (y/n)'), 'the confirmation');
+      tmux('send-keys', '-t', session, 'y');
+      const after = await waitForScreen(session, (s) => s.includes('Applied 7 fixes in 4 files; audited again'), 'the fixes applied');
+      expect(after).toContain('0 errors  2 warnings  0 info');
+      tmux('send-keys', '-t', session, 'Escape');
+      expect(await waitForFile(codeFile)).toBe(code);
+      // the files now hold exactly what the expected patch makes of them
+      expect(run('git', ['diff', '--name-only'], dir).stdout).toBe('backend/requirements-minimal.txt\nbackend/requirements.txt\ndocker-compose.yml\ndocker/backend/Dockerfile\n');
+      const reverse = run('git', ['apply', '--check', '-R', join(SUTAZAI, 'expected.patch')], dir);
+      expect(reverse.stderr).toBe('');
+      expect(reverse.status).toBe(0);
+    }
+  });
+});
