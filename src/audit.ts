@@ -8,7 +8,8 @@ import { buildProject } from './model/project.js';
 import type { Project } from './model/types.js';
 import type { Directive } from './parsers/types.js';
 import type { ReportDescriptor, Rule } from './rules/define-rule.js';
-import { INTERNAL_RULE, PARSE_RULE, RULES } from './rules/index.js';
+import { INTERNAL_RULE, PARSE_RULE, RULES, findRule } from './rules/index.js';
+import { unusedSuppressions } from './rules/suppressions/unused-suppression.js';
 import { makeSourceFile, type SourceFile } from './source.js';
 import { escapesRoot, pathGlobMatcher } from './util/paths.js';
 import { normalizeName } from './util/names.js';
@@ -69,8 +70,19 @@ export function audit(options: AuditOptions): AuditResult {
   });
 
   const findings: Finding[] = [...parseFindings(project)];
-  for (const rule of selectedRules(options, config)) findings.push(...runRule(rule, project).map((f) => withConfiguredSeverity(f, rule, config)));
-  const suppressed = applyConfigIgnores(applyInlineSuppressions(project, findings), config);
+  const rules = selectedRules(options, config);
+  for (const rule of rules) findings.push(...runRule(rule, project).map((f) => withConfiguredSeverity(f, rule, config)));
+  const matched = new Set<Directive>();
+  const inline = applyInlineSuppressions(project, findings, matched);
+  const sup = rules.find((rule) => rule.meta.id === UNUSED_SUPPRESSION_ID);
+  if (sup) {
+    // Judging `ignore[X]` needs X's findings even when X is not selected: run it unseen.
+    const named = new Set(directiveSites(project).flatMap((site) => site.directive.rules.map((r) => findRule(r)?.meta.id ?? '')));
+    const unseen = RULES.filter((rule) => named.has(rule.meta.id) && !rules.includes(rule) && settingOf(rule, config) !== 'off');
+    applyInlineSuppressions(project, unseen.flatMap((rule) => runRule(rule, project)), matched);
+    inline.push(...unusedSuppressionFindings(project, [...rules, ...unseen], matched).map((f) => withConfiguredSeverity(f, sup, config)));
+  }
+  const suppressed = applyConfigIgnores(inline, config);
   return {
     root,
     findings: sortFindings(suppressed),
@@ -197,11 +209,28 @@ const HADOLINT_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = {
   DL3016: ['NPM002'],
 };
 
-function applyInlineSuppressions(project: Project, findings: readonly Finding[]): Finding[] {
+function applyInlineSuppressions(project: Project, findings: readonly Finding[], matched: Set<Directive>): Finding[] {
   return findings.map((finding) => {
     const directive = directivesOf(project, finding.file).find((d) => d.line === finding.line && covers(d, finding));
+    if (directive) matched.add(directive);
     return directive ? { ...finding, suppressed: { kind: 'inline', reason: directive.reason } } : finding;
   });
+}
+
+const UNUSED_SUPPRESSION_ID = 'SUP001';
+
+function directiveSites(project: Project): { file: string; directive: Directive }[] {
+  const files = [...project.python.keys(), ...project.requirements.keys(), ...project.dockerfiles.keys(), ...project.compose.keys()].sort();
+  return files.flatMap((file) => directivesOf(project, file).map((directive) => ({ file, directive })));
+}
+
+/** SUP001: directives that suppressed nothing, judged only for rules that ran. */
+function unusedSuppressionFindings(project: Project, rules: readonly Rule[], matched: ReadonlySet<Directive>): Finding[] {
+  const ran = (name: string): boolean => rules.some((r) => r.meta.id === name.toUpperCase() || r.meta.name === name.toLowerCase());
+  const known = (name: string): boolean => findRule(name) !== undefined;
+  const sites = directiveSites(project);
+  const meta = { id: UNUSED_SUPPRESSION_ID, name: 'unused-suppression', severity: 'warning' as const };
+  return unusedSuppressions(project, sites, matched, ran, known).map((d) => makeFinding(project, meta, d));
 }
 
 function covers(directive: Directive, finding: Finding): boolean {

@@ -19,6 +19,8 @@ export interface CliOptions {
   /** null: not given on the command line (the config's failOn, else error). */
   readonly failOn: Severity | 'never' | null;
   readonly config: string | null;
+  readonly baseline: string | null;
+  readonly updateBaseline: boolean;
   readonly select: readonly string[];
   readonly ignore: readonly string[];
   readonly changedSince: string | null;
@@ -46,6 +48,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'unsafe-fixes': { type: 'boolean' },
         'fail-on': { type: 'string' },
         config: { type: 'string', short: 'c' },
+        baseline: { type: 'string' },
+        'update-baseline': { type: 'boolean' },
         select: { type: 'string', multiple: true },
         ignore: { type: 'string', multiple: true },
         'changed-since': { type: 'string' },
@@ -98,6 +102,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     unsafeFixes: values['unsafe-fixes'] ?? false,
     failOn: failOn as CliOptions['failOn'],
     config: values.config ?? null,
+    baseline: values.baseline ?? null,
+    updateBaseline: values['update-baseline'] ?? false,
     select: list(values.select),
     ignore: list(values.ignore),
     changedSince: values['changed-since'] ?? null,
@@ -144,6 +150,10 @@ Selection:
 Configuration:
   -c, --config FILE      read FILE instead of .driftcheck.yaml / [tool.driftcheck]
                          in pyproject.toml at PATH
+      --baseline FILE    report only findings that are not in FILE (counted per
+                         file and rule, so line shifts do not matter)
+      --update-baseline  write every current finding to the baseline (FILE, or
+                         PATH/.driftcheck-baseline.json) and exit 0
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, config or internal error.
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // The command line: argv -> audit -> report -> exit code. The only place that exits.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { audit, type AuditOptions, type AuditResult } from '../audit.js';
+import { BaselineError, applyBaseline, readBaseline, writeBaseline } from '../baseline.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { SEVERITY_RANK, type Severity } from '../findings/types.js';
 import { computeFixes } from '../fix/apply.js';
@@ -80,6 +81,13 @@ function runAudit(options: CliOptions): number {
     }
   }
   if (changed !== null) result = onlyChanged(result, changed);
+  if (options.updateBaseline) {
+    const path = options.baseline ?? join(options.path, '.driftcheck-baseline.json');
+    const count = writeBaseline(path, result.findings);
+    process.stderr.write(`wrote ${path}: ${count} finding${count === 1 ? '' : 's'} in the baseline\n`);
+    return 0;
+  }
+  if (options.baseline !== null) result = { ...result, findings: applyBaseline(result.findings, readBaseline(options.baseline)) };
   emit(options, render(options, auditOptions, result));
   return exitCode(result, failOn);
 }
@@ -131,7 +139,7 @@ const debug = process.argv.includes('--debug');
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  const known = error instanceof UsageError || error instanceof WriteError || error instanceof ConfigError;
+  const known = error instanceof UsageError || error instanceof WriteError || error instanceof ConfigError || error instanceof BaselineError;
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`driftcheck: ${known ? '' : 'internal error: '}${message}\n`);
   if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);

@@ -7,6 +7,7 @@ import firstPartyNotInImage from './python/first-party-not-in-image.js';
 import missingDependency from './python/missing-dependency.js';
 import transitiveDependency from './python/transitive-dependency.js';
 import missingExtra from './python/missing-extra.js';
+import unusedSuppression from './suppressions/unused-suppression.js';
 import unusedDependency from './python/unused-dependency.js';
 import unresolvedImport from './python/unresolved-import.js';
 
@@ -20,6 +21,7 @@ export const RULES: readonly Rule[] = [
   conflictingPins,
   missingRequirementsFile,
   reloadInProduction,
+  unusedSuppression,
 ];
 
 /** The pseudo-rule that carries parse problems. */

@@ -1,0 +1,95 @@
+// Baselines (DESIGN.md §4): a file of the findings a repository already has, so a pull-request
+// check reports only new ones. Entries are counted per file x rule, with the messages seen, so
+// they survive line shifts: a finding is "old" when its file and rule still have budget left,
+// preferring findings whose message is in the baseline.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import type { Finding } from './findings/types.js';
+
+export class BaselineError extends Error {}
+
+const FORMAT_VERSION = 1;
+
+interface RuleEntry {
+  count: number;
+  messages: Record<string, number>;
+}
+
+/** file -> rule id -> entry. */
+export type Baseline = Record<string, Record<string, RuleEntry>>;
+
+export function readBaseline(path: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new BaselineError(`${path}: cannot read the baseline (${(error as NodeJS.ErrnoException).code ?? 'error'}); create it with --update-baseline`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new BaselineError(`${path}: not a driftcheck baseline (invalid JSON); recreate it with --update-baseline`);
+  }
+  const body = data as { version?: unknown; findings?: unknown };
+  if (typeof body !== 'object' || body === null || body.version !== FORMAT_VERSION || !isBaseline(body.findings)) {
+    throw new BaselineError(`${path}: not a driftcheck baseline (expected {"version": ${FORMAT_VERSION}, "findings": {file: {rule: {count, messages}}}}); recreate it with --update-baseline`);
+  }
+  return body.findings;
+}
+
+function isBaseline(value: unknown): value is Baseline {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.values(value).every(
+    (rules) => typeof rules === 'object' && rules !== null && Object.values(rules as object).every((e: RuleEntry) => typeof e?.count === 'number' && typeof e.messages === 'object' && e.messages !== null),
+  );
+}
+
+/** The baseline of every unsuppressed finding, with sorted keys so the file diffs cleanly. */
+export function baselineOf(findings: readonly Finding[]): Baseline {
+  const out: Baseline = {};
+  for (const finding of [...findings].filter((f) => !f.suppressed).sort((a, b) => compare(a.file, b.file) || compare(a.ruleId, b.ruleId) || compare(a.message, b.message))) {
+    const rules = (out[finding.file] ??= {});
+    const entry = (rules[finding.ruleId] ??= { count: 0, messages: {} });
+    entry.count++;
+    entry.messages[finding.message] = (entry.messages[finding.message] ?? 0) + 1;
+  }
+  return out;
+}
+
+/** Writes the baseline atomically (temp file + rename) and returns how many findings it holds. */
+export function writeBaseline(path: string, findings: readonly Finding[]): number {
+  const baseline = baselineOf(findings);
+  const body = `${JSON.stringify({ version: FORMAT_VERSION, tool: 'driftcheck', findings: baseline }, null, 2)}\n`;
+  const temp = `${path}.${process.pid}.tmp`;
+  writeFileSync(temp, body);
+  renameSync(temp, path);
+  return findings.filter((f) => !f.suppressed).length;
+}
+
+/** Marks findings the baseline already holds as suppressed (kind "baseline"). */
+export function applyBaseline(findings: readonly Finding[], baseline: Baseline): Finding[] {
+  const budget = new Map<string, { count: number; messages: Map<string, number> }>();
+  for (const [file, rules] of Object.entries(baseline)) {
+    for (const [rule, entry] of Object.entries(rules)) budget.set(`${file}\0${rule}`, { count: entry.count, messages: new Map(Object.entries(entry.messages)) });
+  }
+  const old = new Set<Finding>();
+  const open = findings.filter((f) => !f.suppressed);
+  // First the findings whose message is in the baseline, then any left in the same file x rule.
+  for (const pass of ['message', 'count'] as const) {
+    for (const finding of open) {
+      if (old.has(finding)) continue;
+      const entry = budget.get(`${finding.file}\0${finding.ruleId}`);
+      if (!entry || entry.count === 0) continue;
+      const seen = entry.messages.get(finding.message) ?? 0;
+      if (pass === 'message' && seen === 0) continue;
+      if (seen > 0) entry.messages.set(finding.message, seen - 1);
+      entry.count--;
+      old.add(finding);
+    }
+  }
+  return findings.map((f) => (old.has(f) ? { ...f, suppressed: { kind: 'baseline', reason: 'in the baseline' } } : f));
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,96 @@
+// SUP001 is judged after every other rule has run and suppressions were applied, so its check()
+// is empty and the pipeline (src/audit.ts) calls `unusedSuppressions` with what it saw.
+import type { Project } from '../../model/types.js';
+import type { Directive } from '../../parsers/types.js';
+import type { SourceFile } from '../../source.js';
+import { defineRule, type ReportDescriptor } from '../define-rule.js';
+
+export default defineRule({
+  meta: {
+    id: 'SUP001',
+    name: 'unused-suppression',
+    severity: 'warning',
+    category: 'correctness',
+    fix: 'always',
+    summary: 'Inline `# driftcheck: ignore[...]` that suppresses nothing, or names an unknown rule',
+    docs: `## What it does
+Flags \`# driftcheck: ignore[RULE] -- reason\` comments that no longer match any finding on the line
+(or, in a Dockerfile, the next instruction) they cover, and comments that name a rule that does
+not exist. A suppression is only judged when every rule it names ran: with \`--select DEP001\`, an
+\`ignore[PROD001]\` is left alone. \`# hadolint ignore=\` comments are never reported (hadolint
+reads them too).
+
+## Why is this bad?
+A stale suppression hides the next real problem on that line, and tells readers something that is
+no longer true.
+
+## Example
+\`\`\`text
+httpx==0.28.1  # driftcheck: ignore[DEP004] -- used by a plugin   (httpx is imported now)
+\`\`\`
+
+Use instead: remove the comment.
+
+## Fix safety
+Safe: only the comment is removed (the whole line when the comment is alone on it).
+
+## References
+- Ruff RUF100 (unused-noqa), ESLint --report-unused-disable-directives`,
+  },
+  check() {
+    // Judged by the pipeline after suppression; see unusedSuppressions().
+  },
+});
+
+export interface DirectiveSite {
+  readonly file: string;
+  readonly directive: Directive;
+}
+
+/**
+ * Directives that matched no finding. `matched` holds those that suppressed something;
+ * `ran(rule)` says whether a rule id or name ran in this audit; `known(rule)` whether it exists.
+ */
+export function unusedSuppressions(
+  project: Project,
+  sites: readonly DirectiveSite[],
+  matched: ReadonlySet<Directive>,
+  ran: (rule: string) => boolean,
+  known: (rule: string) => boolean,
+): ReportDescriptor[] {
+  const out: ReportDescriptor[] = [];
+  for (const { file, directive } of sites) {
+    if (directive.source !== 'driftcheck' || matched.has(directive)) continue;
+    const unknown = directive.rules.filter((rule) => !known(rule));
+    if (unknown.length === 0 && !directive.rules.every(ran)) continue;
+    const source = project.files.get(file);
+    const message = unknown.length > 0
+      ? `suppression names ${unknown.length === 1 ? 'an unknown rule' : 'unknown rules'}: ${unknown.join(', ')}`
+      : `unused suppression: no ${directive.rules.join(', ')} finding on ${directive.line === directive.commentLine ? 'this line' : `line ${directive.line}`}`;
+    out.push({
+      file,
+      span: directive.span,
+      message,
+      fix: source ? { title: 'Remove the suppression comment', applicability: 'safe', edits: [removeComment(source, directive)] } : null,
+    });
+  }
+  return out;
+}
+
+/** The comment and the blanks before it; the whole line when nothing else is on it. */
+function removeComment(file: SourceFile, directive: Directive): { file: string; start: number; end: number; text: string } {
+  const text = file.text;
+  let start = text.lastIndexOf('#', directive.span.start);
+  if (start === -1 || text.lastIndexOf('\n', directive.span.start - 1) > start) start = directive.span.start;
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  let lineEnd = text.indexOf('\n', directive.span.end);
+  if (lineEnd === -1) lineEnd = text.length;
+  const endOfComment = text.slice(directive.span.end, lineEnd).trim() === '' ? lineEnd - (text[lineEnd - 1] === '\r' ? 1 : 0) : directive.span.end;
+  if (text.slice(lineStart, start).trim() === '' && endOfComment >= lineEnd - 1) {
+    return { file: file.path, start: lineStart, end: Math.min(text.length, lineEnd + 1), text: '' };
+  }
+  let before = start;
+  while (before > lineStart && (text[before - 1] === ' ' || text[before - 1] === '\t')) before--;
+  return { file: file.path, start: before, end: endOfComment, text: '' };
+}
+

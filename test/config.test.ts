@@ -1,0 +1,128 @@
+// The configuration file and the baseline, through the real CLI on copies of the example.
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT, gitCopy, runCli } from './helpers/cli.js';
+
+const EXAMPLE = join(REPO_ROOT, 'fixtures/projects/sutazai');
+
+function example(): string {
+  const dir = gitCopy(EXAMPLE);
+  for (const name of ['expected.txt', 'expected.json', 'expected.patch']) rmSync(join(dir, name));
+  return dir;
+}
+
+interface JsonFinding {
+  ruleId: string;
+  severity: string;
+  file: string;
+  suppressed: boolean;
+  suppression?: { kind: string; reason: string | null };
+}
+
+function findings(dir: string, args: string[] = []): JsonFinding[] {
+  const out = runCli(['.', '--format', 'json', ...args], { cwd: dir });
+  expect(out.stderr).toBe('');
+  return (JSON.parse(out.stdout) as { findings: JsonFinding[] }).findings;
+}
+
+describe('.driftcheck.yaml', () => {
+  it.each([
+    ['rulez: {}\n', /^driftcheck: \.driftcheck\.yaml:1: unknown key "rulez" \(expected one of: rules, ignore, /],
+    ['rules:\n  DEP001: loud\n', /^driftcheck: \.driftcheck\.yaml:2: "rules\.DEP001" must be one of error, warning, info, off \(got "loud"\)\n$/],
+    ['rules:\n  NOPE001: off\n', /^driftcheck: \.driftcheck\.yaml:2: "rules\.NOPE001": unknown rule/],
+    ['failOn: 3\n', /^driftcheck: \.driftcheck\.yaml:1: "failOn" must be one of error, warning, info, never \(got number 3\)\n$/],
+    ['ignore:\n  - paht: x\n', /^driftcheck: \.driftcheck\.yaml:2: unknown key "ignore\[0\]\.paht"/],
+    ['ignore: yes\n', /^driftcheck: \.driftcheck\.yaml:1: "ignore" must be a list/],
+    ['moduleMap:\n  foo: [1]\n', /^driftcheck: \.driftcheck\.yaml:2: "moduleMap\.foo" must be a list of strings/],
+    ['rules: [\n', /^driftcheck: \.driftcheck\.yaml:\d+: invalid YAML/],
+  ])('rejects %j with exit 2 and one line naming the key', (yaml, message) => {
+    const dir = example();
+    writeFileSync(join(dir, '.driftcheck.yaml'), yaml);
+    const out = runCli(['.'], { cwd: dir });
+    expect(out.status).toBe(2);
+    expect(out.stdout).toBe('');
+    expect(out.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(out.stderr).toMatch(message);
+  });
+
+  it('reads [tool.driftcheck] from pyproject.toml, and names it in errors', () => {
+    const dir = example();
+    writeFileSync(join(dir, 'pyproject.toml'), '[tool.driftcheck]\nfailOn = "sometimes"\n');
+    const out = runCli(['.'], { cwd: dir });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toBe('driftcheck: pyproject.toml [tool.driftcheck]: "failOn" must be one of error, warning, info, never (got "sometimes")\n');
+  });
+
+  it('--config FILE is read instead, and a missing one is an error', () => {
+    const dir = example();
+    writeFileSync(join(dir, 'strict.yaml'), 'failOn: info\n');
+    expect(runCli(['.', '--config', 'strict.yaml', '--select', 'PIN001'], { cwd: dir }).status).toBe(1);
+    expect(runCli(['.', '--select', 'PIN001'], { cwd: dir }).status).toBe(0); // info only
+    const missing = runCli(['.', '--config', 'nope.yaml'], { cwd: dir });
+    expect([missing.status, missing.stderr]).toEqual([2, 'driftcheck: nope.yaml: config file not found\n']);
+  });
+
+  it('sets severities, turns rules off, and ignores by path and by package', () => {
+    const dir = example();
+    const before = findings(dir);
+    expect(before.some((f) => f.ruleId === 'PROD001')).toBe(true);
+    writeFileSync(
+      join(dir, '.driftcheck.yaml'),
+      ['rules:', '  DEP001: info', '  reload-in-production: off', 'ignore:', '  - path: "backend/requirements-minimal.txt"', '    reason: legacy file', '  - package: redis', '    rules: [DEP004]', ''].join('\n'),
+    );
+    const after = findings(dir);
+    expect(after.some((f) => f.ruleId === 'PROD001')).toBe(false);
+    const dep001 = after.filter((f) => f.ruleId === 'DEP001');
+    expect(dep001.length).toBeGreaterThan(0);
+    expect(dep001.every((f) => f.severity === 'info')).toBe(true);
+    const legacy = after.filter((f) => f.file === 'backend/requirements-minimal.txt');
+    expect(legacy.length).toBeGreaterThan(0);
+    expect(legacy.every((f) => f.suppressed && f.suppression?.kind === 'config' && f.suppression.reason === 'legacy file')).toBe(true);
+    const redis = after.filter((f) => f.ruleId === 'DEP004' && f.suppressed);
+    expect(redis).toHaveLength(1);
+    expect(after.filter((f) => f.ruleId === 'DEP004' && !f.suppressed).length).toBe(before.filter((f) => f.ruleId === 'DEP004').length - 1);
+  });
+
+  it('moduleMap maps an import to a distribution the table does not know', () => {
+    const dir = example();
+    const message = (): string | undefined => runCli(['.', '--format', 'json'], { cwd: dir }).stdout.match(/"message": "(\\"chromadb\\"[^"]*(?:\\"[^"]*)*)"/)?.[1];
+    expect(message()).not.toContain('distribution');
+    writeFileSync(join(dir, '.driftcheck.yaml'), 'moduleMap:\n  chromadb: chromadb-client\n');
+    expect(message()).toContain('(distribution chromadb-client)');
+  });
+});
+
+describe('baseline', () => {
+  it('round trip: update, add one new finding, only it is reported; line shifts do not matter', () => {
+    const dir = example();
+    const update = runCli(['.', '--update-baseline', '--baseline', 'base.json'], { cwd: dir });
+    expect(update.status).toBe(0);
+    expect(update.stderr).toMatch(/^wrote base\.json: \d+ findings in the baseline\n$/);
+    const baseline = JSON.parse(readFileSync(join(dir, 'base.json'), 'utf8')) as { version: number };
+    expect(baseline.version).toBe(1);
+
+    const clean = runCli(['.', '--baseline', 'base.json'], { cwd: dir });
+    expect(clean.status).toBe(0);
+    expect(clean.stdout).toMatch(/^No problems found .*suppressed\)\.\n$/);
+
+    // Shift every line of a file with findings, and add one new missing import.
+    const main = join(dir, 'backend/app/api/mesh.py');
+    writeFileSync(main, `# moved down\n\n${readFileSync(main, 'utf8')}`);
+    appendFileSync(join(dir, 'backend/app/main.py'), 'import zzz_new_dependency\n');
+    const json = findings(dir, ['--baseline', 'base.json']);
+    const shown = json.filter((f) => !f.suppressed);
+    expect(shown).toHaveLength(1);
+    expect(shown[0]).toMatchObject({ ruleId: 'DEP001', file: 'backend/app/main.py' });
+    expect(json.filter((f) => f.suppression?.kind === 'baseline').length).toBeGreaterThan(5);
+    expect(runCli(['.', '--baseline', 'base.json'], { cwd: dir }).status).toBe(1);
+  });
+
+  it('a missing or broken baseline is a one-line error (exit 2)', () => {
+    const dir = example();
+    const missing = runCli(['.', '--baseline', 'none.json'], { cwd: dir });
+    expect([missing.status, missing.stderr]).toEqual([2, 'driftcheck: none.json: cannot read the baseline (ENOENT); create it with --update-baseline\n']);
+    writeFileSync(join(dir, 'bad.json'), '{"version": 7}');
+    expect(runCli(['.', '--baseline', 'bad.json'], { cwd: dir }).stderr).toMatch(/^driftcheck: bad\.json: not a driftcheck baseline/);
+  });
+});
