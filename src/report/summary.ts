@@ -34,3 +34,17 @@ export function summarize(result: AuditResult): Summary {
     files: result.files.length,
   };
 }
+
+/** The marker after a finding: `[*]` safe fix, `[unsafe fix]`, `[suggestion]`, or nothing. */
+export function fixMarker(finding: Finding): string {
+  switch (finding.fix?.applicability) {
+    case 'safe':
+      return '[*]';
+    case 'unsafe':
+      return '[unsafe fix]';
+    case 'display-only':
+      return '[suggestion]';
+    default:
+      return '';
+  }
+}

@@ -2,7 +2,7 @@
 // and a fix marker. Colour only when asked (the CLI asks on a TTY without NO_COLOR).
 import type { AuditResult } from '../audit.js';
 import type { Finding, Severity } from '../findings/types.js';
-import { summarize, visible } from './summary.js';
+import { fixMarker, summarize, visible } from './summary.js';
 
 export interface TextOptions {
   readonly color: boolean;
@@ -72,19 +72,6 @@ function findingLines(finding: Finding, paint: (s: Style, t: string) => string, 
   const evidence = finding.evidence.map((e) => `${' '.repeat(12)}${paint('dim', `-> ${e.file}:${e.line} ${e.message}`)}`);
   const fix = finding.fix ? [`${' '.repeat(12)}${paint('dim', `fix (${finding.fix.applicability}): ${finding.fix.title}`)}`] : [];
   return [head, ...evidence, ...fix];
-}
-
-function fixMarker(finding: Finding): string {
-  switch (finding.fix?.applicability) {
-    case 'safe':
-      return '[*]';
-    case 'unsafe':
-      return '[unsafe fix]';
-    case 'display-only':
-      return '[suggestion]';
-    default:
-      return '';
-  }
 }
 
 function summaryLine(result: AuditResult, paint: (s: Style, t: string) => string): string {

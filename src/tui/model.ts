@@ -3,6 +3,7 @@
 import type { ServiceSummary } from '../audit.js';
 import type { Finding, Severity } from '../findings/types.js';
 import { fixKey, isApplicable } from '../fix/apply.js';
+import { fixMarker } from '../report/summary.js';
 
 export type Grouping = 'service' | 'file' | 'rule';
 export type SeverityFilter = 'all' | Severity;
@@ -98,18 +99,7 @@ export function isSafe(finding: Finding): boolean {
 
 export { fixKey };
 
-export function fixMarker(finding: Finding): string {
-  switch (finding.fix?.applicability) {
-    case 'safe':
-      return '[*]';
-    case 'unsafe':
-      return '[unsafe fix]';
-    case 'display-only':
-      return '[suggestion]';
-    default:
-      return '';
-  }
-}
+export { fixMarker };
 
 export function countBySeverity(findings: readonly Finding[]): Readonly<Record<Severity, number>> {
   const counts: Record<Severity, number> = { error: 0, warning: 0, info: 0 };
