@@ -33,7 +33,7 @@ export function projectDependenciesAt(repo: Repository, fs: ImageFs | null, dir:
   if (pyproject) {
     const model = parsePyproject(pyproject.text);
     keys.push(...model.dependencies.map((r) => r.key));
-    const optional = allOptional ? Object.values(model.optional).flat() : extras.flatMap((e) => model.optional[e] ?? []);
+    const optional = allOptional || extras.includes('*') ? Object.values(model.optional).flat() : extras.flatMap((e) => model.optional[e] ?? []);
     keys.push(...optional.map((r) => r.key));
     const dynamic = dynamicDependencyFiles(pyproject.text);
     for (const file of dynamic) {

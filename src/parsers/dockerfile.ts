@@ -852,15 +852,51 @@ function projectInstall(tool: PipInstall['tool'], words: readonly Tok[], sub: nu
       span = p.span;
     }
   }
+  const selection = selectedGroups(tool, words.map((w) => w.value));
   return {
     tool,
     requirementFiles: [],
     packages: [],
-    localPaths: [{ path, editable: false, span }],
+    localPaths: selection === null ? [] : [{ path: selection.length > 0 ? `${path}[${selection.join(',')}]` : path, editable: false, span }],
     upgrade: false,
     line: ctx.lines.line(words[0]!.span.start),
     span: installSpan(words),
   };
+}
+
+/**
+ * Dependency groups and extras `poetry install` / `uv sync` add to the main dependencies, as
+ * `.[a,b]` extras (`*` = all). Both install the `dev` group unless told otherwise (Poetry docs
+ * "Installing dependencies"; uv docs "Default groups"). Null: no dependencies at all (`--only-root`).
+ */
+function selectedGroups(tool: PipInstall['tool'], words: readonly string[]): string[] | null {
+  const groups = new Set(['dev']);
+  const list = (value: string | undefined): string[] => (value ?? '').split(/[,\s]+/).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    const [flag = '', inline] = (words[i] ?? '').split(/=(.*)/s);
+    const value = (): string | undefined => inline ?? words[++i];
+    if (tool === 'poetry') {
+      if (flag === '--only-root') return null;
+      if (flag === '--with') for (const g of list(value())) groups.add(g);
+      else if (flag === '--without') for (const g of list(value())) groups.delete(g);
+      else if (flag === '--only') {
+        groups.clear();
+        for (const g of list(value())) if (g !== 'main') groups.add(g);
+      } else if (flag === '--no-dev') groups.delete('dev');
+      else if (flag === '-E' || flag === '--extras') for (const e of list(value())) groups.add(e);
+      else if (flag === '--all-extras') groups.add('*');
+    } else {
+      if (flag === '--no-dev' || flag === '--no-default-groups') groups.delete('dev');
+      else if (flag === '--only-dev') groups.add('dev');
+      else if (flag === '--group' || flag === '--extra') for (const g of list(value())) groups.add(g);
+      else if (flag === '--no-group') for (const g of list(value())) groups.delete(g);
+      else if (flag === '--only-group') {
+        groups.clear();
+        for (const g of list(value())) groups.add(g);
+      } else if (flag === '--all-groups' || flag === '--all-extras') groups.add('*');
+    }
+  }
+  return [...groups].sort();
 }
 
 const PIP_NAME = /^pip(\d+(\.\d+)*)?$/;

@@ -274,7 +274,7 @@ describe('parseDockerfile: RUN', () => {
     expect(r3.pipInstalls.map((x) => x.tool)).toEqual(['uv', 'poetry', 'uv']);
     expect(r3.pipInstalls[0]!.localPaths.map((l) => l.path)).toEqual(['.']);
     expect(at(text, r3.pipInstalls[0]!.span)).toBe('uv sync --frozen --no-dev');
-    expect(r3.pipInstalls[1]!.localPaths.map((l) => l.path)).toEqual(['.']);
+    expect(r3.pipInstalls[1]!.localPaths.map((l) => l.path)).toEqual(['.[dev]']) // poetry installs the dev group unless told otherwise;
     expect(r3.pipInstalls[2]!.requirementFiles.map((f) => f.path)).toEqual(['requirements.txt']);
 
     const r4 = instr(m, 'run', 3);
@@ -641,5 +641,29 @@ describe('parseDockerfile: diagnostics', () => {
     const m = parseDockerfile(text);
     expect(Date.now() - t0).toBeLessThan(5000);
     expect(m.stages[0]!.instructions).toHaveLength(3000);
+  });
+});
+
+describe('poetry install / uv sync: which dependency groups are installed', () => {
+  const localPathOf = (run: string): string | undefined => {
+    const stage = parseDockerfile(`FROM python:3.12\nRUN ${run}\n`).stages[0];
+    const instruction = stage?.instructions.find((i) => i.kind === 'run');
+    const pip = instruction && instruction.kind === 'run' ? instruction.pipInstalls[0] : undefined;
+    return pip ? (pip.localPaths[0]?.path ?? '(none)') : undefined;
+  };
+  it.each([
+    ['poetry install', '.[dev]'],
+    ['poetry install --no-root --only main', '.'],
+    ['poetry install --without dev,docs', '.'],
+    ['poetry install --with docs -E s3 --extras "pdf xlsx"', '.[dev,docs,pdf,s3,xlsx]'],
+    ['poetry install --only=main,ops --all-extras', '.[*,ops]'],
+    ['poetry install --only-root', '(none)'],
+    ['uv sync --frozen', '.[dev]'],
+    ['uv sync --frozen --no-dev', '.'],
+    ['uv sync --no-default-groups --group prod --extra s3', '.[prod,s3]'],
+    ['uv sync --only-group lint', '.[lint]'],
+    ['uv sync --all-extras --no-dev --project services/api', 'services/api[*]'],
+  ])('%s installs %s', (run, expected) => {
+    expect(localPathOf(run)).toBe(expected);
   });
 });
