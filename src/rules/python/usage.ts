@@ -3,8 +3,8 @@
 // words of its command, Dockerfile and compose file, and identifier words inside
 // Python string literals (`INSTALLED_APPS = ["corsheaders"]`, `"postgresql+psycopg2://"`).
 import { normalizeName } from '../../model/module-map.js';
-import { distributionOf } from '../../model/queries.js';
-import type { Project, Service } from '../../model/types.js';
+import { classifyImport, distributionOf } from '../../model/queries.js';
+import type { Project, RunFile, Service } from '../../model/types.js';
 import type { SourceFile } from '../../source.js';
 import { pathsUnder } from '../../util/paths.js';
 
@@ -19,7 +19,7 @@ export interface UsageFacts {
 }
 
 const cache = new WeakMap<Service, UsageFacts>();
-const stringWordsCache = new WeakMap<SourceFile, readonly string[]>();
+const fileFactsCache = new WeakMap<SourceFile, FileFacts>();
 
 export function usageOf(project: Project, service: Service): UsageFacts {
   const cached = cache.get(service);
@@ -29,14 +29,12 @@ export function usageOf(project: Project, service: Service): UsageFacts {
   const words = new Set<string>();
   const pythonFiles = serviceFiles(project, service);
   for (const path of pythonFiles) {
-    for (const imp of project.python.get(path)?.imports ?? []) {
-      if (imp.level > 0 || imp.module === '') continue;
-      modules.add(imp.module);
-      modules.add(imp.module.split('.')[0] ?? imp.module);
-      for (const dist of distributionOf(project, imp).distributions) distributions.add(normalizeName(dist));
-    }
     const file = project.files.get(path);
-    if (file) for (const word of stringWords(file)) words.add(word);
+    if (!file) continue;
+    const facts = fileFacts(project, file);
+    for (const module of facts.modules) modules.add(module);
+    for (const dist of facts.distributions) distributions.add(dist);
+    for (const word of facts.words) words.add(word);
   }
   for (const path of buildFiles(service)) {
     const file = project.files.get(path);
@@ -52,24 +50,27 @@ export function usageOf(project: Project, service: Service): UsageFacts {
 function serviceFiles(project: Project, service: Service): string[] {
   const fs = service.final?.fs;
   if (!fs) return [...project.python.keys()].sort();
-  const out = new Set<string>();
-  for (const file of fs.all()) if (file.repoPath.endsWith('.py') && project.python.has(file.repoPath)) out.add(file.repoPath);
-  for (const run of service.runFiles) out.add(run.repoPath);
+  const out = new Map<string, RunFile>();
+  for (const file of fs.all()) if (file.repoPath.endsWith('.py') && project.python.has(file.repoPath)) out.set(file.repoPath, file);
+  for (const run of service.runFiles) out.set(run.repoPath, run);
   // First-party code the image should hold but does not (DEP002) still says what it needs:
   // without it, a forgotten `COPY shared/` would also make shared's dependencies look unused.
-  for (const path of [...out]) {
-    for (const imp of project.python.get(path)?.imports ?? []) {
-      if (imp.level > 0) continue;
-      for (const location of project.firstParty.candidates(imp.module)) {
-        if (location.endsWith('.py')) {
-          if (project.python.has(location)) out.add(location);
-          continue;
-        }
-        for (const repoPath of pathsUnder(project.repoPaths, location)) if (repoPath.endsWith('.py') && project.python.has(repoPath)) out.add(repoPath);
+  // Only imports the image cannot resolve are followed, or every service's `app/` would count.
+  const expanded = new Set<string>();
+  for (const file of [...out.values()]) {
+    for (const imp of project.python.get(file.repoPath)?.imports ?? []) {
+      if (imp.level > 0 || imp.typeChecking) continue;
+      const cls = classifyImport(project, service, file, imp);
+      if (cls.kind !== 'first-party-missing') continue;
+      for (const location of cls.candidates) {
+        if (expanded.has(location)) continue;
+        expanded.add(location);
+        const paths = location.endsWith('.py') ? [location] : pathsUnder(project.repoPaths, location);
+        for (const repoPath of paths) if (repoPath.endsWith('.py') && project.python.has(repoPath) && !out.has(repoPath)) out.set(repoPath, { repoPath, imagePath: null });
       }
     }
   }
-  return [...out].sort();
+  return [...out.keys()].sort();
 }
 
 /** The Dockerfile and compose file that build and start the service. */
@@ -77,16 +78,33 @@ function buildFiles(service: Service): string[] {
   return [service.dockerfilePath, service.composeFile].filter((p): p is string => p !== null);
 }
 
-/** Identifier-like words inside a Python file's string literals (one pass, cached per file). */
-function stringWords(file: SourceFile): readonly string[] {
-  let words = stringWordsCache.get(file);
-  if (!words) {
-    const found = new Set<string>();
-    for (const match of file.text.matchAll(/'([^'\\\n]|\\.){1,300}'|"([^"\\\n]|\\.){1,300}"/g)) for (const word of wordsOf(match[0])) found.add(word);
-    words = [...found];
-    stringWordsCache.set(file, words);
+interface FileFacts {
+  readonly modules: readonly string[];
+  readonly distributions: readonly string[];
+  readonly words: readonly string[];
+}
+
+/**
+ * One file's imports (as modules and distributions) and the identifier-like words inside its
+ * string literals: computed once per file, since many services' images share the same files.
+ */
+function fileFacts(project: Project, file: SourceFile): FileFacts {
+  let facts = fileFactsCache.get(file);
+  if (!facts) {
+    const modules = new Set<string>();
+    const distributions = new Set<string>();
+    for (const imp of project.python.get(file.path)?.imports ?? []) {
+      if (imp.level > 0 || imp.module === '') continue;
+      modules.add(imp.module);
+      modules.add(imp.module.split('.')[0] ?? imp.module);
+      for (const dist of distributionOf(project, imp).distributions) distributions.add(normalizeName(dist));
+    }
+    const words = new Set<string>();
+    for (const match of file.text.matchAll(/'([^'\\\n]|\\.){1,300}'|"([^"\\\n]|\\.){1,300}"/g)) for (const word of wordsOf(match[0])) words.add(word);
+    facts = { modules: [...modules], distributions: [...distributions], words: [...words] };
+    fileFactsCache.set(file, facts);
   }
-  return words;
+  return facts;
 }
 
 function wordsOf(text: string): string[] {
