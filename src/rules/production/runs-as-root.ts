@@ -1,5 +1,6 @@
 import { baseImageFacts } from '../../model/base-images.js';
 import { composeValue, finalChain, productionDockerfile, rootImage } from '../../model/production.js';
+import { commandEvidence } from '../../model/queries.js';
 import type { Service } from '../../model/types.js';
 import { defineRule } from '../define-rule.js';
 import { claimer } from './common.js';
@@ -87,7 +88,10 @@ Use instead: add \`RUN useradd --create-home app\` and \`USER app\` before \`CMD
         span: from.span,
         service: service.name,
         message: `the final image runs as root: no USER in the final stage and ${image} runs as root by default`,
-        evidence: root && root !== service.final ? [{ file: service.dockerfilePath, line: root.stage.from.line, message: `the final stage builds on FROM ${image}` }] : [],
+        evidence: [
+          ...(root && root !== service.final ? [{ file: service.dockerfilePath, line: root.stage.from.line, message: `the final stage builds on FROM ${image}` }] : []),
+          ...service.command.slice(-1).map((part) => ({ ...commandEvidence(service, part), message: `${commandEvidence(service, part).message} (as root)` })),
+        ],
       });
     }
   },
