@@ -103,7 +103,7 @@ export function envSettings(service: Service): EnvSetting[] {
     for (const entry of service.compose.environment) {
       const resolved = entry.value === null ? null : composeValue(service, entry.value);
       out.push({
-        key: entry.key, raw: entry.value, value: resolved?.value ?? null, file: service.composeFile, line: entry.line, span: entry.span,
+        key: entry.key, raw: entry.value, value: resolved?.value ?? null, file: entry.file ?? service.composeFile, line: entry.line, span: entry.span,
         origin: 'compose', dotenv: resolved?.fromDotenv ?? [],
       });
     }
@@ -144,12 +144,13 @@ export function effectiveProbe(service: Service): Probe | null {
   const hc = service.compose?.healthcheck;
   if (hc && service.composeFile) {
     const test = hc.test ?? [];
-    if (hc.disable) return { origin: 'compose', file: service.composeFile, line: hc.line, span: hc.span, words: [], shell: false, disabled: true };
+    const hcFile = hc.file ?? service.composeFile;
+    if (hc.disable) return { origin: 'compose', file: hcFile, line: hc.line, span: hc.span, words: [], shell: false, disabled: true };
     if (test.length > 0) {
       const kind = test[0];
       const shell = kind === 'CMD-SHELL';
       const words = shell ? shellSplit(test.slice(1).join(' ')) : kind === 'CMD' ? test.slice(1) : [];
-      if (words.length > 0) return { origin: 'compose', file: service.composeFile, line: hc.line, span: hc.span, words, shell, disabled: false };
+      if (words.length > 0) return { origin: 'compose', file: hcFile, line: hc.line, span: hc.span, words, shell, disabled: false };
     }
   }
   if (!service.dockerfilePath) return null;

@@ -13,6 +13,7 @@ import type { Repository } from './project.js';
 import { projectDependenciesAt } from './local-project.js';
 import { findModule, importTargets } from './resolve.js';
 import { parseDotenv } from '../parsers/dotenv.js';
+import { resolveExtends } from './compose-merge.js';
 import type {
   CommandPart,
   ComposeVars,
@@ -57,7 +58,8 @@ export function buildServices(repo: Repository, firstParty: FirstPartyIndex, mod
   const composePaths = [...repo.compose.keys()].sort((a, b) => Number(isDevComposeFile(a)) - Number(isDevComposeFile(b)) || (a < b ? -1 : a > b ? 1 : 0));
   for (const composePath of composePaths) {
     const model = repo.compose.get(composePath);
-    for (const composeService of model?.services ?? []) {
+    for (const written of model?.services ?? []) {
+      const composeService = resolveExtends(repo, composePath, written);
       const service = composeBuiltService(repo, composePath, composeService);
       if (service.dockerfilePath) builtDockerfiles.add(service.dockerfilePath);
       services.push(service);
@@ -91,7 +93,7 @@ function composeBuiltService(repo: Repository, composePath: string, compose: Com
 
 function composeBuiltServiceInner(repo: Repository, composePath: string, compose: ComposeService, production: boolean): Service {
   if (!compose.build) return imageOnlyService(repo, composePath, compose, production);
-  const context = repoJoin(repoDirname(composePath), compose.build.context);
+  const context = repoJoin(repoDirname(compose.build.file ?? composePath), compose.build.context);
   const dockerfilePath = repoJoin(context, compose.build.dockerfile ?? 'Dockerfile');
   if (escapesRoot(context) || /^[a-z]+:\/\//i.test(compose.build.context) || compose.build.context.startsWith('git@')) {
     return imageOnlyService(repo, composePath, compose, production);
@@ -538,7 +540,7 @@ function commandParts(spec: BuildSpec, chain: readonly StageState[]): CommandPar
 function composeCommandParts(composePath: string, compose: ComposeService, entrypoint: CommandPart[], cmd: CommandPart[]): CommandPart[] {
   const part = (value: NonNullable<ComposeService['command']>, instruction: 'command' | 'entrypoint'): CommandPart => ({
     origin: 'compose', instruction, argv: value.tokens.map((t) => t.value), compose: value, docker: null,
-    file: composePath, line: value.line, span: value.span,
+    file: value.file ?? composePath, line: value.line, span: value.span,
   });
   const entry = compose.entrypoint ? [part(compose.entrypoint, 'entrypoint')] : entrypoint;
   // compose `entrypoint:` also drops the image's CMD unless `command:` is given.

@@ -92,13 +92,14 @@ Use instead: remove \`command:\` and let the image's \`CMD\` run, or keep its op
       const level = (calls: ServerCall[]): string | null => calls.map((s) => option(s.args, ['--log-level'])).find((l) => l !== null) ?? null;
       const composeLevel = level(composeServers);
       if (composeLevel && /\b(debug|trace)$/i.test(composeLevel) && level(imageServers) !== composeLevel) changes.push(`adds ${composeLevel}`);
-      if (changes.length === 0 || !claim(service.composeFile, compose.command.span)) continue;
+      const where = compose.command.file ?? service.composeFile;
+      if (changes.length === 0 || !claim(where, compose.command.span)) continue;
       const evidence: Evidence[] = [
-        { file: service.composeFile, line: compose.command.line, message: `compose \`command:\` runs: ${compose.command.tokens.map((t) => t.value).join(' ')}` },
+        { file: where, line: compose.command.line, message: `compose \`command:\` runs: ${compose.command.tokens.map((t) => t.value).join(' ')}` },
         { file: service.dockerfilePath, line: cmd.line, message: `replaces the image CMD: ${dockerArgv(cmd.command).join(' ')}` },
       ];
       report({
-        file: service.composeFile,
+        file: where,
         span: compose.command.span,
         service: service.name,
         message: `compose command: of service "${service.name}" overrides the image CMD and ${changes.join(', ')}`,

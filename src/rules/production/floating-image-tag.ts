@@ -69,10 +69,11 @@ Use instead: \`FROM python:3.12-slim-bookworm\` or \`image: postgres:16.4\` (or 
         const resolved = composeValue(service, image.value);
         if (!resolved) continue;
         const why = floating(resolved.value);
-        if (!why || !claim(service.composeFile, image.span)) continue;
+        const where = image.file ?? service.composeFile;
+        if (!why || !claim(where, image.span)) continue;
         const evidence = service.composeVars.file ? resolved.fromDotenv.map((ref) => ({ file: service.composeVars.file ?? '', line: ref.line, message: `${ref.name} comes from .env` })) : [];
         report({
-          file: service.composeFile,
+          file: where,
           span: image.span,
           service: service.name,
           message: `image ${resolved.value} of service "${service.name}" ${why}`,

@@ -127,7 +127,7 @@ function checkBinary(project: Project, service: Service, probe: Probe, report: R
     const root = service.stages.find((s) => s.stage.from.image === base.image && s.stage.from.stageRef === null);
     evidence.push({ file: service.dockerfilePath, line: root?.stage.from.line ?? service.final.stage.from.line, message: `the image is built FROM ${base.image} (${base.facts.source})` });
   } else if (service.composeFile && service.compose?.image) {
-    evidence.push({ file: service.composeFile, line: service.compose.image.line, message: `the service runs ${base.image} (${base.facts.source})` });
+    evidence.push({ file: service.compose.image.file ?? service.composeFile, line: service.compose.image.line, message: `the service runs ${base.image} (${base.facts.source})` });
   }
   if (probe.shell && !base.facts.shell) {
     report({ file: probe.file, span: probe.span, service: service.name, message: `the healthcheck needs a shell (CMD-SHELL) but ${base.image} has none`, evidence });
@@ -229,7 +229,7 @@ function checkPort(service: Service, probe: Probe, report: Report): void {
   const part = service.command[service.command.length - 1];
   if (part) evidence.push(commandEvidence(service, part));
   for (const port of service.compose?.ports ?? []) {
-    if (service.composeFile) evidence.push({ file: service.composeFile, line: port.line, message: `publishes ${port.raw.split('\n')[0]} (container port ${port.target ?? '?'})` });
+    if (service.composeFile) evidence.push({ file: port.file ?? service.composeFile, line: port.line, message: `publishes ${port.raw.split('\n')[0]} (container port ${port.target ?? '?'})` });
   }
   report({
     file: probe.file,

@@ -47,7 +47,7 @@ Use instead: add
       if (probe?.origin === 'dockerfile' && finalInstructions(service).some((i) => i.kind === 'healthcheck' && i.none)) continue;
       if (!claim(service.composeFile, compose.nameSpan)) continue;
       const port = compose.ports[0];
-      const evidence = port ? [{ file: service.composeFile, line: port.line, message: `publishes ${port.raw.split('\n')[0]}` }] : [];
+      const evidence = port ? [{ file: port.file ?? service.composeFile, line: port.line, message: `publishes ${port.raw.split('\n')[0]}` }] : [];
       if (probe?.disabled) evidence.push({ file: probe.file, line: probe.line, message: 'the healthcheck is disabled here' });
       else if (service.dockerfilePath) evidence.push({ file: service.dockerfilePath, line: service.final?.stage.from.line ?? 1, message: 'the final stage has no HEALTHCHECK' });
       report({

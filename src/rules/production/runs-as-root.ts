@@ -58,8 +58,9 @@ Use instead: add \`RUN useradd --create-home app\` and \`USER app\` before \`CMD
       if (composeUser && service.composeFile) {
         const value = composeValue(service, composeUser.value)?.value.trim();
         if (value === undefined) continue;
-        if (ROOT.test(value) && !dropsPrivileges(service) && claim(service.composeFile, composeUser.span)) {
-          report({ file: service.composeFile, span: composeUser.span, service: service.name, message: `service "${service.name}" runs as root (compose user: ${value})` });
+        const where = composeUser.file ?? service.composeFile;
+        if (ROOT.test(value) && !dropsPrivileges(service) && claim(where, composeUser.span)) {
+          report({ file: where, span: composeUser.span, service: service.name, message: `service "${service.name}" runs as root (compose user: ${value})` });
         }
         continue; // compose decides the user
       }

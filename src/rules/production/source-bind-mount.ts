@@ -50,15 +50,16 @@ Use instead: drop the mount in the production file and keep it in \`docker-compo
         const source = composeValue(service, volume.source)?.value;
         const target = composeValue(service, volume.target)?.value;
         if (!source || !target || !target.startsWith('/') || !/^\.{1,2}(\/|$)/.test(source)) continue;
-        const dir = repoJoin(repoDirname(service.composeFile), source);
+        const where = volume.file ?? service.composeFile;
+        const dir = repoJoin(repoDirname(where), source);
         if (escapesRoot(dir)) continue;
         if (!project.repoPaths.some((p) => p !== dir && isUnder(p, dir))) continue; // not a directory of the repo
         const mountPoint = imageResolve('/', target);
         const shadowed = service.final.fs.under(mountPoint).filter((f) => CODE.test(f.imagePath)).sort((a, b) => (a.imagePath < b.imagePath ? -1 : 1));
         const first = shadowed[0];
-        if (!first || !claim(service.composeFile, volume.span)) continue;
+        if (!first || !claim(where, volume.span)) continue;
         report({
-          file: service.composeFile,
+          file: where,
           span: volume.span,
           service: service.name,
           message: `service "${service.name}" bind-mounts ${source} over ${mountPoint}, hiding the code its image ships (${shadowed.length} file${shadowed.length === 1 ? '' : 's'})`,
