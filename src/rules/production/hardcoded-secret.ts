@@ -33,15 +33,19 @@ export function tokenShape(value: string): string | null {
   return TOKEN_SHAPES.find((t) => t.pattern.test(value))?.name ?? null;
 }
 
-/** Why a literal value is a committed secret, or null. Never includes the value itself. */
-function secretReason(key: string, raw: string | null): string | null {
+/**
+ * Why a literal value is a committed secret, or null. Never includes the value itself. A value
+ * shaped like a real credential is an error; a literal under a secret's name (often a local
+ * default such as `postgres`) is a warning.
+ */
+function secretReason(key: string, raw: string | null): { text: string; severity: 'error' | 'warning' } | null {
   if (raw === null) return null;
   const value = raw.trim();
   if (value === '' || value.includes('$')) return null; // empty or interpolated: set at deploy time
   const shape = tokenShape(value);
-  if (shape) return `${key} holds ${shape}`;
+  if (shape) return { text: `${key} holds ${shape}`, severity: 'error' };
   if (!secretName(key) || NOT_A_VALUE.test(value) || /^\/(run|var\/run)\/secrets\//.test(value)) return null;
-  return `${key} is set to a literal value (${maskedLength(value)})`;
+  return { text: `${key} is set to a literal value (${maskedLength(value)})`, severity: 'warning' };
 }
 
 export default defineRule({
@@ -61,6 +65,8 @@ Flags literal secrets in production compose \`environment:\` (list and map form)
 - any variable whose value has the shape of a real credential (AWS \`AKIA...\`, GitHub \`ghp_...\`,
   Slack \`xox...\`, Stripe \`sk_live_...\`, OpenAI \`sk-...\`, a PEM private key).
 
+A value shaped like a real credential is an error; a literal under a secret's name is a warning
+(it is often a local default such as \`postgres\`, but the same file is what production runs).
 Placeholders such as \`changeme\` or \`<password>\` are flagged too: they are still a password
 committed to the repository and used in production whenever nobody changes it. Not flagged:
 empty values, \`\${VAR}\` interpolations (with or without a default: the deployment sets the real
@@ -92,7 +98,7 @@ Use instead: \`POSTGRES_PASSWORD: \${POSTGRES_PASSWORD:?set it in the environmen
         if (setting.origin !== 'compose') continue;
         const reason = secretReason(setting.key, setting.raw);
         if (!reason || !claim(setting.file, setting.span)) continue;
-        report({ file: setting.file, span: setting.span, service: service.name, message: `${reason} in compose environment: (service "${service.name}")` });
+        report({ file: setting.file, span: setting.span, service: service.name, severity: reason.severity, message: `${reason.text} in compose environment: (service "${service.name}")` });
       }
       if (service.dockerfilePath && productionDockerfile(service)) checkDockerfile(project, service, report, claim);
     }
@@ -112,7 +118,7 @@ function checkDockerfile(project: Project, service: Service, report: Report, cla
         const raw = written.includes('=') ? written.slice(written.indexOf('=') + 1) : written.replace(/^\S+\s+/, '');
         const reason = secretReason(pair.key, unquote(raw));
         if (!reason || !claim(path, pair.span)) continue;
-        report({ file: path, span: pair.span, service: service.name, message: `${reason} in ENV (stored in the image)` });
+        report({ file: path, span: pair.span, service: service.name, severity: reason.severity, message: `${reason.text} in ENV (stored in the image)` });
       }
     }
   }
@@ -125,7 +131,7 @@ function checkDockerfile(project: Project, service: Service, report: Report, cla
       const span: Span = { start: argsStart + (word.index ?? 0), end: argsStart + (word.index ?? 0) + word[0].length };
       const reason = secretReason(word[1] ?? '', unquote(word[2] ?? ''));
       if (!reason || !claim(path, span)) continue;
-      report({ file: path, span, service: service.name, message: `${reason} as an ARG default (visible in the image history)` });
+      report({ file: path, span, service: service.name, severity: reason.severity, message: `${reason.text} as an ARG default (visible in the image history)` });
     }
   }
 }
