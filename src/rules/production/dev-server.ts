@@ -7,6 +7,18 @@ import { claimer, locateWord } from './common.js';
 const PACKAGE_RUNNERS = new Set(['npm', 'yarn', 'pnpm', 'bun']);
 const NPX = new Set(['npx', 'bunx']);
 
+const FLASK_VALUE_OPTIONS = new Set(['--app', '-A', '--env-file', '-e']);
+
+/** `flask --app app run` -> 'run': the first word that is neither an option nor its value. */
+function flaskCommand(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (FLASK_VALUE_OPTIONS.has(arg)) i++;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return undefined;
+}
+
 /** The development server a simple command starts, and the word to point at; null otherwise. */
 export function devServerOf(words: readonly string[]): { what: string; word: string } | null {
   let { program, args } = programOf(stripWrappers(words));
@@ -17,7 +29,7 @@ export function devServerOf(words: readonly string[]): { what: string; word: str
   const first = args.find((a) => !a.startsWith('-'));
   // CLIs whose subcommand comes first (`vite --host 0.0.0.0` is `vite dev`); absent when an option leads.
   const sub = args[0] !== undefined && !args[0].startsWith('-') ? args[0] : undefined;
-  if (program === 'flask' && first === 'run') return { what: 'flask run (the Werkzeug development server)', word: 'run' };
+  if (program === 'flask' && flaskCommand(args) === 'run') return { what: 'flask run (the Werkzeug development server)', word: 'run' };
   if (/(^|\/)manage\.py$/.test(program) || program === 'django-admin') {
     if (first === 'runserver' || first === 'runserver_plus') return { what: `manage.py ${first} (Django's development server)`, word: first };
   }
