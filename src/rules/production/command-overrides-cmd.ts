@@ -49,7 +49,8 @@ daphne) runs with \`--workers\`/\`-w\` and the compose command runs without any 
 \`--log-level debug\`/\`trace\` that the image did not have. The finding points at the compose
 \`command:\`, with the \`CMD\` it replaces as evidence. Development flags that other rules report on
 their own token (\`--reload\`: PROD001, \`--debug\`: PROD002, a dev server: PROD003) are not
-repeated here. Development compose files are not checked.
+repeated here. Development compose files and profiles are not checked. Production is what the base compose file(s) describe on their own (with \`extends\` resolved and
+values interpolated from the \`.env\` beside the file); an override file never hides a base finding.
 
 ## Why is this bad?
 The image was built and tested with a production command; an override in the compose file

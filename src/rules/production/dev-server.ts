@@ -66,7 +66,8 @@ Flags development servers as the command of a production service: \`flask run\`,
 \`ng serve\`, \`webpack serve\`, \`fastapi dev\`, and \`npm run dev\` / \`yarn dev\` / \`pnpm dev\` /
 \`bun run dev\` (also through \`npx\`). The command is read from compose \`command:\`/\`entrypoint:\`
 or the image's \`CMD\`/\`ENTRYPOINT\`, including inside \`sh -c "..."\` chains. Compose override and
-\`*dev*\`/\`*local*\`/\`*test*\` files and \`Dockerfile.dev\`-style files are not flagged.
+\`*dev*\`/\`*local*\`/\`*test*\` files and \`Dockerfile.dev\`-style files are not flagged, nor are services only started under a development profile. Production is what the base compose file(s) describe on their own (with \`extends\` resolved and
+values interpolated from the \`.env\` beside the file); an override file never hides a base finding.
 
 ## Why is this bad?
 Development servers are single-process, unhardened and documented as unfit for production; most

@@ -32,7 +32,9 @@ shell-form \`ENTRYPOINT\` also ignores \`CMD\` and compose \`command:\` argument
 Use instead: \`CMD ["uvicorn", "app.main:app", "--host", "0.0.0.0", "--port", "8000"]\`
 
 ## Fix safety
-Safe when the command is plain words (quotes allowed) with no shell syntax: no \`$\` expansion,
+When the image has both an \`ENTRYPOINT\` and a \`CMD\`, the rewrite is unsafe: in exec form they
+combine differently (a shell-form \`ENTRYPOINT\` ignores \`CMD\`; in exec form \`CMD\` becomes its
+arguments). Otherwise safe when the command is plain words (quotes allowed) with no shell syntax: no \`$\` expansion,
 operators, redirections, globs or escapes, so the JSON form runs exactly the same argv without a
 shell. Otherwise there is no automatic fix (write \`exec\` in front, or move the logic to a script).
 
@@ -67,7 +69,13 @@ shell. Otherwise there is no automatic fix (write \`exec\` in front, or move the
           service: service.name,
           message: `${instruction.keyword} is in shell form: /bin/sh is PID 1 and the server does not receive SIGTERM`,
           fix: simple && file
-            ? { title: `Rewrite ${instruction.keyword} in JSON exec form`, applicability: 'safe', edits: [replaceSpan(file, instruction.command.span, JSON.stringify(words).replace(/","/g, '", "'))] }
+            ? {
+                title: `Rewrite ${instruction.keyword} in JSON exec form`,
+                // With both ENTRYPOINT and CMD, the exec form changes how they combine: a shell-form
+                // ENTRYPOINT ignores CMD, and a shell-form CMD reaches ENTRYPOINT as `/bin/sh -c ...`.
+                applicability: entrypoint && cmd ? 'unsafe' : 'safe',
+                edits: [replaceSpan(file, instruction.command.span, JSON.stringify(words).replace(/","/g, '", "'))],
+              }
             : null,
         });
       }

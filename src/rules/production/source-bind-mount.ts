@@ -20,7 +20,8 @@ image was built with (\`COPY\`/\`ADD\` put \`.py\`/\`.js\`/... files at or under
 set is simulated from the Dockerfile and \`.dockerignore\`). Single files (a config file mounted
 read-only), named volumes, absolute host paths and mounts over directories the image leaves
 empty (\`./data:/app/data\`) are not flagged. Compose override files and \`*dev*\`/\`*local*\`/\`*test*\`
-files are where such mounts belong and are not checked.
+files are where such mounts belong and are not checked. Production is what the base compose file(s) describe on their own (with \`extends\` resolved and
+values interpolated from the \`.env\` beside the file); an override file never hides a base finding.
 
 ## Why is this bad?
 The container runs whatever is in the host's checkout, not the code that was built, tested and
