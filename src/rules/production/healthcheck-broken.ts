@@ -223,7 +223,9 @@ export function servedPorts(argv: readonly string[]): { ports: string[]; program
 function checkPort(service: Service, probe: Probe, report: Report): void {
   const target = probePort(probe.words);
   if (!target) return;
-  const served = servedPorts(service.argv);
+  // Compose interpolates `${PORT:-8000}` in `command:` before the container starts; a shell does the rest.
+  const argv = service.command.flatMap((part) => (part.origin === 'compose' ? part.argv.map((w) => composeValue(service, w)?.value ?? w) : part.argv));
+  const served = servedPorts(argv);
   if (!served || served.ports.includes(target.port)) return;
   const evidence: Evidence[] = [];
   const part = service.command[service.command.length - 1];
