@@ -12,8 +12,11 @@ import { normalizeName } from './module-map.js';
 import type { Repository } from './project.js';
 import { projectDependenciesAt } from './local-project.js';
 import { findModule, importTargets } from './resolve.js';
+import { parseDotenv } from '../parsers/dotenv.js';
+import { resolveExtends } from './compose-merge.js';
 import type {
   CommandPart,
+  ComposeVars,
   InstallStep,
   InstalledFile,
   InstalledRequirement,
@@ -26,14 +29,29 @@ import { isDevComposeFile, isDevDockerfile } from './file-roles.js';
 const DEFAULT_PYTHON = '3.12';
 export { isDevComposeFile, isDevDockerfile };
 
+const DEV_PROFILE = /^(dev|devel|development|local|test|tests|testing|debug|ci)$/i;
+
+/**
+ * Whether a compose service counts as production: its file is not an override/dev file, and it is
+ * not only started under a development profile (`profiles: [dev]`). The base file(s) alone are
+ * production; an override file never removes a base finding. One function for config to wire.
+ */
+export function isProductionComposeService(composePath: string, compose: ComposeService): boolean {
+  if (isDevComposeFile(composePath)) return false;
+  return !(compose.profiles.length > 0 && compose.profiles.every((p) => DEV_PROFILE.test(p)));
+}
+
 export function buildServices(repo: Repository, firstParty: FirstPartyIndex, moduleMap: ModuleMap): Service[] {
   void firstParty;
   void moduleMap;
   const services: Service[] = [];
   const builtDockerfiles = new Set<string>();
-  for (const composePath of [...repo.compose.keys()].sort()) {
+  // Base files before override/dev files, so a service name shared by both resolves to the base.
+  const composePaths = [...repo.compose.keys()].sort((a, b) => Number(isDevComposeFile(a)) - Number(isDevComposeFile(b)) || (a < b ? -1 : a > b ? 1 : 0));
+  for (const composePath of composePaths) {
     const model = repo.compose.get(composePath);
-    for (const composeService of model?.services ?? []) {
+    for (const written of model?.services ?? []) {
+      const composeService = resolveExtends(repo, composePath, written);
       const service = composeBuiltService(repo, composePath, composeService);
       if (service.dockerfilePath) builtDockerfiles.add(service.dockerfilePath);
       services.push(service);
@@ -59,9 +77,15 @@ interface BuildSpec {
 }
 
 function composeBuiltService(repo: Repository, composePath: string, compose: ComposeService): Service {
-  const production = !isDevComposeFile(composePath);
+  const production = isProductionComposeService(composePath, compose);
+  const composeVars = dotenvBeside(repo, composePath);
+  const service = composeBuiltServiceInner(repo, composePath, compose, production);
+  return { ...service, composeVars };
+}
+
+function composeBuiltServiceInner(repo: Repository, composePath: string, compose: ComposeService, production: boolean): Service {
   if (!compose.build) return imageOnlyService(repo, composePath, compose, production);
-  const context = repoJoin(repoDirname(composePath), compose.build.context);
+  const context = repoJoin(repoDirname(compose.build.file ?? composePath), compose.build.context);
   const dockerfilePath = repoJoin(context, compose.build.dockerfile ?? 'Dockerfile');
   if (escapesRoot(context) || /^[a-z]+:\/\//i.test(compose.build.context) || compose.build.context.startsWith('git@')) {
     return imageOnlyService(repo, composePath, compose, production);
@@ -100,11 +124,23 @@ function guessContext(repo: Repository, dockerfilePath: string): string {
   return rootHits > ownHits ? '' : own;
 }
 
+const EMPTY_VARS: ComposeVars = { file: null, vars: new Map() };
+
+/** The `.env` file beside a compose file: what `docker compose` interpolates `${VAR}` with. */
+function dotenvBeside(repo: Repository, composePath: string): ComposeVars {
+  const dir = repoDirname(composePath);
+  const path = dir ? `${dir}/.env` : '.env';
+  const file = repo.load(path, 'config');
+  if (!file) return EMPTY_VARS;
+  return { file: path, vars: parseDotenv(file.text) };
+}
+
 function emptyService(base: Pick<Service, 'name' | 'kind' | 'composeFile' | 'compose' | 'production'>): Service {
   return {
     ...base, context: null, dockerfilePath: null, dockerfile: null, dockerignore: null, stages: [], final: null, pythonVersion: DEFAULT_PYTHON,
     installs: [], installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [], unknownInstalls: [],
     localPackageDirs: [], command: [], argv: [], entry: null, pythonPath: [], cwd: '/', runFiles: [], runFilesFrom: 'entry',
+    composeVars: EMPTY_VARS,
   };
 }
 
@@ -211,7 +247,7 @@ function installLocalPackages(stages: readonly StageState[], final: StageState, 
 }
 
 /** The final stage and every stage it is built FROM, root first. */
-function stageChain(stages: readonly StageState[], final: StageState): StageState[] {
+export function stageChain(stages: readonly StageState[], final: StageState): StageState[] {
   const chain: StageState[] = [];
   const seen = new Set<number>();
   for (let current: StageState | undefined = final; current && !seen.has(current.stage.index); ) {
@@ -496,7 +532,7 @@ function commandParts(spec: BuildSpec, chain: readonly StageState[]): CommandPar
 function composeCommandParts(composePath: string, compose: ComposeService, entrypoint: CommandPart[], cmd: CommandPart[]): CommandPart[] {
   const part = (value: NonNullable<ComposeService['command']>, instruction: 'command' | 'entrypoint'): CommandPart => ({
     origin: 'compose', instruction, argv: value.tokens.map((t) => t.value), compose: value, docker: null,
-    file: composePath, line: value.line, span: value.span,
+    file: value.file ?? composePath, line: value.line, span: value.span,
   });
   const entry = compose.entrypoint ? [part(compose.entrypoint, 'entrypoint')] : entrypoint;
   // compose `entrypoint:` also drops the image's CMD unless `command:` is given.

@@ -101,6 +101,14 @@ export interface Service {
   /** Repo paths of the Python files that run, and how they were chosen. */
   readonly runFiles: readonly RunFile[];
   readonly runFilesFrom: 'entry' | 'all-image-files' | 'all-repo-files';
+  /** Variables `${VAR}` in the compose file interpolates with (the `.env` beside it). */
+  readonly composeVars: ComposeVars;
+}
+
+export interface ComposeVars {
+  /** Repo path of the `.env` file, null when there is none. */
+  readonly file: string | null;
+  readonly vars: ReadonlyMap<string, { readonly value: string; readonly line: number }>;
 }
 
 export interface RunFile {

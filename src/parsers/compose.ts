@@ -600,6 +600,28 @@ function readVolumes(ctx: Context, node: unknown): ComposeService['volumes'] {
   return out;
 }
 
+function readExtends(ctx: Context, node: unknown): ComposeService['extends'] {
+  const n = ctx.deref(node);
+  if (n === null || (isScalar(n) && n.value === null)) return null;
+  const span = ctx.span(n);
+  const line = ctx.line(span.start);
+  if (isScalar(n)) {
+    const service = scalarText(n);
+    return service ? { service, file: null, line, span } : null;
+  }
+  if (!isMap(n)) {
+    ctx.diagAt(n, '`extends` must be a service name or a mapping');
+    return null;
+  }
+  const e = entryMap(ctx, n);
+  const service = textOf(ctx, e.get('service')?.value);
+  if (!service) {
+    ctx.diagAt(n, '`extends` needs a `service`');
+    return null;
+  }
+  return { service, file: textOf(ctx, e.get('file')?.value), line, span };
+}
+
 function readProfiles(ctx: Context, node: unknown): string[] {
   const n = ctx.deref(node);
   if (isSeq(n)) return n.items.map((i) => textOf(ctx, i)).filter((s): s is string => s !== null);
@@ -635,6 +657,7 @@ function readService(ctx: Context, name: string, keyNode: YamlNode, valueNode: Y
     profiles: readProfiles(ctx, get('profiles')),
     user: readScalarField(ctx, 'user', get('user')),
     workingDir: readScalarField(ctx, 'working_dir', get('working_dir')),
+    extends: readExtends(ctx, get('extends')),
   };
 }
 

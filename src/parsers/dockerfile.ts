@@ -1124,16 +1124,20 @@ class Builder implements Located {
       }
       this.diag('no FROM instruction', span);
     }
-    let comments: Comment[] = [];
+    let comments: Pick<Comment, 'getRange'>[] = [];
     try {
       comments = df.getComments();
+      // A comment on the first lines looks like a parser directive to dockerfile-ast
+      // (`# hadolint ignore=DL3007` reads as directive "hadolint"); real ones are not suppressions.
+      const lookalikes = df.getDirectives().filter((d) => !['syntax', 'escape', 'check'].includes(d.getName().toLowerCase()));
+      comments = [...lookalikes, ...comments];
     } catch {
       comments = [];
     }
     this.readComments(comments, starts);
   }
 
-  readComments(comments: readonly Comment[], starts: readonly { line: number; endLine: number }[]): void {
+  readComments(comments: readonly Pick<Comment, 'getRange'>[], starts: readonly { line: number; endLine: number }[]): void {
     for (const c of comments) {
       try {
         const r = c.getRange();

@@ -214,10 +214,15 @@ export interface DockerfileModel {
 
 // ---------------------------------------------------------------- docker-compose
 
+/**
+ * Compose values carry an optional `file`: absent means the compose file the service is read from;
+ * set when `extends` merged the value in from another file, so findings point where it is written.
+ */
 export interface ComposeScalar {
   readonly value: string;
   readonly line: number;
   readonly span: Span;
+  readonly file?: string;
 }
 
 export interface ComposeCommand {
@@ -227,6 +232,7 @@ export interface ComposeCommand {
   readonly raw: string;
   readonly line: number;
   readonly span: Span; // the whole value node
+  readonly file?: string;
 }
 
 export interface ComposeService {
@@ -240,17 +246,21 @@ export interface ComposeService {
     readonly args: Readonly<Record<string, string>>;
     readonly line: number;
     readonly span: Span;
+    /** The compose file that wrote `build:`; its context is relative to that file's folder. */
+    readonly file?: string;
   } | null;
   readonly image: ComposeScalar | null;
   readonly command: ComposeCommand | null;
   readonly entrypoint: ComposeCommand | null;
-  readonly environment: readonly { readonly key: string; readonly value: string | null; readonly line: number; readonly span: Span }[];
-  readonly ports: readonly { readonly raw: string; readonly published: string | null; readonly target: string | null; readonly line: number; readonly span: Span }[];
-  readonly healthcheck: { readonly test: readonly string[] | null; readonly disable: boolean; readonly line: number; readonly span: Span } | null;
-  readonly volumes: readonly { readonly raw: string; readonly type: 'bind' | 'volume' | 'tmpfs' | 'other'; readonly source: string | null; readonly target: string | null; readonly line: number; readonly span: Span }[];
+  readonly environment: readonly { readonly key: string; readonly value: string | null; readonly line: number; readonly span: Span; readonly file?: string }[];
+  readonly ports: readonly { readonly raw: string; readonly published: string | null; readonly target: string | null; readonly line: number; readonly span: Span; readonly file?: string }[];
+  readonly healthcheck: { readonly test: readonly string[] | null; readonly disable: boolean; readonly line: number; readonly span: Span; readonly file?: string } | null;
+  readonly volumes: readonly { readonly raw: string; readonly type: 'bind' | 'volume' | 'tmpfs' | 'other'; readonly source: string | null; readonly target: string | null; readonly line: number; readonly span: Span; readonly file?: string }[];
   readonly profiles: readonly string[];
   readonly user: ComposeScalar | null;
   readonly workingDir: ComposeScalar | null;
+  /** `extends: base` or `extends: {service: base, file: common.yml}`. */
+  readonly extends: { readonly service: string; readonly file: string | null; readonly line: number; readonly span: Span } | null;
 }
 
 export interface ComposeFileModel {

@@ -3,6 +3,16 @@ import type { Rule } from './define-rule.js';
 import conflictingPins from './pins/conflicting-pins.js';
 import missingRequirementsFile from './pins/missing-requirements-file.js';
 import reloadInProduction from './production/reload-in-production.js';
+import debugEnabled from './production/debug-enabled.js';
+import devServer from './production/dev-server.js';
+import floatingImageTag from './production/floating-image-tag.js';
+import runsAsRoot from './production/runs-as-root.js';
+import healthcheckMissing from './production/healthcheck-missing.js';
+import healthcheckBroken from './production/healthcheck-broken.js';
+import sourceBindMount from './production/source-bind-mount.js';
+import shellFormCommand from './production/shell-form-command.js';
+import commandOverridesCmd from './production/command-overrides-cmd.js';
+import hardcodedSecret from './production/hardcoded-secret.js';
 import firstPartyNotInImage from './python/first-party-not-in-image.js';
 import missingDependency from './python/missing-dependency.js';
 import transitiveDependency from './python/transitive-dependency.js';
@@ -21,6 +31,16 @@ export const RULES: readonly Rule[] = [
   conflictingPins,
   missingRequirementsFile,
   reloadInProduction,
+  debugEnabled,
+  devServer,
+  floatingImageTag,
+  runsAsRoot,
+  healthcheckMissing,
+  healthcheckBroken,
+  sourceBindMount,
+  shellFormCommand,
+  commandOverridesCmd,
+  hardcodedSecret,
   unusedSuppression,
 ];
 

@@ -27,7 +27,9 @@ Flags \`--reload\` and its companions (\`--reload-dir\`, \`--reload-include\`, .
 service really runs — compose \`command:\`/\`entrypoint:\` or the image's \`CMD\`/\`ENTRYPOINT\`, including
 inside \`sh -c "..."\` — and file watchers (\`watchfiles\`, \`nodemon\`, \`watchmedo\`) used as the
 server process. Compose override files and files named \`*dev*\`, \`*local*\` or \`*test*\` are
-development files and are not flagged.
+development files and are not flagged, nor are services only started under a development profile
+(\`profiles: [dev]\`). Production is what the base compose file(s) describe on their own (with
+\`extends\` resolved): an override file never makes a base finding disappear.
 
 ## Why is this bad?
 The reloader watches the file system and restarts workers on any change (log files, uploads,

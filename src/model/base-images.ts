@@ -1,0 +1,80 @@
+// What well-known base images ship, for rules that must not guess (PROD005, PROD007).
+// One entry per image family; `source` says where the fact comes from. Unknown images give null:
+// a rule that needs a fact it cannot find reports nothing.
+
+export interface BaseImageFacts {
+  readonly family: string;
+  readonly curl: boolean;
+  readonly wget: boolean;
+  /** A POSIX shell at /bin/sh (CMD-SHELL probes and shell-form commands need one). */
+  readonly shell: boolean;
+  /** The image's default user is root (no USER in its own Dockerfile). */
+  readonly rootByDefault: boolean;
+  readonly source: string;
+}
+
+interface Entry extends BaseImageFacts {
+  /** Matched against the repository part of the image (registry prefix `docker.io/library/` dropped). */
+  readonly repo: RegExp;
+  /** Matched against the tag ('' when there is none). */
+  readonly tag: RegExp;
+}
+
+const ANY = /^/;
+const SLIM = /(^|-)slim(-|$)/;
+const ALPINE = /(^|-)alpine/;
+const WINDOWS = /windowsservercore|nanoserver/;
+
+// Order matters: the first entry whose repo and tag match wins.
+const TABLE: readonly Entry[] = [
+  // docker-library/python: *-slim variants install only ca-certificates, netbase, tzdata (no curl/wget).
+  { family: 'python-slim', repo: /^python$/, tag: SLIM, curl: false, wget: false, shell: true, rootByDefault: true, source: 'docker-library/python Dockerfile templates (slim variant)' },
+  // docker-library/python: alpine variants; wget is the busybox applet, curl is not installed.
+  { family: 'python-alpine', repo: /^python$/, tag: ALPINE, curl: false, wget: true, shell: true, rootByDefault: true, source: 'docker-library/python Dockerfile templates (alpine variant, busybox)' },
+  // docker-library/python full variants build FROM buildpack-deps (curl and wget included).
+  { family: 'python', repo: /^python$/, tag: /^(?!.*(windowsservercore|nanoserver))/, curl: true, wget: true, shell: true, rootByDefault: true, source: 'docker-library/python FROM buildpack-deps:<suite> (curl, wget)' },
+  { family: 'node-slim', repo: /^node$/, tag: SLIM, curl: false, wget: false, shell: true, rootByDefault: true, source: 'nodejs/docker-node slim Dockerfiles (no curl/wget after build)' },
+  { family: 'node-alpine', repo: /^node$/, tag: ALPINE, curl: false, wget: true, shell: true, rootByDefault: true, source: 'nodejs/docker-node alpine Dockerfiles (busybox wget)' },
+  { family: 'node', repo: /^node$/, tag: /^(?!.*(windowsservercore|nanoserver))/, curl: true, wget: true, shell: true, rootByDefault: true, source: 'nodejs/docker-node FROM buildpack-deps:<suite> (curl, wget)' },
+  { family: 'buildpack-deps', repo: /^buildpack-deps$/, tag: /^(?!.*scm$)/, curl: true, wget: true, shell: true, rootByDefault: true, source: 'docker-library/buildpack-deps curl variant installs curl and wget' },
+  // Distroless: no shell, no package manager, no curl/wget; `:nonroot` tags run as uid 65532.
+  { family: 'distroless-nonroot', repo: /^gcr\.io\/distroless\//, tag: /nonroot/, curl: false, wget: false, shell: false, rootByDefault: false, source: 'GoogleContainerTools/distroless README (nonroot tags, no shell)' },
+  { family: 'distroless', repo: /^gcr\.io\/distroless\//, tag: ANY, curl: false, wget: false, shell: false, rootByDefault: true, source: 'GoogleContainerTools/distroless README (no shell)' },
+  { family: 'chainguard', repo: /^cgr\.dev\/chainguard\//, tag: /^(?!.*-dev$)/, curl: false, wget: false, shell: false, rootByDefault: false, source: 'Chainguard Images docs (minimal images run as nonroot, no shell)' },
+  // Bare distribution images: no curl, no wget.
+  { family: 'debian', repo: /^debian$/, tag: ANY, curl: false, wget: false, shell: true, rootByDefault: true, source: 'debuerreotype minbase rootfs (no curl/wget)' },
+  { family: 'ubuntu', repo: /^ubuntu$/, tag: ANY, curl: false, wget: false, shell: true, rootByDefault: true, source: 'Ubuntu cloud minimal rootfs used by the official image (no curl/wget)' },
+  { family: 'alpine', repo: /^alpine$/, tag: ANY, curl: false, wget: true, shell: true, rootByDefault: true, source: 'alpine minirootfs (busybox wget, no curl)' },
+];
+
+/** `docker.io/library/python:3.12-slim@sha256:..` -> repo `python`, tag `3.12-slim`. */
+export function splitImage(image: string): { repo: string; tag: string; digest: string | null } {
+  let rest = image.trim();
+  let digest: string | null = null;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const colon = rest.lastIndexOf(':');
+  let tag = '';
+  if (colon > rest.lastIndexOf('/')) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+  }
+  const repo = rest.toLowerCase().replace(/^(docker\.io\/|index\.docker\.io\/|registry-1\.docker\.io\/)/, '').replace(/^library\//, '');
+  return { repo, tag, digest };
+}
+
+export function baseImageFacts(image: string): BaseImageFacts | null {
+  if (image.includes('$')) return null;
+  const { repo, tag } = splitImage(image);
+  if (WINDOWS.test(tag)) return null;
+  for (const entry of TABLE) {
+    if (entry.repo.test(repo) && entry.tag.test(tag)) {
+      const { repo: _r, tag: _t, ...facts } = entry;
+      return facts;
+    }
+  }
+  return null;
+}

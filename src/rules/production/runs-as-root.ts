@@ -1,0 +1,99 @@
+import { baseImageFacts } from '../../model/base-images.js';
+import { composeValue, finalChain, productionDockerfile, rootImage } from '../../model/production.js';
+import { commandEvidence } from '../../model/queries.js';
+import type { Service } from '../../model/types.js';
+import { defineRule } from '../define-rule.js';
+import { claimer } from './common.js';
+
+const ROOT = /^(root|0)(:.*)?$/;
+// Entrypoints that start as root on purpose and drop privileges before running the app.
+const PRIVILEGE_DROPPERS = /(^|\/)(gosu|su-exec|setpriv|runuser|chpst|s6-setuidgid|setuidgid)$/;
+
+function dropsPrivileges(service: Service): boolean {
+  return service.argv.some((word) => PRIVILEGE_DROPPERS.test(word) || /\b(gosu|su-exec|setpriv|runuser)\b/.test(word));
+}
+
+export default defineRule({
+  meta: {
+    id: 'PROD005',
+    name: 'runs-as-root',
+    severity: 'warning',
+    category: 'security',
+    fix: 'none',
+    summary: 'The final image runs as root (no non-root USER, USER root last, or compose user: root)',
+    docs: `## What it does
+Flags a production service whose container runs as root:
+- compose \`user: root\` / \`user: "0"\`;
+- otherwise the final stage's last \`USER\` (inherited through \`FROM <stage>\`) is \`root\`/\`0\`;
+- otherwise there is no \`USER\` at all and the base image is one known to default to root
+  (\`python\`, \`node\`, \`debian\`, \`ubuntu\`, \`alpine\`, distroless without \`:nonroot\`, ...).
+  An unknown base image may set its own \`USER\`, so it is not judged; distroless \`:nonroot\`
+  tags and Chainguard images count as non-root.
+
+A compose \`user:\` with a non-root value wins over the Dockerfile. Commands that start as root on
+purpose to drop privileges (\`gosu\`, \`su-exec\`, \`setpriv\`, \`runuser\`) are not flagged.
+\`Dockerfile.dev\`-style files and development compose files are not checked.
+
+## Why is this bad?
+A process running as root inside the container is root on the host's kernel: a code-execution
+bug or a container escape gets full privileges, and files written to volumes are root-owned.
+
+## Example
+\`\`\`dockerfile
+FROM python:3.12-slim
+COPY . /app
+CMD ["python", "/app/main.py"]
+\`\`\`
+Use instead: add \`RUN useradd --create-home app\` and \`USER app\` before \`CMD\`.
+
+## References
+- hadolint DL3002 (\`# hadolint ignore=DL3002\` also suppresses this rule)
+- Docker documentation: Best practices, USER`,
+  },
+  check({ project, report }) {
+    const claim = claimer();
+    for (const service of project.services) {
+      if (!service.production) continue;
+      const composeUser = service.compose?.user;
+      if (composeUser && service.composeFile) {
+        const value = composeValue(service, composeUser.value)?.value.trim();
+        if (value === undefined) continue;
+        const where = composeUser.file ?? service.composeFile;
+        if (ROOT.test(value) && !dropsPrivileges(service) && claim(where, composeUser.span)) {
+          report({ file: where, span: composeUser.span, service: service.name, message: `service "${service.name}" runs as root (compose user: ${value})` });
+        }
+        continue; // compose decides the user
+      }
+      if (!service.final || !service.dockerfilePath || !productionDockerfile(service) || dropsPrivileges(service)) continue;
+      const user = service.final.user;
+      if (user) {
+        if (!ROOT.test(user.user.trim())) continue;
+        const instruction = finalChain(service).flatMap((s) => s.stage.instructions).filter((i) => i.kind === 'user').pop();
+        if (!instruction || !claim(service.dockerfilePath, instruction.span)) continue;
+        report({
+          file: service.dockerfilePath,
+          span: instruction.span,
+          service: service.name,
+          message: `the final image runs as root (USER ${user.user} is the last USER)`,
+        });
+        continue;
+      }
+      const image = rootImage(service);
+      const facts = image ? baseImageFacts(image) : null;
+      if (!facts || !facts.rootByDefault) continue;
+      const from = service.final.stage.from;
+      if (!claim(service.dockerfilePath, from.span)) continue;
+      const root = finalChain(service)[0];
+      report({
+        file: service.dockerfilePath,
+        span: from.span,
+        service: service.name,
+        message: `the final image runs as root: no USER in the final stage and ${image} runs as root by default`,
+        evidence: [
+          ...(root && root !== service.final ? [{ file: service.dockerfilePath, line: root.stage.from.line, message: `the final stage builds on FROM ${image}` }] : []),
+          ...service.command.slice(-1).map((part) => ({ ...commandEvidence(service, part), message: `${commandEvidence(service, part).message} (as root)` })),
+        ],
+      });
+    }
+  },
+});
