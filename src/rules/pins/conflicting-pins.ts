@@ -1,5 +1,6 @@
 import type { Fix } from '../../findings/types.js';
 import type { Project, Service } from '../../model/types.js';
+import { commonVersion, evaluateMarker } from '../../model/pep440.js';
 import { sameVersion } from '../../model/versions.js';
 import type { Requirement } from '../../parsers/types.js';
 import { defineRule } from '../define-rule.js';
@@ -72,32 +73,51 @@ function locationKey(pin: Pin): string {
 
 function reportWithinService(project: Project, service: Service, report: Report, reported: Set<string>): void {
   const firstByKey = new Map<string, Pin>();
-  for (const installed of service.installed) {
+  const env = { python_version: service.pythonVersion };
+  // Pins are compared once the image's environment is known: a marker false for its Python or
+  // for Linux drops the line, as pip does; a plain project has no known Python, so markers stay.
+  const evaluated = service.dockerfile !== null;
+  const live = service.installed.filter((i) => !evaluated || evaluateMarker(i.requirement.marker, env) !== false);
+  for (const installed of live) {
     const pin = installed.requirement.pin;
-    if (!pin) continue;
-    const current: Pin = { file: installed.file, requirement: installed.requirement, version: pin };
+    if (!pin || firstByKey.has(installed.requirement.key)) continue;
+    firstByKey.set(installed.requirement.key, { file: installed.file, requirement: installed.requirement, version: pin });
+  }
+  for (const installed of live) {
     const first = firstByKey.get(installed.requirement.key);
-    if (!first) {
-      firstByKey.set(installed.requirement.key, current);
-      continue;
-    }
-    if (sameVersion(first.version, pin) || markersDiffer(first, current) || reported.has(locationKey(current))) continue;
+    const specifier = installed.requirement.specifier;
+    if (!first || first.requirement === installed.requirement || specifier === '' || installed.requirement.url) continue;
+    const current: Pin = { file: installed.file, requirement: installed.requirement, version: installed.requirement.pin ?? specifier };
+    if (reported.has(locationKey(current))) continue;
+    if (markersUnsure(first, current, evaluated ? env : null)) continue;
+    if (commonVersion([first.requirement.specifier, specifier]) !== false) continue;
     reported.add(locationKey(current));
     reported.add(locationKey(first));
+    const shown = installed.requirement.pin ? `pinned to ${current.version} here and to` : `constrained to ${specifier} here but pinned to`;
     report({
       file: current.file,
       span: current.requirement.span,
       severity: 'error',
       service: service.name,
-      message: `"${current.requirement.name}" is pinned to ${pin} here and to ${first.version} in ${first.file}, both installed by the image of service "${service.name}"`,
+      message: `"${current.requirement.name}" is ${shown} ${first.version} in ${first.file}, both installed by the image of service "${service.name}"`,
       evidence: [
         { file: first.file, line: first.requirement.line, message: `pins ${first.requirement.name}==${first.version}` },
-        { file: current.file, line: current.requirement.line, message: `pins ${current.requirement.name}==${pin}` },
+        { file: current.file, line: current.requirement.line, message: installed.requirement.pin ? `pins ${current.requirement.name}==${current.version}` : `requires ${current.requirement.name}${specifier}` },
         { file: installed.via.file, line: installed.via.line, message: `both are installed by this image` },
       ],
-      fix: alignFix(project, current, first.version, `as in ${first.file}`),
+      fix: installed.requirement.pin ? alignFix(project, current, first.version, `as in ${first.file}`) : null,
     });
   }
+}
+
+/**
+ * Two lines under different markers only conflict when both apply: in an image both are
+ * evaluated (Python from FROM, Linux); when either stays unknown, nothing is reported.
+ */
+function markersUnsure(a: Pin, b: Pin, env: { python_version: string } | null): boolean {
+  if (!markersDiffer(a, b)) return false;
+  if (!env) return true;
+  return evaluateMarker(a.requirement.marker, env) !== true || evaluateMarker(b.requirement.marker, env) !== true;
 }
 
 function reportAcrossFiles(project: Project, key: string, pins: readonly Pin[], report: Report, reported: Set<string>): void {
@@ -105,7 +125,7 @@ function reportAcrossFiles(project: Project, key: string, pins: readonly Pin[], 
   const reference = referencePin(project, pins);
   if (!reference) return;
   for (const pin of pins) {
-    if (pin === reference || sameVersion(pin.version, reference.version) || markersDiffer(pin, reference) || reported.has(locationKey(pin))) continue;
+    if (pin === reference || agree(pin, reference) || markersDiffer(pin, reference) || reported.has(locationKey(pin))) continue;
     reported.add(locationKey(pin));
     const installers = (project.installedBy.get(reference.file) ?? []).map((s) => s.name);
     report({
@@ -121,6 +141,12 @@ function reportAcrossFiles(project: Project, key: string, pins: readonly Pin[], 
       fix: alignFix(project, pin, reference.version, `as in ${reference.file}`),
     });
   }
+}
+
+/** `==1.0` and `==1.0.0` agree, and so do `===1.0` and `==1.0`; unparseable pins compare as text. */
+function agree(a: Pin, b: Pin): boolean {
+  const common = commonVersion([a.requirement.specifier, b.requirement.specifier]);
+  return common === null ? sameVersion(a.version, b.version) : common !== false;
 }
 
 /**
