@@ -1,9 +1,10 @@
 // The pipeline, as a library: discover -> parse -> model -> rules -> suppress -> sort.
 // No printing and no process.exit here; the CLI decides what to show and how to exit.
 import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, type DiscoverOptions } from './discover.js';
 import type { Finding, Severity, Span } from './findings/types.js';
+import { loadMetadata, prefetchPinnedMetadata } from './model/metadata/load.js';
 import { buildProject } from './model/project.js';
 import type { Project } from './model/types.js';
 import type { Directive } from './parsers/types.js';
@@ -21,6 +22,10 @@ export interface AuditOptions {
   readonly overrides?: ReadonlyMap<string, string>;
   readonly moduleMap?: Readonly<Record<string, string | readonly string[]>>;
   readonly discover?: DiscoverOptions;
+  /** An installed environment to read package metadata from (default: .venv/venv under root). */
+  readonly pythonEnv?: string;
+  /** Opt-in package index (PEP 691 JSON) for Requires-Dist; cached on disk. */
+  readonly indexUrl?: string;
 }
 
 export interface ServiceSummary {
@@ -47,7 +52,9 @@ export function audit(options: AuditOptions): AuditResult {
   const files = applyOverrides(discovered.files, options.overrides);
   const rootReal = realpathSync(root);
   const warnings = [...discovered.warnings];
+  const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl);
   const project = buildProject({
+    metadata,
     root,
     files,
     warnings,
@@ -60,6 +67,7 @@ export function audit(options: AuditOptions): AuditResult {
     },
   });
 
+  if (options.indexUrl) warnings.push(...prefetchPinnedMetadata(project, options.indexUrl).map((message) => ({ file: '.', message })));
   const findings: Finding[] = [...parseFindings(project)];
   for (const rule of selectedRules(options)) findings.push(...runRule(rule, project));
   const suppressed = applyInlineSuppressions(project, findings);

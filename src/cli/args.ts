@@ -23,6 +23,8 @@ export interface CliOptions {
   readonly quiet: boolean;
   readonly color: boolean | null; // null: decide from the terminal
   readonly debug: boolean;
+  readonly pythonEnv: string | null;
+  readonly indexUrl: string | null;
 }
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
@@ -49,6 +51,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
         debug: { type: 'boolean' },
+        'python-env': { type: 'string' },
+        'index-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -62,6 +66,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   const failOn = values['fail-on'] ?? 'error';
   if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`unknown --fail-on "${failOn}" (expected one of: ${FAIL_ON.join(', ')})`);
   if (values.diff && values.fix) throw new UsageError('--diff and --fix cannot be combined: --diff only prints the patch');
+
+  const indexUrl = values['index-url'] ?? null;
+  if (indexUrl !== null && !/^https?:\/\/[^\s/]+/i.test(indexUrl)) throw new UsageError(`--index-url must be an http(s) URL, got "${indexUrl}"`);
 
   let command: CliOptions['command'] = 'audit';
   let rest = positionals;
@@ -94,6 +101,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     quiet: values.quiet ?? false,
     color: values['no-color'] ? false : values.color ? true : null,
     debug: values.debug ?? false,
+    pythonEnv: values['python-env'] ?? null,
+    indexUrl,
   };
 }
 
@@ -124,6 +133,12 @@ Selection:
       --changed-since REF  only findings in files or services changed since git REF
       --fail-on LEVEL    exit 1 when a finding is at or above LEVEL: error (default),
                          warning, info, or never
+
+Package metadata (for version checks; nothing is ever executed):
+      --python-env PATH  read *.dist-info metadata of an installed environment
+                         (default: .venv or venv under PATH, when present)
+      --index-url URL    also ask this PEP 691 package index (opt-in network use;
+                         cached in DRIFTCHECK_CACHE_DIR or the user cache folder)
 
   -h, --help             this help        -V, --version      the version
       --debug            stack traces for internal errors

@@ -50,7 +50,10 @@ function explain(id: string): number {
 function runAudit(options: CliOptions): number {
   if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
   const changed = options.changedSince === null ? null : changedSince(options.path, options.changedSince);
-  const auditOptions = { root: options.path, select: options.select, ignore: options.ignore };
+  const auditOptions = {
+    root: options.path, select: options.select, ignore: options.ignore,
+    ...(options.pythonEnv !== null ? { pythonEnv: options.pythonEnv } : {}), ...(options.indexUrl !== null ? { indexUrl: options.indexUrl } : {}),
+  };
   let result = audit(auditOptions);
   const wantsFixes = options.diff || options.patch !== null || options.fix;
   if (wantsFixes) {
@@ -88,7 +91,10 @@ function render(options: CliOptions, result: AuditResult): string {
   if (options.format === 'github') return githubReport(result, { pathPrefix });
   if (options.format === 'gitlab') return gitlabReport(result, { pathPrefix });
   if (options.format === 'markdown') {
-    const auditOptions = { root: options.path, select: options.select, ignore: options.ignore };
+    const auditOptions = {
+    root: options.path, select: options.select, ignore: options.ignore,
+    ...(options.pythonEnv !== null ? { pythonEnv: options.pythonEnv } : {}), ...(options.indexUrl !== null ? { indexUrl: options.indexUrl } : {}),
+  };
     const patch = unifiedDiff(computeFixes(auditOptions, result, { unsafe: options.unsafeFixes }).changes);
     return markdownReport(result, { patch, unsafeFixes: options.unsafeFixes, pathPrefix });
   }

@@ -8,6 +8,7 @@ import { parseRequirements } from '../parsers/requirements.js';
 import type { FileKind, SourceFile } from '../source.js';
 import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
 import { FirstPartyIndex } from './first-party.js';
+import { EMPTY_METADATA, type MetadataIndex } from './metadata/index.js';
 import { ModuleMap } from './module-map.js';
 import { buildServices } from './services.js';
 import type { FileDiagnostic, Project, Service } from './types.js';
@@ -19,6 +20,7 @@ export interface ProjectInput {
   /** Reads a repo file that discovery did not classify (a `-r` target, a compose dockerfile). */
   readonly readExtra: (repoPath: string, kind: FileKind) => SourceFile | null;
   readonly moduleMap?: Readonly<Record<string, string | readonly string[]>>;
+  readonly metadata?: MetadataIndex;
 }
 
 /** Lazily parsed access to the repository's files; shared by the service builder. */
@@ -152,5 +154,6 @@ export function buildProject(input: ProjectInput): Project {
     diagnostics: repo.diagnostics,
     warnings: input.warnings,
     installedBy,
+    metadata: input.metadata ?? EMPTY_METADATA,
   };
 }

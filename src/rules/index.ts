@@ -2,6 +2,7 @@
 import type { Rule } from './define-rule.js';
 import conflictingPins from './pins/conflicting-pins.js';
 import missingRequirementsFile from './pins/missing-requirements-file.js';
+import unsatisfiablePins from './pins/unsatisfiable-pins.js';
 import reloadInProduction from './production/reload-in-production.js';
 import firstPartyNotInImage from './python/first-party-not-in-image.js';
 import missingDependency from './python/missing-dependency.js';
@@ -14,6 +15,7 @@ export const RULES: readonly Rule[] = [
   transitiveDependency,
   missingExtra,
   conflictingPins,
+  unsatisfiablePins,
   missingRequirementsFile,
   reloadInProduction,
 ];
