@@ -13,12 +13,24 @@ async function get(url: string, accept: string, timeoutMs: number): Promise<stri
   try {
     response = await fetch(url, { headers: { Accept: accept, 'User-Agent': 'driftcheck' }, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
-    const cause = error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? (error.name === 'TimeoutError' ? `timed out after ${timeoutMs / 1000}s` : error.message)) : String(error);
-    throw new Unreachable(cause);
+    throw new Unreachable(describe(error, timeoutMs));
   }
   if (response.status === 404 || response.status === 410) return null;
   if (!response.ok) throw new Unreachable(`HTTP ${response.status} for ${url}`);
   return await response.text();
+}
+
+/** `ECONNREFUSED`, `ENOTFOUND`, `timed out after 10s`: the innermost useful reason. */
+function describe(error: unknown, timeoutMs: number): string {
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return `timed out after ${timeoutMs / 1000}s`;
+  let message = error instanceof Error ? error.message : String(error);
+  for (let current: unknown = error, depth = 0; current && depth < 5; depth++) {
+    const node = current as { code?: unknown; errors?: unknown[]; cause?: unknown; message?: unknown };
+    if (typeof node.code === 'string') return node.code;
+    if (typeof node.message === 'string' && node.message) message = node.message;
+    current = node.cause ?? node.errors?.[0];
+  }
+  return message;
 }
 
 async function main(): Promise<void> {
