@@ -3,6 +3,7 @@ import type { Rule } from './define-rule.js';
 import conflictingPins from './pins/conflicting-pins.js';
 import missingRequirementsFile from './pins/missing-requirements-file.js';
 import unsatisfiablePins from './pins/unsatisfiable-pins.js';
+import unpinnedRequirement from './pins/unpinned-requirement.js';
 import reloadInProduction from './production/reload-in-production.js';
 import firstPartyNotInImage from './python/first-party-not-in-image.js';
 import missingDependency from './python/missing-dependency.js';
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   missingExtra,
   conflictingPins,
   unsatisfiablePins,
+  unpinnedRequirement,
   missingRequirementsFile,
   reloadInProduction,
 ];
