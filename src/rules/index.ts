@@ -4,6 +4,7 @@ import conflictingPins from './pins/conflicting-pins.js';
 import missingRequirementsFile from './pins/missing-requirements-file.js';
 import unsatisfiablePins from './pins/unsatisfiable-pins.js';
 import unpinnedRequirement from './pins/unpinned-requirement.js';
+import installOrderOverride from './pins/install-order-override.js';
 import reloadInProduction from './production/reload-in-production.js';
 import firstPartyNotInImage from './python/first-party-not-in-image.js';
 import missingDependency from './python/missing-dependency.js';
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   unsatisfiablePins,
   unpinnedRequirement,
   missingRequirementsFile,
+  installOrderOverride,
   reloadInProduction,
 ];
 
