@@ -5,6 +5,7 @@ import missingRequirementsFile from './pins/missing-requirements-file.js';
 import unsatisfiablePins from './pins/unsatisfiable-pins.js';
 import unpinnedRequirement from './pins/unpinned-requirement.js';
 import installOrderOverride from './pins/install-order-override.js';
+import knownIncompatiblePins from './pins/known-incompatible-pins.js';
 import reloadInProduction from './production/reload-in-production.js';
 import firstPartyNotInImage from './python/first-party-not-in-image.js';
 import missingDependency from './python/missing-dependency.js';
@@ -21,6 +22,7 @@ export const RULES: readonly Rule[] = [
   unpinnedRequirement,
   missingRequirementsFile,
   installOrderOverride,
+  knownIncompatiblePins,
   reloadInProduction,
 ];
 
