@@ -6,6 +6,7 @@ import unsatisfiablePins from './pins/unsatisfiable-pins.js';
 import unpinnedRequirement from './pins/unpinned-requirement.js';
 import installOrderOverride from './pins/install-order-override.js';
 import knownIncompatiblePins from './pins/known-incompatible-pins.js';
+import lockfileDrift from './npm/lockfile-drift.js';
 import reloadInProduction from './production/reload-in-production.js';
 import firstPartyNotInImage from './python/first-party-not-in-image.js';
 import missingDependency from './python/missing-dependency.js';
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   missingRequirementsFile,
   installOrderOverride,
   knownIncompatiblePins,
+  lockfileDrift,
   reloadInProduction,
 ];
 
