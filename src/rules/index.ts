@@ -7,6 +7,7 @@ import unpinnedRequirement from './pins/unpinned-requirement.js';
 import installOrderOverride from './pins/install-order-override.js';
 import knownIncompatiblePins from './pins/known-incompatible-pins.js';
 import lockfileDrift from './npm/lockfile-drift.js';
+import npmInstallInImage from './npm/npm-install-in-image.js';
 import reloadInProduction from './production/reload-in-production.js';
 import firstPartyNotInImage from './python/first-party-not-in-image.js';
 import missingDependency from './python/missing-dependency.js';
@@ -25,6 +26,7 @@ export const RULES: readonly Rule[] = [
   installOrderOverride,
   knownIncompatiblePins,
   lockfileDrift,
+  npmInstallInImage,
   reloadInProduction,
 ];
 
