@@ -5,6 +5,7 @@ import missingRequirementsFile from './pins/missing-requirements-file.js';
 import unsatisfiablePins from './pins/unsatisfiable-pins.js';
 import unpinnedRequirement from './pins/unpinned-requirement.js';
 import installOrderOverride from './pins/install-order-override.js';
+import pythonVersionDrift from './pins/python-version-drift.js';
 import knownIncompatiblePins from './pins/known-incompatible-pins.js';
 import lockfileDrift from './npm/lockfile-drift.js';
 import npmInstallInImage from './npm/npm-install-in-image.js';
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   unsatisfiablePins,
   unpinnedRequirement,
   missingRequirementsFile,
+  pythonVersionDrift,
   installOrderOverride,
   knownIncompatiblePins,
   lockfileDrift,
