@@ -86,7 +86,7 @@ Use instead: a base image the project supports, or markers that cover it.
           span: requirement.span,
           severity: 'warning',
           service: service.name,
-          message: `"${requirement.name}${requirement.specifier}" is skipped in the image of service "${service.name}": its marker `${requirement.marker}` is false for Python ${python}, and no other line installs it`,
+          message: `"${requirement.name}${requirement.specifier}" is skipped in the image of service "${service.name}": its marker \`${requirement.marker}\` is false for Python ${python}, and no other line installs it`,
           evidence: [
             { file: service.dockerfilePath ?? '', line: rootFromLine(service), message: `the image's Python is ${python}` },
             { file: installed.via.file, line: installed.via.line, message: `installs ${installed.file}` },
