@@ -1,6 +1,6 @@
 import type { Fix } from '../../findings/types.js';
-import type { Project, Service } from '../../model/types.js';
-import { commonVersion, evaluateMarker } from '../../model/pep440.js';
+import type { InstalledRequirement, Project, Service } from '../../model/types.js';
+import { commonVersion, evaluateMarker, satisfiesSpecifier } from '../../model/pep440.js';
 import { sameVersion } from '../../model/versions.js';
 import type { Requirement } from '../../parsers/types.js';
 import { defineRule } from '../define-rule.js';
@@ -87,6 +87,9 @@ function reportWithinService(project: Project, service: Service, report: Report,
     const first = firstByKey.get(installed.requirement.key);
     const specifier = installed.requirement.specifier;
     if (!first || first.requirement === installed.requirement || specifier === '' || installed.requirement.url) continue;
+    // A plain project lists every requirements file (dev, docs, old ones) as "installed": there,
+    // only pins are compared; ranges are checked only against a real image's install set.
+    if (!evaluated && !installed.requirement.pin) continue;
     const current: Pin = { file: installed.file, requirement: installed.requirement, version: installed.requirement.pin ?? specifier };
     if (reported.has(locationKey(current))) continue;
     if (markersUnsure(first, current, evaluated ? env : null)) continue;
@@ -105,9 +108,32 @@ function reportWithinService(project: Project, service: Service, report: Report,
         { file: current.file, line: current.requirement.line, message: installed.requirement.pin ? `pins ${current.requirement.name}==${current.version}` : `requires ${current.requirement.name}${specifier}` },
         { file: installed.via.file, line: installed.via.line, message: `both are installed by this image` },
       ],
-      fix: installed.requirement.pin ? alignFix(project, current, first.version, `as in ${first.file}`) : null,
+      fix: withinServiceFix(project, live, current, first),
     });
   }
+}
+
+/**
+ * Aligns the pins of one install set to the version that satisfies every other constraint on the
+ * distribution there (ranges, wildcards, `~=`), preferring the first pin the image installs: the
+ * conflicting pin moves to it, or, when the first pin is the one outside the ranges, the first pin
+ * moves to this one. No fix when no pinned version satisfies them all.
+ */
+function withinServiceFix(project: Project, live: readonly InstalledRequirement[], current: Pin, first: Pin): Fix | null {
+  const key = first.requirement.key;
+  const same = live.filter((i) => i.requirement.key === key && !i.requirement.url);
+  const ranges = same.filter((i) => !i.requirement.pin && i.requirement.specifier !== '').map((i) => i.requirement.specifier);
+  const fits = (version: string): boolean => ranges.every((r) => satisfiesSpecifier(version, r) === true);
+  const target = same.find((i) => i.requirement.pin !== null && fits(i.requirement.pin));
+  if (!target?.requirement.pin) return null;
+  const version = target.requirement.pin;
+  const why = target.requirement === first.requirement ? `as in ${first.file}` : `as in ${target.file}, which satisfies every constraint on ${first.requirement.name} in this image`;
+  // `===` compares the text, so `===0.28.1.0` and `==0.28.1` are different pins.
+  const samePin = (pin: Pin): boolean =>
+    pin.requirement.specifier.startsWith('===') || target.requirement.specifier.startsWith('===') ? pin.version.toLowerCase() === version.toLowerCase() : sameVersion(pin.version, version);
+  if (current.requirement.pin && !samePin(current)) return alignFix(project, current, version, why);
+  if (!samePin(first)) return alignFix(project, first, version, why);
+  return null;
 }
 
 /**

@@ -6,7 +6,7 @@ import { defineRule } from '../define-rule.js';
 import { replaceSpan } from '../edits.js';
 
 // Installer tooling upgraded on purpose (`pip install --upgrade pip setuptools wheel`).
-const TOOLING = new Set(['pip', 'setuptools', 'wheel', 'uv', 'pip-tools', 'poetry', 'pipenv']);
+const TOOLING = new Set(['pip', 'setuptools', 'wheel', 'uv', 'pip-tools', 'poetry', 'pipenv', 'pdm', 'hatch', 'virtualenv']);
 
 export default defineRule({
   meta: {
