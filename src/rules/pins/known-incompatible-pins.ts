@@ -54,6 +54,8 @@ specifier, or adding a line after the package). It is unsafe: the image's versio
         const depKey = normalizeDistribution(known.dependency[0]);
         const dep = byKey.get(depKey);
         const depVersion = dep?.requirement.pin ?? null;
+        // Without an image, every requirements file counts as installed: compare within one file.
+        if (service.kind === 'project' && dep && dep.file !== pkg.file) continue;
         const pulledByExtra = known.extra !== null && pkg.requirement.extras.some((e) => normalizeDistribution(e) === known.extra);
         let severity: 'error' | 'warning';
         if (depVersion) {

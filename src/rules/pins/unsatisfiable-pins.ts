@@ -60,6 +60,8 @@ distribution, the fix moves the pin to it. It is unsafe: the image's versions ch
           if (marker !== true) continue;
           const child = pinned.get(dep.key);
           if (!child || child === parent) continue;
+          // Without an image, every requirements file counts as installed: compare within one file.
+          if (service.kind === 'project' && child.file !== parent.file) continue;
           const childVersion = child.requirement.pin ?? '';
           if (satisfiesSpecifier(childVersion, dep.specifier) !== false) continue;
           const where = `${child.file}:${child.requirement.span.start}:${parent.requirement.key}`;
