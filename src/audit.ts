@@ -1,9 +1,10 @@
 // The pipeline, as a library: discover -> parse -> model -> rules -> suppress -> sort.
 // No printing and no process.exit here; the CLI decides what to show and how to exit.
 import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, type DiscoverOptions } from './discover.js';
 import type { Finding, Severity, Span } from './findings/types.js';
+import { loadMetadata, prefetchPinnedMetadata } from './model/metadata/load.js';
 import { buildProject } from './model/project.js';
 import type { Project } from './model/types.js';
 import type { Directive } from './parsers/types.js';
@@ -27,6 +28,10 @@ export interface AuditOptions {
   readonly discover?: DiscoverOptions;
   /** The validated `.driftcheck.yaml` (see src/config); defaults when absent. */
   readonly config?: Config;
+  /** An installed environment to read package metadata from (default: .venv/venv under root). */
+  readonly pythonEnv?: string;
+  /** Opt-in package index (PEP 691 JSON) for Requires-Dist; cached on disk. */
+  readonly indexUrl?: string;
 }
 
 export interface ServiceSummary {
@@ -55,7 +60,9 @@ export function audit(options: AuditOptions): AuditResult {
   const config = options.config ?? DEFAULT_CONFIG;
   setFileRolePolicy(config);
   const warnings = [...discovered.warnings];
+  const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl);
   const project = buildProject({
+    metadata,
     root,
     files,
     warnings,
@@ -69,6 +76,7 @@ export function audit(options: AuditOptions): AuditResult {
     },
   });
 
+  if (options.indexUrl) warnings.push(...prefetchPinnedMetadata(project, options.indexUrl).map((message) => ({ file: '.', message })));
   const findings: Finding[] = [...parseFindings(project)];
   const rules = selectedRules(options, config);
   for (const rule of rules) findings.push(...runRule(rule, project).map((f) => withConfiguredSeverity(f, rule, config)));

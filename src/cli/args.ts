@@ -28,6 +28,8 @@ export interface CliOptions {
   readonly color: boolean | null; // null: decide from the terminal
   readonly debug: boolean;
   readonly interactive: boolean;
+  readonly pythonEnv: string | null;
+  readonly indexUrl: string | null;
 }
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
@@ -58,6 +60,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'no-color': { type: 'boolean' },
         debug: { type: 'boolean' },
         interactive: { type: 'boolean', short: 'i' },
+        'python-env': { type: 'string' },
+        'index-url': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -75,6 +79,9 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     const clash = [values.diff && '--diff', values.fix && '--fix', values.patch !== undefined && '--patch', values.output !== undefined && '--output', format !== 'text' && '--format'].find(Boolean);
     if (clash) throw new UsageError(`--interactive and ${clash} cannot be combined: the interactive report writes patches and fixes itself`);
   }
+
+  const indexUrl = values['index-url'] ?? null;
+  if (indexUrl !== null && !/^https?:\/\/[^\s/]+/i.test(indexUrl)) throw new UsageError(`--index-url must be an http(s) URL, got "${indexUrl}"`);
 
   let command: CliOptions['command'] = 'audit';
   let rest = positionals;
@@ -111,6 +118,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     color: values['no-color'] ? false : values.color ? true : null,
     debug: values.debug ?? false,
     interactive: values.interactive ?? false,
+    pythonEnv: values['python-env'] ?? null,
+    indexUrl,
   };
 }
 
@@ -143,6 +152,12 @@ Selection:
       --changed-since REF  only findings in files or services changed since git REF
       --fail-on LEVEL    exit 1 when a finding is at or above LEVEL: error (default),
                          warning, info, or never
+
+Package metadata (for version checks; nothing is ever executed):
+      --python-env PATH  read *.dist-info metadata of an installed environment
+                         (default: .venv or venv under PATH, when present)
+      --index-url URL    also ask this PEP 691 package index (opt-in network use;
+                         cached in DRIFTCHECK_CACHE_DIR or the user cache folder)
 
   -h, --help             this help        -V, --version      the version
       --debug            stack traces for internal errors

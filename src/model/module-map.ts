@@ -8,7 +8,7 @@ import {
 import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES } from './transitive-data.js';
 import { normalizeName } from '../util/names.js';
 
-export type MappingSource = 'config' | 'table' | 'guess';
+export type MappingSource = 'config' | 'env' | 'table' | 'guess';
 
 export interface DistributionGuess {
   /** Distribution names, canonical first; installing any of them provides the module. */
@@ -22,8 +22,11 @@ export { normalizeName };
 export class ModuleMap {
   private readonly table = new Map<string, string[]>();
   private readonly config = new Map<string, string[]>();
+  private readonly env = new Map<string, string[]>();
 
-  constructor(configMap: Readonly<Record<string, string | readonly string[]>> = {}) {
+  /** `installed`: distributions of an installed environment and the top-level names they provide. */
+  constructor(configMap: Readonly<Record<string, string | readonly string[]>> = {}, installed: readonly { readonly name: string; readonly topLevel: readonly string[] }[] = []) {
+    for (const dist of installed) for (const module of dist.topLevel) this.env.set(module, unique([...(this.env.get(module) ?? []), dist.name]));
     for (const [module, dist] of MODULE_TO_DISTRIBUTION) this.table.set(module, [dist]);
     for (const [module, dists] of ALTERNATIVE_DISTRIBUTIONS) {
       const canonical = this.table.get(module) ?? [];
@@ -35,7 +38,7 @@ export class ModuleMap {
   /** Distributions for a dotted module, trying the longest known dotted prefix first. */
   lookup(module: string): DistributionGuess {
     const parts = module.split('.');
-    for (const [source, map] of [['config', this.config], ['table', this.table]] as const) {
+    for (const [source, map] of [['config', this.config], ['env', this.env], ['table', this.table]] as const) {
       for (let n = parts.length; n >= 1; n--) {
         const found = map.get(parts.slice(0, n).join('.'));
         if (found) return { distributions: found, source };
@@ -62,7 +65,7 @@ export class ModuleMap {
 
   private buildReverse(): Map<string, string[]> {
     const reverse = new Map<string, string[]>();
-    for (const map of [this.config, this.table]) {
+    for (const map of [this.config, this.env, this.table]) {
       for (const [module, dists] of map) {
         for (const dist of dists) {
           const key = normalizeName(dist);
@@ -99,13 +102,13 @@ const REQUIRES = new Map([...WELL_KNOWN_REQUIRES, ...WELL_KNOWN_EXTRAS].map(([di
  * according to the bundled table of well-known Requires-Dist, mapped to the root that pulls
  * each one in.
  */
-export function transitiveClosure(roots: Iterable<string>): Map<string, string> {
+export function transitiveClosure(roots: Iterable<string>, moreRequires: (key: string) => readonly string[] = () => []): Map<string, string> {
   const via = new Map<string, string>();
   const queue: [string, string][] = [];
   for (const root of roots) queue.push([normalizeName(root), normalizeName(root)]);
   while (queue.length > 0) {
     const [dist, root] = queue.shift() ?? ['', ''];
-    for (const dep of REQUIRES.get(dist) ?? []) {
+    for (const dep of [...(REQUIRES.get(dist) ?? []), ...moreRequires(dist).map(normalizeName)]) {
       if (via.has(dep)) continue;
       via.set(dep, root);
       queue.push([dep, root]);

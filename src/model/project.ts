@@ -8,6 +8,7 @@ import { parseRequirements } from '../parsers/requirements.js';
 import type { FileKind, SourceFile } from '../source.js';
 import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
 import { FirstPartyIndex } from './first-party.js';
+import { EMPTY_METADATA, type MetadataIndex } from './metadata/index.js';
 import { ModuleMap } from './module-map.js';
 import { buildServices } from './services.js';
 import type { FileDiagnostic, Project, Service } from './types.js';
@@ -21,6 +22,7 @@ export interface ProjectInput {
   readonly moduleMap?: Readonly<Record<string, string | readonly string[]>>;
   /** Names of files that exist but are not read (see Discovery.otherPaths). */
   readonly otherPaths?: readonly string[];
+  readonly metadata?: MetadataIndex;
 }
 
 /** Lazily parsed access to the repository's files; shared by the service builder. */
@@ -129,7 +131,7 @@ export class Repository {
 export function buildProject(input: ProjectInput): Project {
   const repo = new Repository(input);
   const firstParty = new FirstPartyIndex([...repo.python.keys()].sort());
-  const moduleMap = new ModuleMap(input.moduleMap ?? {});
+  const moduleMap = new ModuleMap(input.moduleMap ?? {}, input.metadata?.installed ?? []);
   const services = buildServices(repo, firstParty, moduleMap);
   const installedBy = new Map<string, Service[]>();
   for (const service of services) {
@@ -155,5 +157,6 @@ export function buildProject(input: ProjectInput): Project {
     diagnostics: repo.diagnostics,
     warnings: input.warnings,
     installedBy,
+    metadata: input.metadata ?? EMPTY_METADATA,
   };
 }

@@ -91,11 +91,12 @@ const transitiveCache = new WeakMap<Service, ReadonlyMap<string, string>>();
  * What the service's installs pull in as well (well-known Requires-Dist, extras included), each
  * mapped to the installed distribution that brings it; computed once per service.
  */
-export function transitiveOf(service: Service): ReadonlyMap<string, string> {
+export function transitiveOf(project: Project, service: Service): ReadonlyMap<string, string> {
   let closure = transitiveCache.get(service);
   if (!closure) {
     const withExtras = service.installed.filter((i) => !i.constraint).flatMap((i) => i.requirement.extras.map((e) => `${i.requirement.key}[${normalizeName(e)}]`));
-    closure = transitiveClosure([...service.installedKeys, ...withExtras]);
+    // Requires-Dist from an installed env or a lockfile adds to the bundled table.
+    closure = transitiveClosure([...service.installedKeys, ...withExtras], (key) => project.metadata.dependencyNames(key));
     transitiveCache.set(service, closure);
   }
   return closure;

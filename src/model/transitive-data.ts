@@ -395,3 +395,19 @@ export const WELL_KNOWN_EXTRAS: ReadonlyArray<readonly [distributionWithExtra: s
   ['sentry-sdk[flask]', ['blinker', 'flask', 'markupsafe']],
   ['langchain[openai]', ['langchain-openai']],
 ];
+
+/**
+ * Version-ranged Requires-Dist for PIN002, offline: [distribution, the releases it holds for,
+ * [dependency, specifier]]. Only entries copied from the published metadata of every release in
+ * the range; everything else needs `--python-env`, a lockfile or `--index-url`.
+ */
+export const WELL_KNOWN_REQUIRES_DIST: ReadonlyArray<readonly [distribution: string, releases: string, requires: ReadonlyArray<readonly [string, string]>]> = [
+  // httpx 0.27.0–0.28.1 pyproject.toml [project] dependencies: "httpcore==1.*".
+  ['httpx', '>=0.27,<0.29', [['httpcore', '==1.*']]],
+  // httpcore 1.0.0–1.0.7 pyproject.toml: "h11>=0.13,<0.15" (1.0.9 moved to h11>=0.16).
+  ['httpcore', '>=1.0,<=1.0.7', [['h11', '>=0.13,<0.15']]],
+  // requests 2.31.0–2.32.3 setup.py install_requires.
+  ['requests', '>=2.31,<2.33', [['charset-normalizer', '>=2,<4'], ['idna', '>=2.5,<4'], ['urllib3', '>=1.21.1,<3'], ['certifi', '>=2017.4.17']]],
+  // Flask 3.0.x pyproject.toml: "Werkzeug>=3.0.0".
+  ['flask', '>=3.0,<3.1', [['werkzeug', '>=3.0.0']]],
+];

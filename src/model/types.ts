@@ -17,6 +17,7 @@ import type { EntryPoint } from './command.js';
 import type { DockerIgnore } from './dockerignore.js';
 import type { FirstPartyIndex } from './first-party.js';
 import type { StageState } from './image.js';
+import type { MetadataIndex } from './metadata/index.js';
 import type { ModuleMap } from './module-map.js';
 
 export interface Located {
@@ -139,4 +140,6 @@ export interface Project {
   readonly warnings: readonly { readonly file: string; readonly message: string }[];
   /** Services that install each requirements file. */
   readonly installedBy: ReadonlyMap<string, readonly Service[]>;
+  /** Requires-Dist from an installed env, lockfiles, the index cache or the bundled table. */
+  readonly metadata: MetadataIndex;
 }

@@ -2,6 +2,13 @@
 import type { Rule } from './define-rule.js';
 import conflictingPins from './pins/conflicting-pins.js';
 import missingRequirementsFile from './pins/missing-requirements-file.js';
+import unsatisfiablePins from './pins/unsatisfiable-pins.js';
+import unpinnedRequirement from './pins/unpinned-requirement.js';
+import installOrderOverride from './pins/install-order-override.js';
+import pythonVersionDrift from './pins/python-version-drift.js';
+import knownIncompatiblePins from './pins/known-incompatible-pins.js';
+import lockfileDrift from './npm/lockfile-drift.js';
+import npmInstallInImage from './npm/npm-install-in-image.js';
 import reloadInProduction from './production/reload-in-production.js';
 import debugEnabled from './production/debug-enabled.js';
 import devServer from './production/dev-server.js';
@@ -29,7 +36,14 @@ export const RULES: readonly Rule[] = [
   unusedDependency,
   missingExtra,
   conflictingPins,
+  unsatisfiablePins,
+  unpinnedRequirement,
   missingRequirementsFile,
+  pythonVersionDrift,
+  installOrderOverride,
+  knownIncompatiblePins,
+  lockfileDrift,
+  npmInstallInImage,
   reloadInProduction,
   debugEnabled,
   devServer,

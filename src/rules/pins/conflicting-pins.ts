@@ -1,5 +1,6 @@
 import type { Fix } from '../../findings/types.js';
-import type { Project, Service } from '../../model/types.js';
+import type { InstalledRequirement, Project, Service } from '../../model/types.js';
+import { commonVersion, evaluateMarker, satisfiesSpecifier } from '../../model/pep440.js';
 import { sameVersion } from '../../model/versions.js';
 import type { Requirement } from '../../parsers/types.js';
 import { defineRule } from '../define-rule.js';
@@ -72,32 +73,77 @@ function locationKey(pin: Pin): string {
 
 function reportWithinService(project: Project, service: Service, report: Report, reported: Set<string>): void {
   const firstByKey = new Map<string, Pin>();
-  for (const installed of service.installed) {
+  const env = { python_version: service.pythonVersion };
+  // Pins are compared once the image's environment is known: a marker false for its Python or
+  // for Linux drops the line, as pip does; a plain project has no known Python, so markers stay.
+  const evaluated = service.dockerfile !== null;
+  const live = service.installed.filter((i) => !evaluated || evaluateMarker(i.requirement.marker, env) !== false);
+  for (const installed of live) {
     const pin = installed.requirement.pin;
-    if (!pin) continue;
-    const current: Pin = { file: installed.file, requirement: installed.requirement, version: pin };
+    if (!pin || firstByKey.has(installed.requirement.key)) continue;
+    firstByKey.set(installed.requirement.key, { file: installed.file, requirement: installed.requirement, version: pin });
+  }
+  for (const installed of live) {
     const first = firstByKey.get(installed.requirement.key);
-    if (!first) {
-      firstByKey.set(installed.requirement.key, current);
-      continue;
-    }
-    if (sameVersion(first.version, pin) || markersDiffer(first, current) || reported.has(locationKey(current))) continue;
+    const specifier = installed.requirement.specifier;
+    if (!first || first.requirement === installed.requirement || specifier === '' || installed.requirement.url) continue;
+    // A plain project lists every requirements file (dev, docs, old ones) as "installed": there,
+    // only pins are compared; ranges are checked only against a real image's install set.
+    if (!evaluated && !installed.requirement.pin) continue;
+    const current: Pin = { file: installed.file, requirement: installed.requirement, version: installed.requirement.pin ?? specifier };
+    if (reported.has(locationKey(current))) continue;
+    if (markersUnsure(first, current, evaluated ? env : null)) continue;
+    if (commonVersion([first.requirement.specifier, specifier]) !== false) continue;
     reported.add(locationKey(current));
     reported.add(locationKey(first));
+    const shown = installed.requirement.pin ? `pinned to ${current.version} here and to` : `constrained to ${specifier} here but pinned to`;
     report({
       file: current.file,
       span: current.requirement.span,
       severity: 'error',
       service: service.name,
-      message: `"${current.requirement.name}" is pinned to ${pin} here and to ${first.version} in ${first.file}, both installed by the image of service "${service.name}"`,
+      message: `"${current.requirement.name}" is ${shown} ${first.version} in ${first.file}, both installed by the image of service "${service.name}"`,
       evidence: [
         { file: first.file, line: first.requirement.line, message: `pins ${first.requirement.name}==${first.version}` },
-        { file: current.file, line: current.requirement.line, message: `pins ${current.requirement.name}==${pin}` },
+        { file: current.file, line: current.requirement.line, message: installed.requirement.pin ? `pins ${current.requirement.name}==${current.version}` : `requires ${current.requirement.name}${specifier}` },
         { file: installed.via.file, line: installed.via.line, message: `both are installed by this image` },
       ],
-      fix: alignFix(project, current, first.version, `as in ${first.file}`),
+      fix: withinServiceFix(project, live, current, first),
     });
   }
+}
+
+/**
+ * Aligns the pins of one install set to the version that satisfies every other constraint on the
+ * distribution there (ranges, wildcards, `~=`), preferring the first pin the image installs: the
+ * conflicting pin moves to it, or, when the first pin is the one outside the ranges, the first pin
+ * moves to this one. No fix when no pinned version satisfies them all.
+ */
+function withinServiceFix(project: Project, live: readonly InstalledRequirement[], current: Pin, first: Pin): Fix | null {
+  const key = first.requirement.key;
+  const same = live.filter((i) => i.requirement.key === key && !i.requirement.url);
+  const ranges = same.filter((i) => !i.requirement.pin && i.requirement.specifier !== '').map((i) => i.requirement.specifier);
+  const fits = (version: string): boolean => ranges.every((r) => satisfiesSpecifier(version, r) === true);
+  const target = same.find((i) => i.requirement.pin !== null && fits(i.requirement.pin));
+  if (!target?.requirement.pin) return null;
+  const version = target.requirement.pin;
+  const why = target.requirement === first.requirement ? `as in ${first.file}` : `as in ${target.file}, which satisfies every constraint on ${first.requirement.name} in this image`;
+  // `===` compares the text, so `===0.28.1.0` and `==0.28.1` are different pins.
+  const samePin = (pin: Pin): boolean =>
+    pin.requirement.specifier.startsWith('===') || target.requirement.specifier.startsWith('===') ? pin.version.toLowerCase() === version.toLowerCase() : sameVersion(pin.version, version);
+  if (current.requirement.pin && !samePin(current)) return alignFix(project, current, version, why);
+  if (!samePin(first)) return alignFix(project, first, version, why);
+  return null;
+}
+
+/**
+ * Two lines under different markers only conflict when both apply: in an image both are
+ * evaluated (Python from FROM, Linux); when either stays unknown, nothing is reported.
+ */
+function markersUnsure(a: Pin, b: Pin, env: { python_version: string } | null): boolean {
+  if (!markersDiffer(a, b)) return false;
+  if (!env) return true;
+  return evaluateMarker(a.requirement.marker, env) !== true || evaluateMarker(b.requirement.marker, env) !== true;
 }
 
 function reportAcrossFiles(project: Project, key: string, pins: readonly Pin[], report: Report, reported: Set<string>): void {
@@ -105,7 +151,7 @@ function reportAcrossFiles(project: Project, key: string, pins: readonly Pin[], 
   const reference = referencePin(project, pins);
   if (!reference) return;
   for (const pin of pins) {
-    if (pin === reference || sameVersion(pin.version, reference.version) || markersDiffer(pin, reference) || reported.has(locationKey(pin))) continue;
+    if (pin === reference || agree(pin, reference) || markersDiffer(pin, reference) || reported.has(locationKey(pin))) continue;
     reported.add(locationKey(pin));
     const installers = (project.installedBy.get(reference.file) ?? []).map((s) => s.name);
     report({
@@ -121,6 +167,12 @@ function reportAcrossFiles(project: Project, key: string, pins: readonly Pin[], 
       fix: alignFix(project, pin, reference.version, `as in ${reference.file}`),
     });
   }
+}
+
+/** `==1.0` and `==1.0.0` agree, and so do `===1.0` and `==1.0`; unparseable pins compare as text. */
+function agree(a: Pin, b: Pin): boolean {
+  const common = commonVersion([a.requirement.specifier, b.requirement.specifier]);
+  return common === null ? sameVersion(a.version, b.version) : common !== false;
 }
 
 /**

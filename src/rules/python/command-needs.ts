@@ -4,7 +4,7 @@
 import { commandSegments, programOf, stripWrappers } from '../../model/command.js';
 import { distributionOfBinary, normalizeName } from '../../model/module-map.js';
 import { transitiveOf } from '../../model/queries.js';
-import type { CommandPart, Service } from '../../model/types.js';
+import type { CommandPart, Project, Service } from '../../model/types.js';
 
 export interface CommandNeed {
   /** The word in the command that creates the need (program or flag value). */
@@ -85,9 +85,9 @@ export function commandNeeds(service: Service): CommandNeed[] {
 }
 
 /** Is a distribution installed, directly or as a (well-known) dependency of what is installed? */
-export function isProvided(service: Service, distribution: string): boolean {
+export function isProvided(project: Project, service: Service, distribution: string): boolean {
   const key = normalizeName(distribution);
-  return service.installedKeys.has(key) || transitiveOf(service).has(key);
+  return service.installedKeys.has(key) || transitiveOf(project, service).has(key);
 }
 
 /** The command part (and so the file) where a word of the command is written. */

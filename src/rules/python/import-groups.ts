@@ -27,7 +27,7 @@ const cache = new WeakMap<Service, readonly DistributionGroup[]>();
 export function thirdPartyGroups(project: Project, service: Service): readonly DistributionGroup[] {
   const cached = cache.get(service);
   if (cached) return cached;
-  const transitive = transitiveOf(service);
+  const transitive = transitiveOf(project, service);
   const groups = new Map<string, { guess: DistributionGuess; sites: ImportSite[]; status: DistributionGroup['status']; via: string | null }>();
   for (const runFile of service.runFiles) {
     for (const imp of project.python.get(runFile.repoPath)?.imports ?? []) {

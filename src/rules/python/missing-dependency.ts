@@ -92,7 +92,7 @@ function reportMissingPrograms(project: Project, service: Service, report: Repor
   const seen = new Set<string>();
   for (const need of commandNeeds(service)) {
     const key = normalizeName(need.distribution);
-    if (need.kind !== 'program' || seen.has(key) || missingImports.has(key) || isProvided(service, need.distribution)) continue;
+    if (need.kind !== 'program' || seen.has(key) || missingImports.has(key) || isProvided(project, service, need.distribution)) continue;
     seen.add(key);
     const part = partWriting(service, need.word);
     const file = part ? project.files.get(part.file) : undefined;

@@ -46,7 +46,7 @@ is added unpinned.
     for (const service of project.services) {
       if (!service.dockerfile) continue;
       for (const need of commandNeeds(service)) {
-        if (need.kind !== 'flag' || isProvided(service, need.distribution)) continue;
+        if (need.kind !== 'flag' || isProvided(project, service, need.distribution)) continue;
         // The fallback note only makes sense once the server itself is installed (else DEP006/DEP001 say so).
         if (need.fallback && need.viaExtra && !service.installedKeys.has(normalizeName(need.viaExtra.distribution))) continue;
         const part = partWriting(service, need.word);

@@ -123,7 +123,7 @@ function isUsed(project: Project, service: Service, key: string, depth = 0): boo
   if (names.some((name) => facts.modules.has(name) || facts.words.has(name))) return true;
   if (binariesOf(key).some((binary) => facts.words.has(binary))) return true;
   // A pin of something another installed distribution depends on: a lock file, not a choice.
-  if (transitiveOf(service).has(key)) return true;
+  if (transitiveOf(project, service).has(key)) return true;
   if (depth >= 3) return false;
   return (LOADERS.get(key) ?? []).some((loader) => service.installedKeys.has(loader) && isUsed(project, service, loader, depth + 1));
 }
