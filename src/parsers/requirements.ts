@@ -773,6 +773,7 @@ class RequirementsParser {
   run(): void {
     const text = this.text;
     const n = text.length;
+    const hasCr = text.includes('\r');
     let lineNo = 0;
     let start = 0;
     let buf = '';
@@ -781,7 +782,12 @@ class RequirementsParser {
     let firstStart = 0;
     while (start < n) {
       lineNo++;
+      // pip splits with str.splitlines(): `\n`, `\r\n` and a lone `\r` each end a line.
       let next = text.indexOf('\n', start);
+      if (hasCr) {
+        const cr = text.indexOf('\r', start);
+        if (cr >= 0 && (next < 0 || cr < next - 1)) next = cr;
+      }
       let contentEnd: number;
       if (next < 0) {
         next = n;

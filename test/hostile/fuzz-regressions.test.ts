@@ -1,0 +1,45 @@
+// Shrunk counterexamples the fuzzer found (test/hostile/fuzz.test.ts), kept as unit tests.
+import { describe, expect, it } from 'vitest';
+import { parseCompose } from '../../src/parsers/compose.js';
+import { parsePyproject } from '../../src/parsers/pyproject.js';
+import { parseRequirements } from '../../src/parsers/requirements.js';
+import { LineIndex } from '../../src/source.js';
+import { assertWellBehaved, checkResult } from './fuzz-support.js';
+
+describe('fuzz regressions', () => {
+  it('LineIndex: a lone CR ends a line, as in the Dockerfile parser and the Python scanner', () => {
+    const index = new LineIndex('a\rb\r\nc\nd');
+    expect(index.position(2)).toEqual({ line: 2, column: 1 });
+    expect(index.position(5)).toEqual({ line: 3, column: 1 });
+    expect(index.position(7)).toEqual({ line: 4, column: 1 });
+    assertWellBehaved('dockerfile', 'q\u00e9\rt');
+    assertWellBehaved('python-imports', ':\r\ufffd[\ufffd');
+  });
+
+  it('requirements: a lone CR ends a line, as pip\'s splitlines() does', () => {
+    const text = 'Flask==3.0.3\rreque\rb==1\r\n';
+    const model = parseRequirements(text);
+    expect(model.requirements.map((r) => [r.name, r.line])).toEqual([['Flask', 1], ['reque', 2], ['b', 3]]);
+    expect(checkResult(text, model)).toBeNull();
+    assertWellBehaved('requirements', '\r(~=COPY -r <');
+  });
+
+  it('compose: a YAML error at end of input stays inside the text', () => {
+    const text = '  {COPY !!str dependencies = [<< WORKDIR pip install ';
+    const model = parseCompose(text);
+    for (const d of model.diagnostics) expect(d.span.end).toBeLessThanOrEqual(text.length);
+    assertWellBehaved('compose', '[>\ufffd\ufffdT\b\ufffd\f');
+  });
+
+  it('compose: line/column of a YAML error agree with its offset after an unterminated quote', () => {
+    assertWellBehaved('compose', '*: .\n    command: ["gunicorn", "-b", \'');
+  });
+
+  it('pyproject: an invalid-TOML diagnostic points at the error, not at offset 0', () => {
+    const text = '[project]\nAS &a "a>=1"';
+    const [d] = parsePyproject(text).diagnostics;
+    expect(d?.line).toBe(2);
+    expect(d?.span.start).toBe(new LineIndex(text).offset(d?.line ?? 0, d?.column ?? 0));
+    assertWellBehaved('pyproject', '\t\u{f4a8f}');
+  });
+});
