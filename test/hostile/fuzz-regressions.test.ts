@@ -43,3 +43,12 @@ describe('fuzz regressions', () => {
     assertWellBehaved('pyproject', '\t\u{f4a8f}');
   });
 });
+
+describe('fix-engine fuzz regressions', () => {
+  it('appending to a file that ends in a lone CR adds no blank line (was "uvicorn==0.32.1\\r\\r\\n")', async () => {
+    const { appendLine } = await import('../../src/rules/edits.js');
+    const { makeSourceFile } = await import('../../src/source.js');
+    const file = makeSourceFile('requirements.txt', 'requirements', 'fastapi==0.115.6\r\nuvicorn==0.32.1\r');
+    expect(appendLine(file, 'PyYAML==6.0.2').text).toBe('PyYAML==6.0.2\r\n');
+  });
+});

@@ -4,7 +4,7 @@
 // within 1 s per input, every span lies inside the text, line/column agree with offsets.
 //
 // CI: FUZZ_RUNS inputs per parser (default 10,000, seeded, so a failure reproduces), split over the
-// four generators. `npm run fuzz` sets FUZZ_RUNS=1000000 and a time-derived seed (FUZZ_SEED).
+// four generators. `npm run fuzz` sets FUZZ_RUNS=1000000; FUZZ_SEED picks another seed.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { arbitraries, assertWellBehaved, fixtureCorpus, mutatedFixture, PARSERS, type ParserName } from './fuzz-support.js';
