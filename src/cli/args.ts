@@ -28,6 +28,9 @@ export interface CliOptions {
   readonly color: boolean | null; // null: decide from the terminal
   readonly debug: boolean;
   readonly interactive: boolean;
+  /** --max-file-size / --max-files: discovery limits (null: the defaults). */
+  readonly maxFileBytes: number | null;
+  readonly maxFiles: number | null;
 }
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
@@ -58,6 +61,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'no-color': { type: 'boolean' },
         debug: { type: 'boolean' },
         interactive: { type: 'boolean', short: 'i' },
+        'max-file-size': { type: 'string' },
+        'max-files': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -111,7 +116,15 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     color: values['no-color'] ? false : values.color ? true : null,
     debug: values.debug ?? false,
     interactive: values.interactive ?? false,
+    maxFileBytes: positiveInt('--max-file-size', values['max-file-size']),
+    maxFiles: positiveInt('--max-files', values['max-files']),
   };
+}
+
+function positiveInt(flag: string, raw: string | undefined): number | null {
+  if (raw === undefined) return null;
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(Number(raw)) || Number(raw) < 1) throw new UsageError(`${flag} expects a positive whole number, got "${raw}"`);
+  return Number(raw);
 }
 
 export const HELP = `driftcheck - find the drift between what your code needs and what your build ships
@@ -146,6 +159,10 @@ Selection:
 
   -h, --help             this help        -V, --version      the version
       --debug            stack traces for internal errors
+
+Limits (hitting one is reported as a warning naming the path):
+      --max-file-size BYTES  skip files larger than BYTES (default 8388608)
+      --max-files N          audit at most N files driftcheck reads (default 200000)
 
 Configuration:
   -c, --config FILE      read FILE instead of .driftcheck.yaml / [tool.driftcheck]

@@ -3,6 +3,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { audit, type AuditOptions, type AuditResult } from '../audit.js';
+import { DEFAULT_DISCOVER_OPTIONS, type DiscoverOptions } from '../discover.js';
 import { BaselineError, applyBaseline, readBaseline, writeBaseline } from '../baseline.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { SEVERITY_RANK, type Severity } from '../findings/types.js';
@@ -57,7 +58,7 @@ function runAudit(options: CliOptions): number {
   if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
   const changed = options.changedSince === null ? null : changedSince(options.path, options.changedSince);
   const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined);
-  const auditOptions: AuditOptions = { root: options.path, select: options.select, ignore: options.ignore, config };
+  const auditOptions: AuditOptions = { root: options.path, select: options.select, ignore: options.ignore, config, discover: discoverOptions(options) };
   const failOn = options.failOn ?? config.failOn ?? 'error';
   let result = audit(auditOptions);
   const wantsFixes = options.diff || options.patch !== null || options.fix;
@@ -99,11 +100,18 @@ async function runInteractive(options: CliOptions): Promise<number> {
   const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined);
   const tui = await import('../tui/run.js');
   const result = await tui.runInteractive({
-    auditOptions: { root: options.path, select: options.select, ignore: options.ignore, config },
+    auditOptions: { root: options.path, select: options.select, ignore: options.ignore, config, discover: discoverOptions(options) },
     root: options.path.replace(/\\/g, '/'),
     ...(changed === null ? {} : { postprocess: (r: AuditResult) => onlyChanged(r, changed) }),
   });
   return exitCode(result, options.failOn ?? config.failOn ?? 'error');
+}
+
+function discoverOptions(options: CliOptions): DiscoverOptions {
+  return {
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_DISCOVER_OPTIONS.maxFileBytes,
+    maxFiles: options.maxFiles ?? DEFAULT_DISCOVER_OPTIONS.maxFiles,
+  };
 }
 
 function render(options: CliOptions, auditOptions: AuditOptions, result: AuditResult): string {
