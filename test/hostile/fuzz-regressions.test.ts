@@ -52,3 +52,12 @@ describe('fix-engine fuzz regressions', () => {
     expect(appendLine(file, 'PyYAML==6.0.2').text).toBe('PyYAML==6.0.2\r\n');
   });
 });
+
+describe('pathological-input regressions', () => {
+  it('dockerfile: a single line of 50k "#" parses in well under a second (was 10 s in dockerfile-ast)', async () => {
+    const { parseDockerfile } = await import('../../src/parsers/dockerfile.js');
+    const started = performance.now();
+    parseDockerfile('#'.repeat(50_000));
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+});
