@@ -85,26 +85,30 @@ describe('--fix writes safely', () => {
   });
 
   it('a run killed at any moment leaves the old or the new file, and no temp file is read or kept', async () => {
-    // A large target (4 MB of comments) so the write takes long enough to be interrupted.
-    const padding = '# padding line to make the write slow enough to interrupt\n'.repeat(70_000);
+    // A large target (1 MB of comments) so writing it is not instantaneous.
+    const padding = '# padding line to make the write slow enough to interrupt\n'.repeat(17_500);
     const oldText = padding + OLD;
     const probe = copy();
     writeFileSync(join(probe, 'requirements.txt'), oldText);
+    const started = Date.now();
     expect([0, 1]).toContain(runCli([probe, '--fix']).status);
+    const duration = Date.now() - started;
     const newText = readFileSync(join(probe, 'requirements.txt'), 'utf8');
     expect(newText).not.toBe(oldText);
 
     const dir = copy();
     const outcomes = { old: 0, new: 0 };
     let leftovers = 0;
-    const runs = 12;
+    const runs = 16;
     for (let i = 0; i < runs; i++) {
       writeFileSync(join(dir, 'requirements.txt'), oldText);
       const child = spawn(process.execPath, [CLI, dir, '--fix'], { stdio: 'ignore' });
-      const delay = 150 + ((i * 997) % 1500); // spread over start-up, audit, write and re-audit
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      // Spread over the whole run: start-up, audit, the write itself and the re-audit.
+      const delay = Math.round(duration * (0.2 + 0.9 * ((i * 0.618) % 1)));
       await new Promise((resolve) => setTimeout(resolve, delay));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await exited;
       const now = readFileSync(join(dir, 'requirements.txt'), 'utf8');
       expect(now === oldText || now === newText, `run ${i}: partial file of ${now.length} chars`).toBe(true);
       outcomes[now === oldText ? 'old' : 'new']++;
