@@ -85,7 +85,9 @@ class Locator {
     else this.cursor = at + spec.length;
     const shift = (s: { start: number; end: number }) => ({ start: s.start + at, end: s.end + at });
     this.index ??= new LineIndex(this.text);
-    const { line, column } = this.index.position(at);
-    return { ...parsed, span: shift(parsed.span), nameSpan: shift(parsed.nameSpan), specifierSpan: shift(parsed.specifierSpan), lineSpan: shift(parsed.span), line, column };
+    const span = shift(parsed.span);
+    // line/column of the requirement itself, not of the string (which may start with blanks)
+    const { line, column } = this.index.position(span.start);
+    return { ...parsed, span, nameSpan: shift(parsed.nameSpan), specifierSpan: shift(parsed.specifierSpan), lineSpan: span, line, column };
   }
 }

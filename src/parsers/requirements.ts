@@ -2,6 +2,7 @@
 // -e, URLs and paths), then PEP 508 for what is left. Common PEP 508 lines take a hand-written fast
 // path that computes exactly what pip-requirements-js would; anything else goes to that library,
 // which is loaded lazily because it costs ~50 ms to load and ~0.5 ms per line.
+import { LineIndex } from '../source.js';
 import { createRequire } from 'node:module';
 import type {
   LooseProjectNameRequirementWithLocation,
@@ -768,6 +769,8 @@ class RequirementsParser {
   readonly directives: Directive[] = [];
   readonly diagnostics: ParseDiagnostic[] = [];
 
+  private index: LineIndex | null = null;
+
   constructor(private readonly text: string) {}
 
   run(): void {
@@ -832,8 +835,11 @@ class RequirementsParser {
     severity: ParseDiagnostic['severity'],
     message: string,
   ): void {
-    const pos = ll.position(at);
     const span = ll.span(at, Math.max(at, end));
+    // From the span itself: an empty span at a continuation boundary sits at the end of the earlier
+    // physical line, where ll.position(at) would name the start of the next one.
+    this.index ??= new LineIndex(this.text);
+    const pos = this.index.position(span.start);
     this.diagnostics.push({ message, line: pos.line, column: pos.column, span, severity });
   }
 

@@ -61,3 +61,23 @@ describe('pathological-input regressions', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 });
+
+describe('1M-run fuzz regressions', () => {
+  it('requirements: an empty diagnostic span at a continuation boundary has that line/column', () => {
+    assertWellBehaved('requirements', 'if [\\\n# driftcheck: ignore[DEP001] -- r)');
+  });
+
+  it('pyproject: a dependency string with leading blanks is located at its name', () => {
+    const text = '[project]\ndependencies = [\n    " PyYAML>=6.0",\n]\n';
+    const [dep] = parsePyproject(text).dependencies;
+    expect(dep?.column).toBe(7);
+    assertWellBehaved('pyproject', text);
+  });
+
+  it('inputs that were over 1 s once in the niced 1M run parse fast alone (CPU contention, not a hang)', () => {
+    assertWellBehaved('requirements', '\u{6841b}\u{f8fd2}\u{40ebe}\u{e7aa9}\u{783ff}', 500);
+    assertWellBehaved('requirements', 'fasta\u{9a804}\u{412d4}0.1\ngunicorn==22.0.0\ncelery=\u{f0a35}\u{33c4d}=5', 500);
+    assertWellBehaved('compose', '\u{46493}\u{8209d}\u{fd42e}\u{c081b}', 500);
+    assertWellBehaved('dockerfile', 'FROM python:3.12-slim\nWORKDIR /app\nRUN pip install -r requirements.txt\n pip install -r requirementall -r require$$ments.txt\nCOPY app/./app/\nCMD ["uvicorn", "app.main:a\u{f4226}", "0.0rt", "8000"]\n"]\n', 500);
+  });
+});
