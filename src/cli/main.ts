@@ -143,6 +143,14 @@ function exitCode(result: AuditResult, failOn: Severity | 'never'): number {
   return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
 }
 
+// A reader that stops early (`driftcheck --format json | head`) is not an error: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const debug = process.argv.includes('--debug');
 try {
   process.exitCode = await main(process.argv.slice(2));

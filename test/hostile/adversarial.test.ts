@@ -162,3 +162,13 @@ describe('adversarial inputs generated at test time', () => {
     expect([0, 1]).toContain(text.status);
   });
 });
+
+describe('output consumers that stop reading', () => {
+  it('a closed stdout pipe (driftcheck | head) ends quietly, without an EPIPE stack trace', () => {
+    const dir = tempRepo();
+    // Enough findings that the JSON report is far larger than a pipe buffer.
+    for (let i = 0; i < 400; i++) writeFileSync(join(dir, `m${i}.py`), `import missing_pkg_${i}\n`);
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" . --format json 2>err.txt | head -c 100 >/dev/null; cat err.txt`], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout).not.toMatch(/EPIPE|at .*:\d+:\d+/);
+  });
+});
