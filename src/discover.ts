@@ -164,7 +164,13 @@ export function readSource(
       warnings.push({ file: rel, message: 'binary file (contains NUL bytes); not read' });
       return null;
     }
-    return makeSourceFile(rel, kind, decode(buffer));
+    const file = makeSourceFile(rel, kind, decode(buffer));
+    if (kind === 'dockerfile' && file.text.trim() === '') {
+      // docker build rejects an empty Dockerfile; read as one, it would hide the project's imports.
+      warnings.push({ file: rel, message: 'empty Dockerfile (docker build rejects it); ignored' });
+      return null;
+    }
+    return file;
   } catch (error) {
     warnings.push({ file: rel, message: `cannot read file: ${errorCode(error)}` });
     return null;

@@ -30,6 +30,9 @@ export interface CliOptions {
   readonly interactive: boolean;
   readonly pythonEnv: string | null;
   readonly indexUrl: string | null;
+  /** --max-file-size / --max-files: discovery limits (null: the defaults). */
+  readonly maxFileBytes: number | null;
+  readonly maxFiles: number | null;
 }
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
@@ -62,6 +65,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         interactive: { type: 'boolean', short: 'i' },
         'python-env': { type: 'string' },
         'index-url': { type: 'string' },
+        'max-file-size': { type: 'string' },
+        'max-files': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -120,7 +125,15 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     interactive: values.interactive ?? false,
     pythonEnv: values['python-env'] ?? null,
     indexUrl,
+    maxFileBytes: positiveInt('--max-file-size', values['max-file-size']),
+    maxFiles: positiveInt('--max-files', values['max-files']),
   };
+}
+
+function positiveInt(flag: string, raw: string | undefined): number | null {
+  if (raw === undefined) return null;
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(Number(raw)) || Number(raw) < 1) throw new UsageError(`${flag} expects a positive whole number, got "${raw}"`);
+  return Number(raw);
 }
 
 export const HELP = `driftcheck - find the drift between what your code needs and what your build ships
@@ -161,6 +174,10 @@ Package metadata (for version checks; nothing is ever executed):
 
   -h, --help             this help        -V, --version      the version
       --debug            stack traces for internal errors
+
+Limits (hitting one is reported as a warning naming the path):
+      --max-file-size BYTES  skip files larger than BYTES (default 8388608)
+      --max-files N          audit at most N files driftcheck reads (default 200000)
 
 Configuration:
   -c, --config FILE      read FILE instead of .driftcheck.yaml / [tool.driftcheck]

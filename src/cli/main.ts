@@ -3,6 +3,7 @@
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { audit, type AuditOptions, type AuditResult } from '../audit.js';
+import { DEFAULT_DISCOVER_OPTIONS, type DiscoverOptions } from '../discover.js';
 import { BaselineError, applyBaseline, readBaseline, writeBaseline } from '../baseline.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
@@ -109,8 +110,15 @@ async function runInteractive(options: CliOptions): Promise<number> {
 
 function auditOptionsOf(options: CliOptions, config: Config): AuditOptions {
   return {
-    root: options.path, select: options.select, ignore: options.ignore, config,
+    root: options.path, select: options.select, ignore: options.ignore, config, discover: discoverOptions(options),
     ...(options.pythonEnv !== null ? { pythonEnv: options.pythonEnv } : {}), ...(options.indexUrl !== null ? { indexUrl: options.indexUrl } : {}),
+  };
+}
+
+function discoverOptions(options: CliOptions): DiscoverOptions {
+  return {
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_DISCOVER_OPTIONS.maxFileBytes,
+    maxFiles: options.maxFiles ?? DEFAULT_DISCOVER_OPTIONS.maxFiles,
   };
 }
 
@@ -141,6 +149,14 @@ function exitCode(result: AuditResult, failOn: Severity | 'never'): number {
   if (failOn === 'never') return 0;
   const threshold = SEVERITY_RANK[failOn];
   return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
+}
+
+// A reader that stops early (`driftcheck --format json | head`) is not an error: stop quietly.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
 }
 
 const debug = process.argv.includes('--debug');

@@ -1,40 +1,105 @@
 // Writes fixed files in place: only inside the audited root, never through a symlink that leaves
 // it, only when the file on disk is still what was audited, and atomically (temp file + rename).
-import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, join, sep } from 'node:path';
+// Temp files are named `.<name>.driftcheck-<pid>.tmp` beside their target: discovery never reads
+// them (no input kind matches), and a later run removes those whose process is gone (a killed run).
+import { chmodSync, closeSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
 import type { SourceFile } from '../source.js';
 import { withBom } from './patch.js';
 
 export class WriteError extends Error {}
+
+const TEMP = /^\.(.+)\.driftcheck-(\d+)\.tmp$/;
 
 export function writeFixes(root: string, changes: readonly { readonly original: SourceFile; readonly text: string }[]): string[] {
   const rootReal = realpathSync(root);
   const written: string[] = [];
   for (const { original, text } of changes) {
     const target = join(root, original.path);
-    const real = realpathSync(target);
+    let real: string;
+    let onDisk: string;
+    try {
+      real = realpathSync(target);
+    } catch (error) {
+      throw new WriteError(`${original.path}: cannot resolve: ${describe(error)}`);
+    }
     if (real !== rootReal && !real.startsWith(rootReal + sep)) throw new WriteError(`${original.path}: refusing to write outside the audited root (resolves to ${real})`);
-    const onDisk = readFileSync(real, 'utf8');
+    try {
+      onDisk = readFileSync(real, 'utf8');
+    } catch (error) {
+      throw new WriteError(`${original.path}: cannot read before writing: ${describe(error)}`);
+    }
     if (onDisk !== withBom(original, original.text)) throw new WriteError(`${original.path}: changed on disk since it was audited; run driftcheck again`);
-    atomicWrite(real, withBom(original, text));
+    removeStaleTemps(real);
+    try {
+      atomicWrite(real, withBom(original, text));
+    } catch (error) {
+      throw new WriteError(`${original.path}: cannot write: ${describe(error)}; the file is unchanged`);
+    }
     written.push(original.path);
   }
   return written;
 }
 
+/** Temp files of runs that were killed before their rename (their process no longer exists). */
+function removeStaleTemps(path: string): void {
+  const dir = dirname(path);
+  const base = basename(path);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = TEMP.exec(name);
+    if (!m || m[1] !== base || isAlive(Number(m[2]))) continue;
+    try {
+      unlinkSync(join(dir, name));
+    } catch {
+      // best effort: a leftover temp file is never read by discovery
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 function atomicWrite(path: string, content: string): void {
   const mode = statSync(path).mode & 0o7777;
-  const temp = join(dirname(path), `.${path.split(sep).pop() ?? 'file'}.driftcheck-${process.pid}.tmp`);
+  const temp = join(dirname(path), `.${basename(path)}.driftcheck-${process.pid}.tmp`);
   const fd = openSync(temp, 'w', mode);
+  let open = true;
   try {
-    writeSync(fd, content);
+    writeFileSync(fd, content); // loops until every byte is written
     fsyncSync(fd);
-  } catch (error) {
     closeSync(fd);
-    unlinkSync(temp);
+    open = false;
+    chmodSync(temp, mode);
+    renameSync(temp, path);
+  } catch (error) {
+    if (open) closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already renamed or gone
+    }
     throw error;
   }
-  closeSync(fd);
-  chmodSync(temp, mode);
-  renameSync(temp, path);
+}
+
+function describe(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  if (e && e.code === 'EACCES') return 'permission denied (EACCES)';
+  if (e && e.code === 'EROFS') return 'read-only file system (EROFS)';
+  if (e && e.code === 'EPERM') return 'operation not permitted (EPERM)';
+  if (e && typeof e.code === 'string') return e.code;
+  return error instanceof Error ? error.message : String(error);
 }

@@ -41,6 +41,7 @@ import {
   type CST,
 } from 'yaml';
 import type { Span } from '../findings/types.js';
+import { LineIndex } from '../source.js';
 import { readDirective } from './directives.js';
 import type { ComposeCommand, ComposeFileModel, ComposeScalar, ComposeService, Directive, ParseDiagnostic } from './types.js';
 
@@ -69,17 +70,22 @@ class Context {
     readonly lc: LineCounter,
   ) {}
 
+  private index: LineIndex | null = null;
+
   pos(offset: number): { line: number; column: number } {
-    if (this.lc.lineStarts.length === 0) return { line: 1, column: offset + 1 };
-    const { line, col } = this.lc.linePos(Math.max(0, Math.min(offset, this.text.length)));
-    return { line, column: col };
+    // Our own index, not yaml's LineCounter: the latter misses lines after some syntax errors.
+    this.index ??= new LineIndex(this.text);
+    return this.index.position(offset);
   }
 
   line(offset: number): number {
     return this.pos(offset).line;
   }
 
-  diag(message: string, span: Span, severity: Severity = 'error'): void {
+  diag(message: string, raw: Span, severity: Severity = 'error'): void {
+    // yaml reports some errors (e.g. at end of input) one past the text: clamp into it.
+    const start = Math.max(0, Math.min(raw.start, this.text.length));
+    const span = { start, end: Math.max(start, Math.min(raw.end, this.text.length)) };
     const { line, column } = this.pos(span.start);
     this.diagnostics.push({ message, line, column, span, severity });
   }

@@ -1,6 +1,7 @@
 // pyproject.toml: the dependencies a project declares (PEP 621 and Poetry). smol-toml gives no
 // positions, so each dependency string is located by searching the text after the section.
 import { parse } from 'smol-toml';
+import { LineIndex } from '../source.js';
 import { parseRequirements } from './requirements.js';
 import type { ParseDiagnostic, Requirement } from './types.js';
 
@@ -27,7 +28,11 @@ export function parsePyproject(text: string): PyprojectModel {
     const message = error instanceof Error ? error.message.split('\n')[0] ?? 'invalid TOML' : 'invalid TOML';
     const line = error && typeof error === 'object' && 'line' in error && typeof error.line === 'number' ? error.line : 1;
     const column = error && typeof error === 'object' && 'column' in error && typeof error.column === 'number' ? error.column : 1;
-    return { name: null, requiresPython: null, dependencies: [], optional: {}, diagnostics: [{ message: `invalid TOML: ${message}`, line, column, span: { start: 0, end: 0 }, severity: 'error' }] };
+    // The span sits where the TOML parser stopped; line/column are recomputed from it so they agree.
+    const index = new LineIndex(text);
+    const start = index.offset(line, column);
+    const at = index.position(start);
+    return { name: null, requiresPython: null, dependencies: [], optional: {}, diagnostics: [{ message: `invalid TOML: ${message}`, line: at.line, column: at.column, span: { start, end: start }, severity: 'error' }] };
   }
   const locator = new Locator(text);
   const project = isTable(data['project']) ? data['project'] : {};
@@ -60,6 +65,7 @@ function poetryDeps(table: Table, locator: Locator): Requirement[] {
 
 class Locator {
   private cursor = 0;
+  private index: LineIndex | null = null;
   constructor(private readonly text: string) {}
 
   all(specs: readonly string[]): Requirement[] {
@@ -78,9 +84,10 @@ class Locator {
     if (at === -1) at = 0;
     else this.cursor = at + spec.length;
     const shift = (s: { start: number; end: number }) => ({ start: s.start + at, end: s.end + at });
-    const before = this.text.slice(0, at);
-    const line = before.split('\n').length;
-    const column = at - before.lastIndexOf('\n');
-    return { ...parsed, span: shift(parsed.span), nameSpan: shift(parsed.nameSpan), specifierSpan: shift(parsed.specifierSpan), lineSpan: shift(parsed.span), line, column };
+    this.index ??= new LineIndex(this.text);
+    const span = shift(parsed.span);
+    // line/column of the requirement itself, not of the string (which may start with blanks)
+    const { line, column } = this.index.position(span.start);
+    return { ...parsed, span, nameSpan: shift(parsed.nameSpan), specifierSpan: shift(parsed.specifierSpan), lineSpan: span, line, column };
   }
 }

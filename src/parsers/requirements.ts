@@ -2,6 +2,7 @@
 // -e, URLs and paths), then PEP 508 for what is left. Common PEP 508 lines take a hand-written fast
 // path that computes exactly what pip-requirements-js would; anything else goes to that library,
 // which is loaded lazily because it costs ~50 ms to load and ~0.5 ms per line.
+import { LineIndex } from '../source.js';
 import { createRequire } from 'node:module';
 import type {
   LooseProjectNameRequirementWithLocation,
@@ -768,11 +769,14 @@ class RequirementsParser {
   readonly directives: Directive[] = [];
   readonly diagnostics: ParseDiagnostic[] = [];
 
+  private index: LineIndex | null = null;
+
   constructor(private readonly text: string) {}
 
   run(): void {
     const text = this.text;
     const n = text.length;
+    const hasCr = text.includes('\r');
     let lineNo = 0;
     let start = 0;
     let buf = '';
@@ -781,7 +785,12 @@ class RequirementsParser {
     let firstStart = 0;
     while (start < n) {
       lineNo++;
+      // pip splits with str.splitlines(): `\n`, `\r\n` and a lone `\r` each end a line.
       let next = text.indexOf('\n', start);
+      if (hasCr) {
+        const cr = text.indexOf('\r', start);
+        if (cr >= 0 && (next < 0 || cr < next - 1)) next = cr;
+      }
       let contentEnd: number;
       if (next < 0) {
         next = n;
@@ -826,8 +835,11 @@ class RequirementsParser {
     severity: ParseDiagnostic['severity'],
     message: string,
   ): void {
-    const pos = ll.position(at);
     const span = ll.span(at, Math.max(at, end));
+    // From the span itself: an empty span at a continuation boundary sits at the end of the earlier
+    // physical line, where ll.position(at) would name the start of the next one.
+    this.index ??= new LineIndex(this.text);
+    const pos = this.index.position(span.start);
     this.diagnostics.push({ message, line: pos.line, column: pos.column, span, severity });
   }
 

@@ -2,16 +2,21 @@
 import type { Span, TextEdit } from '../findings/types.js';
 import type { SourceFile } from '../source.js';
 
+/** A lone `\r` ends a line too (see LineIndex): appending after it needs no extra break. */
+function endsWithBreak(text: string): boolean {
+  return text.endsWith('\n') || text.endsWith('\r');
+}
+
 /** Appends a line at the end of a file, adding the missing final newline first. */
 export function appendLine(file: SourceFile, line: string): TextEdit {
-  const needsBreak = file.text.length > 0 && !file.text.endsWith('\n');
+  const needsBreak = file.text.length > 0 && !endsWithBreak(file.text);
   return { file: file.path, start: file.text.length, end: file.text.length, text: `${needsBreak ? file.eol : ''}${line}${file.eol}` };
 }
 
 /** Inserts a whole line after 1-based line `afterLine`. */
 export function insertLineAfter(file: SourceFile, afterLine: number, line: string): TextEdit {
   const span = file.lines.lineSpan(afterLine);
-  const atEnd = span.end === file.text.length && !file.text.endsWith('\n');
+  const atEnd = span.end === file.text.length && !endsWithBreak(file.text);
   return { file: file.path, start: span.end, end: span.end, text: atEnd ? `${file.eol}${line}` : `${line}${file.eol}` };
 }
 

@@ -1,0 +1,174 @@
+// The adversarial corpus (issue #9): every hostile input is audited by the real CLI; each yields a
+// finding or a warning naming its path (or is cleanly ignored), the exit code is 0 or 1 (never 2,
+// never a stack trace), nothing hangs, and the rest of the repository is still reported: each
+// case has an app.py with a normal missing import that must still be found.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, REPO_ROOT } from '../helpers/cli.js';
+
+interface Report {
+  findings: { ruleId: string; file: string; line: number; message: string }[];
+  warnings: { file: string; message: string }[];
+}
+
+const CORPUS = join(REPO_ROOT, 'fixtures/adversarial');
+const temps: string[] = [];
+afterAll(() => {
+  // `rm -rf` copes with trees deeper than PATH_MAX, which fs.rmSync does not.
+  for (const dir of temps) spawnSync('rm', ['-rf', dir]);
+});
+
+function tempRepo(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'driftcheck-adv-'));
+  temps.push(dir);
+  writeFileSync(join(dir, 'app.py'), 'import totally_missing_pkg_xyz\n');
+  return dir;
+}
+
+/** Runs the CLI with a hang timeout; returns the parsed JSON report. */
+function audit(dir: string, extra: readonly string[] = [], options: { uid?: number; gid?: number } = {}): { status: number; stderr: string; report: Report } {
+  const r = spawnSync(process.execPath, [CLI, dir, '--format', 'json', ...extra], {
+    encoding: 'utf8', timeout: 60_000, maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' }, ...options,
+  });
+  expect(r.error, 'the CLI did not finish within 60 s (hang?)').toBeUndefined();
+  expect(r.stderr).not.toMatch(/internal error|\n\s+at .*:\d+:\d+/);
+  expect([0, 1], r.stderr).toContain(r.status);
+  return { status: r.status ?? -1, stderr: r.stderr, report: JSON.parse(r.stdout) as Report };
+}
+
+function expectStillAudited(report: Report): void {
+  expect(report.findings.some((f) => f.ruleId === 'DEP001' && f.file === 'app.py' && f.message.includes('totally_missing_pkg_xyz'))).toBe(true);
+}
+
+const cases = readdirSync(CORPUS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+
+describe('adversarial corpus (fixtures/adversarial)', () => {
+  it.each(cases)('%s', (name) => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftcheck-adv-'));
+    temps.push(dir);
+    cpSync(join(CORPUS, name), dir, { recursive: true });
+    const { status, report } = audit(dir);
+    for (const line of readFileSync(join(CORPUS, name, 'expected.txt'), 'utf8').split('\n').filter(Boolean)) {
+      const [kind, a = '', b = '', c = ''] = line.split('|');
+      const why = `${name}: ${line}\n${JSON.stringify(report, null, 1).slice(0, 4000)}`;
+      if (kind === 'exit') expect(status, why).toBe(Number(a));
+      else if (kind === 'warning') expect(report.warnings.some((w) => w.file === a && w.message.includes(b)), why).toBe(true);
+      else if (kind === 'no-warning') expect(report.warnings.some((w) => w.file === a), why).toBe(false);
+      else if (kind === 'finding') expect(report.findings.some((f) => f.ruleId === a && f.file === b && f.message.includes(c)), why).toBe(true);
+      else if (kind === 'no-finding') expect(report.findings.some((f) => f.ruleId === a && (b === '' || f.file === b)), why).toBe(false);
+      else throw new Error(`${name}/expected.txt: unknown line ${line}`);
+    }
+    expectStillAudited(report);
+    // The other outputs survive the same input too.
+    for (const args of [['--diff']]) {
+      const r = spawnSync(process.execPath, [CLI, dir, ...args], { encoding: 'utf8', timeout: 60_000 });
+      expect(r.stderr).not.toMatch(/internal error/);
+      expect([0, 1]).toContain(r.status);
+    }
+  });
+});
+
+describe('adversarial inputs generated at test time', () => {
+  it('a symlink loop and a self-referencing symlink are skipped', () => {
+    const dir = tempRepo();
+    mkdirSync(join(dir, 'a'));
+    symlinkSync('../a', join(dir, 'a', 'loop'));
+    symlinkSync('requirements.txt', join(dir, 'requirements.txt'));
+    const { report } = audit(dir);
+    expect(report.warnings.some((w) => w.file === 'requirements.txt')).toBe(true);
+    expectStillAudited(report);
+  });
+
+  it('a symlink pointing outside the root is not read', () => {
+    const dir = tempRepo();
+    const outside = mkdtempSync(join(tmpdir(), 'driftcheck-outside-'));
+    temps.push(outside);
+    writeFileSync(join(outside, 'secret.txt'), 'totally-missing-pkg-xyz==1.0\n');
+    symlinkSync(join(outside, 'secret.txt'), join(dir, 'requirements.txt'));
+    symlinkSync(outside, join(dir, 'linked-dir'));
+    const { report } = audit(dir);
+    expect(report.warnings).toContainEqual({ file: 'requirements.txt', message: 'symbolic link points outside the audited root; not read' });
+    expectStillAudited(report);
+  });
+
+  it('a FIFO named requirements.txt is not opened (reading it would block forever)', () => {
+    const dir = tempRepo();
+    const made = spawnSync('mkfifo', [join(dir, 'requirements.txt')]);
+    if (made.status !== 0) return; // no mkfifo: nothing to test
+    symlinkSync('requirements.txt', join(dir, 'requirements-link.txt'));
+    expectStillAudited(audit(dir).report);
+  });
+
+  it('an unreadable file gives a warning naming it', () => {
+    const dir = tempRepo();
+    writeFileSync(join(dir, 'requirements.txt'), 'flask==3.0.3\n');
+    chmodSync(join(dir, 'requirements.txt'), 0o000);
+    // As root, mode 000 is still readable: run the CLI as an unprivileged user instead.
+    const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    chmodSync(dir, 0o755);
+    const probe = spawnSync(process.execPath, ['-e', `require('fs').readFileSync(${JSON.stringify(CLI)})`], asNobody);
+    if (probe.status !== 0) {
+      console.warn('skipped: the unprivileged user cannot read the built CLI here');
+      return;
+    }
+    const { report } = audit(dir, [], asNobody);
+    expect(report.warnings).toContainEqual({ file: 'requirements.txt', message: 'cannot read file: EACCES' });
+    expectStillAudited(report);
+  });
+
+  it('a 50 MB single-line requirements file is skipped with a size warning, and --max-file-size raises or lowers the limit', () => {
+    const dir = tempRepo();
+    writeFileSync(join(dir, 'requirements.txt'), Buffer.alloc(50 * 1024 * 1024, 'a'));
+    const { report } = audit(dir);
+    expect(report.warnings.find((w) => w.file === 'requirements.txt')?.message).toMatch(/over the 8388608-byte limit/);
+    expectStillAudited(report);
+    const small = audit(dir, ['--max-file-size', '10']).report;
+    expect(small.warnings.find((w) => w.file === 'app.py')?.message).toMatch(/over the 10-byte limit/);
+  });
+
+  it('--max-files stops the walk with a warning', () => {
+    const dir = tempRepo();
+    for (const n of ['b', 'c', 'd']) writeFileSync(join(dir, `${n}.py`), 'import os\n');
+    const { report } = audit(dir, ['--max-files', '2']);
+    expect(report.warnings).toContainEqual({ file: 'c.py', message: 'file limit of 2 reached; the rest of the tree is not audited' });
+    expectStillAudited(report);
+    const bad = spawnSync(process.execPath, [CLI, dir, '--max-files', 'lots'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('driftcheck: --max-files expects a positive whole number, got "lots"\n');
+  });
+
+  it('10,000 nested directories: no stack overflow, a warning where paths get too long', () => {
+    const dir = tempRepo();
+    // Built with relative mkdir/chdir: the absolute path is far longer than PATH_MAX.
+    const script = "const fs = require('fs'); for (let i = 0; i < 10000; i++) { fs.mkdirSync('d'); process.chdir('d'); } fs.writeFileSync('deep.py', 'import os\\n');";
+    const made = spawnSync(process.execPath, ['-e', script], { cwd: dir, encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const { report } = audit(dir);
+    expect(report.warnings.some((w) => w.file.startsWith('d/d/d/') && /ENAMETOOLONG|too deep/.test(w.message))).toBe(true);
+    expectStillAudited(report);
+  }, 120_000);
+
+  it('a path with a newline is read and reported as written', () => {
+    const dir = tempRepo();
+    mkdirSync(join(dir, 'bad\nname'));
+    writeFileSync(join(dir, 'bad\nname', 'requirements.txt'), 'not a requirement ((\n');
+    const { report } = audit(dir);
+    expect(report.findings.some((f) => f.ruleId === 'PARSE' && f.file === 'bad\nname/requirements.txt')).toBe(true);
+    expectStillAudited(report);
+    const text = spawnSync(process.execPath, [CLI, dir], { encoding: 'utf8' });
+    expect([0, 1]).toContain(text.status);
+  });
+});
+
+describe('output consumers that stop reading', () => {
+  it('a closed stdout pipe (driftcheck | head) ends quietly, without an EPIPE stack trace', () => {
+    const dir = tempRepo();
+    // Enough findings that the JSON report is far larger than a pipe buffer.
+    for (let i = 0; i < 400; i++) writeFileSync(join(dir, `m${i}.py`), `import missing_pkg_${i}\n`);
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${CLI}" . --format json 2>err.txt | head -c 100 >/dev/null; cat err.txt`], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    expect(r.stdout).not.toMatch(/EPIPE|at .*:\d+:\d+/);
+  });
+});
