@@ -115,7 +115,7 @@ describe('exit codes and errors', () => {
     const only = JSON.parse(runCli([SUTAZAI, '--format', 'json', '--select', 'PROD']).stdout) as JsonReport;
     expect(only.findings.length).toBeGreaterThan(0);
     expect(only.findings.every((f) => String(f['ruleId']).startsWith('PROD'))).toBe(true);
-    const without = JSON.parse(runCli([SUTAZAI, '--format', 'json', '--ignore', 'DEP001,DEP002,DEP005']).stdout) as JsonReport;
+    const without = JSON.parse(runCli([SUTAZAI, '--format', 'json', '--ignore', 'DEP001,DEP002,DEP003,DEP004,DEP005,DEP006']).stdout) as JsonReport;
     expect(without.findings.some((f) => String(f['ruleId']).startsWith('DEP'))).toBe(false);
   });
 });

@@ -460,7 +460,10 @@ function expandRequirementsFile(
   for (const include of model.includes) {
     const target = repoJoin(repoDirname(repoPath), include.path);
     const located = { file: repoPath, line: include.line, span: include.span };
-    if (chain.includes(target)) continue; // a cycle: pip itself would loop; reported by PIN rules
+    if (chain.includes(target)) {
+      reportIncludeCycle(repo, repoPath, include, [...chain, target]);
+      continue;
+    }
     const targetImage = imagePath ? imageResolve(imagePath.slice(0, imagePath.lastIndexOf('/')) || '/', include.path) : null;
     const exists = !escapesRoot(target) && repo.requirementsAt(target) !== null;
     if (!exists) {
@@ -575,6 +578,13 @@ function pythonVersionOf(chain: readonly StageState[], globalArgs: readonly { na
   const arg = globalArgs.find((a) => /^PYTHON(_VERSION)?$/i.test(a.name))?.value ?? '';
   const fromArg = /^(\d+)\.(\d+)/.exec(arg);
   return fromArg ? `${fromArg[1]}.${fromArg[2]}` : DEFAULT_PYTHON;
+}
+
+/** A `-r`/`-c` chain that comes back to a file already being read: one warning at the include. */
+function reportIncludeCycle(repo: Repository, repoPath: string, include: { readonly line: number; readonly column: number; readonly span: { readonly start: number; readonly end: number } }, cycle: readonly string[]): void {
+  const message = `requirements include cycle: ${cycle.join(' -> ')} (the cycle is not followed)`;
+  if (repo.diagnostics.some((d) => d.file === repoPath && d.diagnostic.message === message)) return;
+  repo.diagnostics.push({ file: repoPath, diagnostic: { message, line: include.line, column: include.column, span: include.span, severity: 'warning' } });
 }
 
 // ---------------------------------------------------------------- code that runs

@@ -56,7 +56,7 @@ function start(size = { columns: 100, rows: 30 }) {
 describe('interactive report (ink)', () => {
   it('shows the header, the grouped list and the detail of the first finding', async () => {
     const app = start();
-    const frame = await app.ready('4 errors  2 warnings  3 info');
+    const frame = await app.ready('4 errors  8 warnings  3 info');
     expect(frame).toContain('driftcheck sutazai  services: backend, agents, rabbitmq, chromadb');
     expect(frame).toContain('Service backend (docker-compose.yml -> docker/backend/Dockerfile)');
     expect(frame).toContain('  backend/app/api/agents.py');
@@ -95,7 +95,7 @@ describe('interactive report (ink)', () => {
     expect(expanded).toContain('+COPY agents/ ./agents/');
     // the list scrolls: go to the last finding, which is below the fold at first
     app.stdin.write(ENTER);
-    for (let i = 0; i < 8; i++) app.stdin.write('j');
+    for (let i = 0; i < 14; i++) app.stdin.write('j');
     const last = await app.until(/^>.*"httpx" is pinned/m);
     expect(last).toContain('Repository');
     expect(last).not.toContain('backend/app/api/agents.py\n');
@@ -109,7 +109,7 @@ describe('interactive report (ink)', () => {
     for (const ch of 'pinx') app.stdin.write(ch);
     await app.until('No findings match the filter');
     app.stdin.write(BACKSPACE);
-    const filtered = await app.until('shown 3/9');
+    const filtered = await app.until('shown 4/15');
     expect(filtered).toContain('filter "pin"');
     expect(filtered).not.toContain('DEP001');
     app.stdin.write(ENTER);
@@ -117,11 +117,11 @@ describe('interactive report (ink)', () => {
     app.stdin.write('/');
     await app.until('Filter: pin_');
     for (let i = 0; i < 3; i++) app.stdin.write(BACKSPACE);
-    await app.until('shown 9/9');
+    await app.until('shown 15/15');
     app.stdin.write(ENTER);
     app.stdin.write('s');
     const errors = await app.until('severity error');
-    expect(errors).toContain('shown 4/9');
+    expect(errors).toContain('shown 4/15');
     expect(errors).not.toMatch(/warning DEP/);
     app.stdin.write('s');
     await app.until('severity warning');
@@ -130,7 +130,7 @@ describe('interactive report (ink)', () => {
     await app.until('severity all');
     app.stdin.write('g');
     const byFile = await app.until('group file');
-    expect(byFile).toMatch(/^docker-compose\.yml$/m);
+    expect(byFile).toMatch(/^backend\/requirements-minimal\.txt$/m);
     expect(byFile).not.toContain('Service backend');
     app.stdin.write('g');
     await app.until('group rule');
@@ -212,7 +212,7 @@ describe('interactive report (ink)', () => {
     await app.until('(y/n)');
     app.stdin.write('y');
     const after = await app.until('Applied 7 fixes in 4 files; audited again');
-    expect(after).toContain('0 errors  2 warnings  0 info');
+    expect(after).toContain('0 errors  8 warnings  0 info');
     expect(after).toContain('selected 0');
     expect(run('git', ['status', '--porcelain'], app.root).stdout.split('\n').filter(Boolean).sort()).toEqual([
       ' M backend/requirements-minimal.txt',

@@ -17,12 +17,12 @@ function press(state: TuiState, ...keys: (string | KeyPress)[]): TuiState {
 const start = (): TuiState => reducer(initialState(), { type: 'load', findings });
 
 describe('tui reducer', () => {
-  it('the fixture gives 9 findings, grouped by service then file', () => {
-    expect(findings).toHaveLength(9);
+  it('the fixture gives 15 findings, grouped by service then file', () => {
+    expect(findings).toHaveLength(15);
     const rows = arrange(findings, start()).rows;
     expect(rows[0]).toEqual({ kind: 'group', text: 'Service backend' });
     expect(rows[1]).toEqual({ kind: 'subgroup', text: 'backend/app/api/agents.py' });
-    expect(rows.filter((r) => r.kind === 'finding')).toHaveLength(9);
+    expect(rows.filter((r) => r.kind === 'finding')).toHaveLength(15);
   });
 
   it('moves with arrows and j/k, clamped to the list', () => {
@@ -36,7 +36,7 @@ describe('tui reducer', () => {
     s = press(s, 'k');
     expect(s.cursor).toBe(1);
     s = press(s, ...Array<string>(20).fill('j'));
-    expect(s.cursor).toBe(8);
+    expect(s.cursor).toBe(14);
     expect(current(s)?.ruleId).toBe('PIN001');
     expect(press(s, { home: true }).cursor).toBe(0);
   });

@@ -66,7 +66,7 @@ export function unusedSuppressions(
     const source = project.files.get(file);
     const message = unknown.length > 0
       ? `suppression names ${unknown.length === 1 ? 'an unknown rule' : 'unknown rules'}: ${unknown.join(', ')}`
-      : `unused suppression: no ${directive.rules.join(', ')} finding on ${directive.line === directive.commentLine ? 'this line' : `line ${directive.line}`}`;
+      : `unused suppression: no ${directive.rules.join(', ')} finding on ${directive.line === directive.commentLine ? 'this line' : 'the next instruction'}`;
     out.push({
       file,
       span: directive.span,
