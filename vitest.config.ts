@@ -6,7 +6,5 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Most tests spawn the CLI; two workers keep both cores busy (the default is cores - 1).
-    maxWorkers: 2,
   },
 });
