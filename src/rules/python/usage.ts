@@ -38,7 +38,7 @@ export function usageOf(project: Project, service: Service): UsageFacts {
   }
   for (const path of buildFiles(service)) {
     const file = project.files.get(path);
-    if (file) for (const word of wordsOf(file.text)) words.add(word);
+    if (file) for (const word of buildFileWords(file)) words.add(word);
   }
   for (const arg of service.argv) for (const word of wordsOf(arg)) words.add(word);
   const facts = { modules, distributions, words, pythonFiles: pythonFiles.length };
@@ -105,6 +105,18 @@ function fileFacts(project: Project, file: SourceFile): FileFacts {
     fileFactsCache.set(file, facts);
   }
   return facts;
+}
+
+const buildWordsCache = new WeakMap<SourceFile, readonly string[]>();
+
+/** A Dockerfile's or compose file's words, once per file: many services share one compose file. */
+function buildFileWords(file: SourceFile): readonly string[] {
+  let words = buildWordsCache.get(file);
+  if (!words) {
+    words = [...new Set(wordsOf(file.text))];
+    buildWordsCache.set(file, words);
+  }
+  return words;
 }
 
 function wordsOf(text: string): string[] {
