@@ -99,13 +99,29 @@ async function runInteractive(options: CliOptions): Promise<number> {
   if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
   const changed = options.changedSince === null ? null : changedSince(options.path, options.changedSince);
   const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined);
-  const tui = await import('../tui/run.js');
+  const tui = await importIgnoringCi(() => import('../tui/run.js'));
   const result = await tui.runInteractive({
     auditOptions: auditOptionsOf(options, config),
     root: options.path.replace(/\\/g, '/'),
     ...(changed === null ? {} : { postprocess: (r: AuditResult) => onlyChanged(r, changed) }),
   });
   return exitCode(result, options.failOn ?? config.failOn ?? 'error');
+}
+
+/**
+ * ink decides once, when it is first imported, whether it runs "in CI" (a CI or
+ * CONTINUOUS_INTEGRATION variable) and then renders nothing until exit. The user asked for -i on a
+ * real terminal, so hide those variables while ink loads and put them back afterwards.
+ */
+async function importIgnoringCi<T>(load: () => Promise<T>): Promise<T> {
+  const saved = { CI: process.env['CI'], CONTINUOUS_INTEGRATION: process.env['CONTINUOUS_INTEGRATION'] };
+  delete process.env['CI'];
+  delete process.env['CONTINUOUS_INTEGRATION'];
+  try {
+    return await load();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) if (value !== undefined) process.env[key] = value;
+  }
 }
 
 function auditOptionsOf(options: CliOptions, config: Config): AuditOptions {

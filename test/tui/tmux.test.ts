@@ -27,7 +27,8 @@ function start(session: string, dir: string, extra: readonly string[] = []): { c
   const out = mkdtempSync(join(tmpdir(), 'driftcheck-code-'));
   const codeFile = join(out, 'code');
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
-  const command = `cd ${quote(dir)} && ${quote(process.execPath)} ${quote(CLI)} -i ${quote(dir)} ${extra.map(quote).join(' ')}; echo $? > ${quote(codeFile)}`;
+  // CI=true: CI machines set it, and ink alone would then render nothing until exit.
+  const command = `cd ${quote(dir)} && CI=true ${quote(process.execPath)} ${quote(CLI)} -i ${quote(dir)} ${extra.map(quote).join(' ')}; echo $? > ${quote(codeFile)}`;
   tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'sh', '-c', command);
   return { codeFile };
 }
