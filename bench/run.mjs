@@ -3,7 +3,7 @@
 //
 //   node bench/run.mjs [--quick] [--runs 5] [--warmup 1] [--services N] [--py-per-service M]
 //                      [--req-files R] [--dockerfiles D] [--compose-files C] [--seed S]
-//                      [--cli dist/cli/main.js] [--cold] [--regen] [--no-rss]
+//                      [--cli dist/bin/driftcheck.js] [--cold] [--regen] [--no-rss]
 //
 // Full mode times driftcheck against baselines measured in the same run and prints a markdown
 // table (also written to bench/out/last.json). --quick generates a tiny tree and asserts that the
@@ -23,7 +23,7 @@ const IMPORT_RE = '^\\s*(import|from)\\s';
 
 const USAGE = `usage: node bench/run.mjs [--quick] [--runs 5] [--warmup 1] [--services 200] [--py-per-service 50]
        [--req-files 2*services] [--dockerfiles services] [--compose-files ceil(services/10)] [--seed 1]
-       [--cli dist/cli/main.js] [--cold] [--regen] [--no-rss]`;
+       [--cli dist/bin/driftcheck.js] [--cold] [--regen] [--no-rss]`;
 
 function fail(msg) {
   console.error(`bench: ${msg}`);
@@ -343,7 +343,7 @@ function main() {
     process.exit(2);
   }
   fs.mkdirSync(OUT, { recursive: true });
-  const cli = path.resolve(REPO, opts.cli ?? 'dist/cli/main.js');
+  const cli = path.resolve(REPO, opts.cli ?? 'dist/bin/driftcheck.js');
   if (!fs.existsSync(cli)) fail(`${path.relative(REPO, cli)} not found: build first (npm run build), or point --cli at a built CLI`);
   if (opts.quick) quick(opts, cli);
   else {

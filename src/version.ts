@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 
 function readVersion(): string {
-  try {
-    const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-    if (pkg && typeof pkg === 'object' && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
-  } catch {
-    // fall through: a bundled copy without package.json still runs
+  // dist/version.js (tsc output) or dist/bin/<chunk>.js (the bundle): package.json is one or two up
+  for (const relative of ['../package.json', '../../package.json']) {
+    try {
+      const pkg: unknown = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8'));
+      if (pkg && typeof pkg === 'object' && 'name' in pkg && pkg.name === 'driftcheck' && 'version' in pkg && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // not there: try the next place; a copy without package.json still runs
+    }
   }
   return '0.0.0';
 }

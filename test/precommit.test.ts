@@ -205,7 +205,10 @@ describe('.pre-commit-hooks.yaml', () => {
     expect(hook?.description).toBeTruthy();
     expect(hook?.language).toBe('node');
     expect(Object.keys(packageJson.bin)).toContain(hook?.entry);
-    expect(existsSync(join(REPO_ROOT, 'src', (packageJson.bin[hook?.entry ?? ''] ?? '').replace(/^dist\//, '').replace(/\.js$/, '.ts')))).toBe(true);
+    // the bin is the bundle `npm run build` writes (scripts/bundle.mjs), with its node shebang
+    const bin = join(REPO_ROOT, packageJson.bin[hook?.entry ?? ''] ?? '');
+    expect(existsSync(bin)).toBe(true);
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(hook?.pass_filenames).toBe(false);
     expect(hook?.require_serial).toBe(true);
   });
@@ -260,7 +263,7 @@ describe('action.yml (composite GitHub Action)', () => {
     const last = steps[steps.length - 1];
     expect(last?.run).toContain('--fail-on "$DRIFTCHECK_FAIL_ON"');
     expect(last?.if).toBeUndefined();
-    for (const step of steps.slice(0, -1)) if (step.run?.includes('dist/cli/main.js" "$DRIFTCHECK_PATH"')) expect(step.run).toContain('--fail-on never');
+    for (const step of steps.slice(0, -1)) if (step.run?.includes('dist/bin/driftcheck.js" "$DRIFTCHECK_PATH"')) expect(step.run).toContain('--fail-on never');
   });
 
   it('runs only shells with an explicit shell, never substitutes inputs into scripts, and uses known formats', () => {

@@ -176,6 +176,8 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 const debug = process.argv.includes('--debug');
+// The CLI runs bundled (dist/bin/); with --debug, stack traces name the TypeScript-compiled files.
+if (debug) process.setSourceMapsEnabled(true);
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {

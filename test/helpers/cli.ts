@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const CLI = join(REPO_ROOT, 'dist/cli/main.js');
+export const CLI = join(REPO_ROOT, 'dist/bin/driftcheck.js');
 
 export interface RunResult {
   readonly status: number;

@@ -1,4 +1,4 @@
-// End to end: the real built CLI (`node dist/cli/main.js -i DIR`) in a real terminal (tmux, on a
+// End to end: the real built CLI (`node dist/bin/driftcheck.js -i DIR`) in a real terminal (tmux, on a
 // private server socket), on a git copy of the example fixture. Keys are sent with send-keys and
 // the screen is polled with capture-pane until the expected text shows; no fixed sleeps.
 import { spawnSync } from 'node:child_process';
