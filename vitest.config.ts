@@ -1,4 +1,11 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Every CLI the tests spawn caches results here, not in the user's cache folder (the CLI's
+// default); test/cache.test.ts uses directories of its own.
+const cacheDir = mkdtempSync(join(tmpdir(), 'driftcheck-test-cache-'));
 
 export default defineConfig({
   test: {
@@ -6,5 +13,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    env: { DRIFTCHECK_CACHE_DIR: cacheDir },
   },
 });

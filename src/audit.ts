@@ -42,12 +42,16 @@ export interface ServiceSummary {
   readonly entry: string | null;
 }
 
-export interface AuditResult {
+/** What reporters print: plain data, so a cached run can hand it back unchanged. */
+export interface AuditReport {
   readonly root: string;
   readonly findings: readonly Finding[];
   readonly files: readonly { readonly path: string; readonly kind: string }[];
   readonly services: readonly ServiceSummary[];
   readonly warnings: readonly { readonly file: string; readonly message: string }[];
+}
+
+export interface AuditResult extends AuditReport {
   /** The parsed project, for the fix engine and interactive views; not serialised. */
   readonly project: Project;
 }

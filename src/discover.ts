@@ -66,9 +66,45 @@ interface IgnoreScope {
 
 export function discover(root: string, options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS): Discovery {
   const files: SourceFile[] = [];
+  const rootReal = realpathSync(root);
+  const { warnings, otherPaths } = walkTree(root, options, (candidate, warnings) => {
+    const file = readSource(candidate.abs, candidate.rel, candidate.kind, candidate.isLink, rootReal, options, warnings);
+    if (file) files.push(file);
+    return file !== null;
+  });
+  return { files, warnings, otherPaths };
+}
+
+/** A file discovery would read, found by walking only (nothing read). */
+export interface Candidate {
+  readonly abs: string;
+  readonly rel: string;
+  readonly kind: FileKind;
+  readonly isLink: boolean;
+}
+
+/** The files discovery would read and the names it would record, without reading any (the result cache's check). */
+export function listFiles(root: string, options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS): { candidates: Candidate[]; otherPaths: readonly string[] } {
+  const candidates: Candidate[] = [];
+  const { otherPaths } = walkTree(root, options, (candidate) => {
+    candidates.push(candidate);
+    return true;
+  });
+  return { candidates, otherPaths };
+}
+
+/**
+ * Walks the tree in a stable order; `accept` handles each file driftcheck reads and says whether
+ * it counts toward the file limit.
+ */
+function walkTree(
+  root: string,
+  options: DiscoverOptions,
+  accept: (candidate: Candidate, warnings: { file: string; message: string }[]) => boolean,
+): { warnings: { file: string; message: string }[]; otherPaths: string[] } {
   const warnings: { file: string; message: string }[] = [];
   const otherPaths: string[] = [];
-  const rootReal = realpathSync(root);
+  let accepted = 0;
   let budgetWarned = false;
 
   const walk = (dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[]): void => {
@@ -95,18 +131,17 @@ export function discover(root: string, options: DiscoverOptions = DEFAULT_DISCOV
         if (otherPaths.length < options.maxFiles) otherPaths.push(rel);
         continue;
       }
-      if (files.length >= options.maxFiles) {
+      if (accepted >= options.maxFiles) {
         if (!budgetWarned) warnings.push({ file: rel, message: `file limit of ${options.maxFiles} reached; the rest of the tree is not audited` });
         budgetWarned = true;
         return;
       }
-      const file = readSource(abs, rel, kind, entry.isSymbolicLink(), rootReal, options, warnings);
-      if (file) files.push(file);
+      if (accept({ abs, rel, kind, isLink: entry.isSymbolicLink() }, warnings)) accepted++;
     }
   };
 
   walk(root, '', []);
-  return { files, warnings, otherPaths };
+  return { warnings, otherPaths };
 }
 
 function withGitignore(dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[]): readonly IgnoreScope[] {

@@ -33,6 +33,8 @@ export interface CliOptions {
   /** --max-file-size / --max-files: discovery limits (null: the defaults). */
   readonly maxFileBytes: number | null;
   readonly maxFiles: number | null;
+  /** false with --no-cache: always audit, never read or write the result cache. */
+  readonly cache: boolean;
 }
 
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
@@ -67,6 +69,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'index-url': { type: 'string' },
         'max-file-size': { type: 'string' },
         'max-files': { type: 'string' },
+        'no-cache': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
       },
@@ -127,6 +130,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     indexUrl,
     maxFileBytes: positiveInt('--max-file-size', values['max-file-size']),
     maxFiles: positiveInt('--max-files', values['max-files']),
+    cache: !(values['no-cache'] ?? false),
   };
 }
 
@@ -174,6 +178,9 @@ Package metadata (for version checks; nothing is ever executed):
 
   -h, --help             this help        -V, --version      the version
       --debug            stack traces for internal errors
+      --no-cache         audit even when nothing changed since the last identical run
+                         (results are cached in DRIFTCHECK_CACHE_DIR or the user
+                         cache folder, keyed by version, options and file stats)
 
 Limits (hitting one is reported as a warning naming the path):
       --max-file-size BYTES  skip files larger than BYTES (default 8388608)

@@ -2,7 +2,8 @@
 // The command line: argv -> audit -> report -> exit code. The only place that exits.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { audit, type AuditOptions, type AuditResult } from '../audit.js';
+import { audit, type AuditOptions, type AuditReport, type AuditResult } from '../audit.js';
+import { cacheable, readCachedReport, resultCacheDir, writeCachedReport } from '../cache/result-cache.js';
 import { DEFAULT_DISCOVER_OPTIONS, type DiscoverOptions } from '../discover.js';
 import { BaselineError, applyBaseline, readBaseline, writeBaseline } from '../baseline.js';
 import { ConfigError, loadConfig } from '../config/load.js';
@@ -61,8 +62,15 @@ function runAudit(options: CliOptions): number {
   const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined);
   const auditOptions = auditOptionsOf(options, config);
   const failOn = options.failOn ?? config.failOn ?? 'error';
-  let result = audit(auditOptions);
   const wantsFixes = options.diff || options.patch !== null || options.fix;
+  // Fixes, markdown (its patch) and --changed-since need the parsed project, which the cache does not keep.
+  const needsProject = wantsFixes || changed !== null || options.format === 'markdown';
+  const cache = options.cache && !needsProject && cacheable(auditOptions) ? resultCacheDir() : null;
+  const cached = cache === null ? null : readCachedReport(cache, auditOptions);
+  if (cached !== null) return report(options, auditOptions, cached, failOn);
+  const startedAt = Date.now();
+  let result = audit(auditOptions);
+  if (cache !== null) writeCachedReport(cache, auditOptions, result, startedAt);
   if (wantsFixes) {
     const outcome = computeFixes(auditOptions, result, { unsafe: options.unsafeFixes });
     for (const warning of outcome.warnings) process.stderr.write(`warning: ${warning}\n`);
@@ -83,15 +91,20 @@ function runAudit(options: CliOptions): number {
     }
   }
   if (changed !== null) result = onlyChanged(result, changed);
+  return report(options, auditOptions, result, failOn);
+}
+
+/** Baseline handling, rendering and the exit code: the same for a fresh and a cached result. */
+function report(options: CliOptions, auditOptions: AuditOptions, result: AuditReport, failOn: Severity | 'never'): number {
   if (options.updateBaseline) {
     const path = options.baseline ?? join(options.path, '.driftcheck-baseline.json');
     const count = writeBaseline(path, result.findings);
     process.stderr.write(`wrote ${path}: ${count} finding${count === 1 ? '' : 's'} in the baseline\n`);
     return 0;
   }
-  if (options.baseline !== null) result = { ...result, findings: applyBaseline(result.findings, readBaseline(options.baseline)) };
-  emit(options, render(options, auditOptions, result));
-  return exitCode(result, failOn);
+  const shown = options.baseline === null ? result : { ...result, findings: applyBaseline(result.findings, readBaseline(options.baseline)) };
+  emit(options, render(options, auditOptions, shown));
+  return exitCode(shown, failOn);
 }
 
 /** Only this path loads ink and React (lazily), so other runs never pay for them. */
@@ -138,7 +151,7 @@ function discoverOptions(options: CliOptions): DiscoverOptions {
   };
 }
 
-function render(options: CliOptions, auditOptions: AuditOptions, result: AuditResult): string {
+function render(options: CliOptions, auditOptions: AuditOptions, result: AuditReport | AuditResult): string {
   const displayRoot = options.path.replace(/\\/g, '/');
   if (options.format === 'json') return jsonReport(result, displayRoot);
   // CI formats want paths relative to the checkout (the working directory), not to the audited
@@ -148,7 +161,7 @@ function render(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
   if (options.format === 'sarif') return sarifReport(result, { pathPrefix });
   if (options.format === 'github') return githubReport(result, { pathPrefix });
   if (options.format === 'gitlab') return gitlabReport(result, { pathPrefix });
-  if (options.format === 'markdown') {
+  if (options.format === 'markdown' && 'project' in result) {
     const patch = unifiedDiff(computeFixes(auditOptions, result, { unsafe: options.unsafeFixes }).changes);
     return markdownReport(result, { patch, unsafeFixes: options.unsafeFixes, pathPrefix });
   }
@@ -161,7 +174,7 @@ function emit(options: CliOptions, text: string): void {
   else process.stdout.write(text);
 }
 
-function exitCode(result: AuditResult, failOn: Severity | 'never'): number {
+function exitCode(result: AuditReport, failOn: Severity | 'never'): number {
   if (failOn === 'never') return 0;
   const threshold = SEVERITY_RANK[failOn];
   return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;

@@ -40,6 +40,18 @@ export class FirstPartyIndex {
 
   /** Repo locations that provide `module` (dotted), or [] when the repo does not have it. */
   candidates(module: string): string[] {
+    let answer = this.answers.get(module);
+    if (!answer) {
+      answer = this.candidatesUncached(module);
+      this.answers.set(module, answer);
+    }
+    return [...answer];
+  }
+
+  /** The index never changes once built; rules ask for the same modules file after file. */
+  private readonly answers = new Map<string, readonly string[]>();
+
+  private candidatesUncached(module: string): string[] {
     const parts = module.split('.');
     const top = parts[0] ?? '';
     const out = [...(this.regular.get(top) ?? [])];

@@ -37,6 +37,18 @@ export class ModuleMap {
 
   /** Distributions for a dotted module, trying the longest known dotted prefix first. */
   lookup(module: string): DistributionGuess {
+    let answer = this.answers.get(module);
+    if (!answer) {
+      answer = this.lookupUncached(module);
+      this.answers.set(module, answer);
+    }
+    return answer;
+  }
+
+  /** Every rule asks about the same few hundred modules for each of thousands of files. */
+  private readonly answers = new Map<string, DistributionGuess>();
+
+  private lookupUncached(module: string): DistributionGuess {
     const parts = module.split('.');
     for (const [source, map] of [['config', this.config], ['env', this.env], ['table', this.table]] as const) {
       for (let n = parts.length; n >= 1; n--) {

@@ -27,13 +27,30 @@ export function parseSpecifier(specifier: string): Clause[] | null {
   return out;
 }
 
-export function isVersion(version: string): boolean {
+/**
+ * The library parses with large regular expressions on every call, and a monorepo asks the same
+ * questions thousands of times (400 requirements files pinning the same few hundred versions):
+ * answers of these pure functions are remembered, up to a bound.
+ */
+function memoize<R>(fn: (key: string) => R): (key: string) => R {
+  const answers = new Map<string, R>();
+  return (key) => {
+    const known = answers.get(key);
+    if (known !== undefined || answers.has(key)) return known as R;
+    const answer = fn(key);
+    if (answers.size >= 100_000) answers.clear();
+    answers.set(key, answer);
+    return answer;
+  };
+}
+
+export const isVersion = memoize((version: string): boolean => {
   try {
     return valid(version) !== null;
   } catch {
     return false;
   }
-}
+});
 
 function splitLocal(version: string): { public: string; local: string | null } {
   const plus = version.indexOf('+');
@@ -43,6 +60,15 @@ function splitLocal(version: string): { public: string; local: string | null } {
 /** Does `version` satisfy one clause? null when either side is not understood. */
 export function satisfiesClause(version: string, clause: Clause): boolean | null {
   if (clause.op === '===') return version.toLowerCase() === clause.version.toLowerCase();
+  return satisfiesRangeClause(`${version}\u0000${clause.op}${clause.version}`);
+}
+
+const satisfiesRangeClause = memoize((key: string): boolean | null => {
+  const cut = key.indexOf('\u0000');
+  const version = key.slice(0, cut);
+  const match = /^(~=|==|!=|<=|>=|<|>)(.*)$/s.exec(key.slice(cut + 1));
+  if (!match) return null;
+  const clause: Clause = { op: match[1] as Clause['op'], version: match[2] ?? '' };
   const v = splitLocal(version);
   const c = splitLocal(clause.version);
   if (!isVersion(v.public)) return null;
@@ -53,7 +79,7 @@ export function satisfiesClause(version: string, clause: Clause): boolean | null
     return same === null ? null : clause.op === '==' ? same : !same;
   }
   return safe(() => pepSatisfies(version, `${clause.op}${clause.version}`, { prereleases: true }));
-}
+});
 
 function safe(fn: () => boolean): boolean | null {
   try {
@@ -88,6 +114,11 @@ export function satisfiesSpecifier(version: string, specifier: string): boolean 
  * false when none does, null when a specifier is not understood.
  */
 export function commonVersion(specifiers: readonly string[]): string | false | null {
+  return commonVersionOf(JSON.stringify(specifiers));
+}
+
+const commonVersionOf = memoize((key: string): string | false | null => {
+  const specifiers = JSON.parse(key) as string[];
   const clauses: Clause[] = [];
   for (const specifier of specifiers) {
     const parsed = parseSpecifier(specifier);
@@ -111,7 +142,7 @@ export function commonVersion(specifiers: readonly string[]): string | false | n
     if (all) return candidate;
   }
   return unknown ? null : false;
-}
+});
 
 function neighbours(written: string): string[] {
   const { public: version, local } = splitLocal(written.replace(/\.\*$/, ''));

@@ -34,7 +34,7 @@ export class Repository {
   readonly compose = new Map<string, ComposeFileModel>();
   readonly diagnostics: FileDiagnostic[] = [];
   private readonly dockerignores = new Map<string, DockerIgnore>();
-  private readonly missing = new Set<string>();
+  readonly missing = new Set<string>();
   private sortedPaths: string[] | null = null;
 
   constructor(private readonly input: ProjectInput) {
@@ -158,5 +158,6 @@ export function buildProject(input: ProjectInput): Project {
     warnings: input.warnings,
     installedBy,
     metadata: input.metadata ?? EMPTY_METADATA,
+    absentPaths: [...repo.missing].sort(),
   };
 }

@@ -142,4 +142,6 @@ export interface Project {
   readonly installedBy: ReadonlyMap<string, readonly Service[]>;
   /** Requires-Dist from an installed env, lockfiles, the index cache or the bundled table. */
   readonly metadata: MetadataIndex;
+  /** Paths some file referenced (a `-r` target, a .dockerignore) that did not exist or could not be read. */
+  readonly absentPaths: readonly string[];
 }

@@ -368,7 +368,7 @@ function lexShell(src: Src, backslash: boolean): Tok[] {
   let quoted = false;
 
   const flush = (): void => {
-    if (first >= 0) toks.push({ value, cmap, span: { start: map[first]!, end: map[last]! + 1 }, op: null });
+    if (first >= 0) toks.push({ value, cmap, span: { start: map[first]!, end: map[Math.max(first, last)]! + 1 }, op: null });
     value = '';
     cmap = [];
     first = -1;
@@ -418,14 +418,17 @@ function lexShell(src: Src, backslash: boolean): Tok[] {
       continue;
     }
     if (c === '\\' && backslash) {
-      begin(i);
       if (i + 1 >= n) {
+        begin(i);
         lit(i);
         last = i;
         i++;
       } else if (s[i + 1] === '\n') {
-        i += 2; // line continuation inside heredoc/`sh -c` text
+        // line continuation inside heredoc/`sh -c` text: joins words, starts none (a word with
+        // no character would have no end; found by the 1M-input fuzz run)
+        i += 2;
       } else {
+        begin(i);
         lit(i + 1);
         last = i + 1;
         i += 2;

@@ -2,7 +2,7 @@
 // finding, with the evidence chain (and the fix, if any) on the lines after the message.
 // Escaping follows @actions/core (toolkit command.ts): data escapes % \r \n; property values
 // additionally escape : and ,.
-import type { AuditResult } from '../audit.js';
+import type { AuditReport } from '../audit.js';
 import type { Finding, Severity } from '../findings/types.js';
 import { visible } from './summary.js';
 
@@ -13,7 +13,7 @@ export interface GithubOptions {
 
 const COMMAND: Readonly<Record<Severity, 'error' | 'warning' | 'notice'>> = { error: 'error', warning: 'warning', info: 'notice' };
 
-export function githubReport(result: AuditResult, options: GithubOptions = {}): string {
+export function githubReport(result: AuditReport, options: GithubOptions = {}): string {
   return visible(result)
     .map((finding) => `${annotation(finding, options.pathPrefix ?? '')}\n`)
     .join('');

@@ -1,6 +1,6 @@
 // GitLab Code Quality report (artifacts:reports:codequality): a JSON array with one issue per
 // unsuppressed finding. Fingerprints are the same line-shift-stable hashes as SARIF's.
-import type { AuditResult } from '../audit.js';
+import type { AuditReport } from '../audit.js';
 import type { Severity } from '../findings/types.js';
 import { findingFingerprints } from './sarif.js';
 
@@ -21,7 +21,7 @@ export interface GitlabIssue {
 
 const SEVERITY: Readonly<Record<Severity, GitlabSeverity>> = { error: 'major', warning: 'minor', info: 'info' };
 
-export function gitlabIssues(result: AuditResult, options: GitlabOptions = {}): GitlabIssue[] {
+export function gitlabIssues(result: AuditReport, options: GitlabOptions = {}): GitlabIssue[] {
   const prefix = options.pathPrefix ?? '';
   const fingerprints = findingFingerprints(result.findings);
   return result.findings.flatMap((finding, i) => {
@@ -41,6 +41,6 @@ export function gitlabIssues(result: AuditResult, options: GitlabOptions = {}): 
   });
 }
 
-export function gitlabReport(result: AuditResult, options: GitlabOptions = {}): string {
+export function gitlabReport(result: AuditReport, options: GitlabOptions = {}): string {
   return `${JSON.stringify(gitlabIssues(result, options), null, 2)}\n`;
 }

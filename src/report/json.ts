@@ -1,10 +1,10 @@
 // The JSON report: a contract other tools read (version 1). Stable key order, repo-relative
 // POSIX paths, no timestamps.
-import type { AuditResult } from '../audit.js';
+import type { AuditReport } from '../audit.js';
 import { VERSION } from '../version.js';
 import { summarize } from './summary.js';
 
-export function jsonReport(result: AuditResult, displayRoot: string): string {
+export function jsonReport(result: AuditReport, displayRoot: string): string {
   const body = {
     version: 1,
     tool: { name: 'driftcheck', version: VERSION },

@@ -2,7 +2,7 @@
 // per service and severity, one table row per unsuppressed finding, the evidence chains and the
 // fix patch in collapsible <details> blocks. A pure function of the audit result and the patch text;
 // deterministic (no links, no timestamps, no emoji).
-import type { AuditResult } from '../audit.js';
+import type { AuditReport } from '../audit.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../findings/types.js';
 import { summarize, visible } from './summary.js';
 
@@ -17,7 +17,7 @@ export interface MarkdownOptions {
 
 const REPOSITORY_ROW = '(repository)';
 
-export function markdownReport(result: AuditResult, options: MarkdownOptions = {}): string {
+export function markdownReport(result: AuditReport, options: MarkdownOptions = {}): string {
   const prefix = options.pathPrefix ?? '';
   const summary = summarize(result);
   const findings = visible(result)
@@ -92,7 +92,7 @@ export function markdownReport(result: AuditResult, options: MarkdownOptions = {
   return `${out.join('\n').replace(/\n+$/, '')}\n`;
 }
 
-function serviceTable(result: AuditResult, findings: readonly Finding[]): string[] {
+function serviceTable(result: AuditReport, findings: readonly Finding[]): string[] {
   const names = result.services.filter((s) => s.kind !== 'project').map((s) => s.name);
   const extra = [...new Set(findings.map((f) => f.service).filter((s): s is string => s !== null && !names.includes(s)))].sort();
   const rows = [...names, ...extra];

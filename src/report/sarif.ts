@@ -4,7 +4,7 @@
 // and a partialFingerprint that survives line shifts. No absolute paths, no timestamps.
 import { createHash } from 'node:crypto';
 import type { ArtifactChange, Fix as SarifFix, Location, Log, Replacement, ReportingDescriptor, Result, Run } from 'sarif';
-import type { AuditResult } from '../audit.js';
+import type { AuditReport } from '../audit.js';
 import type { Finding, Fix, Severity } from '../findings/types.js';
 import type { RuleCategory } from '../rules/define-rule.js';
 import { INTERNAL_RULE, PARSE_RULE, RULES } from '../rules/index.js';
@@ -65,11 +65,11 @@ report it with the message shown.`,
   },
 ];
 
-export function sarifReport(result: AuditResult, options: SarifOptions = {}): string {
+export function sarifReport(result: AuditReport, options: SarifOptions = {}): string {
   return `${JSON.stringify(sarifLog(result, options), null, 2)}\n`;
 }
 
-export function sarifLog(result: AuditResult, options: SarifOptions = {}): Log {
+export function sarifLog(result: AuditReport, options: SarifOptions = {}): Log {
   const prefix = options.pathPrefix ?? '';
   const descriptions = ruleDescriptions();
   const index = new Map(descriptions.map((d, i) => [d.id, i]));

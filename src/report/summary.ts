@@ -1,4 +1,4 @@
-import type { AuditResult } from '../audit.js';
+import type { AuditReport } from '../audit.js';
 import type { Finding } from '../findings/types.js';
 
 export interface Summary {
@@ -12,11 +12,11 @@ export interface Summary {
   readonly files: number;
 }
 
-export function visible(result: AuditResult): Finding[] {
+export function visible(result: AuditReport): Finding[] {
   return result.findings.filter((f) => !f.suppressed);
 }
 
-export function summarize(result: AuditResult): Summary {
+export function summarize(result: AuditReport): Summary {
   const shown = visible(result);
   const count = (pred: (f: Finding) => boolean): number => shown.filter(pred).length;
   return {

@@ -1,6 +1,6 @@
 // The default report: grouped by service, then file; severity, rule id, message, evidence chain
 // and a fix marker. Colour only when asked (the CLI asks on a TTY without NO_COLOR).
-import type { AuditResult } from '../audit.js';
+import type { AuditReport } from '../audit.js';
 import type { Finding, Severity } from '../findings/types.js';
 import { fixMarker, summarize, visible } from './summary.js';
 
@@ -13,7 +13,7 @@ export interface TextOptions {
 const CODES = { red: 31, yellow: 33, blue: 34, cyan: 36, dim: 2, bold: 1, green: 32 } as const;
 type Style = keyof typeof CODES;
 
-export function textReport(result: AuditResult, options: TextOptions): string {
+export function textReport(result: AuditReport, options: TextOptions): string {
   const paint = (style: Style, text: string): string => (options.color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text);
   const findings = visible(result);
   const lines: string[] = [];
@@ -52,7 +52,7 @@ function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function serviceHeading(result: AuditResult, name: string): string {
+function serviceHeading(result: AuditReport, name: string): string {
   if (name === '') return 'Repository';
   const service = result.services.find((s) => s.name === name);
   if (!service) return `Service ${name}`;
@@ -74,7 +74,7 @@ function findingLines(finding: Finding, paint: (s: Style, t: string) => string, 
   return [head, ...evidence, ...fix];
 }
 
-function summaryLine(result: AuditResult, paint: (s: Style, t: string) => string): string {
+function summaryLine(result: AuditReport, paint: (s: Style, t: string) => string): string {
   const s = summarize(result);
   if (s.total === 0) return paint('green', `No problems found (${s.services} service${s.services === 1 ? '' : 's'}, ${s.files} files checked${s.suppressed ? `, ${s.suppressed} suppressed` : ''}).`);
   const counts = [`${s.errors} error${s.errors === 1 ? '' : 's'}`, `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`, `${s.infos} info`].join(', ');

@@ -2,7 +2,7 @@ import { declaredAnywhere } from '../../model/queries.js';
 import { normalizeName } from '../../model/module-map.js';
 import type { Project } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
-import { repoDirname, repoJoin } from '../../util/paths.js';
+import { repoDirname } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
 
 export default defineRule({
@@ -46,11 +46,18 @@ No automatic fix: the right module is a human decision.
   },
   check({ project, report }) {
     const modules = new ModuleIndex(project);
+    // An absolute import's answer depends only on the module name; a monorepo whose services all
+    // have an `app/` package asks it once per name, not once per import site × service.
+    const absolute = new Map<string, Missing | null>();
+    const missingAbsoluteOnce = (imp: PyImport): Missing | null => {
+      if (!absolute.has(imp.module)) absolute.set(imp.module, missingAbsolute(project, modules, imp));
+      return absolute.get(imp.module) ?? null;
+    };
     for (const [path, model] of [...project.python.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
       for (const imp of model.imports) {
         if (imp.guarded || imp.conditional || imp.typeChecking) continue;
         if ([...imp.module.split('.'), ...imp.names].some((part) => GENERATED.test(part))) continue;
-        const missing = imp.level > 0 ? missingRelative(modules, path, imp) : missingAbsolute(project, modules, imp);
+        const missing = imp.level > 0 ? missingRelative(modules, path, imp) : missingAbsoluteOnce(imp);
         if (!missing) continue;
         const hint = modules.closestSibling(missing.parent, missing.name);
         report({
@@ -110,7 +117,8 @@ class ModuleIndex {
   firstMissing(base: string, parts: readonly string[]): Missing | null {
     let at = base;
     for (const part of parts) {
-      const next = repoJoin(at, part);
+      if (part === '' || part === '..') return null; // not a module path a scanner should give
+      const next = at === '' ? part : `${at}/${part}`; // a dotted name's part holds no '/' or '.'
       if (!this.has(next)) return { parent: at, name: part };
       if (!this.isDir(next)) return null; // a module file: the rest are attributes
       at = next;

@@ -1,0 +1,184 @@
+// Warm runs: when nothing driftcheck reads has changed since the last run with the same options,
+// hand back that run's report instead of auditing again.
+//
+// Why a whole-result cache rather than per-file parse results: on a 10,000-file monorepo the rules
+// (which join files across services) cost as much as parsing, so caching parses alone cannot make
+// a repeat run cheap; checking that nothing changed needs only a directory walk and one stat per
+// file (bench/RESULTS.md has the figures).
+//
+// An entry is keyed by everything that shapes the result besides the files (driftcheck's version,
+// the root, rule selection, config, limits) and holds a signature of the inputs: every file
+// discovery would read (path, size, mtime, ctime, inode), the names it records without reading,
+// the files read on demand (`-r` targets outside discovery) and the ones found absent. Like git's
+// index, a file modified within RACY_MS of the run could change again without its mtime moving,
+// so a run whose inputs are that fresh is not stored. Entries are written to a temp file and
+// renamed (concurrent runs never see half an entry); anything unreadable counts as a miss.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AuditOptions, AuditReport, AuditResult } from '../audit.js';
+import { DEFAULT_DISCOVER_OPTIONS, listFiles } from '../discover.js';
+import { DEFAULT_CONFIG } from '../config/types.js';
+import { cacheDir } from '../model/metadata/index-cache.js';
+import { findLocalEnv } from '../model/metadata/python-env.js';
+import { VERSION } from '../version.js';
+
+type Listing = ReturnType<typeof listFiles>;
+
+const FORMAT = 1;
+const RACY_MS = 2_000;
+/** Entries kept per cache directory; older ones are removed after a write. */
+const MAX_ENTRIES = 64;
+
+interface Entry {
+  readonly format: number;
+  readonly key: string;
+  readonly signature: string;
+  /** Files read on demand beyond discovery, and referenced files found absent. */
+  readonly extras: { readonly read: readonly string[]; readonly absent: readonly string[] };
+  readonly report: AuditReport;
+}
+
+/** `<cache dir>/results` (DRIFTCHECK_CACHE_DIR, else the platform's user cache folder). */
+export function resultCacheDir(): string {
+  return join(cacheDir(), 'results');
+}
+
+/**
+ * Which build of driftcheck is running: the version alone would let a rebuilt checkout (same
+ * version, new rules) reuse an older build's results, so the program files' stats count too.
+ */
+function buildIdentity(): string {
+  const dir = dirname(fileURLToPath(import.meta.url));
+  try {
+    return readdirSync(dir)
+      .filter((name) => name.endsWith('.js'))
+      .sort()
+      .map((name) => {
+        const stat = statSync(join(dir, name));
+        return `${name}:${stat.size}:${stat.mtimeMs}`;
+      })
+      .join(',');
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Can this audit be cached at all? Package metadata from an installed environment or an index
+ * lives outside the audited files, so those runs always audit.
+ */
+export function cacheable(options: AuditOptions): boolean {
+  return options.overrides === undefined && options.pythonEnv === undefined && options.indexUrl === undefined && findLocalEnv(options.root) === null;
+}
+
+/** The stored report of an identical earlier run, or null. */
+export function readCachedReport(dir: string, options: AuditOptions): AuditReport | null {
+  const key = keyOf(options);
+  let entry: Entry;
+  try {
+    entry = JSON.parse(readFileSync(entryPath(dir, key), 'utf8')) as Entry;
+  } catch {
+    return null;
+  }
+  if (!entry || entry.format !== FORMAT || entry.key !== key || typeof entry.signature !== 'string' || !entry.report) return null;
+  const extras = extrasOf(entry);
+  const listing = currentListing(options);
+  const current = listing && signatureOf(options, listing, extras.read, extras.absent);
+  return current !== null && current.signature === entry.signature ? entry.report : null;
+}
+
+/**
+ * Stores a result unless an input changed within RACY_MS before the audit started (or during it):
+ * such a file could change again without its mtime moving.
+ */
+export function writeCachedReport(dir: string, options: AuditOptions, result: AuditResult, auditStartedAt: number): void {
+  const listing = currentListing(options);
+  if (listing === null) return;
+  const discovered = new Set(listing.candidates.map((c) => c.rel));
+  const read = [...result.project.files.keys()].filter((path) => !discovered.has(path)).sort();
+  const current = signatureOf(options, listing, read, result.project.absentPaths);
+  if (current.newestMtime > auditStartedAt - RACY_MS) return;
+  const key = keyOf(options);
+  const report: AuditReport = { root: result.root, findings: result.findings, files: result.files, services: result.services, warnings: result.warnings };
+  const entry: Entry = { format: FORMAT, key, signature: current.signature, extras: { read, absent: result.project.absentPaths }, report };
+  try {
+    mkdirSync(dir, { recursive: true });
+    const path = entryPath(dir, key);
+    const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
+    writeFileSync(temp, JSON.stringify(entry));
+    renameSync(temp, path);
+    prune(dir);
+  } catch {
+    // a read-only or full cache directory only costs speed
+  }
+}
+
+function extrasOf(entry: Entry): { read: string[]; absent: string[] } {
+  const extras = entry.extras as { read?: unknown; absent?: unknown } | undefined;
+  const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+  return { read: strings(extras?.read), absent: strings(extras?.absent) };
+}
+
+function keyOf(options: AuditOptions): string {
+  let root = options.root;
+  try {
+    root = realpathSync(options.root);
+  } catch {
+    // keyed by the path as given
+  }
+  const material = {
+    format: FORMAT,
+    version: VERSION,
+    build: buildIdentity(),
+    node: process.version,
+    root,
+    select: options.select ?? null,
+    ignore: options.ignore ?? null,
+    moduleMap: options.moduleMap ?? null,
+    discover: options.discover ?? DEFAULT_DISCOVER_OPTIONS,
+    config: options.config ?? DEFAULT_CONFIG,
+  };
+  return createHash('sha256').update(JSON.stringify(material)).digest('hex');
+}
+
+function entryPath(dir: string, key: string): string {
+  return join(dir, `${key.slice(0, 40)}.json`);
+}
+
+function currentListing(options: AuditOptions): Listing | null {
+  try {
+    return listFiles(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS);
+  } catch {
+    return null;
+  }
+}
+
+/** A digest of every input's identity (ctime too: `touch -d` or an extraction can set an old mtime), and the newest mtime. */
+function signatureOf(options: AuditOptions, listing: Listing, read: readonly string[], absent: readonly string[]): { signature: string; newestMtime: number } {
+  const hash = createHash('sha256');
+  let newestMtime = 0;
+  const addFile = (label: string, path: string): void => {
+    try {
+      const stat = statSync(join(options.root, path));
+      newestMtime = Math.max(newestMtime, stat.mtimeMs);
+      hash.update(`${label}\0${path}\0${stat.size}\0${stat.mtimeMs}\0${stat.ctimeMs}\0${stat.ino}\n`);
+    } catch {
+      hash.update(`${label}\0${path}\0absent\n`);
+    }
+  };
+  for (const candidate of listing.candidates) addFile('read', candidate.rel);
+  for (const path of read) addFile('extra', path);
+  for (const path of absent) addFile('absent', path);
+  hash.update(`other\0${listing.otherPaths.join('\0')}\n`);
+  return { signature: hash.digest('hex'), newestMtime };
+}
+
+function prune(dir: string): void {
+  const entries = readdirSync(dir)
+    .filter((name) => name.endsWith('.json'))
+    .map((name) => ({ name, mtime: statSync(join(dir, name)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const stale of entries.slice(MAX_ENTRIES)) rmSync(join(dir, stale.name), { force: true });
+}

@@ -1,0 +1,160 @@
+// The result cache (src/cache/result-cache.ts), through the real CLI: a warm run prints exactly
+// what a fresh audit prints, any change to an input is seen, fresh (racy) inputs and corrupt
+// entries never produce a stale report, and concurrent runs agree.
+import { spawn } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CLI, REPO_ROOT, runCli, type RunResult } from './helpers/cli.js';
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+/** Sets every file's mtime an hour back, so the inputs are not "racy" and a run may be stored. */
+function age(dir: string): void {
+  const past = new Date(Date.now() - 3_600_000);
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) utimesSync(join(entry.parentPath, entry.name), past, past);
+  }
+}
+
+/** A copy of a fixture with old mtimes, and an empty cache directory of its own. */
+function agedCopy(fixture: string): { dir: string; cache: string } {
+  const dir = tempDir('driftcheck-cache-tree-');
+  cpSync(join(REPO_ROOT, 'fixtures/projects', fixture), dir, { recursive: true });
+  age(dir);
+  return { dir, cache: tempDir('driftcheck-cache-dir-') };
+}
+
+const cli = (args: readonly string[], dir: string, cache: string): RunResult => runCli(['.', ...args], { cwd: dir, env: { DRIFTCHECK_CACHE_DIR: cache } });
+const entries = (cache: string): string[] => {
+  try {
+    return readdirSync(join(cache, 'results')).filter((name) => name.endsWith('.json'));
+  } catch {
+    return [];
+  }
+};
+
+const FIXTURES = readdirSync(join(REPO_ROOT, 'fixtures/projects')).sort();
+
+describe('warm runs print what a fresh audit prints', () => {
+  for (const fixture of FIXTURES) {
+    it(fixture, () => {
+      const { dir, cache } = agedCopy(fixture);
+      for (const args of [['--format', 'json'], ['--format', 'sarif'], ['--quiet', '--fail-on', 'warning']]) {
+        const stored = entries(cache).length;
+        const fresh = cli([...args, '--no-cache'], dir, cache);
+        expect(entries(cache).length, '--no-cache writes nothing').toBe(stored);
+        const cold = cli(args, dir, cache);
+        const warm = cli(args, dir, cache);
+        expect(cold).toEqual(fresh);
+        expect(warm).toEqual(fresh);
+      }
+      expect(entries(cache).length).toBeGreaterThan(0);
+    });
+  }
+});
+
+describe('the cache is really used, and never trusted when it should not be', () => {
+  it('a warm run answers from the entry (a doctored entry shows through)', () => {
+    const { dir, cache } = agedCopy('sutazai');
+    cli(['--format', 'json'], dir, cache);
+    const [name] = entries(cache);
+    const path = join(cache, 'results', name ?? '');
+    const entry = JSON.parse(readFileSync(path, 'utf8')) as { report: { findings: { message: string }[] } };
+    const first = entry.report.findings[0];
+    if (!first) throw new Error('sutazai has findings');
+    first.message = 'DOCTORED';
+    writeFileSync(path, JSON.stringify(entry));
+    expect(cli(['--format', 'json'], dir, cache).stdout).toContain('DOCTORED');
+    expect(cli(['--format', 'json', '--no-cache'], dir, cache).stdout).not.toContain('DOCTORED');
+  });
+
+  it('sees an edited file, a new file and a removed file', () => {
+    const { dir, cache } = agedCopy('sutazai');
+    const fresh = (): RunResult => cli(['--format', 'json', '--no-cache'], dir, cache);
+    const check = (): void => {
+      age(dir); // old mtimes again: only size, ctime and inode can tell
+      const cached = cli(['--format', 'json'], dir, cache);
+      expect(cached).toEqual(fresh());
+    };
+    cli(['--format', 'json'], dir, cache);
+    const before = cli(['--format', 'json'], dir, cache).stdout;
+
+    // an edited file (main.py now also imports a module that does not exist yet)
+    appendFileSync(join(dir, 'backend/app/main.py'), '\nimport left_pad_for_python\nfrom app import extra\n');
+    check();
+    expect(cli(['--format', 'json'], dir, cache).stdout).toContain('left_pad_for_python');
+
+    // a new file, nothing else touched
+    writeFileSync(join(dir, 'backend/app/extra.py'), 'import another_missing_thing\n');
+    check();
+    expect(cli(['--format', 'json'], dir, cache).stdout).toContain('another_missing_thing');
+
+    // a removed file
+    rmSync(join(dir, 'backend/app/extra.py'));
+    check();
+    expect(cli(['--format', 'json'], dir, cache).stdout).not.toContain('another_missing_thing');
+    expect(cli(['--format', 'json'], dir, cache).stdout).not.toBe(before);
+  });
+
+  it('options and config are part of the key', () => {
+    const { dir, cache } = agedCopy('sutazai');
+    const all = cli(['--format', 'json'], dir, cache);
+    const some = cli(['--format', 'json', '--select', 'PROD'], dir, cache);
+    expect(some.stdout).not.toBe(all.stdout);
+    expect(some).toEqual(cli(['--format', 'json', '--select', 'PROD', '--no-cache'], dir, cache));
+    writeFileSync(join(dir, '.driftcheck.yaml'), 'rules:\n  DEP001: off\n');
+    age(dir);
+    expect(cli(['--format', 'json'], dir, cache)).toEqual(cli(['--format', 'json', '--no-cache'], dir, cache));
+    expect(cli(['--format', 'json'], dir, cache).stdout).not.toContain('"DEP001"');
+  });
+
+  it('does not store a run whose inputs were modified moments ago (racy mtimes)', () => {
+    const dir = tempDir('driftcheck-cache-racy-');
+    cpSync(join(REPO_ROOT, 'fixtures/projects/sutazai'), dir, { recursive: true });
+    const cache = tempDir('driftcheck-cache-dir-');
+    cli(['--format', 'json'], dir, cache);
+    expect(entries(cache)).toEqual([]);
+  });
+
+  it('ignores a corrupt or truncated entry', () => {
+    const { dir, cache } = agedCopy('sutazai');
+    const fresh = cli(['--format', 'json'], dir, cache);
+    const [name] = entries(cache);
+    const path = join(cache, 'results', name ?? '');
+    for (const junk of ['', '{', 'null', '{"format":1}', readFileSync(path, 'utf8').slice(0, 1000), '\u0000\u0001binary']) {
+      writeFileSync(path, junk);
+      const run = cli(['--format', 'json'], dir, cache);
+      expect(run).toEqual(fresh);
+    }
+  });
+
+  it('concurrent cold runs agree and leave one whole entry', async () => {
+    const { dir, cache } = agedCopy('monorepo-shared-requirements');
+    const runAsync = (): Promise<{ status: number | null; stdout: string }> =>
+      new Promise((resolve) => {
+        const child = spawn(process.execPath, [CLI, '.', '--format', 'json'], { cwd: dir, env: { ...process.env, DRIFTCHECK_CACHE_DIR: cache } });
+        let stdout = '';
+        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+        child.on('close', (status) => resolve({ status, stdout }));
+      });
+    const runs = await Promise.all(Array.from({ length: 6 }, runAsync));
+    const fresh = cli(['--format', 'json', '--no-cache'], dir, cache);
+    for (const run of runs) expect(run).toEqual({ status: fresh.status, stdout: fresh.stdout });
+    const names = readdirSync(join(cache, 'results'));
+    expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    expect(names.length).toBe(1);
+    expect(() => JSON.parse(readFileSync(join(cache, 'results', names[0] ?? ''), 'utf8')) as unknown).not.toThrow();
+    expect(statSync(join(cache, 'results', names[0] ?? '')).size).toBeGreaterThan(100);
+  });
+});
