@@ -35,6 +35,9 @@ describe('.driftcheck.yaml', () => {
     ['ignore:\n  - paht: x\n', /^driftcheck: \.driftcheck\.yaml:2: unknown key "ignore\[0\]\.paht"/],
     ['ignore: yes\n', /^driftcheck: \.driftcheck\.yaml:1: "ignore" must be a list/],
     ['moduleMap:\n  foo: [1]\n', /^driftcheck: \.driftcheck\.yaml:2: "moduleMap\.foo" must be a list of strings/],
+    ['composeSets: [docker-compose.yml]\n', /^driftcheck: \.driftcheck\.yaml:1: "composeSets\[0\]" must be a list of strings/],
+    ['composeSets:\n  - []\n', /^driftcheck: \.driftcheck\.yaml:2: "composeSets\[0\]" must name at least one compose file\n$/],
+    ['composeSets: docker-compose.yml\n', /^driftcheck: \.driftcheck\.yaml:1: "composeSets" must be a list of lists/],
     ['rules: [\n', /^driftcheck: \.driftcheck\.yaml:\d+: invalid YAML/],
   ])('rejects %j with exit 2 and one line naming the key', (yaml, message) => {
     const dir = example();

@@ -14,7 +14,7 @@ export class ConfigError extends Error {}
 const CONFIG_FILES = ['.driftcheck.yaml', '.driftcheck.yml'];
 const SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
-const TOP_KEYS = ['rules', 'ignore', 'moduleMap', 'allowUnused', 'production', 'development', 'failOn'] as const;
+const TOP_KEYS = ['rules', 'ignore', 'moduleMap', 'allowUnused', 'production', 'development', 'composeSets', 'failOn'] as const;
 const IGNORE_KEYS = ['path', 'package', 'rules', 'reason'] as const;
 
 type Path = readonly (string | number)[];
@@ -111,6 +111,7 @@ function validate(raw: RawConfig, knownRule: (idOrName: string) => boolean): Con
     allowUnused,
     production: stringList(top['production'], ['production'], fail),
     development: stringList(top['development'], ['development'], fail),
+    composeSets: readComposeSets(top['composeSets'], fail),
     failOn: readFailOn(top['failOn'], fail),
   };
 }
@@ -170,6 +171,17 @@ function readFailOn(value: unknown, fail: Fail): Severity | 'never' | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || !(FAIL_ON as readonly string[]).includes(value)) fail(['failOn'], `"failOn" must be one of ${FAIL_ON.join(', ')} (got ${describe(value)})`);
   return value as Severity | 'never';
+}
+
+/** `composeSets: [[docker-compose.yml, docker-compose.prod.yml]]`: each a `docker compose -f … -f …` set. */
+function readComposeSets(value: unknown, fail: Fail): string[][] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return fail(['composeSets'], `"composeSets" must be a list of lists of compose file paths (got ${describe(value)})`);
+  return value.map((set, i) => {
+    const files = stringList(set, ['composeSets', i], fail, `composeSets[${i}]`);
+    if (files.length === 0) fail(['composeSets', i], `"composeSets[${i}]" must name at least one compose file`);
+    return files.map((f) => f.replace(/\\/g, '/').replace(/^\.\//, ''));
+  });
 }
 
 function stringList(value: unknown, path: Path, fail: Fail, name = String(path[0])): string[] {

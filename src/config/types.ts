@@ -27,6 +27,11 @@ export interface Config {
   readonly production: readonly string[];
   /** Globs of compose files / Dockerfiles that are development (dev settings are not flagged). */
   readonly development: readonly string[];
+  /**
+   * Compose files merged as `docker compose -f a -f b` does, each set one project (repo paths,
+   * in order). A set is production unless one of its files is a development file.
+   */
+  readonly composeSets: readonly (readonly string[])[];
   readonly failOn: Severity | 'never' | null;
 }
 
@@ -38,5 +43,6 @@ export const DEFAULT_CONFIG: Config = {
   allowUnused: [],
   production: [],
   development: [],
+  composeSets: [],
   failOn: null,
 };

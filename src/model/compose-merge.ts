@@ -36,6 +36,7 @@ export function mergeComposeService(base: ComposeService, baseFile: string, over
     healthcheck: over.healthcheck ?? tag(base.healthcheck, baseFile),
     volumes: [...tagAll(base.volumes.filter((v) => v.target === null || !targets.has(v.target)), baseFile), ...over.volumes],
     profiles: over.profiles.length > 0 ? over.profiles : base.profiles,
+    envFiles: [...tagAll(base.envFiles.filter((f) => !over.envFiles.some((o) => o.path === f.path)), baseFile), ...over.envFiles],
     user: over.user ?? tag(base.user, baseFile),
     workingDir: over.workingDir ?? tag(base.workingDir, baseFile),
     extends: null,

@@ -10,14 +10,22 @@ const DEV_DOCKERFILE = /(^|[.\-_])(dev|devel|development|local|test)([.\-_]|$)/i
 export interface FileRolePolicy {
   readonly production: readonly string[];
   readonly development: readonly string[];
+  readonly composeSets?: readonly (readonly string[])[];
 }
 
 let production: ((path: string) => boolean)[] = [];
 let development: ((path: string) => boolean)[] = [];
+let sets: readonly (readonly string[])[] = [];
+
+/** The configured `docker compose -f` sets (config `composeSets`). */
+export function configuredComposeSets(): readonly (readonly string[])[] {
+  return sets;
+}
 
 export function setFileRolePolicy(policy: FileRolePolicy): void {
   production = policy.production.map(pathGlobMatcher);
   development = policy.development.map(pathGlobMatcher);
+  sets = policy.composeSets ?? [];
 }
 
 function configuredRole(path: string): boolean | null {

@@ -79,13 +79,14 @@ export interface EnvSetting {
   readonly line: number;
   /** The whole `KEY=value` / `KEY: value` text. */
   readonly span: Span;
-  readonly origin: 'compose' | 'ENV' | 'ARG';
+  readonly origin: 'compose' | 'env_file' | 'ENV' | 'ARG';
   readonly dotenv: readonly { name: string; line: number }[];
 }
 
 /**
- * The environment of a service: ENV of the final image's stages (unless the Dockerfile is a dev
- * one), then compose `environment:` (which wins at run time; both are reported where written).
+ * The environment of a service in the order later ones win at run time: ENV of the final image's
+ * stages (unless the Dockerfile is a dev one), then compose `env_file:` files, then compose
+ * `environment:`; each reported where written.
  */
 export function envSettings(service: Service): EnvSetting[] {
   const out: EnvSetting[] = [];
@@ -98,6 +99,9 @@ export function envSettings(service: Service): EnvSetting[] {
         }
       }
     }
+  }
+  for (const entry of service.envFileVars) {
+    out.push({ key: entry.key, raw: entry.value, value: entry.value, file: entry.file, line: entry.line, span: entry.span, origin: 'env_file', dotenv: [] });
   }
   if (service.compose && service.composeFile) {
     for (const entry of service.compose.environment) {

@@ -13,10 +13,11 @@ import type { Repository } from './project.js';
 import { projectDependenciesAt } from './local-project.js';
 import { findModule, importTargets } from './resolve.js';
 import { parseDotenv } from '../parsers/dotenv.js';
-import { resolveExtends } from './compose-merge.js';
+import { mergeComposeService, resolveExtends } from './compose-merge.js';
 import type {
   CommandPart,
   ComposeVars,
+  EnvFileVar,
   InstallStep,
   InstalledFile,
   InstalledRequirement,
@@ -24,7 +25,7 @@ import type {
   RunFile,
   Service,
 } from './types.js';
-import { isDevComposeFile, isDevDockerfile } from './file-roles.js';
+import { configuredComposeSets, isDevComposeFile, isDevDockerfile } from './file-roles.js';
 
 const DEFAULT_PYTHON = '3.12';
 export { isDevComposeFile, isDevDockerfile };
@@ -46,13 +47,9 @@ export function buildServices(repo: Repository, firstParty: FirstPartyIndex, mod
   void moduleMap;
   const services: Service[] = [];
   const builtDockerfiles = new Set<string>();
-  // Base files before override/dev files, so a service name shared by both resolves to the base.
-  const composePaths = [...repo.compose.keys()].sort((a, b) => Number(isDevComposeFile(a)) - Number(isDevComposeFile(b)) || (a < b ? -1 : a > b ? 1 : 0));
-  for (const composePath of composePaths) {
-    const model = repo.compose.get(composePath);
-    for (const written of model?.services ?? []) {
-      const composeService = resolveExtends(repo, composePath, written);
-      const service = composeBuiltService(repo, composePath, composeService);
+  for (const set of composeSets(repo)) {
+    for (const { composePath, compose } of set.services) {
+      const service = composeBuiltService(repo, composePath, compose, set.production);
       if (service.dockerfilePath) builtDockerfiles.add(service.dockerfilePath);
       services.push(service);
     }
@@ -63,6 +60,80 @@ export function buildServices(repo: Repository, firstParty: FirstPartyIndex, mod
   }
   if (!services.some((s) => s.dockerfile !== null)) services.push(projectService(repo));
   return services;
+}
+
+interface ComposeSet {
+  /** False when the set is a development one (a dev file in it); profiles still count per service. */
+  readonly production: boolean;
+  /** Each service once, merged across the set's files; `composePath` is the first file defining it. */
+  readonly services: readonly { readonly composePath: string; readonly compose: ComposeService }[];
+}
+
+const BASE_COMPOSE = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+const OVERRIDE_COMPOSE = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
+
+/**
+ * The compose projects `docker compose` would load: the configured `-f` sets first; then, per
+ * folder, the base file with its override file merged on top (what a bare `docker compose up`
+ * runs: a development view, since the override is a dev file); every other file alone. An
+ * override service that builds the same image as its base adds no service (its DEP findings would
+ * repeat the base's); one that builds another image, or exists only in the override, is a
+ * development service.
+ */
+function composeSets(repo: Repository): ComposeSet[] {
+  const out: ComposeSet[] = [];
+  const claimed = new Set<string>();
+  for (const files of configuredComposeSets()) {
+    const present = files.filter((f) => repo.load(f, 'compose') !== null);
+    if (present.length === 0) continue;
+    present.forEach((f) => claimed.add(f));
+    out.push({ production: !present.some(isDevComposeFile), services: mergedServices(repo, present) });
+  }
+  // Base files before the rest, so a service name shared with a dev file resolves to the base.
+  const paths = [...repo.compose.keys()].filter((p) => !claimed.has(p)).sort((a, b) => Number(isDevComposeFile(a)) - Number(isDevComposeFile(b)) || (a < b ? -1 : a > b ? 1 : 0));
+  const overlays = new Map<string, string>(); // override path -> its base
+  for (const path of paths) {
+    if (!OVERRIDE_COMPOSE.includes(basename(path))) continue;
+    const dir = repoDirname(path);
+    const base = BASE_COMPOSE.map((name) => (dir ? `${dir}/${name}` : name)).find((candidate) => repo.compose.has(candidate) && !claimed.has(candidate));
+    if (base) overlays.set(path, base);
+  }
+  for (const path of paths) {
+    const base = overlays.get(path);
+    if (base === undefined) {
+      out.push({ production: !isDevComposeFile(path), services: mergedServices(repo, [path]) });
+      continue;
+    }
+    const baseServices = new Map(mergedServices(repo, [base]).map((s) => [s.compose.name, s.compose]));
+    const overlay = mergedServices(repo, [base, path]).filter(({ compose }) => {
+      const own = baseServices.get(compose.name);
+      return own === undefined || !sameImage(own, compose, base);
+    });
+    out.push({ production: false, services: overlay.map((s) => ({ ...s, composePath: path })) });
+  }
+  return out;
+}
+
+/** The services of `files` merged in order (each with its `extends` resolved first). */
+function mergedServices(repo: Repository, files: readonly string[]): { composePath: string; compose: ComposeService }[] {
+  const byName = new Map<string, { composePath: string; compose: ComposeService }>();
+  for (const file of files) {
+    for (const written of repo.compose.get(file)?.services ?? []) {
+      const resolved = resolveExtends(repo, file, written);
+      const earlier = byName.get(written.name);
+      byName.set(written.name, earlier ? { composePath: earlier.composePath, compose: mergeComposeService(earlier.compose, earlier.composePath, resolved) } : { composePath: file, compose: resolved });
+    }
+  }
+  return [...byName.values()];
+}
+
+/** Do two definitions of a service (written in `composePath`'s folder) build the same image, or pull the same one? */
+function sameImage(a: ComposeService, b: ComposeService, composePath: string): boolean {
+  const build = (s: ComposeService): string =>
+    s.build === null
+      ? `image:${s.image?.value ?? ''}`
+      : JSON.stringify([repoJoin(repoDirname(s.build.file ?? composePath), s.build.context), s.build.dockerfile ?? 'Dockerfile', s.build.target, s.build.args]);
+  return build(a) === build(b);
 }
 
 interface BuildSpec {
@@ -76,11 +147,32 @@ interface BuildSpec {
   readonly target: string | null;
 }
 
-function composeBuiltService(repo: Repository, composePath: string, compose: ComposeService): Service {
-  const production = isProductionComposeService(composePath, compose);
+function composeBuiltService(repo: Repository, composePath: string, compose: ComposeService, setProduction: boolean): Service {
+  const production = setProduction && isProductionComposeService(composePath, compose);
   const composeVars = dotenvBeside(repo, composePath);
   const service = composeBuiltServiceInner(repo, composePath, compose, production);
-  return { ...service, composeVars };
+  return { ...service, composeVars, envFileVars: envFileVars(repo, composePath, compose) };
+}
+
+/**
+ * `env_file:` variables, later files winning, each with the line that sets it. Paths are relative
+ * to the compose file that wrote them; files outside the root or absent (often git-ignored
+ * secrets) add nothing.
+ */
+function envFileVars(repo: Repository, composePath: string, compose: ComposeService): EnvFileVar[] {
+  const byKey = new Map<string, EnvFileVar>();
+  for (const entry of compose.envFiles) {
+    const path = repoJoin(repoDirname(entry.file ?? composePath), entry.path);
+    if (escapesRoot(path)) continue;
+    const file = repo.load(path, 'config');
+    if (!file) continue;
+    for (const [key, { value, line }] of parseDotenv(file.text)) {
+      const whole = file.lines.lineSpan(line);
+      byKey.delete(key);
+      byKey.set(key, { key, value, file: path, line, span: { start: whole.start, end: whole.start + file.text.slice(whole.start, whole.end).trimEnd().length } });
+    }
+  }
+  return [...byKey.values()];
 }
 
 function composeBuiltServiceInner(repo: Repository, composePath: string, compose: ComposeService, production: boolean): Service {
@@ -141,6 +233,7 @@ function emptyService(base: Pick<Service, 'name' | 'kind' | 'composeFile' | 'com
     installs: [], installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [], unknownInstalls: [],
     localPackageDirs: [], command: [], argv: [], entry: null, pythonPath: [], cwd: '/', runFiles: [], runFilesFrom: 'entry',
     composeVars: EMPTY_VARS,
+    envFileVars: [],
   };
 }
 

@@ -104,6 +104,17 @@ export interface Service {
   readonly runFilesFrom: 'entry' | 'all-image-files' | 'all-repo-files';
   /** Variables `${VAR}` in the compose file interpolates with (the `.env` beside it). */
   readonly composeVars: ComposeVars;
+  /** Variables from the service's `env_file:` files that exist in the repository, in load order. */
+  readonly envFileVars: readonly EnvFileVar[];
+}
+
+export interface EnvFileVar {
+  readonly key: string;
+  readonly value: string;
+  /** Repo path of the env file and the `KEY=value` line in it. */
+  readonly file: string;
+  readonly line: number;
+  readonly span: Span;
 }
 
 export interface ComposeVars {

@@ -639,6 +639,32 @@ function readProfiles(ctx: Context, node: unknown): string[] {
   return [];
 }
 
+function readEnvFiles(ctx: Context, node: unknown): ComposeService['envFiles'] {
+  const n = ctx.deref(node);
+  const out: Mutable<ComposeService['envFiles'][number]>[] = [];
+  const add = (item: unknown): void => {
+    const v = ctx.deref(item);
+    if (!isNode(v)) return;
+    const span = ctx.span(v);
+    if (isScalar(v)) {
+      const path = scalarText(v);
+      if (path) out.push({ path, required: true, line: ctx.line(span.start), span });
+    } else if (isMap(v)) {
+      const fields = entryMap(ctx, v);
+      const pathNode = ctx.deref(fields.get('path')?.value ?? null);
+      const path = isScalar(pathNode) ? scalarText(pathNode) : null;
+      if (!path) ctx.diagAt(v, '`env_file` entry needs a `path`');
+      else {
+        const requiredNode = ctx.deref(fields.get('required')?.value ?? null);
+        out.push({ path, required: !(isScalar(requiredNode) && String(requiredNode.value).toLowerCase() === 'false'), line: ctx.line(span.start), span });
+      }
+    } else ctx.diagAt(v, '`env_file` entries must be paths');
+  };
+  if (isSeq(n)) for (const item of n.items) add(item);
+  else if (n !== null && !(isScalar(n) && n.value === null)) add(n);
+  return out;
+}
+
 function readService(ctx: Context, name: string, keyNode: YamlNode, valueNode: YamlNode | null): ComposeService | null {
   const n = ctx.deref(valueNode);
   if (!isMap(n)) {
@@ -661,6 +687,7 @@ function readService(ctx: Context, name: string, keyNode: YamlNode, valueNode: Y
     healthcheck: readHealthcheck(ctx, get('healthcheck')),
     volumes: readVolumes(ctx, get('volumes')),
     profiles: readProfiles(ctx, get('profiles')),
+    envFiles: readEnvFiles(ctx, get('env_file')),
     user: readScalarField(ctx, 'user', get('user')),
     workingDir: readScalarField(ctx, 'working_dir', get('working_dir')),
     extends: readExtends(ctx, get('extends')),

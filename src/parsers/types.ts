@@ -257,6 +257,8 @@ export interface ComposeService {
   readonly healthcheck: { readonly test: readonly string[] | null; readonly disable: boolean; readonly line: number; readonly span: Span; readonly file?: string } | null;
   readonly volumes: readonly { readonly raw: string; readonly type: 'bind' | 'volume' | 'tmpfs' | 'other'; readonly source: string | null; readonly target: string | null; readonly line: number; readonly span: Span; readonly file?: string }[];
   readonly profiles: readonly string[];
+  /** `env_file:` entries in order (string, list, or `{path, required}`); paths as written. */
+  readonly envFiles: readonly { readonly path: string; readonly required: boolean; readonly line: number; readonly span: Span; readonly file?: string }[];
   readonly user: ComposeScalar | null;
   readonly workingDir: ComposeScalar | null;
   /** `extends: base` or `extends: {service: base, file: common.yml}`. */

@@ -27,8 +27,9 @@ export default defineRule({
     docs: `## What it does
 Flags debug mode in what a production service runs:
 - \`DEBUG\`, \`FLASK_DEBUG\`, \`DJANGO_DEBUG\` set to \`1\`/\`true\`/\`yes\`/\`on\`, and \`NODE_ENV\` or
-  \`FLASK_ENV\` set to \`development\`, in compose \`environment:\` (list or map form) or the final
-  image's \`ENV\`. Compose values are interpolated with the \`.env\` file beside the compose file;
+  \`FLASK_ENV\` set to \`development\`, in compose \`environment:\` (list or map form), in the files
+  a service's \`env_file:\` names (when they are in the repository), or the final image's \`ENV\`.
+  At run time \`environment:\` wins over \`env_file:\`, which wins over \`ENV\`. Compose values are interpolated with the \`.env\` file beside the compose file;
   a value that depends on a variable set nowhere in the repository is not judged. When compose
   sets the variable, its value wins over the image's \`ENV\`.
 - \`--debug\` on \`flask\`, \`hypercorn\`, \`sanic\` and \`quart\` in the command the service runs.
@@ -85,7 +86,7 @@ function checkEnv(project: Project, service: Service, report: Report, claim: Cla
     if (DEBUG_VARS.has(setting.key) && value in TRUTHY) flipped = TRUTHY[value] ?? null;
     else if (MODE_VARS.has(setting.key) && value === 'development') flipped = 'production';
     if (flipped === null || !claim(setting.file, setting.span)) continue;
-    const where = setting.origin === 'compose' ? 'compose `environment:`' : 'ENV';
+    const where = setting.origin === 'compose' ? 'compose `environment:`' : setting.origin === 'env_file' ? 'compose `env_file:`' : 'ENV';
     const evidence = [{ file: setting.file, line: setting.line, message: `${where} sets ${setting.key}=${setting.raw ?? ''}` }];
     for (const ref of setting.dotenv) {
       if (service.composeVars.file) evidence.push({ file: service.composeVars.file, line: ref.line, message: `${ref.name} comes from .env` });
