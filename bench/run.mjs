@@ -31,7 +31,7 @@ function fail(msg) {
 }
 
 function parseArgs(argv) {
-  const o = { quick: false, runs: null, warmup: null, cli: null, skipCold: true, regen: false, noRss: false, gen: {} };
+  const o = { quick: false, growth: false, runs: null, warmup: null, cli: null, skipCold: false, regen: false, noRss: false, gen: {} };
   const genInts = { '--services': 'services', '--py-per-service': 'pyPerService', '--req-files': 'reqFiles', '--dockerfiles': 'dockerfiles', '--compose-files': 'composeFiles' };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i];
@@ -49,6 +49,7 @@ function parseArgs(argv) {
       return Number(v);
     };
     if (a === '--quick') o.quick = true;
+    else if (a === '--growth') o.growth = true;
     else if (a === '--runs') o.runs = int(a);
     else if (a === '--warmup') o.warmup = int(a);
     else if (a === '--cli') o.cli = take();
@@ -251,13 +252,18 @@ function full(opts, cli, timeBin, rssNote) {
   if (timeBin) console.log(`peak RSS: GNU time (${timeBin})`);
   else console.log(`peak RSS: n/a — ${rssNote}`);
 
+  // Warm: the result cache (in bench/out/cache) filled by the warm-up run, nothing changed since.
+  // Cold: --no-cache, every file read, parsed and judged.
+  const example = path.join(REPO, 'fixtures/projects/sutazai');
   const workloads = [
-    { id: 'driftcheck', name: 'driftcheck --format json', cmd: process.execPath, args: [cli, dir, '--format', 'json'], okExit: [0, 1], driftcheck: true },
+    { id: 'driftcheck', name: 'driftcheck --format json (warm)', cmd: process.execPath, args: [cli, dir, '--format', 'json'], okExit: [0, 1], driftcheck: true },
   ];
   if (!opts.skipCold) {
-    workloads.push({ id: 'driftcheck-cold', name: 'driftcheck --format json --no-cache', cmd: process.execPath, args: [cli, dir, '--format', 'json', '--no-cache'], okExit: [0, 1], driftcheck: true });
+    workloads.push({ id: 'driftcheck-cold', name: 'driftcheck --format json --no-cache (cold)', cmd: process.execPath, args: [cli, dir, '--format', 'json', '--no-cache'], okExit: [0, 1], driftcheck: true });
   }
   workloads.push(baseline);
+  workloads.push({ id: 'example-cold', name: 'example fixture (sutazai), --no-cache', cmd: process.execPath, args: [cli, example, '--no-cache'], okExit: [1] });
+  workloads.push({ id: 'example-warm', name: 'example fixture (sutazai), warm', cmd: process.execPath, args: [cli, example], okExit: [1] });
   workloads.push({ id: 'node-startup', name: 'node -e 0 (start-up)', cmd: process.execPath, args: ['-e', '0'], okExit: [0] });
 
   console.log(`runs: ${runs} timed + ${warmup} warm-up per workload; tree ${rel}\n`);
@@ -313,6 +319,9 @@ function full(opts, cli, timeBin, rssNote) {
   }
   if (findings) console.log(`driftcheck findings: ${findings.total} ${JSON.stringify(findings.byRule)}`);
 
+  const targets = targetLines(results, base);
+  console.log(`\n${targets.join('\n')}`);
+
   const record = {
     mode: 'full',
     tree: rel,
@@ -327,9 +336,46 @@ function full(opts, cli, timeBin, rssNote) {
     throughputMBps: throughput,
     driftcheckFindings: findings,
     table: lines.join('\n'),
+    targets,
   };
   fs.writeFileSync(path.join(OUT, 'last.json'), JSON.stringify(record, null, 2) + '\n');
   console.log(`\nwrote ${path.relative(REPO, path.join(OUT, 'last.json'))}`);
+}
+
+/** The issue's targets (#8), each with the figure measured in this run and its baseline. */
+function targetLines(results, base) {
+  const by = (id) => results.find((r) => r.id === id);
+  const out = ['| target | measured | baseline (same run) | met |', '|---|---:|---:|:-:|'];
+  const row = (name, value, baseline, ok) => out.push(`| ${name} | ${value} | ${baseline} | ${ok ? 'yes' : 'no'} |`);
+  const node = by('node-startup');
+  const example = by('example-cold');
+  const cold = by('driftcheck-cold');
+  const warm = by('driftcheck');
+  if (example && node) row('example fixture ≤ 2× `node -e 0`', `${fmtS(example.median)} s (${(example.median / node.median).toFixed(2)}×)`, `${fmtS(node.median)} s`, example.median <= 2 * node.median);
+  if (cold) row('monorepo cold ≤ 2 s', `${fmtS(cold.median)} s`, '—', cold.median <= 2);
+  if (cold) row('monorepo cold ≤ 10× rg', `${(cold.median / base.median).toFixed(2)}×`, `${fmtS(base.median)} s`, cold.median <= 10 * base.median);
+  if (cold && warm) row('warm ≤ 25% of cold', `${fmtS(warm.median)} s (${((100 * warm.median) / cold.median).toFixed(1)}%)`, `${fmtS(cold.median)} s`, warm.median <= 0.25 * cold.median);
+  if (cold?.peakRssKiB) row('peak RSS ≤ 300 MB (cold)', fmtRss(cold.peakRssKiB), '—', cold.peakRssKiB * 1024 <= 300e6);
+  return out;
+}
+
+/** Time per Python file for 1k, 10k and 50k files (cold, --no-cache): it should stay flat. */
+function growth(opts, cli) {
+  const runs = opts.runs ?? 3;
+  const rows = ['| Python files | services | median (s) | ms per file | vs 1k |', '|---:|---:|---:|---:|---:|'];
+  let first = null;
+  for (const services of [20, 200, 1000]) {
+    const params = resolveParams({ ...opts.gen, services, pyPerService: 50 });
+    const { dir, stats } = ensureTree(params, { regen: opts.regen });
+    process.stdout.write(`  ${stats.py.files} .py files ... `);
+    const r = measure({ id: `growth-${services}`, name: `growth ${services}`, cmd: process.execPath, args: [cli, dir, '--format', 'json', '--no-cache'], okExit: [0, 1] }, { runs, warmup: 1, timeBin: null });
+    const perFile = (1000 * r.median) / stats.py.files;
+    first ??= perFile;
+    console.log(`median ${fmtS(r.median)}s`);
+    rows.push(`| ${stats.py.files} | ${services} | ${fmtS(r.median)} | ${perFile.toFixed(3)} | ${(perFile / first).toFixed(2)}× |`);
+  }
+  console.log(`\n${rows.join('\n')}`);
+  fs.writeFileSync(path.join(OUT, 'last-growth.json'), JSON.stringify({ runs, table: rows.join('\n') }, null, 2) + '\n');
 }
 
 // ------------------------------------------------------------------------------------ main
@@ -345,7 +391,10 @@ function main() {
   fs.mkdirSync(OUT, { recursive: true });
   const cli = path.resolve(REPO, opts.cli ?? 'dist/bin/driftcheck.js');
   if (!fs.existsSync(cli)) fail(`${path.relative(REPO, cli)} not found: build first (npm run build), or point --cli at a built CLI`);
+  // Warm runs use a cache of their own, never the user's.
+  process.env.DRIFTCHECK_CACHE_DIR = path.join(OUT, 'cache');
   if (opts.quick) quick(opts, cli);
+  else if (opts.growth) growth(opts, cli);
   else {
     const timeBin = opts.noRss ? null : detectGnuTime();
     const note = opts.noRss ? 'disabled by --no-rss' : '/usr/bin/time (GNU time) not found or not usable; `apt-get install -y time` to measure it';
