@@ -66,7 +66,7 @@ interface ComposeSet {
   /** False when the set is a development one (a dev file in it); profiles still count per service. */
   readonly production: boolean;
   /** Each service once, merged across the set's files; `composePath` is the first file defining it. */
-  readonly services: readonly { readonly composePath: string; readonly compose: ComposeService }[];
+  readonly services: readonly MergedService[];
 }
 
 const BASE_COMPOSE = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
@@ -83,29 +83,34 @@ const OVERRIDE_COMPOSE = ['compose.override.yaml', 'compose.override.yml', 'dock
 function composeSets(repo: Repository): ComposeSet[] {
   const out: ComposeSet[] = [];
   const claimed = new Set<string>();
+  // Each file's services have their `extends` resolved once: resolving reports cycles as
+  // diagnostics, and a base file is read both alone and under its override.
+  const resolved = new Map<string, ComposeService[]>();
+  const resolvedOf = (file: string): ComposeService[] => {
+    let services = resolved.get(file);
+    if (!services) {
+      services = (repo.compose.get(file)?.services ?? []).map((written) => resolveExtends(repo, file, written));
+      resolved.set(file, services);
+    }
+    return services;
+  };
+  const merged = (files: readonly string[]): MergedService[] => mergedServices(files.map((file) => ({ file, services: resolvedOf(file) })));
   for (const files of configuredComposeSets()) {
     const present = files.filter((f) => repo.load(f, 'compose') !== null);
     if (present.length === 0) continue;
     present.forEach((f) => claimed.add(f));
-    out.push({ production: !present.some(isDevComposeFile), services: mergedServices(repo, present) });
+    out.push({ production: !present.some(isDevComposeFile), services: merged(present) });
   }
   // Base files before the rest, so a service name shared with a dev file resolves to the base.
   const paths = [...repo.compose.keys()].filter((p) => !claimed.has(p)).sort((a, b) => Number(isDevComposeFile(a)) - Number(isDevComposeFile(b)) || (a < b ? -1 : a > b ? 1 : 0));
-  const overlays = new Map<string, string>(); // override path -> its base
   for (const path of paths) {
-    if (!OVERRIDE_COMPOSE.includes(basename(path))) continue;
-    const dir = repoDirname(path);
-    const base = BASE_COMPOSE.map((name) => (dir ? `${dir}/${name}` : name)).find((candidate) => repo.compose.has(candidate) && !claimed.has(candidate));
-    if (base) overlays.set(path, base);
-  }
-  for (const path of paths) {
-    const base = overlays.get(path);
+    const base = OVERRIDE_COMPOSE.includes(basename(path)) ? baseOf(repo, path, claimed) : undefined;
     if (base === undefined) {
-      out.push({ production: !isDevComposeFile(path), services: mergedServices(repo, [path]) });
+      out.push({ production: !isDevComposeFile(path), services: merged([path]) });
       continue;
     }
-    const baseServices = new Map(mergedServices(repo, [base]).map((s) => [s.compose.name, s.compose]));
-    const overlay = mergedServices(repo, [base, path]).filter(({ compose }) => {
+    const baseServices = new Map(resolvedOf(base).map((s) => [s.name, s]));
+    const overlay = merged([base, path]).filter(({ compose }) => {
       const own = baseServices.get(compose.name);
       return own === undefined || !sameImage(own, compose, base);
     });
@@ -114,14 +119,21 @@ function composeSets(repo: Repository): ComposeSet[] {
   return out;
 }
 
-/** The services of `files` merged in order (each with its `extends` resolved first). */
-function mergedServices(repo: Repository, files: readonly string[]): { composePath: string; compose: ComposeService }[] {
-  const byName = new Map<string, { composePath: string; compose: ComposeService }>();
-  for (const file of files) {
-    for (const written of repo.compose.get(file)?.services ?? []) {
-      const resolved = resolveExtends(repo, file, written);
-      const earlier = byName.get(written.name);
-      byName.set(written.name, earlier ? { composePath: earlier.composePath, compose: mergeComposeService(earlier.compose, earlier.composePath, resolved) } : { composePath: file, compose: resolved });
+/** The base compose file an override file in the same folder is merged onto, if any. */
+function baseOf(repo: Repository, overridePath: string, claimed: ReadonlySet<string>): string | undefined {
+  const dir = repoDirname(overridePath);
+  return BASE_COMPOSE.map((name) => (dir ? `${dir}/${name}` : name)).find((candidate) => repo.compose.has(candidate) && !claimed.has(candidate));
+}
+
+type MergedService = { readonly composePath: string; readonly compose: ComposeService };
+
+/** Services of several files (each with `extends` already resolved) merged in order, by name. */
+function mergedServices(files: readonly { readonly file: string; readonly services: readonly ComposeService[] }[]): MergedService[] {
+  const byName = new Map<string, MergedService>();
+  for (const { file, services } of files) {
+    for (const service of services) {
+      const earlier = byName.get(service.name);
+      byName.set(service.name, earlier ? { composePath: earlier.composePath, compose: mergeComposeService(earlier.compose, earlier.composePath, service) } : { composePath: file, compose: service });
     }
   }
   return [...byName.values()];

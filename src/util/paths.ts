@@ -3,9 +3,17 @@ import { posix } from 'node:path';
 
 /** Joins and normalises repo-relative segments; '' for the root, never a leading './'. */
 export function repoJoin(...parts: string[]): string {
-  const joined = posix.normalize(parts.filter((p) => p !== '' && p !== '.').join('/') || '.');
+  // Hot path (module lookups join thousands of times): already-normal parts need no normalize().
+  const kept = parts.filter((p) => p !== '' && p !== '.');
+  if (kept.length > 0 && kept.every(isNormalPart)) return kept.join('/');
+  const joined = posix.normalize(kept.join('/') || '.');
   if (joined === '.' || joined === './') return '';
   return joined.replace(/^\.\//, '').replace(/\/$/, '');
+}
+
+/** A relative path with no empty, `.` or `..` segment and no leading or trailing slash. */
+function isNormalPart(part: string): boolean {
+  return !/(^|\/)\.{1,2}(\/|$)|\/\/|^\/|\/$/.test(part);
 }
 
 /** True when a repo path escapes the root ('..' first). */

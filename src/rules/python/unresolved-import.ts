@@ -2,7 +2,7 @@ import { declaredAnywhere } from '../../model/queries.js';
 import { normalizeName } from '../../model/module-map.js';
 import type { Project } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
-import { repoDirname } from '../../util/paths.js';
+import { repoDirname, repoJoin } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
 
 export default defineRule({
@@ -117,8 +117,7 @@ class ModuleIndex {
   firstMissing(base: string, parts: readonly string[]): Missing | null {
     let at = base;
     for (const part of parts) {
-      if (part === '' || part === '..') return null; // not a module path a scanner should give
-      const next = at === '' ? part : `${at}/${part}`; // a dotted name's part holds no '/' or '.'
+      const next = repoJoin(at, part);
       if (!this.has(next)) return { parent: at, name: part };
       if (!this.isDir(next)) return null; // a module file: the rest are attributes
       at = next;
