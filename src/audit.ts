@@ -2,12 +2,13 @@
 // No printing and no process.exit here; the CLI decides what to show and how to exit.
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, type DiscoverOptions } from './discover.js';
+import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, type DiscoverOptions, type Discovery } from './discover.js';
 import type { Finding, Severity, Span } from './findings/types.js';
 import { loadMetadata, prefetchPinnedMetadata } from './model/metadata/load.js';
 import { buildProject } from './model/project.js';
 import type { Project } from './model/types.js';
-import type { Directive } from './parsers/types.js';
+import { discoverInParallel, type ScanStats, type Threads } from './parallel/discover-parallel.js';
+import type { Directive, PythonFileModel } from './parsers/types.js';
 import type { ReportDescriptor, Rule } from './rules/define-rule.js';
 import { INTERNAL_RULE, PARSE_RULE, RULES, findRule } from './rules/index.js';
 import { unusedSuppressions } from './rules/suppressions/unused-suppression.js';
@@ -57,8 +58,21 @@ export interface AuditResult extends AuditReport {
 }
 
 export function audit(options: AuditOptions): AuditResult {
+  return auditDiscovered(options, discover(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS), new Map());
+}
+
+/**
+ * The same audit with the Python files read and scanned on `threads` threads (`auto`: every core
+ * once the tree is large enough). The result is identical to `audit`'s.
+ */
+export async function auditInParallel(options: AuditOptions, threads: Threads, onStats?: (stats: ScanStats) => void): Promise<AuditResult> {
+  const discovered = await discoverInParallel(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS, threads);
+  onStats?.(discovered.stats);
+  return auditDiscovered(options, discovered, discovered.python);
+}
+
+function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPython: ReadonlyMap<string, PythonFileModel>): AuditResult {
   const root = options.root;
-  const discovered = discover(root, options.discover ?? DEFAULT_DISCOVER_OPTIONS);
   const files = applyOverrides(discovered.files, options.overrides);
   const rootReal = realpathSync(root);
   const config = options.config ?? DEFAULT_CONFIG;
@@ -69,6 +83,7 @@ export function audit(options: AuditOptions): AuditResult {
     metadata,
     root,
     files,
+    scannedPython: options.overrides?.size ? withoutPaths(scannedPython, options.overrides) : scannedPython,
     warnings,
     moduleMap: { ...config.moduleMap, ...options.moduleMap },
     otherPaths: discovered.otherPaths,
@@ -106,6 +121,10 @@ export function audit(options: AuditOptions): AuditResult {
     warnings: project.warnings,
     project,
   };
+}
+
+function withoutPaths<T>(map: ReadonlyMap<string, T>, paths: ReadonlyMap<string, unknown>): ReadonlyMap<string, T> {
+  return new Map([...map].filter(([path]) => !paths.has(path)));
 }
 
 function applyOverrides(files: readonly SourceFile[], overrides: ReadonlyMap<string, string> | undefined): SourceFile[] {

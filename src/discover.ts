@@ -70,7 +70,6 @@ export function discover(root: string, options: DiscoverOptions = DEFAULT_DISCOV
   const { warnings, otherPaths } = walkTree(root, options, (candidate, warnings) => {
     const file = readSource(candidate.abs, candidate.rel, candidate.kind, candidate.isLink, rootReal, options, warnings);
     if (file) files.push(file);
-    return file !== null;
   });
   return { files, warnings, otherPaths };
 }
@@ -88,19 +87,19 @@ export function listFiles(root: string, options: DiscoverOptions = DEFAULT_DISCO
   const candidates: Candidate[] = [];
   const { otherPaths } = walkTree(root, options, (candidate) => {
     candidates.push(candidate);
-    return true;
   });
   return { candidates, otherPaths };
 }
 
 /**
- * Walks the tree in a stable order; `accept` handles each file driftcheck reads and says whether
- * it counts toward the file limit.
+ * Walks the tree in a stable order; `accept` handles each file driftcheck reads. Every such file
+ * counts toward the file limit, read or not, so the limit falls at the same place however the
+ * files are read (one thread or several).
  */
-function walkTree(
+export function walkTree(
   root: string,
   options: DiscoverOptions,
-  accept: (candidate: Candidate, warnings: { file: string; message: string }[]) => boolean,
+  accept: (candidate: Candidate, warnings: { file: string; message: string }[]) => void,
 ): { warnings: { file: string; message: string }[]; otherPaths: string[] } {
   const warnings: { file: string; message: string }[] = [];
   const otherPaths: string[] = [];
@@ -136,7 +135,8 @@ function walkTree(
         budgetWarned = true;
         return;
       }
-      if (accept({ abs, rel, kind, isLink: entry.isSymbolicLink() }, warnings)) accepted++;
+      accept({ abs, rel, kind, isLink: entry.isSymbolicLink() }, warnings);
+      accepted++;
     }
   };
 

@@ -2,7 +2,7 @@
 // The command line: argv -> audit -> report -> exit code. The only place that exits.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { audit, type AuditOptions, type AuditReport, type AuditResult } from '../audit.js';
+import { audit, auditInParallel, type AuditOptions, type AuditReport, type AuditResult } from '../audit.js';
 import { cacheable, readCachedReport, resultCacheDir, writeCachedReport } from '../cache/result-cache.js';
 import { DEFAULT_DISCOVER_OPTIONS, type DiscoverOptions } from '../discover.js';
 import { BaselineError, applyBaseline, readBaseline, writeBaseline } from '../baseline.js';
@@ -56,7 +56,7 @@ function explain(id: string): number {
   return 0;
 }
 
-function runAudit(options: CliOptions): number {
+async function runAudit(options: CliOptions): Promise<number> {
   if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
   const changed = options.changedSince === null ? null : changedSince(options.path, options.changedSince);
   const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined);
@@ -69,7 +69,9 @@ function runAudit(options: CliOptions): number {
   const cached = cache === null ? null : readCachedReport(cache, auditOptions);
   if (cached !== null) return report(options, auditOptions, cached, failOn);
   const startedAt = Date.now();
-  let result = audit(auditOptions);
+  let result = await auditInParallel(auditOptions, options.workers, (stats) => {
+    if (options.debug) process.stderr.write(`debug: Python files in ${stats.batches} batches, ${stats.batchesOnWorkers} of them on ${stats.workers} worker thread(s)\n`);
+  });
   if (cache !== null) writeCachedReport(cache, auditOptions, result, startedAt);
   if (wantsFixes) {
     const outcome = computeFixes(auditOptions, result, { unsafe: options.unsafeFixes });

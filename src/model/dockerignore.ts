@@ -1,10 +1,10 @@
 // .dockerignore with Docker's own semantics (moby/patternmatcher), which differ from .gitignore:
 // patterns are anchored at the context root, `**` spans directories, a pattern that matches a
 // parent directory excludes everything below it, `!` re-includes, and the last match wins.
-import { globToRegexSource } from '../util/paths.js';
+import { compileGlob } from '../util/glob.js';
 
 interface Pattern {
-  readonly regex: RegExp;
+  readonly matches: (path: string) => boolean;
   readonly exclusion: boolean;
   readonly line: number;
 }
@@ -27,7 +27,7 @@ export function parseDockerignore(text: string): DockerIgnore {
     if (exclusion) line = line.slice(1).trim();
     line = cleanPattern(line);
     if (line === '') return;
-    patterns.push({ regex: new RegExp(`^${globToRegexSource(line, true)}$`), exclusion, line: index + 1 });
+    patterns.push({ matches: compileGlob(line, { doubleStar: true }), exclusion, line: index + 1 });
   });
   if (patterns.length === 0) return EMPTY_DOCKERIGNORE;
   return { ignores: (path) => decidingPattern(patterns, path) !== null, ignoredBy: (path) => decidingPattern(patterns, path)?.line ?? null };
@@ -48,7 +48,7 @@ function decidingPattern(patterns: readonly Pattern[], path: string): Pattern | 
   const candidates = parentsAndSelf(path);
   let decided: Pattern | null = null;
   for (const pattern of patterns) {
-    if (candidates.some((candidate) => pattern.regex.test(candidate))) decided = pattern;
+    if (candidates.some((candidate) => pattern.matches(candidate))) decided = pattern;
   }
   return decided && !decided.exclusion ? decided : null;
 }

@@ -3,7 +3,8 @@
 // semantics, globs, and `COPY --from=<stage>` chains. Only files driftcheck reads are tracked.
 import type { DockerStage, DockerfileModel, StageInstruction } from '../parsers/types.js';
 import type { DockerIgnore } from './dockerignore.js';
-import { basename, globToRegexSource, hasGlob, imageResolve, isUnder, pathsUnder, relativeTo, repoJoin } from '../util/paths.js';
+import { basename, hasGlob, imageResolve, isUnder, pathsUnder, relativeTo, repoJoin } from '../util/paths.js';
+import { compileGlob } from '../util/glob.js';
 
 export interface ImageFile {
   readonly imagePath: string;
@@ -191,13 +192,13 @@ function copy(
 }
 
 function copyGlob(rel: string, dest: string, contextFiles: readonly string[], context: string, put: (repo: string, image: string) => void): void {
-  const regex = new RegExp(`^${globToRegexSource(rel, false)}$`);
+  const matches = compileGlob(rel, { doubleStar: false });
   for (const file of contextFiles) {
     const inContext = relativeTo(file, context);
     const parts = inContext.split('/');
     for (let depth = 1; depth <= parts.length; depth++) {
       const candidate = parts.slice(0, depth).join('/');
-      if (!regex.test(candidate)) continue;
+      if (!matches(candidate)) continue;
       // A matched file lands in dest by name; a matched directory's contents land in dest.
       const rest = parts.slice(depth).join('/');
       put(file, joinImage(dest, rest === '' ? basename(candidate) : rest));

@@ -23,6 +23,8 @@ export interface ProjectInput {
   /** Names of files that exist but are not read (see Discovery.otherPaths). */
   readonly otherPaths?: readonly string[];
   readonly metadata?: MetadataIndex;
+  /** Import models already scanned (on worker threads) for these exact files, by repo path. */
+  readonly scannedPython?: ReadonlyMap<string, PythonFileModel>;
 }
 
 /** Lazily parsed access to the repository's files; shared by the service builder. */
@@ -48,7 +50,7 @@ export class Repository {
     };
     switch (file.kind) {
       case 'python': {
-        const model = scanPythonImports(file.text);
+        const model = this.input.scannedPython?.get(file.path) ?? scanPythonImports(file.text);
         this.python.set(file.path, model);
         report(model);
         break;

@@ -1,5 +1,6 @@
 // POSIX path helpers for repo-relative paths ('' is the root) and image paths (absolute).
 import { posix } from 'node:path';
+import { compileGlob } from './glob.js';
 
 /** Joins and normalises repo-relative segments; '' for the root, never a leading './'. */
 export function repoJoin(...parts: string[]): string {
@@ -50,39 +51,7 @@ export function relativeTo(path: string, prefix: string): string {
   return path === prefix ? '' : path.slice(prefix.length + 1);
 }
 
-/** Converts a Docker/Go-style glob segment pattern to a RegExp source (no '/' crossing). */
-export function globToRegexSource(pattern: string, doubleStar: boolean): string {
-  let out = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i] ?? '';
-    if (ch === '*') {
-      if (doubleStar && pattern[i + 1] === '*') {
-        // `**/` matches zero or more directories; a trailing `**` matches everything below.
-        const slash = pattern[i + 2] === '/';
-        out += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else out += '[^/]*';
-    } else if (ch === '?') out += '[^/]';
-    else if (ch === '[') {
-      const close = pattern.indexOf(']', i + 1);
-      if (close === -1) out += '\\[';
-      else {
-        const body = pattern.slice(i + 1, close).replace(/^!/, '^').replace(/\\/g, '\\\\');
-        out += `[${body}]`;
-        i = close;
-      }
-    } else if (ch === '\\' && i + 1 < pattern.length) {
-      out += escapeRegex(pattern[i + 1] ?? '');
-      i++;
-    } else out += escapeRegex(ch);
-  }
-  return out;
-}
-
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
+/** True when a path contains a glob wildcard (`*`, `?`, `[`). */
 export function hasGlob(path: string): boolean {
   return /[*?[]/.test(path);
 }
@@ -116,7 +85,5 @@ export function pathsUnder(sorted: readonly string[], dir: string): readonly str
  */
 export function pathGlobMatcher(pattern: string): (path: string) => boolean {
   const clean = pattern.replace(/^\.\//, '').replace(/\/$/, '/**');
-  const source = globToRegexSource(clean, true);
-  const regex = clean.includes('/') ? new RegExp(`^${source}$`) : new RegExp(`(?:^|/)${source}$`);
-  return (path) => regex.test(path);
+  return compileGlob(clean, { doubleStar: true, anywhere: !clean.includes('/') });
 }

@@ -3,7 +3,12 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import { parseDockerignore } from '../../src/model/dockerignore.js';
+import { readLockfile } from '../../src/model/metadata/lockfiles.js';
+import { parseCoreMetadata } from '../../src/model/metadata/requires.js';
+import { lockDrift, parseJson } from '../../src/model/npm-lock.js';
 import { parseCompose } from '../../src/parsers/compose.js';
+import { parseDotenv } from '../../src/parsers/dotenv.js';
 import { readDirective } from '../../src/parsers/directives.js';
 import { parseDockerfile } from '../../src/parsers/dockerfile.js';
 import { parsePyproject } from '../../src/parsers/pyproject.js';
@@ -12,7 +17,31 @@ import { parseRequirements } from '../../src/parsers/requirements.js';
 import { LineIndex } from '../../src/source.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
-export type ParserName = 'requirements' | 'dockerfile' | 'compose' | 'pyproject' | 'python-imports' | 'directives';
+export type ParserName =
+  | 'requirements'
+  | 'dockerfile'
+  | 'compose'
+  | 'pyproject'
+  | 'python-imports'
+  | 'directives'
+  | 'dotenv'
+  | 'dockerignore'
+  | 'python-lock'
+  | 'core-metadata'
+  | 'npm-lock';
+
+/** Paths every fuzzed .dockerignore is asked about, besides each of its own lines read as a path. */
+const CONTEXT_PATHS = ['a', 'a/b', 'a/b/c.py', '.git', 'node_modules/x/y.js', 'src/app/__pycache__/m.pyc', 'Dockerfile', 'x y/ü/\n'];
+
+/** A package.json and its lock from one JSON text: `{pkg, lock}` when given, else the text as both. */
+function npmLockDrift(text: string): unknown {
+  const doc = parseJson(text);
+  if (!doc) return null;
+  const part = (key: string) => (typeof doc[key] === 'object' && doc[key] !== null && !Array.isArray(doc[key]) ? (doc[key] as Record<string, unknown>) : doc);
+  const pkg = part('pkg');
+  const workspaces = new Map(Object.entries(pkg).filter((e): e is [string, Record<string, unknown>] => typeof e[1] === 'object' && e[1] !== null && !Array.isArray(e[1])));
+  return { drift: lockDrift(pkg, part('lock'), workspaces) };
+}
 
 /** Each parser as text -> result; `directives` runs on every line of the text as a comment. */
 export const PARSERS: Record<ParserName, (text: string) => unknown> = {
@@ -33,6 +62,15 @@ export const PARSERS: Record<ParserName, (text: string) => unknown> = {
     }
     return { directives: out };
   },
+  dotenv: (text) => ({ vars: [...parseDotenv(text)] }),
+  dockerignore: (text) => {
+    const ignore = parseDockerignore(text);
+    const paths = [...CONTEXT_PATHS, ...text.split('\n').slice(0, 50)];
+    return { ignored: paths.map((path) => ignore.ignoredBy(path)) };
+  },
+  'python-lock': (text) => ({ poetry: readLockfile('poetry.lock', text), uv: readLockfile('uv.lock', text) }),
+  'core-metadata': parseCoreMetadata,
+  'npm-lock': npmLockDrift,
 };
 
 const KIND_OF_FILE: [RegExp, ParserName][] = [
@@ -41,6 +79,11 @@ const KIND_OF_FILE: [RegExp, ParserName][] = [
   [/(^|\/)(docker-)?compose[^/]*\.ya?ml$/, 'compose'],
   [/(^|\/)pyproject\.toml$/, 'pyproject'],
   [/\.py$/, 'python-imports'],
+  [/(^|\/)\.env[^/]*$/, 'dotenv'],
+  [/(^|\/)[^/]*\.dockerignore$/, 'dockerignore'],
+  [/(^|\/)(poetry|uv)\.lock$/, 'python-lock'],
+  [/(^|\/)(METADATA|PKG-INFO)$/, 'core-metadata'],
+  [/(^|\/)package(-lock)?\.json$/, 'npm-lock'],
 ];
 
 function walk(dir: string, out: string[]): void {
@@ -55,7 +98,7 @@ function walk(dir: string, out: string[]): void {
 export function fixtureCorpus(): Record<ParserName, string[]> {
   const files: string[] = [];
   walk(join(REPO_ROOT, 'fixtures'), files);
-  const corpus: Record<ParserName, string[]> = { requirements: [], dockerfile: [], compose: [], pyproject: [], 'python-imports': [], directives: [] };
+  const corpus = Object.fromEntries(Object.keys(PARSERS).map((name) => [name, [] as string[]])) as Record<ParserName, string[]>;
   for (const abs of files) {
     if (abs.includes('/adversarial/')) continue;
     const rel = abs.slice(REPO_ROOT.length + 1);
@@ -78,7 +121,26 @@ const SYNTAX = [
   '&a ', '*a', '<<: ', '!!str ', '---\n', '...\n', '|\n', '>-\n', 'x', 'a1', 'é', '\u0000', '\ufeff', '\u2028', '😀', '\udc00',
   '# driftcheck: ignore[DEP001] -- r', '# hadolint ignore=DL3008', 'build:', 'context: .', 'command: ', '[project]\n',
   'dependencies = [', '"a>=1"', '[tool.poetry]', 'git+https://x/y.git#egg=z', ' @ https://x/y.whl', '; python_version<"3.9"',
+  '**', '**/', '?', '[a-z]', '[^', '[!', '!', '/', 'export ', 'KEY=', '[[package]]\n', 'name = "a"\n', 'version = "1"\n',
+  '[package.dependencies]\n', 'Requires-Dist: ', 'Name: ', 'Version: ', 'extra == "x"', '{"', '":', '"packages"', '"node_modules/a"',
 ];
+
+const NPM_KEYS = ['', 'pkg', 'lock', 'lockfileVersion', 'packages', 'dependencies', 'devDependencies', 'optionalDependencies', 'version', 'link', 'resolved', 'node_modules/a', 'node_modules/b', 'a', 'b', 'workspaces', 'ws', 'ws/node_modules/a', 'requires'];
+/** JSON documents built from package.json / lockfile keys, so the drift check sees real shapes. */
+const npmJson: fc.Arbitrary<string> = fc
+  .letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom<unknown>(1, 2, 3, true, null, '1.0.0', '^1.0.0', '*', 'ws', 'file:ws', 'latest', '>=2 <3', 'node_modules/b', 'npm:a@1'),
+      fc.string({ maxLength: 6 }),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom(...NPM_KEYS), tie('value'), { maxKeys: 5 }),
+    ),
+  }))
+  .value.map((v) => JSON.stringify(v));
+
+/** Generators a parser gets besides the four common ones. */
+export const EXTRA_GENERATORS: Partial<Record<ParserName, [string, fc.Arbitrary<string>][]>> = { 'npm-lock': [['package JSON', npmJson]] };
 
 export const arbitraries = {
   bytes: fc.uint8Array({ maxLength: 400 }).map((b) => Buffer.from(b).toString('utf8')),

@@ -7,7 +7,7 @@
 // four generators. `npm run fuzz` sets FUZZ_RUNS=1000000; FUZZ_SEED picks another seed.
 import fc from 'fast-check';
 import { describe, it } from 'vitest';
-import { arbitraries, assertWellBehaved, fixtureCorpus, mutatedFixture, PARSERS, type ParserName } from './fuzz-support.js';
+import { arbitraries, assertWellBehaved, EXTRA_GENERATORS, fixtureCorpus, mutatedFixture, PARSERS, type ParserName } from './fuzz-support.js';
 
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 10_000);
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20_261_126);
@@ -20,6 +20,7 @@ describe.each(Object.keys(PARSERS) as ParserName[])('fuzz %s', (name) => {
     ['random UTF-16', arbitraries.unicode],
     ['syntax fragments', arbitraries.syntax],
     ['mutated fixtures', mutatedFixture(corpus[name])],
+    ...(EXTRA_GENERATORS[name] ?? []),
   ];
   it.each(generators)('%s', (_label, arb) => {
     fc.assert(fc.property(arb, (text) => assertWellBehaved(name, text)), { numRuns: Math.ceil(RUNS / generators.length), seed: SEED, endOnFailure: true });

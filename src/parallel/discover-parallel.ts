@@ -1,0 +1,171 @@
+// Discovery with the Python files read and import-scanned on several threads: the walk and every
+// other file stay on the main thread; Python files (most of a large tree's bytes and parse time)
+// are split into batches that worker threads and the main thread take from opposite ends of one
+// queue, so neither waits while work remains. Files, models and warnings come back in walk order,
+// so the result is the same as `discover` + a scan on one thread, whatever the thread count.
+import { existsSync, realpathSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { DEFAULT_DISCOVER_OPTIONS, readSource, walkTree, type DiscoverOptions, type Discovery } from '../discover.js';
+import type { PythonFileModel } from '../parsers/types.js';
+import { makeSourceFile, type SourceFile } from '../source.js';
+import { decodeOutcomes, type ScanJob, type ScanOutcome, type ScanRequest, type ScanResponse } from './protocol.js';
+import { scanJob } from './scan.js';
+
+export interface ParallelDiscovery extends Discovery {
+  /** Import models of the Python files scanned here, by repo path. */
+  readonly python: ReadonlyMap<string, PythonFileModel>;
+  readonly stats: ScanStats;
+}
+
+/** How the Python files were shared out (printed by --debug; the workers test checks it). */
+export interface ScanStats {
+  readonly workers: number;
+  readonly batches: number;
+  readonly batchesOnWorkers: number;
+}
+
+/** `auto`: see workerCount. */
+export type Threads = number | 'auto';
+
+const AUTO_MIN_PYTHON_FILES = 1000;
+/**
+ * `auto` starts workers only with at least this many cores: on the 2-vCPU bench machine, 2
+ * threads gave no wall-time gain on 10,000 files (4.47 s vs 4.37 s, +15% CPU), because the
+ * main thread still walks, parses and runs the rules, and two threads reading and scanning
+ * files at once each ran 1.36× slower than one alone (bench/RESULTS.md).
+ */
+const AUTO_MIN_CORES = 4;
+const BATCH_SIZE = 64;
+/** Batches posted to a worker ahead of its current one, so it never idles waiting for the main thread. */
+const AHEAD = 2;
+
+type Warning = { file: string; message: string };
+
+export async function discoverInParallel(root: string, options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS, threads: Threads = 'auto'): Promise<ParallelDiscovery> {
+  const rootReal = realpathSync(root);
+  const jobs: ScanJob[] = [];
+  const order: (SourceFile | number)[] = []; // a file read here, or the index of a Python job
+  const jobWarnings = new Map<Warning, number>(); // placeholder in the walk's warnings -> job
+  const { warnings, otherPaths } = walkTree(root, options, (candidate, walkWarnings) => {
+    if (candidate.kind === 'python') {
+      const placeholder = { file: '', message: '' };
+      jobWarnings.set(placeholder, jobs.length);
+      walkWarnings.push(placeholder);
+      order.push(jobs.length);
+      jobs.push(candidate);
+      return;
+    }
+    const file = readSource(candidate.abs, candidate.rel, candidate.kind, candidate.isLink, rootReal, options, walkWarnings);
+    if (file) order.push(file);
+  });
+  const { outcomes, stats } = await scanAll(jobs, rootReal, options, workerCount(threads, jobs.length));
+  const python = new Map<string, PythonFileModel>();
+  const files: SourceFile[] = [];
+  for (const entry of order) {
+    if (typeof entry !== 'number') {
+      files.push(entry);
+      continue;
+    }
+    const outcome = outcomes[entry];
+    if (!outcome?.file || !outcome.model) continue;
+    files.push(outcome.file);
+    python.set(outcome.file.path, outcome.model);
+  }
+  const orderedWarnings = warnings.flatMap((w) => {
+    const job = jobWarnings.get(w);
+    return job === undefined ? [w] : [...(outcomes[job]?.warnings ?? [])];
+  });
+  return { files, warnings: orderedWarnings, otherPaths, python, stats };
+}
+
+function workerCount(threads: Threads, pythonFiles: number): number {
+  if (threads === 'auto') {
+    const cores = availableParallelism();
+    return pythonFiles >= AUTO_MIN_PYTHON_FILES && cores >= AUTO_MIN_CORES ? Math.min(cores, 8) - 1 : 0;
+  }
+  return Math.max(0, Math.floor(threads) - 1);
+}
+
+function workerUrl(): URL | null {
+  // Beside this module in both builds (dist/bin/ bundle, dist/parallel/ from tsc); absent when
+  // the sources run untranspiled, where the main thread scans everything.
+  const url = new URL('./scan-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(url)) ? url : null;
+}
+
+/**
+ * Scans every job: workers take batches from the front of the queue, the main thread from the
+ * back, yielding between batches so worker replies are handled. A worker that fails hands its
+ * unfinished batches back to the main thread.
+ */
+async function scanAll(jobs: readonly ScanJob[], rootReal: string, options: DiscoverOptions, workers: number): Promise<{ outcomes: ScanOutcome[]; stats: ScanStats }> {
+  const outcomes: ScanOutcome[] = new Array<ScanOutcome>(jobs.length);
+  const batches: [number, number][] = [];
+  for (let start = 0; start < jobs.length; start += BATCH_SIZE) batches.push([start, Math.min(jobs.length, start + BATCH_SIZE)]);
+  const runHere = (batch: number): void => {
+    const [start, end] = batches[batch] ?? [0, 0];
+    for (let i = start; i < end; i++) outcomes[i] = scanJob(jobs[i] as ScanJob, rootReal, options);
+  };
+  const url = workers > 0 && batches.length > 1 ? workerUrl() : null;
+  if (url === null) {
+    batches.forEach((_, batch) => runHere(batch));
+    return { outcomes, stats: { workers: 0, batches: batches.length, batchesOnWorkers: 0 } };
+  }
+  let batchesOnWorkers = 0;
+
+  let front = 0;
+  let back = batches.length;
+  const orphaned: number[] = [];
+  let wake: (() => void) | null = null;
+  const pool = Array.from({ length: Math.min(workers, batches.length - 1) }, () => ({ worker: new Worker(url), inFlight: new Set<number>(), alive: true }));
+  const feed = (member: (typeof pool)[number]): void => {
+    while (member.alive && member.inFlight.size < AHEAD && front < back) {
+      const batch = front++;
+      const [start, end] = batches[batch] ?? [0, 0];
+      member.inFlight.add(batch);
+      const request: ScanRequest = { batch, jobs: jobs.slice(start, end), rootReal, options };
+      member.worker.postMessage(request);
+    }
+  };
+  const retire = (member: (typeof pool)[number]): void => {
+    if (!member.alive) return;
+    member.alive = false;
+    orphaned.push(...member.inFlight);
+    member.inFlight.clear();
+    void member.worker.terminate();
+    wake?.();
+  };
+  for (const member of pool) {
+    member.worker.on('message', (response: ScanResponse) => {
+      const [start, end] = batches[response.batch] ?? [0, 0];
+      const decoded = decodeOutcomes(response, jobs.slice(start, end), (job, raw) => makeSourceFile(job.rel, job.kind, raw));
+      decoded.forEach((outcome, k) => (outcomes[start + k] = outcome));
+      batchesOnWorkers++;
+      member.inFlight.delete(response.batch);
+      feed(member);
+      wake?.();
+    });
+    member.worker.on('error', () => retire(member));
+    member.worker.on('exit', () => retire(member));
+    feed(member);
+  }
+
+  const pending = (): boolean => pool.some((m) => m.inFlight.size > 0);
+  while (front < back || orphaned.length > 0 || pending()) {
+    const mine = orphaned.pop() ?? (front < back ? --back : null);
+    if (mine !== null) runHere(mine);
+    // Let worker replies (and feeding) run; when nothing is left here, sleep until one arrives.
+    await new Promise<void>((resolve) => {
+      wake = resolve;
+      if (mine !== null || (!pending() && orphaned.length === 0)) setImmediate(resolve);
+    });
+    wake = null;
+  }
+  for (const member of pool) {
+    member.alive = false;
+    void member.worker.terminate();
+  }
+  return { outcomes, stats: { workers: pool.length, batches: batches.length, batchesOnWorkers } };
+}

@@ -1,0 +1,67 @@
+// Messages between the main thread and a Python-scanning worker. Models and warnings travel as
+// one JSON string and the files' texts as one concatenated string: both cross the thread
+// boundary as a single copy, where structured cloning of ~10⁵ small objects cost more than
+// half the scan itself (measured: 5,000 files, clone 276 + 295 ms vs JSON 93 + 87 ms).
+import type { DiscoverOptions } from '../discover.js';
+import type { PythonFileModel } from '../parsers/types.js';
+import type { FileKind, SourceFile } from '../source.js';
+
+export interface ScanJob {
+  readonly abs: string;
+  readonly rel: string;
+  readonly kind: FileKind;
+  readonly isLink: boolean;
+}
+
+export interface ScanRequest {
+  readonly batch: number;
+  readonly jobs: readonly ScanJob[];
+  readonly rootReal: string;
+  readonly options: DiscoverOptions;
+}
+
+export type ScanWarning = { readonly file: string; readonly message: string };
+
+/** One job's outcome: the file and its imports, or null when it was not read (see warnings). */
+export interface ScanOutcome {
+  readonly file: SourceFile | null;
+  readonly model: PythonFileModel | null;
+  readonly warnings: readonly ScanWarning[];
+}
+
+/** A batch's outcomes in wire form. */
+export interface ScanResponse {
+  readonly batch: number;
+  /** JSON of one `{ model, warnings, length }` per job; length is -1 when the file was not read. */
+  readonly meta: string;
+  /** The read files' decoded texts (BOM kept), concatenated in job order. */
+  readonly texts: string;
+}
+
+interface WireOutcome {
+  readonly model: PythonFileModel | null;
+  readonly warnings: readonly ScanWarning[];
+  readonly length: number;
+}
+
+export function encodeOutcomes(batch: number, outcomes: readonly ScanOutcome[]): ScanResponse {
+  const texts: string[] = [];
+  const meta: WireOutcome[] = outcomes.map((outcome) => {
+    const raw = outcome.file ? (outcome.file.bom ? `\ufeff${outcome.file.text}` : outcome.file.text) : null;
+    if (raw !== null) texts.push(raw);
+    return { model: outcome.model, warnings: outcome.warnings, length: raw === null ? -1 : raw.length };
+  });
+  return { batch, meta: JSON.stringify(meta), texts: texts.join('') };
+}
+
+export function decodeOutcomes(response: ScanResponse, jobs: readonly ScanJob[], makeFile: (job: ScanJob, raw: string) => SourceFile): ScanOutcome[] {
+  const meta = JSON.parse(response.meta) as WireOutcome[];
+  let offset = 0;
+  return meta.map((wire, k) => {
+    const job = jobs[k];
+    if (wire.length < 0 || !job) return { file: null, model: null, warnings: wire.warnings };
+    const raw = response.texts.slice(offset, offset + wire.length);
+    offset += wire.length;
+    return { file: makeFile(job, raw), model: wire.model, warnings: wire.warnings };
+  });
+}
