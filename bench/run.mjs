@@ -260,6 +260,8 @@ function full(opts, cli, timeBin, rssNote) {
   ];
   if (!opts.skipCold) {
     workloads.push({ id: 'driftcheck-cold', name: 'driftcheck --format json --no-cache (cold)', cmd: process.execPath, args: [cli, dir, '--format', 'json', '--no-cache'], okExit: [0, 1], driftcheck: true });
+    // The same with the Python files read and scanned on a worker thread too (--workers 2).
+    workloads.push({ id: 'driftcheck-cold-w2', name: 'driftcheck --format json --no-cache --workers 2 (cold)', cmd: process.execPath, args: [cli, dir, '--format', 'json', '--no-cache', '--workers', '2'], okExit: [0, 1], driftcheck: true });
   }
   workloads.push(baseline);
   workloads.push({ id: 'example-cold', name: 'example fixture (sutazai), --no-cache', cmd: process.execPath, args: [cli, example, '--no-cache'], okExit: [1] });

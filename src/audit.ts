@@ -2,7 +2,7 @@
 // No printing and no process.exit here; the CLI decides what to show and how to exit.
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, type DiscoverOptions, type Discovery } from './discover.js';
+import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, type DiscoveredInput, type DiscoverOptions, type Discovery } from './discover.js';
 import type { Finding, Severity, Span } from './findings/types.js';
 import { loadMetadata, prefetchPinnedMetadata } from './model/metadata/load.js';
 import { buildProject } from './model/project.js';
@@ -55,6 +55,8 @@ export interface AuditReport {
 export interface AuditResult extends AuditReport {
   /** The parsed project, for the fix engine and interactive views; not serialised. */
   readonly project: Project;
+  /** The files discovery tried to read, with their stats (the result cache's signature). */
+  readonly inputs: readonly DiscoveredInput[];
 }
 
 export function audit(options: AuditOptions): AuditResult {
@@ -120,6 +122,7 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
     })),
     warnings: project.warnings,
     project,
+    inputs: discovered.inputs,
   };
 }
 

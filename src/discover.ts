@@ -1,6 +1,6 @@
 // Walk the audited root once: honour .gitignore, skip VCS/vendor/virtualenv folders, classify the
 // files driftcheck reads and read each of them exactly once.
-import { lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { makeSourceFile, type FileKind, type SourceFile } from './source.js';
@@ -19,6 +19,26 @@ export interface Discovery {
    * git-ignored files such as generated `_version.py`): only their names, so rules know they exist.
    */
   readonly otherPaths: readonly string[];
+  /**
+   * Every file discovery tried to read, in walk order, with its stat as taken just before the
+   * read (null when it could not be taken): the result cache's signature, without a second walk.
+   */
+  readonly inputs: readonly DiscoveredInput[];
+}
+
+export interface DiscoveredInput {
+  readonly rel: string;
+  readonly stamp: FileStamp | null;
+}
+
+/** What identifies a file's version without reading it: size, mtime, ctime and inode. */
+export interface FileStamp {
+  readonly key: string;
+  readonly mtimeMs: number;
+}
+
+export function stampOf(stat: Stats): FileStamp {
+  return { key: `${stat.size}\0${stat.mtimeMs}\0${stat.ctimeMs}\0${stat.ino}`, mtimeMs: stat.mtimeMs };
 }
 
 export const DEFAULT_DISCOVER_OPTIONS: DiscoverOptions = { maxFileBytes: 8 * 1024 * 1024, maxFiles: 200_000 };
@@ -66,12 +86,15 @@ interface IgnoreScope {
 
 export function discover(root: string, options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS): Discovery {
   const files: SourceFile[] = [];
+  const inputs: DiscoveredInput[] = [];
   const rootReal = realpathSync(root);
   const { warnings, otherPaths } = walkTree(root, options, (candidate, warnings) => {
-    const file = readSource(candidate.abs, candidate.rel, candidate.kind, candidate.isLink, rootReal, options, warnings);
+    let stamp: FileStamp | null = null;
+    const file = readSource(candidate.abs, candidate.rel, candidate.kind, candidate.isLink, rootReal, options, warnings, (stat) => (stamp = stampOf(stat)));
+    inputs.push({ rel: candidate.rel, stamp });
     if (file) files.push(file);
   });
-  return { files, warnings, otherPaths };
+  return { files, warnings, otherPaths, inputs };
 }
 
 /** A file discovery would read, found by walking only (nothing read). */
@@ -170,7 +193,10 @@ function isVirtualenv(dirAbs: string): boolean {
   }
 }
 
-/** Reads one file, refusing symlinks that leave the root, binaries and oversized files. */
+/**
+ * Reads one file, refusing symlinks that leave the root, binaries and oversized files. `onStat`
+ * receives the file's stat, taken before its content is read.
+ */
 export function readSource(
   abs: string,
   rel: string,
@@ -179,6 +205,7 @@ export function readSource(
   rootReal: string,
   options: DiscoverOptions,
   warnings: { file: string; message: string }[],
+  onStat?: (stat: Stats) => void,
 ): SourceFile | null {
   try {
     if (isLink) {
@@ -189,12 +216,8 @@ export function readSource(
       }
       if (!statSync(target).isFile()) return null;
     }
-    const size = (isLink ? statSync(abs) : lstatSync(abs)).size;
-    if (size > options.maxFileBytes) {
-      warnings.push({ file: rel, message: `file is ${size} bytes, over the ${options.maxFileBytes}-byte limit; not read` });
-      return null;
-    }
-    const buffer = readFileSync(abs);
+    const buffer = readWithin(abs, rel, options.maxFileBytes, warnings, onStat);
+    if (buffer === null) return null;
     if (buffer.includes(0) && !isUtf16(buffer)) {
       warnings.push({ file: rel, message: 'binary file (contains NUL bytes); not read' });
       return null;
@@ -209,6 +232,27 @@ export function readSource(
   } catch (error) {
     warnings.push({ file: rel, message: `cannot read file: ${errorCode(error)}` });
     return null;
+  }
+}
+
+/**
+ * The file's bytes, or null (with a warning) when it is over the size limit. One open + fstat +
+ * read: a separate lstat before reading cost ~30 µs a file, 0.3 s on a 10,000-file tree.
+ * O_NONBLOCK: should the file have been swapped for a FIFO since the walk, opening it cannot hang.
+ */
+function readWithin(abs: string, rel: string, maxBytes: number, warnings: { file: string; message: string }[], onStat?: (stat: Stats) => void): Buffer | null {
+  const fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    const stat = fstatSync(fd);
+    onStat?.(stat);
+    if (!stat.isFile()) return null;
+    if (stat.size > maxBytes) {
+      warnings.push({ file: rel, message: `file is ${stat.size} bytes, over the ${maxBytes}-byte limit; not read` });
+      return null;
+    }
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

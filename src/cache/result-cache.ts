@@ -18,7 +18,7 @@ import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync,
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuditOptions, AuditReport, AuditResult } from '../audit.js';
-import { DEFAULT_DISCOVER_OPTIONS, listFiles } from '../discover.js';
+import { DEFAULT_DISCOVER_OPTIONS, listFiles, stampOf, type FileStamp } from '../discover.js';
 import { DEFAULT_CONFIG } from '../config/types.js';
 import { cacheDir } from '../model/metadata/index-cache.js';
 import { findLocalEnv } from '../model/metadata/python-env.js';
@@ -26,7 +26,7 @@ import { VERSION } from '../version.js';
 
 type Listing = ReturnType<typeof listFiles>;
 
-const FORMAT = 1;
+const FORMAT = 2;
 const RACY_MS = 2_000;
 /** Entries kept per cache directory; older ones are removed after a write. */
 const MAX_ENTRIES = 64;
@@ -85,8 +85,10 @@ export function readCachedReport(dir: string, options: AuditOptions): AuditRepor
   if (!entry || entry.format !== FORMAT || entry.key !== key || typeof entry.signature !== 'string' || !entry.report) return null;
   const extras = extrasOf(entry);
   const listing = currentListing(options);
-  const current = listing && signatureOf(options, listing, extras.read, extras.absent);
-  return current !== null && current.signature === entry.signature ? entry.report : null;
+  if (listing === null) return null;
+  const inputs = listing.candidates.map((candidate) => ({ rel: candidate.rel, stamp: null }));
+  const current = signatureOf(options, inputs, extras.read, extras.absent, listing.otherPaths);
+  return current.signature === entry.signature ? entry.report : null;
 }
 
 /**
@@ -94,11 +96,11 @@ export function readCachedReport(dir: string, options: AuditOptions): AuditRepor
  * such a file could change again without its mtime moving.
  */
 export function writeCachedReport(dir: string, options: AuditOptions, result: AuditResult, auditStartedAt: number): void {
-  const listing = currentListing(options);
-  if (listing === null) return;
-  const discovered = new Set(listing.candidates.map((c) => c.rel));
+  // The stats discovery took before reading each file: a file changed since then no longer
+  // matches, so the next run audits again (never the reverse), and no second walk is needed.
+  const discovered = new Set(result.inputs.map((input) => input.rel));
   const read = [...result.project.files.keys()].filter((path) => !discovered.has(path)).sort();
-  const current = signatureOf(options, listing, read, result.project.absentPaths);
+  const current = signatureOf(options, result.inputs, read, result.project.absentPaths, result.project.otherPaths);
   if (current.newestMtime > auditStartedAt - RACY_MS) return;
   const key = keyOf(options);
   const report: AuditReport = { root: result.root, findings: result.findings, files: result.files, services: result.services, warnings: result.warnings };
@@ -155,23 +157,34 @@ function currentListing(options: AuditOptions): Listing | null {
   }
 }
 
-/** A digest of every input's identity (ctime too: `touch -d` or an extraction can set an old mtime), and the newest mtime. */
-function signatureOf(options: AuditOptions, listing: Listing, read: readonly string[], absent: readonly string[]): { signature: string; newestMtime: number } {
+/**
+ * A digest of every input's identity (ctime too: `touch -d` or an extraction can set an old
+ * mtime), and the newest mtime. Inputs without a stamp are stat'ed now.
+ */
+function signatureOf(
+  options: AuditOptions,
+  inputs: readonly { readonly rel: string; readonly stamp: FileStamp | null }[],
+  read: readonly string[],
+  absent: readonly string[],
+  otherPaths: readonly string[],
+): { signature: string; newestMtime: number } {
   const hash = createHash('sha256');
   let newestMtime = 0;
-  const addFile = (label: string, path: string): void => {
+  const addFile = (label: string, path: string, known: FileStamp | null): void => {
+    let stamp = known;
     try {
-      const stat = statSync(join(options.root, path));
-      newestMtime = Math.max(newestMtime, stat.mtimeMs);
-      hash.update(`${label}\0${path}\0${stat.size}\0${stat.mtimeMs}\0${stat.ctimeMs}\0${stat.ino}\n`);
+      stamp ??= stampOf(statSync(join(options.root, path)));
     } catch {
       hash.update(`${label}\0${path}\0absent\n`);
+      return;
     }
+    newestMtime = Math.max(newestMtime, stamp.mtimeMs);
+    hash.update(`${label}\0${path}\0${stamp.key}\n`);
   };
-  for (const candidate of listing.candidates) addFile('read', candidate.rel);
-  for (const path of read) addFile('extra', path);
-  for (const path of absent) addFile('absent', path);
-  hash.update(`other\0${listing.otherPaths.join('\0')}\n`);
+  for (const input of inputs) addFile('read', input.rel, input.stamp);
+  for (const path of read) addFile('extra', path, null);
+  for (const path of absent) addFile('absent', path, null);
+  hash.update(`other\0${[...otherPaths].sort().join('\0')}\n`);
   return { signature: hash.digest('hex'), newestMtime };
 }
 

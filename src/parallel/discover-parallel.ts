@@ -7,7 +7,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { DEFAULT_DISCOVER_OPTIONS, readSource, walkTree, type DiscoverOptions, type Discovery } from '../discover.js';
+import { DEFAULT_DISCOVER_OPTIONS, readSource, stampOf, walkTree, type DiscoveredInput, type DiscoverOptions, type Discovery, type FileStamp } from '../discover.js';
 import type { PythonFileModel } from '../parsers/types.js';
 import { makeSourceFile, type SourceFile } from '../source.js';
 import { decodeOutcomes, type ScanJob, type ScanOutcome, type ScanRequest, type ScanResponse } from './protocol.js';
@@ -47,6 +47,7 @@ export async function discoverInParallel(root: string, options: DiscoverOptions 
   const rootReal = realpathSync(root);
   const jobs: ScanJob[] = [];
   const order: (SourceFile | number)[] = []; // a file read here, or the index of a Python job
+  const inputs: (DiscoveredInput | number)[] = []; // the same for every file tried
   const jobWarnings = new Map<Warning, number>(); // placeholder in the walk's warnings -> job
   const { warnings, otherPaths } = walkTree(root, options, (candidate, walkWarnings) => {
     if (candidate.kind === 'python') {
@@ -54,10 +55,13 @@ export async function discoverInParallel(root: string, options: DiscoverOptions 
       jobWarnings.set(placeholder, jobs.length);
       walkWarnings.push(placeholder);
       order.push(jobs.length);
+      inputs.push(jobs.length);
       jobs.push(candidate);
       return;
     }
-    const file = readSource(candidate.abs, candidate.rel, candidate.kind, candidate.isLink, rootReal, options, walkWarnings);
+    let stamp: FileStamp | null = null;
+    const file = readSource(candidate.abs, candidate.rel, candidate.kind, candidate.isLink, rootReal, options, walkWarnings, (stat) => (stamp = stampOf(stat)));
+    inputs.push({ rel: candidate.rel, stamp });
     if (file) order.push(file);
   });
   const { outcomes, stats } = await scanAll(jobs, rootReal, options, workerCount(threads, jobs.length));
@@ -77,7 +81,8 @@ export async function discoverInParallel(root: string, options: DiscoverOptions 
     const job = jobWarnings.get(w);
     return job === undefined ? [w] : [...(outcomes[job]?.warnings ?? [])];
   });
-  return { files, warnings: orderedWarnings, otherPaths, python, stats };
+  const stampedInputs = inputs.map((input) => (typeof input === 'number' ? { rel: jobs[input]?.rel ?? '', stamp: outcomes[input]?.stamp ?? null } : input));
+  return { files, warnings: orderedWarnings, otherPaths, python, stats, inputs: stampedInputs };
 }
 
 function workerCount(threads: Threads, pythonFiles: number): number {
