@@ -37,6 +37,8 @@ const AUTO_MIN_PYTHON_FILES = 1000;
  * files at once each ran 1.36× slower than one alone (bench/RESULTS.md).
  */
 const AUTO_MIN_CORES = 4;
+/** `--workers` above this is read as this: each thread holds its own copy of the scanner. */
+const MAX_THREADS = 16;
 const BATCH_SIZE = 64;
 /** Batches posted to a worker ahead of its current one, so it never idles waiting for the main thread. */
 const AHEAD = 2;
@@ -90,7 +92,18 @@ function workerCount(threads: Threads, pythonFiles: number): number {
     const cores = availableParallelism();
     return pythonFiles >= AUTO_MIN_PYTHON_FILES && cores >= AUTO_MIN_CORES ? Math.min(cores, 8) - 1 : 0;
   }
-  return Math.max(0, Math.floor(threads) - 1);
+  return Math.min(MAX_THREADS, Math.max(1, Math.floor(threads))) - 1;
+}
+
+/** Up to `count` workers; fewer (even none) when the runtime refuses to start more. */
+function startWorkers(url: URL, count: number): Worker[] {
+  const workers: Worker[] = [];
+  try {
+    while (workers.length < count) workers.push(new Worker(url));
+  } catch {
+    // out of threads or memory: the main thread (and any workers started) do the rest
+  }
+  return workers;
 }
 
 function workerUrl(): URL | null {
@@ -124,7 +137,7 @@ async function scanAll(jobs: readonly ScanJob[], rootReal: string, options: Disc
   let back = batches.length;
   const orphaned: number[] = [];
   let wake: (() => void) | null = null;
-  const pool = Array.from({ length: Math.min(workers, batches.length - 1) }, () => ({ worker: new Worker(url), inFlight: new Set<number>(), alive: true }));
+  const pool = startWorkers(url, Math.min(workers, batches.length - 1)).map((worker) => ({ worker, inFlight: new Set<number>(), alive: true }));
   const feed = (member: (typeof pool)[number]): void => {
     while (member.alive && member.inFlight.size < AHEAD && front < back) {
       const batch = front++;
