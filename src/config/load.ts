@@ -3,10 +3,11 @@
 // Every problem is one line naming the file, the line when known, the key and what was expected.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
-import { LineCounter, parseDocument, isNode } from 'yaml';
+import { LineCounter, Parser, parseDocument, isNode } from 'yaml';
 import type { Severity } from '../findings/types.js';
 import { normalizeName as normalize } from '../util/names.js';
+import { parseToml } from '../util/toml.js';
+import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../util/yaml-depth.js';
 import { DEFAULT_CONFIG, type Config, type IgnoreEntry, type RuleSetting } from './types.js';
 
 export class ConfigError extends Error {}
@@ -62,7 +63,9 @@ function readText(path: string, label: string): string {
 
 function fromYaml(label: string, text: string): RawConfig {
   const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, uniqueKeys: true });
+  const tooDeep = yamlTooDeepAt([...new Parser(counter.addNewLine).parse(text)]);
+  if (tooDeep !== null) throw new ConfigError(`${label}:${counter.linePos(tooDeep).line}: invalid YAML: nested deeper than ${MAX_YAML_DEPTH} levels`);
+  const doc = parseDocument(text, { uniqueKeys: true });
   const first = doc.errors[0];
   if (first) throw new ConfigError(`${label}:${counter.linePos(first.pos[0]).line}: invalid YAML: ${first.message.split('\n')[0]}`);
   return {

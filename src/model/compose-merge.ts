@@ -43,6 +43,9 @@ export function mergeComposeService(base: ComposeService, baseFile: string, over
   };
 }
 
+/** `extends` chains longer than this are not followed (real ones are one or two services long). */
+const MAX_EXTENDS_DEPTH = 32;
+
 /** The service with its `extends` chain merged in; problems become diagnostics of its file. */
 export function resolveExtends(repo: Repository, composePath: string, compose: ComposeService, chain: readonly string[] = []): ComposeService {
   const ext = compose.extends;
@@ -62,6 +65,7 @@ export function resolveExtends(repo: Repository, composePath: string, compose: C
     BROKEN.add(broken);
     return broken;
   }
+  if (seen.length > MAX_EXTENDS_DEPTH) return problem(`extends chain longer than ${MAX_EXTENDS_DEPTH} services: ${ext.service} is not merged in`, 'warning');
   if (ext.file && (escapesRoot(parentPath) || /^[a-z]+:\/\//i.test(ext.file))) return { ...compose, extends: null };
   const model = ext.file ? (repo.load(parentPath, 'compose') ? repo.compose.get(parentPath) : undefined) : repo.compose.get(composePath);
   if (!model) return problem(`extends: file ${parentPath} does not exist`, 'error');

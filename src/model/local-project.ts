@@ -1,7 +1,7 @@
 // What `pip install .` / `uv sync` / `poetry install` installs: the local project's declared
 // dependencies, read from pyproject.toml (PEP 621, Poetry, setuptools dynamic `file=`),
 // setup.cfg `install_requires`, or literal lists in setup.py — never by running setup.py.
-import { parse } from 'smol-toml';
+import { parseToml } from '../util/toml.js';
 import { parsePyproject } from '../parsers/pyproject.js';
 import { parseRequirements } from '../parsers/requirements.js';
 import { repoJoin } from '../util/paths.js';
@@ -57,7 +57,7 @@ export function projectDependenciesAt(repo: Repository, fs: ImageFs | null, dir:
 /** `[packages]` (and `[dev-packages]` for a plain project) of a Pipfile. */
 function pipfilePackages(text: string, withDev: boolean): string[] {
   try {
-    const data = parse(text) as Record<string, unknown>;
+    const data = parseToml(text) as Record<string, unknown>;
     const tables = [data['packages'], withDev ? data['dev-packages'] : undefined];
     return tables.flatMap((t) => (t && typeof t === 'object' ? Object.keys(t) : [])).map((name) => name.toLowerCase().replace(/[-_.]+/g, '-'));
   } catch {
@@ -82,7 +82,7 @@ function repoDirOfImageDir(fs: ImageFs, imageDir: string): string | null {
 /** `[tool.setuptools.dynamic] dependencies = {file = ["requirements.txt"]}`. */
 function dynamicDependencyFiles(text: string): string[] {
   try {
-    const data = parse(text) as { tool?: { setuptools?: { dynamic?: { dependencies?: { file?: unknown } } } } };
+    const data = parseToml(text) as { tool?: { setuptools?: { dynamic?: { dependencies?: { file?: unknown } } } } };
     const file = data.tool?.setuptools?.dynamic?.dependencies?.file;
     if (typeof file === 'string') return [file];
     return Array.isArray(file) ? file.filter((f): f is string => typeof f === 'string') : [];

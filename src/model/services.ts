@@ -399,10 +399,18 @@ interface CollectedInstalls {
   readonly missingRequirementsFiles: MissingRequirementsFile[];
   readonly localPackageDirs: string[];
   readonly unknownInstalls: { file: string; line: number; message: string }[];
+  /** Files already expanded for an install step: a file included twice (a diamond) is read once. */
+  readonly expanded: Set<string>;
 }
 
+/**
+ * `-r` chains deeper than this are not followed (real ones are a few files deep). Bounds the
+ * recursion, so a generated chain of thousands of files cannot overflow the stack.
+ */
+const MAX_INCLUDE_DEPTH = 32;
+
 function collectInstalls(repo: Repository, spec: BuildSpec, stages: readonly StageState[], installs: readonly InstallStep[]): CollectedInstalls {
-  const out: CollectedInstalls = { installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [], localPackageDirs: [], unknownInstalls: [] };
+  const out: CollectedInstalls = { installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [], localPackageDirs: [], unknownInstalls: [], expanded: new Set() };
   for (const step of installs) {
     const fs = stages[step.stage]?.fs;
     if (!fs) continue;
@@ -491,9 +499,32 @@ function generatedBy(stages: readonly StageState[], step: InstallStep, written: 
   );
   for (const instruction of candidates) {
     if (instruction.kind !== 'run' || !instruction.text.includes(name)) continue;
-    if (GENERATES.test(instruction.text) || new RegExp(`>\\s*\\S*${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(instruction.text)) return instruction.line;
+    if (GENERATES.test(instruction.text) || redirectsInto(instruction.text, name)) return instruction.line;
   }
   return null;
+}
+
+/**
+ * Whether a shell redirect (`> name`, `>path/name`, `>> name`) writes a file whose path ends in
+ * `name`. A string search rather than a RegExp built per name (each distinct RegExp costs compiled
+ * code that only a full GC frees); linear, since the '>'s inside a word already read are skipped.
+ */
+function redirectsInto(text: string, name: string): boolean {
+  if (name === '' || /\s/.test(name)) return false;
+  let arrow = text.indexOf('>');
+  while (arrow >= 0) {
+    let word = arrow + 1;
+    while (word < text.length && isSpace(text.charCodeAt(word))) word++;
+    let wordEnd = word;
+    while (wordEnd < text.length && !isSpace(text.charCodeAt(wordEnd))) wordEnd++;
+    if (text.slice(word, wordEnd).includes(name)) return true;
+    arrow = text.indexOf('>', Math.max(wordEnd, arrow + 1));
+  }
+  return false;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13);
 }
 
 /** `RUN --mount=type=bind,source=requirements.txt,target=/tmp/req.txt pip install -r /tmp/req.txt`. */
@@ -543,6 +574,10 @@ function expandRequirementsFile(
 ): void {
   const model = repo.requirementsAt(repoPath);
   if (!model) return;
+  // Without this, files that each include the next one twice would be read 2^depth times.
+  const key = `${step.stage}:${step.instructionIndex}:${constraint}:${imagePath ?? ''}:${repoPath}`;
+  if (out.expanded.has(key)) return;
+  out.expanded.add(key);
   out.installedFiles.push({ path: repoPath, via: step, chain, constraint });
   for (const requirement of model.requirements) {
     out.installed.push({ requirement, file: repoPath, via: step, constraint });
@@ -567,6 +602,10 @@ function expandRequirementsFile(
     const located = { file: repoPath, line: include.line, span: include.span };
     if (chain.includes(target)) {
       reportIncludeCycle(repo, repoPath, include, [...chain, target]);
+      continue;
+    }
+    if (chain.length >= MAX_INCLUDE_DEPTH) {
+      reportIncludeTooDeep(repo, repoPath, include);
       continue;
     }
     const targetImage = imagePath ? imageResolve(imagePath.slice(0, imagePath.lastIndexOf('/')) || '/', include.path) : null;
@@ -683,6 +722,13 @@ function pythonVersionOf(chain: readonly StageState[], globalArgs: readonly { na
   const arg = globalArgs.find((a) => /^PYTHON(_VERSION)?$/i.test(a.name))?.value ?? '';
   const fromArg = /^(\d+)\.(\d+)/.exec(arg);
   return fromArg ? `${fromArg[1]}.${fromArg[2]}` : DEFAULT_PYTHON;
+}
+
+/** A `-r`/`-c` chain longer than MAX_INCLUDE_DEPTH: one warning at the include not followed. */
+function reportIncludeTooDeep(repo: Repository, repoPath: string, include: { readonly line: number; readonly column: number; readonly span: { readonly start: number; readonly end: number } }): void {
+  const message = `requirements includes nested more than ${MAX_INCLUDE_DEPTH} files deep; this include is not followed`;
+  if (repo.diagnostics.some((d) => d.file === repoPath && d.diagnostic.line === include.line && d.diagnostic.message === message)) return;
+  repo.diagnostics.push({ file: repoPath, diagnostic: { message, line: include.line, column: include.column, span: include.span, severity: 'warning' } });
 }
 
 /** A `-r`/`-c` chain that comes back to a file already being read: one warning at the include. */

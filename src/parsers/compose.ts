@@ -40,6 +40,7 @@ import {
   type YAMLMap,
   type CST,
 } from 'yaml';
+import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../util/yaml-depth.js';
 import type { Span } from '../findings/types.js';
 import { LineIndex } from '../source.js';
 import { readDirective } from './directives.js';
@@ -805,20 +806,19 @@ export function parseCompose(text: string): ComposeFileModel {
   const ctx = new Context(text, lc);
   const comments: Comment[] = [];
   let services: ComposeService[] = [];
-  let directives: Directive[] = [];
   const yamlError = (e: { message: string; pos: [number, number] }, severity: Severity = 'error'): void =>
     ctx.diag(`${severity === 'error' ? 'invalid YAML' : 'YAML'}: ${oneLine(e.message)}`, { start: e.pos[0], end: e.pos[1] }, severity);
   try {
-    // What parseAllDocuments does, with the CST tapped on the way for comments (one parse).
-    const parser = new Parser(lc.addNewLine);
-    const composer = new Composer({ merge: true, uniqueKeys: false, prettyErrors: false });
-    function* tap(tokens: Iterable<CST.Token>): Generator<CST.Token> {
-      for (const token of tokens) {
-        collectComments(token, comments);
-        yield token;
-      }
+    // What parseAllDocuments does, with the CST read on the way for comments (one parse).
+    const tokens = [...new Parser(lc.addNewLine).parse(text)];
+    for (const token of tokens) collectComments(token, comments);
+    const tooDeep = yamlTooDeepAt(tokens);
+    if (tooDeep !== null) {
+      ctx.diag(`YAML nested deeper than ${MAX_YAML_DEPTH} levels; the file is not read`, { start: tooDeep, end: tooDeep });
+      return finish(ctx, [], readDirectivesSafely(ctx, comments));
     }
-    const docs = [...composer.compose(tap(parser.parse(text)))];
+    const composer = new Composer({ merge: true, uniqueKeys: false, prettyErrors: false });
+    const docs = [...composer.compose(tokens)];
     if (docs.length === 0) {
       const info = composer.streamInfo();
       for (const e of info.errors) yamlError(e);
@@ -841,11 +841,19 @@ export function parseCompose(text: string): ComposeFileModel {
   } catch (err) {
     ctx.diag(`internal error while reading compose file: ${errorText(err)}`, { start: 0, end: 0 });
   }
+  return finish(ctx, services, readDirectivesSafely(ctx, comments));
+}
+
+function readDirectivesSafely(ctx: Context, comments: Comment[]): Directive[] {
   try {
-    directives = readDirectives(ctx, comments);
+    return readDirectives(ctx, comments);
   } catch (err) {
     ctx.diag(`internal error while reading comments: ${errorText(err)}`, { start: 0, end: 0 });
+    return [];
   }
+}
+
+function finish(ctx: Context, services: ComposeService[], directives: Directive[]): ComposeFileModel {
   const diagnostics = [...ctx.diagnostics].sort((a, b) => a.span.start - b.span.start);
   return { services, directives, diagnostics };
 }

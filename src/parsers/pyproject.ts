@@ -1,6 +1,6 @@
 // pyproject.toml: the dependencies a project declares (PEP 621 and Poetry). smol-toml gives no
 // positions, so each dependency string is located by searching the text after the section.
-import { parse } from 'smol-toml';
+import { parseToml } from '../util/toml.js';
 import { LineIndex } from '../source.js';
 import { parseRequirements } from './requirements.js';
 import type { ParseDiagnostic, Requirement } from './types.js';
@@ -23,7 +23,7 @@ function isTable(value: unknown): value is Table {
 export function parsePyproject(text: string): PyprojectModel {
   let data: Table;
   try {
-    data = parse(text) as Table;
+    data = parseToml(text) as Table;
   } catch (error) {
     const message = error instanceof Error ? error.message.split('\n')[0] ?? 'invalid TOML' : 'invalid TOML';
     const line = error && typeof error === 'object' && 'line' in error && typeof error.line === 'number' ? error.line : 1;

@@ -1,10 +1,15 @@
 // Glob patterns (.dockerignore lines, COPY sources, config paths) compiled to matchers that stay
 // fast on hostile input. Written here rather than taken from a library because the three users
 // need Docker's/Go's syntax (`[^…]` and `[!…]` classes, `\` escapes, `**/` as "any directories")
-// and a hard bound on work: a pattern like `*a*a*a*a*b` as a RegExp backtracks polynomially, so a
-// pattern with two or more unbounded wildcards runs as a set-of-states simulation (O(pattern ×
-// path)) whenever the RegExp's worst case for that path would be large. Classes are parsed here
-// and re-emitted escaped, so no pattern can produce an invalid RegExp.
+// and a hard bound on work: a pattern like `*a*a*a*a*b` as a RegExp backtracks polynomially.
+//
+// No RegExp is built per pattern. V8 compiles a RegExp run more than once to machine code, and
+// that code is only freed by a full GC: a process that compiles many distinct patterns (the fuzz
+// tests compile hundreds of thousands) can exhaust V8's RegExp code space and abort with
+// "RegExpCompiler Allocation failed - process out of memory" — a crash, not an exception. So a
+// pattern with at most one unbounded wildcard is matched directly (fixed-width tokens from both
+// ends, the wildcard takes the middle: O(path)), and any other runs as a set-of-states
+// simulation (O(pattern × path)).
 
 type Token =
   | { readonly kind: 'char'; readonly code: number }
@@ -22,9 +27,6 @@ export interface GlobOptions {
 }
 
 const SLASH = 47;
-/** Above this estimated backtracking work for one path, the simulation runs instead of the RegExp. */
-const REGEX_WORK_LIMIT = 50_000;
-
 /**
  * Longer patterns match nothing: no path Docker or a file system accepts is longer (PATH_MAX),
  * and it bounds the simulation's work at 4,096 states per path character.
@@ -34,15 +36,13 @@ const MAX_PATTERN_LENGTH = 4096;
 /** A whole-path matcher for a glob pattern; never throws, whatever the pattern. */
 export function compileGlob(pattern: string, options: GlobOptions): (path: string) => boolean {
   if (pattern.length > MAX_PATTERN_LENGTH) return () => false;
-  const simplified = globTokens(pattern, options);
-  if (simplified.every((t) => t.kind === 'char')) {
-    const literal = String.fromCharCode(...simplified.map((t) => (t.kind === 'char' ? t.code : 0)));
+  const tokens = globTokens(pattern, options);
+  if (tokens.every((t) => t.kind === 'char')) {
+    const literal = String.fromCharCode(...tokens.map((t) => (t.kind === 'char' ? t.code : 0)));
     return (path) => path === literal;
   }
-  const regex = new RegExp(`^${simplified.map(regexSource).join('')}$`);
-  const unbounded = simplified.filter((t) => t.kind === 'star' || t.kind === 'any' || t.kind === 'dirs');
-  if (unbounded.length <= 1) return (path) => regex.test(path);
-  return (path) => (regexWork(unbounded, path) <= REGEX_WORK_LIMIT ? regex.test(path) : simulate(simplified, path));
+  const unbounded = tokens.filter(isWildcard).length;
+  return unbounded <= 1 ? (path) => matchDirect(tokens, path) : (path) => simulate(tokens, path);
 }
 
 function globTokens(pattern: string, options: GlobOptions): Token[] {
@@ -51,11 +51,22 @@ function globTokens(pattern: string, options: GlobOptions): Token[] {
   return collapseWildcards(tokens);
 }
 
-/** The two engines side by side, for the test that holds them equal (not used by the product). */
-export function globEnginesForTest(pattern: string, options: GlobOptions): { regex: (path: string) => boolean; simulate: (path: string) => boolean } {
+/**
+ * The engines side by side, for the test that holds them equal (not used by the product): the
+ * direct matcher (patterns with at most one unbounded wildcard), the simulation, and a RegExp
+ * built from the same tokens as an independent oracle.
+ */
+export function globEnginesForTest(
+  pattern: string,
+  options: GlobOptions,
+): { direct: ((path: string) => boolean) | null; simulate: (path: string) => boolean; regex: (path: string) => boolean } {
   const tokens = globTokens(pattern, options);
   const regex = new RegExp(`^${tokens.map(regexSource).join('')}$`);
-  return { regex: (path) => regex.test(path), simulate: (path) => simulate(tokens, path) };
+  return {
+    direct: tokens.filter(isWildcard).length <= 1 ? (path) => matchDirect(tokens, path) : null,
+    simulate: (path) => simulate(tokens, path),
+    regex: (path) => regex.test(path),
+  };
 }
 
 function tokenize(pattern: string, doubleStar: boolean): Token[] {
@@ -143,6 +154,7 @@ function isWildcard(token: Token): boolean {
   return token.kind === 'star' || token.kind === 'any' || token.kind === 'dirs';
 }
 
+/** The token as RegExp source: only for the test oracle in globEnginesForTest. */
 function regexSource(token: Token): string {
   switch (token.kind) {
     case 'char':
@@ -168,23 +180,31 @@ function escapeCode(code: number): string {
   return isWord ? String.fromCharCode(code) : `\\u${code.toString(16).padStart(4, '0')}`;
 }
 
-/** Upper bound of the RegExp's backtracking on this path: choices per wildcard, multiplied. */
-function regexWork(unbounded: readonly Token[], path: string): number {
-  let slashes = 0;
-  let longestSegment = 0;
-  let segment = 0;
-  for (let i = 0; i < path.length; i++) {
-    if (path.charCodeAt(i) === SLASH) {
-      slashes++;
-      segment = 0;
-    } else if (++segment > longestSegment) longestSegment = segment;
-  }
-  let work = 1;
-  for (const token of unbounded) {
-    work *= token.kind === 'star' ? longestSegment + 1 : token.kind === 'dirs' ? slashes + 1 : path.length + 1;
-    if (work > REGEX_WORK_LIMIT) break;
-  }
-  return work;
+/** Whether one fixed-width token (a character, `?` or a class) accepts this character. */
+function acceptsOne(token: Token, code: number): boolean {
+  if (token.kind === 'char') return code === token.code;
+  if (token.kind === 'one') return code !== SLASH;
+  if (token.kind === 'class') return inClass(token.ranges, code) !== token.negated;
+  return false;
+}
+
+/**
+ * A pattern with at most one unbounded wildcard: the tokens before it match the path's start one
+ * character each, the tokens after it match its end, and the wildcard must accept what is left.
+ */
+function matchDirect(tokens: readonly Token[], path: string): boolean {
+  const wildcard = tokens.findIndex(isWildcard);
+  if (wildcard < 0) return tokens.length === path.length && tokens.every((t, i) => acceptsOne(t, path.charCodeAt(i)));
+  const tail = tokens.length - wildcard - 1;
+  if (path.length < wildcard + tail) return false;
+  for (let i = 0; i < wildcard; i++) if (!acceptsOne(tokens[i] as Token, path.charCodeAt(i))) return false;
+  const middleEnd = path.length - tail;
+  for (let i = 0; i < tail; i++) if (!acceptsOne(tokens[wildcard + 1 + i] as Token, path.charCodeAt(middleEnd + i))) return false;
+  const kind = (tokens[wildcard] as Token).kind;
+  if (kind === 'any') return true;
+  if (kind === 'dirs') return middleEnd === wildcard || path.charCodeAt(middleEnd - 1) === SLASH;
+  const slash = path.indexOf('/', wildcard); // `*`: no '/' in the middle
+  return slash < 0 || slash >= middleEnd;
 }
 
 /**

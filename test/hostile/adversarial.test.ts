@@ -148,6 +148,47 @@ describe('adversarial inputs generated at test time', () => {
     expectStillAudited(report);
   }, 120_000);
 
+  it('YAML nested 25,000 levels (flow) and 1,500 levels (block) deep in compose files: a PARSE finding, no stack overflow', () => {
+    const dir = tempRepo();
+    writeFileSync(join(dir, 'docker-compose.yml'), `x: ${'['.repeat(25_000)}${']'.repeat(25_000)}\n`);
+    writeFileSync(join(dir, 'compose.dev.yml'), Array.from({ length: 1_500 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n')); // 1.1 MB
+    const { report } = audit(dir);
+    for (const file of ['docker-compose.yml', 'compose.dev.yml']) {
+      expect(report.findings.some((f) => f.ruleId === 'PARSE' && f.file === file && f.message.includes('nested deeper than 128 levels'))).toBe(true);
+    }
+    expectStillAudited(report);
+  });
+
+  it('a config nested 25,000 levels deep exits 2 naming the file and line', () => {
+    const dir = tempRepo();
+    writeFileSync(join(dir, '.driftcheck.yaml'), `rules:\n  x: ${'{a: '.repeat(25_000)}1${'}'.repeat(25_000)}\n`);
+    const r = spawnSync(process.execPath, [CLI, dir], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('driftcheck: .driftcheck.yaml:2: invalid YAML: nested deeper than 128 levels\n');
+  });
+
+  it('a -r chain of 200 files stops with a warning at depth 32; a 30-level diamond of includes is read once per file', () => {
+    const dir = tempRepo();
+    for (let i = 0; i < 200; i++) writeFileSync(join(dir, `chain${i}.txt`), `pkg${i}==1.0\n${i < 199 ? `-r chain${i + 1}.txt\n` : ''}`);
+    // Each file includes the next twice: followed naively, the last is read 2^30 times.
+    for (let i = 0; i < 30; i++) writeFileSync(join(dir, `diamond${i}.txt`), `dia${i}==1.0\n${i < 29 ? `-r diamond${i + 1}.txt\n-r diamond${i + 1}.txt\n` : ''}`);
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nCOPY . /app\nWORKDIR /app\nRUN pip install -r chain0.txt -r diamond0.txt\nUSER app\nCMD ["python", "app.py"]\n');
+    const { report } = audit(dir);
+    const deep = [...report.findings.map((f) => ({ file: f.file, message: f.message })), ...report.warnings].filter((d) => d.message.includes('nested more than 32 files deep'));
+    expect(deep.map((d) => d.file)).toEqual(['chain31.txt']);
+    expectStillAudited(report);
+  });
+
+  it('an extends chain of 200 services stops with a warning', () => {
+    const dir = tempRepo();
+    const services = Array.from({ length: 200 }, (_, i) => (i === 0 ? '  s0:\n    image: python:3.12-slim\n' : `  s${i}:\n    extends: s${i - 1}\n`));
+    writeFileSync(join(dir, 'docker-compose.yml'), `services:\n${services.join('')}`);
+    const { report } = audit(dir);
+    const messages = [...report.findings.map((f) => f.message), ...report.warnings.map((w) => w.message)];
+    expect(messages.some((m) => m.includes('extends chain longer than 32 services'))).toBe(true);
+    expectStillAudited(report);
+  });
+
   it('a path with a newline is read and reported as written', () => {
     const dir = tempRepo();
     mkdirSync(join(dir, 'bad\nname'));

@@ -646,3 +646,20 @@ describe('interpolate', () => {
     expect(() => interpolate('${1A}', env)).toThrow(InterpolationError);
   });
 });
+
+describe('nesting limit (a deeper document would overflow the YAML composer\'s stack)', () => {
+  const tooDeep = (m: ComposeFileModel) => m.diagnostics.filter((d) => d.message.includes('nested deeper than 128 levels'));
+  it('reads a service whose value nests 120 levels deep', () => {
+    const m = parseCompose(`services:\n  web:\n    image: x\n    labels: ${'['.repeat(120)}${']'.repeat(120)}\n`);
+    expect(tooDeep(m)).toEqual([]);
+    expect(m.services.map((s) => s.name)).toEqual(['web']);
+  });
+  it('refuses 129 levels with one error at the first level too deep', () => {
+    const text = `services:\n  web:\n    image: x\n    labels: ${'['.repeat(129)}${']'.repeat(129)}\n`;
+    const m = parseCompose(text);
+    expect(tooDeep(m)).toHaveLength(1);
+    expect(tooDeep(m)[0]?.line).toBe(4);
+    expect(tooDeep(m)[0]?.span.start).toBe(text.indexOf('[') + 125); // the three maps around it count too
+    expect(m.services).toEqual([]);
+  });
+});

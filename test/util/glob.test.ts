@@ -54,15 +54,19 @@ describe('glob engines agree', () => {
   const patternPart = fc.constantFrom('*', '**', '**/', '?', '/', 'a', 'b', '.', '[ab]', '[^a]', '[!/]', '[a-', '\\*', '[]', ']', '-');
   const pattern = fc.array(patternPart, { maxLength: 10 }).map((p) => p.join(''));
   const path = fc.array(fc.constantFrom('a', 'b', '/', '.', '*', '[', ']', '\n'), { maxLength: 14 }).map((p) => p.join(''));
-  it.each([true, false])('doubleStar=%s: RegExp and simulation give the same answer', (doubleStar) => {
+  it.each([true, false])('doubleStar=%s: the direct matcher, the simulation and a RegExp give the same answer', (doubleStar) => {
+    let directRuns = 0;
     fc.assert(
       fc.property(pattern, path, fc.boolean(), (p, s, anywhere) => {
         const engines = globEnginesForTest(p, { doubleStar, anywhere });
+        if (engines.direct) directRuns++;
         expect(engines.simulate(s)).toBe(engines.regex(s));
+        if (engines.direct) expect(engines.direct(s)).toBe(engines.regex(s));
         expect(compileGlob(p, { doubleStar, anywhere })(s)).toBe(engines.regex(s));
       }),
       { numRuns: 20_000, seed: 7 },
     );
+    expect(directRuns).toBeGreaterThan(2_000); // both engines were really exercised
   });
 });
 

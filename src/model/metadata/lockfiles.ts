@@ -1,7 +1,7 @@
 // Requires-Dist from Python lockfiles, read as TOML (smol-toml): poetry.lock records each locked
 // package's dependency specifiers; uv.lock records dependency names and markers only (the
 // specifiers are kept for the project itself), so its entries carry '' (any version).
-import { parse } from 'smol-toml';
+import { parseToml } from '../../util/toml.js';
 import { normalizeDistribution } from '../pep440.js';
 import { parseRequiresDist } from './requires.js';
 import type { DistributionMetadata, RequiresDist } from './types.js';
@@ -14,7 +14,7 @@ const isTable = (v: unknown): v is Table => typeof v === 'object' && v !== null 
 export function readLockfile(path: string, text: string): DistributionMetadata[] {
   let doc: Table;
   try {
-    doc = parse(text) as Table;
+    doc = parseToml(text) as Table;
   } catch {
     return [];
   }

@@ -1,6 +1,7 @@
 import type { Span } from '../../findings/types.js';
 import { lockDrift, lockWorkspaces, parseJson, type NpmDrift } from '../../model/npm-lock.js';
 import type { Project } from '../../model/types.js';
+import { compileGlob } from '../../util/glob.js';
 import { repoDirname, repoJoin } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
 
@@ -83,7 +84,11 @@ function message(d: NpmDrift, lockPath: string): string {
 function workspacePackages(project: Project, dir: string, pkg: Record<string, unknown>, lock: Record<string, unknown>): Map<string, Record<string, unknown>> {
   const raw = pkg.workspaces;
   const listed = Array.isArray(raw) ? raw : typeof raw === 'object' && raw !== null && Array.isArray((raw as { packages?: unknown }).packages) ? (raw as { packages: unknown[] }).packages : [];
-  const patterns = listed.filter((p): p is string => typeof p === 'string').map((p) => p.replace(/^\.\//, '').replace(/\/+$/, ''));
+  // npm reads these as minimatch globs; the shared matcher has the same `*`, `?` and `**` and
+  // bounded work on hostile patterns (a hand-built RegExp here could backtrack polynomially).
+  const patterns = listed
+    .filter((p): p is string => typeof p === 'string')
+    .map((p) => compileGlob(p.replace(/^\.\//, '').replace(/\/+$/, ''), { doubleStar: true }));
   const out = new Map<string, Record<string, unknown>>();
   if (patterns.length === 0) return out;
   const prefix = dir === '' ? '' : `${dir}/`;
@@ -91,7 +96,7 @@ function workspacePackages(project: Project, dir: string, pkg: Record<string, un
   for (const path of project.repoPaths) {
     if (!path.startsWith(prefix) || !path.endsWith('/package.json') || path.includes('node_modules/')) continue;
     const folder = path.slice(prefix.length, -'/package.json'.length);
-    if (patterns.some((p) => globMatch(p, folder))) folders.add(folder);
+    if (patterns.some((matches) => matches(folder))) folders.add(folder);
   }
   for (const folder of [...folders].sort()) {
     const text = project.files.get(repoJoin(dir, folder, 'package.json'))?.text;
@@ -99,14 +104,6 @@ function workspacePackages(project: Project, dir: string, pkg: Record<string, un
     if (parsed) out.set(folder, parsed);
   }
   return out;
-}
-
-function globMatch(pattern: string, path: string): boolean {
-  const source = pattern
-    .split('/')
-    .map((part) => (part === '**' ? '.*' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
-    .join('/');
-  return new RegExp(`^${source}$`).test(path);
 }
 
 /** The span of `"key":` (searched after `"section":` when given), else of the section, else empty at 0. */
