@@ -119,3 +119,18 @@ describe('exit codes and errors', () => {
     expect(without.findings.some((f) => String(f['ruleId']).startsWith('DEP'))).toBe(false);
   });
 });
+
+describe('long evidence', () => {
+  it('the text report clips evidence to one readable line; JSON keeps it whole', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftcheck-long-'));
+    const words = Array.from({ length: 5_000 }, (_, i) => `--flag${i}`).join(' ');
+    writeFileSync(join(dir, 'Dockerfile'), `FROM python:3.12-slim\nCMD python app.py ${words}\n`);
+    const text = runCli([dir, '--select', 'PROD005', '--no-color']).stdout;
+    const evidence = text.split('\n').filter((line) => line.includes('CMD runs:'));
+    expect(evidence).toHaveLength(1);
+    expect(evidence[0]?.endsWith('…')).toBe(true);
+    expect(evidence[0]?.length).toBeLessThan(300);
+    const json = JSON.parse(runCli([dir, '--select', 'PROD005', '--format', 'json']).stdout) as { findings: { evidence: { message: string }[] }[] };
+    expect(json.findings[0]?.evidence.some((e) => e.message.includes('--flag4998 --flag4999'))).toBe(true);
+  });
+});

@@ -69,9 +69,16 @@ function findingLines(finding: Finding, paint: (s: Style, t: string) => string, 
   const marker = fixMarker(finding);
   const head = `    ${where} ${severity} ${paint('bold', finding.ruleId)} ${finding.message}${marker ? ` ${paint('green', marker)}` : ''}`;
   if (quiet) return [head];
-  const evidence = finding.evidence.map((e) => `${' '.repeat(12)}${paint('dim', `-> ${e.file}:${e.line} ${e.message}`)}`);
+  const evidence = finding.evidence.map((e) => `${' '.repeat(12)}${paint('dim', `-> ${e.file}:${e.line} ${clipEvidence(e.message)}`)}`);
   const fix = finding.fix ? [`${' '.repeat(12)}${paint('dim', `fix (${finding.fix.applicability}): ${finding.fix.title}`)}`] : [];
   return [head, ...evidence, ...fix];
+}
+
+/** Longest evidence text shown: a generated 50 KB command line stays one readable line (JSON keeps it whole). */
+const MAX_EVIDENCE_CHARS = 240;
+
+function clipEvidence(message: string): string {
+  return message.length <= MAX_EVIDENCE_CHARS ? message : `${message.slice(0, MAX_EVIDENCE_CHARS - 1)}…`;
 }
 
 function summaryLine(result: AuditReport, paint: (s: Style, t: string) => string): string {
