@@ -25,23 +25,16 @@ export interface SourceFile {
   readonly lines: LineIndex;
 }
 
-/** Offset <-> 1-based line/column conversion, built once per file. */
+/** Offset <-> 1-based line/column conversion, built at most once per file. */
 export class LineIndex {
-  private readonly starts: number[];
+  /** Built on first use: most files (Python files without findings) never need a position. */
+  private startsCache: number[] | null = null;
 
-  constructor(private readonly text: string) {
-    // `\n`, `\r\n` and a lone `\r` end a line (LSP semantics, as the Dockerfile parser and the
-    // Python scanner count lines), so every parser's line/column agrees with these offsets.
-    const starts = [0];
-    if (text.includes('\r')) {
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
-      }
-    } else {
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
-    }
-    this.starts = starts;
+  constructor(private readonly text: string) {}
+
+  private get starts(): number[] {
+    if (this.startsCache === null) this.startsCache = lineStarts(this.text);
+    return this.startsCache;
   }
 
   get lineCount(): number {
@@ -80,4 +73,21 @@ export function makeSourceFile(path: string, kind: FileKind, raw: string): Sourc
   const firstBreak = text.indexOf('\n');
   const eol = firstBreak > 0 && text[firstBreak - 1] === '\r' ? '\r\n' : '\n';
   return { path, kind, text, bom, eol, lines: new LineIndex(text) };
+}
+
+/**
+ * Offsets where lines start. `\n`, `\r\n` and a lone `\r` end a line (LSP semantics, as the
+ * Dockerfile parser and the Python scanner count lines), so every parser's line/column agrees.
+ */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  if (text.includes('\r')) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) starts.push(i + 1);
+    }
+  } else {
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  }
+  return starts;
 }

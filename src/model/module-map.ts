@@ -5,7 +5,7 @@ import {
   BINARY_TO_DISTRIBUTION,
   MODULE_TO_DISTRIBUTION,
 } from './module-map-data.js';
-import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES } from './transitive-data.js';
+import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES, WELL_KNOWN_REQUIRES_BEFORE_PYTHON } from './transitive-data.js';
 import { normalizeName } from '../util/names.js';
 
 export type MappingSource = 'config' | 'env' | 'table' | 'guess';
@@ -108,19 +108,34 @@ export function binariesOf(distribution: string): string[] {
 
 // Keys are normalised names, and `name[extra]` for what an extra adds (`uvicorn[standard]`).
 const REQUIRES = new Map([...WELL_KNOWN_REQUIRES, ...WELL_KNOWN_EXTRAS].map(([dist, deps]) => [normalizeName(dist), deps.map(normalizeName)]));
+const REQUIRES_BEFORE_PYTHON = new Map(WELL_KNOWN_REQUIRES_BEFORE_PYTHON.map(([dist, deps, below]) => [normalizeName(dist), { deps: deps.map(normalizeName), below }]));
+
+/** Whether Python `version` ("3.10") is older than `below` ("3.11"). */
+function pythonOlderThan(version: string, below: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  const [belowMajor = 0, belowMinor = 0] = below.split('.').map(Number);
+  return major < belowMajor || (major === belowMajor && minor < belowMinor);
+}
+
+/** The bundled table's Requires-Dist of one distribution (or `name[extra]`) on this Python. */
+function bundledRequires(key: string, python: string | null): readonly string[] {
+  const always = REQUIRES.get(key) ?? [];
+  const markered = REQUIRES_BEFORE_PYTHON.get(key);
+  return markered && python !== null && pythonOlderThan(python, markered.below) ? [...always, ...markered.deps] : always;
+}
 
 /**
  * Distributions installed as dependencies of `roots` (normalised names, or `name[extra]`)
- * according to the bundled table of well-known Requires-Dist, mapped to the root that pulls
- * each one in.
+ * according to the bundled table of well-known Requires-Dist (with the markered entries that hold
+ * on `python`, the image's "X.Y", when given), mapped to the root that pulls each one in.
  */
-export function transitiveClosure(roots: Iterable<string>, moreRequires: (key: string) => readonly string[] = () => []): Map<string, string> {
+export function transitiveClosure(roots: Iterable<string>, moreRequires: (key: string) => readonly string[] = () => [], python: string | null = null): Map<string, string> {
   const via = new Map<string, string>();
   const queue: [string, string][] = [];
   for (const root of roots) queue.push([normalizeName(root), normalizeName(root)]);
   while (queue.length > 0) {
     const [dist, root] = queue.shift() ?? ['', ''];
-    for (const dep of [...(REQUIRES.get(dist) ?? []), ...moreRequires(dist).map(normalizeName)]) {
+    for (const dep of [...bundledRequires(dist, python), ...moreRequires(dist).map(normalizeName)]) {
       if (via.has(dep)) continue;
       via.set(dep, root);
       queue.push([dep, root]);

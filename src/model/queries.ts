@@ -96,7 +96,7 @@ export function transitiveOf(project: Project, service: Service): ReadonlyMap<st
   if (!closure) {
     const withExtras = service.installed.filter((i) => !i.constraint).flatMap((i) => i.requirement.extras.map((e) => `${i.requirement.key}[${normalizeName(e)}]`));
     // Requires-Dist from an installed env or a lockfile adds to the bundled table.
-    closure = transitiveClosure([...service.installedKeys, ...withExtras], (key) => project.metadata.dependencyNames(key));
+    closure = transitiveClosure([...service.installedKeys, ...withExtras], (key) => project.metadata.dependencyNames(key), service.pythonVersion);
     transitiveCache.set(service, closure);
   }
   return closure;

@@ -13,6 +13,23 @@
  * than guessed. All names are PEP 503-normalised (lowercase, runs of `-_.` -> `-`).
  */
 
+/**
+ * Dependencies installed only on Pythons older than the version given (`python_version < "X.Y"`
+ * markers), as published in each project's pyproject.toml / setup.cfg. They count as transitive
+ * only for an image whose Python is older, so `import async_timeout` under aiohttp is "transitive"
+ * on python:3.10 and "missing" on python:3.12. Where the marker is on the full version
+ * (`python_full_version < "3.11.3"`), the next minor is used: the conservative side.
+ */
+export const WELL_KNOWN_REQUIRES_BEFORE_PYTHON: ReadonlyArray<readonly [distribution: string, requires: readonly string[], below: string]> = [
+  ['aiohttp', ['async-timeout'], '3.11'], // aiohttp 3.8-3.11: async-timeout; python_version < "3.11"
+  ['redis', ['async-timeout'], '3.12'], // redis-py 4.x-5.x: async-timeout; python_full_version < "3.11.3"
+  ['anyio', ['exceptiongroup'], '3.11'], // anyio 4: exceptiongroup; python_version < "3.11"
+  ['pytest', ['exceptiongroup', 'tomli'], '3.11'], // pytest 7.2-8: python_version < "3.11"
+  ['black', ['tomli'], '3.11'], // black 22-24: tomli; python_version < "3.11"
+  ['mypy', ['tomli'], '3.11'], // mypy 1.x: tomli; python_version < "3.11"
+  ['coverage[toml]', ['tomli'], '3.11'], // coverage 7: extra toml = tomli; python_full_version <= "3.11.0a6"
+];
+
 export const WELL_KNOWN_REQUIRES: ReadonlyArray<readonly [distribution: string, requires: readonly string[]]> = [
   // FastAPI / Starlette / Pydantic stack: fastapi, starlette, pydantic(-core/-settings) pyproject.toml.
   ['fastapi', ['starlette', 'pydantic', 'typing-extensions']],
