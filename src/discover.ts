@@ -59,7 +59,7 @@ export function classify(relPath: string): FileKind | null {
     return lower.endsWith('.dockerignore') ? 'dockerignore' : 'dockerfile';
   }
   if (lower === '.dockerignore' || lower.endsWith('.dockerignore')) return 'dockerignore';
-  if (/^(docker-)?compose([.-][^/]*)?\.ya?ml$/.test(lower)) return 'compose';
+  if (/^(docker-)?compose([.-][^/]*)?\.ya?ml$/.test(lower) || isComposeByContentName(relPath)) return 'compose';
   if (isRequirementsName(relPath)) return 'requirements';
   if (base === 'pyproject.toml') return 'pyproject';
   if (base === 'setup.cfg') return 'setup-cfg';
@@ -69,6 +69,23 @@ export function classify(relPath: string): FileKind | null {
   if (base === 'uv.lock' || base === 'poetry.lock') return 'python-lock';
   if (base === '.driftcheck.yaml' || base === '.driftcheck.yml') return 'config';
   return null;
+}
+
+/**
+ * Names some projects give compose files without "compose" in them (cookiecutter-django's
+ * `local.yml` and `production.yml`, `-f development.yml`). They are read as compose only when the
+ * text has a top-level `services:` key, since deploy workflows, Ansible playbooks and app settings
+ * use the same names.
+ */
+const COMPOSE_BY_CONTENT_NAME = /^(local|production|prod|development|dev|staging|stage|test)\.ya?ml$/;
+
+function isComposeByContentName(relPath: string): boolean {
+  const lower = relPath.toLowerCase();
+  return !lower.startsWith('.github/') && COMPOSE_BY_CONTENT_NAME.test(lower.slice(lower.lastIndexOf('/') + 1));
+}
+
+function hasTopLevelServices(text: string): boolean {
+  return /^services[ \t]*:[ \t]*(#.*)?\r?$/m.test(text);
 }
 
 function isRequirementsName(relPath: string): boolean {
@@ -223,6 +240,7 @@ export function readSource(
       return null;
     }
     const file = makeSourceFile(rel, kind, decode(buffer));
+    if (kind === 'compose' && isComposeByContentName(rel) && !hasTopLevelServices(file.text)) return null;
     if (kind === 'dockerfile' && file.text.trim() === '') {
       // docker build rejects an empty Dockerfile; read as one, it would hide the project's imports.
       warnings.push({ file: rel, message: 'empty Dockerfile (docker build rejects it); ignored' });

@@ -10,6 +10,8 @@ export interface BaseImageFacts {
   readonly shell: boolean;
   /** The image's default user is root (no USER in its own Dockerfile). */
   readonly rootByDefault: boolean;
+  /** Programs the image ships outside any Python package (`uv` in astral-sh/uv images). */
+  readonly programs?: readonly string[];
   readonly source: string;
 }
 
@@ -24,6 +26,8 @@ const ANY = /^/;
 const SLIM = /(^|-)slim(-|$)/;
 const ALPINE = /(^|-)alpine/;
 const WINDOWS = /windowsservercore|nanoserver/;
+const UV = /^(ghcr\.io\/astral-sh\/uv|astral\/uv)$/;
+const UV_PROGRAMS = ['uv', 'uvx'];
 
 // Order matters: the first entry whose repo and tag match wins.
 const TABLE: readonly Entry[] = [
@@ -37,6 +41,13 @@ const TABLE: readonly Entry[] = [
   { family: 'node-alpine', repo: /^node$/, tag: ALPINE, curl: false, wget: true, shell: true, rootByDefault: true, source: 'nodejs/docker-node alpine Dockerfiles (busybox wget)' },
   { family: 'node', repo: /^node$/, tag: /^(?!.*(windowsservercore|nanoserver))/, curl: true, wget: true, shell: true, rootByDefault: true, source: 'nodejs/docker-node FROM buildpack-deps:<suite> (curl, wget)' },
   { family: 'buildpack-deps', repo: /^buildpack-deps$/, tag: /^(?!.*scm$)/, curl: true, wget: true, shell: true, rootByDefault: true, source: 'docker-library/buildpack-deps curl variant installs curl and wget' },
+  // astral-sh/uv images: `python3.12-bookworm-slim` and friends are FROM python:*-slim / debian:*-slim,
+  // `*-alpine` FROM alpine, `bookworm`/`python3.12-bookworm` FROM buildpack-deps or python; the plain
+  // tags (`latest`, `0.5.1`) are FROM scratch holding only /uv and /uvx. None sets USER.
+  { family: 'uv-slim', repo: UV, tag: SLIM, curl: false, wget: false, shell: true, rootByDefault: true, programs: UV_PROGRAMS, source: 'astral-sh/uv docs "Using uv in Docker", available images (slim: debian/python slim bases)' },
+  { family: 'uv-alpine', repo: UV, tag: ALPINE, curl: false, wget: true, shell: true, rootByDefault: true, programs: UV_PROGRAMS, source: 'astral-sh/uv docs "Using uv in Docker" (alpine bases, busybox wget)' },
+  { family: 'uv-debian', repo: UV, tag: /(^|-)(bookworm|bullseye|trixie)$/, curl: true, wget: true, shell: true, rootByDefault: true, programs: UV_PROGRAMS, source: 'astral-sh/uv docs "Using uv in Docker" (buildpack-deps / python full bases)' },
+  { family: 'uv-scratch', repo: UV, tag: ANY, curl: false, wget: false, shell: false, rootByDefault: true, programs: UV_PROGRAMS, source: 'astral-sh/uv docs "Using uv in Docker" (distroless image: only /uv and /uvx)' },
   // Distroless: no shell, no package manager, no curl/wget; `:nonroot` tags run as uid 65532.
   { family: 'distroless-nonroot', repo: /^gcr\.io\/distroless\//, tag: /nonroot/, curl: false, wget: false, shell: false, rootByDefault: false, source: 'GoogleContainerTools/distroless README (nonroot tags, no shell)' },
   { family: 'distroless', repo: /^gcr\.io\/distroless\//, tag: ANY, curl: false, wget: false, shell: false, rootByDefault: true, source: 'GoogleContainerTools/distroless README (no shell)' },

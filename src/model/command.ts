@@ -93,24 +93,52 @@ function base(word: string): string {
   return word.slice(word.lastIndexOf('/') + 1);
 }
 
-/** Drops environment assignments and process wrappers in front of the real program. */
+/** Drops environment assignments, process wrappers and project runners (`uv run`) in front of the real program. */
 export function stripWrappers(words: readonly string[]): string[] {
+  return unwrap(words).words;
+}
+
+/**
+ * Project runners that start a program inside the project's environment (`uv run uvicorn …`,
+ * `poetry run gunicorn …`): the program after them is what runs, and the runner must be in the
+ * image too. Per runner, its options that take a value (from each tool's `run --help`).
+ */
+const PROJECT_RUNNERS: Readonly<Record<string, ReadonlySet<string>>> = {
+  uv: new Set(['--with', '--with-editable', '--with-requirements', '--env-file', '--python', '-p', '--project', '--directory',
+    '--package', '--extra', '--group', '--only-group', '--no-group', '--index', '--index-url', '--extra-index-url', '--default-index',
+    '--find-links', '-f', '--cache-dir', '--config-file', '--color', '--python-platform', '--script', '--gui-script']),
+  poetry: new Set(['--directory', '-C', '--project', '-P']),
+  pipenv: new Set([]),
+  pdm: new Set(['-p', '--project', '--venv']),
+  hatch: new Set(['-e', '--env']),
+  rye: new Set(['--pyproject']),
+};
+
+/** The words with wrappers removed, and the project runners (`uv`, `poetry`) passed on the way. */
+export function unwrap(words: readonly string[]): { words: string[]; runners: string[] } {
+  const runners: string[] = [];
   let i = 0;
   while (i < words.length) {
     const word = words[i] ?? '';
     const name = base(word);
+    const runnerOptions = PROJECT_RUNNERS[name];
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(word)) i++;
     else if (name === 'env') {
       i++;
       while (i < words.length && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[i] ?? '') || (words[i] ?? '').startsWith('-'))) i++;
     } else if (name === 'gosu' || name === 'su-exec') i += 2;
     else if (name === 'newrelic-admin' && words[i + 1] === 'run-program') i += 2;
-    else if (WRAPPERS.has(name)) {
+    else if (runnerOptions && words[i + 1] === 'run') {
+      runners.push(name);
+      i += 2;
+      while (i < words.length && (words[i] ?? '').startsWith('-') && words[i] !== '--') i += runnerOptions.has(words[i] ?? '') ? 2 : 1;
+      if (words[i] === '--') i++;
+    } else if (WRAPPERS.has(name)) {
       i++;
       if (words[i] === '--') i++;
     } else break;
   }
-  return words.slice(i);
+  return { words: words.slice(i), runners };
 }
 
 // Options that take a value, per runner, so positional arguments are found exactly.

@@ -175,7 +175,9 @@ function copy(
 
   for (const src of instruction.sources) {
     if (/^[a-z]+:\/\//i.test(src.value)) continue; // ADD <url>
-    const rel = repoJoin(src.value.replace(/^\/+/, ''));
+    // BuildKit cleans a source against the context root: `../x` and `/x` are both the context's
+    // `x`, never a file outside it (the classic builder refused `..` outright).
+    const rel = imageResolve('/', src.value).slice(1);
     if (hasGlob(rel)) {
       copyGlob(rel, dest, contextFiles, input.context, put);
       continue;

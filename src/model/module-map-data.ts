@@ -883,6 +883,9 @@ export const BINARY_TO_DISTRIBUTION: ReadonlyArray<readonly [binary: string, dis
   ['pip-sync', 'pip-tools'],
   ['poetry', 'poetry'],
   ['uv', 'uv'],
+  ['pipenv', 'pipenv'],
+  ['pdm', 'pdm'],
+  ['hatch', 'hatch'],
   ['twine', 'twine'],
   ['pyinstaller', 'pyinstaller'],
 ];

@@ -3,6 +3,7 @@
 import type { Span } from '../findings/types.js';
 import { InterpolationError, interpolate } from '../parsers/compose.js';
 import type { DockerCommand, StageInstruction } from '../parsers/types.js';
+import { baseImageFacts } from './base-images.js';
 import { shellSplit } from './command.js';
 import type { StageState } from './image.js';
 import { isDevDockerfile, stageChain } from './services.js';
@@ -170,4 +171,25 @@ export function effectiveProbe(service: Service): Probe | null {
     }
   }
   return found;
+}
+
+// `curl -LsSf https://astral.sh/uv/install.sh | sh` and its PowerShell/wget twins.
+const UV_INSTALL_SCRIPT = /astral\.sh\/uv\b/;
+
+/**
+ * Programs the final image has from outside pip, which a command may run: files copied from
+ * another image or stage (`COPY --from=ghcr.io/astral-sh/uv:0.5 /uv /uvx /bin/`), uv's install
+ * script, and what the base image ships (the astral-sh/uv images).
+ */
+export function programsOutsidePip(service: Service): Set<string> {
+  const programs = new Set<string>(baseImageFacts(rootImage(service) ?? '')?.programs ?? []);
+  for (const instruction of finalInstructions(service)) {
+    if (instruction.kind === 'copy' && instruction.from !== null) {
+      for (const source of instruction.sources) programs.add(source.value.replace(/\/+$/, '').split('/').pop() ?? '');
+    } else if (instruction.kind === 'run' && UV_INSTALL_SCRIPT.test(instruction.text)) {
+      programs.add('uv').add('uvx');
+    }
+  }
+  programs.delete('');
+  return programs;
 }

@@ -466,7 +466,7 @@ function collectInstalls(repo: Repository, spec: BuildSpec, stages: readonly Sta
 
 // Base images that ship no Python packages of their own: anything else (a team's base image,
 // tiangolo/uvicorn-gunicorn-fastapi, pytorch/pytorch, ...) may already install what code imports.
-const PLAIN_BASE = /^(?:(?:docker\.io|index\.docker\.io)\/)?(?:library\/)?(?:python|ubuntu|debian|alpine|busybox|buildpack-deps|amazonlinux|centos|fedora|rockylinux|almalinux|archlinux|node|nginx|scratch)(?:[:@]|$)|^gcr\.io\/distroless\/|^cgr\.dev\/chainguard\/(?:python|wolfi-base)|^(?:registry\.access\.redhat\.com\/)?ubi\d|^mcr\.microsoft\.com\/devcontainers\/python|^ghcr\.io\/astral-sh\/uv/;
+const PLAIN_BASE = /^(?:(?:docker\.io|index\.docker\.io)\/)?(?:library\/)?(?:python|ubuntu|debian|alpine|busybox|buildpack-deps|amazonlinux|centos|fedora|rockylinux|almalinux|archlinux|node|nginx|scratch)(?:[:@]|$)|^gcr\.io\/distroless\/|^cgr\.dev\/chainguard\/(?:python|wolfi-base)|^(?:registry\.access\.redhat\.com\/)?ubi\d|^mcr\.microsoft\.com\/devcontainers\/python|^(?:ghcr\.io\/astral-sh|(?:docker\.io\/)?astral)\/uv(?:[:@]|$)/;
 const OPAQUE_RUN = /\b(?:conda|mamba|micromamba)\s+(?:install|env\s+(?:create|update)|create|update)\b|\bpip3?\s+install\b[^&|;\n]*\s[$`]/;
 
 /** Installs driftcheck cannot see: a non-plain base image, conda, package names from variables. */
@@ -711,14 +711,23 @@ function repoDirnameImage(path: string): string {
   return slash <= 0 ? '/' : path.slice(0, slash);
 }
 
+/**
+ * The Python X.Y an image's name says it runs: `python:3.12-slim`, `public.ecr.aws/lambda/python:3.11`,
+ * `ghcr.io/astral-sh/uv:python3.12-bookworm-slim`, `tiangolo/uvicorn-gunicorn:python3.11`; else null.
+ */
+export function imagePython(image: string): string | null {
+  const match = /(?:^|\/)python:(\d+)\.(\d+)|:python(\d+)\.(\d+)/.exec(image);
+  return match ? `${match[1] ?? match[3]}.${match[2] ?? match[4]}` : null;
+}
+
 function pythonVersionOf(chain: readonly StageState[], globalArgs: readonly { name: string; value: string | null }[], buildArgs: Readonly<Record<string, string>> = {}): string {
   const root: DockerStage | undefined = chain[0]?.stage;
   // compose `build.args` override the ARG defaults the parser expanded the FROM line with.
   const raw = root?.from.raw ?? '';
   const overridden = raw.replace(/\$\{(\w+)(?::?-[^}]*)?\}|\$(\w+)/g, (whole, braced: string | undefined, bare: string | undefined) => buildArgs[braced ?? bare ?? ''] ?? whole);
   const image = overridden !== raw && !overridden.includes('$') ? overridden : (root?.from.image ?? '');
-  const match = /(?:^|\/)python:(\d+)\.(\d+)/.exec(image);
-  if (match) return `${match[1]}.${match[2]}`;
+  const fromImage = imagePython(image);
+  if (fromImage) return fromImage;
   const arg = globalArgs.find((a) => /^PYTHON(_VERSION)?$/i.test(a.name))?.value ?? '';
   const fromArg = /^(\d+)\.(\d+)/.exec(arg);
   return fromArg ? `${fromArg[1]}.${fromArg[2]}` : DEFAULT_PYTHON;

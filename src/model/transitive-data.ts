@@ -206,6 +206,7 @@ export const WELL_KNOWN_REQUIRES: ReadonlyArray<readonly [distribution: string, 
 
   // Auth and crypto: python-jose, pyjwt, passlib, bcrypt, cryptography, paramiko pyproject/setup.py.
   ['python-jose', ['ecdsa', 'pyasn1', 'rsa']],
+  ['ecdsa', ['six']], // ecdsa setup.py: install_requires=["six>=1.9.0"]
   ['pyjwt', []],
   ['passlib', []],
   ['bcrypt', []],

@@ -32,6 +32,9 @@ export const LOADED_BY: ReadonlyArray<readonly [distribution: string, loadedBy: 
   ),
   // gRPC generated code (`*_pb2.py`) imports google.protobuf; grpcio-tools generates it at build time.
   ...['protobuf', 'grpcio-tools'].map((d) => [d, ['grpcio']] as const),
+  // aiohttp docs "Library Installation": aiodns (async DNS resolver, the default one when installed
+  // since 3.10) and Brotli are picked up by aiohttp itself (the `speedups` extra).
+  ...['aiodns', 'brotli', 'brotlicffi'].map((d) => [d, ['aiohttp']] as const),
   // Matplotlib / Plotly docs: optional rendering backends.
   ...['kaleido', 'pyqt5', 'pyqt6'].map((d) => [d, ['plotly', 'matplotlib']] as const),
 ];

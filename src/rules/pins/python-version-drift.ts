@@ -1,5 +1,6 @@
 import { evaluateMarker, satisfiesSpecifier } from '../../model/pep440.js';
 import { normalizeName } from '../../model/module-map.js';
+import { imagePython } from '../../model/services.js';
 import type { Project, Service } from '../../model/types.js';
 import { parsePyproject } from '../../parsers/pyproject.js';
 import { imageResolve } from '../../util/paths.js';
@@ -118,7 +119,7 @@ function rootFromLine(service: Service): number {
 /** The Python version comes from the Dockerfile itself, not the default. */
 function explicitPython(service: Service): boolean {
   const image = rootStage(service)?.from.image ?? '';
-  if (/(?:^|\/)python:\d+\.\d+/.test(image)) return true;
+  if (imagePython(image) !== null) return true;
   return (service.dockerfile?.globalArgs ?? []).some((a) => /^PYTHON(_VERSION)?$/i.test(a.name) && /^\d+\.\d+/.test(a.value ?? ''));
 }
 

@@ -1,7 +1,7 @@
 // What a service's command needs installed: the program itself (`uvicorn` -> uvicorn) and what
 // its flags select (`--loop uvloop` -> uvloop, `gunicorn -k uvicorn.workers.UvicornWorker` ->
 // uvicorn). Shared by DEP001 (the program) and DEP006 (what the flags imply).
-import { commandSegments, programOf, stripWrappers } from '../../model/command.js';
+import { commandSegments, programOf, unwrap } from '../../model/command.js';
 import { distributionOfBinary, normalizeName } from '../../model/module-map.js';
 import { transitiveOf } from '../../model/queries.js';
 import type { CommandPart, Project, Service } from '../../model/types.js';
@@ -67,7 +67,11 @@ function optionValue(args: readonly string[], options: readonly string[]): strin
 export function commandNeeds(service: Service): CommandNeed[] {
   const needs: CommandNeed[] = [];
   for (const segment of commandSegments(service.argv)) {
-    const words = stripWrappers(segment);
+    const { words, runners } = unwrap(segment);
+    for (const runner of runners) {
+      const runnerDist = distributionOfBinary(runner);
+      if (runnerDist) needs.push({ word: runner, distribution: runnerDist, viaExtra: null, kind: 'program', description: `runs ${runner}`, fallback: false });
+    }
     const { program, args } = programOf(words);
     const programDist = distributionOfBinary(program);
     if (programDist && !/^python/.test(program)) {

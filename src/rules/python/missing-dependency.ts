@@ -8,6 +8,7 @@ import { entryEvidence, installEvidence } from './evidence.js';
 import { severityOf, siteEvidence, thirdPartyGroups, type ImportSite } from './import-groups.js';
 import { commandNeeds, isProvided, partWriting } from './command-needs.js';
 import { normalizeName } from '../../model/module-map.js';
+import { programsOutsidePip } from '../../model/production.js';
 import { stdlibChange } from '../../model/stdlib.js';
 
 export default defineRule({
@@ -90,9 +91,10 @@ function reportMissingPrograms(project: Project, service: Service, report: Repor
   if (!service.dockerfile) return;
   const missingImports = new Set(thirdPartyGroups(project, service).filter((g) => g.status === 'missing').map((g) => g.key));
   const seen = new Set<string>();
+  const shipped = programsOutsidePip(service);
   for (const need of commandNeeds(service)) {
     const key = normalizeName(need.distribution);
-    if (need.kind !== 'program' || seen.has(key) || missingImports.has(key) || isProvided(project, service, need.distribution)) continue;
+    if (need.kind !== 'program' || seen.has(key) || missingImports.has(key) || isProvided(project, service, need.distribution) || shipped.has(need.word)) continue;
     seen.add(key);
     const part = partWriting(service, need.word);
     const file = part ? project.files.get(part.file) : undefined;
