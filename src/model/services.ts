@@ -273,7 +273,7 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
   const env = serviceEnv(final, spec.compose);
   const workingDir = spec.compose?.workingDir?.value;
   const cwd = imageResolve(workingDir ?? final.workdir, entry?.chdir ?? '.');
-  const pythonPath = pythonPathOf(cwd, entry, env.get('PYTHONPATH') ?? null, [...collected.localPackageDirs, sitePackages]);
+  const pythonPath = pythonPathOf(cwd, entry, env.get('PYTHONPATH') ?? null, [...collected.localPackageDirs, sitePackages], final.fs);
   const runFiles = runFilesOf(repo, final.fs, pythonPath, cwd, entry);
 
   return {
@@ -694,16 +694,29 @@ function serviceEnv(final: StageState, compose: ComposeService | null): Map<stri
   return env;
 }
 
-function pythonPathOf(cwd: string, entry: EntryPoint | null, pythonPathEnv: string | null, localDirs: readonly string[]): string[] {
+function pythonPathOf(cwd: string, entry: EntryPoint | null, pythonPathEnv: string | null, localDirs: readonly string[], fs: ImageFs): string[] {
   const path: string[] = [];
-  if (entry?.script) path.push(repoDirnameImage(imageResolve(cwd, entry.script)));
-  else path.push(cwd);
+  if (entry?.script) {
+    const scriptDir = repoDirnameImage(imageResolve(cwd, entry.script));
+    path.push(entry.runner === 'fastapi' ? aboveTopPackage(scriptDir, fs) : scriptDir);
+  } else path.push(cwd);
   for (const dir of entry?.pathDirs ?? []) path.push(imageResolve(cwd, dir));
   for (const dir of (pythonPathEnv ?? '').split(':')) {
     if (dir && !dir.includes('$')) path.push(imageResolve(cwd, dir));
   }
   path.push(...localDirs);
   return [...new Set(path)];
+}
+
+/**
+ * `fastapi run app/main.py` imports the file as a module of its package: fastapi-cli climbs from
+ * the file's folder while each has an `__init__.py` and puts the folder above the top package on
+ * sys.path (`/code` for /code/app/main.py), where `python app/main.py` would put /code/app.
+ */
+function aboveTopPackage(dir: string, fs: ImageFs): string {
+  let top = dir;
+  while (top !== '/' && fs.file(`${top}/__init__.py`)) top = repoDirnameImage(top);
+  return top;
 }
 
 function repoDirnameImage(path: string): string {
