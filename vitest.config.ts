@@ -13,6 +13,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Test names carry whole fixture paths (`missing-dependency/ok-uv-copied-from-its-image`):
+    // untruncated, so each case has its own name and `-t` can select it.
+    chaiConfig: { truncateThreshold: 0 },
     env: { DRIFTCHECK_CACHE_DIR: cacheDir },
   },
 });
