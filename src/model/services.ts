@@ -59,7 +59,26 @@ export function buildServices(repo: Repository, firstParty: FirstPartyIndex, mod
     services.push(standaloneService(repo, dockerfilePath));
   }
   if (!services.some((s) => s.dockerfile !== null)) services.push(projectService(repo));
-  return services;
+  return withUniqueNames(services);
+}
+
+/**
+ * Two compose files that are not merged may each define `api` (docker-compose.yml and
+ * docker-compose-prod.yml): the first keeps the bare name (production and base files come first)
+ * and each later one is named with its file, `api [docker-compose.yml]`, so reports, baselines and
+ * `--service` never mix their findings.
+ */
+function withUniqueNames(services: Service[]): Service[] {
+  const taken = new Set<string>();
+  return services.map((service) => {
+    if (!taken.has(service.name)) {
+      taken.add(service.name);
+      return service;
+    }
+    const name = `${service.name} [${service.composeFile ?? service.dockerfilePath ?? ''}]`;
+    taken.add(name);
+    return { ...service, name };
+  });
 }
 
 interface ComposeSet {
