@@ -48,8 +48,9 @@ export function buildServices(repo: Repository, firstParty: FirstPartyIndex, mod
   const services: Service[] = [];
   const builtDockerfiles = new Set<string>();
   for (const set of composeSets(repo)) {
+    const builders = imageBuilders(set.services);
     for (const { composePath, compose } of set.services) {
-      const service = composeBuiltService(repo, composePath, compose, set.production);
+      const service = composeBuiltService(repo, composePath, withBuilderOf(compose, builders), set.production);
       if (service.dockerfilePath) builtDockerfiles.add(service.dockerfilePath);
       services.push(service);
     }
@@ -60,6 +61,25 @@ export function buildServices(repo: Repository, firstParty: FirstPartyIndex, mod
   }
   if (!services.some((s) => s.dockerfile !== null)) services.push(projectService(repo));
   return withUniqueNames(services);
+}
+
+/** `image:` names that a service of the set builds (`build:` with `image: myorg/app:1.0`). */
+function imageBuilders(services: readonly MergedService[]): Map<string, NonNullable<ComposeService['build']>> {
+  const out = new Map<string, NonNullable<ComposeService['build']>>();
+  for (const { composePath, compose } of services) {
+    if (compose.build && compose.image && !out.has(compose.image.value)) out.set(compose.image.value, { ...compose.build, file: compose.build.file ?? composePath });
+  }
+  return out;
+}
+
+/**
+ * A service that runs an image another service of the same project builds (a Celery worker on
+ * the web service's `image: myorg/app:1.0`) runs that build: its command is audited against it.
+ */
+function withBuilderOf(compose: ComposeService, builders: ReadonlyMap<string, NonNullable<ComposeService['build']>>): ComposeService {
+  if (compose.build || !compose.image) return compose;
+  const build = builders.get(compose.image.value);
+  return build ? { ...compose, build } : compose;
 }
 
 /**
