@@ -128,6 +128,20 @@ export class Repository {
     this.sortedPaths ??= [...this.files.keys()].sort();
     return this.sortedPaths;
   }
+
+  /**
+   * Every path a build context can hold: files read and files only seen (shell scripts, assets),
+   * so `COPY . .` puts `entrypoint.sh` in the image too. Sorted.
+   */
+  contextPaths(): readonly string[] {
+    const read = this.repoPaths();
+    if (this.contextCache?.read === read) return this.contextCache.paths;
+    const paths = [...new Set([...read, ...(this.input.otherPaths ?? [])])].sort();
+    this.contextCache = { read, paths };
+    return paths;
+  }
+
+  private contextCache: { read: readonly string[]; paths: readonly string[] } | null = null;
 }
 
 export function buildProject(input: ProjectInput): Project {

@@ -282,7 +282,7 @@ function emptyService(base: Pick<Service, 'name' | 'kind' | 'composeFile' | 'com
   return {
     ...base, context: null, dockerfilePath: null, dockerfile: null, dockerignore: null, stages: [], final: null, pythonVersion: DEFAULT_PYTHON,
     installs: [], installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [], unknownInstalls: [],
-    localPackageDirs: [], command: [], argv: [], entry: null, pythonPath: [], cwd: '/', runFiles: [], runFilesFrom: 'entry',
+    localPackageDirs: [], command: [], argv: [], entry: null, pythonPath: [], cwd: '/', runFiles: [], runFilesFrom: 'entry', scripts: [],
     composeVars: EMPTY_VARS,
     envFileVars: [],
   };
@@ -333,6 +333,7 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
     cwd,
     runFiles: runFiles.files,
     runFilesFrom: runFiles.from,
+    scripts: commandScripts(repo, final.fs, cwd, argv),
   };
 }
 
@@ -353,7 +354,7 @@ function simulateAndCollect(repo: Repository, spec: BuildSpec, dockerfile: Docke
   let built: Built | null = null;
   for (let round = 0; round < 3; round++) {
     const known = repo.repoPaths().length;
-    const stages = simulateStages({ dockerfilePath: spec.dockerfilePath, dockerfile, context: spec.context, repoFiles: repo.repoPaths(), dockerignore });
+    const stages = simulateStages({ dockerfilePath: spec.dockerfilePath, dockerfile, context: spec.context, repoFiles: repo.contextPaths(), dockerignore });
     const final = (spec.target ? findStage(stages, spec.target) : undefined) ?? stages[stages.length - 1];
     if (!final) return null;
     const chain = stageChain(stages, final);
@@ -806,6 +807,23 @@ const TEST_FILE = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftes
 // Frameworks that import application modules by string (INSTALLED_APPS, autodiscovery), which
 // an import closure cannot follow: audit every file in the image instead.
 const STRING_LOADERS = new Set(['django']);
+
+/**
+ * The shell scripts a command runs, as repo paths: each command word naming a file the image
+ * holds from the repository that is not Python (`/entrypoint.sh`, `./start`, `sh docker/run.sh`).
+ * Loaded as text, so the programs they start count as used.
+ */
+function commandScripts(repo: Repository, fs: ImageFs, cwd: string, argv: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const word of argv) {
+    if (word === '' || word.startsWith('-') || word.includes('$') || !/^[./]|\.(sh|bash)$/.test(word)) continue;
+    const file = fs.file(imageResolve(cwd, word));
+    if (!file || file.repoPath.endsWith('.py') || escapesRoot(file.repoPath)) continue;
+    const known = repo.files.get(file.repoPath); // never re-read a file discovered as another kind
+    if (known ? known.kind === 'config' : repo.load(file.repoPath, 'config')) out.add(file.repoPath);
+  }
+  return [...out].sort();
+}
 
 function runFilesOf(
   repo: Repository,

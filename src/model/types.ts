@@ -102,6 +102,8 @@ export interface Service {
   /** Repo paths of the Python files that run, and how they were chosen. */
   readonly runFiles: readonly RunFile[];
   readonly runFilesFrom: 'entry' | 'all-image-files' | 'all-repo-files';
+  /** Repo paths of the shell scripts the command runs (`ENTRYPOINT ["/entrypoint.sh"]`), read as text. */
+  readonly scripts: readonly string[];
   /** Variables `${VAR}` in the compose file interpolates with (the `.env` beside it). */
   readonly composeVars: ComposeVars;
   /** Variables from the service's `env_file:` files that exist in the repository, in load order. */

@@ -75,7 +75,7 @@ function serviceFiles(project: Project, service: Service): string[] {
 
 /** The Dockerfile and compose file that build and start the service. */
 function buildFiles(service: Service): string[] {
-  return [service.dockerfilePath, service.composeFile].filter((p): p is string => p !== null);
+  return [service.dockerfilePath, service.composeFile, ...service.scripts].filter((p): p is string => p !== null);
 }
 
 interface FileFacts {
