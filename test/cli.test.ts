@@ -133,4 +133,14 @@ describe('long evidence', () => {
     const json = JSON.parse(runCli([dir, '--select', 'PROD005', '--format', 'json']).stdout) as { findings: { evidence: { message: string }[] }[] };
     expect(json.findings[0]?.evidence.some((e) => e.message.includes('--flag4998 --flag4999'))).toBe(true);
   });
+
+  it('a multi-line compose command is shown on one evidence line', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftcheck-multiline-'));
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nCMD ["python", "app.py"]\n');
+    writeFileSync(join(dir, 'docker-compose.yml'), 'services:\n  web:\n    build: .\n    command: |\n      sh -c "python manage.py migrate &&\n      python app.py"\n');
+    const lines = runCli([dir, '--select', 'PROD005', '--no-color']).stdout.split('\n');
+    const evidence = lines.filter((line) => line.trimStart().startsWith('->'));
+    expect(evidence).toHaveLength(1);
+    expect(evidence[0]).toContain('migrate && python app.py');
+  });
 });

@@ -77,8 +77,10 @@ function findingLines(finding: Finding, paint: (s: Style, t: string) => string, 
 /** Longest evidence text shown: a generated 50 KB command line stays one readable line (JSON keeps it whole). */
 const MAX_EVIDENCE_CHARS = 240;
 
+/** Evidence on one line: a multi-line `sh -c` command would break the report's indentation. */
 function clipEvidence(message: string): string {
-  return message.length <= MAX_EVIDENCE_CHARS ? message : `${message.slice(0, MAX_EVIDENCE_CHARS - 1)}…`;
+  const oneLine = message.replace(/[ \t]*\r?\n\s*/g, ' ');
+  return oneLine.length <= MAX_EVIDENCE_CHARS ? oneLine : `${oneLine.slice(0, MAX_EVIDENCE_CHARS - 1)}…`;
 }
 
 function summaryLine(result: AuditReport, paint: (s: Style, t: string) => string): string {
