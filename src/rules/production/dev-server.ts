@@ -1,6 +1,8 @@
 import { commandSegments, programOf, stripWrappers } from '../../model/command.js';
 import { commandEvidence } from '../../model/queries.js';
 import { isDevDockerfile } from '../../model/services.js';
+import type { Project, Service } from '../../model/types.js';
+import { imageResolve } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
 import { claimer, locateWord } from './common.js';
 
@@ -20,7 +22,7 @@ function flaskCommand(args: readonly string[]): string | undefined {
 }
 
 /** The development server a simple command starts, and the word to point at; null otherwise. */
-export function devServerOf(words: readonly string[]): { what: string; word: string } | null {
+export function devServerOf(words: readonly string[], isFlaskGroupScript: (script: string) => boolean = () => false): { what: string; word: string } | null {
   let { program, args } = programOf(stripWrappers(words));
   if (NPX.has(program) || (program === 'pnpm' && args[0] === 'exec') || (program === 'yarn' && args[0] === 'exec')) {
     const rest = (NPX.has(program) ? args : args.slice(1)).filter((a, i, all) => !(a.startsWith('-') && i === 0 && all.length > 1));
@@ -37,6 +39,8 @@ export function devServerOf(words: readonly string[]): { what: string; word: str
     const script = args.find((a) => !a.startsWith('-'));
     const next = script ? args[args.indexOf(script) + 1] : undefined;
     if (script && /(^|\/)manage\.py$/.test(script) && (next === 'runserver' || next === 'runserver_plus')) return { what: `manage.py ${next} (Django's development server)`, word: next };
+    // A Flask project's `manage.py` built on FlaskGroup: its `run` is `flask run`.
+    if (script && next === 'run' && isFlaskGroupScript(script)) return { what: `${script} run (flask run through FlaskGroup: the Werkzeug development server)`, word: 'run' };
   }
   if (program === 'http.server' || program === 'SimpleHTTPServer') return { what: `python -m ${program} (a development file server)`, word: program };
   if (program === 'vite' && (sub === undefined || sub === 'dev' || sub === 'serve')) return { what: 'the Vite development server', word: sub ?? 'vite' };
@@ -52,6 +56,13 @@ export function devServerOf(words: readonly string[]): { what: string; word: str
   return null;
 }
 
+/** Does the script (as the command names it, in the image) come from a repo file that builds a FlaskGroup CLI? */
+function flaskGroupScript(project: Project, service: Service, script: string): boolean {
+  const repoPath = service.final?.fs.file(imageResolve(service.cwd, script))?.repoPath;
+  const text = repoPath ? project.files.get(repoPath)?.text : undefined;
+  return text !== undefined && /\bFlaskGroup\s*\(/.test(text);
+}
+
 export default defineRule({
   meta: {
     id: 'PROD003',
@@ -61,8 +72,8 @@ export default defineRule({
     fix: 'none',
     summary: 'A development server (flask run, manage.py runserver, vite, npm run dev, next dev) serves a production service',
     docs: `## What it does
-Flags development servers as the command of a production service: \`flask run\`,
-\`manage.py runserver\`, \`python -m http.server\`, \`vite\` / \`vite dev\`, \`next dev\`, \`nuxt dev\`,
+Flags development servers as the command of a production service: \`flask run\` (also
+\`python manage.py run\` when manage.py builds a \`FlaskGroup\` CLI), \`manage.py runserver\`, \`python -m http.server\`, \`vite\` / \`vite dev\`, \`next dev\`, \`nuxt dev\`,
 \`ng serve\`, \`webpack serve\`, \`fastapi dev\`, and \`npm run dev\` / \`yarn dev\` / \`pnpm dev\` /
 \`bun run dev\` (also through \`npx\`). The command is read from compose \`command:\`/\`entrypoint:\`
 or the image's \`CMD\`/\`ENTRYPOINT\`, including inside \`sh -c "..."\` chains. Compose override and
@@ -90,7 +101,7 @@ serve the output with a web server).
       if (!service.production) continue;
       const parts = service.command.filter((part) => !(part.origin === 'dockerfile' && isDevDockerfile(part.file)));
       for (const segment of commandSegments(parts.flatMap((part) => part.argv))) {
-        const found = devServerOf(segment);
+        const found = devServerOf(segment, (script) => flaskGroupScript(project, service, script));
         if (!found) continue;
         const at = locateWord(project, parts, found.word);
         const part = at?.part ?? parts[0];
