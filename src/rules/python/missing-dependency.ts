@@ -25,7 +25,10 @@ Python files that really run in its image, and flags every third-party module th
 image never installs: not in the requirements files its Dockerfile installs (following \`-r\`/\`-c\`),
 not installed inline by \`pip install x\`, not a dependency of the local project it installs, and
 not a well-known dependency of something it installs. The program the command runs counts too:
-\`CMD ["uvicorn", ...]\` needs uvicorn in the image. Without Docker, imports are checked against
+\`CMD ["uvicorn", ...]\` needs uvicorn in the image, and \`uv run …\`/\`poetry run …\` need the runner as
+well — unless the image has it from elsewhere (\`COPY --from=ghcr.io/astral-sh/uv /uv /bin/\`, uv's
+install script, an astral-sh/uv base image). Base images whose packages are known count as
+installs (AWS Lambda's Python images ship boto3 and its dependencies). Without Docker, imports are checked against
 every requirements file and \`pyproject.toml\` in the repository.
 
 Imports guarded by \`try/except ImportError\` or under a version/platform \`if\` are reported as

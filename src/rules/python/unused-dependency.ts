@@ -21,8 +21,8 @@ export default defineRule({
     docs: `## What it does
 For every requirement a production image installs (or, without Docker, every dependency a project
 declares in \`requirements*.txt\` or \`pyproject.toml\`), checks that something uses it: an import
-in any Python file of the image, the program its command or Dockerfile runs (\`uvicorn\`,
-\`alembic\`, \`celery\`), a string that names it (\`INSTALLED_APPS = ["corsheaders"]\`,
+in any Python file of the image, the program its command, Dockerfile or the shell script its
+command runs starts (\`uvicorn\`, \`alembic\`, \`celery\`; \`ENTRYPOINT ["/entrypoint.sh"]\` is read), a string that names it (\`INSTALLED_APPS = ["corsheaders"]\`,
 \`"postgresql+psycopg2://"\`), or a distribution known to load it at runtime (a database driver under
 SQLAlchemy or Django, \`uvloop\` under uvicorn, \`python-multipart\` under FastAPI, pandas' file
 engines). A requirement shared by several images counts as used when any of them uses it.
