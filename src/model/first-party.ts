@@ -21,6 +21,20 @@ export class FirstPartyIndex {
     for (const file of pythonFiles) this.index(file);
   }
 
+  /**
+   * Packages inside other packages with this name (`app/services/` for `services`): code that
+   * imports `services` may mean `app.services`, which is not importable under that name.
+   */
+  nestedPackagesNamed(name: string): string[] {
+    const out: string[] = [];
+    for (const file of this.pyFiles) {
+      if (!file.endsWith(`/${name}/__init__.py`)) continue;
+      const dir = repoDirname(file);
+      if (this.isPackage(repoDirname(dir))) out.push(dir);
+    }
+    return out.sort();
+  }
+
   private isPackage(dir: string): boolean {
     return dir !== '' && this.pyFiles.has(repoJoin(dir, '__init__.py'));
   }

@@ -67,6 +67,9 @@ unpinned, and the distribution name may be a guess from the import name.
         const first = group.sites[0];
         if (!first) continue;
         const distribution = group.guess.distributions[0] ?? key;
+        // `from services.post import X` with app/services/ in the repo: a first-party package
+        // imported by the wrong name, not a PyPI project to add (the guess would install a stranger).
+        const nested = group.guess.source === 'guess' ? project.firstParty.nestedPackagesNamed(first.imp.module.split('.')[0] ?? '') : [];
         report({
           file: first.file,
           span: first.imp.span,
@@ -78,8 +81,9 @@ unpinned, and the distribution name may be a guess from the import name.
             ...entryEvidence(service),
             ...installEvidence(service, distribution),
             ...service.unknownInstalls.slice(0, 2).map((u) => ({ ...u, message: `${u.message}, so this is a warning` })),
+            ...nested.slice(0, 2).map((dir) => ({ file: `${dir}/__init__.py`, line: 1, message: `${dir}/ is a package nested in another package of this repository, not importable as a top-level name: no fix offered` })),
           ],
-          fix: fixOf(project, service, key, distribution, group.guess),
+          fix: nested.length > 0 ? null : fixOf(project, service, key, distribution, group.guess),
         });
       }
       reportMissingPrograms(project, service, report);
