@@ -85,8 +85,8 @@ function withBuilderOf(compose: ComposeService, builders: ReadonlyMap<string, No
 /**
  * Two compose files that are not merged may each define `api` (docker-compose.yml and
  * docker-compose-prod.yml): the first keeps the bare name (production and base files come first)
- * and each later one is named with its file, `api [docker-compose.yml]`, so reports, baselines and
- * `--service` never mix their findings.
+ * and each later one is named with its file, `api [docker-compose.yml]`, so reports and baselines
+ * never mix their findings.
  */
 function withUniqueNames(services: Service[]): Service[] {
   const taken = new Set<string>();
@@ -518,8 +518,9 @@ function baseImagePackages(image: string): readonly string[] {
   return BASE_IMAGE_PACKAGES.find((entry) => entry.image.test(image))?.packages ?? [];
 }
 
-// Base images whose Python packages are known (none, or the BASE_IMAGE_PACKAGES list): anything else (a team's base image,
-// tiangolo/uvicorn-gunicorn-fastapi, pytorch/pytorch, ...) may already install what code imports.
+// Base images whose Python packages are known (none, or the BASE_IMAGE_PACKAGES list): anything
+// else (a team's base image, tiangolo/uvicorn-gunicorn-fastapi, pytorch/pytorch, ...) may already
+// install what code imports.
 const PLAIN_BASE = /^(?:(?:docker\.io|index\.docker\.io)\/)?(?:library\/)?(?:python|ubuntu|debian|alpine|busybox|buildpack-deps|amazonlinux|centos|fedora|rockylinux|almalinux|archlinux|node|nginx|scratch)(?:[:@]|$)|^gcr\.io\/distroless\/|^cgr\.dev\/chainguard\/(?:python|wolfi-base)|^(?:registry\.access\.redhat\.com\/)?ubi\d|^mcr\.microsoft\.com\/devcontainers\/python|^public\.ecr\.aws\/lambda\/python(?:[:@]|$)|^(?:ghcr\.io\/astral-sh|(?:docker\.io\/)?astral)\/uv(?:[:@]|$)/;
 const OPAQUE_RUN = /\b(?:conda|mamba|micromamba)\s+(?:install|env\s+(?:create|update)|create|update)\b|\bpip3?\s+install\b[^&|;\n]*\s[$`]/;
 
