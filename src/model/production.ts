@@ -173,21 +173,26 @@ export function effectiveProbe(service: Service): Probe | null {
   return found;
 }
 
-// `curl -LsSf https://astral.sh/uv/install.sh | sh` and its PowerShell/wget twins.
-const UV_INSTALL_SCRIPT = /astral\.sh\/uv\b/;
+// Installers that put a tool on PATH outside pip: uv's and Poetry's install scripts, pipx.
+const INSTALLER_SCRIPTS: readonly (readonly [RegExp, readonly string[]])[] = [
+  [/astral\.sh\/uv\b/, ['uv', 'uvx']], // curl -LsSf https://astral.sh/uv/install.sh | sh
+  [/install\.python-poetry\.org|python-poetry\/install/, ['poetry']], // curl -sSL https://install.python-poetry.org | python3 -
+];
+const PIPX_INSTALL = /\bpipx\s+install\s+((?:-\S+\s+)*)([A-Za-z0-9][A-Za-z0-9_.-]*)/g;
 
 /**
  * Programs the final image has from outside pip, which a command may run: files copied from
- * another image or stage (`COPY --from=ghcr.io/astral-sh/uv:0.5 /uv /uvx /bin/`), uv's install
- * script, and what the base image ships (the astral-sh/uv images).
+ * another image or stage (`COPY --from=ghcr.io/astral-sh/uv:0.5 /uv /uvx /bin/`), install
+ * scripts and pipx, and what the base image ships (the astral-sh/uv images).
  */
 export function programsOutsidePip(service: Service): Set<string> {
   const programs = new Set<string>(baseImageFacts(rootImage(service) ?? '')?.programs ?? []);
   for (const instruction of finalInstructions(service)) {
     if (instruction.kind === 'copy' && instruction.from !== null) {
       for (const source of instruction.sources) programs.add(source.value.replace(/\/+$/, '').split('/').pop() ?? '');
-    } else if (instruction.kind === 'run' && UV_INSTALL_SCRIPT.test(instruction.text)) {
-      programs.add('uv').add('uvx');
+    } else if (instruction.kind === 'run') {
+      for (const [script, tools] of INSTALLER_SCRIPTS) if (script.test(instruction.text)) for (const tool of tools) programs.add(tool);
+      for (const match of instruction.text.matchAll(PIPX_INSTALL)) programs.add(match[2] ?? '');
     }
   }
   programs.delete('');
