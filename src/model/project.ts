@@ -97,7 +97,7 @@ export class Repository {
       return null;
     }
     this.files.set(path, loaded);
-    this.sortedPaths = null;
+    if (this.sortedPaths) insertSorted(this.sortedPaths, path); // no re-sort of every path per load
     this.parse(loaded);
     return loaded;
   }
@@ -131,17 +131,47 @@ export class Repository {
 
   /**
    * Every path a build context can hold: files read and files only seen (shell scripts, assets),
-   * so `COPY . .` puts `entrypoint.sh` in the image too. Sorted.
+   * so `COPY . .` puts `entrypoint.sh` in the image too. Sorted; rebuilt only after a load.
    */
   contextPaths(): readonly string[] {
     const read = this.repoPaths();
-    if (this.contextCache?.read === read) return this.contextCache.paths;
-    const paths = [...new Set([...read, ...(this.input.otherPaths ?? [])])].sort();
-    this.contextCache = { read, paths };
-    return paths;
+    if (this.contextCache?.count === read.length) return this.contextCache.paths;
+    this.otherSorted ??= [...new Set(this.input.otherPaths ?? [])].sort();
+    this.contextCache = { count: read.length, paths: mergeSorted(read, this.otherSorted) };
+    return this.contextCache.paths;
   }
 
-  private contextCache: { read: readonly string[]; paths: readonly string[] } | null = null;
+  private otherSorted: string[] | null = null;
+  private contextCache: { count: number; paths: readonly string[] } | null = null;
+}
+
+/** Inserts a path into a sorted list (default string order), keeping it sorted. */
+function insertSorted(list: string[], path: string): void {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid] ?? '') < path) lo = mid + 1;
+    else hi = mid;
+  }
+  if (list[lo] !== path) list.splice(lo, 0, path);
+}
+
+/** The union of two sorted lists, sorted, each path once: O(n), no sort. */
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    const next = y === undefined || (x !== undefined && x <= y) ? x : y;
+    if (next === undefined) break;
+    if (out[out.length - 1] !== next) out.push(next);
+    if (next === x) i++;
+    if (next === y) j++;
+  }
+  return out;
 }
 
 export function buildProject(input: ProjectInput): Project {

@@ -255,7 +255,7 @@ function guessContext(repo: Repository, dockerfilePath: string): string {
   const model = repo.dockerfiles.get(dockerfilePath);
   if (own === '' || !model) return own;
   const sources = model.stages.flatMap((s) => s.instructions.flatMap((i) => (i.kind === 'copy' && i.from === null ? i.sources.map((w) => w.value) : [])));
-  const paths = repo.repoPaths();
+  const paths = repo.contextPaths();
   const exists = (context: string, source: string): boolean => {
     const target = repoJoin(context, source.replace(/^\/+/, ''));
     return paths.some((p) => isUnder(p, target));
