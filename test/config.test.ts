@@ -39,6 +39,8 @@ describe('.driftcheck.yaml', () => {
     ['composeSets:\n  - []\n', /^driftcheck: \.driftcheck\.yaml:2: "composeSets\[0\]" must name at least one compose file\n$/],
     ['composeSets: docker-compose.yml\n', /^driftcheck: \.driftcheck\.yaml:1: "composeSets" must be a list of lists/],
     ['rules: [\n', /^driftcheck: \.driftcheck\.yaml:\d+: invalid YAML/],
+    ['rules: {}\n---\nrules: {}\n', /^driftcheck: \.driftcheck\.yaml:2: invalid YAML: more than one document\n$/],
+    ['a: &x 1\nb: *y\n', /^driftcheck: \.driftcheck\.yaml: invalid YAML: Unresolved alias/],
   ])('rejects %j with exit 2 and one line naming the key', (yaml, message) => {
     const dir = example();
     writeFileSync(join(dir, '.driftcheck.yaml'), yaml);

@@ -3,7 +3,7 @@
 // Every problem is one line naming the file, the line when known, the key and what was expected.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LineCounter, Parser, parseDocument, isNode } from 'yaml';
+import { Composer, LineCounter, Parser, isNode } from 'yaml';
 import type { Severity } from '../findings/types.js';
 import { normalizeName as normalize } from '../util/names.js';
 import { parseToml } from '../util/toml.js';
@@ -63,14 +63,25 @@ function readText(path: string, label: string): string {
 
 function fromYaml(label: string, text: string): RawConfig {
   const counter = new LineCounter();
-  const tooDeep = yamlTooDeepAt([...new Parser(counter.addNewLine).parse(text)]);
+  // What parseDocument does, with the CST checked for depth before the Composer recurses over it.
+  const tokens = [...new Parser(counter.addNewLine).parse(text)];
+  const tooDeep = yamlTooDeepAt(tokens);
   if (tooDeep !== null) throw new ConfigError(`${label}:${counter.linePos(tooDeep).line}: invalid YAML: nested deeper than ${MAX_YAML_DEPTH} levels`);
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const [doc, second] = [...new Composer({ uniqueKeys: true }).compose(tokens, true, text.length)];
+  if (!doc) throw new ConfigError(`${label}: invalid YAML`);
+  if (second) throw new ConfigError(`${label}:${counter.linePos(second.range[0]).line}: invalid YAML: more than one document`);
   const first = doc.errors[0];
   if (first) throw new ConfigError(`${label}:${counter.linePos(first.pos[0]).line}: invalid YAML: ${first.message.split('\n')[0]}`);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) ?? {};
+  } catch (error) {
+    // An unresolved alias or an alias bomb: toJS throws rather than reporting.
+    throw new ConfigError(`${label}: invalid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+  }
   return {
     label,
-    data: doc.toJS({ maxAliasCount: 100 }) ?? {},
+    data,
     lineOf: (path) => {
       const node = doc.getIn(path, true);
       return isNode(node) && node.range ? counter.linePos(node.range[0]).line : null;

@@ -12,6 +12,7 @@ import { EMPTY_METADATA, type MetadataIndex } from './metadata/index.js';
 import { ModuleMap } from './module-map.js';
 import { buildServices } from './services.js';
 import type { FileDiagnostic, Project, Service } from './types.js';
+import { lowerBound } from '../util/paths.js';
 
 export interface ProjectInput {
   readonly root: string;
@@ -147,14 +148,8 @@ export class Repository {
 
 /** Inserts a path into a sorted list (default string order), keeping it sorted. */
 function insertSorted(list: string[], path: string): void {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((list[mid] ?? '') < path) lo = mid + 1;
-    else hi = mid;
-  }
-  if (list[lo] !== path) list.splice(lo, 0, path);
+  const at = lowerBound(list, path);
+  if (list[at] !== path) list.splice(at, 0, path);
 }
 
 /** The union of two sorted lists, sorted, each path once: O(n), no sort. */

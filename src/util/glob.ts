@@ -3,13 +3,11 @@
 // need Docker's/Go's syntax (`[^…]` and `[!…]` classes, `\` escapes, `**/` as "any directories")
 // and a hard bound on work: a pattern like `*a*a*a*a*b` as a RegExp backtracks polynomially.
 //
-// No RegExp is built per pattern. V8 compiles a RegExp run more than once to machine code, and
-// that code is only freed by a full GC: a process that compiles many distinct patterns (the fuzz
-// tests compile hundreds of thousands) can exhaust V8's RegExp code space and abort with
-// "RegExpCompiler Allocation failed - process out of memory" — a crash, not an exception. So a
-// pattern with at most one unbounded wildcard is matched directly (fixed-width tokens from both
-// ends, the wildcard takes the middle: O(path)), and any other runs as a set-of-states
-// simulation (O(pattern × path)).
+// No RegExp is built per pattern: a pattern with at most one unbounded wildcard is matched
+// directly (fixed-width tokens from both ends, the wildcard takes the middle: O(path)), and any
+// other runs as a set-of-states simulation (O(pattern × path)). Neither can backtrack, neither
+// compiles code per pattern (the fuzz tests build hundreds of thousands of patterns), and classes
+// are parsed here, so no pattern is ever an invalid RegExp.
 
 type Token =
   | { readonly kind: 'char'; readonly code: number }
@@ -240,12 +238,8 @@ function simulate(tokens: readonly Token[], path: string): boolean {
         if (code === SLASH) add(next, advance);
         continue;
       }
-      if (token.kind === 'char') {
-        if (code === token.code) add(next, advance);
-      } else if (token.kind === 'one') {
-        if (code !== SLASH) add(next, advance);
-      } else if (token.kind === 'class') {
-        if (inClass(token.ranges, code) !== token.negated) add(next, advance);
+      if (!isWildcard(token)) {
+        if (acceptsOne(token, code)) add(next, advance);
       } else if (token.kind === 'star') {
         if (code !== SLASH) add(next, state);
       } else if (token.kind === 'any') add(next, state);

@@ -56,6 +56,18 @@ export function hasGlob(path: string): boolean {
   return /[*?[]/.test(path);
 }
 
+/** Index of the first path not less than `path` in a sorted list (default string order). */
+export function lowerBound(sorted: readonly string[], path: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid] ?? '') < path) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * The paths at or below `dir` in a sorted list of repo paths. Paths sharing a prefix are
  * contiguous in sorted order, so this is a binary search plus a scan of the hits only.
@@ -63,15 +75,8 @@ export function hasGlob(path: string): boolean {
 export function pathsUnder(sorted: readonly string[], dir: string): readonly string[] {
   if (dir === '') return sorted;
   const prefix = `${dir}/`;
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((sorted[mid] ?? '') < dir) lo = mid + 1;
-    else hi = mid;
-  }
   const out: string[] = [];
-  for (let i = lo; i < sorted.length; i++) {
+  for (let i = lowerBound(sorted, dir); i < sorted.length; i++) {
     const path = sorted[i] ?? '';
     if (path === dir || path.startsWith(prefix)) out.push(path);
     else if (path > prefix) break;

@@ -73,7 +73,8 @@ export default defineRule({
     summary: 'A development server (flask run, manage.py runserver, vite, npm run dev, next dev) serves a production service',
     docs: `## What it does
 Flags development servers as the command of a production service: \`flask run\` (also
-\`python manage.py run\` when manage.py builds a \`FlaskGroup\` CLI), \`manage.py runserver\`, \`python -m http.server\`, \`vite\` / \`vite dev\`, \`next dev\`, \`nuxt dev\`,
+\`python manage.py run\` when manage.py builds a \`FlaskGroup\` CLI), \`manage.py runserver\`,
+\`python -m http.server\`, \`vite\` / \`vite dev\`, \`next dev\`, \`nuxt dev\`,
 \`ng serve\`, \`webpack serve\`, \`fastapi dev\`, and \`npm run dev\` / \`yarn dev\` / \`pnpm dev\` /
 \`bun run dev\` (also through \`npx\`). The command is read from compose \`command:\`/\`entrypoint:\`
 or the image's \`CMD\`/\`ENTRYPOINT\`, including inside \`sh -c "..."\` chains. Compose override and

@@ -28,8 +28,8 @@ not a well-known dependency of something it installs. The program the command ru
 \`CMD ["uvicorn", ...]\` needs uvicorn in the image, and \`uv run …\`/\`poetry run …\` need the runner as
 well — unless the image has it from elsewhere (\`COPY --from=ghcr.io/astral-sh/uv /uv /bin/\`, uv's
 install script, an astral-sh/uv base image). Base images whose packages are known count as
-installs (AWS Lambda's Python images ship boto3 and its dependencies). Without Docker, imports are checked against
-every requirements file and \`pyproject.toml\` in the repository.
+installs (AWS Lambda's Python images ship boto3 and its dependencies). Without Docker, imports are
+checked against every requirements file and \`pyproject.toml\` in the repository.
 
 Imports guarded by \`try/except ImportError\` or under a version/platform \`if\` are reported as
 warnings; imports under \`if TYPE_CHECKING:\` are not reported. When the image installs packages

@@ -22,7 +22,8 @@ export default defineRule({
 For every requirement a production image installs (or, without Docker, every dependency a project
 declares in \`requirements*.txt\` or \`pyproject.toml\`), checks that something uses it: an import
 in any Python file of the image, the program its command, Dockerfile or the shell script its
-command runs starts (\`uvicorn\`, \`alembic\`, \`celery\`; \`ENTRYPOINT ["/entrypoint.sh"]\` is read), a string that names it (\`INSTALLED_APPS = ["corsheaders"]\`,
+command runs starts (\`uvicorn\`, \`alembic\`, \`celery\`; \`ENTRYPOINT ["/entrypoint.sh"]\` is read),
+a string that names it (\`INSTALLED_APPS = ["corsheaders"]\`,
 \`"postgresql+psycopg2://"\`), or a distribution known to load it at runtime (a database driver under
 SQLAlchemy or Django, \`uvloop\` under uvicorn, \`python-multipart\` under FastAPI, pandas' file
 engines). A requirement shared by several images counts as used when any of them uses it.
