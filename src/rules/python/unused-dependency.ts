@@ -1,7 +1,9 @@
 import type { Evidence, Fix } from '../../findings/types.js';
 import { isDevDockerfile } from '../../model/file-roles.js';
 import { binariesOf, normalizeName } from '../../model/module-map.js';
+import { compiledFacts } from '../../model/compiled.js';
 import { rootPyprojectDependencies, transitiveOf } from '../../model/queries.js';
+import { isTransitivePin } from '../../parsers/requirements-annotations.js';
 import type { Project, Service } from '../../model/types.js';
 import { LOADED_BY, NEVER_UNUSED, PLUGIN_PREFIXES, PLUGIN_SUFFIXES } from '../../model/usage-data.js';
 import type { Requirement } from '../../parsers/types.js';
@@ -28,7 +30,9 @@ a string that names it (\`INSTALLED_APPS = ["corsheaders"]\`,
 SQLAlchemy or Django, \`uvloop\` under uvicorn, \`python-multipart\` under FastAPI, pandas' file
 engines). A requirement shared by several images counts as used when any of them uses it.
 
-Not reported: pins of well-known dependencies of other installed distributions (lock files),
+Not reported: lines a compiler pinned for another distribution (pip-compile and uv write
+\`# via starlette\` under them; lines \`# via -r requirements.in\` are direct and are checked), pins
+of well-known dependencies of other installed distributions (lock files),
 type stubs (\`types-*\`, \`*-stubs\`) and plugins (\`pytest-*\`, \`flake8-*\`, ...), build and
 installer tools (pip, setuptools, wheel, ...), data packages (tzdata, certifi), and files named for
 development (\`requirements-dev.txt\`, \`*test*\`, \`*lint*\`, \`*doc*\`).
@@ -89,6 +93,9 @@ function declarations(project: Project): Declaration[] {
     if (service.kind !== 'project' && (!service.dockerfilePath || isDevDockerfile(service.dockerfilePath))) continue;
     for (const installed of service.installed) {
       if (installed.constraint || DEV_FILE.test(basename(installed.file).replace(/\.(txt|in)$/, ''))) continue;
+      // `# via starlette` (pip-compile, uv): the compiler pinned it for another distribution.
+      const compiled = compiledFacts(project, installed.file);
+      if (compiled && isTransitivePin(compiled, installed.requirement)) continue;
       const removable = project.requirements.has(installed.file);
       add(byLocation, installed.file, installed.requirement, service, removable);
     }
