@@ -1,6 +1,7 @@
 // What a container command really runs: shell wrappers unwrapped, `&&` chains split, process
 // wrappers (tini, dumb-init, gosu, ddtrace-run, ...) skipped, and the Python entry point read
 // from the runner's own argument grammar.
+import { COMMAND_WORDS, splitShellWords } from '../parsers/shell.js';
 
 export interface EntryPoint {
   /** The program that serves the app: 'uvicorn', 'gunicorn', 'python', 'celery', ... */
@@ -21,50 +22,9 @@ const WRAPPERS = new Set(['exec', 'tini', 'dumb-init', 'gosu', 'su-exec', 'ddtra
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
 const SEPARATORS = new Set(['&&', '||', ';', '|', '&']);
 
-/** Splits a shell command string into words (quotes removed); good enough for commands. */
+/** Splits a shell command string into words (quotes removed) and `&&`/`||`/`;`/`|`/`&`; good enough for commands. */
 export function shellSplit(text: string): string[] {
-  const words: string[] = [];
-  let current = '';
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] ?? '';
-    if (ch === "'" ) {
-      const close = text.indexOf("'", i + 1);
-      const end = close === -1 ? text.length : close;
-      current += text.slice(i + 1, end);
-      i = end;
-      inWord = true;
-    } else if (ch === '"') {
-      let j = i + 1;
-      for (; j < text.length && text[j] !== '"'; j++) {
-        if (text[j] === '\\' && j + 1 < text.length) j++;
-        current += text[j] ?? '';
-      }
-      i = j;
-      inWord = true;
-    } else if (ch === '\\' && i + 1 < text.length) {
-      if (text[i + 1] !== '\n') current += text[i + 1] ?? '';
-      i++;
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(current);
-      current = '';
-      inWord = false;
-    } else if ((ch === '&' || ch === '|' || ch === ';') ) {
-      if (inWord) words.push(current);
-      const two = text.slice(i, i + 2);
-      const op = two === '&&' || two === '||' ? two : ch;
-      words.push(op);
-      i += op.length - 1;
-      current = '';
-      inWord = false;
-    } else {
-      current += ch;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(current);
-  return words;
+  return splitShellWords(text, COMMAND_WORDS).map((t) => t.value);
 }
 
 /** The simple commands an argv runs, with `sh -c '...'` unwrapped and `&&`/`;` chains split. */

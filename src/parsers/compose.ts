@@ -44,6 +44,7 @@ import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../util/yaml-depth.js';
 import type { Span } from '../findings/types.js';
 import { LineIndex } from '../source.js';
 import { readDirective } from './directives.js';
+import { COMPOSE_WORDS, splitShellWords } from './shell.js';
 import type { ComposeCommand, ComposeFileModel, ComposeScalar, ComposeService, Directive, ParseDiagnostic } from './types.js';
 
 /**
@@ -285,46 +286,7 @@ interface ShellWord {
 
 /** Splits a command string like a POSIX shell (quote removal, no expansion). */
 export function shellSplit(input: string): ShellWord[] {
-  const words: ShellWord[] = [];
-  const n = input.length;
-  let i = 0;
-  while (i < n) {
-    while (i < n && /\s/.test(input[i] ?? '')) i++;
-    if (i >= n) break;
-    const start = i;
-    let value = '';
-    while (i < n && !/\s/.test(input[i] ?? '')) {
-      const c = input[i] ?? '';
-      if (c === "'") {
-        const close = input.indexOf("'", i + 1);
-        const end = close === -1 ? n : close;
-        value += input.slice(i + 1, end);
-        i = close === -1 ? n : close + 1;
-      } else if (c === '"') {
-        i++;
-        while (i < n && input[i] !== '"') {
-          const d = input[i] ?? '';
-          if (d === '\\' && i + 1 < n && '$`"\\\n'.includes(input[i + 1] ?? '')) {
-            if (input[i + 1] !== '\n') value += input[i + 1];
-            i += 2;
-          } else {
-            value += d;
-            i++;
-          }
-        }
-        i++; // closing quote (or past the end)
-      } else if (c === '\\') {
-        if (i + 1 < n && input[i + 1] !== '\n') value += input[i + 1];
-        i += 2;
-      } else {
-        value += c;
-        i++;
-      }
-    }
-    const end = Math.min(i, n);
-    words.push({ value, start, end });
-  }
-  return words;
+  return splitShellWords(input, COMPOSE_WORDS).map((t) => ({ value: t.value, start: t.span.start, end: t.span.end }));
 }
 
 // ---------------------------------------------------------------- field readers

@@ -1,10 +1,13 @@
 // Dockerfile parser. dockerfile-ast finds instruction boundaries, FROM parts, flags and comments;
-// everything that needs exact semantics (line joining, Docker word expansion, JSON form, shell
-// words, install commands) is done here on the original text, so every span is an offset into it.
+// everything that needs exact semantics (line joining, Docker word expansion, JSON form) is done
+// here on the original text, so every span is an offset into it. Shell words come from the shared
+// lexer (./shell.ts), what an install command installs from ./install-commands.ts.
 import { DockerfileParser, From, ModifiableInstruction } from 'dockerfile-ast';
 import type { Comment, Flag, Instruction } from 'dockerfile-ast';
 import type { Span } from '../findings/types.js';
 import { readDirective } from './directives.js';
+import { detectNpm, detectPip, detectSystemPackages, type Located } from './install-commands.js';
+import { closingBrace, dockerShell, lexShell, programName, splitCommands, type ShellSource, type ShellToken } from './shell.js';
 import type {
   ArgInstruction,
   CommandInstruction,
@@ -84,10 +87,8 @@ function newlineAt(text: string, i: number, to: number): number {
 // ------------------------------------------------------------------ logical text
 
 /** Text as Docker/the shell sees it, with the file offset of every character (`map[s.length]` = end). */
-interface Src {
-  readonly s: string;
-  readonly map: readonly number[];
-}
+type Src = ShellSource;
+type Tok = ShellToken;
 
 function subSrc(src: Src, from: number, to = src.s.length): Src {
   return { s: src.s.slice(from, to), map: src.map.slice(from, to + 1) };
@@ -225,22 +226,6 @@ type Lookup = (name: string) => string | undefined;
 const MAX_EXPANSION_DEPTH = 16;
 const NAME_CHAR = /[A-Za-z0-9_]/;
 
-/** Index of the `}` closing a `${` whose body starts at `i`, or -1. */
-function closingBrace(s: string, i: number): number {
-  let depth = 1;
-  for (let k = i; k < s.length; k++) {
-    const c = s[k];
-    if (c === '$' && s[k + 1] === '{') {
-      depth++;
-      k++;
-    } else if (c === '}') {
-      depth--;
-      if (depth === 0) return k;
-    }
-  }
-  return -1;
-}
-
 /** Expands one `$...` at `s[i]` (which is `$`); returns the text and the index after it. */
 function expandAt(s: string, i: number, lookup: Lookup, esc: string, depth: number): { text: string; next: number } {
   const next = s[i + 1];
@@ -316,222 +301,6 @@ function processWord(raw: string, lookup: Lookup, esc: string, depth = 0, quotes
   return out;
 }
 
-// ------------------------------------------------------------------ shell words
-
-/** A shell token: a word (`op` null) or an operator; `cmap` gives the file offset of each value char. */
-interface Tok {
-  readonly value: string;
-  readonly cmap: readonly number[];
-  readonly span: Span;
-  readonly op: string | null;
-}
-
-const OPS3 = ['<<-', '<<<', '&>>'];
-const OPS2 = ['&&', '||', ';;', '|&', '<<', '>>', '&>', '>&', '<&', '>|', '<>'];
-const OPS1 = [';', '|', '&', '(', ')', '<', '>', '\n'];
-const REDIRECTS = new Set(['<<-', '<<<', '&>>', '<<', '>>', '&>', '>&', '<&', '>|', '<>', '<', '>']);
-
-/** Index after the `)` closing a `$(` whose body starts at `i`. */
-function skipParens(s: string, i: number): number {
-  let depth = 1;
-  while (i < s.length) {
-    const c = s[i]!;
-    if (c === '\\') i += 2;
-    else if (c === "'") {
-      const j = s.indexOf("'", i + 1);
-      i = j < 0 ? s.length : j + 1;
-    } else if (c === '"') {
-      i++;
-      while (i < s.length && s[i] !== '"') i += s[i] === '\\' ? 2 : 1;
-      i++;
-    } else {
-      if (c === '(') depth++;
-      else if (c === ')' && --depth === 0) return i + 1;
-      i++;
-    }
-  }
-  return s.length;
-}
-
-/**
- * POSIX-ish shell tokenizer: quotes, backslash escapes (when `backslash`), `$(...)`, `${...}` and
- * backticks kept verbatim inside words, comments, operators and redirections.
- */
-function lexShell(src: Src, backslash: boolean): Tok[] {
-  const { s, map } = src;
-  const n = s.length;
-  const toks: Tok[] = [];
-  let value = '';
-  let cmap: number[] = [];
-  let first = -1; // logical index of the word's first char
-  let last = -1; // logical index of the word's last char
-  let quoted = false;
-
-  const flush = (): void => {
-    if (first >= 0) toks.push({ value, cmap, span: { start: map[first]!, end: map[Math.max(first, last)]! + 1 }, op: null });
-    value = '';
-    cmap = [];
-    first = -1;
-    last = -1;
-    quoted = false;
-  };
-  const begin = (i: number): void => {
-    if (first < 0) first = i;
-  };
-  const lit = (i: number): void => {
-    value += s[i];
-    cmap.push(map[i]!);
-  };
-  const verbatim = (a: number, b: number): void => {
-    for (let k = a; k < b && k < n; k++) lit(k);
-  };
-
-  let i = 0;
-  while (i < n) {
-    const c = s[i]!;
-    if (c === ' ' || c === '\t') {
-      flush();
-      i++;
-      continue;
-    }
-    if (c === '#' && first < 0) {
-      while (i < n && s[i] !== '\n') i++;
-      continue;
-    }
-    let op: string | undefined;
-    const three = s.slice(i, i + 3);
-    const two = s.slice(i, i + 2);
-    if (OPS3.includes(three)) op = three;
-    else if (OPS2.includes(two)) op = two;
-    else if (OPS1.includes(c)) op = c;
-    if (op !== undefined) {
-      let start = i;
-      if (REDIRECTS.has(op) && first >= 0 && !quoted && /^\d+$/.test(value)) {
-        start = first; // `2>&1`: the fd number belongs to the operator
-        value = '';
-        cmap = [];
-        first = -1;
-      }
-      flush();
-      toks.push({ value: s.slice(start, i + op.length), cmap: [], span: { start: map[start]!, end: map[i + op.length - 1]! + 1 }, op });
-      i += op.length;
-      continue;
-    }
-    if (c === '\\' && backslash) {
-      if (i + 1 >= n) {
-        begin(i);
-        lit(i);
-        last = i;
-        i++;
-      } else if (s[i + 1] === '\n') {
-        // line continuation inside heredoc/`sh -c` text: joins words, starts none (a word with
-        // no character would have no end; found by the 1M-input fuzz run)
-        i += 2;
-      } else {
-        begin(i);
-        lit(i + 1);
-        last = i + 1;
-        i += 2;
-      }
-      continue;
-    }
-    if (c === "'" || (c === '$' && s[i + 1] === "'")) {
-      begin(i);
-      quoted = true;
-      const open = c === '$' ? i + 1 : i;
-      const j = s.indexOf("'", open + 1);
-      const end = j < 0 ? n : j;
-      verbatim(open + 1, end);
-      last = Math.min(end, n - 1);
-      i = end + 1;
-      continue;
-    }
-    if (c === '"') {
-      begin(i);
-      quoted = true;
-      i++;
-      while (i < n && s[i] !== '"') {
-        if (s[i] === '\\' && backslash && i + 1 < n) {
-          const d = s[i + 1]!;
-          if (d === '\n') {
-            i += 2;
-            continue;
-          }
-          if (d === '$' || d === '`' || d === '"' || d === '\\') {
-            lit(i + 1);
-            i += 2;
-            continue;
-          }
-        }
-        lit(i);
-        i++;
-      }
-      last = Math.min(i, n - 1);
-      i++;
-      continue;
-    }
-    if (c === '$' && s[i + 1] === '(') {
-      begin(i);
-      const end = skipParens(s, i + 2);
-      verbatim(i, end);
-      last = end - 1;
-      i = end;
-      continue;
-    }
-    if (c === '$' && s[i + 1] === '{') {
-      begin(i);
-      const close = closingBrace(s, i + 2);
-      const end = close < 0 ? n : close + 1;
-      verbatim(i, end);
-      last = end - 1;
-      i = end;
-      continue;
-    }
-    if (c === '`') {
-      begin(i);
-      let j = i + 1;
-      while (j < n && s[j] !== '`') j += s[j] === '\\' ? 2 : 1;
-      const end = Math.min(j + 1, n);
-      verbatim(i, end);
-      last = end - 1;
-      i = end;
-      continue;
-    }
-    begin(i);
-    lit(i);
-    last = i;
-    i++;
-  }
-  flush();
-  return toks;
-}
-
-const SEPARATORS = new Set(['&&', '||', ';', ';;', '|', '|&', '&', '\n', '(', ')']);
-
-/** Simple commands (words only; redirections and their targets dropped). */
-function splitCommands(toks: readonly Tok[]): Tok[][] {
-  const out: Tok[][] = [];
-  let cur: Tok[] = [];
-  for (let i = 0; i < toks.length; i++) {
-    const t = toks[i]!;
-    if (t.op === null) {
-      cur.push(t);
-    } else if (SEPARATORS.has(t.op)) {
-      if (cur.length) out.push(cur);
-      cur = [];
-    } else if (REDIRECTS.has(t.op) && toks[i + 1]?.op === null) {
-      i++; // the redirection target
-    }
-  }
-  if (cur.length) out.push(cur);
-  return out;
-}
-
-function basename(v: string): string {
-  const k = Math.max(v.lastIndexOf('/'), v.lastIndexOf('\\'));
-  return k < 0 ? v : v.slice(k + 1);
-}
-
 const ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 const RESERVED = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'while', 'until', '!', '{', '}', 'nohup']);
 const SUDO_VALUE = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-t', '-U', '-T', '-R']);
@@ -581,7 +350,7 @@ const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh', 'mksh']);
 
 /** For `sh -c 'script'` (also `-ec`, `-o pipefail -c`), the index of the script word. */
 function shellScriptIndex(words: readonly Tok[]): number {
-  if (!SHELLS.has(basename(words[0]?.value ?? ''))) return -1;
+  if (!SHELLS.has(programName(words[0]?.value ?? ''))) return -1;
   let sawC = false;
   for (let i = 1; i < words.length; i++) {
     const v = words[i]!.value;
@@ -610,7 +379,7 @@ function collectCommand(cmd: readonly Tok[], out: Tok[][], backslash: boolean, d
     const script = words[k]!;
     if (script.cmap.length === 0) return;
     const inner: Src = { s: script.value, map: [...script.cmap, script.cmap[script.cmap.length - 1]! + 1] };
-    for (const c of splitCommands(lexShell(inner, backslash))) collectCommand(c, out, backslash, depth + 1);
+    for (const c of splitCommands(lexShell(inner, dockerShell(backslash)))) collectCommand(c, out, backslash, depth + 1);
     return;
   }
   out.push(words);
@@ -687,329 +456,6 @@ function scanJsonArray(src: Src, k: number): JsonScan {
 function firstNonSpace(s: string): number {
   const m = /\S/.exec(s);
   return m ? m.index : -1;
-}
-
-// ------------------------------------------------------------------ install commands
-
-const PIP_VALUE_LONG = new Set([
-  '--index-url', '--extra-index-url', '--find-links', '--trusted-host', '--target', '--prefix', '--root',
-  '--python', '--platform', '--only-binary', '--no-binary', '--progress-bar', '--cache-dir', '--src',
-  '--timeout', '--retries', '--log', '--log-file', '--config-settings', '--config-setting', '--global-option',
-  '--install-option', '--upgrade-strategy', '--python-version', '--implementation', '--abi', '--cert',
-  '--client-cert', '--proxy', '--exists-action', '--report', '--use-feature', '--use-deprecated',
-  '--keyring-provider', '--build-dir', '--group', '--index', '--default-index', '--index-strategy',
-  '--python-platform', '--resolution', '--prerelease', '--extra', '--exclude-newer', '--upgrade-package',
-  '--reinstall-package', '--link-mode', '--refresh-package', '--no-build-package', '--no-binary-package',
-  '--override', '--overrides', '--build-constraint', '--build-constraints', '--torch-backend',
-  '--categories', '--pypi-mirror', '--directory', '--project',
-]);
-const PIP_VALUE_SHORT = new Set(['r', 'c', 'e', 'i', 'f', 't', 'C', 'p', 'P']);
-
-interface Piece {
-  readonly value: string;
-  readonly span: Span;
-}
-
-/** The part of a word from value index `from` (for `-rfile`, `--requirement=file`). */
-function tail(t: Tok, from: number): Piece {
-  if (from <= 0) return { value: t.value, span: t.span };
-  const cm = t.cmap;
-  if (from >= cm.length) return { value: '', span: { start: t.span.end, end: t.span.end } };
-  return { value: t.value.slice(from), span: { start: cm[from]!, end: cm[cm.length - 1]! + 1 } };
-}
-
-function isUrlLike(v: string): boolean {
-  return v.includes('://') || /^(git|hg|svn|bzr)\+/.test(v);
-}
-
-function isLocalPath(v: string): boolean {
-  if (v === '') return false;
-  if (/^[./~]/.test(v)) return true;
-  if (isUrlLike(v)) return false;
-  if (/[<>=!~;@,\s]/.test(v)) return false;
-  if (v.includes('/')) return true;
-  return /\.(whl|tar\.gz|tgz|zip|tar\.bz2)$/i.test(v);
-}
-
-/** Local paths keep their extras (`.[s3]`): what `pip install .[s3]` installs depends on them. */
-function stripExtras(v: string): string {
-  return v.replace(/^(\[[^\]]*\])$/, '.$1');
-}
-
-interface Located {
-  readonly lines: LineTable;
-}
-
-function wordOf(p: Piece): Word {
-  return { value: p.value, span: p.span };
-}
-
-function installSpan(words: readonly Tok[]): Span {
-  return { start: words[0]!.span.start, end: words[words.length - 1]!.span.end };
-}
-
-/** Options of `pip install` / `uv pip install` / `pipenv install` from `words[start]`. */
-function pipArguments(
-  tool: PipInstall['tool'],
-  words: readonly Tok[],
-  start: number,
-  positionalAsRequirements: boolean,
-  ctx: Located,
-): PipInstall {
-  const requirementFiles: { path: string; constraint: boolean; span: Span }[] = [];
-  const packages: Word[] = [];
-  const localPaths: { path: string; editable: boolean; span: Span }[] = [];
-  let upgrade = false;
-  let optionsDone = false;
-
-  const apply = (kind: 'r' | 'c' | 'e' | 'positional', p: Piece): void => {
-    if (kind === 'r' || kind === 'c') {
-      if (p.value !== '') requirementFiles.push({ path: p.value, constraint: kind === 'c', span: p.span });
-    } else if (kind === 'e') {
-      if (isUrlLike(p.value)) packages.push(wordOf(p));
-      else if (p.value !== '') localPaths.push({ path: stripExtras(p.value), editable: true, span: p.span });
-    } else if (positionalAsRequirements) {
-      requirementFiles.push({ path: p.value, constraint: false, span: p.span });
-    } else if (isLocalPath(p.value)) {
-      localPaths.push({ path: stripExtras(p.value), editable: false, span: p.span });
-    } else if (p.value !== '' && !/^[$`]/.test(p.value)) {
-      // `$PACKAGES` / `$(cat list)`: unknown until build time, so not a requirement spec
-      packages.push(wordOf(p));
-    }
-  };
-  const kindOf = (name: string): 'r' | 'c' | 'e' | null =>
-    name === '--requirement' || name === 'r'
-      ? 'r'
-      : name === '--constraint' || name === 'c'
-        ? 'c'
-        : name === '--editable' || name === 'e'
-          ? 'e'
-          : null;
-
-  for (let i = start; i < words.length; i++) {
-    const t = words[i]!;
-    const v = t.value;
-    if (optionsDone || !v.startsWith('-') || v === '-') {
-      apply('positional', tail(t, 0));
-      continue;
-    }
-    if (v === '--') {
-      optionsDone = true;
-      continue;
-    }
-    if (v.startsWith('--')) {
-      const eq = v.indexOf('=');
-      const name = eq < 0 ? v : v.slice(0, eq);
-      if (name === '--upgrade') {
-        upgrade = true;
-        continue;
-      }
-      const kind = kindOf(name);
-      if (kind === null && !PIP_VALUE_LONG.has(name)) continue; // a flag
-      let value: Piece | null = null;
-      if (eq >= 0) value = tail(t, eq + 1);
-      else if (i + 1 < words.length) value = tail(words[++i]!, 0);
-      if (kind !== null && value !== null) apply(kind, value);
-      continue;
-    }
-    // short option cluster: -q, -U, -qU, -r file, -rfile, -e.
-    for (let k = 1; k < v.length; k++) {
-      const ch = v[k]!;
-      if (ch === 'U') {
-        upgrade = true;
-        continue;
-      }
-      if (!PIP_VALUE_SHORT.has(ch)) continue;
-      let value: Piece | null = null;
-      if (k + 1 < v.length) value = tail(t, v[k + 1] === '=' ? k + 2 : k + 1);
-      else if (i + 1 < words.length) value = tail(words[++i]!, 0);
-      const kind = kindOf(ch);
-      if (kind !== null && value !== null) apply(kind, value);
-      break;
-    }
-  }
-  return {
-    tool,
-    requirementFiles,
-    packages,
-    localPaths,
-    upgrade,
-    line: ctx.lines.line(words[0]!.span.start),
-    span: installSpan(words),
-  };
-}
-
-/** `uv sync` / `poetry install`: the project in `.` (or `--project`/`--directory`/`-C` DIR). */
-function projectInstall(tool: PipInstall['tool'], words: readonly Tok[], sub: number, ctx: Located): PipInstall {
-  let path = '.';
-  let span = words[sub]!.span;
-  const dirOpts = tool === 'uv' ? new Set(['--project', '--directory']) : new Set(['--directory', '-C', '--project', '-P']);
-  for (let i = 1; i < words.length; i++) {
-    const v = words[i]!.value;
-    const eq = v.indexOf('=');
-    const name = eq < 0 ? v : v.slice(0, eq);
-    if (!dirOpts.has(name)) continue;
-    const p = eq >= 0 ? tail(words[i]!, eq + 1) : words[i + 1] ? tail(words[i + 1]!, 0) : null;
-    if (p && p.value !== '') {
-      path = p.value;
-      span = p.span;
-    }
-  }
-  const selection = selectedGroups(tool, words.map((w) => w.value));
-  return {
-    tool,
-    requirementFiles: [],
-    packages: [],
-    localPaths: selection === null ? [] : [{ path: selection.length > 0 ? `${path}[${selection.join(',')}]` : path, editable: false, span }],
-    upgrade: false,
-    line: ctx.lines.line(words[0]!.span.start),
-    span: installSpan(words),
-  };
-}
-
-/**
- * Dependency groups and extras `poetry install` / `uv sync` add to the main dependencies, as
- * `.[a,b]` extras (`*` = all). Both install the `dev` group unless told otherwise (Poetry docs
- * "Installing dependencies"; uv docs "Default groups"). Null: no dependencies at all (`--only-root`).
- */
-function selectedGroups(tool: PipInstall['tool'], words: readonly string[]): string[] | null {
-  const groups = new Set(['dev']);
-  const list = (value: string | undefined): string[] => (value ?? '').split(/[,\s]+/).filter(Boolean);
-  for (let i = 0; i < words.length; i++) {
-    const [flag = '', inline] = (words[i] ?? '').split(/=(.*)/s);
-    const value = (): string | undefined => inline ?? words[++i];
-    if (tool === 'poetry') {
-      if (flag === '--only-root') return null;
-      if (flag === '--with') for (const g of list(value())) groups.add(g);
-      else if (flag === '--without') for (const g of list(value())) groups.delete(g);
-      else if (flag === '--only') {
-        groups.clear();
-        for (const g of list(value())) if (g !== 'main') groups.add(g);
-      } else if (flag === '--no-dev') groups.delete('dev');
-      else if (flag === '-E' || flag === '--extras') for (const e of list(value())) groups.add(e);
-      else if (flag === '--all-extras') groups.add('*');
-    } else {
-      if (flag === '--no-dev' || flag === '--no-default-groups') groups.delete('dev');
-      else if (flag === '--only-dev') groups.add('dev');
-      else if (flag === '--group' || flag === '--extra') for (const g of list(value())) groups.add(g);
-      else if (flag === '--no-group') for (const g of list(value())) groups.delete(g);
-      else if (flag === '--only-group') {
-        groups.clear();
-        for (const g of list(value())) groups.add(g);
-      } else if (flag === '--all-groups' || flag === '--all-extras') groups.add('*');
-    }
-  }
-  return [...groups].sort();
-}
-
-const PIP_NAME = /^pip(\d+(\.\d+)*)?$/;
-const PYTHON_NAME = /^(python(\d+(\.\d+)*)?|py)$/;
-
-function detectPip(words: readonly Tok[], ctx: Located): PipInstall | null {
-  const w0 = basename(words[0]?.value ?? '');
-  const at = (i: number): string | undefined => words[i]?.value;
-  if (PIP_NAME.test(w0)) {
-    return at(1) === 'install' ? pipArguments('pip', words, 2, false, ctx) : null;
-  }
-  if (PYTHON_NAME.test(w0)) {
-    let i = 1;
-    while (i < words.length && /^-[A-Za-z]+$/.test(at(i)!) && !at(i)!.startsWith('-m')) i++;
-    let j = -1;
-    if (at(i) === '-m' && PIP_NAME.test(at(i + 1) ?? '')) j = i + 2;
-    else if (/^-mpip(\d+(\.\d+)*)?$/.test(at(i) ?? '')) j = i + 1;
-    if (j < 0) return null;
-    return at(j) === 'install' ? pipArguments('pip', words, j + 1, false, ctx) : null;
-  }
-  if (w0 === 'uv') {
-    let i = 1;
-    while (i < words.length && at(i)!.startsWith('-')) i++;
-    if (at(i) === 'pip' && at(i + 1) === 'install') return pipArguments('uv', words, i + 2, false, ctx);
-    if (at(i) === 'pip' && at(i + 1) === 'sync') return pipArguments('uv', words, i + 2, true, ctx);
-    if (at(i) === 'sync') return projectInstall('uv', words, i, ctx);
-    return null;
-  }
-  if (w0 === 'poetry') {
-    let i = 1;
-    while (i < words.length && at(i)!.startsWith('-')) i++;
-    return at(i) === 'install' ? projectInstall('poetry', words, i, ctx) : null;
-  }
-  if (w0 === 'pipenv') {
-    return at(1) === 'install' ? pipArguments('pipenv', words, 2, false, ctx) : null;
-  }
-  return null;
-}
-
-const NPM_INSTALL = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add']);
-const NPM_CI = new Set(['ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean']);
-const NPM_VALUE = new Set(['--prefix', '-C', '--workspace', '-w', '--cache', '--registry', '--loglevel', '--userconfig']);
-
-function detectNpm(words: readonly Tok[], ctx: Located): NpmInstall | null {
-  const w0 = basename(words[0]?.value ?? '');
-  if (w0 !== 'npm' && w0 !== 'yarn' && w0 !== 'pnpm') return null;
-  let i = 1;
-  while (i < words.length && words[i]!.value.startsWith('-')) i += NPM_VALUE.has(words[i]!.value) ? 2 : 1;
-  const sub = words[i];
-  const mk = (command: NpmInstall['command'], t: Tok): NpmInstall => ({ command, line: ctx.lines.line(t.span.start), span: t.span });
-  if (w0 === 'npm') {
-    if (!sub) return null;
-    if (NPM_INSTALL.has(sub.value)) return mk('install', sub);
-    if (NPM_CI.has(sub.value)) return mk('ci', sub);
-    return null;
-  }
-  if (!sub) return w0 === 'yarn' ? mk('other', words[0]!) : null; // bare `yarn` installs
-  if (sub.value === 'install' || sub.value === 'add' || (w0 === 'pnpm' && sub.value === 'i')) return mk('other', sub);
-  return null;
-}
-
-interface SystemTool {
-  readonly sub: string;
-  readonly valueOpts: ReadonlySet<string>;
-}
-
-const APT: SystemTool = { sub: 'install', valueOpts: new Set(['-o', '-t', '-c', '--option', '--target-release', '--default-release', '--config-file']) };
-const APK: SystemTool = {
-  sub: 'add',
-  valueOpts: new Set(['-X', '--repository', '-t', '--virtual', '-p', '--root', '--keys-dir', '--arch', '--cache-dir', '--repositories-file']),
-};
-const YUM: SystemTool = {
-  sub: 'install',
-  valueOpts: new Set(['-x', '--exclude', '--setopt', '--enablerepo', '--disablerepo', '--releasever', '--installroot', '--repo', '--repoid', '--config', '-c', '--repofrompath']),
-};
-const SYSTEM_TOOLS: Readonly<Record<string, SystemTool>> = {
-  'apt-get': APT,
-  apt: APT,
-  aptitude: APT,
-  apk: APK,
-  yum: YUM,
-  dnf: YUM,
-  microdnf: YUM,
-};
-
-function detectSystemPackages(words: readonly Tok[]): string[] {
-  const w0 = basename(words[0]?.value ?? '');
-  const tool = Object.prototype.hasOwnProperty.call(SYSTEM_TOOLS, w0) ? SYSTEM_TOOLS[w0] : undefined;
-  if (!tool) return [];
-  let i = 1;
-  const skipOption = (): boolean => {
-    const v = words[i]!.value;
-    if (!v.startsWith('-')) return false;
-    i += tool.valueOpts.has(v) ? 2 : 1;
-    return true;
-  };
-  while (i < words.length && skipOption());
-  if (words[i]?.value !== tool.sub) return [];
-  i++;
-  const out: string[] = [];
-  while (i < words.length) {
-    if (skipOption()) continue;
-    const v = words[i]!.value;
-    i++;
-    if (/^[./]/.test(v) || /[$`]/.test(v)) continue; // local package files, `$(cat list)`
-    let name = v.split(/[=<>~]/)[0] ?? '';
-    if (tool === APT) name = name.split('/')[0] ?? '';
-    if (name !== '') out.push(name);
-  }
-  return out;
 }
 
 // ------------------------------------------------------------------ the parser
@@ -1391,7 +837,7 @@ class Builder implements Located {
       text = scan.strings.map((t) => t.value).join(' ');
       if (scan.strings.length) collectCommand(scan.strings, commands, backslash, 0);
     } else {
-      const toks = lexShell(body, backslash);
+      const toks = lexShell(body, dockerShell(backslash));
       const firstLine = splitCommands(toks);
       text = body.s.trim();
       if (next < end) text += '\n' + this.text.slice(next, end).replace(/\r\n?/g, '\n');
@@ -1405,10 +851,10 @@ class Builder implements Located {
         if ((t.op === '<<' || t.op === '<<-') && toks[i + 1]!.op === null) markers.push({ name: toks[i + 1]!.value, strip: t.op === '<<-' });
       }
       const head = firstCommands[0];
-      const feedsShell = head === undefined || (SHELLS.has(basename(head[0]!.value)) && shellScriptIndex(head) < 0);
+      const feedsShell = head === undefined || (SHELLS.has(programName(head[0]!.value)) && shellScriptIndex(head) < 0);
       if (next < end && feedsShell) {
         for (const b of this.heredocBodies(next, end, markers)) {
-          for (const c of splitCommands(lexShell(rawSrc(this.text, b.start, b.end), backslash))) collectCommand(c, commands, backslash, 0);
+          for (const c of splitCommands(lexShell(rawSrc(this.text, b.start, b.end), dockerShell(backslash)))) collectCommand(c, commands, backslash, 0);
         }
       }
     }
@@ -1477,7 +923,7 @@ class Builder implements Located {
         return { form: 'json', argv: scan.strings.map((t) => ({ value: t.value, span: t.span })), raw, line, span };
       }
     }
-    const argv = lexShell(subSrc(src, k), this.esc === '\\')
+    const argv = lexShell(subSrc(src, k), dockerShell(this.esc === '\\'))
       .filter((t) => t.op !== '\n')
       .map((t) => ({ value: t.value, span: t.span }));
     return { form: 'shell', argv, raw, line, span };
