@@ -59,7 +59,7 @@ function explain(id: string): number {
 async function runAudit(options: CliOptions): Promise<number> {
   if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
   const changed = options.changedSince === null ? null : changedSince(options.path, options.changedSince);
-  const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined);
+  const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined, discoverOptions(options).maxFileBytes);
   const auditOptions = auditOptionsOf(options, config);
   const failOn = options.failOn ?? config.failOn ?? 'error';
   const wantsFixes = options.diff || options.patch !== null || options.fix;
@@ -113,7 +113,7 @@ function report(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
 async function runInteractive(options: CliOptions): Promise<number> {
   if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
   const changed = options.changedSince === null ? null : changedSince(options.path, options.changedSince);
-  const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined);
+  const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined, discoverOptions(options).maxFileBytes);
   const tui = await importIgnoringCi(() => import('../tui/run.js'));
   const result = await tui.runInteractive({
     auditOptions: auditOptionsOf(options, config),

@@ -1,0 +1,112 @@
+// Issue #22: nothing outside the audited root is read or written, and nothing the audited
+// repository configures is run. Each case builds its own repository in a temp folder and drives
+// the built CLI (or a module directly where the process id matters); hostile files (FIFOs,
+// /dev/zero) run bounded, so a regression fails fast instead of hanging or eating the machine.
+import { spawnSync } from 'node:child_process';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, type RunResult } from './helpers/cli.js';
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh folder holding `repo/` (the audited root, one small Python project) and room outside it. */
+function workspace(): { top: string; repo: string } {
+  const top = realpathSync(mkdtempSync(join(tmpdir(), 'driftcheck-outside-')));
+  temps.push(top);
+  const repo = join(top, 'repo');
+  write(repo, { 'requirements.txt': 'requests==2.32.3\n', 'app.py': 'import requests\nimport redis\n' });
+  return { top, repo };
+}
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+}
+
+function mkfifo(path: string): void {
+  const made = spawnSync('mkfifo', [path]);
+  if (made.status !== 0) throw new Error(`mkfifo failed: ${made.stderr}`);
+}
+
+const SECRET = 'hunter2-ci-token';
+
+/** Exit 2, one line naming the file, no stack trace, and nothing of the secret. */
+function expectConfigError(out: RunResult, message: RegExp): void {
+  expect(out.status).toBe(2);
+  expect(out.stdout).toBe('');
+  expect(out.stderr.trimEnd().split('\n')).toHaveLength(1);
+  expect(out.stderr).toMatch(message);
+  expect(out.stderr).not.toContain(SECRET);
+}
+
+describe('config files go through the discovery guard (#22 points 1 and 11)', () => {
+  it('a .driftcheck.yaml symlinked outside the root is refused, and its content is not printed', () => {
+    const { top, repo } = workspace();
+    writeFileSync(join(top, 'environ'), `CI_TOKEN=${SECRET}\nHOME=/home/ci\n`);
+    symlinkSync(join(top, 'environ'), join(repo, '.driftcheck.yaml'));
+    expectConfigError(runCli(['.'], { cwd: repo }), /^driftcheck: \.driftcheck\.yaml: symbolic link points outside the audited root; not read\n$/);
+  });
+
+  it('a pyproject.toml symlinked outside the root is not read as config (discovery reports it)', () => {
+    const { top, repo } = workspace();
+    writeFileSync(join(top, 'secret.toml'), `[tool.driftcheck]\nfailOn = "${SECRET}"\n`);
+    symlinkSync(join(top, 'secret.toml'), join(repo, 'pyproject.toml'));
+    const out = runCli(['.', '--format', 'json'], { cwd: repo });
+    expect(out.status).toBe(1);
+    expect(out.stderr).toBe('');
+    expect(out.stdout).not.toContain(SECRET);
+    expect(out.stdout).toContain('symbolic link points outside the audited root');
+  });
+
+  it('a pyproject.toml symlinked to /dev/zero is not read (it used to read 16.8 GB)', () => {
+    const { repo } = workspace();
+    symlinkSync('/dev/zero', join(repo, 'pyproject.toml'));
+    const out = runCli(['.', '--format', 'json'], { cwd: repo, bounded: true });
+    expect([out.status, out.stderr]).toEqual([1, '']);
+  });
+
+  it('a FIFO .driftcheck.yaml is refused at once instead of hanging', () => {
+    const { repo } = workspace();
+    mkfifo(join(repo, '.driftcheck.yaml'));
+    expectConfigError(runCli(['.'], { cwd: repo, bounded: true }), /^driftcheck: \.driftcheck\.yaml: not a regular file; not read\n$/);
+  });
+
+  it('--config may live outside the root, but must be a regular file (a FIFO, /dev/zero)', () => {
+    const { top, repo } = workspace();
+    writeFileSync(join(top, 'strict.yaml'), 'failOn: never\n');
+    expect(runCli(['.', '--config', join(top, 'strict.yaml')], { cwd: repo }).status).toBe(0);
+    mkfifo(join(top, 'fifo.yaml'));
+    expectConfigError(runCli(['.', '--config', join(top, 'fifo.yaml')], { cwd: repo, bounded: true }), /: not a regular file; not read\n$/);
+    expectConfigError(runCli(['.', '--config', '/dev/zero'], { cwd: repo, bounded: true }), /^driftcheck: \/dev\/zero: not a regular file; not read\n$/);
+  });
+
+  it('a config over the size limit is refused, found or named', () => {
+    const { repo } = workspace();
+    const big = `# ${'x'.repeat(4000)}\nfailOn: never\n`;
+    write(repo, { '.driftcheck.yaml': big, 'big.yaml': big });
+    expectConfigError(runCli(['.', '--max-file-size', '1000'], { cwd: repo }), /^driftcheck: \.driftcheck\.yaml: file is 4017 bytes, over the 1000-byte limit; not read\n$/);
+    expectConfigError(runCli(['.', '--max-file-size', '1000', '--config', 'big.yaml'], { cwd: repo }), /^driftcheck: big\.yaml: file is 4017 bytes, over the 1000-byte limit; not read\n$/);
+  });
+
+  it('an error quotes at most a short, escaped excerpt of the file', () => {
+    const { repo } = workspace();
+    write(repo, { '.driftcheck.yaml': `failOn: "\\e[31m${SECRET}${'A'.repeat(5000)}"\n` });
+    const out = runCli(['.'], { cwd: repo });
+    expect(out.status).toBe(2);
+    expect(out.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(out.stderr.length).toBeLessThan(200);
+    expect(out.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+    expect(out.stderr).toMatch(/^driftcheck: \.driftcheck\.yaml:1: "failOn" must be one of error, warning, info, never \(got "\\u001b\[31mhunter2-ci-tokenA{19}\.\.\."\)\n$/);
+    write(repo, { '.driftcheck.yaml': `rules:\n  "\\e]0;x\\a${'B'.repeat(300)}": off\n` });
+    const key = runCli(['.'], { cwd: repo });
+    expect(key.stderr.length).toBeLessThan(200);
+    expect(key.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+  });
+});
