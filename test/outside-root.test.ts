@@ -7,6 +7,9 @@ import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeBaseline } from '../src/baseline.js';
+import { writeFixes } from '../src/fix/write.js';
+import { makeSourceFile } from '../src/source.js';
 import { runCli, type RunResult } from './helpers/cli.js';
 
 const temps: string[] = [];
@@ -108,5 +111,66 @@ describe('config files go through the discovery guard (#22 points 1 and 11)', ()
     const key = runCli(['.'], { cwd: repo });
     expect(key.stderr.length).toBeLessThan(200);
     expect(key.stderr).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f]/);
+  });
+});
+
+describe('--update-baseline, --output and --fix never write outside the root (#22 point 2)', () => {
+  const UNTOUCHED = 'not yours\n';
+
+  it('a baseline symlink planted at the default path is refused; its target and the link stay', () => {
+    const { top, repo } = workspace();
+    writeFileSync(join(top, 'victim'), UNTOUCHED);
+    symlinkSync(join(top, 'victim'), join(repo, '.driftcheck-baseline.json'));
+    const out = runCli(['.', '--update-baseline'], { cwd: repo });
+    expect([out.status, out.stderr]).toEqual([2, 'driftcheck: .driftcheck-baseline.json: is a symbolic link; refusing to write through it\n']);
+    expect(readFileSync(join(top, 'victim'), 'utf8')).toBe(UNTOUCHED);
+    expect(lstatSync(join(repo, '.driftcheck-baseline.json')).isSymbolicLink()).toBe(true);
+  });
+
+  it('a --baseline inside the root whose folder leaves it is refused; one outside the root, named explicitly, is written', () => {
+    const { top, repo } = workspace();
+    mkdirSync(join(top, 'elsewhere'));
+    symlinkSync(join(top, 'elsewhere'), join(repo, 'sub'));
+    const out = runCli(['.', '--update-baseline', '--baseline', 'sub/base.json'], { cwd: repo });
+    expect(out.status).toBe(2);
+    expect(out.stderr).toMatch(/^driftcheck: sub\/base\.json: refusing to write outside the audited root/);
+    expect(existsSync(join(top, 'elsewhere/base.json'))).toBe(false);
+    const explicit = runCli(['.', '--update-baseline', '--baseline', join(top, 'base.json')], { cwd: repo });
+    expect(explicit.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(top, 'base.json'), 'utf8'))).toMatchObject({ version: 1 });
+  });
+
+  it('the baseline temp file is created exclusively: a symlink planted at <baseline>.<pid>.tmp is not written through', () => {
+    const { top, repo } = workspace();
+    writeFileSync(join(top, 'victim'), UNTOUCHED);
+    const path = join(repo, 'base.json');
+    symlinkSync(join(top, 'victim'), `${path}.${process.pid}.tmp`);
+    writeBaseline(path, [], { root: repo, explicit: true });
+    expect(readFileSync(join(top, 'victim'), 'utf8')).toBe(UNTOUCHED);
+    expect(lstatSync(path).isFile()).toBe(true);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 1, findings: {} });
+  });
+
+  it('--output inside the root does not write through a planted symlink', () => {
+    const { top, repo } = workspace();
+    writeFileSync(join(top, 'victim'), UNTOUCHED);
+    symlinkSync(join(top, 'victim'), join(repo, 'report.sarif'));
+    const out = runCli(['.', '--format', 'sarif', '-o', 'report.sarif'], { cwd: repo });
+    expect([out.status, out.stderr]).toEqual([2, 'driftcheck: report.sarif: is a symbolic link; refusing to write through it\n']);
+    expect(readFileSync(join(top, 'victim'), 'utf8')).toBe(UNTOUCHED);
+    const patch = runCli(['.', '--patch', 'report.sarif'], { cwd: repo });
+    expect(patch.status).toBe(2);
+    expect(readFileSync(join(top, 'victim'), 'utf8')).toBe(UNTOUCHED);
+  });
+
+  it('--fix does not write through a symlink planted at its temp path', () => {
+    const { top, repo } = workspace();
+    writeFileSync(join(top, 'victim'), UNTOUCHED);
+    const old = readFileSync(join(repo, 'requirements.txt'), 'utf8');
+    symlinkSync(join(top, 'victim'), join(repo, `.requirements.txt.driftcheck-${process.pid}.tmp`));
+    writeFixes(repo, [{ original: makeSourceFile('requirements.txt', 'requirements', old), text: `${old}redis==5.2.1\n` }]);
+    expect(readFileSync(join(top, 'victim'), 'utf8')).toBe(UNTOUCHED);
+    expect(lstatSync(join(repo, 'requirements.txt')).isFile()).toBe(true);
+    expect(readFileSync(join(repo, 'requirements.txt'), 'utf8')).toBe(`${old}redis==5.2.1\n`);
   });
 });
