@@ -3,7 +3,7 @@
 // the built CLI (or a module directly where the process id matters); hostile files (FIFOs,
 // /dev/zero) run bounded, so a regression fails fast instead of hanging or eating the machine.
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -172,5 +172,71 @@ describe('--update-baseline, --output and --fix never write outside the root (#2
     expect(readFileSync(join(top, 'victim'), 'utf8')).toBe(UNTOUCHED);
     expect(lstatSync(join(repo, 'requirements.txt')).isFile()).toBe(true);
     expect(readFileSync(join(repo, 'requirements.txt'), 'utf8')).toBe(`${old}redis==5.2.1\n`);
+  });
+});
+
+describe('--changed-since starts nothing the audited repository configures (#22 point 3)', () => {
+  function git(cwd: string, ...args: string[]): string {
+    const r = spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')} failed: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  it('a repo whose .git/config sets core.fsmonitor, a clean filter, textconv and hooks: no marker, same findings', () => {
+    const { top, repo } = workspace();
+    git(repo, 'init', '-q');
+    git(repo, 'config', 'core.autocrlf', 'false');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'first');
+    write(repo, { 'app.py': 'import requests\nimport redis\nimport httpx\n' });
+    git(repo, 'commit', '-q', '-am', 'imports httpx');
+    // Now arm the canary: every program the repository can configure touches the marker.
+    const marker = join(top, 'PWNED');
+    const canary = join(top, 'canary.sh');
+    writeFileSync(canary, `#!/bin/sh\ntouch '${marker}'\ncat\n`);
+    chmodSync(canary, 0o755);
+    const hooks = join(top, 'hooks');
+    mkdirSync(hooks);
+    for (const hook of ['post-checkout', 'post-index-change', 'reference-transaction', 'fsmonitor-watchman']) {
+      writeFileSync(join(hooks, hook), `#!/bin/sh\ntouch '${marker}'\n`);
+      chmodSync(join(hooks, hook), 0o755);
+    }
+    git(repo, 'config', 'core.fsmonitor', canary);
+    git(repo, 'config', 'core.hooksPath', hooks);
+    git(repo, 'config', 'filter.canary.clean', canary);
+    git(repo, 'config', 'filter.canary.smudge', canary);
+    git(repo, 'config', 'diff.canary.textconv', canary);
+    git(repo, 'config', 'diff.external', canary);
+    git(repo, 'config', 'core.pager', canary);
+    writeFileSync(join(repo, '.git/info/attributes'), '* filter=canary diff=canary\n');
+    // An edited file (new content, new mtime): a work-tree diff would hash it through the clean filter.
+    write(repo, { 'requirements.txt': 'requests==2.32.3\n\n' });
+
+    const out = runCli(['.', '--changed-since', 'HEAD~1', '--format', 'json'], { cwd: repo });
+    expect(existsSync(marker), 'a repository-configured program ran').toBe(false);
+    expect(out.stderr).toBe('');
+    const found = (JSON.parse(out.stdout) as { findings: { ruleId: string; message: string }[] }).findings;
+    // app.py changed since HEAD~1 (httpx) and requirements.txt is edited: both missing modules are in scope.
+    expect(found.filter((f) => f.ruleId === 'DEP001').map((f) => /"([^"]+)"/.exec(f.message)?.[1]).sort()).toEqual(['httpx', 'redis']);
+    const head = runCli(['.', '--changed-since', 'HEAD', '--format', 'json'], { cwd: repo });
+    expect(existsSync(marker)).toBe(false);
+    expect((JSON.parse(head.stdout) as { findings: { file: string }[] }).findings.every((f) => f.file === 'requirements.txt' || f.file === 'app.py')).toBe(true);
+
+    // The canary is live: git itself, run the ordinary way, starts it.
+    spawnSync('git', ['diff', '--name-only', 'HEAD~1'], { cwd: repo });
+    expect(existsSync(marker), 'the canary never fires, so this test proves nothing').toBe(true);
+  });
+
+  it('GIT_* overrides from the environment are dropped (GIT_DIR pointing elsewhere)', () => {
+    const { top, repo } = workspace();
+    git(repo, 'init', '-q');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'first');
+    const other = join(top, 'other');
+    mkdirSync(other);
+    git(other, 'init', '-q');
+    const out = runCli(['.', '--changed-since', 'HEAD', '--format', 'json'], { cwd: repo, env: { GIT_DIR: join(other, '.git'), GIT_EXTERNAL_DIFF: '/bin/false' } });
+    expect(out.stderr).toBe('');
+    expect([out.status, (JSON.parse(out.stdout) as { findings: unknown[] }).findings]).toEqual([0, []]);
   });
 });
