@@ -3,7 +3,7 @@
 // the built CLI (or a module directly where the process id matters); hostile files (FIFOs,
 // /dev/zero) run bounded, so a regression fails fast instead of hanging or eating the machine.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -238,5 +238,79 @@ describe('--changed-since starts nothing the audited repository configures (#22 
     const out = runCli(['.', '--changed-since', 'HEAD', '--format', 'json'], { cwd: repo, env: { GIT_DIR: join(other, '.git'), GIT_EXTERNAL_DIFF: '/bin/false' } });
     expect(out.stderr).toBe('');
     expect([out.status, (JSON.parse(out.stdout) as { findings: unknown[] }).findings]).toEqual([0, []]);
+  });
+});
+
+describe('result-cache entries are validated, not trusted (#22 point 10)', () => {
+  /** A workspace with old mtimes (so runs are stored), its own cache folder, and one stored entry. */
+  function cached(): { repo: string; cache: string; entry: string; fresh: RunResult; top: string } {
+    const { top, repo } = workspace();
+    const past = new Date(Date.now() - 3_600_000);
+    for (const name of readdirSync(repo)) utimesSync(join(repo, name), past, past);
+    const cache = join(top, 'cache');
+    const fresh = runCli(['.', '--format', 'json', '--no-cache'], { cwd: repo, env: { DRIFTCHECK_CACHE_DIR: cache } });
+    runCli(['.', '--format', 'json'], { cwd: repo, env: { DRIFTCHECK_CACHE_DIR: cache } });
+    const names = readdirSync(join(cache, 'results')).filter((n) => n.endsWith('.json'));
+    expect(names).toHaveLength(1);
+    return { top, repo, cache, entry: join(cache, 'results', names[0] ?? ''), fresh };
+  }
+
+  const warm = (repo: string, cache: string, args: string[] = ['--format', 'json']): RunResult =>
+    runCli(['.', ...args], { cwd: repo, env: { DRIFTCHECK_CACHE_DIR: cache }, bounded: true });
+
+  function doctor(entry: string, change: (report: { findings: Record<string, unknown>[] }) => void): void {
+    const data = JSON.parse(readFileSync(entry, 'utf8')) as { report: { findings: Record<string, unknown>[] } };
+    change(data.report);
+    writeFileSync(entry, JSON.stringify(data));
+  }
+
+  it('a valid-looking entry of the wrong shape is deleted and the audit runs (no internal error)', () => {
+    const { repo, cache, entry, fresh } = cached();
+    doctor(entry, (report) => Object.assign(report, { findings: 5 }));
+    expect(warm(repo, cache)).toEqual(fresh);
+    expect(JSON.parse(readFileSync(entry, 'utf8'))).toMatchObject({ report: { findings: [{ ruleId: 'DEP001' }] } });
+  });
+
+  it('a bogus severity cannot flip the exit code', () => {
+    const { repo, cache, entry } = cached();
+    doctor(entry, (report) => report.findings.forEach((f) => (f['severity'] = 'catastrophic')));
+    const out = warm(repo, cache, []);
+    expect(out.status).toBe(1);
+    expect(out.stdout).not.toContain('catastrophic');
+  });
+
+  it('a FIFO entry is deleted at once instead of hanging', () => {
+    const { repo, cache, entry, fresh } = cached();
+    rmSync(entry);
+    mkfifo(entry);
+    expect(warm(repo, cache)).toEqual(fresh);
+    expect(lstatSync(entry).isFile()).toBe(true);
+  });
+
+  it('an entry symlinked to /dev/zero, or to a doctored entry elsewhere, is not followed', () => {
+    const { top, repo, cache, entry, fresh } = cached();
+    const doctored = join(top, 'doctored.json');
+    writeFileSync(doctored, readFileSync(entry));
+    doctor(doctored, (report) => report.findings.forEach((f) => (f['message'] = 'DOCTORED')));
+    for (const target of ['/dev/zero', doctored]) {
+      rmSync(entry);
+      symlinkSync(target, entry);
+      expect(warm(repo, cache)).toEqual(fresh);
+      expect(lstatSync(entry).isFile()).toBe(true);
+    }
+    expect(readFileSync(doctored, 'utf8')).toContain('DOCTORED');
+  });
+
+  it('temp files a killed run left behind are pruned once old', () => {
+    const { repo, cache, entry } = cached();
+    const old = join(cache, 'results', 'leftover.json.123-abc.tmp');
+    const recent = join(cache, 'results', 'inflight.json.456-def.tmp');
+    writeFileSync(old, '{');
+    writeFileSync(recent, '{');
+    const past = new Date(Date.now() - 2 * 3_600_000);
+    utimesSync(old, past, past);
+    rmSync(entry); // the next run stores an entry, and prunes
+    warm(repo, cache);
+    expect([existsSync(old), existsSync(recent), existsSync(entry)]).toEqual([false, true, true]);
   });
 });
