@@ -90,6 +90,13 @@ describe('config files go through the discovery guard (#22 points 1 and 11)', ()
     expectConfigError(runCli(['.', '--config', '/dev/zero'], { cwd: repo, bounded: true }), /^driftcheck: \/dev\/zero: not a regular file; not read\n$/);
   });
 
+  it('--baseline FILE must be a regular file too (a FIFO is refused, not waited on)', () => {
+    const { top, repo } = workspace();
+    mkfifo(join(top, 'base.json'));
+    const out = runCli(['.', '--baseline', join(top, 'base.json')], { cwd: repo, bounded: true });
+    expect([out.status, out.stderr]).toEqual([2, `driftcheck: ${join(top, 'base.json')}: not a regular file; not read\n`]);
+  });
+
   it('a config over the size limit is refused, found or named', () => {
     const { repo } = workspace();
     const big = `# ${'x'.repeat(4000)}\nfailOn: never\n`;
