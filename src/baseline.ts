@@ -2,12 +2,14 @@
 // check reports only new ones. Entries are counted per file x rule, with the messages seen, so
 // they survive line shifts: a finding is "old" when its file and rule still have budget left,
 // preferring findings whose message is in the baseline.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { Finding } from './findings/types.js';
+import { atomicWrite, errorCode, readGuarded, refusalMessage, writeRefusal } from './util/safe-fs.js';
 
 export class BaselineError extends Error {}
 
 const FORMAT_VERSION = 1;
+/** A baseline is JSON of findings; anything larger is not one (and must not exhaust memory). */
+const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
 
 interface RuleEntry {
   count: number;
@@ -20,9 +22,13 @@ export type Baseline = Record<string, Record<string, RuleEntry>>;
 export function readBaseline(path: string): Baseline {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    // Named on the command line, so it may live anywhere; still a regular file within the limit.
+    const read = readGuarded(path, { rootReal: null, maxBytes: MAX_BASELINE_BYTES, followLinks: true });
+    if ('refused' in read) throw new BaselineError(`${path}: ${refusalMessage(read.refused, read.stat, MAX_BASELINE_BYTES)}`);
+    text = read.bytes.toString('utf8');
   } catch (error) {
-    throw new BaselineError(`${path}: cannot read the baseline (${(error as NodeJS.ErrnoException).code ?? 'error'}); create it with --update-baseline`);
+    if (error instanceof BaselineError) throw error;
+    throw new BaselineError(`${path}: cannot read the baseline (${errorCode(error)}); create it with --update-baseline`);
   }
   let data: unknown;
   try {
@@ -56,13 +62,21 @@ export function baselineOf(findings: readonly Finding[]): Baseline {
   return out;
 }
 
-/** Writes the baseline atomically (temp file + rename) and returns how many findings it holds. */
-export function writeBaseline(path: string, findings: readonly Finding[]): number {
+/**
+ * Writes the baseline atomically (exclusive temp file + rename, never through a symlink) and
+ * returns how many findings it holds. Only a path given explicitly (`explicit`) may lie outside
+ * `root`; inside it, the audited repository controls the path, so it must resolve inside.
+ */
+export function writeBaseline(path: string, findings: readonly Finding[], where: { readonly root: string; readonly explicit: boolean }): number {
+  const refusal = writeRefusal(path, where.root, where.explicit);
+  if (refusal !== null) throw new BaselineError(`${path}: ${refusal}`);
   const baseline = baselineOf(findings);
   const body = `${JSON.stringify({ version: FORMAT_VERSION, tool: 'driftcheck', findings: baseline }, null, 2)}\n`;
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, body);
-  renameSync(temp, path);
+  try {
+    atomicWrite(path, body);
+  } catch (error) {
+    throw new BaselineError(`${path}: cannot write the baseline (${errorCode(error)})`);
+  }
   return findings.filter((f) => !f.suppressed).length;
 }
 

@@ -1,9 +1,10 @@
 // Walk the audited root once: honour .gitignore, skip VCS/vendor/virtualenv folders, classify the
 // files driftcheck reads and read each of them exactly once.
-import { closeSync, constants, fstatSync, openSync, readdirSync, readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { makeSourceFile, type FileKind, type SourceFile } from './source.js';
+import { errorCode, readGuarded, refusalMessage } from './util/safe-fs.js';
 
 export interface DiscoverOptions {
   readonly maxFileBytes: number;
@@ -154,7 +155,7 @@ export function walkTree(
       warnings.push({ file: dirRel || '.', message: `cannot read directory: ${errorCode(error)}` });
       return;
     }
-    const localScopes = withGitignore(dirAbs, dirRel, scopes);
+    const localScopes = withGitignore(dirAbs, dirRel, scopes, options.maxFileBytes);
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
@@ -184,10 +185,13 @@ export function walkTree(
   return { warnings, otherPaths };
 }
 
-function withGitignore(dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[]): readonly IgnoreScope[] {
+/** A `.gitignore` is read through the guard too; like git (2.32+), a symlinked one is not followed. */
+function withGitignore(dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[], maxBytes: number): readonly IgnoreScope[] {
   let text: string;
   try {
-    text = readFileSync(join(dirAbs, '.gitignore'), 'utf8');
+    const read = readGuarded(join(dirAbs, '.gitignore'), { rootReal: null, maxBytes, followLinks: false });
+    if ('refused' in read) return scopes;
+    text = read.bytes.toString('utf8');
   } catch {
     return scopes;
   }
@@ -211,8 +215,9 @@ function isVirtualenv(dirAbs: string): boolean {
 }
 
 /**
- * Reads one file, refusing symlinks that leave the root, binaries and oversized files. `onStat`
- * receives the file's stat, taken before its content is read.
+ * Reads one file through the shared guard (src/util/safe-fs.ts): a symlink must resolve inside
+ * the root, and only regular files within the size limit are read. `onStat` receives the file's
+ * stat, taken before its content is read.
  */
 export function readSource(
   abs: string,
@@ -225,16 +230,13 @@ export function readSource(
   onStat?: (stat: Stats) => void,
 ): SourceFile | null {
   try {
-    if (isLink) {
-      const target = realpathSync(abs);
-      if (target !== rootReal && !target.startsWith(rootReal + sep)) {
-        warnings.push({ file: rel, message: 'symbolic link points outside the audited root; not read' });
-        return null;
-      }
-      if (!statSync(target).isFile()) return null;
+    // A walked non-link is opened with O_NOFOLLOW: swapped for a link since the walk, it is refused.
+    const read = readGuarded(abs, { rootReal, maxBytes: options.maxFileBytes, followLinks: isLink }, onStat);
+    if ('refused' in read) {
+      if (read.refused !== 'not-a-file') warnings.push({ file: rel, message: refusalMessage(read.refused, read.stat, options.maxFileBytes) });
+      return null;
     }
-    const buffer = readWithin(abs, rel, options.maxFileBytes, warnings, onStat);
-    if (buffer === null) return null;
+    const buffer = read.bytes;
     if (buffer.includes(0) && !isUtf16(buffer)) {
       warnings.push({ file: rel, message: 'binary file (contains NUL bytes); not read' });
       return null;
@@ -253,27 +255,6 @@ export function readSource(
   }
 }
 
-/**
- * The file's bytes, or null (with a warning) when it is over the size limit. One open + fstat +
- * read: a separate lstat before reading cost ~30 µs a file, 0.3 s on a 10,000-file tree.
- * O_NONBLOCK: should the file have been swapped for a FIFO since the walk, opening it cannot hang.
- */
-function readWithin(abs: string, rel: string, maxBytes: number, warnings: { file: string; message: string }[], onStat?: (stat: Stats) => void): Buffer | null {
-  const fd = openSync(abs, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  try {
-    const stat = fstatSync(fd);
-    onStat?.(stat);
-    if (!stat.isFile()) return null;
-    if (stat.size > maxBytes) {
-      warnings.push({ file: rel, message: `file is ${stat.size} bytes, over the ${maxBytes}-byte limit; not read` });
-      return null;
-    }
-    return readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function isUtf16(buffer: Buffer): boolean {
   return buffer.length >= 2 && ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff));
 }
@@ -286,11 +267,6 @@ function decode(buffer: Buffer): string {
     return '\ufeff' + swapped.toString('utf16le');
   }
   return buffer.toString('utf8');
-}
-
-function errorCode(error: unknown): string {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Repo-relative POSIX path for an absolute path under root. */

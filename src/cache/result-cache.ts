@@ -12,9 +12,11 @@
 // the files read on demand (`-r` targets outside discovery) and the ones found absent. Like git's
 // index, a file modified within RACY_MS of the run could change again without its mtime moving,
 // so a run whose inputs are that fresh is not stored. Entries are written to a temp file and
-// renamed (concurrent runs never see half an entry); anything unreadable counts as a miss.
+// renamed (concurrent runs never see half an entry). An entry is not trusted: it is opened without
+// following links and non-blocking, must be a regular file under MAX_ENTRY_BYTES and have the
+// exact shape of a report; anything else is deleted and counts as a miss.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuditOptions, AuditReport, AuditResult } from '../audit.js';
@@ -22,6 +24,8 @@ import { DEFAULT_DISCOVER_OPTIONS, listFiles, stampOf, type FileStamp } from '..
 import { DEFAULT_CONFIG } from '../config/types.js';
 import { cacheDir } from '../model/metadata/index-cache.js';
 import { findLocalEnv } from '../model/metadata/python-env.js';
+import { SEVERITY_RANK } from '../findings/types.js';
+import { atomicWrite, errorCode, readGuarded } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
 
 type Listing = ReturnType<typeof listFiles>;
@@ -30,6 +34,10 @@ const FORMAT = 2;
 const RACY_MS = 2_000;
 /** Entries kept per cache directory; older ones are removed after a write. */
 const MAX_ENTRIES = 64;
+/** A report of a 200,000-file tree stays far below this; a larger entry is not one of ours. */
+const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
+/** Temp files older than this are leftovers of a killed run (a write takes milliseconds). */
+const STALE_TEMP_MS = 60 * 60 * 1000;
 
 interface Entry {
   readonly format: number;
@@ -76,13 +84,18 @@ export function cacheable(options: AuditOptions): boolean {
 /** The stored report of an identical earlier run, or null. */
 export function readCachedReport(dir: string, options: AuditOptions): AuditReport | null {
   const key = keyOf(options);
-  let entry: Entry;
+  const path = entryPath(dir, key);
+  let data: unknown;
   try {
-    entry = JSON.parse(readFileSync(entryPath(dir, key), 'utf8')) as Entry;
-  } catch {
-    return null;
+    const read = readGuarded(path, { rootReal: null, maxBytes: MAX_ENTRY_BYTES, followLinks: false });
+    if ('refused' in read) return discard(path);
+    data = JSON.parse(read.bytes.toString('utf8'));
+  } catch (error) {
+    // ELOOP: a symbolic link (O_NOFOLLOW); a syntax error: a truncated or foreign file.
+    return errorCode(error) === 'ENOENT' ? null : discard(path);
   }
-  if (!entry || entry.format !== FORMAT || entry.key !== key || typeof entry.signature !== 'string' || !entry.report) return null;
+  if (!isEntry(data, key)) return discard(path);
+  const entry = data;
   const extras = extrasOf(entry);
   const listing = currentListing(options);
   if (listing === null) return null;
@@ -107,14 +120,65 @@ export function writeCachedReport(dir: string, options: AuditOptions, result: Au
   const entry: Entry = { format: FORMAT, key, signature: current.signature, extras: { read, absent: result.project.absentPaths }, report };
   try {
     mkdirSync(dir, { recursive: true });
-    const path = entryPath(dir, key);
-    const temp = `${path}.${process.pid}.${Date.now()}.tmp`;
-    writeFileSync(temp, JSON.stringify(entry));
-    renameSync(temp, path);
+    atomicWrite(entryPath(dir, key), JSON.stringify(entry));
     prune(dir);
   } catch {
     // a read-only or full cache directory only costs speed
   }
+}
+
+/** An entry that cannot be used: removed (a link or FIFO itself, never its target), a miss. */
+function discard(path: string): null {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // best effort: it is refused again next time
+  }
+  return null;
+}
+
+/** The exact shape a renderer and the exit code rely on: a wrong type would be an internal error. */
+function isEntry(value: unknown, key: string): value is Entry {
+  const entry = value as Partial<Entry> | null;
+  return typeof entry === 'object' && entry !== null && entry.format === FORMAT && entry.key === key && typeof entry.signature === 'string' && isReport(entry.report);
+}
+
+function isReport(value: unknown): value is AuditReport {
+  const r = value as Record<string, unknown> | null;
+  return (
+    typeof r === 'object' && r !== null && typeof r['root'] === 'string' &&
+    every(r['findings'], isFinding) &&
+    every(r['files'], (f) => isRecord(f) && typeof f['path'] === 'string' && typeof f['kind'] === 'string') &&
+    every(r['services'], (s) => isRecord(s) && typeof s['name'] === 'string' && typeof s['kind'] === 'string' && nullableString(s['composeFile']) && nullableString(s['dockerfile']) && nullableString(s['entry'])) &&
+    every(r['warnings'], (w) => isRecord(w) && typeof w['file'] === 'string' && typeof w['message'] === 'string')
+  );
+}
+
+function isFinding(value: unknown): boolean {
+  if (!isRecord(value)) return false;
+  const f = value;
+  const numbers = ['line', 'column', 'endLine', 'endColumn'].every((k) => Number.isInteger(f[k]));
+  const suppressed = f['suppressed'] === false || (isRecord(f['suppressed']) && typeof f['suppressed']['kind'] === 'string' && nullableString(f['suppressed']['reason']));
+  const fix = f['fix'] === null || (isRecord(f['fix']) && typeof f['fix']['title'] === 'string' && typeof f['fix']['applicability'] === 'string' &&
+    every(f['fix']['edits'], (e) => isRecord(e) && typeof e['file'] === 'string' && Number.isInteger(e['start']) && Number.isInteger(e['end']) && typeof e['text'] === 'string'));
+  return (
+    typeof f['ruleId'] === 'string' && typeof f['ruleName'] === 'string' && typeof f['file'] === 'string' && typeof f['message'] === 'string' &&
+    typeof f['severity'] === 'string' && Object.hasOwn(SEVERITY_RANK, f['severity']) && numbers && nullableString(f['service']) && suppressed && fix &&
+    (f['package'] === undefined || nullableString(f['package'])) &&
+    every(f['evidence'], (e) => isRecord(e) && typeof e['file'] === 'string' && Number.isInteger(e['line']) && typeof e['message'] === 'string')
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function every(value: unknown, test: (item: unknown) => boolean): boolean {
+  return Array.isArray(value) && value.every(test);
+}
+
+function nullableString(value: unknown): boolean {
+  return value === null || typeof value === 'string';
 }
 
 function extrasOf(entry: Entry): { read: string[]; absent: string[] } {
@@ -188,10 +252,20 @@ function signatureOf(
   return { signature: hash.digest('hex'), newestMtime };
 }
 
+/** Keeps the newest MAX_ENTRIES entries and removes temp files a killed run left behind (lstat: links are not followed). */
 function prune(dir: string): void {
-  const entries = readdirSync(dir)
-    .filter((name) => name.endsWith('.json'))
-    .map((name) => ({ name, mtime: statSync(join(dir, name)).mtimeMs }))
-    .sort((a, b) => b.mtime - a.mtime);
+  const now = Date.now();
+  const entries: { name: string; mtime: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    let mtime: number;
+    try {
+      mtime = lstatSync(join(dir, name)).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (name.endsWith('.json')) entries.push({ name, mtime });
+    else if (name.endsWith('.tmp') && now - mtime > STALE_TEMP_MS) rmSync(join(dir, name), { force: true });
+  }
+  entries.sort((a, b) => b.mtime - a.mtime);
   for (const stale of entries.slice(MAX_ENTRIES)) rmSync(join(dir, stale.name), { force: true });
 }

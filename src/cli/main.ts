@@ -19,6 +19,7 @@ import { markdownReport } from '../report/markdown.js';
 import { sarifReport } from '../report/sarif.js';
 import { textReport } from '../report/text.js';
 import { findRule } from '../rules/index.js';
+import { atomicWrite, errorCode, isInside, writeRefusal } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
 import { HELP, parseCliArgs, type CliOptions } from './args.js';
 import { changedSince, onlyChanged } from './changed.js';
@@ -59,7 +60,7 @@ function explain(id: string): number {
 async function runAudit(options: CliOptions): Promise<number> {
   if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
   const changed = options.changedSince === null ? null : changedSince(options.path, options.changedSince);
-  const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined);
+  const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined, discoverOptions(options).maxFileBytes);
   const auditOptions = auditOptionsOf(options, config);
   const failOn = options.failOn ?? config.failOn ?? 'error';
   const wantsFixes = options.diff || options.patch !== null || options.fix;
@@ -83,7 +84,7 @@ async function runAudit(options: CliOptions): Promise<number> {
       return patch === '' ? 0 : 1;
     }
     if (options.patch !== null) {
-      writeFileSync(options.patch, patch);
+      writeUserFile(options.patch, patch, options.path);
       process.stderr.write(`wrote ${options.patch}: ${outcome.applied.length} fixes in ${outcome.changes.length} files\n`);
     }
     if (options.fix) {
@@ -100,7 +101,7 @@ async function runAudit(options: CliOptions): Promise<number> {
 function report(options: CliOptions, auditOptions: AuditOptions, result: AuditReport, failOn: Severity | 'never'): number {
   if (options.updateBaseline) {
     const path = options.baseline ?? join(options.path, '.driftcheck-baseline.json');
-    const count = writeBaseline(path, result.findings);
+    const count = writeBaseline(path, result.findings, { root: options.path, explicit: options.baseline !== null });
     process.stderr.write(`wrote ${path}: ${count} finding${count === 1 ? '' : 's'} in the baseline\n`);
     return 0;
   }
@@ -113,7 +114,7 @@ function report(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
 async function runInteractive(options: CliOptions): Promise<number> {
   if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
   const changed = options.changedSince === null ? null : changedSince(options.path, options.changedSince);
-  const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined);
+  const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined, discoverOptions(options).maxFileBytes);
   const tui = await importIgnoringCi(() => import('../tui/run.js'));
   const result = await tui.runInteractive({
     auditOptions: auditOptionsOf(options, config),
@@ -172,8 +173,27 @@ function render(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
 }
 
 function emit(options: CliOptions, text: string): void {
-  if (options.output) writeFileSync(options.output, text);
+  if (options.output) writeUserFile(options.output, text, options.path);
   else process.stdout.write(text);
+}
+
+/**
+ * --output and --patch. A path inside the audited root (which the repository controls) must
+ * resolve inside it and is written atomically, never through a symlink; a path outside it is the
+ * user's own choice (a CI artifact folder, /dev/stdout) and is written as given.
+ */
+function writeUserFile(path: string, text: string, root: string): void {
+  if (!isInside(resolve(path), resolve(root))) {
+    writeFileSync(path, text);
+    return;
+  }
+  const refusal = writeRefusal(path, root, false);
+  if (refusal !== null) throw new UsageError(`${path}: ${refusal}`);
+  try {
+    atomicWrite(path, text);
+  } catch (error) {
+    throw new UsageError(`${path}: cannot write (${errorCode(error)})`);
+  }
 }
 
 function exitCode(result: AuditReport, failOn: Severity | 'never'): number {

@@ -1,13 +1,17 @@
 // Finds, reads and validates the configuration: `--config FILE`, else `.driftcheck.yaml`/`.yml`
 // in the audited root, else `[tool.driftcheck]` in its pyproject.toml, else defaults.
-// Every problem is one line naming the file, the line when known, the key and what was expected.
-import { existsSync, readFileSync } from 'node:fs';
+// Every problem is one line naming the file, the line when known, the key and what was expected;
+// file content appears in a message only as a short, escaped excerpt. Config files are read
+// through the same guard as discovery (inside the root, regular files, size-limited).
+import { realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import { Composer, LineCounter, Parser, isNode } from 'yaml';
+import { DEFAULT_DISCOVER_OPTIONS } from '../discover.js';
 import type { Severity } from '../findings/types.js';
 import { normalizeName as normalize } from '../util/names.js';
 import { parseToml } from '../util/toml.js';
 import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../util/yaml-depth.js';
+import { errorCode, excerpt, readGuarded, refusalMessage } from '../util/safe-fs.js';
 import { DEFAULT_CONFIG, type Config, type IgnoreEntry, type RuleSetting } from './types.js';
 
 export class ConfigError extends Error {}
@@ -30,34 +34,43 @@ interface RawConfig {
  * `knownRule` says whether a rule id or name exists; it is passed in so this module does not
  * depend on the rule registry (config sits below rules in the import order).
  */
-export function loadConfig(root: string, explicit: string | null, knownRule: (idOrName: string) => boolean): Config {
-  const raw = explicit !== null ? readExplicit(explicit) : readFromRoot(root);
+export function loadConfig(root: string, explicit: string | null, knownRule: (idOrName: string) => boolean, maxBytes = DEFAULT_DISCOVER_OPTIONS.maxFileBytes): Config {
+  const raw = explicit !== null ? readExplicit(explicit, maxBytes) : readFromRoot(root, maxBytes);
   if (!raw) return DEFAULT_CONFIG;
   return validate(raw, knownRule);
 }
 
-function readExplicit(file: string): RawConfig {
-  if (!existsSync(file)) throw new ConfigError(`${file}: config file not found`);
-  const text = readText(file, file);
+/** `--config FILE` may live outside the root (the user named it), but is still a regular file within the limit. */
+function readExplicit(file: string, maxBytes: number): RawConfig {
+  const text = readText(file, file, null, maxBytes, 'fail');
+  if (text === null) throw new ConfigError(`${file}: config file not found`);
   return file.endsWith('.toml') ? fromPyproject(file, text, true) ?? { label: file, data: {}, lineOf: () => null } : fromYaml(file, text);
 }
 
-function readFromRoot(root: string): RawConfig | null {
+function readFromRoot(root: string, maxBytes: number): RawConfig | null {
+  const rootReal = realpathSync(root);
   for (const name of CONFIG_FILES) {
-    const path = join(root, name);
-    if (existsSync(path)) return fromYaml(name, readText(path, name));
+    const text = readText(join(root, name), name, rootReal, maxBytes, 'fail');
+    if (text !== null) return fromYaml(name, text);
   }
-  const pyproject = join(root, 'pyproject.toml');
-  if (!existsSync(pyproject)) return null;
-  // A broken pyproject.toml is reported by the audit itself (PARSE); here it just has no config.
-  return fromPyproject('pyproject.toml', readText(pyproject, 'pyproject.toml'), false);
+  // A broken, oversized or outside pyproject.toml is reported by the audit itself (PARSE, a
+  // discovery warning); here it just has no config.
+  const text = readText(join(root, 'pyproject.toml'), 'pyproject.toml', rootReal, maxBytes, 'skip');
+  return text === null ? null : fromPyproject('pyproject.toml', text, false);
 }
 
-function readText(path: string, label: string): string {
+/** The file's text, or null when it does not exist (or is refused, with `onRefusal: 'skip'`). */
+function readText(path: string, label: string, rootReal: string | null, maxBytes: number, onRefusal: 'fail' | 'skip'): string | null {
   try {
-    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+    const read = readGuarded(path, { rootReal, maxBytes, followLinks: true });
+    if (!('refused' in read)) return read.bytes.toString('utf8').replace(/^\uFEFF/, '');
+    if (onRefusal === 'skip') return null;
+    throw new ConfigError(`${label}: ${refusalMessage(read.refused, read.stat, maxBytes)}`);
   } catch (error) {
-    throw new ConfigError(`${label}: cannot read the config file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    if (error instanceof ConfigError) throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (onRefusal === 'skip') return null;
+    throw new ConfigError(`${label}: cannot read the config file (${errorCode(error)})`);
   }
 }
 
@@ -71,13 +84,13 @@ function fromYaml(label: string, text: string): RawConfig {
   if (!doc) throw new ConfigError(`${label}: invalid YAML`);
   if (second) throw new ConfigError(`${label}:${counter.linePos(second.range[0]).line}: invalid YAML: more than one document`);
   const first = doc.errors[0];
-  if (first) throw new ConfigError(`${label}:${counter.linePos(first.pos[0]).line}: invalid YAML: ${first.message.split('\n')[0]}`);
+  if (first) throw new ConfigError(`${label}:${counter.linePos(first.pos[0]).line}: invalid YAML: ${excerpt(first.message.split('\n')[0] ?? '', 120)}`);
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: 100 }) ?? {};
   } catch (error) {
     // An unresolved alias or an alias bomb: toJS throws rather than reporting.
-    throw new ConfigError(`${label}: invalid YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new ConfigError(`${label}: invalid YAML: ${excerpt(error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error), 120)}`);
   }
   return {
     label,
@@ -95,7 +108,7 @@ function fromPyproject(label: string, text: string, required: boolean): RawConfi
     data = parseToml(text) as Record<string, unknown>;
   } catch (error) {
     if (!required) return null;
-    throw new ConfigError(`${label}: invalid TOML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    throw new ConfigError(`${label}: invalid TOML: ${excerpt(error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error), 120)}`);
   }
   const tool = data['tool'] as Record<string, unknown> | undefined;
   const section = tool && typeof tool === 'object' ? tool['driftcheck'] : undefined;
@@ -112,7 +125,7 @@ function validate(raw: RawConfig, knownRule: (idOrName: string) => boolean): Con
   };
   const top = asMap(raw.data, [], fail, 'the config');
   for (const key of Object.keys(top)) {
-    if (!(TOP_KEYS as readonly string[]).includes(key)) fail([key], `unknown key "${key}" (expected one of: ${TOP_KEYS.join(', ')})`);
+    if (!(TOP_KEYS as readonly string[]).includes(key)) fail([key], `unknown key "${excerpt(key)}" (expected one of: ${TOP_KEYS.join(', ')})`);
   }
   const allowUnused = stringList(top['allowUnused'], ['allowUnused'], fail).map((n) => normalize(n.trim()));
   // `allowUnused: [x]` is shorthand for `ignore: [{package: x, rules: [DEP004]}]`.
@@ -142,9 +155,9 @@ function readRules(value: unknown, fail: Fail, knownRule: (id: string) => boolea
   const map = asMap(value, ['rules'], fail, '"rules"');
   const out: Record<string, RuleSetting> = {};
   for (const [rule, setting] of Object.entries(map)) {
-    if (!knownRule(rule)) fail(['rules', rule], `"rules.${rule}": unknown rule (run "driftcheck rules" for the list)`);
+    if (!knownRule(rule)) fail(['rules', rule], `"rules.${excerpt(rule)}": unknown rule (run "driftcheck rules" for the list)`);
     if (typeof setting !== 'string' || !(SETTINGS as readonly string[]).includes(setting)) {
-      fail(['rules', rule], `"rules.${rule}" must be one of ${SETTINGS.join(', ')} (got ${describe(setting)})`);
+      fail(['rules', rule], `"rules.${excerpt(rule)}" must be one of ${SETTINGS.join(', ')} (got ${describe(setting)})`);
     }
     out[rule] = setting as RuleSetting;
   }
@@ -158,12 +171,12 @@ function readIgnores(value: unknown, fail: Fail, knownRule: (id: string) => bool
     const at = ['ignore', index];
     const entry = asMap(item, at, fail, `"ignore[${index}]"`);
     for (const key of Object.keys(entry)) {
-      if (!(IGNORE_KEYS as readonly string[]).includes(key)) fail([...at, key], `unknown key "ignore[${index}].${key}" (expected one of: ${IGNORE_KEYS.join(', ')})`);
+      if (!(IGNORE_KEYS as readonly string[]).includes(key)) fail([...at, key], `unknown key "ignore[${index}].${excerpt(key)}" (expected one of: ${IGNORE_KEYS.join(', ')})`);
     }
     const path = optionalString(entry['path'], [...at, 'path'], `ignore[${index}].path`, fail);
     const pkg = optionalString(entry['package'], [...at, 'package'], `ignore[${index}].package`, fail);
     const rules = typeof entry['rules'] === 'string' ? [entry['rules']] : stringList(entry['rules'], [...at, 'rules'], fail, `ignore[${index}].rules`);
-    for (const rule of rules) if (!knownRule(rule)) fail([...at, 'rules'], `"ignore[${index}].rules": unknown rule "${rule}"`);
+    for (const rule of rules) if (!knownRule(rule)) fail([...at, 'rules'], `"ignore[${index}].rules": unknown rule "${excerpt(rule)}"`);
     if (path === null && pkg === null && rules.length === 0) fail(at, `"ignore[${index}]" needs at least one of path, package, rules`);
     return { path, package: pkg === null ? null : normalize(pkg.trim()), rules, reason: optionalString(entry['reason'], [...at, 'reason'], `ignore[${index}].reason`, fail) };
   });
@@ -173,9 +186,9 @@ function readModuleMap(value: unknown, fail: Fail): Record<string, readonly stri
   const map = asMap(value, ['moduleMap'], fail, '"moduleMap"');
   const out: Record<string, readonly string[]> = {};
   for (const [module, dist] of Object.entries(map)) {
-    if (!/^[A-Za-z_][\w.]*$/.test(module)) fail(['moduleMap', module], `"moduleMap.${module}": not a Python module name`);
-    const list = typeof dist === 'string' ? [dist] : stringList(dist, ['moduleMap', module], fail, `moduleMap.${module}`);
-    if (list.length === 0) fail(['moduleMap', module], `"moduleMap.${module}" must name a distribution (a string or a list of strings)`);
+    if (!/^[A-Za-z_][\w.]*$/.test(module)) fail(['moduleMap', module], `"moduleMap.${excerpt(module)}": not a Python module name`);
+    const list = typeof dist === 'string' ? [dist] : stringList(dist, ['moduleMap', module], fail, `moduleMap.${excerpt(module)}`);
+    if (list.length === 0) fail(['moduleMap', module], `"moduleMap.${excerpt(module)}" must name a distribution (a string or a list of strings)`);
     out[module] = list;
   }
   return out;
@@ -214,7 +227,7 @@ function describe(value: unknown): string {
   if (value === null || value === undefined) return 'nothing';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return `"${value}"`;
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'string') return `"${excerpt(value)}"`;
+  return `${typeof value} ${excerpt(String(value))}`;
 }
 

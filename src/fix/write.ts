@@ -1,15 +1,17 @@
 // Writes fixed files in place: only inside the audited root, never through a symlink that leaves
-// it, only when the file on disk is still what was audited, and atomically (temp file + rename).
-// Temp files are named `.<name>.driftcheck-<pid>.tmp` beside their target: discovery never reads
-// them (no input kind matches), and a later run removes those whose process is gone (a killed run).
-import { chmodSync, closeSync, fsyncSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+// it, only when the file on disk is still what was audited, and atomically (src/util/safe-fs.ts:
+// an exclusive, no-follow temp file + rename). Temp files are named
+// `.<name>.driftcheck-<pid>-<random>.tmp` beside their target: discovery never reads them (no
+// input kind matches), and a later run removes those whose process is gone (a killed run).
+import { readdirSync, readFileSync, realpathSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import type { SourceFile } from '../source.js';
+import { atomicWrite } from '../util/safe-fs.js';
 import { withBom } from './patch.js';
 
 export class WriteError extends Error {}
 
-const TEMP = /^\.(.+)\.driftcheck-(\d+)\.tmp$/;
+const TEMP = /^\.(.+)\.driftcheck-(\d+)(?:-[0-9a-f]+)?\.tmp$/;
 
 export function writeFixes(root: string, changes: readonly { readonly original: SourceFile; readonly text: string }[]): string[] {
   const rootReal = realpathSync(root);
@@ -32,7 +34,7 @@ export function writeFixes(root: string, changes: readonly { readonly original: 
     if (onDisk !== withBom(original, original.text)) throw new WriteError(`${original.path}: changed on disk since it was audited; run driftcheck again`);
     removeStaleTemps(real);
     try {
-      atomicWrite(real, withBom(original, text));
+      writeInPlace(real, withBom(original, text));
     } catch (error) {
       throw new WriteError(`${original.path}: cannot write: ${describe(error)}; the file is unchanged`);
     }
@@ -72,27 +74,10 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function atomicWrite(path: string, content: string): void {
+/** Keeps the file's mode; the temp file is created exclusively and never through a link. */
+function writeInPlace(path: string, content: string): void {
   const mode = statSync(path).mode & 0o7777;
-  const temp = join(dirname(path), `.${basename(path)}.driftcheck-${process.pid}.tmp`);
-  const fd = openSync(temp, 'w', mode);
-  let open = true;
-  try {
-    writeFileSync(fd, content); // loops until every byte is written
-    fsyncSync(fd);
-    closeSync(fd);
-    open = false;
-    chmodSync(temp, mode);
-    renameSync(temp, path);
-  } catch (error) {
-    if (open) closeSync(fd);
-    try {
-      unlinkSync(temp);
-    } catch {
-      // already renamed or gone
-    }
-    throw error;
-  }
+  atomicWrite(path, content, { mode, tempName: (tag) => join(dirname(path), `.${basename(path)}.driftcheck-${tag}.tmp`) });
 }
 
 function describe(error: unknown): string {

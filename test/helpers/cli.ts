@@ -14,12 +14,20 @@ export interface RunResult {
   readonly stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): RunResult {
-  const result = spawnSync(process.execPath, [CLI, ...args], {
+/**
+ * `bounded`: for hostile inputs (a FIFO, /dev/zero) that could hang the run or eat the machine
+ * when a guard regresses: killed after 20 s, and at most 3 GB of address space (POSIX sh ulimit).
+ */
+export function runCli(args: readonly string[], options: { cwd?: string; env?: Record<string, string>; bounded?: boolean } = {}): RunResult {
+  const [command, argv] = options.bounded
+    ? ['sh', ['-c', 'ulimit -v 3000000 && exec "$0" "$@"', process.execPath, CLI, ...args]]
+    : [process.execPath, [CLI, ...args]];
+  const result = spawnSync(command, argv, {
     cwd: options.cwd ?? REPO_ROOT,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     maxBuffer: 64 * 1024 * 1024,
+    ...(options.bounded ? { timeout: 20_000 } : {}),
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

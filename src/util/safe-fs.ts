@@ -1,0 +1,140 @@
+// The one guard every file driftcheck reads or writes goes through (issue #22: nothing outside the
+// audited root is read or written). Reading: the path must resolve inside the root (unless the
+// user named it on the command line), be a regular file and fit the size limit; it is opened
+// non-blocking so a FIFO cannot hang the run. Writing: an exclusive, no-follow temp file beside
+// the target, then a rename, so a symlink planted at either path is never written through.
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
+
+export interface ReadLimits {
+  /** Real path of the root the file must resolve inside; null for a path the user named explicitly. */
+  readonly rootReal: string | null;
+  readonly maxBytes: number;
+  /**
+   * Whether the path may be (or pass through) a symbolic link. Links are resolved and checked
+   * against `rootReal`; without this, the file is opened with O_NOFOLLOW and a link is refused.
+   */
+  readonly followLinks: boolean;
+}
+
+/** Why a file was not read; fs errors (ENOENT, EACCES, ELOOP for a refused link) are thrown instead. */
+export type ReadRefusal = 'outside-root' | 'not-a-file' | 'too-large';
+
+export type GuardedRead = { readonly bytes: Buffer; readonly stat: Stats } | { readonly refused: ReadRefusal; readonly stat: Stats | null };
+
+const NONBLOCK = constants.O_NONBLOCK ?? 0;
+const NOFOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/**
+ * Reads a file within the limits. One open + fstat + read: a separate lstat before reading cost
+ * ~30 µs a file, 0.3 s on a 10,000-file tree. O_NONBLOCK: a FIFO (or a file swapped for one
+ * since the walk) cannot hang the open. `onStat` receives the stat taken before the read.
+ */
+export function readGuarded(path: string, limits: ReadLimits, onStat?: (stat: Stats) => void): GuardedRead {
+  let open = path;
+  if (limits.followLinks) {
+    open = realpathSync(path);
+    if (limits.rootReal !== null && !isInside(open, limits.rootReal)) return { refused: 'outside-root', stat: null };
+  }
+  const fd = openSync(open, constants.O_RDONLY | NONBLOCK | (limits.followLinks ? 0 : NOFOLLOW));
+  try {
+    const stat = fstatSync(fd);
+    onStat?.(stat);
+    if (!stat.isFile()) return { refused: 'not-a-file', stat };
+    if (stat.size > limits.maxBytes) return { refused: 'too-large', stat };
+    return { bytes: readFileSync(fd), stat };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The one-line reason a refused file was not read. */
+export function refusalMessage(refused: ReadRefusal, stat: Stats | null, maxBytes: number): string {
+  switch (refused) {
+    case 'outside-root':
+      return 'symbolic link points outside the audited root; not read';
+    case 'not-a-file':
+      return 'not a regular file; not read';
+    case 'too-large':
+      return `file is ${stat?.size ?? '?'} bytes, over the ${maxBytes}-byte limit; not read`;
+  }
+}
+
+export function isInside(real: string, rootReal: string): boolean {
+  return real === rootReal || real.startsWith(rootReal.endsWith(sep) ? rootReal : rootReal + sep);
+}
+
+/**
+ * Where a write to `path` may go. A path named on the command line that lies outside the root is
+ * the user's choice; any other path (a default, or one inside the root, which the audited
+ * repository controls) must resolve inside the root, and must not itself be a symbolic link.
+ * Returns null when allowed, else the reason.
+ */
+export function writeRefusal(path: string, root: string, explicit: boolean): string | null {
+  const abs = resolve(path);
+  const rootAbs = resolve(root);
+  if (explicit && !isInside(abs, rootAbs)) return null;
+  let rootReal: string;
+  let dirReal: string;
+  try {
+    rootReal = realpathSync(rootAbs);
+    dirReal = realpathSync(dirname(abs));
+  } catch (error) {
+    return `cannot resolve its folder (${errorCode(error)})`;
+  }
+  if (!isInside(dirReal, rootReal)) return `refusing to write outside the audited root (its folder resolves to ${dirReal})`;
+  try {
+    if (lstatSync(abs).isSymbolicLink()) return 'is a symbolic link; refusing to write through it';
+  } catch {
+    // absent: created by the rename
+  }
+  return null;
+}
+
+/**
+ * Writes `content` to `path` atomically: a temp file beside it created exclusively and without
+ * following links (O_CREAT|O_EXCL|O_NOFOLLOW, random name), written, fsynced, then renamed over
+ * `path` (rename replaces a link at `path`, never writes through it). `tempName` gives the temp
+ * file's name from a unique tag, so callers keep names their cleanup recognises.
+ */
+export function atomicWrite(path: string, content: string | Buffer, options: { mode?: number; tempName?: (tag: string) => string } = {}): void {
+  const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
+  const temp = options.tempName ? options.tempName(tag) : `${path}.${tag}.tmp`;
+  const mode = options.mode ?? 0o666;
+  const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, mode);
+  let open = true;
+  try {
+    writeFileSync(fd, content); // loops until every byte is written
+    // The umask narrowed the mode given to open; an explicit mode (a fixed file's own) is kept exactly.
+    if (options.mode !== undefined) fchmodSync(fd, options.mode);
+    fsyncSync(fd);
+    closeSync(fd);
+    open = false;
+    renameSync(temp, path);
+  } catch (error) {
+    if (open) closeSync(fd);
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already renamed or gone
+    }
+    throw error;
+  }
+}
+
+export function errorCode(error: unknown): string {
+  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * A short, escaped excerpt of file content for a message (without quotes): control characters
+ * and bidi overrides escaped, at most `max` characters, so an error never prints a file, or a terminal
+ * escape sequence, into a CI log.
+ */
+export function excerpt(text: string, max = 40): string {
+  const cut = text.length > max ? text.slice(0, max) : text;
+  const escaped = JSON.stringify(cut).slice(1, -1).replace(/[\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.length > max ? `${escaped}...` : escaped;
+}
