@@ -60,7 +60,10 @@ export function classify(relPath: string): FileKind | null {
     return lower.endsWith('.dockerignore') ? 'dockerignore' : 'dockerfile';
   }
   if (lower === '.dockerignore' || lower.endsWith('.dockerignore')) return 'dockerignore';
-  if (/^(docker-)?compose([.-][^/]*)?\.ya?ml$/.test(lower) || isComposeByContentName(relPath)) return 'compose';
+  // `docker-compose.template.yml`, `compose.example.yaml`: inputs to a generator or a copy step,
+  // not files `docker compose` reads (their directives need not even be valid compose).
+  if (/^(docker-)?compose([.-][^/]*)?\.ya?ml$/.test(lower) && !/[.-](template|tmpl|tpl|example|sample|dist)[.-]/.test(lower)) return 'compose';
+  if (isComposeByContentName(relPath)) return 'compose';
   if (isRequirementsName(relPath)) return 'requirements';
   if (base === 'pyproject.toml') return 'pyproject';
   if (base === 'setup.cfg') return 'setup-cfg';

@@ -220,3 +220,23 @@ export function entryOfCommand(argv: readonly string[]): EntryPoint | null {
   }
   return found;
 }
+
+/**
+ * Programs that never run the image's Python code (servers and runtimes of other languages, test
+ * runners of other ecosystems). A command made only of these runs no Python file of the image.
+ */
+const NON_PYTHON_PROGRAMS = new Set([
+  'node', 'npm', 'npx', 'yarn', 'pnpm', 'bun', 'bunx', 'deno', 'cypress', 'playwright', 'next', 'nuxt', 'vite', 'ng', 'serve', 'http-server',
+  'nginx', 'httpd', 'apache2', 'apache2ctl', 'caddy', 'traefik', 'haproxy', 'envoy', 'java', 'dotnet', 'ruby', 'rails', 'bundle', 'php', 'php-fpm',
+  'redis-server', 'postgres', 'mysqld', 'mongod', 'memcached', 'rabbitmq-server', 'sleep', 'tail', 'true', 'cat', 'echo',
+]);
+
+/** True when the command is known and none of its parts starts a Python program. */
+export function runsNoPython(argv: readonly string[]): boolean {
+  const segments = commandSegments(argv);
+  if (segments.length === 0) return false;
+  return segments.every((segment) => {
+    const words = stripWrappers(segment);
+    return NON_PYTHON_PROGRAMS.has(base(words[0] ?? ''));
+  });
+}

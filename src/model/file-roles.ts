@@ -28,7 +28,8 @@ export function setFileRolePolicy(policy: FileRolePolicy): void {
   sets = policy.composeSets ?? [];
 }
 
-function configuredRole(path: string): boolean | null {
+/** True: configured as development; false: as production; null: not configured. */
+export function configuredRole(path: string): boolean | null {
   if (production.some((m) => m(path))) return false;
   if (development.some((m) => m(path))) return true;
   return null;

@@ -23,7 +23,9 @@ export function projectDependenciesAt(repo: Repository, fs: ImageFs | null, dir:
   const [, bare = '', extraList = ''] = /^(.*?)(?:\[([^\]]*)\])?$/.exec(dir) ?? [];
   const extras = extraList.split(',').map((e) => e.trim()).filter(Boolean);
   const repoDir = fs ? repoDirOfImageDir(fs, bare) : bare;
-  if (repoDir === null) return { keys: [], unknown: null };
+  // No pyproject/setup file where the install points (`pip install /wheels/*`, a path made at
+  // build time): what it installs is unknown, not nothing.
+  if (repoDir === null) return { keys: [], unknown: `${bare || '.'} holds no project file driftcheck can read (a wheelhouse or files made during the build)` };
   const pipfile = repo.load(repoJoin(repoDir, 'Pipfile'), 'pipfile');
   const pipfileKeys = pipfile ? pipfilePackages(pipfile.text, allOptional) : [];
   const at = (name: string): string => repoJoin(repoDir, name);

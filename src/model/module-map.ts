@@ -6,6 +6,8 @@ import {
   MODULE_TO_DISTRIBUTION,
 } from './module-map-data.js';
 import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES, WELL_KNOWN_REQUIRES_BEFORE_PYTHON } from './transitive-data.js';
+import { WELL_KNOWN_LEAVES } from './transitive-leaves-data.js';
+import { MORE_ALTERNATIVE_DISTRIBUTIONS, MORE_MODULE_TO_DISTRIBUTION } from './module-map-extra-data.js';
 import { normalizeName } from '../util/names.js';
 
 export type MappingSource = 'config' | 'env' | 'table' | 'guess';
@@ -27,8 +29,9 @@ export class ModuleMap {
   /** `installed`: distributions of an installed environment and the top-level names they provide. */
   constructor(configMap: Readonly<Record<string, string | readonly string[]>> = {}, installed: readonly { readonly name: string; readonly topLevel: readonly string[] }[] = []) {
     for (const dist of installed) for (const module of dist.topLevel) this.env.set(module, unique([...(this.env.get(module) ?? []), dist.name]));
+    for (const [module, dist] of MORE_MODULE_TO_DISTRIBUTION) this.table.set(module, [dist]);
     for (const [module, dist] of MODULE_TO_DISTRIBUTION) this.table.set(module, [dist]);
-    for (const [module, dists] of ALTERNATIVE_DISTRIBUTIONS) {
+    for (const [module, dists] of [...ALTERNATIVE_DISTRIBUTIONS, ...MORE_ALTERNATIVE_DISTRIBUTIONS]) {
       const canonical = this.table.get(module) ?? [];
       this.table.set(module, unique([...canonical, ...dists]));
     }
@@ -69,8 +72,7 @@ export class ModuleMap {
     this.reverse ??= this.buildReverse();
     const key = normalizeName(distribution);
     const base = key.replace(/-/g, '_');
-    const guesses = [base, base.replace(/^(python|py|django|flask)_/, ''), base.replace(/_(python|py)$/, ''), base.replace(/^py/, ''), base.replace(/_/g, '')];
-    return unique([...(this.reverse.get(key) ?? []), ...guesses.filter((g) => g.length > 1)]);
+    return unique([...(this.reverse.get(key) ?? []), ...nameStems(key)]);
   }
 
   private reverse: Map<string, string[]> | undefined;
@@ -107,8 +109,39 @@ export function binariesOf(distribution: string): string[] {
 }
 
 // Keys are normalised names, and `name[extra]` for what an extra adds (`uvicorn[standard]`).
-const REQUIRES = new Map([...WELL_KNOWN_REQUIRES, ...WELL_KNOWN_EXTRAS].map(([dist, deps]) => [normalizeName(dist), deps.map(normalizeName)]));
+const REQUIRES = new Map([...WELL_KNOWN_LEAVES.map(([dist, deps]) => [dist, deps] as const), ...WELL_KNOWN_REQUIRES, ...WELL_KNOWN_EXTRAS].map(([dist, deps]) => [normalizeName(dist), deps.map(normalizeName)]));
 const REQUIRES_BEFORE_PYTHON = new Map(WELL_KNOWN_REQUIRES_BEFORE_PYTHON.map(([dist, deps, below]) => [normalizeName(dist), { deps: deps.map(normalizeName), below }]));
+
+/**
+ * Import names a distribution plausibly provides, read from its name as projects spell them:
+ * `django-csp` -> csp, `traceloop-sdk` -> traceloop, `python-ulid` -> ulid, `pyhumps` -> humps,
+ * `progressbar2` -> progressbar, `graphql-core` -> graphql, `openfeature-provider-flagd` ->
+ * openfeature. Used only where the curated table and an installed env say nothing, and only to
+ * decide that a module is NOT proven missing (or a distribution NOT proven unused).
+ */
+export function nameStems(distribution: string, loose = false): string[] {
+  const key = normalizeName(distribution);
+  const base = key.replace(/-/g, '_');
+  const tokens = key.split('-');
+  const out = [base, base.replace(/^(python|py|django|flask|fastapi|pytest|sphinx)_/, ''), base.replace(/_(python|py)$/, ''), base.replace(/^py/, ''), base.replace(/_/g, '')];
+  const trimmed = tokens.filter((t, i) => !(i === 0 && STEM_PREFIXES.has(t)) && !(i > 0 && i === tokens.length - 1 && STEM_SUFFIXES.has(t)));
+  if (trimmed.length > 0) out.push(trimmed.join('_'), trimmed.join(''));
+  // The first part alone (`openfeature-provider-flagd` -> openfeature) only where a module is in
+  // question, never to call a distribution used because some word of the code matches it.
+  if (loose && tokens.length > 1 && !NAMESPACE_ROOTS.has(tokens[0] ?? '')) out.push(tokens[0] ?? '');
+  out.push(base.replace(/\d+$/, ''));
+  return unique(out.filter((g) => g.length > 1));
+}
+
+const STEM_PREFIXES = new Set(['python', 'py', 'django', 'flask', 'fastapi', 'pytest', 'sphinx', 'sentry']);
+const STEM_SUFFIXES = new Set(['sdk', 'client', 'core', 'tool', 'tools', 'binary', 'plus', 'lib', 'api', 'python', 'py', 'bin', 'slim', 'lite', 'headless']);
+/** First name parts shared by many unrelated distributions (namespace packages). */
+const NAMESPACE_ROOTS = new Set(['google', 'azure', 'opentelemetry', 'zope', 'jaraco', 'backports', 'sphinxcontrib', 'aws', 'oslo', 'types', 'django', 'flask', 'pytest', 'python', 'py', 'apache', 'mypy', 'nvidia', 'langchain', 'llama']);
+
+/** Whether the bundled table lists this distribution's Requires-Dist (an empty list counts). */
+export function hasBundledRequires(key: string): boolean {
+  return REQUIRES.has(key);
+}
 
 /** Whether Python `version` ("3.10") is older than `below` ("3.11"). */
 function pythonOlderThan(version: string, below: string): boolean {

@@ -4,13 +4,14 @@ import type { ComposeService, DockerStage, DockerfileModel, PipInstall, Requirem
 import type { DockerIgnore } from './dockerignore.js';
 import { parseRequirements } from '../parsers/requirements.js';
 import { basename, escapesRoot, imageResolve, isUnder, repoDirname, repoJoin } from '../util/paths.js';
-import { entryOfCommand, type EntryPoint } from './command.js';
+import { entryOfCommand, runsNoPython, type EntryPoint } from './command.js';
 import type { FirstPartyIndex } from './first-party.js';
 import { findStage, simulateStages, type ImageFile, type ImageFs, type StageState } from './image.js';
 import type { ModuleMap } from './module-map.js';
 import { normalizeName } from './module-map.js';
 import type { Repository } from './project.js';
 import { projectDependenciesAt } from './local-project.js';
+import { unreadInstallCommands } from './run-steps.js';
 import { findModule, importTargets } from './resolve.js';
 import { parseDotenv } from '../parsers/dotenv.js';
 import { mergeComposeService, resolveExtends } from './compose-merge.js';
@@ -25,7 +26,8 @@ import type {
   RunFile,
   Service,
 } from './types.js';
-import { configuredComposeSets, isDevComposeFile, isDevDockerfile } from './file-roles.js';
+import { configuredComposeSets, configuredRole, isDevComposeFile, isDevDockerfile } from './file-roles.js';
+import { PROD_COMPOSE_NAME, developmentEvidence, isOverlayFile } from './roles.js';
 
 const DEFAULT_PYTHON = '3.12';
 export { isDevComposeFile, isDevDockerfile };
@@ -140,6 +142,16 @@ function composeSets(repo: Repository): ComposeSet[] {
     present.forEach((f) => claimed.add(f));
     out.push({ production: !present.some(isDevComposeFile), services: merged(present) });
   }
+  // `docker-compose.prod.yml` that only overrides (no build:, no image:) is deployed on its
+  // folder's base file: that merge is the production project.
+  for (const path of [...repo.compose.keys()].sort()) {
+    if (claimed.has(path) || !PROD_COMPOSE_NAME.test(basename(path).replace(/\.ya?ml$/i, '')) || !isOverlayFile(resolvedOf(path))) continue;
+    const base = baseOf(repo, path, claimed);
+    if (base === undefined) continue;
+    claimed.add(base);
+    claimed.add(path);
+    out.push({ production: true, services: merged([base, path]) });
+  }
   // Base files before the rest, so a service name shared with a dev file resolves to the base.
   const paths = [...repo.compose.keys()].filter((p) => !claimed.has(p)).sort((a, b) => Number(isDevComposeFile(a)) - Number(isDevComposeFile(b)) || (a < b ? -1 : a > b ? 1 : 0));
   for (const path of paths) {
@@ -199,7 +211,7 @@ interface BuildSpec {
 }
 
 function composeBuiltService(repo: Repository, composePath: string, compose: ComposeService, setProduction: boolean): Service {
-  const production = setProduction && isProductionComposeService(composePath, compose);
+  const production = setProduction && isProductionComposeService(composePath, compose) && (configuredRole(composePath) === false || developmentEvidence(repo, composePath, compose) === null);
   const composeVars = dotenvBeside(repo, composePath);
   const service = composeBuiltServiceInner(repo, composePath, compose, production);
   return { ...service, composeVars, envFileVars: envFileVars(repo, composePath, compose) };
@@ -313,7 +325,11 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
   const workingDir = spec.compose?.workingDir?.value;
   const cwd = imageResolve(workingDir ?? final.workdir, entry?.chdir ?? '.');
   const pythonPath = pythonPathOf(cwd, entry, env.get('PYTHONPATH') ?? null, [...collected.localPackageDirs, sitePackages], final.fs);
-  const runFiles = runFilesOf(repo, final.fs, pythonPath, cwd, entry);
+  // `CMD ["npm", "test"]`, `nginx -g …`: the image's Python files are copied but never run.
+  // No command of its own on a Node/nginx/… base: the base image's own command runs, not Python.
+  const nonPythonBase = NON_PYTHON_BASE.test(chain[0]?.stage.from.image ?? '');
+  const noPython = runsNoPython(argv) || (nonPythonBase && (argv.length === 0 || !installsPython(chain)));
+  const runFiles = noPython ? { files: [], from: 'entry' as const } : runFilesOf(repo, final.fs, pythonPath, cwd, entry);
 
   return {
     ...base,
@@ -336,6 +352,14 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
     scripts: commandScripts(repo, final.fs, cwd, argv),
   };
 }
+
+/** Whether any stage of the chain installs Python packages or an interpreter (pip, apt python3). */
+function installsPython(chain: readonly StageState[]): boolean {
+  return chain.some((state) => state.stage.instructions.some((i) => i.kind === 'run' && (i.pipInstalls.length > 0 || i.systemPackages.some((p) => /^python\d?(?:\.\d+)?(?:-|$)|^py3-/.test(p)) || /\bpython\d?(?:\.\d+)?\b/.test(i.text))));
+}
+
+/** Base images whose own command is not a Python program (docker-library and vendor images). */
+const NON_PYTHON_BASE = /^(?:(?:docker\.io\/)?(?:library\/)?(?:node|nginx|httpd|caddy|traefik|golang|openjdk|eclipse-temurin|amazoncorretto|ruby|php|postgres|redis|mongo|mysql|mariadb|busybox|haproxy|rabbitmq|elasticsearch|grafana\/grafana)|cypress\/[a-z-]+|nginxinc\/[a-z-]+|mcr\.microsoft\.com\/playwright)(?:[:@]|$)/;
 
 interface Built {
   readonly stages: StageState[];
@@ -361,7 +385,7 @@ function simulateAndCollect(repo: Repository, spec: BuildSpec, dockerfile: Docke
     const installStages = withInstallSources(stages, chain);
     const installs = installStages.flatMap((state) => installSteps(spec.dockerfilePath, state));
     const collected = collectInstalls(repo, spec, stages, installs);
-    collected.unknownInstalls.push(...opaqueInstalls(spec.dockerfilePath, installStages));
+    collected.unknownInstalls.push(...opaqueInstalls(repo, spec.dockerfilePath, installStages));
     for (const state of installStages) for (const key of baseImagePackages(state.stage.from.stageRef === null ? state.stage.from.image : '')) collected.installedKeys.add(key);
     built = { stages, final, chain, installs, collected };
     if (repo.repoPaths().length === known) break;
@@ -459,6 +483,7 @@ function collectInstalls(repo: Repository, spec: BuildSpec, stages: readonly Sta
       const imagePath = imageResolve(step.workdir, reqFile.path);
       const found = fs.file(imagePath, step.instructionIndex);
       const located = { file: spec.dockerfilePath, line: lineOfSpan(repo, spec.dockerfilePath, reqFile.span.start), span: reqFile.span };
+      if (projectFileInstall(repo, spec, stages, step, reqFile.path, imagePath, found?.repoPath ?? null, located, out)) continue;
       if (found) {
         expandRequirementsFile(repo, found.repoPath, imagePath, fs, step, reqFile.constraint, [found.repoPath], out);
         continue;
@@ -505,6 +530,33 @@ function collectInstalls(repo: Repository, spec: BuildSpec, stages: readonly Sta
   return out;
 }
 
+const PROJECT_FILE = /^(?:pyproject\.toml|setup\.py|setup\.cfg)$/;
+
+/**
+ * Requirement sources that are not requirements files: `uv pip install -r pyproject.toml` (uv reads
+ * a project file's dependencies; uv docs "uv pip install -r"), and `-r /dev/stdin` fed by a pipe,
+ * whose content driftcheck cannot see. True when the source was handled here.
+ */
+function projectFileInstall(
+  repo: Repository, spec: BuildSpec, stages: readonly StageState[], step: InstallStep, written: string, imagePath: string,
+  foundRepoPath: string | null, located: { file: string; line: number }, out: CollectedInstalls,
+): boolean {
+  if (imagePath === '/dev/stdin' || written === '-') {
+    out.unknownInstalls.push({ file: located.file, line: located.line, message: `-r ${written} installs what a pipe feeds it, which driftcheck does not read` });
+    return true;
+  }
+  if (!PROJECT_FILE.test(basename(written))) return false;
+  const repoFile = foundRepoPath ?? boundByMount(repo, spec, stages, step, imagePath, 'config');
+  if (repoFile === null) {
+    out.unknownInstalls.push({ file: located.file, line: located.line, message: `-r ${written} names a project file driftcheck cannot find in the image` });
+    return true;
+  }
+  const deps = projectDependenciesAt(repo, null, repoDirname(repoFile), false);
+  for (const key of deps.keys) out.installedKeys.add(key);
+  if (deps.unknown) out.unknownInstalls.push({ file: located.file, line: located.line, message: deps.unknown });
+  return true;
+}
+
 /**
  * Python distributions a known base image ships in its own interpreter. AWS Lambda's Python images
  * include the AWS SDK for Python: boto3 and its dependencies (AWS Lambda docs, "Python runtimes":
@@ -525,20 +577,38 @@ const PLAIN_BASE = /^(?:(?:docker\.io|index\.docker\.io)\/)?(?:library\/)?(?:pyt
 const OPAQUE_RUN = /\b(?:conda|mamba|micromamba)\s+(?:install|env\s+(?:create|update)|create|update)\b|\bpip3?\s+install\b[^&|;\n]*\s[$`]/;
 
 /** Installs driftcheck cannot see: a non-plain base image, conda, package names from variables. */
-function opaqueInstalls(dockerfilePath: string, states: readonly StageState[]): { file: string; line: number; message: string }[] {
+function opaqueInstalls(repo: Repository, dockerfilePath: string, states: readonly StageState[]): { file: string; line: number; message: string }[] {
   const out: { file: string; line: number; message: string }[] = [];
   for (const state of states) {
     const from = state.stage.from;
     if (from.stageRef === null && from.image !== '' && !PLAIN_BASE.test(from.image)) {
       out.push({ file: dockerfilePath, line: from.line, message: `base image ${from.image} may already install Python packages` });
     }
-    for (const instruction of state.stage.instructions) {
-      if (instruction.kind === 'run' && OPAQUE_RUN.test(instruction.text)) {
+    state.stage.instructions.forEach((instruction, index) => {
+      if (instruction.kind !== 'run') return;
+      if (OPAQUE_RUN.test(instruction.text)) {
         out.push({ file: dockerfilePath, line: instruction.line, message: 'this RUN installs packages driftcheck cannot list (conda, or names from variables)' });
+        return;
       }
-    }
+      const script = (word: string): string | null => scriptText(repo, state, index, word);
+      for (const unread of unreadInstallCommands(instruction, { script })) out.push({ file: dockerfilePath, line: unread.line, message: `this RUN ${unread.message}` });
+    });
   }
   return out;
+}
+
+const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** The text of a repository file the image holds where a RUN names it (a path, or a name on PATH). */
+function scriptText(repo: Repository, state: StageState, index: number, word: string): string | null {
+  const workdir = state.workdirAt[index] ?? state.workdir;
+  const candidates = word.includes('/') ? [imageResolve(workdir, word)] : PATH_DIRS.map((dir) => `${dir}/${word}`);
+  for (const path of candidates) {
+    const file = state.fs.file(path, index);
+    if (!file || escapesRoot(file.repoPath)) continue;
+    return (repo.files.get(file.repoPath) ?? repo.load(file.repoPath, 'config'))?.text ?? null;
+  }
+  return null;
 }
 
 const GENERATES = /\b(?:poetry|uv|pdm)\s+export\b|\bpip-compile\b|\bpipenv\s+requirements\b|\bpip\s+freeze\b/;
@@ -583,7 +653,7 @@ function isSpace(code: number): boolean {
 }
 
 /** `RUN --mount=type=bind,source=requirements.txt,target=/tmp/req.txt pip install -r /tmp/req.txt`. */
-function boundByMount(repo: Repository, spec: BuildSpec, stages: readonly StageState[], step: InstallStep, imagePath: string): string | null {
+function boundByMount(repo: Repository, spec: BuildSpec, stages: readonly StageState[], step: InstallStep, imagePath: string, kind: 'requirements' | 'config' = 'requirements'): string | null {
   const instruction = stages[step.stage]?.stage.instructions[step.instructionIndex];
   const text = instruction ? (repo.files.get(spec.dockerfilePath)?.text.slice(instruction.span.start, instruction.span.end) ?? '') : '';
   for (const match of text.matchAll(/--mount=(\S+)/g)) {
@@ -596,7 +666,7 @@ function boundByMount(repo: Repository, spec: BuildSpec, stages: readonly StageS
     const rest = imagePath === mountPoint ? '' : imagePath.startsWith(`${mountPoint}/`) ? imagePath.slice(mountPoint.length + 1) : null;
     if (rest === null) continue;
     const repoPath = repoJoin(spec.context, source.replace(/^\/+/, ''), rest);
-    if (!escapesRoot(repoPath) && repo.load(repoPath, 'requirements')) return repoPath;
+    if (!escapesRoot(repoPath) && (kind === 'config' ? repo.files.has(repoPath) || repo.load(repoPath, 'config') : repo.load(repoPath, 'requirements'))) return repoPath;
   }
   return null;
 }

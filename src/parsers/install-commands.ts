@@ -18,6 +18,9 @@ const PIP_VALUE_LONG = new Set([
   '--reinstall-package', '--link-mode', '--refresh-package', '--no-build-package', '--no-binary-package',
   '--override', '--overrides', '--build-constraint', '--build-constraints', '--torch-backend',
   '--categories', '--pypi-mirror', '--directory', '--project',
+  // uv pip install (uv docs, "uv pip install" reference): options that take a value
+  '--python-preference', '--config-file', '--color', '--allow-insecure-host', '--no-build-isolation-package',
+  '--fork-strategy', '--compile-bytecode-package', '--excludes', '--exclude', '--no-sources-package',
 ]);
 const PIP_VALUE_SHORT = new Set(['r', 'c', 'e', 'i', 'f', 't', 'C', 'p', 'P']);
 
@@ -94,10 +97,11 @@ function pipArguments(
       packages.push(wordOf(p));
     }
   };
+  // pip spells them --requirement/--constraint, uv --requirements/--constraints (both accept -r/-c).
   const kindOf = (name: string): 'r' | 'c' | 'e' | null =>
-    name === '--requirement' || name === 'r'
+    name === '--requirement' || name === '--requirements' || name === 'r'
       ? 'r'
-      : name === '--constraint' || name === 'c'
+      : name === '--constraint' || name === '--constraints' || name === 'c'
         ? 'c'
         : name === '--editable' || name === 'e'
           ? 'e'
@@ -251,7 +255,8 @@ export function detectPip(words: readonly ShellToken[], ctx: Located): PipInstal
     return at(i) === 'install' ? projectInstall('poetry', words, i, ctx) : null;
   }
   if (w0 === 'pipenv') {
-    return at(1) === 'install' ? pipArguments('pipenv', words, 2, false, ctx) : null;
+    // `pipenv sync` installs Pipfile.lock exactly as `pipenv install` with no packages does.
+    return at(1) === 'install' || at(1) === 'sync' ? pipArguments('pipenv', words, 2, false, ctx) : null;
   }
   return null;
 }

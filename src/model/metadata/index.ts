@@ -35,6 +35,11 @@ export class MetadataIndex {
     return [...this.env.values()];
   }
 
+  /** Whether the installed env or a lockfile lists this distribution (so its dependencies are known). */
+  knows(key: string): boolean {
+    return this.env.has(key) || this.locks.has(key);
+  }
+
   /** Names a distribution depends on per the installed env or a lockfile (any version), for DEP005. */
   dependencyNames(key: string): string[] {
     const env = this.env.get(key);

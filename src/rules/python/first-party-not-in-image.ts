@@ -1,5 +1,7 @@
 import type { Evidence, Fix } from '../../findings/types.js';
+import type { ImageFs } from '../../model/image.js';
 import { classifyImport } from '../../model/queries.js';
+import { findModule } from '../../model/resolve.js';
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
 import { basename, isUnder, relativeTo } from '../../util/paths.js';
@@ -53,6 +55,8 @@ excluded by \`.dockerignore\`, and it copies it next to the code that imports it
         report({
           file: first.file,
           span: first.imp.span,
+          // Every file of the image (no known entry), or only under a conditional: not proven to run.
+          ...(service.runFilesFrom !== 'entry' || sites.every((s) => s.imp.conditional) ? { severity: 'warning' as const } : {}),
           service: service.name,
           message: `"${'.'.repeat(first.imp.level)}${first.imp.module}" is first-party code (${display(location)}) but the image of service "${service.name}" ${why.offPath ? 'cannot import it' : 'does not contain it'}${why.short}`,
           evidence: [
@@ -72,9 +76,13 @@ function missingByLocation(project: Project, service: Service): Map<string, Site
   const groups = new Map<string, Site[]>();
   for (const runFile of service.runFiles) {
     for (const imp of project.python.get(runFile.repoPath)?.imports ?? []) {
-      if (imp.typeChecking) continue;
+      // Optional by design (try/except ImportError falls back): not proof of a broken image.
+      if (imp.typeChecking || imp.guarded) continue;
       const cls = classifyImport(project, service, runFile, imp);
       if (cls.kind !== 'first-party-missing') continue;
+      // The code is in the image next to the importer: a script's own folder, a launcher's
+      // sys.path.insert or `locust -f dir/x.py` would find it. Unknown, not missing.
+      if (runFile.imagePath !== null && service.final && resolvesFromAncestor(service.final.fs, runFile.imagePath, imp)) continue;
       const location = preferredLocation(service, cls.candidates);
       const list = groups.get(location) ?? [];
       list.push({ file: runFile.repoPath, imp });
@@ -83,6 +91,18 @@ function missingByLocation(project: Project, service: Service): Map<string, Site
   }
   for (const list of groups.values()) list.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.imp.line - b.imp.line));
   return new Map([...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Whether the imported module exists in the image under some folder above the importing file. */
+function resolvesFromAncestor(fs: ImageFs, imagePath: string, imp: { readonly module: string; readonly level: number; readonly names: readonly string[] }): boolean {
+  if (imp.level > 0 || imp.module === '') return false;
+  const parts = imp.module.split('.');
+  const dirs: string[] = [];
+  for (let dir = imagePath.slice(0, imagePath.lastIndexOf('/')) || '/'; ; dir = dir.slice(0, dir.lastIndexOf('/')) || '/') {
+    dirs.push(dir);
+    if (dir === '/') break;
+  }
+  return findModule(fs, dirs, parts) !== null;
 }
 
 /** Prefer a candidate inside the build context, then the shortest path. */

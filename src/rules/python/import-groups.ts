@@ -2,7 +2,7 @@
 // them, with how the image gets it: installed, only as a dependency of something installed
 // (transitive), or not at all. Shared by DEP001 and DEP005 so both read one classification.
 import type { Evidence, Severity } from '../../findings/types.js';
-import { normalizeName, type DistributionGuess } from '../../model/module-map.js';
+import { nameStems, normalizeName, type DistributionGuess } from '../../model/module-map.js';
 import { classifyImport, installedKey, transitiveOf } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
@@ -39,7 +39,9 @@ export function thirdPartyGroups(project: Project, service: Service): readonly D
       const key = normalizeName(cls.guess.distributions[0] ?? cls.top);
       let group = groups.get(key);
       if (!group) {
-        const installed = installedKey(service, cls.guess.distributions) !== null;
+        // A guessed name that an installed distribution's own name provides (django-csp -> csp):
+        // not proven missing.
+        const installed = installedKey(service, cls.guess.distributions) !== null || (cls.guess.source === 'guess' && providedByName(project, service).has(cls.top));
         const via = installed ? undefined : cls.guess.distributions.map((d) => transitive.get(normalizeName(d))?.replace(/\[.*\]$/, '')).find((v) => v !== undefined);
         group = { guess: cls.guess, sites: [], status: installed ? 'installed' : via ? 'transitive' : 'missing', via: via ?? null };
         groups.set(key, group);
@@ -52,6 +54,18 @@ export function thirdPartyGroups(project: Project, service: Service): readonly D
     .map(([key, g]) => ({ key, ...g, sites: [...g.sites].sort((a, b) => hardness(a) - hardness(b) || (a.file < b.file ? -1 : a.file > b.file ? 1 : a.imp.line - b.imp.line)) }));
   cache.set(service, out);
   return out;
+}
+
+const stemCache = new WeakMap<Service, ReadonlySet<string>>();
+
+/** Import names the installed distributions' own names suggest (`nameStems`), per service. */
+function providedByName(project: Project, service: Service): ReadonlySet<string> {
+  let names = stemCache.get(service);
+  if (!names) {
+    names = new Set([...service.installedKeys].flatMap((key) => [...project.moduleMap.importNamesOf(key.replace(/\[.*\]$/, '')), ...nameStems(key.replace(/\[.*\]$/, ''), true)]));
+    stemCache.set(service, names);
+  }
+  return names;
 }
 
 /** Hard imports first: they decide the severity and where the finding is shown. */

@@ -5,7 +5,8 @@ import type { Project, Service } from '../../model/types.js';
 import { defineRule } from '../define-rule.js';
 import { addPyprojectDependency, appendLine, findToken } from '../edits.js';
 import { entryEvidence, installEvidence } from './evidence.js';
-import { severityOf, siteEvidence, thirdPartyGroups, type ImportSite } from './import-groups.js';
+import { severityOf, siteEvidence, thirdPartyGroups, type DistributionGroup, type ImportSite } from './import-groups.js';
+import { dependencyGaps } from '../../model/facts.js';
 import { commandNeeds, isProvided, partWriting } from './command-needs.js';
 import { normalizeName } from '../../model/module-map.js';
 import { programsOutsidePip } from '../../model/production.js';
@@ -61,35 +62,81 @@ unpinned, and the distribution name may be a guess from the import name.
   check({ project, report }) {
     for (const service of project.services) {
       if (service.kind !== 'project' && !service.dockerfile) continue;
-      for (const group of thirdPartyGroups(project, service)) {
-        if (group.status !== 'missing') continue;
+      // try/except ImportError around every import of it: optional by design, the code copes.
+      const missing = thirdPartyGroups(project, service).filter((g) => g.status === 'missing' && g.sites.some((site) => !site.imp.guarded));
+      if (service.unknownInstalls.length > 0) {
+        // An open install set proves nothing missing: one note naming what was not read.
+        reportUnverified(project, service, missing, report);
+        continue;
+      }
+      const gaps = dependencyGaps(project, service);
+      for (const group of missing) {
         const key = group.key;
-        const first = group.sites[0];
+        const first = group.sites.find((site) => !site.imp.guarded) ?? group.sites[0];
         if (!first) continue;
         const distribution = group.guess.distributions[0] ?? key;
-        // `from services.post import X` with app/services/ in the repo: a first-party package
-        // imported by the wrong name, not a PyPI project to add (the guess would install a stranger).
-        const nested = group.guess.source === 'guess' ? project.firstParty.nestedPackagesNamed(first.imp.module.split('.')[0] ?? '') : [];
+        // `from services.post import X` with app/services/ in the repo: a name the repository
+        // defines is first-party code on a sys.path driftcheck did not see, never a PyPI guess.
+        if (group.guess.source === 'guess' && project.firstParty.nestedPackagesNamed(first.imp.module.split('.')[0] ?? '').length > 0) continue;
+        const unprovable = gaps.length > 0 || service.runFilesFrom !== 'entry';
+        const severity = unprovable ? 'warning' : severityOf(group.sites);
         report({
           file: first.file,
           span: first.imp.span,
-          severity: service.unknownInstalls.length > 0 ? 'warning' : severityOf(group.sites),
+          severity,
           service: service.kind === 'project' ? null : service.name,
-          message: messageOf(project, service, first.imp.module, distribution, group.sites),
+          message: messageOf(project, service, first.imp.module, distribution, group.sites) + (gaps.length > 0 ? mayComeFrom(gaps) : ''),
           evidence: [
             ...siteEvidence(group.sites),
             ...entryEvidence(service),
             ...installEvidence(service, distribution),
-            ...service.unknownInstalls.slice(0, 2).map((u) => ({ ...u, message: `${u.message}, so this is a warning` })),
-            ...nested.slice(0, 2).map((dir) => ({ file: `${dir}/__init__.py`, line: 1, message: `${dir}/ is a package nested in another package of this repository, not importable as a top-level name: no fix offered` })),
+            ...gapEvidence(service, gaps),
           ],
-          fix: nested.length > 0 ? null : fixOf(project, service, key, distribution, group.guess),
+          fix: fixOf(project, service, key, distribution, group.guess),
         });
       }
       reportMissingPrograms(project, service, report);
     }
   },
 });
+
+function lineWithoutBreak(span: { start: number; end: number }, text: string): { start: number; end: number } {
+  let end = span.end;
+  while (end > span.start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
+  return { start: span.start, end };
+}
+
+function mayComeFrom(gaps: readonly string[]): string {
+  const shown = gaps.slice(0, 3).join(', ');
+  return ` (it may still come from ${shown}${gaps.length > 3 ? `, +${gaps.length - 3} more` : ''}, whose dependencies driftcheck does not know)`;
+}
+
+function gapEvidence(service: Service, gaps: readonly string[]): { file: string; line: number; message: string }[] {
+  if (gaps.length === 0) return [];
+  const at = service.installs[0] ?? null;
+  return [{ file: at?.file ?? service.dockerfilePath ?? '', line: at?.line ?? 1, message: `dependencies unknown for ${gaps.length} installed distribution(s) (no lockfile, --python-env or bundled entry), so this is a warning` }];
+}
+
+/** One info finding for a service whose install set is open, instead of a finding per import. */
+function reportUnverified(project: Project, service: Service, missing: readonly DistributionGroup[], report: Report): void {
+  const unread = service.unknownInstalls;
+  const at = unread[0];
+  const file = at ? project.files.get(at.file) : undefined;
+  if (missing.length === 0 || !at || !file) return;
+  const names = missing.map((g) => g.guess.distributions[0] ?? g.key);
+  report({
+    file: at.file,
+    span: lineWithoutBreak(file.lines.lineSpan(at.line), file.text),
+    severity: 'info',
+    service: service.kind === 'project' ? null : service.name,
+    message: `${missing.length} imported third-party module(s) of service "${service.name}" could not be checked against its image, which installs packages driftcheck cannot list: ${names.slice(0, 8).join(', ')}${names.length > 8 ? `, +${names.length - 8} more` : ''}`,
+    evidence: [
+      ...unread.slice(0, 5).map((u) => ({ file: u.file, line: u.line, message: `not read: ${u.message}` })),
+      ...missing.slice(0, 3).map((g) => ({ file: g.sites[0]?.file ?? '', line: g.sites[0]?.imp.line ?? 1, message: `imports ${g.sites[0]?.imp.module ?? g.key}` })),
+    ],
+    fix: null,
+  });
+}
 
 type Report = Parameters<Parameters<typeof defineRule>[0]['check']>[0]['report'];
 
@@ -109,13 +156,13 @@ function reportMissingPrograms(project: Project, service: Service, report: Repor
     report({
       file: part.file,
       span: findToken(file, part.span, need.word) ?? part.span,
-      severity: service.unknownInstalls.length > 0 ? 'warning' : 'error',
+      severity: dependencyGaps(project, service).length > 0 ? 'warning' : 'error',
       service: service.name,
       message: `the command runs ${need.word}, but the image of service "${service.name}" never installs ${need.distribution}`,
       evidence: [
         commandEvidence(service, part),
         ...installEvidence(service, need.distribution),
-        ...service.unknownInstalls.slice(0, 2).map((u) => ({ ...u, message: `${u.message}, so this is a warning` })),
+        ...gapEvidence(service, dependencyGaps(project, service)),
       ],
       fix: fixOf(project, service, key, need.distribution, { distributions: [need.distribution], source: 'table' }),
     });

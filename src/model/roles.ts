@@ -1,0 +1,59 @@
+// Whether a compose service is a development setup, from evidence in the repository (#15): the
+// production rules (reload, debug, dev servers, source mounts, …) run only on production services,
+// and a compose file is not production merely because its name does not say otherwise.
+import type { ComposeService } from '../parsers/types.js';
+import { basename, escapesRoot, pathsUnder, repoDirname, repoJoin } from '../util/paths.js';
+import type { Repository } from './project.js';
+
+/** `docker-compose.prod.yml`, `compose.production.yaml`, `production.yml`, `prod.yml`. */
+export const PROD_COMPOSE_NAME = /(^|[.\-_])(prod|production)([.\-_]|$)/i;
+/** Build targets that name a development or build-tool stage. */
+const DEV_TARGET = /^(dev|devel|develop|development|debug|local|test|tests|testing|builder|build)$/i;
+const CODE = /\.(py|js|mjs|cjs|ts|tsx|jsx|rb|php|go)$/;
+
+/**
+ * A compose file that has no `build:` and no `image:` in any service is an overlay: it is deployed
+ * on top of its folder's base file (`docker compose -f docker-compose.yml -f docker-compose.prod.yml`).
+ */
+export function isOverlayFile(services: readonly ComposeService[]): boolean {
+  return services.length > 0 && services.every((s) => s.build === null && s.image === null);
+}
+
+/**
+ * Why a compose service of a file that is not named for development is still a development one,
+ * or null: a complete production file beside it (`docker-compose.prod.yml` next to
+ * `docker-compose.yml`), a development build target, or the repository's source bind-mounted over
+ * the image's code (how a container is edited live; production images carry their code).
+ */
+export function developmentEvidence(repo: Repository, composePath: string, compose: ComposeService): string | null {
+  const name = basename(composePath);
+  if (!PROD_COMPOSE_NAME.test(name.replace(/\.ya?ml$/i, ''))) {
+    const dir = repoDirname(composePath);
+    for (const [other, model] of repo.compose) {
+      if (other === composePath || repoDirname(other) !== dir) continue;
+      if (PROD_COMPOSE_NAME.test(basename(other).replace(/\.ya?ml$/i, '')) && !isOverlayFile(model.services)) return `${other} is the production file beside it`;
+    }
+  }
+  // The same file's other services count too: a file that mounts source or watches it into the
+  // container (`develop: watch`) is a development stack as a whole.
+  const model = repo.compose.get(composePath);
+  if (/^\s+develop:\s*\n\s+watch:/m.test(repo.files.get(composePath)?.text ?? '')) return 'it syncs source into the container (develop: watch)';
+  for (const other of [compose, ...(model?.services ?? []).filter((s) => s.name !== compose.name)]) {
+    const mounted = sourceMount(repo, composePath, other);
+    if (mounted !== null) return other === compose ? `it bind-mounts source code (${mounted})` : `service "${other.name}" of the same file bind-mounts source code (${mounted})`;
+  }
+  const target = compose.build?.target ?? null;
+  if (target !== null && DEV_TARGET.test(target)) return `it builds the "${target}" target`;
+  return null;
+}
+
+/** A relative bind mount of a folder that holds code (`.:/app`, `./backend:/usr/src/app`). */
+function sourceMount(repo: Repository, composePath: string, compose: ComposeService): string | null {
+  for (const volume of compose.volumes) {
+    if (volume.type !== 'bind' || volume.source === null || !/^\.{1,2}(\/|$)/.test(volume.source)) continue;
+    const source = repoJoin(repoDirname(volume.file ?? composePath), volume.source);
+    if (escapesRoot(source)) continue;
+    if (pathsUnder(repo.repoPaths(), source).some((p) => CODE.test(p))) return volume.source;
+  }
+  return null;
+}
