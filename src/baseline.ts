@@ -17,22 +17,23 @@ interface RuleEntry {
 /** file -> rule id -> entry. */
 export type Baseline = Record<string, Record<string, RuleEntry>>;
 
-export function readBaseline(path: string): Baseline {
+/** `label`: the path as the user wrote it, for messages. */
+export function readBaseline(path: string, label: string = path): Baseline {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new BaselineError(`${path}: cannot read the baseline (${(error as NodeJS.ErrnoException).code ?? 'error'}); create it with --update-baseline`);
+    throw new BaselineError(`${label}: cannot read the baseline (${(error as NodeJS.ErrnoException).code ?? 'error'}); create it with --update-baseline`);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    throw new BaselineError(`${path}: not a driftcheck baseline (invalid JSON); recreate it with --update-baseline`);
+    throw new BaselineError(`${label}: not a driftcheck baseline (invalid JSON); recreate it with --update-baseline`);
   }
   const body = data as { version?: unknown; findings?: unknown };
   if (typeof body !== 'object' || body === null || body.version !== FORMAT_VERSION || !isBaseline(body.findings)) {
-    throw new BaselineError(`${path}: not a driftcheck baseline (expected {"version": ${FORMAT_VERSION}, "findings": {file: {rule: {count, messages}}}}); recreate it with --update-baseline`);
+    throw new BaselineError(`${label}: not a driftcheck baseline (expected {"version": ${FORMAT_VERSION}, "findings": {file: {rule: {count, messages}}}}); recreate it with --update-baseline`);
   }
   return body.findings;
 }

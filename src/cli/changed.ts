@@ -12,11 +12,12 @@ import { INTERNAL_RULE } from '../rules/index.js';
 import { UsageError } from './errors.js';
 
 /** Repo paths (relative to the audited root, POSIX) changed since `ref`, untracked files included. */
-export function changedSince(root: string, ref: string): ReadonlySet<string> {
+/** `label`: the root as the user wrote it, for messages. */
+export function changedSince(root: string, ref: string, label: string = root): ReadonlySet<string> {
   if (ref === '' || ref.startsWith('-')) throw new UsageError(`--changed-since: "${ref}" is not a git ref`);
   const inside = git(root, ['rev-parse', '--is-inside-work-tree']);
   if (inside.missing) throw new UsageError('--changed-since needs git, and git is not installed (or not on PATH)');
-  if (inside.status !== 0 || inside.stdout.trim() !== 'true') throw new UsageError(`--changed-since needs a git work tree, and "${root}" is not inside one`);
+  if (inside.status !== 0 || inside.stdout.trim() !== 'true') throw new UsageError(`--changed-since needs a git work tree, and "${label}" is not inside one`);
   const commit = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   if (commit.status !== 0) throw new UsageError(`--changed-since: unknown git ref "${ref}"`);
   const sha = commit.stdout.trim();

@@ -2,7 +2,7 @@
 // in the audited root, else `[tool.driftcheck]` in its pyproject.toml, else defaults.
 // Every problem is one line naming the file, the line when known, the key and what was expected.
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Composer, LineCounter, Parser, isNode } from 'yaml';
 import type { Severity } from '../findings/types.js';
 import { normalizeName as normalize } from '../util/names.js';
@@ -30,15 +30,17 @@ interface RawConfig {
  * `knownRule` says whether a rule id or name exists; it is passed in so this module does not
  * depend on the rule registry (config sits below rules in the import order).
  */
-export function loadConfig(root: string, explicit: string | null, knownRule: (idOrName: string) => boolean): Config {
-  const raw = explicit !== null ? readExplicit(explicit) : readFromRoot(root);
+export function loadConfig(root: string, explicit: string | null, knownRule: (idOrName: string) => boolean, cwd: string = process.cwd()): Config {
+  const raw = explicit !== null ? readExplicit(explicit, cwd) : readFromRoot(root);
   if (!raw) return DEFAULT_CONFIG;
   return validate(raw, knownRule);
 }
 
-function readExplicit(file: string): RawConfig {
-  if (!existsSync(file)) throw new ConfigError(`${file}: config file not found`);
-  const text = readText(file, file);
+/** `file` as the user wrote it (the label in messages), relative to `cwd`. */
+function readExplicit(file: string, cwd: string): RawConfig {
+  const path = resolve(cwd, file);
+  if (!existsSync(path)) throw new ConfigError(`${file}: config file not found`);
+  const text = readText(path, file);
   return file.endsWith('.toml') ? fromPyproject(file, text, true) ?? { label: file, data: {}, lineOf: () => null } : fromYaml(file, text);
 }
 
