@@ -12,20 +12,20 @@ import { INTERNAL_RULE } from '../rules/index.js';
 import { UsageError } from './errors.js';
 
 /** Repo paths (relative to the audited root, POSIX) changed since `ref`, untracked files included. */
-/** `label`: the root as the user wrote it, for messages. */
-export function changedSince(root: string, ref: string, label: string = root): ReadonlySet<string> {
+/** `label`: the root as the user wrote it, for messages; `env`: git's environment. */
+export function changedSince(root: string, ref: string, label: string = root, env: NodeJS.ProcessEnv = process.env): ReadonlySet<string> {
   if (ref === '' || ref.startsWith('-')) throw new UsageError(`--changed-since: "${ref}" is not a git ref`);
-  const inside = git(root, ['rev-parse', '--is-inside-work-tree']);
+  const inside = git(root, ['rev-parse', '--is-inside-work-tree'], env);
   if (inside.missing) throw new UsageError('--changed-since needs git, and git is not installed (or not on PATH)');
   if (inside.status !== 0 || inside.stdout.trim() !== 'true') throw new UsageError(`--changed-since needs a git work tree, and "${label}" is not inside one`);
-  const commit = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  const commit = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], env);
   if (commit.status !== 0) throw new UsageError(`--changed-since: unknown git ref "${ref}"`);
   const sha = commit.stdout.trim();
   // `--relative` limits the diff to the audited folder and prints paths relative to it (cwd = root);
   // ls-files does both by default. -z: no quoting of unusual names.
-  const diff = git(root, ['-c', 'core.quotePath=false', 'diff', '--name-only', '--no-renames', '--relative', '-z', sha, '--']);
+  const diff = git(root, ['-c', 'core.quotePath=false', 'diff', '--name-only', '--no-renames', '--relative', '-z', sha, '--'], env);
   if (diff.status !== 0) throw new UsageError(`--changed-since: git diff ${ref} failed: ${firstLine(diff.stderr)}`);
-  const untracked = git(root, ['ls-files', '--others', '--exclude-standard', '-z']);
+  const untracked = git(root, ['ls-files', '--others', '--exclude-standard', '-z'], env);
   if (untracked.status !== 0) throw new UsageError(`--changed-since: git ls-files failed: ${firstLine(untracked.stderr)}`);
   const paths = new Set<string>();
   for (const path of `${diff.stdout}\0${untracked.stdout}`.split('\0')) if (path !== '') paths.add(normalize(path));
@@ -70,8 +70,8 @@ interface GitResult {
   readonly missing: boolean;
 }
 
-function git(cwd: string, args: readonly string[]): GitResult {
-  const result = spawnSync('git', [...args], { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+function git(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): GitResult {
+  const result = spawnSync('git', [...args], { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const missing = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
   return { status: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? result.error?.message ?? '', missing };
 }

@@ -99,7 +99,7 @@ function checkedRoot(options: CliOptions, io: CliIo): string {
 
 async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const root = checkedRoot(options, io);
-  const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path);
+  const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
   const config = loadConfig(root, options.config, (id) => findRule(id) !== undefined, io.cwd);
   const auditOptions = auditOptionsOf(options, config, root, io);
   const failOn = options.failOn ?? config.failOn ?? 'error';
@@ -153,7 +153,7 @@ function report(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
 /** Only this path loads ink and React (lazily), so other runs never pay for them. */
 async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
   const root = checkedRoot(options, io);
-  const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path);
+  const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
   const config = loadConfig(root, options.config, (id) => findRule(id) !== undefined, io.cwd);
   const tui = await importIgnoringCi(() => import('../tui/run.js'));
   const result = await tui.runInteractive({
