@@ -189,7 +189,7 @@ const WORDS = (
 function normKey(name) {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
 }
-const camel = (s) => s.split(/[_\-]/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+const camel = (s) => s.split(/[_-]/).filter(Boolean).map((w) => w[0].toUpperCase() + w.slice(1)).join('');
 const pad = (n, w) => String(n).padStart(w, '0');
 
 function sentence(rng, min = 6, max = 16) {

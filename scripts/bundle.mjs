@@ -12,7 +12,7 @@ const LAZY_PACKAGES = ['ink', 'react', 'react/jsx-runtime', '@npmcli/arborist', 
 await rm(OUT, { recursive: true, force: true });
 await build({
   input: {
-    driftcheck: 'dist/cli/main.js',
+    driftcheck: 'dist/cli/bin.js',
     // run by index-cache.js as a child process, next to it (`./index-fetch.js`)
     'index-fetch': 'dist/model/metadata/index-fetch.js',
     // started by discover-parallel.js as a worker thread, next to it (`./scan-worker.js`)

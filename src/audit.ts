@@ -33,6 +33,8 @@ export interface AuditOptions {
   readonly pythonEnv?: string;
   /** Opt-in package index (PEP 691 JSON) for Requires-Dist; cached on disk. */
   readonly indexUrl?: string;
+  /** Where index responses are cached (default: DRIFTCHECK_CACHE_DIR, else the user cache folder). */
+  readonly indexCacheDir?: string;
 }
 
 export interface ServiceSummary {
@@ -80,7 +82,7 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
   const config = options.config ?? DEFAULT_CONFIG;
   setFileRolePolicy(config);
   const warnings = [...discovered.warnings];
-  const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl);
+  const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl, options.indexCacheDir);
   const project = buildProject({
     metadata,
     root,
@@ -97,7 +99,7 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
     },
   });
 
-  if (options.indexUrl) warnings.push(...prefetchPinnedMetadata(project, options.indexUrl).map((message) => ({ file: '.', message })));
+  if (options.indexUrl) warnings.push(...prefetchPinnedMetadata(project, options.indexUrl, options.indexCacheDir).map((message) => ({ file: '.', message })));
   const findings: Finding[] = [...parseFindings(project)];
   const rules = selectedRules(options, config);
   for (const rule of rules) findings.push(...runRule(rule, project).map((f) => withConfiguredSeverity(f, rule, config)));

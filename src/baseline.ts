@@ -19,26 +19,27 @@ interface RuleEntry {
 /** file -> rule id -> entry. */
 export type Baseline = Record<string, Record<string, RuleEntry>>;
 
-export function readBaseline(path: string): Baseline {
+/** `label`: the path as the user wrote it, for messages. */
+export function readBaseline(path: string, label: string = path): Baseline {
   let text: string;
   try {
     // Named on the command line, so it may live anywhere; still a regular file within the limit.
     const read = readGuarded(path, { rootReal: null, maxBytes: MAX_BASELINE_BYTES, followLinks: true });
-    if ('refused' in read) throw new BaselineError(`${path}: ${refusalMessage(read.refused, read.stat, MAX_BASELINE_BYTES)}`);
+    if ('refused' in read) throw new BaselineError(`${label}: ${refusalMessage(read.refused, read.stat, MAX_BASELINE_BYTES)}`);
     text = read.bytes.toString('utf8');
   } catch (error) {
     if (error instanceof BaselineError) throw error;
-    throw new BaselineError(`${path}: cannot read the baseline (${errorCode(error)}); create it with --update-baseline`);
+    throw new BaselineError(`${label}: cannot read the baseline (${errorCode(error)}); create it with --update-baseline`);
   }
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch {
-    throw new BaselineError(`${path}: not a driftcheck baseline (invalid JSON); recreate it with --update-baseline`);
+    throw new BaselineError(`${label}: not a driftcheck baseline (invalid JSON); recreate it with --update-baseline`);
   }
   const body = data as { version?: unknown; findings?: unknown };
   if (typeof body !== 'object' || body === null || body.version !== FORMAT_VERSION || !isBaseline(body.findings)) {
-    throw new BaselineError(`${path}: not a driftcheck baseline (expected {"version": ${FORMAT_VERSION}, "findings": {file: {rule: {count, messages}}}}); recreate it with --update-baseline`);
+    throw new BaselineError(`${label}: not a driftcheck baseline (expected {"version": ${FORMAT_VERSION}, "findings": {file: {rule: {count, messages}}}}); recreate it with --update-baseline`);
   }
   return body.findings;
 }

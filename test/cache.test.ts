@@ -6,7 +6,8 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, REPO_ROOT, runCli, type RunResult } from './helpers/cli.js';
+import { CLI, REPO_ROOT, type RunResult } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/in-process.js';
 
 const temps: string[] = [];
 afterAll(() => {
@@ -35,7 +36,7 @@ function agedCopy(fixture: string): { dir: string; cache: string } {
   return { dir, cache: tempDir('driftcheck-cache-dir-') };
 }
 
-const cli = (args: readonly string[], dir: string, cache: string): RunResult => runCli(['.', ...args], { cwd: dir, env: { DRIFTCHECK_CACHE_DIR: cache } });
+const cli = (args: readonly string[], dir: string, cache: string): Promise<RunResult> => runCliInProcess(['.', ...args], { cwd: dir, env: { DRIFTCHECK_CACHE_DIR: cache } });
 const entries = (cache: string): string[] => {
   try {
     return readdirSync(join(cache, 'results')).filter((name) => name.endsWith('.json'));
@@ -48,14 +49,14 @@ const FIXTURES = readdirSync(join(REPO_ROOT, 'fixtures/projects')).sort();
 
 describe('warm runs print what a fresh audit prints', () => {
   for (const fixture of FIXTURES) {
-    it(fixture, () => {
+    it(fixture, async () => {
       const { dir, cache } = agedCopy(fixture);
       for (const args of [['--format', 'json'], ['--format', 'sarif'], ['--quiet', '--fail-on', 'warning']]) {
         const stored = entries(cache).length;
-        const fresh = cli([...args, '--no-cache'], dir, cache);
+        const fresh = await cli([...args, '--no-cache'], dir, cache);
         expect(entries(cache).length, '--no-cache writes nothing').toBe(stored);
-        const cold = cli(args, dir, cache);
-        const warm = cli(args, dir, cache);
+        const cold = await cli(args, dir, cache);
+        const warm = await cli(args, dir, cache);
         expect(cold).toEqual(fresh);
         expect(warm).toEqual(fresh);
       }
@@ -65,9 +66,9 @@ describe('warm runs print what a fresh audit prints', () => {
 });
 
 describe('the cache is really used, and never trusted when it should not be', () => {
-  it('a warm run answers from the entry (a doctored entry shows through)', () => {
+  it('a warm run answers from the entry (a doctored entry shows through)', async () => {
     const { dir, cache } = agedCopy('sutazai');
-    cli(['--format', 'json'], dir, cache);
+    await cli(['--format', 'json'], dir, cache);
     const [name] = entries(cache);
     const path = join(cache, 'results', name ?? '');
     const entry = JSON.parse(readFileSync(path, 'utf8')) as { report: { findings: { message: string }[] } };
@@ -75,66 +76,66 @@ describe('the cache is really used, and never trusted when it should not be', ()
     if (!first) throw new Error('sutazai has findings');
     first.message = 'DOCTORED';
     writeFileSync(path, JSON.stringify(entry));
-    expect(cli(['--format', 'json'], dir, cache).stdout).toContain('DOCTORED');
-    expect(cli(['--format', 'json', '--no-cache'], dir, cache).stdout).not.toContain('DOCTORED');
+    expect((await cli(['--format', 'json'], dir, cache)).stdout).toContain('DOCTORED');
+    expect((await cli(['--format', 'json', '--no-cache'], dir, cache)).stdout).not.toContain('DOCTORED');
   });
 
-  it('sees an edited file, a new file and a removed file', () => {
+  it('sees an edited file, a new file and a removed file', async () => {
     const { dir, cache } = agedCopy('sutazai');
-    const fresh = (): RunResult => cli(['--format', 'json', '--no-cache'], dir, cache);
-    const check = (): void => {
+    const fresh = (): Promise<RunResult> => cli(['--format', 'json', '--no-cache'], dir, cache);
+    const check = async (): Promise<void> => {
       age(dir); // old mtimes again: only size, ctime and inode can tell
-      const cached = cli(['--format', 'json'], dir, cache);
-      expect(cached).toEqual(fresh());
+      const cached = await cli(['--format', 'json'], dir, cache);
+      expect(cached).toEqual(await fresh());
     };
-    cli(['--format', 'json'], dir, cache);
-    const before = cli(['--format', 'json'], dir, cache).stdout;
+    await cli(['--format', 'json'], dir, cache);
+    const before = (await cli(['--format', 'json'], dir, cache)).stdout;
 
     // an edited file (main.py now also imports a module that does not exist yet)
     appendFileSync(join(dir, 'backend/app/main.py'), '\nimport left_pad_for_python\nfrom app import extra\n');
-    check();
-    expect(cli(['--format', 'json'], dir, cache).stdout).toContain('left_pad_for_python');
+    await check();
+    expect((await cli(['--format', 'json'], dir, cache)).stdout).toContain('left_pad_for_python');
 
     // a new file, nothing else touched
     writeFileSync(join(dir, 'backend/app/extra.py'), 'import another_missing_thing\n');
-    check();
-    expect(cli(['--format', 'json'], dir, cache).stdout).toContain('another_missing_thing');
+    await check();
+    expect((await cli(['--format', 'json'], dir, cache)).stdout).toContain('another_missing_thing');
 
     // a removed file
     rmSync(join(dir, 'backend/app/extra.py'));
-    check();
-    expect(cli(['--format', 'json'], dir, cache).stdout).not.toContain('another_missing_thing');
-    expect(cli(['--format', 'json'], dir, cache).stdout).not.toBe(before);
+    await check();
+    expect((await cli(['--format', 'json'], dir, cache)).stdout).not.toContain('another_missing_thing');
+    expect((await cli(['--format', 'json'], dir, cache)).stdout).not.toBe(before);
   });
 
-  it('options and config are part of the key', () => {
+  it('options and config are part of the key', async () => {
     const { dir, cache } = agedCopy('sutazai');
-    const all = cli(['--format', 'json'], dir, cache);
-    const some = cli(['--format', 'json', '--select', 'PROD'], dir, cache);
+    const all = await cli(['--format', 'json'], dir, cache);
+    const some = await cli(['--format', 'json', '--select', 'PROD'], dir, cache);
     expect(some.stdout).not.toBe(all.stdout);
-    expect(some).toEqual(cli(['--format', 'json', '--select', 'PROD', '--no-cache'], dir, cache));
+    expect(some).toEqual(await cli(['--format', 'json', '--select', 'PROD', '--no-cache'], dir, cache));
     writeFileSync(join(dir, '.driftcheck.yaml'), 'rules:\n  DEP001: off\n');
     age(dir);
-    expect(cli(['--format', 'json'], dir, cache)).toEqual(cli(['--format', 'json', '--no-cache'], dir, cache));
-    expect(cli(['--format', 'json'], dir, cache).stdout).not.toContain('"DEP001"');
+    expect(await cli(['--format', 'json'], dir, cache)).toEqual(await cli(['--format', 'json', '--no-cache'], dir, cache));
+    expect((await cli(['--format', 'json'], dir, cache)).stdout).not.toContain('"DEP001"');
   });
 
-  it('does not store a run whose inputs were modified moments ago (racy mtimes)', () => {
+  it('does not store a run whose inputs were modified moments ago (racy mtimes)', async () => {
     const dir = tempDir('driftcheck-cache-racy-');
     cpSync(join(REPO_ROOT, 'fixtures/projects/sutazai'), dir, { recursive: true });
     const cache = tempDir('driftcheck-cache-dir-');
-    cli(['--format', 'json'], dir, cache);
+    await cli(['--format', 'json'], dir, cache);
     expect(entries(cache)).toEqual([]);
   });
 
-  it('ignores a corrupt or truncated entry', () => {
+  it('ignores a corrupt or truncated entry', async () => {
     const { dir, cache } = agedCopy('sutazai');
-    const fresh = cli(['--format', 'json'], dir, cache);
+    const fresh = await cli(['--format', 'json'], dir, cache);
     const [name] = entries(cache);
     const path = join(cache, 'results', name ?? '');
     for (const junk of ['', '{', 'null', '{"format":1}', readFileSync(path, 'utf8').slice(0, 1000), '\u0000\u0001binary']) {
       writeFileSync(path, junk);
-      const run = cli(['--format', 'json'], dir, cache);
+      const run = await cli(['--format', 'json'], dir, cache);
       expect(run).toEqual(fresh);
     }
   });
@@ -149,7 +150,7 @@ describe('the cache is really used, and never trusted when it should not be', ()
         child.on('close', (status) => resolve({ status, stdout }));
       });
     const runs = await Promise.all(Array.from({ length: 6 }, runAsync));
-    const fresh = cli(['--format', 'json', '--no-cache'], dir, cache);
+    const fresh = await cli(['--format', 'json', '--no-cache'], dir, cache);
     for (const run of runs) expect(run).toEqual({ status: fresh.status, stdout: fresh.stdout });
     const names = readdirSync(join(cache, 'results'));
     expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { run, runCli } from './helpers/cli.js';
+import { run } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/in-process.js';
 
 interface JsonFinding {
   ruleId: string;
@@ -58,8 +59,8 @@ function commitAll(cwd: string, message: string): void {
   git(cwd, '-c', 'user.email=test@example.com', '-c', 'user.name=test', 'commit', '-q', '-m', message);
 }
 
-function findings(args: string[], cwd?: string): { status: number; stderr: string; findings: JsonFinding[] } {
-  const result = runCli([...args, '--format', 'json'], cwd ? { cwd } : {});
+async function findings(args: string[], cwd?: string): Promise<{ status: number; stderr: string; findings: JsonFinding[] }> {
+  const result = await runCliInProcess([...args, '--format', 'json'], cwd ? { cwd } : {});
   if (result.status !== 0 && result.status !== 1) throw new Error(`driftcheck exited ${result.status}: ${result.stderr}`);
   return { status: result.status, stderr: result.stderr, findings: (JSON.parse(result.stdout) as { findings: JsonFinding[] }).findings };
 }
@@ -88,38 +89,38 @@ describe('--changed-since REF', () => {
     rmSync(top, { recursive: true, force: true });
   });
 
-  it('without the flag, reports the old and the new finding', () => {
-    const all = findings([repo]);
+  it('without the flag, reports the old and the new finding', async () => {
+    const all = await findings([repo]);
     expect(all.status).toBe(1);
     expect(dep001(all.findings)).toEqual(['api api/app/main.py httpx', 'worker worker/worker.py redis']);
   });
 
-  it('--changed-since HEAD~1 reports only the finding the last commit introduced', () => {
-    const recent = findings([repo, '--changed-since', 'HEAD~1']);
+  it('--changed-since HEAD~1 reports only the finding the last commit introduced', async () => {
+    const recent = await findings([repo, '--changed-since', 'HEAD~1']);
     expect(recent.status).toBe(1);
     expect(dep001(recent.findings)).toEqual(['api api/app/main.py httpx']);
     // Nothing from the untouched worker service survives, whatever other rules say about it.
     expect(recent.findings.filter((f) => f.service === 'worker' || f.file.startsWith('worker/'))).toEqual([]);
   });
 
-  it('works from inside the audited folder with a relative path', () => {
-    const recent = findings(['.', '--changed-since', 'HEAD~1'], repo);
+  it('works from inside the audited folder with a relative path', async () => {
+    const recent = await findings(['.', '--changed-since', 'HEAD~1'], repo);
     expect(dep001(recent.findings)).toEqual(['api api/app/main.py httpx']);
   });
 
-  it('--changed-since HEAD reports nothing from committed history, so it exits 0 when the tree is clean', () => {
-    const none = findings([repo, '--changed-since', 'HEAD']);
+  it('--changed-since HEAD reports nothing from committed history, so it exits 0 when the tree is clean', async () => {
+    const none = await findings([repo, '--changed-since', 'HEAD']);
     expect(none.findings).toEqual([]);
     expect(none.status).toBe(0);
   });
 
-  it('counts uncommitted and untracked changes to a service input (its Dockerfile, a new run file)', () => {
+  it('counts uncommitted and untracked changes to a service input (its Dockerfile, a new run file)', async () => {
     const dockerfile = join(repo, 'worker/Dockerfile');
     const original = FIRST_COMMIT['worker/Dockerfile'] ?? '';
     try {
       // Editing the worker's Dockerfile (not committed) brings the worker's old finding back in scope.
       writeFileSync(dockerfile, original.replace('WORKDIR /app', 'WORKDIR /app\nENV PYTHONUNBUFFERED=1'));
-      expect(dep001(findings([repo, '--changed-since', 'HEAD']).findings)).toEqual(['worker worker/worker.py redis']);
+      expect(dep001((await findings([repo, '--changed-since', 'HEAD'])).findings)).toEqual(['worker worker/worker.py redis']);
     } finally {
       writeFileSync(dockerfile, original);
     }
@@ -127,27 +128,27 @@ describe('--changed-since REF', () => {
     try {
       writeFiles(repo, { 'api/app/jobs.py': 'import celery\n', 'api/app/main.py': `${SECOND_COMMIT['api/app/main.py']}from app import jobs\n` });
       // main.py changed and jobs.py is untracked: both api findings are in scope, the worker's is not.
-      expect(dep001(findings([repo, '--changed-since', 'HEAD']).findings)).toEqual(['api api/app/jobs.py celery', 'api api/app/main.py httpx']);
+      expect(dep001((await findings([repo, '--changed-since', 'HEAD'])).findings)).toEqual(['api api/app/jobs.py celery', 'api api/app/main.py httpx']);
     } finally {
       rmSync(untracked);
       writeFiles(repo, SECOND_COMMIT);
     }
   });
 
-  it('an unknown ref is a usage error: exit 2, one line', () => {
-    const result = runCli([repo, '--changed-since', 'no-such-branch']);
+  it('an unknown ref is a usage error: exit 2, one line', async () => {
+    const result = await runCliInProcess([repo, '--changed-since', 'no-such-branch']);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain('unknown git ref "no-such-branch"');
   });
 
-  it('a folder outside any git repository is a usage error: exit 2, one line', () => {
+  it('a folder outside any git repository is a usage error: exit 2, one line', async () => {
     const plain = mkdtempSync(join(tmpdir(), 'driftcheck-nogit-'));
     try {
       writeFiles(plain, { 'app.py': 'import redis\n', 'requirements.txt': 'requests==2.32.3\n' });
       // GIT_CEILING_DIRECTORIES stops git from finding a repository above the temp folder.
-      const result = runCli([plain, '--changed-since', 'HEAD'], { env: { GIT_CEILING_DIRECTORIES: dirname(realpathSync(plain)) } });
+      const result = await runCliInProcess([plain, '--changed-since', 'HEAD'], { env: { GIT_CEILING_DIRECTORIES: dirname(realpathSync(plain)) } });
       expect(result.status).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr.trim().split('\n')).toHaveLength(1);

@@ -1,9 +1,11 @@
-// The CLI as a user meets it: exit codes, formats, subcommands, clear one-line errors.
+// The CLI as a user meets it: exit codes, formats, subcommands, clear one-line errors. Exit codes
+// and errors go through the real built CLI (a process); the reports are checked in process.
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, runCli } from './helpers/cli.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, runCli, type RunResult } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/in-process.js';
 
 const SUTAZAI = join(REPO_ROOT, 'fixtures/projects/sutazai');
 
@@ -16,8 +18,12 @@ interface JsonReport {
 }
 
 describe('the seed incident (fixtures/projects/sutazai)', () => {
-  const text = runCli([SUTAZAI]);
-  const json = JSON.parse(runCli([SUTAZAI, '--format', 'json']).stdout) as JsonReport;
+  let text: RunResult;
+  let json: JsonReport;
+  beforeAll(async () => {
+    text = await runCliInProcess([SUTAZAI]);
+    json = JSON.parse((await runCliInProcess([SUTAZAI, '--format', 'json'])).stdout) as JsonReport;
+  });
   const find = (ruleId: string, needle: string) =>
     json.findings.find((f) => f['ruleId'] === ruleId && String(f['message']).includes(needle));
 
@@ -69,8 +75,8 @@ describe('the seed incident (fixtures/projects/sutazai)', () => {
     expect(order).toEqual([...order].sort());
   });
 
-  it('is deterministic', () => {
-    expect(runCli([SUTAZAI, '--format', 'json']).stdout).toBe(runCli([SUTAZAI, '--format', 'json']).stdout);
+  it('is deterministic', async () => {
+    expect((await runCliInProcess([SUTAZAI, '--format', 'json'])).stdout).toBe((await runCliInProcess([SUTAZAI, '--format', 'json'])).stdout);
   });
 });
 
@@ -111,34 +117,34 @@ describe('exit codes and errors', () => {
     for (const id of ['DEP001', 'DEP002', 'PIN001', 'PIN004', 'PROD001']) expect(rules.stdout).toContain(id);
   });
 
-  it('--select and --ignore filter rules', () => {
-    const only = JSON.parse(runCli([SUTAZAI, '--format', 'json', '--select', 'PROD']).stdout) as JsonReport;
+  it('--select and --ignore filter rules', async () => {
+    const only = JSON.parse((await runCliInProcess([SUTAZAI, '--format', 'json', '--select', 'PROD'])).stdout) as JsonReport;
     expect(only.findings.length).toBeGreaterThan(0);
     expect(only.findings.every((f) => String(f['ruleId']).startsWith('PROD'))).toBe(true);
-    const without = JSON.parse(runCli([SUTAZAI, '--format', 'json', '--ignore', 'DEP001,DEP002,DEP003,DEP004,DEP005,DEP006']).stdout) as JsonReport;
+    const without = JSON.parse((await runCliInProcess([SUTAZAI, '--format', 'json', '--ignore', 'DEP001,DEP002,DEP003,DEP004,DEP005,DEP006'])).stdout) as JsonReport;
     expect(without.findings.some((f) => String(f['ruleId']).startsWith('DEP'))).toBe(false);
   });
 });
 
-describe('long evidence', () => {
-  it('the text report clips evidence to one readable line; JSON keeps it whole', () => {
+describe('long evidence', async () => {
+  it('the text report clips evidence to one readable line; JSON keeps it whole', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'driftcheck-long-'));
     const words = Array.from({ length: 5_000 }, (_, i) => `--flag${i}`).join(' ');
     writeFileSync(join(dir, 'Dockerfile'), `FROM python:3.12-slim\nCMD python app.py ${words}\n`);
-    const text = runCli([dir, '--select', 'PROD005', '--no-color']).stdout;
+    const text = (await runCliInProcess([dir, '--select', 'PROD005', '--no-color'])).stdout;
     const evidence = text.split('\n').filter((line) => line.includes('CMD runs:'));
     expect(evidence).toHaveLength(1);
     expect(evidence[0]?.endsWith('…')).toBe(true);
     expect(evidence[0]?.length).toBeLessThan(300);
-    const json = JSON.parse(runCli([dir, '--select', 'PROD005', '--format', 'json']).stdout) as { findings: { evidence: { message: string }[] }[] };
+    const json = JSON.parse((await runCliInProcess([dir, '--select', 'PROD005', '--format', 'json'])).stdout) as { findings: { evidence: { message: string }[] }[] };
     expect(json.findings[0]?.evidence.some((e) => e.message.includes('--flag4998 --flag4999'))).toBe(true);
   });
 
-  it('a multi-line compose command is shown on one evidence line', () => {
+  it('a multi-line compose command is shown on one evidence line', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'driftcheck-multiline-'));
     writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nCMD ["python", "app.py"]\n');
     writeFileSync(join(dir, 'docker-compose.yml'), 'services:\n  web:\n    build: .\n    command: |\n      sh -c "python manage.py migrate &&\n      python app.py"\n');
-    const lines = runCli([dir, '--select', 'PROD005', '--no-color']).stdout.split('\n');
+    const lines = (await runCliInProcess([dir, '--select', 'PROD005', '--no-color'])).stdout.split('\n');
     const evidence = lines.filter((line) => line.trimStart().startsWith('->'));
     expect(evidence).toHaveLength(1);
     expect(evidence[0]).toContain('migrate && python app.py');

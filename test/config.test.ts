@@ -2,7 +2,8 @@
 import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, gitCopy, runCli } from './helpers/cli.js';
+import { REPO_ROOT, gitCopy } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/in-process.js';
 
 const EXAMPLE = join(REPO_ROOT, 'fixtures/projects/sutazai');
 
@@ -20,8 +21,8 @@ interface JsonFinding {
   suppression?: { kind: string; reason: string | null };
 }
 
-function findings(dir: string, args: string[] = []): JsonFinding[] {
-  const out = runCli(['.', '--format', 'json', ...args], { cwd: dir });
+async function findings(dir: string, args: string[] = []): Promise<JsonFinding[]> {
+  const out = await runCliInProcess(['.', '--format', 'json', ...args], { cwd: dir });
   expect(out.stderr).toBe('');
   return (JSON.parse(out.stdout) as { findings: JsonFinding[] }).findings;
 }
@@ -41,42 +42,42 @@ describe('.driftcheck.yaml', () => {
     ['rules: [\n', /^driftcheck: \.driftcheck\.yaml:\d+: invalid YAML/],
     ['rules: {}\n---\nrules: {}\n', /^driftcheck: \.driftcheck\.yaml:2: invalid YAML: more than one document\n$/],
     ['a: &x 1\nb: *y\n', /^driftcheck: \.driftcheck\.yaml: invalid YAML: Unresolved alias/],
-  ])('rejects %j with exit 2 and one line naming the key', (yaml, message) => {
+  ])('rejects %j with exit 2 and one line naming the key', async (yaml, message) => {
     const dir = example();
     writeFileSync(join(dir, '.driftcheck.yaml'), yaml);
-    const out = runCli(['.'], { cwd: dir });
+    const out = await runCliInProcess(['.'], { cwd: dir });
     expect(out.status).toBe(2);
     expect(out.stdout).toBe('');
     expect(out.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(out.stderr).toMatch(message);
   });
 
-  it('reads [tool.driftcheck] from pyproject.toml, and names it in errors', () => {
+  it('reads [tool.driftcheck] from pyproject.toml, and names it in errors', async () => {
     const dir = example();
     writeFileSync(join(dir, 'pyproject.toml'), '[tool.driftcheck]\nfailOn = "sometimes"\n');
-    const out = runCli(['.'], { cwd: dir });
+    const out = await runCliInProcess(['.'], { cwd: dir });
     expect(out.status).toBe(2);
     expect(out.stderr).toBe('driftcheck: pyproject.toml [tool.driftcheck]: "failOn" must be one of error, warning, info, never (got "sometimes")\n');
   });
 
-  it('--config FILE is read instead, and a missing one is an error', () => {
+  it('--config FILE is read instead, and a missing one is an error', async () => {
     const dir = example();
     writeFileSync(join(dir, 'strict.yaml'), 'failOn: info\n');
-    expect(runCli(['.', '--config', 'strict.yaml', '--select', 'PIN001'], { cwd: dir }).status).toBe(1);
-    expect(runCli(['.', '--select', 'PIN001'], { cwd: dir }).status).toBe(0); // info only
-    const missing = runCli(['.', '--config', 'nope.yaml'], { cwd: dir });
+    expect((await runCliInProcess(['.', '--config', 'strict.yaml', '--select', 'PIN001'], { cwd: dir })).status).toBe(1);
+    expect((await runCliInProcess(['.', '--select', 'PIN001'], { cwd: dir })).status).toBe(0); // info only
+    const missing = await runCliInProcess(['.', '--config', 'nope.yaml'], { cwd: dir });
     expect([missing.status, missing.stderr]).toEqual([2, 'driftcheck: nope.yaml: config file not found\n']);
   });
 
-  it('sets severities, turns rules off, and ignores by path and by package', () => {
+  it('sets severities, turns rules off, and ignores by path and by package', async () => {
     const dir = example();
-    const before = findings(dir);
+    const before = await findings(dir);
     expect(before.some((f) => f.ruleId === 'PROD001')).toBe(true);
     writeFileSync(
       join(dir, '.driftcheck.yaml'),
       ['rules:', '  DEP001: info', '  reload-in-production: off', 'ignore:', '  - path: "backend/requirements-minimal.txt"', '    reason: legacy file', '  - package: redis', '    rules: [DEP004]', ''].join('\n'),
     );
-    const after = findings(dir);
+    const after = await findings(dir);
     expect(after.some((f) => f.ruleId === 'PROD001')).toBe(false);
     const dep001 = after.filter((f) => f.ruleId === 'DEP001');
     expect(dep001.length).toBeGreaterThan(0);
@@ -89,25 +90,25 @@ describe('.driftcheck.yaml', () => {
     expect(after.filter((f) => f.ruleId === 'DEP004' && !f.suppressed).length).toBe(before.filter((f) => f.ruleId === 'DEP004').length - 1);
   });
 
-  it('moduleMap maps an import to a distribution the table does not know', () => {
+  it('moduleMap maps an import to a distribution the table does not know', async () => {
     const dir = example();
-    const message = (): string | undefined => runCli(['.', '--format', 'json'], { cwd: dir }).stdout.match(/"message": "(\\"chromadb\\"[^"]*(?:\\"[^"]*)*)"/)?.[1];
-    expect(message()).not.toContain('distribution');
+    const message = async (): Promise<string | undefined> => (await runCliInProcess(['.', '--format', 'json'], { cwd: dir })).stdout.match(/"message": "(\\"chromadb\\"[^"]*(?:\\"[^"]*)*)"/)?.[1];
+    expect(await message()).not.toContain('distribution');
     writeFileSync(join(dir, '.driftcheck.yaml'), 'moduleMap:\n  chromadb: chromadb-client\n');
-    expect(message()).toContain('(distribution chromadb-client)');
+    expect(await message()).toContain('(distribution chromadb-client)');
   });
 });
 
 describe('baseline', () => {
-  it('round trip: update, add one new finding, only it is reported; line shifts do not matter', () => {
+  it('round trip: update, add one new finding, only it is reported; line shifts do not matter', async () => {
     const dir = example();
-    const update = runCli(['.', '--update-baseline', '--baseline', 'base.json'], { cwd: dir });
+    const update = await runCliInProcess(['.', '--update-baseline', '--baseline', 'base.json'], { cwd: dir });
     expect(update.status).toBe(0);
     expect(update.stderr).toMatch(/^wrote base\.json: \d+ findings in the baseline\n$/);
     const baseline = JSON.parse(readFileSync(join(dir, 'base.json'), 'utf8')) as { version: number };
     expect(baseline.version).toBe(1);
 
-    const clean = runCli(['.', '--baseline', 'base.json'], { cwd: dir });
+    const clean = await runCliInProcess(['.', '--baseline', 'base.json'], { cwd: dir });
     expect(clean.status).toBe(0);
     expect(clean.stdout).toMatch(/^No problems found .*suppressed\)\.\n$/);
 
@@ -115,19 +116,19 @@ describe('baseline', () => {
     const main = join(dir, 'backend/app/api/mesh.py');
     writeFileSync(main, `# moved down\n\n${readFileSync(main, 'utf8')}`);
     appendFileSync(join(dir, 'backend/app/main.py'), 'import zzz_new_dependency\n');
-    const json = findings(dir, ['--baseline', 'base.json']);
+    const json = await findings(dir, ['--baseline', 'base.json']);
     const shown = json.filter((f) => !f.suppressed);
     expect(shown).toHaveLength(1);
     expect(shown[0]).toMatchObject({ ruleId: 'DEP001', file: 'backend/app/main.py' });
     expect(json.filter((f) => f.suppression?.kind === 'baseline').length).toBeGreaterThan(5);
-    expect(runCli(['.', '--baseline', 'base.json'], { cwd: dir }).status).toBe(1);
+    expect((await runCliInProcess(['.', '--baseline', 'base.json'], { cwd: dir })).status).toBe(1);
   });
 
-  it('a missing or broken baseline is a one-line error (exit 2)', () => {
+  it('a missing or broken baseline is a one-line error (exit 2)', async () => {
     const dir = example();
-    const missing = runCli(['.', '--baseline', 'none.json'], { cwd: dir });
+    const missing = await runCliInProcess(['.', '--baseline', 'none.json'], { cwd: dir });
     expect([missing.status, missing.stderr]).toEqual([2, 'driftcheck: none.json: cannot read the baseline (ENOENT); create it with --update-baseline\n']);
     writeFileSync(join(dir, 'bad.json'), '{"version": 7}');
-    expect(runCli(['.', '--baseline', 'bad.json'], { cwd: dir }).stderr).toMatch(/^driftcheck: bad\.json: not a driftcheck baseline/);
+    expect((await runCliInProcess(['.', '--baseline', 'bad.json'], { cwd: dir })).stderr).toMatch(/^driftcheck: bad\.json: not a driftcheck baseline/);
   });
 });

@@ -3,7 +3,8 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, gitCopy, run, runCli } from './helpers/cli.js';
+import { REPO_ROOT, gitCopy, run } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/in-process.js';
 
 interface JsonFinding {
   ruleId: string;
@@ -16,15 +17,15 @@ interface JsonFinding {
 const PROJECTS = join(REPO_ROOT, 'fixtures/projects');
 const projects = readdirSync(PROJECTS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
 
-function findings(dir: string): JsonFinding[] {
-  return (JSON.parse(runCli(['.', '--format', 'json'], { cwd: dir }).stdout) as { findings: JsonFinding[] }).findings;
+async function findings(dir: string): Promise<JsonFinding[]> {
+  return (JSON.parse((await runCliInProcess(['.', '--format', 'json'], { cwd: dir })).stdout) as { findings: JsonFinding[] }).findings;
 }
 
 describe.each(projects)('fixes for %s', (name) => {
-  it('apply with git apply and patch -p1, remove the fixed findings, and converge', () => {
+  it('apply with git apply and patch -p1, remove the fixed findings, and converge', async () => {
     const dir = gitCopy(join(PROJECTS, name));
-    const before = findings(dir);
-    const patch = runCli(['.', '--diff'], { cwd: dir }).stdout;
+    const before = await findings(dir);
+    const patch = (await runCliInProcess(['.', '--diff'], { cwd: dir })).stdout;
     const fixable = before.filter((f) => !f.suppressed && f.fix?.applicability === 'safe');
     if (fixable.length === 0) {
       expect(patch).toBe('');
@@ -37,22 +38,22 @@ describe.each(projects)('fixes for %s', (name) => {
     expect(run('patch', ['-p1', '--dry-run', '-i', patchFile], dir).status).toBe(0);
     expect(run('git', ['apply', patchFile], dir).status).toBe(0);
 
-    const after = findings(dir);
+    const after = await findings(dir);
     for (const fixed of fixable) {
       expect(after.some((f) => f.ruleId === fixed.ruleId && f.message === fixed.message), `${fixed.ruleId} ${fixed.message}`).toBe(false);
     }
-    expect(runCli(['.', '--diff'], { cwd: dir }).stdout).toBe('');
+    expect((await runCliInProcess(['.', '--diff'], { cwd: dir })).stdout).toBe('');
   });
 
-  it('--fix writes the same files as applying the patch', () => {
+  it('--fix writes the same files as applying the patch', async () => {
     const viaPatch = gitCopy(join(PROJECTS, name));
     const viaFix = gitCopy(join(PROJECTS, name));
-    const patch = runCli(['.', '--diff'], { cwd: viaPatch }).stdout;
+    const patch = (await runCliInProcess(['.', '--diff'], { cwd: viaPatch })).stdout;
     if (patch === '') return;
     const patchFile = join(viaPatch, '..', `${name}-fix-${process.pid}.patch`);
     writeFileSync(patchFile, patch);
     expect(run('git', ['apply', patchFile], viaPatch).status).toBe(0);
-    const fixed = runCli(['.', '--fix'], { cwd: viaFix });
+    const fixed = await runCliInProcess(['.', '--fix'], { cwd: viaFix });
     expect([0, 1]).toContain(fixed.status);
     const changed = run('git', ['diff', '--name-only'], viaPatch).stdout.trim().split('\n');
     expect(run('git', ['diff', '--name-only'], viaFix).stdout.trim().split('\n')).toEqual(changed);

@@ -3,7 +3,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { gitCopy, run, runCli } from './helpers/cli.js';
+import { gitCopy, run } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/in-process.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -36,9 +37,9 @@ function scenario(): string {
 }
 
 describe('fix hygiene', () => {
-  it('keeps BOM, CRLF, comments and list syntax, and converges', () => {
+  it('keeps BOM, CRLF, comments and list syntax, and converges', async () => {
     const dir = scenario();
-    const patch = runCli(['.', '--diff'], { cwd: dir }).stdout;
+    const patch = (await runCliInProcess(['.', '--diff'], { cwd: dir })).stdout;
     const patchFile = join(dir, '..', `hygiene-${process.pid}.patch`);
     writeFileSync(patchFile, patch);
     expect(run('git', ['apply', '--check', patchFile], dir).stderr).toBe('');
@@ -49,6 +50,6 @@ describe('fix hygiene', () => {
     expect(compose).toContain('    command: ["uvicorn", "main:app", "--port", "80"]   # keep this comment\n');
     expect(compose).toContain('    command:\n      - uvicorn\n      - main:app\n  api3:\n');
     expect(readFileSync(join(dir, 'api', 'Dockerfile'), 'utf8')).toContain('CMD ["uvicorn", "main:app", "--port", "80"]\n');
-    expect(runCli(['.', '--diff'], { cwd: dir }).stdout).toBe('');
+    expect((await runCliInProcess(['.', '--diff'], { cwd: dir })).stdout).toBe('');
   });
 });

@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { FORMATS } from '../src/cli/args.js';
 import { classify } from '../src/discover.js';
-import { REPO_ROOT, run, runCli, type RunResult } from './helpers/cli.js';
+import { REPO_ROOT, run, type RunResult } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/in-process.js';
 
 const HAS_PRE_COMMIT = spawnSync('pre-commit', ['--version'], { encoding: 'utf8' }).status === 0;
 const SKIP = !HAS_PRE_COMMIT && !process.env['CI'];
@@ -117,7 +118,7 @@ function tryRepo(project: string, hookRepo: string, env: NodeJS.ProcessEnv): Run
 describe.skipIf(SKIP)('pre-commit hook (.pre-commit-hooks.yaml, language: node)', () => {
   it(
     'blocks a drifting service, and passes once the `driftcheck --diff` patch is applied',
-    () => {
+    async () => {
       expect(HAS_PRE_COMMIT, 'pre-commit is not installed (apt-get install -y pre-commit); it is required when CI is set').toBe(true);
       const work = realpathSync(mkdtempSync(join(tmpdir(), 'driftcheck-precommit-')));
       cleanups.push(work);
@@ -143,7 +144,7 @@ describe.skipIf(SKIP)('pre-commit hook (.pre-commit-hooks.yaml, language: node)'
       expect(blocked.output).toContain('"chromadb"');
       expect(blocked.output).toContain('backend/app/main.py');
 
-      const patch = runCli([project, '--diff']);
+      const patch = await runCliInProcess([project, '--diff']);
       expect(patch.status, patch.stderr).toBe(1);
       expect(patch.stdout).toContain('+chromadb==0.5.0');
       must(run('git', ['apply', '--index', '-'], project, patch.stdout), 'git apply');

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/in-process.js';
 
 describe('--python-env', () => {
   const root = mkdtempSync(join(tmpdir(), 'driftcheck-pyenv-'));
@@ -17,16 +17,16 @@ describe('--python-env', () => {
   mkdirSync(info, { recursive: true });
   writeFileSync(join(info, 'METADATA'), 'Metadata-Version: 2.1\nName: acme-client\nVersion: 2.1.0\nRequires-Dist: acme-core<2,>=1.5\n');
 
-  it('uses the environment given on the command line', () => {
-    const result = runCli(['.', '--select', 'PIN002', '--python-env', env], { cwd: project });
+  it('uses the environment given on the command line', async () => {
+    const result = await runCliInProcess(['.', '--select', 'PIN002', '--python-env', env], { cwd: project });
     expect(result.stderr).toBe('');
     expect(result.stdout).toContain("acme-core==1.4.0 does not satisfy acme-client 2.1.0's requirement acme-core<2,>=1.5");
     expect(result.stdout).toContain('lib/python3.12/site-packages/acme_client-2.1.0.dist-info/METADATA');
   });
 
-  it('finds nothing without it, and warns about a path with no site-packages', () => {
-    expect(runCli(['.', '--select', 'PIN002'], { cwd: project }).stdout).toContain('No problems found');
-    const missing = runCli(['.', '--select', 'PIN002', '--python-env', join(root, 'nowhere')], { cwd: project });
+  it('finds nothing without it, and warns about a path with no site-packages', async () => {
+    expect((await runCliInProcess(['.', '--select', 'PIN002'], { cwd: project })).stdout).toContain('No problems found');
+    const missing = await runCliInProcess(['.', '--select', 'PIN002', '--python-env', join(root, 'nowhere')], { cwd: project });
     expect(missing.stdout).toContain('--python-env: no site-packages with *.dist-info found there; ignored');
     expect(missing.stderr).toBe('');
   });
@@ -52,18 +52,18 @@ describe('--python-env for the module map and DEP005 (top_level.txt, RECORD, Req
   });
   dist('gizmo_core-2.4.0.dist-info', { METADATA: 'Metadata-Version: 2.1\nName: gizmo-core\nVersion: 2.4.0\n', 'top_level.txt': 'gizmo_core\n' });
 
-  it('maps imports through the environment and sees its Requires-Dist', () => {
-    const out = runCli(['.', '--select', 'DEP001,DEP004,DEP005', '--no-color', '-q'], { cwd: project });
+  it('maps imports through the environment and sees its Requires-Dist', async () => {
+    const out = await runCliInProcess(['.', '--select', 'DEP001,DEP004,DEP005', '--no-color', '-q'], { cwd: project });
     expect(out.stderr).toBe('');
     // acmecloud -> acme-sdk (top_level.txt), widgets -> widgets-framework (RECORD): installed and used.
     expect(out.stdout).not.toMatch(/DEP001|DEP004/);
     expect(out.stdout).toContain('DEP005 "gizmo_core" (distribution gizmo-core) is imported directly but the image of service "Dockerfile" installs it only as a dependency of widgets-framework');
   });
 
-  it('without the environment the same imports are guesses: missing and unused', () => {
+  it('without the environment the same imports are guesses: missing and unused', async () => {
     const bare = mkdtempSync(join(tmpdir(), 'driftcheck-pyenv-bare-'));
     for (const name of ['requirements.txt', 'Dockerfile', 'main.py']) writeFileSync(join(bare, name), readFileSync(join(project, name)));
-    const out = runCli(['.', '--select', 'DEP001,DEP004', '--no-color', '-q'], { cwd: bare });
+    const out = await runCliInProcess(['.', '--select', 'DEP001,DEP004', '--no-color', '-q'], { cwd: bare });
     expect(out.stdout).toContain('DEP001 "acmecloud"');
     expect(out.stdout).toContain('DEP004 "acme-sdk"');
   });

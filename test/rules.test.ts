@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { rulesMarkdown } from '../src/cli/rules-table.js';
 import { RULES } from '../src/rules/index.js';
-import { REPO_ROOT, gitCopy, run, runCli } from './helpers/cli.js';
+import { REPO_ROOT, gitCopy, run } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/in-process.js';
 import { expectGolden } from './helpers/golden.js';
 
 const RULES_DIR = join(REPO_ROOT, 'fixtures/rules');
@@ -21,8 +22,8 @@ const cases = RULES.flatMap((rule) => {
 });
 
 describe.each(cases)('$name', ({ id, dir }) => {
-  it('reports exactly what expected.txt says', () => {
-    const result = runCli(['.', '--select', id, '--quiet', '--no-color', '--fail-on', 'never'], { cwd: dir });
+  it('reports exactly what expected.txt says', async () => {
+    const result = await runCliInProcess(['.', '--select', id, '--quiet', '--no-color', '--fail-on', 'never'], { cwd: dir });
     expect(result.stderr).toBe('');
     const findings = result.stdout.includes('No problems found') ? '' : result.stdout;
     const golden = join(dir, 'expected.txt');
@@ -31,8 +32,8 @@ describe.each(cases)('$name', ({ id, dir }) => {
     expectGolden(golden, findings);
   });
 
-  it('writes expected.patch, which applies and converges', () => {
-    const patch = runCli(['.', '--select', id, '--diff', '--unsafe-fixes'], { cwd: dir }).stdout;
+  it('writes expected.patch, which applies and converges', async () => {
+    const patch = (await runCliInProcess(['.', '--select', id, '--diff', '--unsafe-fixes'], { cwd: dir })).stdout;
     const golden = join(dir, 'expected.patch');
     if (patch === '' && !existsSync(golden)) return;
     expectGolden(golden, patch);
@@ -41,7 +42,7 @@ describe.each(cases)('$name', ({ id, dir }) => {
     const patchFile = join(copy, '..', `rule-${process.pid}-${Date.now()}.patch`);
     writeFileSync(patchFile, patch);
     expect(run('git', ['apply', patchFile], copy).status).toBe(0);
-    expect(runCli(['.', '--select', id, '--diff', '--unsafe-fixes'], { cwd: copy }).stdout).toBe('');
+    expect((await runCliInProcess(['.', '--select', id, '--diff', '--unsafe-fixes'], { cwd: copy })).stdout).toBe('');
   });
 });
 

@@ -9,27 +9,29 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error the bench generator is plain JavaScript
 import { generate, resolveParams } from '../bench/generate.mjs';
-import { REPO_ROOT, runCli } from './helpers/cli.js';
+import { REPO_ROOT } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/in-process.js';
 
 const temps: string[] = [];
 afterAll(() => {
   for (const dir of temps) rmSync(dir, { recursive: true, force: true });
 });
 
-const audit = (dir: string, workers: number, format: string) => runCli([dir, '--no-cache', '--debug', '--format', format, '--workers', String(workers)]);
+// In process, but main() as built (dist/), whose worker threads start dist/parallel/scan-worker.js.
+const audit = (dir: string, workers: number, format: string) => runCliInProcess([dir, '--no-cache', '--debug', '--format', format, '--workers', String(workers)], { built: true });
 const debugLine = (stderr: string) => /debug: Python files in (\d+) batches, (\d+) of them on (\d+) worker/.exec(stderr);
 
 describe('the same report with 1, 2 or 3 threads', () => {
   for (const fixture of readdirSync(join(REPO_ROOT, 'fixtures/projects')).sort()) {
-    it(fixture, () => {
+    it(fixture, async () => {
       const dir = join(REPO_ROOT, 'fixtures/projects', fixture);
-      const one = audit(dir, 1, 'json');
+      const one = await audit(dir, 1, 'json');
       expect(debugLine(one.stderr)?.[3]).toBe('0');
-      expect(audit(dir, 2, 'json').stdout).toBe(one.stdout);
+      expect((await audit(dir, 2, 'json')).stdout).toBe(one.stdout);
     });
   }
 
-  it('a generated tree split into many batches, with unreadable and odd Python files', () => {
+  it('a generated tree split into many batches, with unreadable and odd Python files', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'driftcheck-workers-'));
     temps.push(dir);
     generate(dir, resolveParams({ services: 12, pyPerService: 40, seed: 3 }), { force: true });
@@ -42,7 +44,8 @@ describe('the same report with 1, 2 or 3 threads', () => {
     writeFileSync(unreadable, 'import os\n');
     chmodSync(unreadable, 0o000);
 
-    const reports = [1, 2, 3].map((workers) => ({ workers, json: audit(dir, workers, 'json'), text: audit(dir, workers, 'text') }));
+    const reports = [];
+    for (const workers of [1, 2, 3]) reports.push({ workers, json: await audit(dir, workers, 'json'), text: await audit(dir, workers, 'text') });
     const [one, ...others] = reports;
     expect(JSON.parse(one?.json.stdout ?? '{}').findings.length).toBeGreaterThan(0);
     expect(one?.text.stdout).toContain('binary_mod.py');
@@ -58,8 +61,8 @@ describe('the same report with 1, 2 or 3 threads', () => {
     }
   });
 
-  it('rejects a --workers value that is not a positive whole number', () => {
-    const result = runCli([join(REPO_ROOT, 'fixtures/projects/sutazai'), '--workers', '0']);
+  it('rejects a --workers value that is not a positive whole number', async () => {
+    const result = await runCliInProcess([join(REPO_ROOT, 'fixtures/projects/sutazai'), '--workers', '0']);
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/--workers expects a positive whole number/);
   });

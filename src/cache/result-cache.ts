@@ -49,8 +49,8 @@ interface Entry {
 }
 
 /** `<cache dir>/results` (DRIFTCHECK_CACHE_DIR, else the platform's user cache folder). */
-export function resultCacheDir(): string {
-  return join(cacheDir(), 'results');
+export function resultCacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return join(cacheDir(env), 'results');
 }
 
 /**

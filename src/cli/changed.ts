@@ -29,16 +29,17 @@ export interface ChangedPaths {
 /** A working-tree file larger than this is not hashed: it counts as changed. */
 const MAX_HASHED_BYTES = 64 * 1024 * 1024;
 
-export function changedSince(root: string, ref: string): ChangedPaths {
+/** `label`: the root as the user wrote it, for messages; `env`: git's environment (before hardening). */
+export function changedSince(root: string, ref: string, label: string = root, env: NodeJS.ProcessEnv = process.env): ChangedPaths {
   if (ref === '' || ref.startsWith('-')) throw new UsageError(`--changed-since: "${ref}" is not a git ref`);
-  const inside = git(root, ['rev-parse', '--is-inside-work-tree']);
+  const inside = git(root, ['rev-parse', '--is-inside-work-tree'], env);
   if (inside.missing) throw new UsageError('--changed-since needs git, and git is not installed (or not on PATH)');
-  if (inside.status !== 0 || inside.stdout.trim() !== 'true') throw new UsageError(`--changed-since needs a git work tree, and "${root}" is not inside one`);
-  const commit = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  if (inside.status !== 0 || inside.stdout.trim() !== 'true') throw new UsageError(`--changed-since needs a git work tree, and "${label}" is not inside one`);
+  const commit = git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], env);
   if (commit.status !== 0) throw new UsageError(`--changed-since: unknown git ref "${ref}"`);
   const sha = commit.stdout.trim();
   // Run from the root, ls-tree lists only the audited folder, with paths relative to it. -z: no quoting.
-  const tree = git(root, ['ls-tree', '-r', '-z', sha]);
+  const tree = git(root, ['ls-tree', '-r', '-z', sha], env);
   if (tree.status !== 0) throw new UsageError(`--changed-since: git ls-tree ${ref} failed: ${firstLine(tree.stderr)}`);
   const atRef = new Map<string, string>();
   for (const record of tree.stdout.split('\0')) {
@@ -139,14 +140,14 @@ const KEPT_GIT_ENV = new Set(['GIT_CEILING_DIRECTORIES', 'GIT_DISCOVERY_ACROSS_F
  * The environment without GIT_* overrides (GIT_DIR, GIT_CONFIG_*, GIT_EXTERNAL_DIFF...) and
  * without the system config; no prompts, no optional index locks.
  */
-function gitEnv(): NodeJS.ProcessEnv {
+function gitEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('GIT_') || KEPT_GIT_ENV.has(key)) env[key] = value;
+  for (const [key, value] of Object.entries(base)) if (!key.startsWith('GIT_') || KEPT_GIT_ENV.has(key)) env[key] = value;
   return { ...env, GIT_CONFIG_NOSYSTEM: '1', GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', GIT_NO_LAZY_FETCH: '1' };
 }
 
-function git(cwd: string, args: readonly string[]): GitResult {
-  const result = spawnSync('git', [...HARDENING, ...args], { cwd, encoding: 'utf8', env: gitEnv(), maxBuffer: 256 * 1024 * 1024 });
+function git(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): GitResult {
+  const result = spawnSync('git', [...HARDENING, ...args], { cwd, encoding: 'utf8', env: gitEnv(env), maxBuffer: 256 * 1024 * 1024 });
   const missing = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
   return { status: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? result.error?.message ?? '', missing };
 }

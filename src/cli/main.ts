@@ -1,14 +1,17 @@
-#!/usr/bin/env node
-// The command line: argv -> audit -> report -> exit code. The only place that exits.
+// The command line: argv -> audit -> report -> exit code, as one function of argv and an io
+// object (streams, working directory, environment, terminals). bin.ts calls it with the real
+// process; the tests call it in process. Nothing here exits or reads the process's globals.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { audit, auditInParallel, type AuditOptions, type AuditReport, type AuditResult } from '../audit.js';
 import { cacheable, readCachedReport, resultCacheDir, writeCachedReport } from '../cache/result-cache.js';
+import { cacheDir } from '../model/metadata/index-cache.js';
 import { DEFAULT_DISCOVER_OPTIONS, type DiscoverOptions } from '../discover.js';
 import { BaselineError, applyBaseline, readBaseline, writeBaseline } from '../baseline.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { SEVERITY_RANK, type Severity } from '../findings/types.js';
+import { setFileRolePolicy } from '../model/file-roles.js';
 import { computeFixes } from '../fix/apply.js';
 import { unifiedDiff } from '../fix/patch.js';
 import { WriteError, writeFixes } from '../fix/write.js';
@@ -26,99 +29,138 @@ import { changedSince, onlyChanged } from './changed.js';
 import { UsageError } from './errors.js';
 import { rulesTable } from './rules-table.js';
 
-function main(argv: readonly string[]): number | Promise<number> {
-  const options = parseCliArgs(argv);
-  switch (options.command) {
-    case 'help':
-      process.stdout.write(HELP);
-      return 0;
-    case 'version':
-      process.stdout.write(`driftcheck ${VERSION}\n`);
-      return 0;
-    case 'rules':
-      process.stdout.write(rulesTable());
-      return 0;
-    case 'explain':
-      return explain(options.rule ?? '');
-    case 'audit':
-      if (options.interactive) {
-        if (process.stdout.isTTY === true && process.stdin.isTTY === true) return runInteractive(options);
-        process.stderr.write('driftcheck: --interactive needs a terminal (stdin and stdout must be TTYs); printing the text report\n');
-      }
-      return runAudit(options);
+/** What the CLI touches outside its arguments: the process's, or a test's stand-ins. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Relative paths on the command line are resolved against this folder. */
+  readonly cwd: string;
+  /** NO_COLOR, DRIFTCHECK_CACHE_DIR, XDG_CACHE_HOME, … */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdoutIsTTY: boolean;
+  readonly stdinIsTTY: boolean;
+}
+
+/** One run of the CLI: the exit code (2 for a usage, config, baseline or write error, or a bug). */
+export async function main(argv: readonly string[], io: CliIo): Promise<number> {
+  // Process-wide state an earlier run in the same process may have left: back to the defaults.
+  setFileRolePolicy({ production: [], development: [] });
+  try {
+    return await dispatch(parseCliArgs(argv), io);
+  } catch (error) {
+    const known = error instanceof UsageError || error instanceof WriteError || error instanceof ConfigError || error instanceof BaselineError;
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`driftcheck: ${known ? '' : 'internal error: '}${message}\n`);
+    if (argv.includes('--debug') && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    else if (!known) io.stderr('(run with --debug for a stack trace)\n');
+    return 2;
   }
 }
 
-function explain(id: string): number {
+function dispatch(options: CliOptions, io: CliIo): number | Promise<number> {
+  switch (options.command) {
+    case 'help':
+      io.stdout(HELP);
+      return 0;
+    case 'version':
+      io.stdout(`driftcheck ${VERSION}\n`);
+      return 0;
+    case 'rules':
+      io.stdout(rulesTable());
+      return 0;
+    case 'explain':
+      return explain(options.rule ?? '', io);
+    case 'audit':
+      if (options.interactive) {
+        if (io.stdoutIsTTY && io.stdinIsTTY) return runInteractive(options, io);
+        io.stderr('driftcheck: --interactive needs a terminal (stdin and stdout must be TTYs); printing the text report\n');
+      }
+      return runAudit(options, io);
+  }
+}
+
+function explain(id: string, io: CliIo): number {
   const rule = findRule(id);
   if (!rule) throw new UsageError(`unknown rule "${id}"; run "driftcheck rules" for the list`);
   const { meta } = rule;
-  process.stdout.write(`# ${meta.id} ${meta.name}\n\nSeverity: ${meta.severity} · Fix: ${meta.fix} · Category: ${meta.category}\n\n${meta.docs}\n`);
+  io.stdout(`# ${meta.id} ${meta.name}\n\nSeverity: ${meta.severity} · Fix: ${meta.fix} · Category: ${meta.category}\n\n${meta.docs}\n`);
   return 0;
 }
 
-async function runAudit(options: CliOptions): Promise<number> {
-  if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
-  const changed = options.changedSince === null ? null : changedSince(options.path, options.changedSince);
-  const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined, discoverOptions(options).maxFileBytes);
-  const auditOptions = auditOptionsOf(options, config);
+/** A path from the command line, for the file system: relative ones are relative to io.cwd. */
+function at(io: CliIo, path: string): string {
+  return resolve(io.cwd, path);
+}
+
+function checkedRoot(options: CliOptions, io: CliIo): string {
+  const root = at(io, options.path);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
+  return root;
+}
+
+async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
+  const root = checkedRoot(options, io);
+  const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
+  const config = loadConfig(root, options.config, (id) => findRule(id) !== undefined, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
+  const auditOptions = auditOptionsOf(options, config, root, io);
   const failOn = options.failOn ?? config.failOn ?? 'error';
   const wantsFixes = options.diff || options.patch !== null || options.fix;
   // Fixes, markdown (its patch) and --changed-since need the parsed project, which the cache does not keep.
   const needsProject = wantsFixes || changed !== null || options.format === 'markdown';
-  const cache = options.cache && !needsProject && cacheable(auditOptions) ? resultCacheDir() : null;
+  const cache = options.cache && !needsProject && cacheable(auditOptions) ? resultCacheDir(io.env) : null;
   const cached = cache === null ? null : readCachedReport(cache, auditOptions);
-  if (cached !== null) return report(options, auditOptions, cached, failOn);
+  if (cached !== null) return report(options, auditOptions, cached, failOn, io);
   const startedAt = Date.now();
   let result = await auditInParallel(auditOptions, options.workers, (stats) => {
-    if (options.debug) process.stderr.write(`debug: Python files in ${stats.batches} batches, ${stats.batchesOnWorkers} of them on ${stats.workers} worker thread(s)\n`);
+    if (options.debug) io.stderr(`debug: Python files in ${stats.batches} batches, ${stats.batchesOnWorkers} of them on ${stats.workers} worker thread(s)\n`);
   });
   if (cache !== null) writeCachedReport(cache, auditOptions, result, startedAt);
   if (wantsFixes) {
     const outcome = computeFixes(auditOptions, result, { unsafe: options.unsafeFixes });
-    for (const warning of outcome.warnings) process.stderr.write(`warning: ${warning}\n`);
+    for (const warning of outcome.warnings) io.stderr(`warning: ${warning}\n`);
     const patch = unifiedDiff(outcome.changes);
     if (options.diff) {
-      process.stdout.write(patch);
-      process.stderr.write(`${outcome.applied.length} fix${outcome.applied.length === 1 ? '' : 'es'} in ${outcome.changes.length} file${outcome.changes.length === 1 ? '' : 's'}${outcome.changes.length ? ' (nothing written; apply with git apply or patch -p1)' : ''}\n`);
+      io.stdout(patch);
+      io.stderr(`${outcome.applied.length} fix${outcome.applied.length === 1 ? '' : 'es'} in ${outcome.changes.length} file${outcome.changes.length === 1 ? '' : 's'}${outcome.changes.length ? ' (nothing written; apply with git apply or patch -p1)' : ''}\n`);
       return patch === '' ? 0 : 1;
     }
     if (options.patch !== null) {
-      writeUserFile(options.patch, patch, options.path);
-      process.stderr.write(`wrote ${options.patch}: ${outcome.applied.length} fixes in ${outcome.changes.length} files\n`);
+      writeUserFile(at(io, options.patch), patch, root);
+      io.stderr(`wrote ${options.patch}: ${outcome.applied.length} fixes in ${outcome.changes.length} files\n`);
     }
     if (options.fix) {
-      const written = writeFixes(options.path, outcome.changes);
-      process.stderr.write(`fixed ${outcome.applied.length} finding${outcome.applied.length === 1 ? '' : 's'} in ${written.length} file${written.length === 1 ? '' : 's'}\n`);
+      const written = writeFixes(root, outcome.changes);
+      io.stderr(`fixed ${outcome.applied.length} finding${outcome.applied.length === 1 ? '' : 's'} in ${written.length} file${written.length === 1 ? '' : 's'}\n`);
       result = audit(auditOptions);
     }
   }
   if (changed !== null) result = onlyChanged(result, changed);
-  return report(options, auditOptions, result, failOn);
+  return report(options, auditOptions, result, failOn, io);
 }
 
 /** Baseline handling, rendering and the exit code: the same for a fresh and a cached result. */
-function report(options: CliOptions, auditOptions: AuditOptions, result: AuditReport, failOn: Severity | 'never'): number {
+function report(options: CliOptions, auditOptions: AuditOptions, result: AuditReport, failOn: Severity | 'never', io: CliIo): number {
   if (options.updateBaseline) {
     const path = options.baseline ?? join(options.path, '.driftcheck-baseline.json');
-    const count = writeBaseline(path, result.findings, { root: options.path, explicit: options.baseline !== null });
-    process.stderr.write(`wrote ${path}: ${count} finding${count === 1 ? '' : 's'} in the baseline\n`);
+    const count = writeBaseline(at(io, path), result.findings, { root: at(io, options.path), explicit: options.baseline !== null });
+    io.stderr(`wrote ${path}: ${count} finding${count === 1 ? '' : 's'} in the baseline\n`);
     return 0;
   }
-  const shown = options.baseline === null ? result : { ...result, findings: applyBaseline(result.findings, readBaseline(options.baseline)) };
-  emit(options, render(options, auditOptions, shown));
+  const shown = options.baseline === null ? result : { ...result, findings: applyBaseline(result.findings, readBaseline(at(io, options.baseline), options.baseline)) };
+  emit(options, render(options, auditOptions, shown, io), io);
   return exitCode(shown, failOn);
 }
 
 /** Only this path loads ink and React (lazily), so other runs never pay for them. */
-async function runInteractive(options: CliOptions): Promise<number> {
-  if (!existsSync(options.path) || !statSync(options.path).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
-  const changed = options.changedSince === null ? null : changedSince(options.path, options.changedSince);
-  const config = loadConfig(options.path, options.config, (id) => findRule(id) !== undefined, discoverOptions(options).maxFileBytes);
+async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
+  const root = checkedRoot(options, io);
+  const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
+  const config = loadConfig(root, options.config, (id) => findRule(id) !== undefined, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
   const tui = await importIgnoringCi(() => import('../tui/run.js'));
   const result = await tui.runInteractive({
-    auditOptions: auditOptionsOf(options, config),
+    auditOptions: auditOptionsOf(options, config, root, io),
     root: options.path.replace(/\\/g, '/'),
+    cwd: io.cwd,
     ...(changed === null ? {} : { postprocess: (r: AuditResult) => onlyChanged(r, changed) }),
   });
   return exitCode(result, options.failOn ?? config.failOn ?? 'error');
@@ -140,10 +182,11 @@ async function importIgnoringCi<T>(load: () => Promise<T>): Promise<T> {
   }
 }
 
-function auditOptionsOf(options: CliOptions, config: Config): AuditOptions {
+function auditOptionsOf(options: CliOptions, config: Config, root: string, io: CliIo): AuditOptions {
   return {
-    root: options.path, select: options.select, ignore: options.ignore, config, discover: discoverOptions(options),
-    ...(options.pythonEnv !== null ? { pythonEnv: options.pythonEnv } : {}), ...(options.indexUrl !== null ? { indexUrl: options.indexUrl } : {}),
+    root, select: options.select, ignore: options.ignore, config, discover: discoverOptions(options),
+    ...(options.pythonEnv !== null ? { pythonEnv: at(io, options.pythonEnv) } : {}),
+    ...(options.indexUrl !== null ? { indexUrl: options.indexUrl, indexCacheDir: cacheDir(io.env) } : {}),
   };
 }
 
@@ -154,12 +197,12 @@ function discoverOptions(options: CliOptions): DiscoverOptions {
   };
 }
 
-function render(options: CliOptions, auditOptions: AuditOptions, result: AuditReport | AuditResult): string {
+function render(options: CliOptions, auditOptions: AuditOptions, result: AuditReport | AuditResult, io: CliIo): string {
   const displayRoot = options.path.replace(/\\/g, '/');
   if (options.format === 'json') return jsonReport(result, displayRoot);
   // CI formats want paths relative to the checkout (the working directory), not to the audited
   // root: prefix them with the root's relative path when it lies inside the working directory.
-  const fromCwd = relative(process.cwd(), resolve(options.path)).split(sep).join('/');
+  const fromCwd = relative(io.cwd, at(io, options.path)).split(sep).join('/');
   const pathPrefix = fromCwd === '' || fromCwd === '..' || fromCwd.startsWith('../') || isAbsolute(fromCwd) ? '' : `${fromCwd}/`;
   if (options.format === 'sarif') return sarifReport(result, { pathPrefix });
   if (options.format === 'github') return githubReport(result, { pathPrefix });
@@ -168,13 +211,13 @@ function render(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
     const patch = unifiedDiff(computeFixes(auditOptions, result, { unsafe: options.unsafeFixes }).changes);
     return markdownReport(result, { patch, unsafeFixes: options.unsafeFixes, pathPrefix });
   }
-  const color = options.color ?? (options.output === null && process.stdout.isTTY === true && !process.env['NO_COLOR']);
+  const color = options.color ?? (options.output === null && io.stdoutIsTTY && !io.env['NO_COLOR']);
   return textReport(result, { color, displayRoot, quiet: options.quiet });
 }
 
-function emit(options: CliOptions, text: string): void {
-  if (options.output) writeUserFile(options.output, text, options.path);
-  else process.stdout.write(text);
+function emit(options: CliOptions, text: string, io: CliIo): void {
+  if (options.output) writeUserFile(at(io, options.output), text, at(io, options.path));
+  else io.stdout(text);
 }
 
 /**
@@ -200,26 +243,4 @@ function exitCode(result: AuditReport, failOn: Severity | 'never'): number {
   if (failOn === 'never') return 0;
   const threshold = SEVERITY_RANK[failOn];
   return result.findings.some((f) => !f.suppressed && SEVERITY_RANK[f.severity] >= threshold) ? 1 : 0;
-}
-
-// A reader that stops early (`driftcheck --format json | head`) is not an error: stop quietly.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
-
-const debug = process.argv.includes('--debug');
-// The CLI runs bundled (dist/bin/); with --debug, stack traces name the TypeScript-compiled files.
-if (debug) process.setSourceMapsEnabled(true);
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  const known = error instanceof UsageError || error instanceof WriteError || error instanceof ConfigError || error instanceof BaselineError;
-  const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`driftcheck: ${known ? '' : 'internal error: '}${message}\n`);
-  if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  else if (!known) process.stderr.write('(run with --debug for a stack trace)\n');
-  process.exitCode = 2;
 }

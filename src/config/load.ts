@@ -4,7 +4,7 @@
 // file content appears in a message only as a short, escaped excerpt. Config files are read
 // through the same guard as discovery (inside the root, regular files, size-limited).
 import { realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Composer, LineCounter, Parser, isNode } from 'yaml';
 import { DEFAULT_DISCOVER_OPTIONS } from '../discover.js';
 import type { Severity } from '../findings/types.js';
@@ -34,15 +34,21 @@ interface RawConfig {
  * `knownRule` says whether a rule id or name exists; it is passed in so this module does not
  * depend on the rule registry (config sits below rules in the import order).
  */
-export function loadConfig(root: string, explicit: string | null, knownRule: (idOrName: string) => boolean, maxBytes = DEFAULT_DISCOVER_OPTIONS.maxFileBytes): Config {
-  const raw = explicit !== null ? readExplicit(explicit, maxBytes) : readFromRoot(root, maxBytes);
+export function loadConfig(
+  root: string, explicit: string | null, knownRule: (idOrName: string) => boolean,
+  { maxBytes = DEFAULT_DISCOVER_OPTIONS.maxFileBytes, cwd = process.cwd() }: { readonly maxBytes?: number; readonly cwd?: string } = {},
+): Config {
+  const raw = explicit !== null ? readExplicit(explicit, cwd, maxBytes) : readFromRoot(resolve(cwd, root), maxBytes);
   if (!raw) return DEFAULT_CONFIG;
   return validate(raw, knownRule);
 }
 
-/** `--config FILE` may live outside the root (the user named it), but is still a regular file within the limit. */
-function readExplicit(file: string, maxBytes: number): RawConfig {
-  const text = readText(file, file, null, maxBytes, 'fail');
+/**
+ * `--config FILE` may live outside the root (the user named it), but is still a regular file within
+ * the limit. `file` as the user wrote it (the label in messages), relative to `cwd`.
+ */
+function readExplicit(file: string, cwd: string, maxBytes: number): RawConfig {
+  const text = readText(resolve(cwd, file), file, null, maxBytes, 'fail');
   if (text === null) throw new ConfigError(`${file}: config file not found`);
   return file.endsWith('.toml') ? fromPyproject(file, text, true) ?? { label: file, data: {}, lineOf: () => null } : fromYaml(file, text);
 }

@@ -527,7 +527,7 @@ function readHealthcheck(ctx: Context, node: unknown): ComposeService['healthche
 }
 
 function volumeType(source: string): 'bind' | 'volume' {
-  return /^[.\/~]/.test(source) || /^[A-Za-z]:[\\/]/.test(source) || source.includes('/') ? 'bind' : 'volume';
+  return /^[./~]/.test(source) || /^[A-Za-z]:[\\/]/.test(source) || source.includes('/') ? 'bind' : 'volume';
 }
 
 /** `source:target[:mode]` or `target` (an anonymous volume). */

@@ -576,7 +576,7 @@ class Builder implements Located {
       }
       this.diag('no FROM instruction', span);
     }
-    let comments: Pick<Comment, 'getRange'>[] = [];
+    let comments: Pick<Comment, 'getRange'>[];
     try {
       comments = df.getComments();
       // A comment on the first lines looks like a parser directive to dockerfile-ast

@@ -1041,12 +1041,10 @@ class RequirementsParser {
 
     // PEP 508.
     let parts = fastPep508(s, a, b);
-    let loose = false;
     if (parts === null) {
       const r = libraryPep508(s, a, b);
       parts = r.parts;
-      loose = r.loose;
-      if (parts === null || loose) {
+      if (parts === null || r.loose) {
         const { at, what } = diagnose(s, a, b);
         this.diagnostic(ll, at, b, 'error', `invalid requirement: ${what} (in "${clip(s.slice(a, b), 60)}")`);
         if (parts === null) return;

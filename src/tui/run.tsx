@@ -8,6 +8,8 @@ export interface InteractiveOptions {
   readonly auditOptions: AuditOptions;
   /** The root as the user wrote it, for the header. */
   readonly root: string;
+  /** Where relative paths the user types (a patch file) are resolved (default: the process's). */
+  readonly cwd?: string;
   /** Applied to every audit result before it is shown (e.g. --changed-since). */
   readonly postprocess?: (result: AuditResult) => AuditResult;
 }
@@ -19,7 +21,7 @@ export async function runInteractive(options: InteractiveOptions): Promise<Audit
     return options.postprocess ? options.postprocess(result) : result;
   };
   let last: AuditResult | null = null;
-  const instance = render(<App load={load} auditOptions={options.auditOptions} root={options.root} cwd={process.cwd()} onResult={(r) => (last = r)} />, {
+  const instance = render(<App load={load} auditOptions={options.auditOptions} root={options.root} cwd={options.cwd ?? process.cwd()} onResult={(r) => (last = r)} />, {
     exitOnCtrlC: true,
     patchConsole: false,
   });

@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { classify } from '../../src/discover.js';
 import { WriteError, writeFixes } from '../../src/fix/write.js';
 import { makeSourceFile } from '../../src/source.js';
-import { CLI, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { CLI, REPO_ROOT } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/in-process.js';
 
 const FIXTURE = join(REPO_ROOT, 'fixtures/rules/missing-dependency/flags-yaml-import-name');
 const temps: string[] = [];
@@ -28,17 +29,17 @@ function copy(): string {
 const OLD = readFileSync(join(FIXTURE, 'requirements.txt'), 'utf8');
 
 describe('--fix writes safely', () => {
-  it('writes atomically and keeps the mode bits', () => {
+  it('writes atomically and keeps the mode bits', async () => {
     const dir = copy();
     chmodSync(join(dir, 'requirements.txt'), 0o640);
-    const r = runCli([dir, '--fix']);
+    const r = await runCliInProcess([dir, '--fix']);
     expect([0, 1]).toContain(r.status);
     expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).toContain('PyYAML==6.0.2');
     expect(statSync(join(dir, 'requirements.txt')).mode & 0o7777).toBe(0o640);
     expect(readdirSync(dir).filter((n) => n.includes('.driftcheck-'))).toEqual([]);
   });
 
-  it('refuses to write through a symlink that leaves the root', () => {
+  it('refuses to write through a symlink that leaves the root', async () => {
     const dir = copy();
     const outside = mkdtempSync(join(tmpdir(), 'driftcheck-outside-'));
     temps.push(outside);
@@ -49,13 +50,13 @@ describe('--fix writes safely', () => {
     expect(() => writeFixes(dir, [{ original: file, text: `${OLD}PyYAML==6.0.2\n` }])).toThrow(/refusing to write outside the audited root/);
     expect(readFileSync(join(outside, 'real.txt'), 'utf8')).toBe(OLD);
     // Through the CLI: discovery does not read the escaping link, so nothing is written there.
-    const r = runCli([dir, '--fix']);
+    const r = await runCliInProcess([dir, '--fix']);
     expect([0, 1, 2]).toContain(r.status);
     expect(r.stderr).not.toMatch(/internal error/);
     expect(readFileSync(join(outside, 'real.txt'), 'utf8')).toBe(OLD);
   });
 
-  it('refuses when the file changed since it was read', () => {
+  it('refuses when the file changed since it was read', async () => {
     const dir = copy();
     const file = makeSourceFile('requirements.txt', 'requirements', OLD);
     appendFileSync(join(dir, 'requirements.txt'), 'edited-meanwhile==1\n');
@@ -70,7 +71,7 @@ describe('--fix writes safely', () => {
     expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).toBe(`${OLD}edited-meanwhile==1\n`);
   });
 
-  it('a directory it cannot write to: one clear line, exit 2, file unchanged', (ctx) => {
+  it('a directory it cannot write to: one clear line, exit 2, file unchanged', async (ctx) => {
     const dir = copy();
     // As root every mode bit is ignored: run the CLI as an unprivileged user on a root-owned,
     // read-only directory (chmod 555), where creating the temp file fails.
@@ -94,7 +95,7 @@ describe('--fix writes safely', () => {
     const probe = copy();
     writeFileSync(join(probe, 'requirements.txt'), oldText);
     const started = Date.now();
-    expect([0, 1]).toContain(runCli([probe, '--fix']).status);
+    expect([0, 1]).toContain((await runCliInProcess([probe, '--fix'])).status);
     const duration = Date.now() - started;
     const newText = readFileSync(join(probe, 'requirements.txt'), 'utf8');
     expect(newText).not.toBe(oldText);
@@ -121,19 +122,19 @@ describe('--fix writes safely', () => {
     }
     // A later run removes temp files of killed runs and still fixes the file.
     writeFileSync(join(dir, 'requirements.txt'), oldText);
-    expect([0, 1]).toContain(runCli([dir, '--fix']).status);
+    expect([0, 1]).toContain((await runCliInProcess([dir, '--fix'])).status);
     expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).toBe(newText);
     expect(readdirSync(dir).filter((n) => n.includes('.driftcheck-'))).toEqual([]);
     console.info(`killed --fix runs: ${outcomes.old} left the old file, ${outcomes.new} the new one; ${leftovers} temp files left behind, cleaned by the next run`);
   }, 120_000);
 
-  it('stale temp files of dead processes are removed; discovery never reads them', () => {
+  it('stale temp files of dead processes are removed; discovery never reads them', async () => {
     const dir = copy();
     writeFileSync(join(dir, '.requirements.txt.driftcheck-999999999.tmp'), 'partial');
     writeFileSync(join(dir, '.Dockerfile.driftcheck-999999999.tmp'), 'partial');
-    const audit = JSON.parse(runCli([dir, '--format', 'json']).stdout) as { findings: { file: string }[] };
+    const audit = JSON.parse((await runCliInProcess([dir, '--format', 'json'])).stdout) as { findings: { file: string }[] };
     expect(audit.findings.some((f) => f.file.includes('.driftcheck-'))).toBe(false);
-    expect([0, 1]).toContain(runCli([dir, '--fix']).status);
+    expect([0, 1]).toContain((await runCliInProcess([dir, '--fix'])).status);
     expect(readdirSync(dir).filter((n) => n.startsWith('.requirements.txt.driftcheck-'))).toEqual([]);
   });
 });

@@ -214,7 +214,7 @@ export function assertWellBehaved(name: ParserName, text: string, budgetMs = 100
   try {
     result = PARSERS[name](text);
   } catch (error) {
-    throw new Error(`${name} threw on ${JSON.stringify(text)}: ${error instanceof Error ? error.stack : String(error)}`);
+    throw new Error(`${name} threw on ${JSON.stringify(text)}: ${error instanceof Error ? error.stack : String(error)}`, { cause: error });
   }
   const elapsed = cpuMs() - started;
   if (elapsed > budgetMs) throw new Error(`${name} took ${elapsed.toFixed(0)} ms of CPU (> ${budgetMs}) on ${JSON.stringify(text.slice(0, 200))}`);

@@ -1,4 +1,4 @@
-// Every fixture (fixtures/projects/*, fixtures/rules/*/*) through the real CLI in each machine
+// Every fixture (fixtures/projects/*, fixtures/rules/*/*) through the CLI (in process) in each machine
 // format: SARIF valid against the official 2.1.0 schema plus GitHub code scanning's demands, no
 // absolute paths, fingerprints that survive line shifts; JSON valid against
 // schema/report.schema.json; GitLab Code Quality issues well formed with repo-relative paths.

@@ -4,23 +4,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { escapeData, escapeProperty, githubReport } from '../../src/report/github.js';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/in-process.js';
 import { auditResult, finding } from './synthetic.js';
 
 const SUTAZAI = join(REPO_ROOT, 'fixtures/projects/sutazai');
 const ANNOTATION = /^::(error|warning|notice) (file=[^,:]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,)?title=[^,:]+::.+$/;
 
 describe('github escaping', () => {
-  it('escapes data: % first, then CR and LF; leaves : and , alone', () => {
+  it('escapes data: % first, then CR and LF; leaves : and , alone', async () => {
     expect(escapeData('100% done\r\nnext: a, b')).toBe('100%25 done%0D%0Anext: a, b');
     expect(escapeData('%0A is not a newline')).toBe('%250A is not a newline');
   });
 
-  it('escapes properties: additionally : and ,', () => {
+  it('escapes properties: additionally : and ,', async () => {
     expect(escapeProperty('a:b,c%d\ne')).toBe('a%3Ab%2Cc%25d%0Ae');
   });
 
-  it('escapes a finding whose message, file and evidence contain %, \\n, : and ,', () => {
+  it('escapes a finding whose message, file and evidence contain %, \\n, : and ,', async () => {
     const out = githubReport(
       auditResult([
         finding({
@@ -38,7 +39,7 @@ describe('github escaping', () => {
     expect(out.trimEnd().split('\n')).toHaveLength(1);
   });
 
-  it('maps severities to error, warning and notice, and skips suppressed findings', () => {
+  it('maps severities to error, warning and notice, and skips suppressed findings', async () => {
     const out = githubReport(
       auditResult([
         finding({ severity: 'error' }),
@@ -50,12 +51,12 @@ describe('github escaping', () => {
     expect(out.split('\n').filter(Boolean).map((l) => l.slice(0, l.indexOf(' ')))).toEqual(['::error', '::warning', '::notice']);
   });
 
-  it('leaves out file and line for repository-wide findings (file ".")', () => {
+  it('leaves out file and line for repository-wide findings (file ".")', async () => {
     const out = githubReport(auditResult([finding({ ruleId: 'INTERNAL', ruleName: 'internal-error', file: '.', message: 'rule X failed' })]));
     expect(out).toBe('::error title=INTERNAL internal-error::rule X failed\n');
   });
 
-  it('prefixes paths so they are relative to the workspace', () => {
+  it('prefixes paths so they are relative to the workspace', async () => {
     const out = githubReport(auditResult([finding({ evidence: [{ file: 'requirements.txt', line: 1, message: 'x' }] })]), { pathPrefix: 'services/api/' });
     expect(out).toContain('file=services/api/app/main.py,');
     expect(out).toContain('-> services/api/requirements.txt:1 x');
@@ -63,9 +64,9 @@ describe('github escaping', () => {
 });
 
 describe('github format through the CLI', () => {
-  it('prints one annotation per unsuppressed finding, with the evidence chain', () => {
-    const json = JSON.parse(runCli(['.', '--format', 'json'], { cwd: SUTAZAI }).stdout) as { findings: { suppressed: boolean; evidence: unknown[] }[] };
-    const run = runCli(['.', '--format', 'github'], { cwd: SUTAZAI });
+  it('prints one annotation per unsuppressed finding, with the evidence chain', async () => {
+    const json = JSON.parse((await runCliInProcess(['.', '--format', 'json'], { cwd: SUTAZAI })).stdout) as { findings: { suppressed: boolean; evidence: unknown[] }[] };
+    const run = await runCliInProcess(['.', '--format', 'github'], { cwd: SUTAZAI });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(1);
     const lines = run.stdout.split('\n').filter(Boolean);
@@ -75,16 +76,16 @@ describe('github format through the CLI', () => {
     expect(run.stdout).toContain('%0A-> docker/backend/Dockerfile:9 image installs backend/requirements.txt%0A');
   });
 
-  it('uses paths relative to the working directory when auditing a subdirectory', () => {
-    const run = runCli(['fixtures/projects/sutazai', '--format', 'github']);
+  it('uses paths relative to the working directory when auditing a subdirectory', async () => {
+    const run = await runCliInProcess(['fixtures/projects/sutazai', '--format', 'github']);
     for (const line of run.stdout.split('\n').filter(Boolean)) expect(line).toMatch(/^::\w+ file=fixtures\/projects\/sutazai\//);
   });
 
-  it('prints nothing for a clean repository', () => {
+  it('prints nothing for a clean repository', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'driftcheck-github-'));
     try {
       writeFileSync(join(dir, 'app.py'), 'import os\n');
-      const run = runCli(['.', '--format', 'github'], { cwd: dir });
+      const run = await runCliInProcess(['.', '--format', 'github'], { cwd: dir });
       expect(run).toEqual({ status: 0, stdout: '', stderr: '' });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -1,15 +1,11 @@
-// The built CLI run asynchronously, so the per-fixture runs of the report tests overlap.
-import { execFile } from 'node:child_process';
+// The CLI for the per-fixture runs of the report tests: in process (helpers/in-process.ts), so
+// the runs queue one after another in this process instead of overlapping as child processes.
 import { availableParallelism } from 'node:os';
-import { CLI, type RunResult } from '../helpers/cli.js';
+import type { RunResult } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/in-process.js';
 
 export function runCliAsync(args: readonly string[], cwd: string): Promise<RunResult> {
-  return new Promise((resolvePromise) => {
-    execFile(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const status = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolvePromise({ status, stdout, stderr });
-    });
-  });
+  return runCliInProcess(args, { cwd });
 }
 
 /** Maps items with at most `limit` promises in flight; results keep the input order. */

@@ -4,12 +4,13 @@ import type { Log } from 'sarif';
 import { describe, expect, it } from 'vitest';
 import { findingFingerprints, sarifLog, toUri } from '../../src/report/sarif.js';
 import { RULES } from '../../src/rules/index.js';
-import { REPO_ROOT, runCli } from '../helpers/cli.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/in-process.js';
 import { auditResult, finding } from './synthetic.js';
 import { validateSarif } from './validate.js';
 
 describe('sarif report', () => {
-  it('lists every registry rule plus PARSE and INTERNAL, with levels mapped', () => {
+  it('lists every registry rule plus PARSE and INTERNAL, with levels mapped', async () => {
     const log = sarifLog(auditResult([]));
     const rules = log.runs[0]?.tool.driver.rules ?? [];
     expect(rules.map((r) => r.id)).toEqual([...RULES.map((r) => r.meta.id), 'PARSE', 'INTERNAL']);
@@ -24,7 +25,7 @@ describe('sarif report', () => {
     expect(validateSarif(log)).toEqual([]);
   });
 
-  it('writes fixes as replacements (BOM-free char offsets), suppressions by kind, and the evidence as related locations', () => {
+  it('writes fixes as replacements (BOM-free char offsets), suppressions by kind, and the evidence as related locations', async () => {
     const log = sarifLog(
       auditResult([
         finding({
@@ -73,20 +74,20 @@ describe('sarif report', () => {
     expect(suggestion?.properties).toMatchObject({ fixApplicability: 'display-only' });
   });
 
-  it('maps info to note and keeps 1-based regions', () => {
+  it('maps info to note and keeps 1-based regions', async () => {
     const [result] = sarifLog(auditResult([finding({ severity: 'info', line: 2, column: 1, endLine: 4, endColumn: 3 })])).runs[0]?.results ?? [];
     expect(result?.level).toBe('note');
     expect(result?.locations?.[0]?.physicalLocation?.region).toEqual({ startLine: 2, startColumn: 1, endLine: 4, endColumn: 3 });
   });
 
-  it('encodes paths as relative URI references', () => {
+  it('encodes paths as relative URI references', async () => {
     expect(toUri('my dir/a#b%.py')).toBe('my%20dir/a%23b%25.py');
     expect(toUri('c:weird/x.py')).toBe('c%3Aweird/x.py');
     expect(toUri('/abs/x')).toBe('abs/x');
     expect(toUri('.')).toBe('.');
   });
 
-  it('fingerprints ignore position but not rule, file, service or message', () => {
+  it('fingerprints ignore position but not rule, file, service or message', async () => {
     const base = finding();
     const [a, moved, otherRule, otherFile, otherService, otherMessage] = findingFingerprints([
       base,
@@ -104,8 +105,8 @@ describe('sarif report', () => {
 });
 
 describe('sarif format through the CLI', () => {
-  it('writes a valid log that --output can save', () => {
-    const run = runCli([join(REPO_ROOT, 'fixtures/projects/broken-inputs'), '--format', 'sarif', '--fail-on', 'never']);
+  it('writes a valid log that --output can save', async () => {
+    const run = await runCliInProcess([join(REPO_ROOT, 'fixtures/projects/broken-inputs'), '--format', 'sarif', '--fail-on', 'never']);
     const log = JSON.parse(run.stdout) as Log;
     expect(validateSarif(log)).toEqual([]);
     expect((log.runs[0]?.results ?? []).some((r) => r.ruleId === 'PARSE')).toBe(true);

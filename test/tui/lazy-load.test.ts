@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CLI, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { CLI, REPO_ROOT } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/in-process.js';
 
 const SUTAZAI = join(REPO_ROOT, 'fixtures/projects/sutazai');
 const FORBID = pathToFileURL(join(REPO_ROOT, 'test/tui/forbid-ink.mjs')).href;
@@ -15,7 +16,7 @@ function node(args: readonly string[]) {
 }
 
 describe('ink and React load only on the interactive path', () => {
-  it('control: the hook makes importing ink, react or the tui module fail', () => {
+  it('control: the hook makes importing ink, react or the tui module fail', async () => {
     for (const target of ['ink', 'react', pathToFileURL(join(REPO_ROOT, 'dist/tui/run.js')).href]) {
       const r = node(['--input-type=module', '-e', `await import(${JSON.stringify(target)})`]);
       expect(r.status, target).not.toBe(0);
@@ -32,26 +33,26 @@ describe('ink and React load only on the interactive path', () => {
     ['--help', ['--help']],
   ];
   for (const [name, args] of cases) {
-    it(`${name}: same output and exit code with ink forbidden`, () => {
+    it(`${name}: same output and exit code with ink forbidden`, async () => {
       const forbidden = node([CLI, ...args]);
-      const plain = runCli(args);
+      const plain = await runCliInProcess(args);
       expect(forbidden.stderr).toBe(plain.stderr);
       expect(forbidden.stdout).toBe(plain.stdout);
       expect(forbidden.status).toBe(plain.status);
     });
   }
 
-  it('-i without a terminal says so on stderr and prints the text report (ink never loaded)', () => {
+  it('-i without a terminal says so on stderr and prints the text report (ink never loaded)', async () => {
     const r = node([CLI, '-i', SUTAZAI]);
     expect(r.stderr).toBe('driftcheck: --interactive needs a terminal (stdin and stdout must be TTYs); printing the text report\n');
-    expect(r.stdout).toBe(runCli([SUTAZAI]).stdout);
+    expect(r.stdout).toBe((await runCliInProcess([SUTAZAI])).stdout);
     expect(r.status).toBe(1);
     expect(node([CLI, '--interactive', SUTAZAI, '--fail-on', 'never']).status).toBe(0);
   });
 
-  it('-i rejects options that write reports or fixes', () => {
+  it('-i rejects options that write reports or fixes', async () => {
     for (const flag of [['--diff'], ['--fix'], ['--patch', 'x.patch'], ['-o', 'x.txt'], ['--format', 'json']]) {
-      const r = runCli(['-i', SUTAZAI, ...flag]);
+      const r = await runCliInProcess(['-i', SUTAZAI, ...flag]);
       expect(r.status, flag.join(' ')).toBe(2);
       expect(r.stderr).toMatch(/^driftcheck: --interactive and --\w+ cannot be combined/);
     }

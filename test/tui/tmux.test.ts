@@ -65,7 +65,7 @@ function normalise(screen: string, dir: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-const HINTS = /^j\/k move  Enter expand/m;
+const HINTS = /^j\/k move {2}Enter expand/m;
 
 describe.skipIf(!hasTmux)(hasTmux ? 'interactive report in tmux (real CLI, real terminal)' : 'interactive report in tmux: SKIPPED because tmux is not installed', () => {
   afterAll(() => {

@@ -14,12 +14,12 @@ import type { DistributionMetadata } from './types.js';
 export const NOT_FOUND = '\u0000not-found';
 
 /** DRIFTCHECK_CACHE_DIR, else the platform's user cache folder. */
-export function cacheDir(): string {
-  const override = process.env.DRIFTCHECK_CACHE_DIR;
+export function cacheDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const override = env['DRIFTCHECK_CACHE_DIR'];
   if (override) return override;
-  if (process.platform === 'win32') return join(process.env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), 'driftcheck', 'Cache');
+  if (process.platform === 'win32') return join(env['LOCALAPPDATA'] ?? join(homedir(), 'AppData', 'Local'), 'driftcheck', 'Cache');
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Caches', 'driftcheck');
-  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'driftcheck');
+  return join(env['XDG_CACHE_HOME'] || join(homedir(), '.cache'), 'driftcheck');
 }
 
 export function cacheFile(dir: string, url: string): string {

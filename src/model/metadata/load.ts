@@ -13,6 +13,7 @@ export function loadMetadata(
   warnings: { file: string; message: string }[],
   pythonEnv: string | undefined,
   indexUrl: string | undefined,
+  indexCacheDir: string = cacheDir(),
 ): MetadataIndex {
   let env: DistributionMetadata[] = [];
   if (pythonEnv !== undefined) {
@@ -23,16 +24,16 @@ export function loadMetadata(
     if (local) env = readPythonEnv(local, root);
   }
   const locks = files.filter((f) => f.kind === 'python-lock').sort((a, b) => (a.path < b.path ? -1 : 1)).flatMap((f) => readLockfile(f.path, f.text));
-  return new MetadataIndex({ env, locks, index: indexUrl ? { url: indexUrl, cacheDir: cacheDir() } : null });
+  return new MetadataIndex({ env, locks, index: indexUrl ? { url: indexUrl, cacheDir: indexCacheDir } : null });
 }
 
 /** Fetches (into the cache) the metadata of every exactly pinned distribution; returns warnings. */
-export function prefetchPinnedMetadata(project: Project, indexUrl: string): string[] {
+export function prefetchPinnedMetadata(project: Project, indexUrl: string, indexCacheDir: string = cacheDir()): string[] {
   const wanted = new Map<string, { key: string; version: string }>();
   const add = (key: string, version: string): void => {
     if (!version.includes('+')) wanted.set(`${key}==${version}`, { key, version });
   };
   for (const model of project.requirements.values()) for (const r of model.requirements) if (r.pin && !r.url) add(r.key, r.pin);
   for (const service of project.services) for (const i of service.installed) if (i.requirement.pin && !i.requirement.url) add(i.requirement.key, i.requirement.pin);
-  return prefetchIndex(indexUrl, [...wanted.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)));
+  return prefetchIndex(indexUrl, [...wanted.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), indexCacheDir);
 }
