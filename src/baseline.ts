@@ -68,15 +68,17 @@ export function baselineOf(findings: readonly Finding[]): Baseline {
  * returns how many findings it holds. Only a path given explicitly (`explicit`) may lie outside
  * `root`; inside it, the audited repository controls the path, so it must resolve inside.
  */
-export function writeBaseline(path: string, findings: readonly Finding[], where: { readonly root: string; readonly explicit: boolean }): number {
+/** `where.label`: the path as the user wrote it, for messages. */
+export function writeBaseline(path: string, findings: readonly Finding[], where: { readonly root: string; readonly explicit: boolean; readonly label?: string }): number {
+  const label = where.label ?? path;
   const refusal = writeRefusal(path, where.root, where.explicit);
-  if (refusal !== null) throw new BaselineError(`${path}: ${refusal}`);
+  if (refusal !== null) throw new BaselineError(`${label}: ${refusal}`);
   const baseline = baselineOf(findings);
   const body = `${JSON.stringify({ version: FORMAT_VERSION, tool: 'driftcheck', findings: baseline }, null, 2)}\n`;
   try {
     atomicWrite(path, body);
   } catch (error) {
-    throw new BaselineError(`${path}: cannot write the baseline (${errorCode(error)})`);
+    throw new BaselineError(`${label}: cannot write the baseline (${errorCode(error)})`);
   }
   return findings.filter((f) => !f.suppressed).length;
 }

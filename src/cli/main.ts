@@ -125,7 +125,7 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
       return patch === '' ? 0 : 1;
     }
     if (options.patch !== null) {
-      writeUserFile(at(io, options.patch), patch, root);
+      writeUserFile(at(io, options.patch), patch, root, options.patch);
       io.stderr(`wrote ${options.patch}: ${outcome.applied.length} fixes in ${outcome.changes.length} files\n`);
     }
     if (options.fix) {
@@ -142,7 +142,7 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
 function report(options: CliOptions, auditOptions: AuditOptions, result: AuditReport, failOn: Severity | 'never', io: CliIo): number {
   if (options.updateBaseline) {
     const path = options.baseline ?? join(options.path, '.driftcheck-baseline.json');
-    const count = writeBaseline(at(io, path), result.findings, { root: at(io, options.path), explicit: options.baseline !== null });
+    const count = writeBaseline(at(io, path), result.findings, { root: at(io, options.path), explicit: options.baseline !== null, label: path });
     io.stderr(`wrote ${path}: ${count} finding${count === 1 ? '' : 's'} in the baseline\n`);
     return 0;
   }
@@ -216,7 +216,7 @@ function render(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
 }
 
 function emit(options: CliOptions, text: string, io: CliIo): void {
-  if (options.output) writeUserFile(at(io, options.output), text, at(io, options.path));
+  if (options.output) writeUserFile(at(io, options.output), text, at(io, options.path), options.output);
   else io.stdout(text);
 }
 
@@ -225,17 +225,18 @@ function emit(options: CliOptions, text: string, io: CliIo): void {
  * resolve inside it and is written atomically, never through a symlink; a path outside it is the
  * user's own choice (a CI artifact folder, /dev/stdout) and is written as given.
  */
-function writeUserFile(path: string, text: string, root: string): void {
+/** `label`: the path as the user wrote it, for messages. */
+function writeUserFile(path: string, text: string, root: string, label: string): void {
   if (!isInside(resolve(path), resolve(root))) {
     writeFileSync(path, text);
     return;
   }
   const refusal = writeRefusal(path, root, false);
-  if (refusal !== null) throw new UsageError(`${path}: ${refusal}`);
+  if (refusal !== null) throw new UsageError(`${label}: ${refusal}`);
   try {
     atomicWrite(path, text);
   } catch (error) {
-    throw new UsageError(`${path}: cannot write (${errorCode(error)})`);
+    throw new UsageError(`${label}: cannot write (${errorCode(error)})`);
   }
 }
 

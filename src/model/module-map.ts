@@ -71,7 +71,6 @@ export class ModuleMap {
   importNamesOf(distribution: string): string[] {
     this.reverse ??= this.buildReverse();
     const key = normalizeName(distribution);
-    const base = key.replace(/-/g, '_');
     return unique([...(this.reverse.get(key) ?? []), ...nameStems(key)]);
   }
 

@@ -27,7 +27,10 @@ export function isOverlayFile(services: readonly ComposeService[]): boolean {
  */
 export function developmentEvidence(repo: Repository, composePath: string, compose: ComposeService): string | null {
   const name = basename(composePath);
-  if (!PROD_COMPOSE_NAME.test(name.replace(/\.ya?ml$/i, ''))) {
+  // A file named for production (`docker-compose.prod.yml`) is production whatever it mounts:
+  // PROD008 reports the source mount there.
+  if (PROD_COMPOSE_NAME.test(name.replace(/\.ya?ml$/i, ''))) return null;
+  {
     const dir = repoDirname(composePath);
     for (const [other, model] of repo.compose) {
       if (other === composePath || repoDirname(other) !== dir) continue;

@@ -56,7 +56,7 @@ function start(size = { columns: 100, rows: 30 }) {
 describe('interactive report (ink)', () => {
   it('shows the header, the grouped list and the detail of the first finding', async () => {
     const app = start();
-    const frame = await app.ready('4 errors  8 warnings  3 info');
+    const frame = await app.ready('4 errors  7 warnings  3 info');
     expect(frame).toContain('driftcheck sutazai  services: backend, agents, rabbitmq, chromadb');
     expect(frame).toContain('Service backend (docker-compose.yml -> docker/backend/Dockerfile)');
     expect(frame).toContain('  backend/app/api/agents.py');
@@ -82,9 +82,13 @@ describe('interactive report (ink)', () => {
     app.stdin.write(DOWN);
     await app.until(/^>.*"aio_pika"/m);
     app.stdin.write('j');
-    await app.until(/^>.*"orjson"/m);
+    await app.until(/^>.*"chromadb"/m);
+    app.stdin.write('j');
+    await app.until(/^>.*"starlette"/m);
     expect(app.lastFrame()).toBeDefined();
-    await app.until('Fix (unsafe): Add orjson (unpinned) to backend/requirements.txt');
+    await app.until('Fix (unsafe): Add starlette to backend/requirements.txt');
+    app.stdin.write('k');
+    await app.until(/^>.*"chromadb"/m);
     app.stdin.write('k');
     await app.until(/^>.*"aio_pika"/m);
     app.stdin.write(UP);
@@ -109,7 +113,7 @@ describe('interactive report (ink)', () => {
     for (const ch of 'pinx') app.stdin.write(ch);
     await app.until('No findings match the filter');
     app.stdin.write(BACKSPACE);
-    const filtered = await app.until('shown 4/15');
+    const filtered = await app.until('shown 4/14');
     expect(filtered).toContain('filter "pin"');
     expect(filtered).not.toContain('DEP001');
     app.stdin.write(ENTER);
@@ -117,11 +121,11 @@ describe('interactive report (ink)', () => {
     app.stdin.write('/');
     await app.until('Filter: pin_');
     for (let i = 0; i < 3; i++) app.stdin.write(BACKSPACE);
-    await app.until('shown 15/15');
+    await app.until('shown 14/14');
     app.stdin.write(ENTER);
     app.stdin.write('s');
     const errors = await app.until('severity error');
-    expect(errors).toContain('shown 4/15');
+    expect(errors).toContain('shown 4/14');
     expect(errors).not.toMatch(/warning DEP/);
     app.stdin.write('s');
     await app.until('severity warning');
@@ -185,15 +189,16 @@ describe('interactive report (ink)', () => {
     // an unsafe fix, chosen explicitly, joins the patch
     app.stdin.write('j');
     app.stdin.write('j');
-    await app.until(/^>.*"orjson"/m);
+    app.stdin.write('j');
+    await app.until(/^>.*"starlette"/m);
     app.stdin.write(' ');
     await app.until('selected 8');
     app.stdin.write('w');
     app.stdin.write(ENTER);
     await app.until('Wrote driftcheck.patch: 8 fixes in 4 files');
     const withUnsafe = readFileSync(join(app.root, 'driftcheck.patch'), 'utf8');
-    expect(withUnsafe).toContain('+orjson\n');
-    expect(withUnsafe).not.toContain('+starlette');
+    expect(withUnsafe).toContain('+starlette\n');
+    expect(withUnsafe).not.toContain('+redis');
     expect(run('git', ['apply', '--check', 'driftcheck.patch'], app.root).status).toBe(0);
   });
 

@@ -39,7 +39,10 @@ function poetryRequires(pkg: Table): RequiresDist[] {
       const spec = typeof entry === 'string' ? entry : isTable(entry) && typeof entry.version === 'string' ? entry.version : '*';
       if (isTable(entry) && entry.optional === true) continue; // only behind an extra
       const marker = isTable(entry) && typeof entry.markers === 'string' ? entry.markers : null;
-      const specifier = spec.trim() === '*' ? '' : spec.replace(/\s+/g, '');
+      // A bare version (`pydantic-core = "2.18.4"`) means ==2.18.4 in Poetry; glued to the name it
+      // would read as another distribution (`pydantic-core2.18.4`).
+      const bare = spec.replace(/\s+/g, '');
+      const specifier = bare === '*' ? '' : /^\d/.test(bare) ? `==${bare}` : bare;
       const parsed = parseRequiresDist(`${name}${specifier}${marker ? `; ${marker}` : ''}`);
       // Poetry-only syntax (`^1.2`, `1.2.*` without operator) is not PEP 440: keep the name only.
       out.push(parsed ?? { name, key: normalizeDistribution(name), extras: [], specifier: '', marker });

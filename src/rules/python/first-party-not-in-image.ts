@@ -56,7 +56,7 @@ excluded by \`.dockerignore\`, and it copies it next to the code that imports it
           file: first.file,
           span: first.imp.span,
           // Every file of the image (no known entry), or only under a conditional: not proven to run.
-          ...(service.runFilesFrom !== 'entry' || sites.every((s) => s.imp.conditional) ? { severity: 'warning' as const } : {}),
+          ...(service.runFilesFrom === 'all-image-files' || sites.every((s) => s.imp.conditional) ? { severity: 'warning' as const } : {}),
           service: service.name,
           message: `"${'.'.repeat(first.imp.level)}${first.imp.module}" is first-party code (${display(location)}) but the image of service "${service.name}" ${why.offPath ? 'cannot import it' : 'does not contain it'}${why.short}`,
           evidence: [
@@ -82,7 +82,7 @@ function missingByLocation(project: Project, service: Service): Map<string, Site
       if (cls.kind !== 'first-party-missing') continue;
       // The code is in the image next to the importer: a script's own folder, a launcher's
       // sys.path.insert or `locust -f dir/x.py` would find it. Unknown, not missing.
-      if (runFile.imagePath !== null && service.final && resolvesFromAncestor(service.final.fs, runFile.imagePath, imp)) continue;
+      if (runFile.imagePath !== null && service.final && resolvesFromAncestor(service.final.fs, runFile.imagePath, imp, pathUnknown(project, service))) continue;
       const location = preferredLocation(service, cls.candidates);
       const list = groups.get(location) ?? [];
       list.push({ file: runFile.repoPath, imp });
@@ -93,16 +93,34 @@ function missingByLocation(project: Project, service: Service): Map<string, Site
   return new Map([...groups.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
-/** Whether the imported module exists in the image under some folder above the importing file. */
-function resolvesFromAncestor(fs: ImageFs, imagePath: string, imp: { readonly module: string; readonly level: number; readonly names: readonly string[] }): boolean {
+/**
+ * Whether the imported module exists in the image beside the importing file (a script run as
+ * `python dir/x.py` or `locust -f dir/x.py` has its own folder on sys.path) or, when sys.path is
+ * not known (`anyAncestor`), under any folder above it.
+ */
+function resolvesFromAncestor(fs: ImageFs, imagePath: string, imp: { readonly module: string; readonly level: number }, anyAncestor: boolean): boolean {
   if (imp.level > 0 || imp.module === '') return false;
   const parts = imp.module.split('.');
   const dirs: string[] = [];
   for (let dir = imagePath.slice(0, imagePath.lastIndexOf('/')) || '/'; ; dir = dir.slice(0, dir.lastIndexOf('/')) || '/') {
     dirs.push(dir);
-    if (dir === '/') break;
+    if (dir === '/' || !anyAncestor) break;
   }
   return findModule(fs, dirs, parts) !== null;
+}
+
+const SYS_PATH_EDIT = /\bsys\.path\.(?:insert|append|extend)\b|\bsite\.addsitedir\b|\bsys\.path\s*(?:\+=|=)/;
+const pathUnknownCache = new WeakMap<Service, boolean>();
+
+/** sys.path is not known: no entry (every image file audited), or code that runs edits sys.path. */
+function pathUnknown(project: Project, service: Service): boolean {
+  let unknown = pathUnknownCache.get(service);
+  if (unknown === undefined) {
+    unknown = service.runFilesFrom === 'all-image-files' || service.runFiles.some((f) => SYS_PATH_EDIT.test(project.files.get(f.repoPath)?.text ?? ''))
+      || service.scripts.some((path) => /\bPYTHONPATH=|sys\.path/.test(project.files.get(path)?.text ?? ''));
+    pathUnknownCache.set(service, unknown);
+  }
+  return unknown;
 }
 
 /** Prefer a candidate inside the build context, then the shortest path. */

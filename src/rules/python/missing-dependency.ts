@@ -78,19 +78,22 @@ unpinned, and the distribution name may be a guess from the import name.
         // `from services.post import X` with app/services/ in the repo: a name the repository
         // defines is first-party code on a sys.path driftcheck did not see, never a PyPI guess.
         if (group.guess.source === 'guess' && project.firstParty.nestedPackagesNamed(first.imp.module.split('.')[0] ?? '').length > 0) continue;
-        const unprovable = gaps.length > 0 || service.runFilesFrom !== 'entry';
+        // A module the standard library dropped or has not yet added comes from no dependency.
+        const stdlibOnly = stdlibChange(first.imp.module.split('.')[0] ?? '', service.pythonVersion) !== null;
+        const gapsHere = stdlibOnly ? [] : gaps;
+        const unprovable = gapsHere.length > 0 || service.runFilesFrom === 'all-image-files';
         const severity = unprovable ? 'warning' : severityOf(group.sites);
         report({
           file: first.file,
           span: first.imp.span,
           severity,
           service: service.kind === 'project' ? null : service.name,
-          message: messageOf(project, service, first.imp.module, distribution, group.sites) + (gaps.length > 0 ? mayComeFrom(gaps) : ''),
+          message: messageOf(project, service, first.imp.module, distribution, group.sites) + (gapsHere.length > 0 ? mayComeFrom(gapsHere) : ''),
           evidence: [
             ...siteEvidence(group.sites),
             ...entryEvidence(service),
             ...installEvidence(service, distribution),
-            ...gapEvidence(service, gaps),
+            ...gapEvidence(service, gapsHere),
           ],
           fix: fixOf(project, service, key, distribution, group.guess),
         });
