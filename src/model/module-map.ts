@@ -4,8 +4,8 @@ import {
   ALTERNATIVE_DISTRIBUTIONS,
   BINARY_TO_DISTRIBUTION,
   MODULE_TO_DISTRIBUTION,
-} from './module-map-data.js';
-import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES, WELL_KNOWN_REQUIRES_BEFORE_PYTHON } from './transitive-data.js';
+} from '../knowledge/module-map-data.js';
+import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES, WELL_KNOWN_REQUIRES_BEFORE_PYTHON } from '../knowledge/transitive-data.js';
 import { normalizeName } from '../util/names.js';
 
 export type MappingSource = 'config' | 'env' | 'table' | 'guess';

@@ -3,7 +3,7 @@
 import type { Span } from '../findings/types.js';
 import { InterpolationError, interpolate } from '../parsers/compose.js';
 import type { DockerCommand, StageInstruction } from '../parsers/types.js';
-import { baseImageFacts } from './base-images.js';
+import { baseImageFacts } from '../knowledge/base-images.js';
 import { shellSplit } from './command.js';
 import type { StageState } from './image.js';
 import { isDevDockerfile, stageChain } from './services.js';

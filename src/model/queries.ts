@@ -5,7 +5,7 @@ import { imageResolve, isUnder, repoDirname, repoJoin } from '../util/paths.js';
 import { splitExtras } from './services.js';
 import { normalizeName, transitiveClosure, type DistributionGuess } from './module-map.js';
 import { findModule, relativeBase } from './resolve.js';
-import { isStdlib } from './stdlib.js';
+import { isStdlib } from '../knowledge/stdlib.js';
 import type { CommandPart, Project, RunFile, Service } from './types.js';
 
 export type ImportClass =

@@ -9,6 +9,7 @@ import type { FirstPartyIndex } from './first-party.js';
 import { findStage, simulateStages, type ImageFile, type ImageFs, type StageState } from './image.js';
 import type { ModuleMap } from './module-map.js';
 import { normalizeName } from './module-map.js';
+import { basePythonPackages } from '../knowledge/base-images.js';
 import type { Repository } from './project.js';
 import { projectDependenciesAt } from './local-project.js';
 import { findModule, importTargets } from './resolve.js';
@@ -362,7 +363,7 @@ function simulateAndCollect(repo: Repository, spec: BuildSpec, dockerfile: Docke
     const installs = installStages.flatMap((state) => installSteps(spec.dockerfilePath, state));
     const collected = collectInstalls(repo, spec, stages, installs);
     collected.unknownInstalls.push(...opaqueInstalls(spec.dockerfilePath, installStages));
-    for (const state of installStages) for (const key of baseImagePackages(state.stage.from.stageRef === null ? state.stage.from.image : '')) collected.installedKeys.add(key);
+    for (const state of installStages) for (const key of basePythonPackages(state.stage.from.stageRef === null ? state.stage.from.image : '') ?? []) collected.installedKeys.add(key);
     built = { stages, final, chain, installs, collected };
     if (repo.repoPaths().length === known) break;
   }
@@ -505,23 +506,6 @@ function collectInstalls(repo: Repository, spec: BuildSpec, stages: readonly Sta
   return out;
 }
 
-/**
- * Python distributions a known base image ships in its own interpreter. AWS Lambda's Python images
- * include the AWS SDK for Python: boto3 and its dependencies (AWS Lambda docs, "Python runtimes":
- * the runtime includes the SDK; botocore's own requirements give the rest).
- */
-const BASE_IMAGE_PACKAGES: readonly { readonly image: RegExp; readonly packages: readonly string[] }[] = [
-  { image: /^public\.ecr\.aws\/lambda\/python(?:[:@]|$)/, packages: ['boto3', 'botocore', 's3transfer', 'jmespath', 'python-dateutil', 'six', 'urllib3'] },
-];
-
-function baseImagePackages(image: string): readonly string[] {
-  return BASE_IMAGE_PACKAGES.find((entry) => entry.image.test(image))?.packages ?? [];
-}
-
-// Base images whose Python packages are known (none, or the BASE_IMAGE_PACKAGES list): anything
-// else (a team's base image, tiangolo/uvicorn-gunicorn-fastapi, pytorch/pytorch, ...) may already
-// install what code imports.
-const PLAIN_BASE = /^(?:(?:docker\.io|index\.docker\.io)\/)?(?:library\/)?(?:python|ubuntu|debian|alpine|busybox|buildpack-deps|amazonlinux|centos|fedora|rockylinux|almalinux|archlinux|node|nginx|scratch)(?:[:@]|$)|^gcr\.io\/distroless\/|^cgr\.dev\/chainguard\/(?:python|wolfi-base)|^(?:registry\.access\.redhat\.com\/)?ubi\d|^mcr\.microsoft\.com\/devcontainers\/python|^public\.ecr\.aws\/lambda\/python(?:[:@]|$)|^(?:ghcr\.io\/astral-sh|(?:docker\.io\/)?astral)\/uv(?:[:@]|$)/;
 const OPAQUE_RUN = /\b(?:conda|mamba|micromamba)\s+(?:install|env\s+(?:create|update)|create|update)\b|\bpip3?\s+install\b[^&|;\n]*\s[$`]/;
 
 /** Installs driftcheck cannot see: a non-plain base image, conda, package names from variables. */
@@ -529,7 +513,7 @@ function opaqueInstalls(dockerfilePath: string, states: readonly StageState[]): 
   const out: { file: string; line: number; message: string }[] = [];
   for (const state of states) {
     const from = state.stage.from;
-    if (from.stageRef === null && from.image !== '' && !PLAIN_BASE.test(from.image)) {
+    if (from.stageRef === null && from.image !== '' && basePythonPackages(from.image) === null) {
       out.push({ file: dockerfilePath, line: from.line, message: `base image ${from.image} may already install Python packages` });
     }
     for (const instruction of state.stage.instructions) {

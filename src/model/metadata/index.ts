@@ -2,7 +2,7 @@
 // an installed env (--python-env, or .venv/venv under the root) > a lockfile (poetry.lock,
 // uv.lock) > the index cache (--index-url) > the bundled table of certain ranges.
 import { normalizeDistribution, satisfiesSpecifier } from '../pep440.js';
-import { WELL_KNOWN_REQUIRES_DIST } from '../transitive-data.js';
+import { WELL_KNOWN_REQUIRES_DIST } from '../../knowledge/transitive-data.js';
 import { sameVersion } from '../versions.js';
 import { cachedIndexMetadata } from './index-cache.js';
 import type { DistributionMetadata, RequiresDist } from './types.js';

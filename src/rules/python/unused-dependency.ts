@@ -3,7 +3,7 @@ import { isDevDockerfile } from '../../model/file-roles.js';
 import { binariesOf, normalizeName } from '../../model/module-map.js';
 import { rootPyprojectDependencies, transitiveOf } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
-import { LOADED_BY, NEVER_UNUSED, PLUGIN_PREFIXES, PLUGIN_SUFFIXES } from '../../model/usage-data.js';
+import { LOADED_BY, NEVER_UNUSED, PLUGIN_PREFIXES, PLUGIN_SUFFIXES } from '../../knowledge/usage-data.js';
 import type { Requirement } from '../../parsers/types.js';
 import { basename } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
