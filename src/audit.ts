@@ -4,7 +4,7 @@ import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, type DiscoveredInput, type DiscoverOptions, type Discovery } from './discover.js';
 import type { Finding, Severity, Span } from './findings/types.js';
-import { loadMetadata, prefetchPinnedMetadata } from './model/metadata/load.js';
+import { loadMetadata, prefetchPinnedMetadata } from './metadata/load.js';
 import { buildProject } from './model/project.js';
 import type { Project } from './model/types.js';
 import { discoverInParallel, type ScanStats, type Threads } from './parallel/discover-parallel.js';

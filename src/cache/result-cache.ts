@@ -20,8 +20,8 @@ import { fileURLToPath } from 'node:url';
 import type { AuditOptions, AuditReport, AuditResult } from '../audit.js';
 import { DEFAULT_DISCOVER_OPTIONS, listFiles, stampOf, type FileStamp } from '../discover.js';
 import { DEFAULT_CONFIG } from '../config/types.js';
-import { cacheDir } from '../model/metadata/index-cache.js';
-import { findLocalEnv } from '../model/metadata/python-env.js';
+import { cacheDir } from '../metadata/index-cache.js';
+import { findLocalEnv } from '../metadata/python-env.js';
 import { VERSION } from '../version.js';
 
 type Listing = ReturnType<typeof listFiles>;

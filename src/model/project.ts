@@ -8,18 +8,24 @@ import { parseRequirements } from '../parsers/requirements.js';
 import type { FileKind, SourceFile } from '../source.js';
 import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
 import { FirstPartyIndex } from './first-party.js';
-import { EMPTY_METADATA, type MetadataIndex } from './metadata/index.js';
+import { EMPTY_METADATA, type MetadataIndex } from './metadata-index.js';
 import { ModuleMap } from './module-map.js';
 import { buildServices } from './services.js';
 import type { FileDiagnostic, Project, Service } from './types.js';
 import { lowerBound } from '../util/paths.js';
 
+/**
+ * Reads a repo file that discovery did not classify (a `-r` target, a compose dockerfile). The model
+ * never touches the disk: the caller (audit.ts) injects this reader, which applies the root and
+ * symlink checks and in-memory overrides.
+ */
+export type ExtraFileReader = (repoPath: string, kind: FileKind) => SourceFile | null;
+
 export interface ProjectInput {
   readonly root: string;
   readonly files: readonly SourceFile[];
   readonly warnings: readonly { readonly file: string; readonly message: string }[];
-  /** Reads a repo file that discovery did not classify (a `-r` target, a compose dockerfile). */
-  readonly readExtra: (repoPath: string, kind: FileKind) => SourceFile | null;
+  readonly readExtra: ExtraFileReader;
   readonly moduleMap?: Readonly<Record<string, string | readonly string[]>>;
   /** Names of files that exist but are not read (see Discovery.otherPaths). */
   readonly otherPaths?: readonly string[];

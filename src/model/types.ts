@@ -17,7 +17,7 @@ import type { EntryPoint } from './command.js';
 import type { DockerIgnore } from './dockerignore.js';
 import type { FirstPartyIndex } from './first-party.js';
 import type { StageState } from './image.js';
-import type { MetadataIndex } from './metadata/index.js';
+import type { MetadataIndex } from './metadata-index.js';
 import type { ModuleMap } from './module-map.js';
 
 export interface Located {
