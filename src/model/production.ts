@@ -6,7 +6,7 @@ import type { DockerCommand, StageInstruction } from '../parsers/types.js';
 import { baseImageFacts } from '../knowledge/base-images.js';
 import { shellSplit } from './command.js';
 import type { StageState } from './image.js';
-import { isDevDockerfile, stageChain } from './services.js';
+import { isDevDockerfile, stageChain } from './service/index.js';
 import type { Project, Service } from './types.js';
 
 /** The stages the final image is built on, root first (`FROM builder` followed). */

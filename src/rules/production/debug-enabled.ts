@@ -1,7 +1,7 @@
 import { commandSegments, programOf, stripWrappers } from '../../model/command.js';
 import { envSettings, valueSpan, type EnvSetting } from '../../model/production.js';
 import { commandEvidence } from '../../model/queries.js';
-import { isDevDockerfile } from '../../model/services.js';
+import { isDevDockerfile } from '../../model/service/index.js';
 import type { Project, Service } from '../../model/types.js';
 import { imageResolve } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';

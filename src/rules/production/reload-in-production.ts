@@ -1,7 +1,7 @@
 import type { Span } from '../../findings/types.js';
 import { commandSegments, programOf, stripWrappers } from '../../model/command.js';
 import { commandEvidence } from '../../model/queries.js';
-import { isDevDockerfile } from '../../model/services.js';
+import { isDevDockerfile } from '../../model/service/index.js';
 import type { CommandPart, Project, Service } from '../../model/types.js';
 import type { SourceFile } from '../../source.js';
 import { defineRule } from '../define-rule.js';
