@@ -16,7 +16,6 @@ import { makeSourceFile, type SourceFile } from './source.js';
 import { escapesRoot, pathGlobMatcher } from './util/paths.js';
 import { normalizeName } from './util/names.js';
 import { DEFAULT_CONFIG, type Config, type RuleSetting } from './config/types.js';
-import { setFileRolePolicy } from './model/file-roles.js';
 
 export interface AuditOptions {
   readonly root: string;
@@ -78,12 +77,12 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
   const files = applyOverrides(discovered.files, options.overrides);
   const rootReal = realpathSync(root);
   const config = options.config ?? DEFAULT_CONFIG;
-  setFileRolePolicy(config);
   const warnings = [...discovered.warnings];
   const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl);
   const project = buildProject({
     metadata,
     root,
+    fileRoles: config,
     files,
     scannedPython: options.overrides?.size ? withoutPaths(scannedPython, options.overrides) : scannedPython,
     warnings,

@@ -41,6 +41,7 @@ export function buildProject(input: ProjectInput): Project {
     compose: repo.compose,
     firstParty,
     moduleMap,
+    fileRoles: repo.roles,
     services,
     diagnostics: repo.diagnostics,
     warnings: input.warnings,

@@ -9,6 +9,7 @@ import { scanPythonImports } from '../parsers/python-imports.js';
 import { parseRequirements } from '../parsers/requirements.js';
 import type { FileKind, SourceFile } from '../source.js';
 import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
+import { DEFAULT_FILE_ROLES, FileRoles, type FileRolePolicy } from './file-roles.js';
 import type { FileDiagnostic } from './types.js';
 import { lowerBound } from '../util/paths.js';
 
@@ -28,6 +29,8 @@ export interface RepositoryInput {
   readonly otherPaths?: readonly string[];
   /** Import models already scanned (on worker threads) for these exact files, by repo path. */
   readonly scannedPython?: ReadonlyMap<string, PythonFileModel>;
+  /** Which compose files and Dockerfiles are development ones (config `production`/`development`/`composeSets`). */
+  readonly fileRoles?: FileRolePolicy;
 }
 
 /**
@@ -46,7 +49,10 @@ export class Repository {
   readonly missing = new Set<string>();
   private sortedPaths: string[] | null = null;
 
+  readonly roles: FileRoles;
+
   constructor(private readonly input: RepositoryInput) {
+    this.roles = input.fileRoles ? new FileRoles(input.fileRoles) : DEFAULT_FILE_ROLES;
     for (const file of input.files) this.files.set(file.path, file);
     for (const file of input.files) this.parse(file);
   }

@@ -6,10 +6,12 @@ import { composeSets } from '../../src/model/service/compose-sets.js';
 import { guessContext, type BuildSpec } from '../../src/model/service/context.js';
 import { simulateAndCollect } from '../../src/model/service/stages.js';
 import { imagePython } from '../../src/model/service/command.js';
+import { FileRoles } from '../../src/model/file-roles.js';
 import { makeSourceFile, type FileKind } from '../../src/source.js';
 
-function repository(files: Record<string, [FileKind, string]>): Repository {
+function repository(files: Record<string, [FileKind, string]>, fileRoles?: { production: string[]; development: string[] }): Repository {
   return new Repository({
+    fileRoles,
     root: '/repo',
     files: Object.entries(files).map(([path, [kind, text]]) => makeSourceFile(path, kind, text)),
     warnings: [],
@@ -59,5 +61,14 @@ describe('service rooms', () => {
     expect(imagePython('python:3.11-slim')).toBe('3.11');
     expect(imagePython('public.ecr.aws/lambda/python:3.10')).toBe('3.10');
     expect(imagePython('ubuntu:24.04')).toBeNull();
+  });
+
+  it('file roles: passed with the repository, config globs before the naming heuristic', () => {
+    const roles = new FileRoles({ production: ['deploy/Dockerfile.dev'], development: ['compose.prod-like.yaml'] });
+    expect(roles.isDevDockerfile('deploy/Dockerfile.dev')).toBe(false);
+    expect(roles.isDevDockerfile('Dockerfile.dev')).toBe(true);
+    expect(roles.isDevComposeFile('compose.prod-like.yaml')).toBe(true);
+    const repo = repository({ 'compose.yaml': ['compose', 'services:\n  web:\n    build: .\n'] }, { production: [], development: ['compose.yaml'] });
+    expect(composeSets(repo).map((s) => s.production)).toEqual([false]);
   });
 });

@@ -8,6 +8,7 @@ import type { CommandPart } from '../types.js';
 import type { BuildSpec } from './context.js';
 
 export const DEFAULT_PYTHON = '3.12';
+
 export function commandParts(spec: BuildSpec, chain: readonly StageState[]): CommandPart[] {
   let entrypoint: CommandPart | null = null;
   let cmd: CommandPart | null = null;

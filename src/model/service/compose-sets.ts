@@ -5,7 +5,7 @@ import { parseDotenv } from '../../parsers/dotenv.js';
 import type { ComposeService } from '../../parsers/types.js';
 import { basename, escapesRoot, repoDirname, repoJoin } from '../../util/paths.js';
 import { mergeComposeService, resolveExtends } from '../compose-merge.js';
-import { configuredComposeSets, isDevComposeFile } from '../file-roles.js';
+import type { FileRoles } from '../file-roles.js';
 import type { Repository } from '../repository.js';
 import type { ComposeVars, EnvFileVar } from '../types.js';
 
@@ -16,8 +16,8 @@ const DEV_PROFILE = /^(dev|devel|development|local|test|tests|testing|debug|ci)$
  * not only started under a development profile (`profiles: [dev]`). The base file(s) alone are
  * production; an override file never removes a base finding. One function for config to wire.
  */
-export function isProductionComposeService(composePath: string, compose: ComposeService): boolean {
-  if (isDevComposeFile(composePath)) return false;
+export function isProductionComposeService(roles: FileRoles, composePath: string, compose: ComposeService): boolean {
+  if (roles.isDevComposeFile(composePath)) return false;
   return !(compose.profiles.length > 0 && compose.profiles.every((p) => DEV_PROFILE.test(p)));
 }
 
@@ -48,6 +48,7 @@ interface ComposeSet {
 }
 
 const BASE_COMPOSE = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'docker-compose.yml'];
+
 const OVERRIDE_COMPOSE = ['compose.override.yaml', 'compose.override.yml', 'docker-compose.override.yaml', 'docker-compose.override.yml'];
 
 /**
@@ -73,18 +74,18 @@ export function composeSets(repo: Repository): ComposeSet[] {
     return services;
   };
   const merged = (files: readonly string[]): MergedService[] => mergedServices(files.map((file) => ({ file, services: resolvedOf(file) })));
-  for (const files of configuredComposeSets()) {
+  for (const files of repo.roles.composeSets) {
     const present = files.filter((f) => repo.load(f, 'compose') !== null);
     if (present.length === 0) continue;
     present.forEach((f) => claimed.add(f));
-    out.push({ production: !present.some(isDevComposeFile), services: merged(present) });
+    out.push({ production: !present.some((p) => repo.roles.isDevComposeFile(p)), services: merged(present) });
   }
   // Base files before the rest, so a service name shared with a dev file resolves to the base.
-  const paths = [...repo.compose.keys()].filter((p) => !claimed.has(p)).sort((a, b) => Number(isDevComposeFile(a)) - Number(isDevComposeFile(b)) || (a < b ? -1 : a > b ? 1 : 0));
+  const paths = [...repo.compose.keys()].filter((p) => !claimed.has(p)).sort((a, b) => Number(repo.roles.isDevComposeFile(a)) - Number(repo.roles.isDevComposeFile(b)) || (a < b ? -1 : a > b ? 1 : 0));
   for (const path of paths) {
     const base = OVERRIDE_COMPOSE.includes(basename(path)) ? baseOf(repo, path, claimed) : undefined;
     if (base === undefined) {
-      out.push({ production: !isDevComposeFile(path), services: merged([path]) });
+      out.push({ production: !repo.roles.isDevComposeFile(path), services: merged([path]) });
       continue;
     }
     const baseServices = new Map(resolvedOf(base).map((s) => [s.name, s]));

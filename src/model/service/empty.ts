@@ -10,5 +10,6 @@ export function emptyService(base: Pick<Service, 'name' | 'kind' | 'composeFile'
     localPackageDirs: [], command: [], argv: [], entry: null, pythonPath: [], cwd: '/', runFiles: [], runFilesFrom: 'entry', scripts: [],
     composeVars: EMPTY_VARS,
     envFileVars: [],
+    devDockerfile: false,
   };
 }

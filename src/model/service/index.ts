@@ -4,7 +4,6 @@
 import type { ComposeService } from '../../parsers/types.js';
 import { escapesRoot, imageResolve, repoDirname, repoJoin } from '../../util/paths.js';
 import { entryOfCommand } from '../command.js';
-import { isDevComposeFile, isDevDockerfile } from '../file-roles.js';
 import type { FirstPartyIndex } from '../first-party.js';
 import { type ModuleMap, normalizeName } from '../module-map.js';
 import type { Repository } from '../repository.js';
@@ -17,7 +16,6 @@ import { projectService } from './project-service.js';
 import { commandScripts, runFilesOf } from './run-files.js';
 import { simulateAndCollect, installLocalPackages } from './stages.js';
 
-export { isDevComposeFile, isDevDockerfile };
 export { isProductionComposeService } from './compose-sets.js';
 export { splitExtras } from './installs.js';
 export { stageChain } from './stages.js';
@@ -64,7 +62,7 @@ function withUniqueNames(services: Service[]): Service[] {
 }
 
 function composeBuiltService(repo: Repository, composePath: string, compose: ComposeService, setProduction: boolean): Service {
-  const production = setProduction && isProductionComposeService(composePath, compose);
+  const production = setProduction && isProductionComposeService(repo.roles, composePath, compose);
   const composeVars = dotenvBeside(repo, composePath);
   const service = composeBuiltServiceInner(repo, composePath, compose, production);
   return { ...service, composeVars, envFileVars: envFileVars(repo, composePath, compose) };
@@ -86,7 +84,7 @@ function composeBuiltServiceInner(repo: Repository, composePath: string, compose
 function standaloneService(repo: Repository, dockerfilePath: string): Service {
   return dockerService(repo, {
     name: dockerfilePath, kind: 'dockerfile', composeFile: null, compose: null,
-    production: !isDevDockerfile(dockerfilePath), context: guessContext(repo, dockerfilePath), dockerfilePath, target: null,
+    production: !repo.roles.isDevDockerfile(dockerfilePath), context: guessContext(repo, dockerfilePath), dockerfilePath, target: null,
   });
 }
 
@@ -99,7 +97,7 @@ function imageOnlyService(repo: Repository, composePath: string, compose: Compos
 
 function dockerService(repo: Repository, spec: BuildSpec): Service {
   const dockerfile = repo.dockerfileAt(spec.dockerfilePath);
-  const base = emptyService(spec);
+  const base = { ...emptyService(spec), devDockerfile: repo.roles.isDevDockerfile(spec.dockerfilePath) };
   if (!dockerfile || dockerfile.stages.length === 0) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
   const dockerignore = repo.dockerignoreFor(spec.context, spec.dockerfilePath);
   const built = simulateAndCollect(repo, spec, dockerfile, dockerignore);

@@ -208,7 +208,6 @@ function addInlinePackages(repo: Repository, dockerfilePath: string, step: Insta
   }
 }
 
-
 /** A `-r`/`-c` chain longer than MAX_INCLUDE_DEPTH: one warning at the include not followed. */
 function reportIncludeTooDeep(repo: Repository, repoPath: string, include: { readonly line: number; readonly column: number; readonly span: { readonly start: number; readonly end: number } }): void {
   const message = `requirements includes nested more than ${MAX_INCLUDE_DEPTH} files deep; this include is not followed`;

@@ -1,5 +1,4 @@
 import type { Evidence, Fix } from '../../findings/types.js';
-import { isDevDockerfile } from '../../model/file-roles.js';
 import { binariesOf, normalizeName } from '../../model/module-map.js';
 import { rootPyprojectDependencies, transitiveOf } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
@@ -86,7 +85,7 @@ function declarations(project: Project): Declaration[] {
   const byLocation = new Map<string, Declaration>();
   for (const service of project.services) {
     if (!service.production) continue;
-    if (service.kind !== 'project' && (!service.dockerfilePath || isDevDockerfile(service.dockerfilePath))) continue;
+    if (service.kind !== 'project' && (!service.dockerfilePath || project.fileRoles.isDevDockerfile(service.dockerfilePath))) continue;
     for (const installed of service.installed) {
       if (installed.constraint || DEV_FILE.test(basename(installed.file).replace(/\.(txt|in)$/, ''))) continue;
       const removable = project.requirements.has(installed.file);
