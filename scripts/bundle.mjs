@@ -14,7 +14,7 @@ await build({
   input: {
     driftcheck: 'dist/cli/bin.js',
     // run by index-cache.js as a child process, next to it (`./index-fetch.js`)
-    'index-fetch': 'dist/model/metadata/index-fetch.js',
+    'index-fetch': 'dist/metadata/index-fetch.js',
     // started by discover-parallel.js as a worker thread, next to it (`./scan-worker.js`)
     'scan-worker': 'dist/parallel/scan-worker.js',
   },

@@ -4,7 +4,7 @@ import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, type DiscoveredInput, type DiscoverOptions, type Discovery } from './discover.js';
 import type { Finding, Severity, Span } from './findings/types.js';
-import { loadMetadata, prefetchPinnedMetadata } from './model/metadata/load.js';
+import { loadMetadata, prefetchPinnedMetadata } from './metadata/load.js';
 import { buildProject } from './model/project.js';
 import type { Project } from './model/types.js';
 import { discoverInParallel, type ScanStats, type Threads } from './parallel/discover-parallel.js';
@@ -16,7 +16,6 @@ import { makeSourceFile, type SourceFile } from './source.js';
 import { escapesRoot, pathGlobMatcher } from './util/paths.js';
 import { normalizeName } from './util/names.js';
 import { DEFAULT_CONFIG, type Config, type RuleSetting } from './config/types.js';
-import { setFileRolePolicy } from './model/file-roles.js';
 
 export interface AuditOptions {
   readonly root: string;
@@ -80,12 +79,12 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
   const files = applyOverrides(discovered.files, options.overrides);
   const rootReal = realpathSync(root);
   const config = options.config ?? DEFAULT_CONFIG;
-  setFileRolePolicy(config);
   const warnings = [...discovered.warnings];
   const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl, options.indexCacheDir);
   const project = buildProject({
     metadata,
     root,
+    fileRoles: config,
     files,
     scannedPython: options.overrides?.size ? withoutPaths(scannedPython, options.overrides) : scannedPython,
     warnings,

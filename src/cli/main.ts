@@ -5,13 +5,12 @@ import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { audit, auditInParallel, type AuditOptions, type AuditReport, type AuditResult } from '../audit.js';
 import { cacheable, readCachedReport, resultCacheDir, writeCachedReport } from '../cache/result-cache.js';
-import { cacheDir } from '../model/metadata/index-cache.js';
+import { cacheDir } from '../metadata/index-cache.js';
 import { DEFAULT_DISCOVER_OPTIONS, type DiscoverOptions } from '../discover.js';
 import { BaselineError, applyBaseline, readBaseline, writeBaseline } from '../baseline.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { SEVERITY_RANK, type Severity } from '../findings/types.js';
-import { setFileRolePolicy } from '../model/file-roles.js';
 import { computeFixes } from '../fix/apply.js';
 import { unifiedDiff } from '../fix/patch.js';
 import { WriteError, writeFixes } from '../fix/write.js';
@@ -43,8 +42,6 @@ export interface CliIo {
 
 /** One run of the CLI: the exit code (2 for a usage, config, baseline or write error, or a bug). */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  // Process-wide state an earlier run in the same process may have left: back to the defaults.
-  setFileRolePolicy({ production: [], development: [] });
   try {
     return await dispatch(parseCliArgs(argv), io);
   } catch (error) {

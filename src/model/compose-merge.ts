@@ -3,7 +3,7 @@
 // wrote it (`file`), so findings point at the line that set it. Cycles become a PARSE finding.
 import type { ComposeService } from '../parsers/types.js';
 import { escapesRoot, repoDirname, repoJoin } from '../util/paths.js';
-import type { Repository } from './project.js';
+import type { Repository } from './repository.js';
 
 /** Results that are (or extend) a service in an `extends` cycle. */
 const BROKEN = new WeakSet<ComposeService>();

@@ -1,7 +1,8 @@
 // Which compose files and Dockerfiles are development ones (their dev settings are expected and
 // not flagged): the config's `production`/`development` globs first, then the naming heuristic
 // (override files, `*dev*`, `*local*`, `*test*`, `*ci*`).
-// The policy is process-wide because rules and the model both ask it; one audit at a time sets it.
+// One FileRoles per audit, passed explicitly: the Repository holds it for the service builder and
+// the Project carries it for rules (`project.fileRoles`).
 import { basename, pathGlobMatcher } from '../util/paths.js';
 
 const DEV_COMPOSE = /(^|[.\-_/])(override|dev|devel|development|local|test|tests|ci)([.\-_]|$)/i;
@@ -13,32 +14,33 @@ export interface FileRolePolicy {
   readonly composeSets?: readonly (readonly string[])[];
 }
 
-let production: ((path: string) => boolean)[] = [];
-let development: ((path: string) => boolean)[] = [];
-let sets: readonly (readonly string[])[] = [];
+export class FileRoles {
+  private readonly production: ((path: string) => boolean)[];
+  private readonly development: ((path: string) => boolean)[];
+  /** The configured `docker compose -f` sets (config `composeSets`). */
+  readonly composeSets: readonly (readonly string[])[];
 
-/** The configured `docker compose -f` sets (config `composeSets`). */
-export function configuredComposeSets(): readonly (readonly string[])[] {
-  return sets;
+  constructor(policy: FileRolePolicy = { production: [], development: [] }) {
+    this.production = policy.production.map(pathGlobMatcher);
+    this.development = policy.development.map(pathGlobMatcher);
+    this.composeSets = policy.composeSets ?? [];
+  }
+
+  /** True: configured as development; false: as production; null: not configured. */
+  configuredRole(path: string): boolean | null {
+    if (this.production.some((m) => m(path))) return false;
+    if (this.development.some((m) => m(path))) return true;
+    return null;
+  }
+
+  isDevComposeFile(path: string): boolean {
+    return this.configuredRole(path) ?? DEV_COMPOSE.test(basename(path).replace(/\.ya?ml$/i, ''));
+  }
+
+  isDevDockerfile(path: string): boolean {
+    return this.configuredRole(path) ?? DEV_DOCKERFILE.test(basename(path).replace(/^Dockerfile/, ''));
+  }
 }
 
-export function setFileRolePolicy(policy: FileRolePolicy): void {
-  production = policy.production.map(pathGlobMatcher);
-  development = policy.development.map(pathGlobMatcher);
-  sets = policy.composeSets ?? [];
-}
-
-/** True: configured as development; false: as production; null: not configured. */
-export function configuredRole(path: string): boolean | null {
-  if (production.some((m) => m(path))) return false;
-  if (development.some((m) => m(path))) return true;
-  return null;
-}
-
-export function isDevComposeFile(path: string): boolean {
-  return configuredRole(path) ?? DEV_COMPOSE.test(basename(path).replace(/\.ya?ml$/i, ''));
-}
-
-export function isDevDockerfile(path: string): boolean {
-  return configuredRole(path) ?? DEV_DOCKERFILE.test(basename(path).replace(/^Dockerfile/, ''));
-}
+/** The roles without configuration: the naming heuristic only. */
+export const DEFAULT_FILE_ROLES = new FileRoles();

@@ -2,11 +2,10 @@
 // dependencies, read from pyproject.toml (PEP 621, Poetry, setuptools dynamic `file=`),
 // setup.cfg `install_requires`, or literal lists in setup.py — never by running setup.py.
 import { parseToml } from '../util/toml.js';
-import { parsePyproject } from '../parsers/pyproject.js';
 import { parseRequirements } from '../parsers/requirements.js';
 import { repoJoin } from '../util/paths.js';
 import type { ImageFs } from './image.js';
-import type { Repository } from './project.js';
+import type { Repository } from './repository.js';
 
 export interface LocalDependencies {
   readonly keys: readonly string[];
@@ -33,7 +32,7 @@ export function projectDependenciesAt(repo: Repository, fs: ImageFs | null, dir:
   const keys: string[] = [...pipfileKeys];
   let unknown: string | null = null;
   if (pyproject) {
-    const model = parsePyproject(pyproject.text);
+    const model = repo.pyprojectAt(at('pyproject.toml'))!;
     keys.push(...model.dependencies.map((r) => r.key));
     const optional = allOptional || extras.includes('*') ? Object.values(model.optional).flat() : extras.flatMap((e) => model.optional[e] ?? []);
     keys.push(...optional.map((r) => r.key));

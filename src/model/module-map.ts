@@ -4,10 +4,10 @@ import {
   ALTERNATIVE_DISTRIBUTIONS,
   BINARY_TO_DISTRIBUTION,
   MODULE_TO_DISTRIBUTION,
-} from './module-map-data.js';
-import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES, WELL_KNOWN_REQUIRES_BEFORE_PYTHON } from './transitive-data.js';
-import { WELL_KNOWN_LEAVES } from './transitive-leaves-data.js';
-import { MORE_ALTERNATIVE_DISTRIBUTIONS, MORE_MODULE_TO_DISTRIBUTION } from './module-map-extra-data.js';
+} from '../knowledge/module-map-data.js';
+import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES, WELL_KNOWN_REQUIRES_BEFORE_PYTHON } from '../knowledge/transitive-data.js';
+import { WELL_KNOWN_LEAVES } from '../knowledge/transitive-leaves-data.js';
+import { MORE_ALTERNATIVE_DISTRIBUTIONS, MORE_MODULE_TO_DISTRIBUTION } from '../knowledge/module-map-extra-data.js';
 import { normalizeName } from '../util/names.js';
 
 export type MappingSource = 'config' | 'env' | 'table' | 'guess';

@@ -3,10 +3,10 @@
 import type { Span } from '../findings/types.js';
 import { InterpolationError, interpolate } from '../parsers/compose.js';
 import type { DockerCommand, StageInstruction } from '../parsers/types.js';
-import { baseImageFacts } from './base-images.js';
+import { baseImageFacts } from '../knowledge/base-images.js';
 import { shellSplit } from './command.js';
 import type { StageState } from './image.js';
-import { isDevDockerfile, stageChain } from './services.js';
+import { stageChain } from './service/index.js';
 import type { Project, Service } from './types.js';
 
 /** The stages the final image is built on, root first (`FROM builder` followed). */
@@ -40,7 +40,7 @@ export function unresolvedFrom(service: Service, raw: string): boolean {
 
 /** Is the service's Dockerfile a production one (not `Dockerfile.dev`)? */
 export function productionDockerfile(service: Service): boolean {
-  return service.dockerfilePath !== null && !isDevDockerfile(service.dockerfilePath);
+  return service.dockerfilePath !== null && !service.devDockerfile;
 }
 
 /**

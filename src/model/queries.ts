@@ -2,10 +2,10 @@
 import { parsePyproject } from '../parsers/pyproject.js';
 import type { PyImport, Requirement } from '../parsers/types.js';
 import { imageResolve, isUnder, repoDirname, repoJoin } from '../util/paths.js';
-import { splitExtras } from './services.js';
+import { splitExtras } from './service/index.js';
 import { normalizeName, transitiveClosure, type DistributionGuess } from './module-map.js';
 import { findModule, relativeBase } from './resolve.js';
-import { isStdlib } from './stdlib.js';
+import { isStdlib } from '../knowledge/stdlib.js';
 import type { CommandPart, Project, RunFile, Service } from './types.js';
 
 export type ImportClass =

@@ -3,7 +3,7 @@
 // and a compose file is not production merely because its name does not say otherwise.
 import type { ComposeService } from '../parsers/types.js';
 import { basename, escapesRoot, pathsUnder, repoDirname, repoJoin } from '../util/paths.js';
-import type { Repository } from './project.js';
+import type { Repository } from './repository.js';
 
 /** `docker-compose.prod.yml`, `compose.production.yaml`, `production.yml`, `prod.yml`. */
 export const PROD_COMPOSE_NAME = /(^|[.\-_])(prod|production)([.\-_]|$)/i;

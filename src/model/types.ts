@@ -15,9 +15,10 @@ import type {
 import type { SourceFile } from '../source.js';
 import type { EntryPoint } from './command.js';
 import type { DockerIgnore } from './dockerignore.js';
+import type { FileRoles } from './file-roles.js';
 import type { FirstPartyIndex } from './first-party.js';
 import type { StageState } from './image.js';
-import type { MetadataIndex } from './metadata/index.js';
+import type { MetadataIndex } from './metadata-index.js';
 import type { ModuleMap } from './module-map.js';
 
 export interface Located {
@@ -76,6 +77,8 @@ export interface Service {
   readonly compose: ComposeService | null;
   /** False for override/dev/local/test compose files and Dockerfile.dev-style files. */
   readonly production: boolean;
+  /** The service's Dockerfile is a development one (`Dockerfile.dev`; config `development`). */
+  readonly devDockerfile: boolean;
   readonly context: string | null;
   readonly dockerfilePath: string | null;
   readonly dockerfile: DockerfileModel | null;
@@ -148,6 +151,8 @@ export interface Project {
   readonly compose: ReadonlyMap<string, ComposeFileModel>;
   readonly firstParty: FirstPartyIndex;
   readonly moduleMap: ModuleMap;
+  /** Which compose files and Dockerfiles are development ones (config + naming heuristic). */
+  readonly fileRoles: FileRoles;
   readonly services: readonly Service[];
   readonly diagnostics: readonly FileDiagnostic[];
   readonly warnings: readonly { readonly file: string; readonly message: string }[];

@@ -1,7 +1,7 @@
 // Unit checks of the production rules' building blocks: base-image facts, dev-server and port
 // recognition, secret names and token shapes, floating tags.
 import { describe, expect, it } from 'vitest';
-import { baseImageFacts, splitImage } from '../../src/model/base-images.js';
+import { baseImageFacts, splitImage } from '../../src/knowledge/base-images.js';
 import { devServerOf } from '../../src/rules/production/dev-server.js';
 import { floating } from '../../src/rules/production/floating-image-tag.js';
 import { secretName, tokenShape } from '../../src/rules/production/hardcoded-secret.js';

@@ -1,5 +1,5 @@
 import type { Fix } from '../../findings/types.js';
-import { INCOMPATIBLE, type Incompatibility } from '../../model/incompatible-data.js';
+import { INCOMPATIBLE, type Incompatibility } from '../../knowledge/incompatible-data.js';
 import { evaluateMarker, normalizeDistribution, satisfiesSpecifier } from '../../model/pep440.js';
 import type { InstalledRequirement, Project } from '../../model/types.js';
 import { defineRule } from '../define-rule.js';

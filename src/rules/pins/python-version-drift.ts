@@ -1,6 +1,6 @@
 import { evaluateMarker, satisfiesSpecifier } from '../../model/pep440.js';
 import { normalizeName } from '../../model/module-map.js';
-import { imagePython } from '../../model/services.js';
+import { imagePython } from '../../model/service/index.js';
 import type { Project, Service } from '../../model/types.js';
 import { parsePyproject } from '../../parsers/pyproject.js';
 import { imageResolve } from '../../util/paths.js';

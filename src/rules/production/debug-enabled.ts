@@ -1,7 +1,6 @@
 import { commandSegments, programOf, stripWrappers } from '../../model/command.js';
 import { envSettings, valueSpan, type EnvSetting } from '../../model/production.js';
 import { commandEvidence } from '../../model/queries.js';
-import { isDevDockerfile } from '../../model/services.js';
 import type { Project, Service } from '../../model/types.js';
 import { imageResolve } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
@@ -105,7 +104,7 @@ function checkEnv(project: Project, service: Service, report: Report, claim: Cla
 }
 
 function checkFlags(project: Project, service: Service, report: Report, claim: Claim): void {
-  const parts = service.command.filter((part) => !(part.origin === 'dockerfile' && isDevDockerfile(part.file)));
+  const parts = service.command.filter((part) => !(part.origin === 'dockerfile' && project.fileRoles.isDevDockerfile(part.file)));
   const argv = parts.flatMap((part) => part.argv);
   for (const segment of commandSegments(argv)) {
     const { program, args } = programOf(stripWrappers(segment));

@@ -1,6 +1,5 @@
 import { commandSegments, programOf, stripWrappers } from '../../model/command.js';
 import { commandEvidence } from '../../model/queries.js';
-import { isDevDockerfile } from '../../model/services.js';
 import type { Project, Service } from '../../model/types.js';
 import { imageResolve } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
@@ -100,7 +99,7 @@ serve the output with a web server).
     const claim = claimer();
     for (const service of project.services) {
       if (!service.production) continue;
-      const parts = service.command.filter((part) => !(part.origin === 'dockerfile' && isDevDockerfile(part.file)));
+      const parts = service.command.filter((part) => !(part.origin === 'dockerfile' && project.fileRoles.isDevDockerfile(part.file)));
       for (const segment of commandSegments(parts.flatMap((part) => part.argv))) {
         const found = devServerOf(segment, (script) => flaskGroupScript(project, service, script));
         if (!found) continue;

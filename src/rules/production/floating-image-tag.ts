@@ -1,4 +1,4 @@
-import { splitImage } from '../../model/base-images.js';
+import { splitImage } from '../../knowledge/base-images.js';
 import { composeValue, productionDockerfile, unresolvedFrom } from '../../model/production.js';
 import { defineRule } from '../define-rule.js';
 import { claimer } from './common.js';

@@ -1,5 +1,5 @@
 import type { Evidence } from '../../findings/types.js';
-import { baseImageFacts, type BaseImageFacts } from '../../model/base-images.js';
+import { baseImageFacts, type BaseImageFacts } from '../../knowledge/base-images.js';
 import { commandSegments, programOf, stripWrappers } from '../../model/command.js';
 import { composeValue, effectiveProbe, finalInstructions, rootImage, type Probe } from '../../model/production.js';
 import { commandEvidence } from '../../model/queries.js';

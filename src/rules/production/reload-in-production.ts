@@ -1,7 +1,6 @@
 import type { Span } from '../../findings/types.js';
 import { commandSegments, programOf, stripWrappers } from '../../model/command.js';
 import { commandEvidence } from '../../model/queries.js';
-import { isDevDockerfile } from '../../model/services.js';
 import type { CommandPart, Project, Service } from '../../model/types.js';
 import type { SourceFile } from '../../source.js';
 import { defineRule } from '../define-rule.js';
@@ -51,7 +50,7 @@ the program itself has no automatic fix.
     const seen = new Set<string>();
     for (const service of project.services) {
       if (!service.production) continue;
-      const parts = service.command.filter((part) => !(part.origin === 'dockerfile' && isDevDockerfile(part.file)));
+      const parts = service.command.filter((part) => !(part.origin === 'dockerfile' && project.fileRoles.isDevDockerfile(part.file)));
       checkService(project, service, parts, report, seen);
     }
   },

@@ -1,4 +1,4 @@
-import { baseImageFacts } from '../../model/base-images.js';
+import { baseImageFacts } from '../../knowledge/base-images.js';
 import { composeValue, finalChain, productionDockerfile, rootImage } from '../../model/production.js';
 import { commandEvidence } from '../../model/queries.js';
 import type { Service } from '../../model/types.js';

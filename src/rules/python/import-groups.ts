@@ -6,7 +6,7 @@ import { nameStems, normalizeName, type DistributionGuess } from '../../model/mo
 import { classifyImport, installedKey, transitiveOf } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
-import { isReplacedBackport } from '../../model/stdlib.js';
+import { isReplacedBackport } from '../../knowledge/stdlib.js';
 
 export interface ImportSite {
   readonly file: string;

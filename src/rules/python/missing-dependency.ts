@@ -10,7 +10,7 @@ import { dependencyGaps } from '../../model/facts.js';
 import { commandNeeds, isProvided, partWriting } from './command-needs.js';
 import { normalizeName } from '../../model/module-map.js';
 import { programsOutsidePip } from '../../model/production.js';
-import { stdlibChange } from '../../model/stdlib.js';
+import { stdlibChange } from '../../knowledge/stdlib.js';
 
 export default defineRule({
   meta: {

@@ -1,11 +1,10 @@
 import type { Evidence, Fix } from '../../findings/types.js';
-import { isDevDockerfile } from '../../model/file-roles.js';
 import { binariesOf, normalizeName } from '../../model/module-map.js';
 import { compiledFacts } from '../../model/compiled.js';
 import { rootPyprojectDependencies, transitiveOf } from '../../model/queries.js';
 import { isTransitivePin } from '../../parsers/requirements-annotations.js';
 import type { Project, Service } from '../../model/types.js';
-import { LOADED_BY, NEVER_UNUSED, PLUGIN_PREFIXES, PLUGIN_SUFFIXES } from '../../model/usage-data.js';
+import { LOADED_BY, NEVER_UNUSED, PLUGIN_PREFIXES, PLUGIN_SUFFIXES } from '../../knowledge/usage-data.js';
 import type { Requirement } from '../../parsers/types.js';
 import { basename } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
@@ -90,7 +89,7 @@ function declarations(project: Project): Declaration[] {
   const byLocation = new Map<string, Declaration>();
   for (const service of project.services) {
     if (!service.production) continue;
-    if (service.kind !== 'project' && (!service.dockerfilePath || isDevDockerfile(service.dockerfilePath))) continue;
+    if (service.kind !== 'project' && (!service.dockerfilePath || project.fileRoles.isDevDockerfile(service.dockerfilePath))) continue;
     for (const installed of service.installed) {
       if (installed.constraint || DEV_FILE.test(basename(installed.file).replace(/\.(txt|in)$/, ''))) continue;
       // `# via starlette` (pip-compile, uv): the compiler pinned it for another distribution.

@@ -3,8 +3,8 @@ import {
   ALTERNATIVE_DISTRIBUTIONS,
   BINARY_TO_DISTRIBUTION,
   MODULE_TO_DISTRIBUTION,
-} from '../../src/model/module-map-data.js';
-import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES } from '../../src/model/transitive-data.js';
+} from '../../src/knowledge/module-map-data.js';
+import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES } from '../../src/knowledge/transitive-data.js';
 
 /** PEP 503 normalisation. */
 const normalise = (name: string): string => name.toLowerCase().replace(/[-_.]+/g, '-');

@@ -1,10 +1,10 @@
 // Requires-Dist from Python lockfiles, read as TOML (smol-toml): poetry.lock records each locked
 // package's dependency specifiers; uv.lock records dependency names and markers only (the
 // specifiers are kept for the project itself), so its entries carry '' (any version).
-import { parseToml } from '../../util/toml.js';
-import { normalizeDistribution } from '../pep440.js';
+import { parseToml } from '../util/toml.js';
+import { normalizeDistribution } from '../model/pep440.js';
 import { parseRequiresDist } from './requires.js';
-import type { DistributionMetadata, RequiresDist } from './types.js';
+import type { DistributionMetadata, RequiresDist } from '../model/metadata-types.js';
 
 type Table = Record<string, unknown>;
 

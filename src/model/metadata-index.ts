@@ -1,13 +1,13 @@
 // One place rules ask "what does distribution X at version V require?", whatever the source:
 // an installed env (--python-env, or .venv/venv under the root) > a lockfile (poetry.lock,
 // uv.lock) > the index cache (--index-url) > the bundled table of certain ranges.
-import { normalizeDistribution, satisfiesSpecifier } from '../pep440.js';
-import { WELL_KNOWN_REQUIRES_DIST } from '../transitive-data.js';
-import { sameVersion } from '../versions.js';
-import { cachedIndexMetadata } from './index-cache.js';
-import type { DistributionMetadata, RequiresDist } from './types.js';
+// Pure: the env, lockfile and index data come from src/metadata/ (which does the I/O).
+import { normalizeDistribution, satisfiesSpecifier } from './pep440.js';
+import { WELL_KNOWN_REQUIRES_DIST } from '../knowledge/transitive-data.js';
+import { sameVersion } from './versions.js';
+import type { DistributionMetadata, RequiresDist } from './metadata-types.js';
 
-export type { DistributionMetadata, RequiresDist } from './types.js';
+export type { DistributionMetadata, RequiresDist } from './metadata-types.js';
 
 export interface RequiresAnswer {
   readonly requires: readonly RequiresDist[];
@@ -15,10 +15,16 @@ export interface RequiresAnswer {
   readonly source: string;
 }
 
+/** Reads what the package index says about one distribution release; null when it does not know. */
+export interface IndexMetadataReader {
+  read(key: string, version: string): DistributionMetadata | null;
+}
+
 export interface MetadataInput {
   readonly env?: readonly DistributionMetadata[];
   readonly locks?: readonly DistributionMetadata[];
-  readonly index?: { readonly url: string; readonly cacheDir: string } | null;
+  /** The package index's metadata (read from the local index cache by src/metadata/; injected, so the model does no I/O). */
+  readonly index?: IndexMetadataReader | null;
 }
 
 export class MetadataIndex {
@@ -54,7 +60,7 @@ export class MetadataIndex {
     const locked = this.locks.get(key)?.find((d) => sameVersion(d.version, version) && d.requires.some((r) => r.specifier !== ''));
     if (locked) return { requires: locked.requires, source: locked.source };
     if (this.input.index) {
-      const fromIndex = cachedIndexMetadata(this.input.index.cacheDir, this.input.index.url, key, version);
+      const fromIndex = this.input.index.read(key, version);
       if (fromIndex) return { requires: fromIndex.requires, source: fromIndex.source };
     }
     for (const [dist, releases, requires] of WELL_KNOWN_REQUIRES_DIST) {

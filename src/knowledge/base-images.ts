@@ -1,6 +1,7 @@
-// What well-known base images ship, for rules that must not guess (PROD005, PROD007).
-// One entry per image family; `source` says where the fact comes from. Unknown images give null:
-// a rule that needs a fact it cannot find reports nothing.
+// What well-known base images ship, for rules and the model that must not guess: tools and the
+// default user (PROD005, PROD007), and the Python distributions the image's own interpreter has
+// (the service model: a non-plain base may install anything). One table; `source` says where a fact
+// comes from. Unknown images give null: a rule that needs a fact it cannot find reports nothing.
 
 export interface BaseImageFacts {
   readonly family: string;
@@ -15,12 +16,24 @@ export interface BaseImageFacts {
   readonly source: string;
 }
 
-interface Entry extends BaseImageFacts {
+/** Tools and user of an image family, matched on the normalised repository and tag (`splitImage`). */
+interface ToolsEntry extends BaseImageFacts {
   /** Matched against the repository part of the image (registry prefix `docker.io/library/` dropped). */
   readonly repo: RegExp;
   /** Matched against the tag ('' when there is none). */
   readonly tag: RegExp;
 }
+
+/** The Python distributions an image's interpreter ships, matched on the reference as written in FROM. */
+interface PythonEntry {
+  readonly family: string;
+  readonly reference: RegExp;
+  /** Distributions the base image already installs ([]: none beyond the interpreter's own). */
+  readonly pythonPackages: readonly string[];
+  readonly source?: string;
+}
+
+type Entry = ToolsEntry | PythonEntry;
 
 const ANY = /^/;
 const SLIM = /(^|-)slim(-|$)/;
@@ -29,8 +42,11 @@ const WINDOWS = /windowsservercore|nanoserver/;
 const UV = /^(ghcr\.io\/astral-sh\/uv|astral\/uv)$/;
 const UV_PROGRAMS = ['uv', 'uvx'];
 
-// Order matters: the first entry whose repo and tag match wins.
-const TABLE: readonly Entry[] = [
+/** Official images (docker.io/library) that install no Python packages of their own. */
+const OFFICIAL_PLAIN = ['python', 'ubuntu', 'debian', 'alpine', 'busybox', 'buildpack-deps', 'amazonlinux', 'centos', 'fedora', 'rockylinux', 'almalinux', 'archlinux', 'node', 'nginx', 'scratch'];
+
+export const BASE_IMAGES: readonly Entry[] = [
+  // Tools and default user. Order matters: the first entry whose repo and tag match wins.
   // docker-library/python: *-slim variants install only ca-certificates, netbase, tzdata (no curl/wget).
   { family: 'python-slim', repo: /^python$/, tag: SLIM, curl: false, wget: false, shell: true, rootByDefault: true, source: 'docker-library/python Dockerfile templates (slim variant)' },
   // docker-library/python: alpine variants; wget is the busybox applet, curl is not installed.
@@ -56,6 +72,23 @@ const TABLE: readonly Entry[] = [
   { family: 'debian', repo: /^debian$/, tag: ANY, curl: false, wget: false, shell: true, rootByDefault: true, source: 'debuerreotype minbase rootfs (no curl/wget)' },
   { family: 'ubuntu', repo: /^ubuntu$/, tag: ANY, curl: false, wget: false, shell: true, rootByDefault: true, source: 'Ubuntu cloud minimal rootfs used by the official image (no curl/wget)' },
   { family: 'alpine', repo: /^alpine$/, tag: ANY, curl: false, wget: true, shell: true, rootByDefault: true, source: 'alpine minirootfs (busybox wget, no curl)' },
+
+  // Python packages. Base images whose Python packages are known (none, or the list given): anything
+  // else (a team's base image, tiangolo/uvicorn-gunicorn-fastapi, pytorch/pytorch, ...) may already
+  // install what code imports. Matched on the FROM reference as written; the first match wins.
+  ...OFFICIAL_PLAIN.map((name): PythonEntry => ({ family: name, reference: new RegExp(`^(?:(?:docker\\.io|index\\.docker\\.io)\\/)?(?:library\\/)?${name}(?:[:@]|$)`), pythonPackages: [] })),
+  { family: 'distroless', reference: /^gcr\.io\/distroless\//, pythonPackages: [] },
+  { family: 'chainguard', reference: /^cgr\.dev\/chainguard\/(?:python|wolfi-base)/, pythonPackages: [] },
+  { family: 'ubi', reference: /^(?:registry\.access\.redhat\.com\/)?ubi\d/, pythonPackages: [] },
+  { family: 'devcontainers-python', reference: /^mcr\.microsoft\.com\/devcontainers\/python/, pythonPackages: [] },
+  // AWS Lambda's Python images include the AWS SDK for Python: boto3 and its dependencies.
+  {
+    family: 'lambda-python',
+    reference: /^public\.ecr\.aws\/lambda\/python(?:[:@]|$)/,
+    pythonPackages: ['boto3', 'botocore', 's3transfer', 'jmespath', 'python-dateutil', 'six', 'urllib3'],
+    source: 'AWS Lambda docs, "Python runtimes": the runtime includes the SDK; botocore\'s own requirements give the rest',
+  },
+  { family: 'uv', reference: /^(?:ghcr\.io\/astral-sh|(?:docker\.io\/)?astral)\/uv(?:[:@]|$)/, pythonPackages: [] },
 ];
 
 /** `docker.io/library/python:3.12-slim@sha256:..` -> repo `python`, tag `3.12-slim`. */
@@ -81,11 +114,20 @@ export function baseImageFacts(image: string): BaseImageFacts | null {
   if (image.includes('$')) return null;
   const { repo, tag } = splitImage(image);
   if (WINDOWS.test(tag)) return null;
-  for (const entry of TABLE) {
-    if (entry.repo.test(repo) && entry.tag.test(tag)) {
+  for (const entry of BASE_IMAGES) {
+    if ('repo' in entry && entry.repo.test(repo) && entry.tag.test(tag)) {
       const { repo: _r, tag: _t, ...facts } = entry;
       return facts;
     }
   }
+  return null;
+}
+
+/**
+ * The Python distributions a base image (a FROM reference as written) ships in its interpreter, or
+ * null when the image is not a known one (it may already install what code imports).
+ */
+export function basePythonPackages(image: string): readonly string[] | null {
+  for (const entry of BASE_IMAGES) if ('reference' in entry && entry.reference.test(image)) return entry.pythonPackages;
   return null;
 }

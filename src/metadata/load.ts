@@ -1,11 +1,12 @@
-// Assembles the MetadataIndex for one audit from the CLI/library options.
-import type { SourceFile } from '../../source.js';
-import type { Project } from '../types.js';
-import { cacheDir, prefetchIndex } from './index-cache.js';
-import { MetadataIndex } from './index.js';
+// Assembles the MetadataIndex for one audit from the CLI/library options: the I/O side (installed
+// env, lockfiles, index cache) of the model's pure MetadataIndex.
+import type { SourceFile } from '../source.js';
+import type { Project } from '../model/types.js';
+import { cacheDir, cachedIndexMetadata, prefetchIndex } from './index-cache.js';
+import { MetadataIndex } from '../model/metadata-index.js';
 import { readLockfile } from './lockfiles.js';
 import { findLocalEnv, readPythonEnv, sitePackagesOf } from './python-env.js';
-import type { DistributionMetadata } from './types.js';
+import type { DistributionMetadata } from '../model/metadata-types.js';
 
 export function loadMetadata(
   root: string,
@@ -24,7 +25,11 @@ export function loadMetadata(
     if (local) env = readPythonEnv(local, root);
   }
   const locks = files.filter((f) => f.kind === 'python-lock').sort((a, b) => (a.path < b.path ? -1 : 1)).flatMap((f) => readLockfile(f.path, f.text));
-  return new MetadataIndex({ env, locks, index: indexUrl ? { url: indexUrl, cacheDir: indexCacheDir } : null });
+  return new MetadataIndex({
+    env,
+    locks,
+    index: indexUrl ? { read: (key, version) => cachedIndexMetadata(indexCacheDir, indexUrl, key, version) } : null,
+  });
 }
 
 /** Fetches (into the cache) the metadata of every exactly pinned distribution; returns warnings. */

@@ -2,9 +2,9 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readLockfile } from '../../src/model/metadata/lockfiles.js';
-import { findLocalEnv, readPythonEnv } from '../../src/model/metadata/python-env.js';
-import { parseRequiresDist } from '../../src/model/metadata/requires.js';
+import { readLockfile } from '../../src/metadata/lockfiles.js';
+import { findLocalEnv, readPythonEnv } from '../../src/metadata/python-env.js';
+import { parseRequiresDist } from '../../src/metadata/requires.js';
 
 describe('parseRequiresDist', () => {
   it.each([

@@ -2,9 +2,9 @@
 // Requires-Dist), `top_level.txt`, else the top-level names in `RECORD`. Nothing is imported or run.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { normalizeDistribution } from '../pep440.js';
+import { normalizeDistribution } from '../model/pep440.js';
 import { parseCoreMetadata } from './requires.js';
-import type { DistributionMetadata } from './types.js';
+import type { DistributionMetadata } from '../model/metadata-types.js';
 
 const MAX_METADATA_BYTES = 2 * 1024 * 1024;
 

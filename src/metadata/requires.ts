@@ -1,6 +1,6 @@
 // Parsing core metadata (METADATA / PKG-INFO, RFC 822 style) and Requires-Dist lines.
-import { normalizeDistribution } from '../pep440.js';
-import type { RequiresDist } from './types.js';
+import { normalizeDistribution } from '../model/pep440.js';
+import type { RequiresDist } from '../model/metadata-types.js';
 
 const REQUIREMENT = /^\s*([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)\s*(?:\[([^\]]*)\])?\s*(.*)$/;
 

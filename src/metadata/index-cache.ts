@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { eq, valid } from '@renovatebot/pep440';
 import { parseCoreMetadata } from './requires.js';
-import type { DistributionMetadata } from './types.js';
+import type { DistributionMetadata } from '../model/metadata-types.js';
 
 export const NOT_FOUND = '\u0000not-found';
 

@@ -1,0 +1,196 @@
+// The repository as the model sees it: every file parsed once, by kind. Files that other files
+// reference (a `-r` target, a compose dockerfile, an env file) are loaded on demand through a
+// reader the caller injects: the model never reads the disk.
+import type { ComposeFileModel, DockerfileModel, PythonFileModel, RequirementsFileModel } from '../parsers/types.js';
+import { parseCompose } from '../parsers/compose.js';
+import { parseDockerfile } from '../parsers/dockerfile.js';
+import { parsePyproject, type PyprojectModel } from '../parsers/pyproject.js';
+import { scanPythonImports } from '../parsers/python-imports.js';
+import { parseRequirements } from '../parsers/requirements.js';
+import type { FileKind, SourceFile } from '../source.js';
+import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
+import { DEFAULT_FILE_ROLES, FileRoles, type FileRolePolicy } from './file-roles.js';
+import type { FileDiagnostic } from './types.js';
+import { lowerBound } from '../util/paths.js';
+
+/**
+ * Reads a repo file that discovery did not classify (a `-r` target, a compose dockerfile). The model
+ * never touches the disk: the caller (audit.ts) injects this reader, which applies the root and
+ * symlink checks and in-memory overrides.
+ */
+export type ExtraFileReader = (repoPath: string, kind: FileKind) => SourceFile | null;
+
+
+/** What a Repository is made of: the discovered files and a reader for the ones referenced later. */
+export interface RepositoryInput {
+  readonly files: readonly SourceFile[];
+  readonly readExtra: ExtraFileReader;
+  /** Names of files that exist but are not read (see Discovery.otherPaths). */
+  readonly otherPaths?: readonly string[];
+  /** Import models already scanned (on worker threads) for these exact files, by repo path. */
+  readonly scannedPython?: ReadonlyMap<string, PythonFileModel>;
+  /** Which compose files and Dockerfiles are development ones (config `production`/`development`/`composeSets`). */
+  readonly fileRoles?: FileRolePolicy;
+}
+
+/**
+ * Every file of the repository, each parsed once by kind (Python imports, requirements,
+ * Dockerfiles, compose files; pyproject.toml on first use), plus files referenced later loaded on
+ * demand through the injected reader. Shared by the service builder; knows nothing of services.
+ */
+export class Repository {
+  readonly files = new Map<string, SourceFile>();
+  readonly python = new Map<string, PythonFileModel>();
+  readonly requirements = new Map<string, RequirementsFileModel>();
+  readonly dockerfiles = new Map<string, DockerfileModel>();
+  readonly compose = new Map<string, ComposeFileModel>();
+  readonly diagnostics: FileDiagnostic[] = [];
+  private readonly dockerignores = new Map<string, DockerIgnore>();
+  readonly missing = new Set<string>();
+  private sortedPaths: string[] | null = null;
+
+  readonly roles: FileRoles;
+
+  constructor(private readonly input: RepositoryInput) {
+    this.roles = input.fileRoles ? new FileRoles(input.fileRoles) : DEFAULT_FILE_ROLES;
+    for (const file of input.files) this.files.set(file.path, file);
+    for (const file of input.files) this.parse(file);
+  }
+
+  private parse(file: SourceFile): void {
+    const report = (model: { diagnostics: readonly FileDiagnostic['diagnostic'][] }): void => {
+      for (const diagnostic of model.diagnostics) this.diagnostics.push({ file: file.path, diagnostic });
+    };
+    switch (file.kind) {
+      case 'python': {
+        const model = this.input.scannedPython?.get(file.path) ?? scanPythonImports(file.text);
+        this.python.set(file.path, model);
+        report(model);
+        break;
+      }
+      case 'requirements': {
+        const model = parseRequirements(file.text);
+        this.requirements.set(file.path, model);
+        report(model);
+        break;
+      }
+      case 'dockerfile': {
+        const model = parseDockerfile(file.text);
+        this.dockerfiles.set(file.path, model);
+        report(model);
+        break;
+      }
+      case 'compose': {
+        const model = parseCompose(file.text);
+        this.compose.set(file.path, model);
+        report(model);
+        break;
+      }
+      default:
+        break;
+    }
+  }
+
+  /** A file of a given kind, loading it from disk the first time it is referenced. */
+  load(path: string, kind: FileKind): SourceFile | null {
+    const known = this.files.get(path);
+    if (known) {
+      if (known.kind !== kind && kind !== 'dockerignore') {
+        const retyped: SourceFile = { ...known, kind };
+        this.files.set(path, retyped);
+        this.parse(retyped);
+        return retyped;
+      }
+      return known;
+    }
+    if (this.missing.has(path)) return null;
+    const loaded = this.input.readExtra(path, kind);
+    if (!loaded) {
+      this.missing.add(path);
+      return null;
+    }
+    this.files.set(path, loaded);
+    if (this.sortedPaths) insertSorted(this.sortedPaths, path); // no re-sort of every path per load
+    this.parse(loaded);
+    return loaded;
+  }
+
+  requirementsAt(path: string): RequirementsFileModel | null {
+    return this.load(path, 'requirements') ? (this.requirements.get(path) ?? null) : null;
+  }
+
+  /** The pyproject.toml at `path`, parsed once (its TOML errors are not reported here). */
+  pyprojectAt(path: string): PyprojectModel | null {
+    const file = this.load(path, 'pyproject');
+    if (!file) return null;
+    let model = this.pyprojects.get(path);
+    if (!model) {
+      model = parsePyproject(file.text);
+      this.pyprojects.set(path, model);
+    }
+    return model;
+  }
+
+  private readonly pyprojects = new Map<string, PyprojectModel>();
+
+  dockerfileAt(path: string): DockerfileModel | null {
+    return this.load(path, 'dockerfile') ? (this.dockerfiles.get(path) ?? null) : null;
+  }
+
+  /** `<Dockerfile>.dockerignore` beside the Dockerfile wins over `<context>/.dockerignore` (BuildKit). */
+  dockerignoreFor(context: string, dockerfilePath: string): DockerIgnore {
+    const specific = `${dockerfilePath}.dockerignore`;
+    const general = context ? `${context}/.dockerignore` : '.dockerignore';
+    const path = this.load(specific, 'dockerignore') ? specific : general;
+    const cached = this.dockerignores.get(path);
+    if (cached) return cached;
+    const file = this.load(path, 'dockerignore');
+    const parsed = file ? parseDockerignore(file.text) : EMPTY_DOCKERIGNORE;
+    this.dockerignores.set(path, parsed);
+    return parsed;
+  }
+
+  /** Every known repo path, sorted; cached until a file is loaded on demand. */
+  repoPaths(): readonly string[] {
+    this.sortedPaths ??= [...this.files.keys()].sort();
+    return this.sortedPaths;
+  }
+
+  /**
+   * Every path a build context can hold: files read and files only seen (shell scripts, assets),
+   * so `COPY . .` puts `entrypoint.sh` in the image too. Sorted; rebuilt only after a load.
+   */
+  contextPaths(): readonly string[] {
+    const read = this.repoPaths();
+    if (this.contextCache?.count === read.length) return this.contextCache.paths;
+    this.otherSorted ??= [...new Set(this.input.otherPaths ?? [])].sort();
+    this.contextCache = { count: read.length, paths: mergeSorted(read, this.otherSorted) };
+    return this.contextCache.paths;
+  }
+
+  private otherSorted: string[] | null = null;
+  private contextCache: { count: number; paths: readonly string[] } | null = null;
+}
+
+/** Inserts a path into a sorted list (default string order), keeping it sorted. */
+function insertSorted(list: string[], path: string): void {
+  const at = lowerBound(list, path);
+  if (list[at] !== path) list.splice(at, 0, path);
+}
+
+/** The union of two sorted lists, sorted, each path once: O(n), no sort. */
+function mergeSorted(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    const next = y === undefined || (x !== undefined && x <= y) ? x : y;
+    if (next === undefined) break;
+    if (out[out.length - 1] !== next) out.push(next);
+    if (next === x) i++;
+    if (next === y) j++;
+  }
+  return out;
+}

@@ -1,0 +1,37 @@
+// What one service builds (BuildSpec), and the build context of a Dockerfile nobody builds
+// through compose.
+import type { ComposeService } from '../../parsers/types.js';
+import { isUnder, repoDirname, repoJoin } from '../../util/paths.js';
+import type { Repository } from '../repository.js';
+
+export interface BuildSpec {
+  readonly name: string;
+  readonly kind: 'compose' | 'dockerfile';
+  readonly composeFile: string | null;
+  readonly compose: ComposeService | null;
+  readonly production: boolean;
+  readonly context: string;
+  readonly dockerfilePath: string;
+  readonly target: string | null;
+}
+
+/**
+ * A Dockerfile nobody builds through compose: its context is its own folder unless its COPY
+ * sources only exist relative to the repository root (`docker build -f docker/api/Dockerfile .`).
+ */
+export function guessContext(repo: Repository, dockerfilePath: string): string {
+  const own = repoDirname(dockerfilePath);
+  const model = repo.dockerfiles.get(dockerfilePath);
+  if (own === '' || !model) return own;
+  const sources = model.stages.flatMap((s) => s.instructions.flatMap((i) => (i.kind === 'copy' && i.from === null ? i.sources.map((w) => w.value) : [])));
+  const paths = repo.contextPaths();
+  const exists = (context: string, source: string): boolean => {
+    const target = repoJoin(context, source.replace(/^\/+/, ''));
+    return paths.some((p) => isUnder(p, target));
+  };
+  const concrete = sources.filter((s) => !/[*?[]/.test(s) && s !== '.' && s !== './');
+  if (concrete.length === 0) return own;
+  const ownHits = concrete.filter((s) => exists(own, s)).length;
+  const rootHits = concrete.filter((s) => exists('', s)).length;
+  return rootHits > ownHits ? '' : own;
+}

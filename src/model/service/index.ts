@@ -1,0 +1,156 @@
+// The service model (DESIGN.md §1): for every deployable unit, join compose, Dockerfile, image
+// file set, install set, command and the Python files that really run. This file builds a Service
+// from the rooms beside it; see src/model/README.md.
+import type { ComposeService } from '../../parsers/types.js';
+import { escapesRoot, imageResolve, repoDirname, repoJoin } from '../../util/paths.js';
+import { entryOfCommand, runsNoPython } from '../command.js';
+import type { StageState } from '../image.js';
+import { developmentEvidence } from '../roles.js';
+import type { FirstPartyIndex } from '../first-party.js';
+import { type ModuleMap, normalizeName } from '../module-map.js';
+import type { Repository } from '../repository.js';
+import type { Service } from '../types.js';
+import { commandParts, composeCommandParts, serviceEnv, pythonPathOf, pythonVersionOf } from './command.js';
+import { isProductionComposeService, imageBuilders, withBuilderOf, composeSets, envFileVars, dotenvBeside } from './compose-sets.js';
+import { type BuildSpec, guessContext } from './context.js';
+import { emptyService } from './empty.js';
+import { projectService } from './project-service.js';
+import { commandScripts, runFilesOf } from './run-files.js';
+import { simulateAndCollect, installLocalPackages } from './stages.js';
+
+export { isProductionComposeService } from './compose-sets.js';
+export { splitExtras } from './installs.js';
+export { stageChain } from './stages.js';
+export { imagePython } from './command.js';
+
+export function buildServices(repo: Repository, firstParty: FirstPartyIndex, moduleMap: ModuleMap): Service[] {
+  void firstParty;
+  void moduleMap;
+  const services: Service[] = [];
+  const builtDockerfiles = new Set<string>();
+  for (const set of composeSets(repo)) {
+    const builders = imageBuilders(set.services);
+    for (const { composePath, compose } of set.services) {
+      const service = composeBuiltService(repo, composePath, withBuilderOf(compose, builders), set.production, set.explicit === true);
+      if (service.dockerfilePath) builtDockerfiles.add(service.dockerfilePath);
+      services.push(service);
+    }
+  }
+  for (const dockerfilePath of [...repo.dockerfiles.keys()].sort()) {
+    if (builtDockerfiles.has(dockerfilePath)) continue;
+    services.push(standaloneService(repo, dockerfilePath));
+  }
+  if (!services.some((s) => s.dockerfile !== null)) services.push(projectService(repo));
+  return withUniqueNames(services);
+}
+
+/**
+ * Two compose files that are not merged may each define `api` (docker-compose.yml and
+ * docker-compose-prod.yml): the first keeps the bare name (production and base files come first)
+ * and each later one is named with its file, `api [docker-compose.yml]`, so reports and baselines
+ * never mix their findings.
+ */
+function withUniqueNames(services: Service[]): Service[] {
+  const taken = new Set<string>();
+  return services.map((service) => {
+    if (!taken.has(service.name)) {
+      taken.add(service.name);
+      return service;
+    }
+    const name = `${service.name} [${service.composeFile ?? service.dockerfilePath ?? ''}]`;
+    taken.add(name);
+    return { ...service, name };
+  });
+}
+
+function composeBuiltService(repo: Repository, composePath: string, compose: ComposeService, setProduction: boolean, explicit: boolean): Service {
+  // Production unless the repository shows a development setup (roles.ts); configured files and
+  // production overlays are taken at their word.
+  const evidence = explicit || repo.roles.configuredRole(composePath) === false ? null : developmentEvidence(repo, composePath, compose);
+  const production = setProduction && isProductionComposeService(repo.roles, composePath, compose) && evidence === null;
+  const composeVars = dotenvBeside(repo, composePath);
+  const service = composeBuiltServiceInner(repo, composePath, compose, production);
+  return { ...service, composeVars, envFileVars: envFileVars(repo, composePath, compose) };
+}
+
+function composeBuiltServiceInner(repo: Repository, composePath: string, compose: ComposeService, production: boolean): Service {
+  if (!compose.build) return imageOnlyService(repo, composePath, compose, production);
+  const context = repoJoin(repoDirname(compose.build.file ?? composePath), compose.build.context);
+  const dockerfilePath = repoJoin(context, compose.build.dockerfile ?? 'Dockerfile');
+  if (escapesRoot(context) || /^[a-z]+:\/\//i.test(compose.build.context) || compose.build.context.startsWith('git@')) {
+    return imageOnlyService(repo, composePath, compose, production);
+  }
+  return dockerService(repo, {
+    name: compose.name, kind: 'compose', composeFile: composePath, compose, production,
+    context, dockerfilePath, target: compose.build.target,
+  });
+}
+
+function standaloneService(repo: Repository, dockerfilePath: string): Service {
+  return dockerService(repo, {
+    name: dockerfilePath, kind: 'dockerfile', composeFile: null, compose: null,
+    production: !repo.roles.isDevDockerfile(dockerfilePath), context: guessContext(repo, dockerfilePath), dockerfilePath, target: null,
+  });
+}
+
+function imageOnlyService(repo: Repository, composePath: string, compose: ComposeService, production: boolean): Service {
+  void repo;
+  const command = composeCommandParts(composePath, compose, [], []);
+  const argv = command.flatMap((part) => part.argv);
+  return { ...emptyService({ name: compose.name, kind: 'compose', composeFile: composePath, compose, production }), command, argv, entry: entryOfCommand(argv) };
+}
+
+function dockerService(repo: Repository, spec: BuildSpec): Service {
+  const dockerfile = repo.dockerfileAt(spec.dockerfilePath);
+  const base = { ...emptyService(spec), devDockerfile: repo.roles.isDevDockerfile(spec.dockerfilePath) };
+  if (!dockerfile || dockerfile.stages.length === 0) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
+  const dockerignore = repo.dockerignoreFor(spec.context, spec.dockerfilePath);
+  const built = simulateAndCollect(repo, spec, dockerfile, dockerignore);
+  if (!built) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
+  const { stages, final, chain, installs, collected } = built;
+  const sitePackages = `/usr/local/lib/python${pythonVersionOf(chain, dockerfile.globalArgs, spec.compose?.build?.args)}/site-packages`;
+  installLocalPackages(stages, final, installs, sitePackages);
+
+  const command = commandParts(spec, chain);
+  const argv = command.flatMap((part) => part.argv);
+  const entry = entryOfCommand(argv);
+  const env = serviceEnv(final, spec.compose);
+  const workingDir = spec.compose?.workingDir?.value;
+  const cwd = imageResolve(workingDir ?? final.workdir, entry?.chdir ?? '.');
+  const pythonPath = pythonPathOf(cwd, entry, env.get('PYTHONPATH') ?? null, [...collected.localPackageDirs, sitePackages], final.fs);
+  // `CMD ["npm", "test"]`, `nginx -g …`, or no command on a Node/nginx base without Python: the
+  // image's Python files are copied but never run.
+  const noPython = runsNoPython(argv) || (NON_PYTHON_BASE.test(chain[0]?.stage.from.image ?? '') && (argv.length === 0 || !installsPython(chain)));
+  const runFiles = noPython ? { files: [], from: 'entry' as const } : runFilesOf(repo, final.fs, pythonPath, cwd, entry);
+
+  return {
+    ...base,
+    context: spec.context,
+    dockerfilePath: spec.dockerfilePath,
+    dockerfile,
+    dockerignore,
+    stages,
+    final,
+    pythonVersion: pythonVersionOf(chain, dockerfile.globalArgs, spec.compose?.build?.args),
+    installs,
+    ...collected,
+    command,
+    argv,
+    entry,
+    pythonPath,
+    cwd,
+    runFiles: runFiles.files,
+    runFilesFrom: runFiles.from,
+    scripts: commandScripts(repo, final.fs, cwd, argv),
+  };
+}
+
+/** Base images whose own command is not a Python program (docker-library and vendor images). */
+const NON_PYTHON_BASE = /^(?:(?:docker\.io\/)?(?:library\/)?(?:node|nginx|httpd|caddy|traefik|golang|openjdk|eclipse-temurin|amazoncorretto|ruby|php|postgres|redis|mongo|mysql|mariadb|busybox|haproxy|rabbitmq|elasticsearch|grafana\/grafana)|cypress\/[a-z-]+|nginxinc\/[a-z-]+|mcr\.microsoft\.com\/playwright)(?:[:@]|$)/;
+
+/** Whether any stage of the chain installs Python packages or an interpreter (pip, apt python3). */
+function installsPython(chain: readonly StageState[]): boolean {
+  return chain.some((state) => state.stage.instructions.some((i) => i.kind === 'run' && (i.pipInstalls.length > 0 || i.systemPackages.some((p) => /^python\d?(?:\.\d+)?(?:-|$)|^py3-/.test(p)) || /\bpython\d?(?:\.\d+)?\b/.test(i.text))));
+}
+
+export { normalizeName };

@@ -1,0 +1,273 @@
+// Install collection: every requirement an image installs, following `-r`/`-c` includes
+// (cycles and depth reported), inline packages, local project dependencies, and installs driftcheck
+// cannot see (opaque base images, conda, names from variables).
+import { basePythonPackages } from '../../knowledge/base-images.js';
+import { parseRequirements } from '../../parsers/requirements.js';
+import type { Requirement } from '../../parsers/types.js';
+import { basename, escapesRoot, imageResolve, repoDirname, repoJoin } from '../../util/paths.js';
+import { unreadInstallCommands } from '../run-steps.js';
+import type { ImageFs, StageState } from '../image.js';
+import { projectDependenciesAt } from '../local-project.js';
+import { normalizeName } from '../module-map.js';
+import type { Repository } from '../repository.js';
+import type { InstallStep, InstalledFile, InstalledRequirement, MissingRequirementsFile } from '../types.js';
+import type { BuildSpec } from './context.js';
+import { generatedBy, boundByMount } from './run-instructions.js';
+
+export interface CollectedInstalls {
+  readonly installedFiles: InstalledFile[];
+  readonly installed: InstalledRequirement[];
+  readonly installedKeys: Set<string>;
+  readonly missingRequirementsFiles: MissingRequirementsFile[];
+  readonly localPackageDirs: string[];
+  readonly unknownInstalls: { file: string; line: number; message: string }[];
+  /** Files already expanded for an install step: a file included twice (a diamond) is read once. */
+  readonly expanded: Set<string>;
+}
+
+/**
+ * `-r` chains deeper than this are not followed (real ones are a few files deep). Bounds the
+ * recursion, so a generated chain of thousands of files cannot overflow the stack.
+ */
+const MAX_INCLUDE_DEPTH = 32;
+
+export function collectInstalls(repo: Repository, spec: BuildSpec, stages: readonly StageState[], installs: readonly InstallStep[]): CollectedInstalls {
+  const out: CollectedInstalls = { installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [], localPackageDirs: [], unknownInstalls: [], expanded: new Set() };
+  for (const step of installs) {
+    const fs = stages[step.stage]?.fs;
+    if (!fs) continue;
+    for (const reqFile of step.pip.requirementFiles) {
+      const imagePath = imageResolve(step.workdir, reqFile.path);
+      const found = fs.file(imagePath, step.instructionIndex);
+      const located = { file: spec.dockerfilePath, line: lineOfSpan(repo, spec.dockerfilePath, reqFile.span.start), span: reqFile.span };
+      if (projectFileInstall(repo, spec, stages, step, reqFile.path, imagePath, found?.repoPath ?? null, located, out)) continue;
+      if (found) {
+        expandRequirementsFile(repo, found.repoPath, imagePath, fs, step, reqFile.constraint, [found.repoPath], out);
+        continue;
+      }
+      if (reqFile.path.includes('$')) {
+        out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} depends on a build variable` });
+        continue;
+      }
+      const mounted = boundByMount(repo, spec, stages, step, imagePath);
+      if (mounted) {
+        expandRequirementsFile(repo, mounted, null, fs, step, reqFile.constraint, [mounted], out);
+        continue;
+      }
+      const generator = generatedBy(stages, step, reqFile.path);
+      if (generator) {
+        // `poetry export -o requirements.txt && pip install -r requirements.txt`: the file is made
+        // from the project's own metadata, which is what gets installed.
+        const deps = projectDependenciesAt(repo, fs, step.workdir);
+        for (const key of deps.keys) out.installedKeys.add(key);
+        if (deps.keys.length === 0 || deps.unknown) out.unknownInstalls.push({ ...located, message: `${reqFile.path} is generated at build time (line ${generator})` });
+        continue;
+      }
+      const later = fs.file(imagePath);
+      const guess = later?.repoPath ?? guessRepoFile(repo, spec.context, reqFile.path);
+      out.missingRequirementsFiles.push({ ...located, written: reqFile.path, reason: later ? 'not-copied-yet' : guess ? 'not-in-image' : 'not-found', repoPath: guess, constraint: reqFile.constraint });
+      if (guess) expandRequirementsFile(repo, guess, null, fs, step, reqFile.constraint, [guess], out);
+    }
+    addInlinePackages(repo, spec.dockerfilePath, step, out);
+    if (step.pip.tool === 'pipenv' && step.pip.packages.length === 0 && step.pip.localPaths.length === 0) {
+      // `pipenv install --system --deploy` installs the Pipfile's [packages].
+      const deps = projectDependenciesAt(repo, fs, step.workdir);
+      for (const key of deps.keys) out.installedKeys.add(key);
+      if (deps.keys.length === 0) out.unknownInstalls.push({ file: step.file, line: step.line, message: 'pipenv installs from a Pipfile driftcheck could not read' });
+    }
+    for (const local of step.pip.localPaths) {
+      const { path, extras } = splitExtras(local.path);
+      const imageDir = imageResolve(step.workdir, path || '.');
+      out.localPackageDirs.push(imageDir, `${imageDir === '/' ? '' : imageDir}/src`);
+      const deps = projectDependenciesAt(repo, fs, imageDir + extras);
+      for (const dep of deps.keys) out.installedKeys.add(dep);
+      if (deps.unknown) out.unknownInstalls.push({ file: step.file, line: step.line, message: deps.unknown });
+    }
+  }
+  return out;
+}
+
+const OPAQUE_RUN = /\b(?:conda|mamba|micromamba)\s+(?:install|env\s+(?:create|update)|create|update)\b|\bpip3?\s+install\b[^&|;\n]*\s[$`]/;
+
+/**
+ * Installs driftcheck cannot see: a non-plain base image, conda, package names from variables, and
+ * every RUN command that could install Python distributions but was not read (run-steps.ts).
+ */
+export function opaqueInstalls(repo: Repository, dockerfilePath: string, states: readonly StageState[]): { file: string; line: number; message: string }[] {
+  const out: { file: string; line: number; message: string }[] = [];
+  for (const state of states) {
+    const from = state.stage.from;
+    if (from.stageRef === null && from.image !== '' && basePythonPackages(from.image) === null) {
+      out.push({ file: dockerfilePath, line: from.line, message: `base image ${from.image} may already install Python packages` });
+    }
+    state.stage.instructions.forEach((instruction, index) => {
+      if (instruction.kind !== 'run') return;
+      if (OPAQUE_RUN.test(instruction.text)) {
+        out.push({ file: dockerfilePath, line: instruction.line, message: 'this RUN installs packages driftcheck cannot list (conda, or names from variables)' });
+        return;
+      }
+      const script = (word: string): string | null => scriptText(repo, state, index, word);
+      for (const unread of unreadInstallCommands(instruction, { script })) out.push({ file: dockerfilePath, line: unread.line, message: `this RUN ${unread.message}` });
+    });
+  }
+  return out;
+}
+
+const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/** The text of a repository file the image holds where a RUN names it (a path, or a name on PATH). */
+function scriptText(repo: Repository, state: StageState, index: number, word: string): string | null {
+  const workdir = state.workdirAt[index] ?? state.workdir;
+  const candidates = word.includes('/') ? [imageResolve(workdir, word)] : PATH_DIRS.map((dir) => `${dir}/${word}`);
+  for (const path of candidates) {
+    const file = state.fs.file(path, index);
+    if (!file || escapesRoot(file.repoPath)) continue;
+    return (repo.files.get(file.repoPath) ?? repo.load(file.repoPath, 'config'))?.text ?? null;
+  }
+  return null;
+}
+
+const PROJECT_FILE = /^(?:pyproject\.toml|setup\.py|setup\.cfg)$/;
+
+/**
+ * Requirement sources that are not requirements files: `uv pip install -r pyproject.toml` (uv reads
+ * a project file's dependencies; uv docs "uv pip install -r"), and `-r /dev/stdin` fed by a pipe,
+ * whose content driftcheck cannot see. True when the source was handled here.
+ */
+function projectFileInstall(
+  repo: Repository, spec: BuildSpec, stages: readonly StageState[], step: InstallStep, written: string, imagePath: string,
+  foundRepoPath: string | null, located: { file: string; line: number }, out: CollectedInstalls,
+): boolean {
+  if (imagePath === '/dev/stdin' || written === '-') {
+    out.unknownInstalls.push({ file: located.file, line: located.line, message: `-r ${written} installs what a pipe feeds it, which driftcheck does not read` });
+    return true;
+  }
+  if (!PROJECT_FILE.test(basename(written))) return false;
+  const repoFile = foundRepoPath ?? boundByMount(repo, spec, stages, step, imagePath, 'config');
+  if (repoFile === null) {
+    out.unknownInstalls.push({ file: located.file, line: located.line, message: `-r ${written} names a project file driftcheck cannot find in the image` });
+    return true;
+  }
+  const deps = projectDependenciesAt(repo, null, repoDirname(repoFile), false);
+  for (const key of deps.keys) out.installedKeys.add(key);
+  if (deps.unknown) out.unknownInstalls.push({ file: located.file, line: located.line, message: deps.unknown });
+  return true;
+}
+
+/** `./pkg[s3,dev]` -> path `./pkg` and extras `[s3,dev]` (kept bracketed for projectDependenciesAt). */
+export function splitExtras(written: string): { path: string; extras: string } {
+  const match = /^(.*?)(\[[^\]]*\])?$/.exec(written);
+  return { path: match?.[1] || '.', extras: match?.[2] ?? '' };
+}
+
+function guessRepoFile(repo: Repository, context: string, written: string): string | null {
+  if (written.startsWith('/')) return null;
+  const candidate = repoJoin(context, written);
+  return !escapesRoot(candidate) && repo.load(candidate, 'requirements') ? candidate : null;
+}
+
+function lineOfSpan(repo: Repository, path: string, offset: number): number {
+  return repo.files.get(path)?.lines.position(offset).line ?? 1;
+}
+
+function expandRequirementsFile(
+  repo: Repository,
+  repoPath: string,
+  imagePath: string | null,
+  fs: ImageFs,
+  step: InstallStep,
+  constraint: boolean,
+  chain: readonly string[],
+  out: CollectedInstalls,
+): void {
+  const model = repo.requirementsAt(repoPath);
+  if (!model) return;
+  // Without this, files that each include the next one twice would be read 2^depth times.
+  const key = `${step.stage}:${step.instructionIndex}:${constraint}:${imagePath ?? ''}:${repoPath}`;
+  if (out.expanded.has(key)) return;
+  out.expanded.add(key);
+  out.installedFiles.push({ path: repoPath, via: step, chain, constraint });
+  for (const requirement of model.requirements) {
+    out.installed.push({ requirement, file: repoPath, via: step, constraint });
+    if (!constraint) out.installedKeys.add(requirement.key);
+  }
+  // A line that does not parse is already a PARSE finding; its name still counts as installed so
+  // the same mistake is not reported a second time as a missing dependency.
+  if (!constraint) for (const key of namesOfBrokenLines(repo, repoPath, model.diagnostics)) out.installedKeys.add(key);
+  for (const option of model.options) {
+    if ((option.name !== '-e' && option.name !== 'local-path') || !option.value || /^[a-z+]+:/i.test(option.value)) continue;
+    const { path, extras } = splitExtras(option.value);
+    const deps = projectDependenciesAt(repo, null, repoJoin(repoDirname(repoPath), path) + extras, false);
+    if (!constraint) for (const key of deps.keys) out.installedKeys.add(key);
+    if (deps.unknown) out.unknownInstalls.push({ file: repoPath, line: option.line, message: deps.unknown });
+    if (imagePath) {
+      const imageDir = imageResolve(imagePath.slice(0, imagePath.lastIndexOf('/')) || '/', path);
+      out.localPackageDirs.push(imageDir, `${imageDir === '/' ? '' : imageDir}/src`);
+    }
+  }
+  for (const include of model.includes) {
+    const target = repoJoin(repoDirname(repoPath), include.path);
+    const located = { file: repoPath, line: include.line, span: include.span };
+    if (chain.includes(target)) {
+      reportIncludeCycle(repo, repoPath, include, [...chain, target]);
+      continue;
+    }
+    if (chain.length >= MAX_INCLUDE_DEPTH) {
+      reportIncludeTooDeep(repo, repoPath, include);
+      continue;
+    }
+    const targetImage = imagePath ? imageResolve(imagePath.slice(0, imagePath.lastIndexOf('/')) || '/', include.path) : null;
+    const exists = !escapesRoot(target) && repo.requirementsAt(target) !== null;
+    if (!exists) {
+      out.missingRequirementsFiles.push({ ...located, written: include.path, reason: 'not-found', repoPath: null, constraint: include.kind === 'constraint' });
+      continue;
+    }
+    if (targetImage && !fs.file(targetImage, step.instructionIndex)) {
+      out.missingRequirementsFiles.push({ ...located, written: include.path, reason: 'not-in-image', repoPath: target, constraint: include.kind === 'constraint' });
+    }
+    expandRequirementsFile(repo, target, targetImage, fs, step, constraint || include.kind === 'constraint', [...chain, target], out);
+  }
+}
+
+function namesOfBrokenLines(repo: Repository, path: string, diagnostics: readonly { line: number; severity: string }[]): string[] {
+  const file = repo.files.get(path);
+  if (!file) return [];
+  return diagnostics.flatMap((d) => {
+    if (d.severity !== 'error') return [];
+    const span = file.lines.lineSpan(d.line);
+    const name = /^\s*([A-Za-z0-9][A-Za-z0-9._-]*)/.exec(file.text.slice(span.start, span.end))?.[1];
+    return name ? [normalizeName(name)] : [];
+  });
+}
+
+function addInlinePackages(repo: Repository, dockerfilePath: string, step: InstallStep, out: CollectedInstalls): void {
+  const text = repo.files.get(dockerfilePath)?.text ?? '';
+  for (const word of step.pip.packages) {
+    const parsed = parseRequirements(word.value).requirements[0];
+    if (!parsed) continue;
+    // Spans of the parsed word are relative to the word's value; shift them into the Dockerfile.
+    const quote = text[word.span.start] === '"' || text[word.span.start] === "'" ? 1 : 0;
+    const shift = word.span.start + quote;
+    const at = (s: { start: number; end: number }) => ({ start: s.start + shift, end: s.end + shift });
+    const requirement: Requirement = {
+      ...parsed, span: at(parsed.span), nameSpan: at(parsed.nameSpan), specifierSpan: at(parsed.specifierSpan), lineSpan: word.span,
+      line: lineOfSpan(repo, dockerfilePath, word.span.start), column: (repo.files.get(dockerfilePath)?.lines.position(word.span.start).column ?? 1) + quote,
+    };
+    out.installed.push({ requirement, file: dockerfilePath, via: step, constraint: false });
+    out.installedKeys.add(requirement.key);
+  }
+}
+
+/** A `-r`/`-c` chain longer than MAX_INCLUDE_DEPTH: one warning at the include not followed. */
+function reportIncludeTooDeep(repo: Repository, repoPath: string, include: { readonly line: number; readonly column: number; readonly span: { readonly start: number; readonly end: number } }): void {
+  const message = `requirements includes nested more than ${MAX_INCLUDE_DEPTH} files deep; this include is not followed`;
+  if (repo.diagnostics.some((d) => d.file === repoPath && d.diagnostic.line === include.line && d.diagnostic.message === message)) return;
+  repo.diagnostics.push({ file: repoPath, diagnostic: { message, line: include.line, column: include.column, span: include.span, severity: 'warning' } });
+}
+
+/** A `-r`/`-c` chain that comes back to a file already being read: one warning at the include. */
+function reportIncludeCycle(repo: Repository, repoPath: string, include: { readonly line: number; readonly column: number; readonly span: { readonly start: number; readonly end: number } }, cycle: readonly string[]): void {
+  const message = `requirements include cycle: ${cycle.join(' -> ')} (the cycle is not followed)`;
+  if (repo.diagnostics.some((d) => d.file === repoPath && d.diagnostic.message === message)) return;
+  repo.diagnostics.push({ file: repoPath, diagnostic: { message, line: include.line, column: include.column, span: include.span, severity: 'warning' } });
+}

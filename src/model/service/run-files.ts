@@ -1,0 +1,76 @@
+// The code that runs: the import closure from the entry module and the scripts the command
+// names (test files and string-loaded modules handled).
+import { escapesRoot, imageResolve } from '../../util/paths.js';
+import type { EntryPoint } from '../command.js';
+import type { ImageFile, ImageFs } from '../image.js';
+import type { Repository } from '../repository.js';
+import { findModule, importTargets } from '../resolve.js';
+import type { RunFile, Service } from '../types.js';
+
+const TEST_FILE = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
+
+// Frameworks that import application modules by string (INSTALLED_APPS, autodiscovery), which
+// an import closure cannot follow: audit every file in the image instead.
+const STRING_LOADERS = new Set(['django']);
+
+/**
+ * The shell scripts a command runs, as repo paths: each command word naming a file the image
+ * holds from the repository that is not Python (`/entrypoint.sh`, `./start`, `sh docker/run.sh`).
+ * Loaded as text, so the programs they start count as used.
+ */
+export function commandScripts(repo: Repository, fs: ImageFs, cwd: string, argv: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const word of argv) {
+    if (word === '' || word.startsWith('-') || word.includes('$') || !/^[./]|\.(sh|bash)$/.test(word)) continue;
+    const file = fs.file(imageResolve(cwd, word));
+    if (!file || file.repoPath.endsWith('.py') || escapesRoot(file.repoPath)) continue;
+    const known = repo.files.get(file.repoPath); // never re-read a file discovered as another kind
+    if (known ? known.kind === 'config' : repo.load(file.repoPath, 'config')) out.add(file.repoPath);
+  }
+  return [...out].sort();
+}
+
+export function runFilesOf(
+  repo: Repository,
+  fs: ImageFs,
+  pythonPath: readonly string[],
+  cwd: string,
+  entry: EntryPoint | null,
+): { files: RunFile[]; from: Service['runFilesFrom'] } {
+  const start: ImageFile[] = [];
+  if (entry?.module) {
+    const parts = entry.module.split('.');
+    const hit = findModule(fs, pythonPath, parts);
+    start.push(...(hit?.files ?? []));
+    // `python -m pkg` runs pkg/__main__.py after pkg/__init__.py.
+    const main = hit && entry.runner === 'python' ? fs.file(`${hit.pathEntry === '/' ? '' : hit.pathEntry}/${parts.join('/')}/__main__.py`) : undefined;
+    if (main) start.push(main);
+  }
+  if (entry?.script) {
+    const file = fs.file(imageResolve(cwd, entry.script));
+    if (file) start.push(file);
+  }
+  const allImageFiles = (): { files: RunFile[]; from: Service['runFilesFrom'] } => ({
+    files: [...fs.all()]
+      .filter((f) => f.repoPath.endsWith('.py') && f.imagePath.endsWith('.py') && !TEST_FILE.test(f.repoPath))
+      .map((f) => ({ repoPath: f.repoPath, imagePath: f.imagePath }))
+      .sort((a, b) => (a.imagePath < b.imagePath ? -1 : 1)),
+    from: 'all-image-files',
+  });
+  if (start.length === 0) return allImageFiles();
+  const seen = new Map<string, ImageFile>();
+  const queue = [...start];
+  while (queue.length > 0) {
+    const file = queue.pop();
+    if (!file || seen.has(file.imagePath)) continue;
+    seen.set(file.imagePath, file);
+    for (const imp of repo.python.get(file.repoPath)?.imports ?? []) {
+      if (imp.typeChecking) continue;
+      if (imp.level === 0 && STRING_LOADERS.has(imp.module.split('.')[0] ?? '')) return allImageFiles();
+      for (const target of importTargets(fs, pythonPath, file.imagePath, imp)) if (!seen.has(target.imagePath)) queue.push(target);
+    }
+  }
+  const files = [...seen.values()].map((f) => ({ repoPath: f.repoPath, imagePath: f.imagePath }));
+  files.sort((a, b) => (a.imagePath < b.imagePath ? -1 : 1));
+  return { files, from: 'entry' };
+}

@@ -1,0 +1,108 @@
+// Stage simulation: the image file set per stage (COPY/ADD, COPY --from), the stage chain the
+// final stage inherits, the install steps of each stage, and local packages installed into
+// site-packages.
+import { basePythonPackages } from '../../knowledge/base-images.js';
+import type { DockerfileModel } from '../../parsers/types.js';
+import { imageResolve } from '../../util/paths.js';
+import type { DockerIgnore } from '../dockerignore.js';
+import { findStage, simulateStages, type StageState } from '../image.js';
+import type { Repository } from '../repository.js';
+import type { InstallStep } from '../types.js';
+import type { BuildSpec } from './context.js';
+import { type CollectedInstalls, collectInstalls, opaqueInstalls, splitExtras } from './installs.js';
+
+interface Built {
+  readonly stages: StageState[];
+  readonly final: StageState;
+  readonly chain: StageState[];
+  readonly installs: InstallStep[];
+  readonly collected: CollectedInstalls;
+}
+
+/**
+ * Simulates the build and collects what it installs. Requirements files reached only through
+ * `-r` (any name, any folder) are loaded on demand while collecting, so the build is simulated
+ * again until the set of known files stops growing: then COPY sees them like any other file.
+ */
+export function simulateAndCollect(repo: Repository, spec: BuildSpec, dockerfile: DockerfileModel, dockerignore: DockerIgnore): Built | null {
+  let built: Built | null = null;
+  for (let round = 0; round < 3; round++) {
+    const known = repo.repoPaths().length;
+    const stages = simulateStages({ dockerfilePath: spec.dockerfilePath, dockerfile, context: spec.context, repoFiles: repo.contextPaths(), dockerignore });
+    const final = (spec.target ? findStage(stages, spec.target) : undefined) ?? stages[stages.length - 1];
+    if (!final) return null;
+    const chain = stageChain(stages, final);
+    const installStages = withInstallSources(stages, chain);
+    const installs = installStages.flatMap((state) => installSteps(spec.dockerfilePath, state));
+    const collected = collectInstalls(repo, spec, stages, installs);
+    collected.unknownInstalls.push(...opaqueInstalls(repo, spec.dockerfilePath, installStages));
+    for (const state of installStages) for (const key of basePythonPackages(state.stage.from.stageRef === null ? state.stage.from.image : '') ?? []) collected.installedKeys.add(key);
+    built = { stages, final, chain, installs, collected };
+    if (repo.repoPaths().length === known) break;
+  }
+  return built;
+}
+
+/**
+ * `pip install .` copies the local project's packages into site-packages, possibly in a builder
+ * stage whose prefix the final stage copies in: mirror those files into the final image's
+ * site-packages so imports of the project resolve the way they will at run time.
+ */
+export function installLocalPackages(stages: readonly StageState[], final: StageState, installs: readonly InstallStep[], sitePackages: string): void {
+  const addedAt = final.stage.instructions.length;
+  for (const step of installs) {
+    const fs = stages[step.stage]?.fs;
+    if (!fs) continue;
+    for (const local of step.pip.localPaths) {
+      const dir = imageResolve(step.workdir, splitExtras(local.path).path);
+      const srcLayout = `${dir === '/' ? '' : dir}/src`;
+      const root = fs.under(srcLayout).some((f) => f.imagePath.endsWith('.py')) ? srcLayout : dir;
+      for (const file of fs.under(root)) {
+        if (!file.imagePath.endsWith('.py') || file.imagePath === `${root}/setup.py`) continue;
+        const rel = root === '/' ? file.imagePath.slice(1) : file.imagePath.slice(root.length + 1);
+        final.fs.add({ imagePath: `${sitePackages}/${rel}`, repoPath: file.repoPath, addedAt, copiedBy: { file: step.file, line: step.line } });
+      }
+    }
+  }
+}
+
+/** The final stage and every stage it is built FROM, root first. */
+export function stageChain(stages: readonly StageState[], final: StageState): StageState[] {
+  const chain: StageState[] = [];
+  const seen = new Set<number>();
+  for (let current: StageState | undefined = final; current && !seen.has(current.stage.index); ) {
+    seen.add(current.stage.index);
+    chain.unshift(current);
+    const ref: number | null = current.stage.from.stageRef;
+    current = ref === null ? undefined : stages[ref];
+  }
+  return chain;
+}
+
+/** The chain plus stages whose site-packages/venv are copied in (and their own chains). */
+function withInstallSources(stages: readonly StageState[], chain: readonly StageState[]): StageState[] {
+  const out = new Map<number, StageState>();
+  const visit = (state: StageState): void => {
+    if (out.has(state.stage.index)) return;
+    for (const ancestor of stageChain(stages, state)) {
+      out.set(ancestor.stage.index, ancestor);
+      for (const from of ancestor.installsFrom) {
+        const source = stages[from];
+        if (source) visit(source);
+      }
+    }
+  };
+  for (const state of chain) visit(state);
+  return [...out.values()].sort((a, b) => a.stage.index - b.stage.index);
+}
+
+function installSteps(dockerfilePath: string, state: StageState): InstallStep[] {
+  const steps: InstallStep[] = [];
+  state.stage.instructions.forEach((instruction, index) => {
+    if (instruction.kind !== 'run') return;
+    for (const pip of instruction.pipInstalls) {
+      steps.push({ file: dockerfilePath, line: pip.line, span: pip.span, pip, stage: state.stage.index, instructionIndex: index, workdir: state.workdirAt[index] ?? '/' });
+    }
+  });
+  return steps;
+}
