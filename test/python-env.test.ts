@@ -60,11 +60,13 @@ describe('--python-env for the module map and DEP005 (top_level.txt, RECORD, Req
     expect(out.stdout).toContain('DEP005 "gizmo_core" (distribution gizmo-core) is imported directly but the image of service "Dockerfile" installs it only as a dependency of widgets-framework');
   });
 
-  it('without the environment the same imports are guesses: missing and unused', async () => {
+  it('without the environment the same imports are unproven: notes, never errors or "unused"', async () => {
     const bare = mkdtempSync(join(tmpdir(), 'driftcheck-pyenv-bare-'));
     for (const name of ['requirements.txt', 'Dockerfile', 'main.py']) writeFileSync(join(bare, name), readFileSync(join(project, name)));
     const out = await runCliInProcess(['.', '--select', 'DEP001,DEP004', '--no-color', '-q'], { cwd: bare });
-    expect(out.stdout).toContain('DEP001 "acmecloud"');
-    expect(out.stdout).toContain('DEP004 "acme-sdk"');
+    // acme-sdk's dependencies are unknown without the env: the module may come from it.
+    expect(out.stdout).toMatch(/info +DEP001 "acmecloud" is imported .*it may still come from acme-sdk/);
+    expect(out.stdout).not.toMatch(/ error +DEP/);
+    expect(out.stdout).not.toContain('DEP004 "acme-sdk"');
   });
 });

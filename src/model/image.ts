@@ -92,7 +92,7 @@ export interface BuildInput {
 }
 
 // Paths that carry installed packages rather than application code.
-const INSTALL_PREFIX = /(site-packages|dist-packages|(^|\/)\.?venv\b|\/install\b|^\/usr\/local\b|\/\.local\b|^\/opt\/)/;
+const INSTALL_PREFIX = /(site-packages|dist-packages|(^|\/)\.?venv\b|\/install\b|^\/usr\/local\b|\/\.local\b|^\/opt\/|(^|\/)\.pixi\b|conda|mamba|\/envs\/)/;
 
 export function simulateStages(input: BuildInput): StageState[] {
   const contextFiles = pathsUnder(input.repoFiles, input.context).filter((p) => !input.dockerignore.ignores(relativeTo(p, input.context)));

@@ -40,7 +40,7 @@ export function developmentEvidence(repo: Repository, composePath: string, compo
   // The same file's other services count too: a file that mounts source or watches it into the
   // container (`develop: watch`) is a development stack as a whole.
   const model = repo.compose.get(composePath);
-  if (/^\s+develop:\s*\n\s+watch:/m.test(repo.files.get(composePath)?.text ?? '')) return 'it syncs source into the container (develop: watch)';
+  if (/^\s+develop:[ \t]*\r?\n(?:[ \t]*(?:#.*)?\r?\n)*\s+watch:/m.test(repo.files.get(composePath)?.text ?? '')) return 'it syncs source into the container (develop: watch)';
   for (const other of [compose, ...(model?.services ?? []).filter((s) => s.name !== compose.name)]) {
     const mounted = sourceMount(repo, composePath, other);
     if (mounted !== null) return other === compose ? `it bind-mounts source code (${mounted})` : `service "${other.name}" of the same file bind-mounts source code (${mounted})`;

@@ -78,3 +78,8 @@ export function isTransitivePin(facts: CompiledFileFacts, requirement: Requireme
   const via = facts.via.get(requirement.line);
   return via !== undefined && via.inputs.length === 0 && via.parents.length > 0;
 }
+
+/** Another distribution of the file needs it (`# via starlette`), whether or not it was also chosen directly. */
+export function isNeededByAnother(facts: CompiledFileFacts, requirement: Requirement): boolean {
+  return (facts.via.get(requirement.line)?.parents.length ?? 0) > 0;
+}

@@ -217,7 +217,7 @@ describe('interactive report (ink)', () => {
     await app.until('(y/n)');
     app.stdin.write('y');
     const after = await app.until('Applied 7 fixes in 4 files; audited again');
-    expect(after).toContain('0 errors  8 warnings  0 info');
+    expect(after).toContain('0 errors  5 warnings  0 info');
     expect(after).toContain('selected 0');
     expect(run('git', ['status', '--porcelain'], app.root).stdout.split('\n').filter(Boolean).sort()).toEqual([
       ' M backend/requirements-minimal.txt',

@@ -65,6 +65,12 @@ export function collectInstalls(repo: Repository, spec: BuildSpec, stages: reado
       }
       const later = fs.file(imagePath);
       const guess = later?.repoPath ?? guessRepoFile(repo, spec.context, reqFile.path);
+      // `COPY ${APP_PATH}/ /app/` with no default: the file may well be there; unknown, not missing.
+      const variableCopy = !later && !guess ? copiedFromVariable(stages, step) : null;
+      if (variableCopy !== null) {
+        out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} may come from COPY ${variableCopy} (line ${stages[step.stage]?.stage.instructions.find((i) => i.kind === 'copy' && i.sources.some((w) => w.value === variableCopy))?.line ?? 1}), whose source is a build variable` });
+        continue;
+      }
       out.missingRequirementsFiles.push({ ...located, written: reqFile.path, reason: later ? 'not-copied-yet' : guess ? 'not-in-image' : 'not-found', repoPath: guess, constraint: reqFile.constraint });
       if (guess) expandRequirementsFile(repo, guess, null, fs, step, reqFile.constraint, [guess], out);
     }
@@ -123,6 +129,19 @@ function scriptText(repo: Repository, state: StageState, index: number, word: st
     const file = state.fs.file(path, index);
     if (!file || escapesRoot(file.repoPath)) continue;
     return (repo.files.get(file.repoPath) ?? repo.load(file.repoPath, 'config'))?.text ?? null;
+  }
+  return null;
+}
+
+/** A COPY/ADD source built from a variable with no value, before the install step (or in any stage). */
+function copiedFromVariable(stages: readonly StageState[], step: InstallStep): string | null {
+  for (const state of stages) {
+    const instructions = state.stage.index === step.stage ? state.stage.instructions.slice(0, step.instructionIndex) : state.stage.instructions;
+    for (const i of instructions) {
+      if (i.kind !== 'copy') continue;
+      const source = i.sources.find((w) => w.value.includes('$') || w.value === '');
+      if (source) return source.value || '(empty)';
+    }
   }
   return null;
 }

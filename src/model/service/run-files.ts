@@ -7,6 +7,32 @@ import type { Repository } from '../repository.js';
 import { findModule, importTargets } from '../resolve.js';
 import type { RunFile, Service } from '../types.js';
 
+/** Folders of scripts run by hand or by tooling, not by the service (when no entry is known). */
+const SCRIPT_DIR = /(^|\/)(scripts?|bin|tools|devtools|dev|devenv|docs?|examples?|demos?|samples?|benchmarks?|migrations_scripts)\//;
+
+/**
+ * A file with `if __name__ == "__main__":` whose module name no other Python file of the image
+ * mentions: a script someone runs by hand (`python manage_data.py`), not code the service loads.
+ */
+function standaloneScript(repo: Repository, fs: ImageFs, file: ImageFile, imported: () => ReadonlySet<string>): boolean {
+  if (repo.python.get(file.repoPath)?.hasMainGuard !== true) return false;
+  const stem = file.imagePath.slice(file.imagePath.lastIndexOf('/') + 1).replace(/\.py$/, '');
+  return stem !== '__main__' && stem !== '__init__' && !imported().has(stem);
+}
+
+/** Every name segment the image's Python files import (`a.b.c` and `from x import y`), once. */
+function importedNames(repo: Repository, fs: ImageFs): Set<string> {
+  const names = new Set<string>();
+  for (const f of fs.all()) {
+    if (!f.repoPath.endsWith('.py')) continue;
+    for (const imp of repo.python.get(f.repoPath)?.imports ?? []) {
+      for (const part of imp.module.split('.')) names.add(part);
+      for (const name of imp.names) names.add(name);
+    }
+  }
+  return names;
+}
+
 const TEST_FILE = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
 
 // Frameworks that import application modules by string (INSTALLED_APPS, autodiscovery), which
@@ -50,9 +76,11 @@ export function runFilesOf(
     const file = fs.file(imageResolve(cwd, entry.script));
     if (file) start.push(file);
   }
+  let imported: Set<string> | null = null;
+  const importedOnce = (): ReadonlySet<string> => (imported ??= importedNames(repo, fs));
   const allImageFiles = (): { files: RunFile[]; from: Service['runFilesFrom'] } => ({
     files: [...fs.all()]
-      .filter((f) => f.repoPath.endsWith('.py') && f.imagePath.endsWith('.py') && !TEST_FILE.test(f.repoPath))
+      .filter((f) => f.repoPath.endsWith('.py') && f.imagePath.endsWith('.py') && !TEST_FILE.test(f.repoPath) && !SCRIPT_DIR.test(f.repoPath) && !standaloneScript(repo, fs, f, importedOnce))
       .map((f) => ({ repoPath: f.repoPath, imagePath: f.imagePath }))
       .sort((a, b) => (a.imagePath < b.imagePath ? -1 : 1)),
     from: 'all-image-files',

@@ -77,7 +77,9 @@ function missingByLocation(project: Project, service: Service): Map<string, Site
   for (const runFile of service.runFiles) {
     for (const imp of project.python.get(runFile.repoPath)?.imports ?? []) {
       // Optional by design (try/except ImportError falls back): not proof of a broken image.
-      if (imp.typeChecking || imp.guarded) continue;
+      // `tests.*` from application code: a development path (fixtures, seeding) whose test tree
+      // images leave out on purpose; not proof of a broken image.
+      if (imp.typeChecking || imp.guarded || /^(tests?|testing)(\.|$)/.test(imp.module)) continue;
       const cls = classifyImport(project, service, runFile, imp);
       if (cls.kind !== 'first-party-missing') continue;
       // The code is in the image next to the importer: a script's own folder, a launcher's

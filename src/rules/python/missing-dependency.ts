@@ -81,8 +81,11 @@ unpinned, and the distribution name may be a guess from the import name.
         // A module the standard library dropped or has not yet added comes from no dependency.
         const stdlibOnly = stdlibChange(first.imp.module.split('.')[0] ?? '', service.pythonVersion) !== null;
         const gapsHere = stdlibOnly ? [] : gaps;
-        const unprovable = gapsHere.length > 0 || service.runFilesFrom === 'all-image-files';
-        const severity = unprovable ? 'warning' : severityOf(group.sites);
+        // Severity follows proof: a module that may come from a distribution whose dependencies are
+        // unknown, one imported only under a condition, or code not proven to run (no entry found,
+        // or a framework that loads modules by name) is a note; everything known is an error.
+        const conditionalOnly = severityOf(group.sites) === 'warning';
+        const severity = gapsHere.length > 0 || conditionalOnly || service.runFilesFrom === 'all-image-files' ? 'info' : 'error';
         report({
           file: first.file,
           span: first.imp.span,
@@ -117,7 +120,7 @@ function mayComeFrom(gaps: readonly string[]): string {
 function gapEvidence(service: Service, gaps: readonly string[]): { file: string; line: number; message: string }[] {
   if (gaps.length === 0) return [];
   const at = service.installs[0] ?? null;
-  return [{ file: at?.file ?? service.dockerfilePath ?? '', line: at?.line ?? 1, message: `dependencies unknown for ${gaps.length} installed distribution(s) (no lockfile, --python-env or bundled entry), so this is a warning` }];
+  return [{ file: at?.file ?? service.dockerfilePath ?? '', line: at?.line ?? 1, message: `dependencies unknown for ${gaps.length} installed distribution(s) (no lockfile, --python-env or bundled entry), so this is not proven` }];
 }
 
 /** One info finding for a service whose install set is open, instead of a finding per import. */

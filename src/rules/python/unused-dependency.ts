@@ -1,8 +1,9 @@
 import type { Evidence, Fix } from '../../findings/types.js';
-import { binariesOf, normalizeName } from '../../model/module-map.js';
+import { binariesOf, nameStems, normalizeName } from '../../model/module-map.js';
+import { dependencyGaps } from '../../model/facts.js';
 import { compiledFacts } from '../../model/compiled.js';
 import { rootPyprojectDependencies, transitiveOf } from '../../model/queries.js';
-import { isTransitivePin } from '../../parsers/requirements-annotations.js';
+import { isNeededByAnother } from '../../parsers/requirements-annotations.js';
 import type { Project, Service } from '../../model/types.js';
 import { LOADED_BY, NEVER_UNUSED, PLUGIN_PREFIXES, PLUGIN_SUFFIXES } from '../../knowledge/usage-data.js';
 import type { Requirement } from '../../parsers/types.js';
@@ -57,16 +58,35 @@ Dependencies declared in \`pyproject.toml\` or installed inline in a Dockerfile 
 - deptry DEP002, FawltyDeps "unused dependencies" — extended with commands, strings and images`,
   },
   check({ project, report }) {
-    for (const declaration of declarations(project)) {
+    const all = declarations(project);
+    const unused = all.filter((d) => !isExempt(d.requirement.key) && !d.services.some((service) => isUsed(project, service, d.requirement.key)));
+    // A file most of whose packages the service's code never touches is a toolbox for code that is
+    // not in the image (user notebooks, agent-written scripts, plugins): a note, not a warning.
+    const perFile = new Map<string, { total: number; unused: number }>();
+    for (const d of all) {
+      const counts = perFile.get(d.file) ?? { total: 0, unused: 0 };
+      counts.total++;
+      perFile.set(d.file, counts);
+    }
+    for (const d of unused) {
+      const counts = perFile.get(d.file);
+      if (counts) counts.unused++;
+    }
+    for (const declaration of unused) {
       const key = declaration.requirement.key;
-      if (isExempt(key) || declaration.services.some((service) => isUsed(project, service, key))) continue;
+      const counts = perFile.get(declaration.file) ?? { total: 0, unused: 0 };
+      const toolbox = declaration.services.every((s) => s.kind !== 'project') && counts.total >= 4 && counts.unused * 2 > counts.total;
       const file = project.files.get(declaration.file);
       report({
         file: declaration.file,
         span: declaration.requirement.nameSpan,
+        ...(toolbox ? { severity: 'info' as const } : {}),
         service: declaration.services.length === 1 && declaration.services[0]?.kind !== 'project' ? (declaration.services[0]?.name ?? null) : null,
         message: messageOf(declaration),
-        evidence: evidenceOf(project, declaration),
+        evidence: [
+          ...evidenceOf(project, declaration),
+          ...(toolbox ? [{ file: declaration.file, line: 1, message: `${counts.unused} of the ${counts.total} packages of ${declaration.file} are unused by the service's code: likely installed for code that is not in the image, so this is a note` }] : []),
+        ],
         package: key,
         fix: file && declaration.removable ? removal(declaration, file) : null,
       });
@@ -90,11 +110,17 @@ function declarations(project: Project): Declaration[] {
   for (const service of project.services) {
     if (!service.production) continue;
     if (service.kind !== 'project' && (!service.dockerfilePath || project.fileRoles.isDevDockerfile(service.dockerfilePath))) continue;
+    // Usage is only provable when every installed distribution's dependencies are known: a pin
+    // nothing imports may be what another distribution needs.
+    if (service.kind !== 'project' && dependencyGaps(project, service).length > 0) continue;
+    // An image that ships no Python code of its own (a toolbox for code mounted or pushed in later)
+    // gives nothing to prove a package unused against.
+    if (service.kind !== 'project' && service.runFiles.length === 0) continue;
     for (const installed of service.installed) {
       if (installed.constraint || DEV_FILE.test(basename(installed.file).replace(/\.(txt|in)$/, ''))) continue;
       // `# via starlette` (pip-compile, uv): the compiler pinned it for another distribution.
       const compiled = compiledFacts(project, installed.file);
-      if (compiled && isTransitivePin(compiled, installed.requirement)) continue;
+      if (compiled && isNeededByAnother(compiled, installed.requirement)) continue;
       const removable = project.requirements.has(installed.file);
       add(byLocation, installed.file, installed.requirement, service, removable);
     }
@@ -129,6 +155,8 @@ function isUsed(project: Project, service: Service, key: string, depth = 0): boo
   const names = project.moduleMap.importNamesOf(key);
   if (names.some((name) => facts.modules.has(name) || facts.words.has(name))) return true;
   if (binariesOf(key).some((binary) => facts.words.has(binary))) return true;
+  // `openfeature-provider-flagd` under `import openfeature.contrib…`: the name says it may provide it.
+  if (nameStems(key, true).some((name) => facts.modules.has(name))) return true;
   // A pin of something another installed distribution depends on: a lock file, not a choice.
   if (transitiveOf(project, service).has(key)) return true;
   if (depth >= 3) return false;
