@@ -7,6 +7,7 @@ import { addPyprojectDependency, appendLine, findToken } from '../edits.js';
 import { entryEvidence, installEvidence } from './evidence.js';
 import { severityOf, siteEvidence, thirdPartyGroups, type DistributionGroup, type ImportSite } from './import-groups.js';
 import { dependencyGaps } from '../../model/facts.js';
+import { compiledFacts } from '../../model/compiled.js';
 import { commandNeeds, isProvided, partWriting } from './command-needs.js';
 import { normalizeName } from '../../model/module-map.js';
 import { programsOutsidePip } from '../../model/production.js';
@@ -32,11 +33,21 @@ install script, an astral-sh/uv base image). Base images whose packages are know
 installs (AWS Lambda's Python images ship boto3 and its dependencies). Without Docker, imports are
 checked against every requirements file and \`pyproject.toml\` in the repository.
 
-Imports guarded by \`try/except ImportError\` or under a version/platform \`if\` are reported as
-warnings; imports under \`if TYPE_CHECKING:\` are not reported. When the image installs packages
-driftcheck cannot list — a base image other than a plain OS/Python one, \`conda install\`, package
-names from build variables, \`install_requires\` computed in \`setup.py\` — findings are warnings
-and say why.
+**An error only on proof.** The finding is an error only when everything it rests on is known:
+the install set is closed (every build step that can install Python packages was read), every
+installed distribution's dependencies are known (a lockfile, a compiled \`requirements.txt\` with
+\`# via\`, a hash-checked file, \`--python-env\`, or the bundled table), the importing file is reached
+from the service's entry, and the import is unconditional. Otherwise driftcheck says what it does
+not know instead of guessing:
+- an install step it cannot read (a repository script run by \`RUN\`, \`make\`, a wheelhouse, pdm,
+  conda, pixi, a non-plain base image, names from build variables, \`-r /dev/stdin\`): one \`info\`
+  finding per service lists the imports it could not check and the steps it could not read;
+- a distribution with unknown dependencies that may provide the module, an import only under a
+  version/platform \`if\`, or code not proven to run (no entry found, or a framework such as Django
+  that loads modules by name): \`info\`, saying which;
+- imports guarded by \`try/except ImportError\` are optional by design and not reported; nor are
+  imports under \`if TYPE_CHECKING:\`, or names that exist as packages in the repository (code on a
+  \`sys.path\` driftcheck did not see, never a PyPI project to guess).
 
 ## Why is this bad?
 The container starts and then dies, or degrades, on \`ModuleNotFoundError\` — often only when the
@@ -50,8 +61,10 @@ Use instead: add \`chromadb==0.5.0\` to \`requirements.txt\`.
 
 ## Fix safety
 Safe when the distribution is pinned elsewhere in the repository (that pin is copied, so the name
-and version are ones the team already uses). Unsafe when no pin exists: the line is added
-unpinned, and the distribution name may be a guess from the import name.
+and version are ones the team already uses); unsafe when it is added unpinned. No fix when the
+distribution name is only a guess from the import name and the repository uses it nowhere (on PyPI
+that name may belong to anyone), and none that edits a hash-checked file; a compiled
+\`requirements.txt\` is fixed through its \`requirements.in\`, or not at all.
 
 ## Options
 \`moduleMap\` in \`.driftcheck.yaml\` maps import names to distributions the bundled table does not know.
@@ -200,12 +213,23 @@ function fixOf(project: Project, service: Service, key: string, distribution: st
     if (!replacement) return null; // a newer standard-library module: no distribution provides it
     return fixOf(project, service, normalizeName(replacement), replacement, { distributions: [replacement], source: 'table' });
   }
+  // A distribution name guessed from the import name, used nowhere in the repository, is never
+  // added: on PyPI it may belong to a stranger (dependency confusion).
+  const known = guess.source !== 'guess' || declaredAnywhere(project).has(key);
+  if (!known) return null;
   const pin = pinsInRepo(project, key)[0];
   const line = pin ? `${distribution}==${pin.version}` : distribution;
-  const known = guess.source !== 'guess' || declaredAnywhere(project).has(key);
   const title = (target: string): string => (pin ? `Add ${line} to ${target} (pinned as in ${pin.file})` : `Add ${line} (unpinned) to ${target}`);
-  const applicability = pin && known ? 'safe' : 'unsafe';
-  const target = service.kind === 'project' ? projectRequirementsFile(project) : primaryRequirementsFile(service);
+  const applicability = pin ? 'safe' : 'unsafe';
+  let target = service.kind === 'project' ? projectRequirementsFile(project) : primaryRequirementsFile(service);
+  // A compiled file (pip-compile, uv) is edited through its source, a hash-checked one never by hand.
+  const compiled = target ? compiledFacts(project, target) : null;
+  if (target && compiled?.compiled) {
+    const source = target.replace(/\.txt$/, '.in');
+    target = source !== target && project.requirements.has(source) ? source : null;
+    if (target === null) return null;
+  }
+  if (target && (project.requirements.get(target)?.requirements ?? []).some((r) => r.hashes.length > 0)) return null;
   const file = target ? project.files.get(target) : undefined;
   if (target && file) return { title: title(target), applicability, edits: [appendLine(file, line)] };
   // No requirements file: the project's own pyproject.toml is what `pip install .` reads.

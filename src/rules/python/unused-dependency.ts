@@ -37,6 +37,12 @@ type stubs (\`types-*\`, \`*-stubs\`) and plugins (\`pytest-*\`, \`flake8-*\`, .
 installer tools (pip, setuptools, wheel, ...), data packages (tzdata, certifi), and files named for
 development (\`requirements-dev.txt\`, \`*test*\`, \`*lint*\`, \`*doc*\`).
 
+Reported only on proof: when every distribution the image installs has known dependencies (a
+lockfile, a compiled or hash-checked requirements file, \`--python-env\`, or the bundled table) —
+otherwise a pin nothing imports may be what another package needs — and only for images that ship
+Python code of their own. In a requirements file most of whose packages the service's code never
+touches (a toolbox for notebooks, plugins or code pushed in later), findings are \`info\`.
+
 ## Why is this bad?
 Every unused package makes the image bigger and slower to build, widens the attack surface, and
 its pins constrain upgrades of what is really used.
