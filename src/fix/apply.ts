@@ -35,8 +35,28 @@ export function isApplicable(fix: Fix | null, unsafe: boolean): fix is Fix {
   return fix !== null && (fix.applicability === 'safe' || (unsafe && fix.applicability === 'unsafe'));
 }
 
+/** Fixes found not to resolve their finding are dropped and the engine starts over, this often at most. */
+const MAX_RESTARTS = 3;
+
 export function computeFixes(options: AuditOptions, first: AuditResult, fixOptions: FixOptions): FixOutcome {
+  // A fix whose finding is still there after it was applied did not do what it claims (a COPY of a
+  // folder the build cannot see, say): it is dropped from the patch, never applied again.
+  const dropped = new Set<string>();
+  const notes: string[] = [];
+  for (let restart = 0; ; restart++) {
+    const outcome = computeFixesOnce(options, first, fixOptions, dropped);
+    if (outcome.persisted.length === 0 || restart >= MAX_RESTARTS) return { ...outcome, warnings: [...notes, ...outcome.warnings] };
+    for (const finding of outcome.persisted) {
+      dropped.add(fixKey(finding));
+      notes.push(`dropped "${finding.fix?.title ?? ''}" (${finding.ruleId} ${finding.file}): its finding remained after the fix was applied`);
+    }
+  }
+}
+
+function computeFixesOnce(options: AuditOptions, first: AuditResult, fixOptions: FixOptions, dropped: ReadonlySet<string>): FixOutcome & { readonly persisted: readonly Finding[] } {
   const originals = new Map(first.project.files);
+  const appliedKeys = new Set<string>();
+  const persisted: Finding[] = [];
   const texts = new Map<string, string>();
   const applied: AppliedFix[] = [];
   const warnings: string[] = [];
@@ -44,12 +64,21 @@ export function computeFixes(options: AuditOptions, first: AuditResult, fixOptio
   let result = first;
   let passes = 0;
   for (; passes < (fixOptions.maxPasses ?? DEFAULT_PASSES); passes++) {
-    const candidates = fixOptions.only ? result.findings.filter((f) => fixOptions.only?.has(fixKey(f))) : result.findings;
+    const candidates = (fixOptions.only ? result.findings.filter((f) => fixOptions.only?.has(fixKey(f))) : result.findings).filter((f) => !dropped.has(fixKey(f)));
+    const again = candidates.filter((f) => appliedKeys.has(fixKey(f)) && isApplicable(f.fix, fixOptions.unsafe) && !f.suppressed);
+    if (again.length > 0) {
+      persisted.push(...again);
+      break;
+    }
     const accepted = acceptFixes(candidates, fixOptions.unsafe);
     if (accepted.length === 0) break;
     const changedThisPass = applyAccepted(accepted, result, texts, warnings);
     if (changedThisPass.length === 0) break;
-    for (const finding of accepted) if (finding.fix && changedThisPass.some((p) => finding.fix?.edits.some((e) => e.file === p))) applied.push({ ruleId: finding.ruleId, file: finding.file, title: finding.fix.title });
+    for (const finding of accepted) {
+      if (!finding.fix || !changedThisPass.some((p) => finding.fix?.edits.some((e) => e.file === p))) continue;
+      applied.push({ ruleId: finding.ruleId, file: finding.file, title: finding.fix.title });
+      appliedKeys.add(fixKey(finding));
+    }
     const state = [...texts.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([p, t]) => `${p}\0${t}`).join('\0\0');
     if (seenStates.has(state)) {
       warnings.push('fixes stopped: the same file contents came back (a fix cycle)');
@@ -65,7 +94,7 @@ export function computeFixes(options: AuditOptions, first: AuditResult, fixOptio
       const original = originals.get(path);
       return original ? [{ original, text }] : [];
     });
-  return { changes, applied, passes, warnings, after: result };
+  return { changes, applied, passes, warnings, after: result, persisted };
 }
 
 /**
