@@ -91,7 +91,9 @@ export function composeSets(repo: Repository): ComposeSet[] {
     if (base === undefined) continue;
     claimed.add(base);
     claimed.add(path);
-    out.push({ production: true, explicit: true, services: merged([base, path]) });
+    // A service the overlay names carries the overlay's positions (like an override file's).
+    const named = new Set(resolvedOf(path).map((s) => s.name));
+    out.push({ production: true, explicit: true, services: merged([base, path]).map((s) => (named.has(s.compose.name) ? { ...s, composePath: path } : s)) });
   }
   // Base files before the rest, so a service name shared with a dev file resolves to the base.
   const paths = [...repo.compose.keys()].filter((p) => !claimed.has(p)).sort((a, b) => Number(repo.roles.isDevComposeFile(a)) - Number(repo.roles.isDevComposeFile(b)) || (a < b ? -1 : a > b ? 1 : 0));

@@ -66,9 +66,9 @@ export function collectInstalls(repo: Repository, spec: BuildSpec, stages: reado
       const later = fs.file(imagePath);
       const guess = later?.repoPath ?? guessRepoFile(repo, spec.context, reqFile.path);
       // `COPY ${APP_PATH}/ /app/` with no default: the file may well be there; unknown, not missing.
-      const variableCopy = !later && !guess ? copiedFromVariable(stages, step) : null;
+      const variableCopy = !later && !guess ? copiedFromVariable(repo.files.get(spec.dockerfilePath)?.text ?? '', stages, step) : null;
       if (variableCopy !== null) {
-        out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} may come from COPY ${variableCopy} (line ${stages[step.stage]?.stage.instructions.find((i) => i.kind === 'copy' && i.sources.some((w) => w.value === variableCopy))?.line ?? 1}), whose source is a build variable` });
+        out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} may come from COPY ${variableCopy}, whose source is a build variable` });
         continue;
       }
       out.missingRequirementsFiles.push({ ...located, written: reqFile.path, reason: later ? 'not-copied-yet' : guess ? 'not-in-image' : 'not-found', repoPath: guess, constraint: reqFile.constraint });
@@ -134,13 +134,16 @@ function scriptText(repo: Repository, state: StageState, index: number, word: st
 }
 
 /** A COPY/ADD source built from a variable with no value, before the install step (or in any stage). */
-function copiedFromVariable(stages: readonly StageState[], step: InstallStep): string | null {
+function copiedFromVariable(dockerfileText: string, stages: readonly StageState[], step: InstallStep): string | null {
   for (const state of stages) {
     const instructions = state.stage.index === step.stage ? state.stage.instructions.slice(0, step.instructionIndex) : state.stage.instructions;
     for (const i of instructions) {
-      if (i.kind !== 'copy') continue;
-      const source = i.sources.find((w) => w.value.includes('$') || w.value === '');
-      if (source) return source.value || '(empty)';
+      if (i.kind !== 'copy' || i.from !== null) continue;
+      // Sources are expanded (an unset ARG becomes ''): look at the instruction as written.
+      const written = dockerfileText.slice(i.span.start, i.span.end);
+      if (/\$\{?[A-Za-z_]/.test(written.replace(/^\s*\S+/, ''))) return written.replace(/\s+/g, ' ').trim().replace(/^(COPY|ADD)\s+/i, '').slice(0, 80);
+      const source = i.sources.find((w) => w.value === '');
+      if (source) return '(empty)';
     }
   }
   return null;

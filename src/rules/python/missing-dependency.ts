@@ -9,7 +9,7 @@ import { severityOf, siteEvidence, thirdPartyGroups, type DistributionGroup, typ
 import { dependencyGaps } from '../../model/facts.js';
 import { compiledFacts } from '../../model/compiled.js';
 import { commandNeeds, isProvided, partWriting } from './command-needs.js';
-import { normalizeName } from '../../model/module-map.js';
+import { hasBundledRequires, normalizeName } from '../../model/module-map.js';
 import { programsOutsidePip } from '../../model/production.js';
 import { stdlibChange } from '../../knowledge/stdlib.js';
 
@@ -175,7 +175,7 @@ function reportMissingPrograms(project: Project, service: Service, report: Repor
     report({
       file: part.file,
       span: findToken(file, part.span, need.word) ?? part.span,
-      severity: dependencyGaps(project, service).length > 0 ? 'warning' : 'error',
+      severity: dependencyGaps(project, service).length > 0 ? 'info' : 'error',
       service: service.name,
       message: `the command runs ${need.word}, but the image of service "${service.name}" never installs ${need.distribution}`,
       evidence: [
@@ -215,7 +215,9 @@ function fixOf(project: Project, service: Service, key: string, distribution: st
   }
   // A distribution name guessed from the import name, used nowhere in the repository, is never
   // added: on PyPI it may belong to a stranger (dependency confusion).
-  const known = guess.source !== 'guess' || declaredAnywhere(project).has(key);
+  // Known: from the curated map, used elsewhere in the repository, or a distribution the bundled
+  // dependency table lists (a popular project of that exact name).
+  const known = guess.source !== 'guess' || declaredAnywhere(project).has(key) || hasBundledRequires(key);
   if (!known) return null;
   const pin = pinsInRepo(project, key)[0];
   const line = pin ? `${distribution}==${pin.version}` : distribution;
