@@ -3,6 +3,7 @@
 // changes, in a bounded number of passes (ESLint/Ruff style).
 import { audit, type AuditOptions, type AuditResult } from '../audit.js';
 import type { Finding, Fix, TextEdit } from '../findings/types.js';
+import { compiledFacts } from '../model/compiled.js';
 import { diagnosticsFor } from '../parsers/index.js';
 import type { SourceFile } from '../source.js';
 
@@ -70,7 +71,7 @@ function computeFixesOnce(options: AuditOptions, first: AuditResult, fixOptions:
       persisted.push(...again);
       break;
     }
-    const accepted = acceptFixes(candidates, fixOptions.unsafe);
+    const accepted = acceptFixes(candidates.filter((f) => !editsLockedFile(result.project, f, warnings)), fixOptions.unsafe);
     if (accepted.length === 0) break;
     const changedThisPass = applyAccepted(accepted, result, texts, warnings);
     if (changedThisPass.length === 0) break;
@@ -127,6 +128,26 @@ export function previewFix(first: AuditResult, finding: Finding): FixOutcome['ch
       const original = first.project.files.get(path);
       return original ? [{ original, text }] : [];
     });
+}
+
+/**
+ * Files no fix may edit by hand: a hash-checked requirements file (pip refuses a line without its
+ * hashes, and a re-pinned line keeps stale ones) and a compiled one (pip-compile/uv output, whose
+ * source is the `.in` file or pyproject.toml). Their fixes are dropped with a note saying what to run.
+ */
+function editsLockedFile(project: AuditResult['project'], finding: Finding, warnings: string[]): boolean {
+  if (finding.fix === null || finding.suppressed) return false;
+  for (const edit of finding.fix.edits) {
+    const model = project.requirements.get(edit.file);
+    if (!model) continue;
+    const hashed = model.requirements.some((r) => r.hashes.length > 0) || /(^|\s)--require-hashes\b/m.test(project.files.get(edit.file)?.text ?? '');
+    const compiled = compiledFacts(project, edit.file)?.compiled === true;
+    if (!hashed && !compiled) continue;
+    const note = `not applied: "${finding.fix.title}" edits ${edit.file}, which is ${hashed ? 'hash-checked' : 'compiled (# via)'}; change its source and regenerate it (pip-compile${hashed ? ' --generate-hashes' : ''}, uv pip compile, uv export)`;
+    if (!warnings.includes(note)) warnings.push(note);
+    return true;
+  }
+  return false;
 }
 
 /** Fixes in finding order; a fix whose edits overlap an accepted one waits for the next pass. */

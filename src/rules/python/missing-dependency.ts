@@ -226,12 +226,14 @@ function fixOf(project: Project, service: Service, key: string, distribution: st
   let target = service.kind === 'project' ? projectRequirementsFile(project) : primaryRequirementsFile(service);
   // A compiled file (pip-compile, uv) is edited through its source, a hash-checked one never by hand.
   const compiled = target ? compiledFacts(project, target) : null;
-  if (target && compiled?.compiled) {
-    const source = target.replace(/\.txt$/, '.in');
-    target = source !== target && project.requirements.has(source) ? source : null;
-    if (target === null) return null;
-  }
   if (target && (project.requirements.get(target)?.requirements ?? []).some((r) => r.hashes.length > 0)) return null;
+  if (target && compiled?.compiled) {
+    // Shown, never applied: the image installs the compiled file, which only the compiler rewrites.
+    const source = target.replace(/\.txt$/, '.in');
+    const sourceFile = source !== target ? project.files.get(source) : undefined;
+    if (!sourceFile || !project.requirements.has(source)) return null;
+    return { title: `${title(source)}, then regenerate ${target} (pip-compile or uv pip compile)`, applicability: 'display-only', edits: [appendLine(sourceFile, line)] };
+  }
   const file = target ? project.files.get(target) : undefined;
   if (target && file) return { title: title(target), applicability, edits: [appendLine(file, line)] };
   // No requirements file: the project's own pyproject.toml is what `pip install .` reads.
