@@ -223,7 +223,7 @@ function fixOf(project: Project, service: Service, key: string, distribution: st
   const line = pin ? `${distribution}==${pin.version}` : distribution;
   const title = (target: string): string => (pin ? `Add ${line} to ${target} (pinned as in ${pin.file})` : `Add ${line} (unpinned) to ${target}`);
   const applicability = pin ? 'safe' : 'unsafe';
-  let target = service.kind === 'project' ? projectRequirementsFile(project) : primaryRequirementsFile(service);
+  const target = service.kind === 'project' ? projectRequirementsFile(project) : primaryRequirementsFile(service);
   // A compiled file (pip-compile, uv) is edited through its source, a hash-checked one never by hand.
   const compiled = target ? compiledFacts(project, target) : null;
   if (target && (project.requirements.get(target)?.requirements ?? []).some((r) => r.hashes.length > 0)) return null;
