@@ -1,7 +1,7 @@
 // The library: `import { audit, textReport } from 'driftcheck'`. The same functions the CLI
 // (src/cli/main.ts) puts together; it is exported too, for embedding the whole command.
-export { audit, auditInParallel, type AuditOptions, type AuditReport, type AuditResult, type ServiceSummary } from './audit.js';
-export { applyBaseline, baselineOf, BaselineError, readBaseline, writeBaseline, type Baseline } from './baseline.js';
+export { audit, auditInParallel, type AuditOptions, type AuditReport, type AuditResult, type ServiceSummary } from './engine/pipeline.js';
+export { applyBaseline, baselineOf, BaselineError, readBaseline, writeBaseline, type Baseline } from './engine/baseline.js';
 export { main, type CliIo } from './cli/main.js';
 export { ConfigError, loadConfig } from './config/load.js';
 export { DEFAULT_CONFIG, type Config, type IgnoreEntry, type RuleSetting } from './config/types.js';
