@@ -20,7 +20,7 @@ import { jsonReport } from '../report/json.js';
 import { markdownReport } from '../report/markdown.js';
 import { sarifReport } from '../report/sarif.js';
 import { textReport } from '../report/text.js';
-import { findRule } from '../rules/index.js';
+import { findRule, ruleLookup } from '../rules/index.js';
 import { atomicWrite, errorCode, isInside, writeRefusal } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
 import { HELP, parseCliArgs, type CliOptions } from './args.js';
@@ -98,7 +98,7 @@ function checkedRoot(options: CliOptions, io: CliIo): string {
 async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const root = checkedRoot(options, io);
   const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
-  const config = loadConfig(root, options.config, (id) => findRule(id) !== undefined, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
+  const config = loadConfig(root, options.config, ruleLookup, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
   const auditOptions = auditOptionsOf(options, config, root, io);
   const failOn = options.failOn ?? config.failOn ?? 'error';
   const wantsFixes = options.diff || options.patch !== null || options.fix;
@@ -152,7 +152,7 @@ function report(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
 async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
   const root = checkedRoot(options, io);
   const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
-  const config = loadConfig(root, options.config, (id) => findRule(id) !== undefined, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
+  const config = loadConfig(root, options.config, ruleLookup, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
   const tui = await importIgnoringCi(() => import('../tui/run.js'));
   const result = await tui.runInteractive({
     auditOptions: auditOptionsOf(options, config, root, io),

@@ -5,9 +5,8 @@ import type { Finding } from '../findings/types.js';
 import type { Project } from '../model/types.js';
 import type { Directive } from '../parsers/types.js';
 import type { Config } from '../config/types.js';
-import type { Rule } from '../rules/define-rule.js';
-import { RULES, findRule } from '../rules/index.js';
-import { unusedSuppressions } from '../rules/suppressions/unused-suppression.js';
+import type { DirectiveSite, Rule } from '../rules/define-rule.js';
+import { RULES, findRule, hadolintEquivalents } from '../rules/index.js';
 import { pathGlobMatcher } from '../util/paths.js';
 import { makeFinding, runRule, settingOf, withConfiguredSeverity } from './run-rules.js';
 
@@ -18,13 +17,14 @@ import { makeFinding, runRule, settingOf, withConfiguredSeverity } from './run-r
 export function suppress(project: Project, findings: readonly Finding[], rules: readonly Rule[], config: Config): Finding[] {
   const matched = new Set<Directive>();
   const inline = applyInlineSuppressions(project, findings, matched);
-  const sup = rules.find((rule) => rule.meta.id === UNUSED_SUPPRESSION_ID);
+  // The rule that judges the directives themselves (SUP001), found through the registry.
+  const sup = rules.find((rule) => rule.reviewSuppressions !== undefined);
   if (sup) {
     // Judging `ignore[X]` needs X's findings even when X is not selected: run it unseen.
     const named = new Set(directiveSites(project).flatMap((site) => site.directive.rules.map((r) => findRule(r)?.meta.id ?? '')));
     const unseen = RULES.filter((rule) => named.has(rule.meta.id) && !rules.includes(rule) && settingOf(rule, config) !== 'off');
     applyInlineSuppressions(project, unseen.flatMap((rule) => runRule(rule, project)), matched);
-    inline.push(...unusedSuppressionFindings(project, [...rules, ...unseen], matched).map((f) => withConfiguredSeverity(f, sup, config)));
+    inline.push(...unusedSuppressionFindings(sup, project, [...rules, ...unseen], matched).map((f) => withConfiguredSeverity(f, sup, config)));
   }
   return applyConfigIgnores(inline, config);
 }
@@ -54,14 +54,9 @@ function directivesOf(project: Project, file: string): readonly Directive[] {
   );
 }
 
-// hadolint codes that mean the same thing as one of ours, so existing pragmas keep working.
-const HADOLINT_EQUIVALENTS: Readonly<Record<string, readonly string[]>> = {
-  DL3002: ['PROD005'],
-  DL3007: ['PROD004'],
-  DL3006: ['PROD004'],
-  DL3025: ['PROD009'],
-  DL3016: ['NPM002'],
-};
+// hadolint codes that mean the same thing as one of ours (each rule's `meta.hadolint`), so
+// existing pragmas keep working.
+const HADOLINT_EQUIVALENTS = hadolintEquivalents();
 
 export function applyInlineSuppressions(project: Project, findings: readonly Finding[], matched: Set<Directive>): Finding[] {
   return findings.map((finding) => {
@@ -71,23 +66,20 @@ export function applyInlineSuppressions(project: Project, findings: readonly Fin
   });
 }
 
-const UNUSED_SUPPRESSION_ID = 'SUP001';
-
-function directiveSites(project: Project): { file: string; directive: Directive }[] {
+function directiveSites(project: Project): DirectiveSite[] {
   const files = [...project.python.keys(), ...project.requirements.keys(), ...project.dockerfiles.keys(), ...project.compose.keys()].sort();
   return files.flatMap((file) => directivesOf(project, file).map((directive) => ({ file, directive })));
 }
 
 /** SUP001: directives that suppressed nothing, judged only for rules that ran. */
-function unusedSuppressionFindings(project: Project, rules: readonly Rule[], matched: ReadonlySet<Directive>): Finding[] {
+function unusedSuppressionFindings(sup: Rule, project: Project, rules: readonly Rule[], matched: ReadonlySet<Directive>): Finding[] {
   const ran = (name: string): boolean => rules.some((r) => r.meta.id === name.toUpperCase() || r.meta.name === name.toLowerCase());
   const known = (name: string): boolean => findRule(name) !== undefined;
   const sites = directiveSites(project);
-  const meta = { id: UNUSED_SUPPRESSION_ID, name: 'unused-suppression', severity: 'warning' as const };
-  return unusedSuppressions(project, sites, matched, ran, known).map((d) => makeFinding(project, meta, d));
+  return (sup.reviewSuppressions?.({ project, sites, matched, ran, known }) ?? []).map((d) => makeFinding(project, sup.meta, d));
 }
 
 function covers(directive: Directive, finding: Finding): boolean {
-  if (directive.source === 'hadolint') return directive.rules.some((code) => HADOLINT_EQUIVALENTS[code.toUpperCase()]?.includes(finding.ruleId));
+  if (directive.source === 'hadolint') return directive.rules.some((code) => HADOLINT_EQUIVALENTS.get(code.toUpperCase())?.includes(finding.ruleId));
   return directive.rules.some((rule) => rule.toUpperCase() === finding.ruleId || rule.toLowerCase() === finding.ruleName);
 }
