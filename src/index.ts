@@ -15,6 +15,7 @@ export { gitlabIssues, gitlabReport, type GitlabIssue, type GitlabOptions, type 
 export { jsonReport } from './report/json.js';
 export { markdownReport, type MarkdownOptions } from './report/markdown.js';
 export { sarifLog, sarifReport, type SarifOptions } from './report/sarif.js';
+export { FORMATS, REPORTERS, type Format, type Reporter, type ReportOptions } from './report/index.js';
 export { textReport, type TextOptions } from './report/text.js';
 export type { ConfigShorthand, Rule, RuleCategory, RuleMeta } from './rules/define-rule.js';
 export { findRule, ruleLookup, RULES } from './rules/index.js';
