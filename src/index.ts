@@ -1,9 +1,9 @@
 // The library: `import { audit, textReport } from 'driftcheck'`. The same functions the CLI
 // (src/cli/main.ts) puts together; it is exported too, for embedding the whole command.
-export { audit, auditInParallel, type AuditOptions, type AuditReport, type AuditResult, type ServiceSummary } from './audit.js';
-export { applyBaseline, baselineOf, BaselineError, readBaseline, writeBaseline, type Baseline } from './baseline.js';
+export { audit, auditInParallel, type AuditOptions, type AuditReport, type AuditResult, type ServiceSummary } from './engine/pipeline.js';
+export { applyBaseline, baselineOf, BaselineError, readBaseline, writeBaseline, type Baseline } from './engine/baseline.js';
 export { main, type CliIo } from './cli/main.js';
-export { ConfigError, loadConfig } from './config/load.js';
+export { ConfigError, loadConfig, type RuleLookup } from './config/load.js';
 export { DEFAULT_CONFIG, type Config, type IgnoreEntry, type RuleSetting } from './config/types.js';
 export type { DiscoverOptions } from './discover.js';
 export { SEVERITY_RANK, type Applicability, type Evidence, type Finding, type Fix, type Position, type Severity, type Span, type SuppressionKind, type TextEdit } from './findings/types.js';
@@ -15,7 +15,8 @@ export { gitlabIssues, gitlabReport, type GitlabIssue, type GitlabOptions, type 
 export { jsonReport } from './report/json.js';
 export { markdownReport, type MarkdownOptions } from './report/markdown.js';
 export { sarifLog, sarifReport, type SarifOptions } from './report/sarif.js';
+export { FORMATS, REPORTERS, type Format, type Reporter, type ReportOptions } from './report/index.js';
 export { textReport, type TextOptions } from './report/text.js';
-export type { Rule, RuleCategory, RuleMeta } from './rules/define-rule.js';
-export { findRule, RULES } from './rules/index.js';
+export type { ConfigShorthand, Rule, RuleCategory, RuleMeta } from './rules/define-rule.js';
+export { findRule, ruleLookup, RULES } from './rules/index.js';
 export { VERSION } from './version.js';

@@ -1,10 +1,11 @@
 // argv -> options. Throws UsageError with one clear line for anything it cannot accept.
 import { parseArgs } from 'node:util';
 import type { Severity } from '../findings/types.js';
+import { FORMATS, type Format } from '../report/index.js';
 import { UsageError } from './errors.js';
 
-export type Format = 'text' | 'json' | 'sarif' | 'github' | 'markdown' | 'gitlab';
-export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'github', 'markdown', 'gitlab'];
+// The formats are the reporter registry's (src/report/index.ts).
+export { FORMATS, type Format };
 
 export interface CliOptions {
   readonly command: 'audit' | 'rules' | 'explain' | 'help' | 'version';

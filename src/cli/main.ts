@@ -3,24 +3,19 @@
 // process; the tests call it in process. Nothing here exits or reads the process's globals.
 import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { audit, auditInParallel, type AuditOptions, type AuditReport, type AuditResult } from '../audit.js';
+import { audit, auditInParallel, type AuditOptions, type AuditReport, type AuditResult } from '../engine/pipeline.js';
 import { cacheable, readCachedReport, resultCacheDir, writeCachedReport } from '../cache/result-cache.js';
 import { cacheDir } from '../metadata/index-cache.js';
 import { DEFAULT_DISCOVER_OPTIONS, type DiscoverOptions } from '../discover.js';
-import { BaselineError, applyBaseline, readBaseline, writeBaseline } from '../baseline.js';
+import { BaselineError, applyBaseline, readBaseline, writeBaseline } from '../engine/baseline.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { SEVERITY_RANK, type Severity } from '../findings/types.js';
 import { computeFixes } from '../fix/apply.js';
 import { unifiedDiff } from '../fix/patch.js';
 import { WriteError, writeFixes } from '../fix/write.js';
-import { githubReport } from '../report/github.js';
-import { gitlabReport } from '../report/gitlab.js';
-import { jsonReport } from '../report/json.js';
-import { markdownReport } from '../report/markdown.js';
-import { sarifReport } from '../report/sarif.js';
-import { textReport } from '../report/text.js';
-import { findRule } from '../rules/index.js';
+import { REPORTERS } from '../report/index.js';
+import { findRule, ruleLookup } from '../rules/index.js';
 import { atomicWrite, errorCode, isInside, writeRefusal } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
 import { HELP, parseCliArgs, type CliOptions } from './args.js';
@@ -98,7 +93,7 @@ function checkedRoot(options: CliOptions, io: CliIo): string {
 async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const root = checkedRoot(options, io);
   const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
-  const config = loadConfig(root, options.config, (id) => findRule(id) !== undefined, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
+  const config = loadConfig(root, options.config, ruleLookup, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
   const auditOptions = auditOptionsOf(options, config, root, io);
   const failOn = options.failOn ?? config.failOn ?? 'error';
   const wantsFixes = options.diff || options.patch !== null || options.fix;
@@ -152,7 +147,7 @@ function report(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
 async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
   const root = checkedRoot(options, io);
   const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
-  const config = loadConfig(root, options.config, (id) => findRule(id) !== undefined, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
+  const config = loadConfig(root, options.config, ruleLookup, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
   const tui = await importIgnoringCi(() => import('../tui/run.js'));
   const result = await tui.runInteractive({
     auditOptions: auditOptionsOf(options, config, root, io),
@@ -195,21 +190,21 @@ function discoverOptions(options: CliOptions): DiscoverOptions {
 }
 
 function render(options: CliOptions, auditOptions: AuditOptions, result: AuditReport | AuditResult, io: CliIo): string {
-  const displayRoot = options.path.replace(/\\/g, '/');
-  if (options.format === 'json') return jsonReport(result, displayRoot);
+  // Markdown needs the parsed project for its patch (a cached result has none: text instead).
+  const format = options.format === 'markdown' && !('project' in result) ? 'text' : options.format;
   // CI formats want paths relative to the checkout (the working directory), not to the audited
   // root: prefix them with the root's relative path when it lies inside the working directory.
   const fromCwd = relative(io.cwd, at(io, options.path)).split(sep).join('/');
   const pathPrefix = fromCwd === '' || fromCwd === '..' || fromCwd.startsWith('../') || isAbsolute(fromCwd) ? '' : `${fromCwd}/`;
-  if (options.format === 'sarif') return sarifReport(result, { pathPrefix });
-  if (options.format === 'github') return githubReport(result, { pathPrefix });
-  if (options.format === 'gitlab') return gitlabReport(result, { pathPrefix });
-  if (options.format === 'markdown' && 'project' in result) {
-    const patch = unifiedDiff(computeFixes(auditOptions, result, { unsafe: options.unsafeFixes }).changes);
-    return markdownReport(result, { patch, unsafeFixes: options.unsafeFixes, pathPrefix });
-  }
-  const color = options.color ?? (options.output === null && io.stdoutIsTTY && !io.env['NO_COLOR']);
-  return textReport(result, { color, displayRoot, quiet: options.quiet });
+  const patch = format === 'markdown' && 'project' in result ? unifiedDiff(computeFixes(auditOptions, result, { unsafe: options.unsafeFixes }).changes) : '';
+  return REPORTERS[format](result, {
+    displayRoot: options.path.replace(/\\/g, '/'),
+    pathPrefix,
+    color: options.color ?? (options.output === null && io.stdoutIsTTY && !io.env['NO_COLOR']),
+    quiet: options.quiet,
+    patch,
+    unsafeFixes: options.unsafeFixes,
+  });
 }
 
 function emit(options: CliOptions, text: string, io: CliIo): void {

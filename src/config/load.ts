@@ -31,16 +31,24 @@ interface RawConfig {
 }
 
 /**
- * `knownRule` says whether a rule id or name exists; it is passed in so this module does not
- * depend on the rule registry (config sits below rules in the import order).
+ * What the config needs to know about rules. It is passed in (the CLI builds it from the rule
+ * registry: `ruleLookup` in src/rules/index.ts) so this module does not depend on the registry
+ * (config sits below rules in the import order).
  */
+export interface RuleLookup {
+  /** Whether a rule id or name exists. */
+  readonly known: (idOrName: string) => boolean;
+  /** The id of the rule a shorthand key stands for (the rule whose meta declares `configShorthand`). */
+  readonly shorthand: (key: 'allowUnused') => string | undefined;
+}
+
 export function loadConfig(
-  root: string, explicit: string | null, knownRule: (idOrName: string) => boolean,
+  root: string, explicit: string | null, rules: RuleLookup,
   { maxBytes = DEFAULT_DISCOVER_OPTIONS.maxFileBytes, cwd = process.cwd() }: { readonly maxBytes?: number; readonly cwd?: string } = {},
 ): Config {
   const raw = explicit !== null ? readExplicit(explicit, cwd, maxBytes) : readFromRoot(resolve(cwd, root), maxBytes);
   if (!raw) return DEFAULT_CONFIG;
-  return validate(raw, knownRule);
+  return validate(raw, rules);
 }
 
 /**
@@ -124,7 +132,7 @@ function fromPyproject(label: string, text: string, required: boolean): RawConfi
 
 // ------------------------------------------------------------------ validation
 
-function validate(raw: RawConfig, knownRule: (idOrName: string) => boolean): Config {
+function validate(raw: RawConfig, { known: knownRule, shorthand }: RuleLookup): Config {
   const fail = (path: Path, message: string): never => {
     const line = raw.lineOf(path);
     throw new ConfigError(`${raw.label}${line ? `:${line}` : ''}: ${message}`);
@@ -134,8 +142,10 @@ function validate(raw: RawConfig, knownRule: (idOrName: string) => boolean): Con
     if (!(TOP_KEYS as readonly string[]).includes(key)) fail([key], `unknown key "${excerpt(key)}" (expected one of: ${TOP_KEYS.join(', ')})`);
   }
   const allowUnused = stringList(top['allowUnused'], ['allowUnused'], fail).map((n) => normalize(n.trim()));
-  // `allowUnused: [x]` is shorthand for `ignore: [{package: x, rules: [DEP004]}]`.
-  const allowEntries = allowUnused.map((pkg) => ({ path: null, package: pkg, rules: ['DEP004'], reason: `allowUnused in ${raw.label}` }));
+  // `allowUnused: [x]` is shorthand for `ignore: [{package: x, rules: [DEP004]}]` (the rule that declares it).
+  const allowRule = shorthand('allowUnused');
+  if (allowUnused.length > 0 && allowRule === undefined) fail(['allowUnused'], '"allowUnused": no rule declares this shorthand');
+  const allowEntries = allowUnused.map((pkg) => ({ path: null, package: pkg, rules: [allowRule ?? ''], reason: `allowUnused in ${raw.label}` }));
   return {
     source: raw.label,
     rules: readRules(top['rules'], fail, knownRule),

@@ -1,6 +1,7 @@
 // A rule is data plus one check(ctx) over the whole project (style-anchors §8.5).
 import type { Evidence, Fix, Severity, Span } from '../findings/types.js';
 import type { Project } from '../model/types.js';
+import type { Directive } from '../parsers/types.js';
 
 export type RuleCategory = 'correctness' | 'reproducibility' | 'security' | 'production';
 
@@ -13,7 +14,14 @@ export interface RuleMeta {
   readonly summary: string; // one line for tables
   /** Markdown: What it does / Why is this bad? / Example / Fix safety / References. */
   readonly docs: string;
+  /** hadolint codes meaning the same thing: `# hadolint ignore=<code>` also suppresses this rule. */
+  readonly hadolint?: readonly string[];
+  /** A config key that is shorthand for ignoring this rule for a package (`allowUnused: [x]`). */
+  readonly configShorthand?: ConfigShorthand;
 }
+
+/** Config keys that stand for `ignore: [{package: x, rules: [<the rule declaring it>]}]`. */
+export type ConfigShorthand = 'allowUnused';
 
 export interface ReportDescriptor {
   readonly file: string;
@@ -32,9 +40,31 @@ export interface RuleContext {
   readonly report: (descriptor: ReportDescriptor) => void;
 }
 
+export interface DirectiveSite {
+  readonly file: string;
+  readonly directive: Directive;
+}
+
+/** What the engine saw once suppressions were applied (for a rule judging the directives). */
+export interface SuppressionReview {
+  readonly project: Project;
+  readonly sites: readonly DirectiveSite[];
+  /** The directives that suppressed something. */
+  readonly matched: ReadonlySet<Directive>;
+  /** Whether a rule id or name ran in this audit. */
+  readonly ran: (rule: string) => boolean;
+  /** Whether a rule id or name exists. */
+  readonly known: (rule: string) => boolean;
+}
+
 export interface Rule {
   readonly meta: RuleMeta;
   check(ctx: RuleContext): void;
+  /**
+   * For a rule about the suppressions themselves (SUP001): called by the engine after inline
+   * suppression, with every directive and which of them matched a finding.
+   */
+  reviewSuppressions?(review: SuppressionReview): ReportDescriptor[];
 }
 
 export function defineRule(rule: Rule): Rule {

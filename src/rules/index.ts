@@ -1,5 +1,5 @@
 // The ordered rule registry: adding a rule is one import and one line here.
-import type { Rule } from './define-rule.js';
+import type { ConfigShorthand, Rule } from './define-rule.js';
 import conflictingPins from './pins/conflicting-pins.js';
 import missingRequirementsFile from './pins/missing-requirements-file.js';
 import unsatisfiablePins from './pins/unsatisfiable-pins.js';
@@ -65,4 +65,22 @@ export const INTERNAL_RULE = { id: 'INTERNAL', name: 'internal-error' } as const
 export function findRule(idOrName: string): Rule | undefined {
   const wanted = idOrName.toLowerCase();
   return RULES.find((r) => r.meta.id.toLowerCase() === wanted || r.meta.name === wanted);
+}
+
+/** The rule a config shorthand key (`allowUnused`) stands for: the one whose meta declares it. */
+export function shorthandRule(key: ConfigShorthand): string | undefined {
+  return RULES.find((r) => r.meta.configShorthand === key)?.meta.id;
+}
+
+/** What the config loader needs from the registry (src/config/load.ts's RuleLookup). */
+export const ruleLookup = {
+  known: (idOrName: string): boolean => findRule(idOrName) !== undefined,
+  shorthand: shorthandRule,
+} as const;
+
+/** hadolint code -> the ids of the rules that declare it in `meta.hadolint`. */
+export function hadolintEquivalents(): ReadonlyMap<string, readonly string[]> {
+  const out = new Map<string, string[]>();
+  for (const rule of RULES) for (const code of rule.meta.hadolint ?? []) out.set(code.toUpperCase(), [...(out.get(code.toUpperCase()) ?? []), rule.meta.id]);
+  return out;
 }

@@ -18,6 +18,7 @@ export default defineRule({
     category: 'reproducibility',
     fix: 'sometimes',
     summary: '`npm install` where a lockfile exists (use `npm ci`), or the lockfile is not in the image',
+    hadolint: ['DL3016'],
     docs: `## What it does
 Looks at every \`npm install\`/\`npm ci\` a Dockerfile runs (in any stage) against the
 \`package.json\` in its working directory:

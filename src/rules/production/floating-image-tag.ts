@@ -21,6 +21,7 @@ export default defineRule({
     category: 'reproducibility',
     fix: 'none',
     summary: 'FROM or compose image: without a tag or with :latest',
+    hadolint: ['DL3006', 'DL3007'],
     docs: `## What it does
 Flags base images (\`FROM\`) and compose \`image:\` references without a tag or with \`:latest\`,
 in what production builds and runs. Not flagged: \`FROM <earlier stage>\`, \`FROM scratch\`,

@@ -21,6 +21,7 @@ export default defineRule({
     category: 'security',
     fix: 'none',
     summary: 'The final image runs as root (no non-root USER, USER root last, or compose user: root)',
+    hadolint: ['DL3002'],
     docs: `## What it does
 Flags a production service whose container runs as root:
 - compose \`user: root\` / \`user: "0"\`;

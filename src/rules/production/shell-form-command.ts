@@ -15,6 +15,7 @@ export default defineRule({
     category: 'production',
     fix: 'sometimes',
     summary: 'Shell-form CMD/ENTRYPOINT in the final image: the server is not PID 1 and misses SIGTERM',
+    hadolint: ['DL3025'],
     docs: `## What it does
 Flags the \`CMD\` and \`ENTRYPOINT\` the final image ends with when they are in shell form
 (\`CMD uvicorn app:app\`), in Dockerfiles built by production services. A shell form that starts

@@ -20,6 +20,7 @@ export default defineRule({
     category: 'correctness',
     fix: 'sometimes',
     summary: 'Installed or declared distribution that nothing imports, runs or loads',
+    configShorthand: 'allowUnused',
     docs: `## What it does
 For every requirement a production image installs (or, without Docker, every dependency a project
 declares in \`requirements*.txt\` or \`pyproject.toml\`), checks that something uses it: an import

@@ -1,9 +1,11 @@
 // SUP001 is judged after every other rule has run and suppressions were applied, so its check()
-// is empty and the pipeline (src/audit.ts) calls `unusedSuppressions` with what it saw.
+// is empty and the engine (src/engine/suppressions.ts) calls its reviewSuppressions() with what it saw.
 import type { Project } from '../../model/types.js';
 import type { Directive } from '../../parsers/types.js';
 import type { SourceFile } from '../../source.js';
-import { defineRule, type ReportDescriptor } from '../define-rule.js';
+import { defineRule, type DirectiveSite, type ReportDescriptor } from '../define-rule.js';
+
+export type { DirectiveSite };
 
 export default defineRule({
   meta: {
@@ -38,14 +40,12 @@ Safe: only the comment is removed (the whole line when the comment is alone on i
 - Ruff RUF100 (unused-noqa), ESLint --report-unused-disable-directives`,
   },
   check() {
-    // Judged by the pipeline after suppression; see unusedSuppressions().
+    // Judged by the engine after suppression; see reviewSuppressions().
+  },
+  reviewSuppressions({ project, sites, matched, ran, known }) {
+    return unusedSuppressions(project, sites, matched, ran, known);
   },
 });
-
-export interface DirectiveSite {
-  readonly file: string;
-  readonly directive: Directive;
-}
 
 /**
  * Directives that matched no finding. `matched` holds those that suppressed something;

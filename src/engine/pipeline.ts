@@ -1,0 +1,132 @@
+// The pipeline, as a library: discover -> parse -> model -> rules -> suppress -> sort.
+// Rules run in run-rules.ts; suppression (inline, config, SUP001) is suppressions.ts.
+// No printing and no process.exit here; the CLI decides what to show and how to exit.
+import { realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, type DiscoveredInput, type DiscoverOptions, type Discovery } from '../discover.js';
+import type { Finding, Span } from '../findings/types.js';
+import { loadMetadata, prefetchPinnedMetadata } from '../metadata/load.js';
+import { buildProject } from '../model/project.js';
+import type { Project } from '../model/types.js';
+import { discoverInParallel, type ScanStats, type Threads } from '../parallel/discover-parallel.js';
+import type { PythonFileModel } from '../parsers/types.js';
+import { makeSourceFile, type SourceFile } from '../source.js';
+import { escapesRoot } from '../util/paths.js';
+import { DEFAULT_CONFIG, type Config } from '../config/types.js';
+import { parseFindings, runRule, selectedRules, sortFindings, withConfiguredSeverity } from './run-rules.js';
+import { suppress } from './suppressions.js';
+
+export interface AuditOptions {
+  readonly root: string;
+  /** Rule ids or names to run (default: all). */
+  readonly select?: readonly string[];
+  readonly ignore?: readonly string[];
+  /** In-memory file contents that replace what is on disk (used by the fix engine's passes). */
+  readonly overrides?: ReadonlyMap<string, string>;
+  readonly moduleMap?: Readonly<Record<string, string | readonly string[]>>;
+  readonly discover?: DiscoverOptions;
+  /** The validated `.driftcheck.yaml` (see src/config); defaults when absent. */
+  readonly config?: Config;
+  /** An installed environment to read package metadata from (default: .venv/venv under root). */
+  readonly pythonEnv?: string;
+  /** Opt-in package index (PEP 691 JSON) for Requires-Dist; cached on disk. */
+  readonly indexUrl?: string;
+  /** Where index responses are cached (default: DRIFTCHECK_CACHE_DIR, else the user cache folder). */
+  readonly indexCacheDir?: string;
+}
+
+export interface ServiceSummary {
+  readonly name: string;
+  readonly kind: 'compose' | 'dockerfile' | 'project';
+  readonly composeFile: string | null;
+  readonly dockerfile: string | null;
+  readonly entry: string | null;
+}
+
+/** What reporters print: plain data, so a cached run can hand it back unchanged. */
+export interface AuditReport {
+  readonly root: string;
+  readonly findings: readonly Finding[];
+  readonly files: readonly { readonly path: string; readonly kind: string }[];
+  readonly services: readonly ServiceSummary[];
+  readonly warnings: readonly { readonly file: string; readonly message: string }[];
+}
+
+export interface AuditResult extends AuditReport {
+  /** The parsed project, for the fix engine and interactive views; not serialised. */
+  readonly project: Project;
+  /** The files discovery tried to read, with their stats (the result cache's signature). */
+  readonly inputs: readonly DiscoveredInput[];
+}
+
+export function audit(options: AuditOptions): AuditResult {
+  return auditDiscovered(options, discover(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS), new Map());
+}
+
+/**
+ * The same audit with the Python files read and scanned on `threads` threads (`auto`: every core
+ * once the tree is large enough). The result is identical to `audit`'s.
+ */
+export async function auditInParallel(options: AuditOptions, threads: Threads, onStats?: (stats: ScanStats) => void): Promise<AuditResult> {
+  const discovered = await discoverInParallel(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS, threads);
+  onStats?.(discovered.stats);
+  return auditDiscovered(options, discovered, discovered.python);
+}
+
+function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPython: ReadonlyMap<string, PythonFileModel>): AuditResult {
+  const root = options.root;
+  const files = applyOverrides(discovered.files, options.overrides);
+  const rootReal = realpathSync(root);
+  const config = options.config ?? DEFAULT_CONFIG;
+  const warnings = [...discovered.warnings];
+  const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl, options.indexCacheDir);
+  const project = buildProject({
+    metadata,
+    root,
+    fileRoles: config,
+    files,
+    scannedPython: options.overrides?.size ? withoutPaths(scannedPython, options.overrides) : scannedPython,
+    warnings,
+    moduleMap: { ...config.moduleMap, ...options.moduleMap },
+    otherPaths: discovered.otherPaths,
+    readExtra: (repoPath, kind) => {
+      if (escapesRoot(repoPath)) return null;
+      const override = options.overrides?.get(repoPath);
+      if (override !== undefined) return makeSourceFile(repoPath, kind, override);
+      return readSource(join(root, repoPath), repoPath, kind, true, rootReal, options.discover ?? DEFAULT_DISCOVER_OPTIONS, []);
+    },
+  });
+
+  if (options.indexUrl) warnings.push(...prefetchPinnedMetadata(project, options.indexUrl, options.indexCacheDir).map((message) => ({ file: '.', message })));
+  const findings: Finding[] = [...parseFindings(project)];
+  const rules = selectedRules(options, config);
+  for (const rule of rules) findings.push(...runRule(rule, project).map((f) => withConfiguredSeverity(f, rule, config)));
+  const suppressed = suppress(project, findings, rules, config);
+  return {
+    root,
+    findings: sortFindings(suppressed),
+    files: [...project.files.values()].map((f) => ({ path: f.path, kind: f.kind })).sort((a, b) => (a.path < b.path ? -1 : 1)),
+    services: project.services.map((s) => ({
+      name: s.name, kind: s.kind, composeFile: s.composeFile, dockerfile: s.dockerfilePath,
+      entry: s.entry ? `${s.entry.runner} ${s.entry.module ?? s.entry.script ?? ''}`.trim() : null,
+    })),
+    warnings: project.warnings,
+    project,
+    inputs: discovered.inputs,
+  };
+}
+
+function withoutPaths<T>(map: ReadonlyMap<string, T>, paths: ReadonlyMap<string, unknown>): ReadonlyMap<string, T> {
+  return new Map([...map].filter(([path]) => !paths.has(path)));
+}
+
+function applyOverrides(files: readonly SourceFile[], overrides: ReadonlyMap<string, string> | undefined): SourceFile[] {
+  if (!overrides || overrides.size === 0) return [...files];
+  return files.map((f) => {
+    const text = overrides.get(f.path);
+    return text === undefined ? f : makeSourceFile(f.path, f.kind, text);
+  });
+}
+
+export { selectedRules, sortFindings };
+export type { Span };

@@ -1,0 +1,35 @@
+// The reporter registry: one entry per --format, all with the same signature. The CLI (render() in
+// src/cli/main.ts) picks one by name; each maps the shared options onto its own.
+import type { AuditReport } from '../audit.js';
+import { githubReport } from './github.js';
+import { gitlabReport } from './gitlab.js';
+import { jsonReport } from './json.js';
+import { markdownReport } from './markdown.js';
+import { sarifReport } from './sarif.js';
+import { textReport } from './text.js';
+
+export type Format = 'text' | 'json' | 'sarif' | 'github' | 'markdown' | 'gitlab';
+export const FORMATS: readonly Format[] = ['text', 'json', 'sarif', 'github', 'markdown', 'gitlab'];
+
+export interface ReportOptions {
+  /** The audited path as the user wrote it (text, json). */
+  readonly displayRoot: string;
+  /** Prepended to every repo-relative path by the CI formats (POSIX, ending in "/", or ""). */
+  readonly pathPrefix: string;
+  readonly color: boolean;
+  readonly quiet: boolean;
+  /** The unified diff of the fixes (markdown; computed by the caller, empty: no fix section). */
+  readonly patch: string;
+  readonly unsafeFixes: boolean;
+}
+
+export type Reporter = (result: AuditReport, options: ReportOptions) => string;
+
+export const REPORTERS: Readonly<Record<Format, Reporter>> = {
+  text: (result, o) => textReport(result, { color: o.color, displayRoot: o.displayRoot, quiet: o.quiet }),
+  json: (result, o) => jsonReport(result, o.displayRoot),
+  sarif: (result, o) => sarifReport(result, { pathPrefix: o.pathPrefix }),
+  github: (result, o) => githubReport(result, { pathPrefix: o.pathPrefix }),
+  gitlab: (result, o) => gitlabReport(result, { pathPrefix: o.pathPrefix }),
+  markdown: (result, o) => markdownReport(result, { patch: o.patch, unsafeFixes: o.unsafeFixes, pathPrefix: o.pathPrefix }),
+};

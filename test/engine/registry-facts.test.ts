@@ -1,0 +1,20 @@
+// Rule facts the engine and the config read from the registry instead of hard-coding them.
+import { describe, expect, it } from 'vitest';
+import { hadolintEquivalents, ruleLookup, RULES } from '../../src/rules/index.js';
+
+describe('rule facts in meta', () => {
+  it('hadolint codes map to the rules that declare them', () => {
+    expect(Object.fromEntries(hadolintEquivalents())).toEqual({
+      DL3002: ['PROD005'], DL3006: ['PROD004'], DL3007: ['PROD004'], DL3025: ['PROD009'], DL3016: ['NPM002'],
+    });
+  });
+
+  it('allowUnused stands for DEP004, the one rule declaring it', () => {
+    expect(ruleLookup.shorthand('allowUnused')).toBe('DEP004');
+    expect(RULES.filter((r) => r.meta.configShorthand === 'allowUnused')).toHaveLength(1);
+  });
+
+  it('exactly one rule reviews the suppressions (SUP001)', () => {
+    expect(RULES.filter((r) => r.reviewSuppressions).map((r) => r.meta.id)).toEqual(['SUP001']);
+  });
+});
