@@ -88,6 +88,9 @@ function isComposeByContentName(relPath: string): boolean {
   return !lower.startsWith('.github/') && COMPOSE_BY_CONTENT_NAME.test(lower.slice(lower.lastIndexOf('/') + 1));
 }
 
+/** Jinja block tags on their own line, or a `{{ … }}` placeholder in a key or an instruction. */
+const TEMPLATE_SYNTAX = /^[ \t]*\{%-?\s|^[ \t]*\{\{|^[ \t]*[A-Za-z_-]*\{\{[^}\n]*\}\}[A-Za-z_-]*:/m;
+
 function hasTopLevelServices(text: string): boolean {
   return /^services[ \t]*:[ \t]*(#.*)?\r?$/m.test(text);
 }
@@ -246,6 +249,12 @@ export function readSource(
     }
     const file = makeSourceFile(rel, kind, decode(buffer));
     if (kind === 'compose' && isComposeByContentName(rel) && !hasTopLevelServices(file.text)) return null;
+    // A Jinja/cookiecutter/copier template (`{% if %}` lines, `{{ var }}` keys) is rendered into a
+    // compose file or Dockerfile before anyone builds it: not read as one, said once.
+    if ((kind === 'compose' || kind === 'dockerfile') && TEMPLATE_SYNTAX.test(file.text)) {
+      warnings.push({ file: rel, message: 'a template ({% … %} / {{ … }} lines), rendered before use; not read' });
+      return null;
+    }
     if (kind === 'dockerfile' && file.text.trim() === '') {
       // docker build rejects an empty Dockerfile; read as one, it would hide the project's imports.
       warnings.push({ file: rel, message: 'empty Dockerfile (docker build rejects it); ignored' });

@@ -1,6 +1,7 @@
 import type { Evidence, Fix } from '../../findings/types.js';
 import type { ImageFs } from '../../model/image.js';
-import { classifyImport } from '../../model/queries.js';
+import { normalizeName } from '../../model/module-map.js';
+import { classifyImport, installedKey, transitiveOf } from '../../model/queries.js';
 import { findModule } from '../../model/resolve.js';
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
@@ -82,6 +83,12 @@ function missingByLocation(project: Project, service: Service): Map<string, Site
       if (imp.typeChecking || imp.guarded || /^(tests?|testing)(\.|$)/.test(imp.module)) continue;
       const cls = classifyImport(project, service, runFile, imp);
       if (cls.kind !== 'first-party-missing') continue;
+      // `import jwt` with a `config/settings/jwt.py` somewhere: if the image installs a distribution
+      // that provides the name (PyJWT, here through drf-jwt), the import is that, not the file.
+      if (imp.level === 0 && installedProvider(project, service, imp.module)) continue;
+      // A module file deep in the tree (`config/settings/jwt.py`) is importable only by its dotted
+      // name; a bare `import jwt` of a name the module map knows is the distribution (PyJWT).
+      if (imp.level === 0 && project.moduleMap.lookup(imp.module).source !== 'guess' && cls.candidates.every((c) => deepInTree(service, c))) continue;
       // The code is in the image next to the importer: a script's own folder, a launcher's
       // sys.path.insert or `locust -f dir/x.py` would find it. Unknown, not missing.
       if (runFile.imagePath !== null && service.final && resolvesFromAncestor(service.final.fs, runFile.imagePath, imp, pathUnknown(project, service))) continue;
@@ -123,6 +130,22 @@ function pathUnknown(project: Project, service: Service): boolean {
     pathUnknownCache.set(service, unknown);
   }
   return unknown;
+}
+
+/** A candidate at least two folders below the build context (not a top-level package of it). */
+function deepInTree(service: Service, repoPath: string): boolean {
+  const context = service.context ?? '';
+  const rel = context === '' ? repoPath : repoPath.startsWith(`${context}/`) ? repoPath.slice(context.length + 1) : repoPath;
+  return rel.split('/').length >= 3;
+}
+
+/** Whether an installed (or transitively installed) distribution provides the top-level name. */
+function installedProvider(project: Project, service: Service, module: string): boolean {
+  const top = module.split('.')[0] ?? module;
+  const dists = project.moduleMap.lookup(top).distributions;
+  if (installedKey(service, dists) !== null) return true;
+  const transitive = transitiveOf(project, service);
+  return dists.some((d) => transitive.has(normalizeName(d)));
 }
 
 /** Prefer a candidate inside the build context, then the shortest path. */
