@@ -135,7 +135,7 @@ function applyOverrides(files: readonly SourceFile[], overrides: ReadonlyMap<str
   if (!overrides || overrides.size === 0) return [...files];
   return files.map((f) => {
     const text = overrides.get(f.path);
-    return text === undefined ? f : makeSourceFile(f.path, f.kind, text);
+    return text === undefined ? f : makeSourceFile(f.path, f.kind, text, f.encoding, f.target);
   });
 }
 

@@ -1,9 +1,10 @@
 // Walk the audited root once: honour .gitignore, skip VCS/vendor/virtualenv folders, classify the
 // files driftcheck reads and read each of them exactly once.
+import { isUtf8 } from 'node:buffer';
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { makeSourceFile, type FileKind, type SourceFile } from './source.js';
+import { makeSourceFile, type Encoding, type FileKind, type SourceFile } from './source.js';
 import { errorCode, readGuarded, refusalMessage } from './util/safe-fs.js';
 
 export interface DiscoverOptions {
@@ -244,7 +245,8 @@ export function readSource(
       warnings.push({ file: rel, message: 'binary file (contains NUL bytes); not read' });
       return null;
     }
-    const file = makeSourceFile(rel, kind, decode(buffer));
+    const { raw, encoding } = decode(buffer);
+    const file = makeSourceFile(rel, kind, raw, encoding, isLink ? linkTarget(abs, rootReal) : undefined);
     if (kind === 'compose' && isComposeByContentName(rel) && !hasTopLevelServices(file.text)) return null;
     if (kind === 'dockerfile' && file.text.trim() === '') {
       // docker build rejects an empty Dockerfile; read as one, it would hide the project's imports.
@@ -262,14 +264,24 @@ function isUtf16(buffer: Buffer): boolean {
   return buffer.length >= 2 && ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff));
 }
 
-function decode(buffer: Buffer): string {
-  if (buffer[0] === 0xff && buffer[1] === 0xfe) return '\ufeff' + buffer.subarray(2).toString('utf16le');
+/** Lossless: bytes that are not UTF-8 are read as Latin-1, so a fix writes back every byte it did not edit. */
+function decode(buffer: Buffer): { raw: string; encoding: Encoding } {
+  if (buffer[0] === 0xff && buffer[1] === 0xfe) return { raw: '\ufeff' + buffer.subarray(2).toString('utf16le'), encoding: 'utf16le' };
   if (buffer[0] === 0xfe && buffer[1] === 0xff) {
     const swapped = Buffer.from(buffer.subarray(2));
     swapped.swap16();
-    return '\ufeff' + swapped.toString('utf16le');
+    return { raw: '\ufeff' + swapped.toString('utf16le'), encoding: 'utf16be' };
   }
-  return buffer.toString('utf8');
+  return isUtf8(buffer) ? { raw: buffer.toString('utf8'), encoding: 'utf8' } : { raw: buffer.toString('latin1'), encoding: 'latin1' };
+}
+
+/** The repo-relative path a symbolic link resolves to (readGuarded already checked it is inside the root). */
+function linkTarget(abs: string, rootReal: string): string | undefined {
+  try {
+    return relative(rootReal, realpathSync(abs)).split(sep).join('/');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Repo-relative POSIX path for an absolute path under root. */
