@@ -2,7 +2,7 @@
 // No printing and no process.exit here; the CLI decides what to show and how to exit.
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, type DiscoveredInput, type DiscoverOptions, type Discovery } from './discover.js';
+import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, stampOf, type DiscoveredInput, type FileStamp, type DiscoverOptions, type Discovery } from './discover.js';
 import type { Finding, Severity, Span } from './findings/types.js';
 import { loadMetadata, prefetchPinnedMetadata } from './metadata/load.js';
 import { buildProject } from './model/project.js';
@@ -58,6 +58,8 @@ export interface AuditResult extends AuditReport {
   readonly project: Project;
   /** The files discovery tried to read, with their stats (the result cache's signature). */
   readonly inputs: readonly DiscoveredInput[];
+  /** Files read on demand beyond discovery, with the stat taken as each was read (null if none). */
+  readonly extraStamps: ReadonlyMap<string, FileStamp | null>;
 }
 
 export function audit(options: AuditOptions): AuditResult {
@@ -80,6 +82,7 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
   const rootReal = realpathSync(root);
   const config = options.config ?? DEFAULT_CONFIG;
   const warnings = [...discovered.warnings];
+  const extraStamps = new Map<string, FileStamp | null>();
   const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl, options.indexCacheDir);
   const project = buildProject({
     metadata,
@@ -94,7 +97,10 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
       if (escapesRoot(repoPath)) return null;
       const override = options.overrides?.get(repoPath);
       if (override !== undefined) return makeSourceFile(repoPath, kind, override);
-      return readSource(join(root, repoPath), repoPath, kind, true, rootReal, options.discover ?? DEFAULT_DISCOVER_OPTIONS, []);
+      let stamp: FileStamp | null = null;
+      const file = readSource(join(root, repoPath), repoPath, kind, true, rootReal, options.discover ?? DEFAULT_DISCOVER_OPTIONS, [], (stat) => (stamp = stampOf(stat)));
+      extraStamps.set(repoPath, stamp);
+      return file;
     },
   });
 
@@ -124,6 +130,7 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
     warnings: project.warnings,
     project,
     inputs: discovered.inputs,
+    extraStamps,
   };
 }
 
