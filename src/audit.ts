@@ -83,6 +83,8 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
   const config = options.config ?? DEFAULT_CONFIG;
   const warnings = [...discovered.warnings];
   const extraStamps = new Map<string, FileStamp | null>();
+  const maxFileBytes = (options.discover ?? DEFAULT_DISCOVER_OPTIONS).maxFileBytes;
+  const tooLarge = new Set(discovered.inputs.filter((input) => (input.stamp?.size ?? 0) > maxFileBytes).map((input) => input.rel));
   const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl, options.indexCacheDir);
   const project = buildProject({
     metadata,
@@ -92,14 +94,17 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
     scannedPython: options.overrides?.size ? withoutPaths(scannedPython, options.overrides) : scannedPython,
     warnings,
     moduleMap: { ...config.moduleMap, ...options.moduleMap },
-    otherPaths: discovered.otherPaths,
+    // An oversized file still exists: a COPY puts it in the image.
+    otherPaths: tooLarge.size ? [...discovered.otherPaths, ...tooLarge] : discovered.otherPaths,
+    tooLarge,
     readExtra: (repoPath, kind) => {
       if (escapesRoot(repoPath)) return null;
       const override = options.overrides?.get(repoPath);
       if (override !== undefined) return makeSourceFile(repoPath, kind, override);
-      let stamp: FileStamp | null = null;
-      const file = readSource(join(root, repoPath), repoPath, kind, true, rootReal, options.discover ?? DEFAULT_DISCOVER_OPTIONS, [], (stat) => (stamp = stampOf(stat)));
-      extraStamps.set(repoPath, stamp);
+      const stamp: { value: FileStamp | null } = { value: null };
+      const file = readSource(join(root, repoPath), repoPath, kind, true, rootReal, options.discover ?? DEFAULT_DISCOVER_OPTIONS, [], (stat) => (stamp.value = stampOf(stat)));
+      extraStamps.set(repoPath, stamp.value);
+      if (!file && (stamp.value?.size ?? 0) > maxFileBytes) tooLarge.add(repoPath);
       return file;
     },
   });

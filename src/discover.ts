@@ -37,10 +37,12 @@ export interface DiscoveredInput {
 export interface FileStamp {
   readonly key: string;
   readonly mtimeMs: number;
+  /** Over the size limit means the file exists but was not read. */
+  readonly size: number;
 }
 
 export function stampOf(stat: Stats): FileStamp {
-  return { key: `${stat.size}\0${stat.mtimeMs}\0${stat.ctimeMs}\0${stat.ino}`, mtimeMs: stat.mtimeMs };
+  return { key: `${stat.size}\0${stat.mtimeMs}\0${stat.ctimeMs}\0${stat.ino}`, mtimeMs: stat.mtimeMs, size: stat.isFile() ? stat.size : 0 };
 }
 
 export const DEFAULT_DISCOVER_OPTIONS: DiscoverOptions = { maxFileBytes: 8 * 1024 * 1024, maxFiles: 200_000 };
