@@ -274,7 +274,10 @@ function decode(buffer: Buffer): { raw: string; encoding: Encoding } {
     swapped.swap16();
     return { raw: '\ufeff' + swapped.toString('utf16le'), encoding: 'utf16be' };
   }
-  return isUtf8(buffer) ? { raw: buffer.toString('utf8'), encoding: 'utf8' } : { raw: buffer.toString('latin1'), encoding: 'latin1' };
+  if (isUtf8(buffer)) return { raw: buffer.toString('utf8'), encoding: 'utf8' };
+  // A UTF-8 BOM before bytes that are not UTF-8 is still a BOM to the parsers (and written back as one).
+  const bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
+  return { raw: bom ? `\ufeff${buffer.subarray(3).toString('latin1')}` : buffer.toString('latin1'), encoding: 'latin1' };
 }
 
 /** The repo-relative path a symbolic link resolves to (readGuarded already checked it is inside the root). */

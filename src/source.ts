@@ -81,6 +81,8 @@ export function makeSourceFile(path: string, kind: FileKind, raw: string, encodi
   return { path, kind, text, bom, eol, encoding, ...(target === undefined ? {} : { target }), lines: new LineIndex(text) };
 }
 
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
 /**
  * The bytes of `text` (BOM excluded) written as `file` was read: byte-exact outside the edits.
  * Null when they cannot be: a UTF-16 file, or a Latin-1 file given a character it cannot hold.
@@ -90,7 +92,8 @@ export function encodeText(file: SourceFile, text: string): Buffer | null {
     case 'utf8':
       return Buffer.from(file.bom ? `\ufeff${text}` : text, 'utf8');
     case 'latin1':
-      return /[^\u0000-\u00ff]/.test(text) ? null : Buffer.from(text, 'latin1');
+      if (/[^\u0000-\u00ff]/.test(text)) return null;
+      return file.bom ? Buffer.concat([UTF8_BOM, Buffer.from(text, 'latin1')]) : Buffer.from(text, 'latin1');
     default:
       return null;
   }

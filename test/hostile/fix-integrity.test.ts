@@ -43,6 +43,17 @@ describe('--fix is byte-exact outside its edits', () => {
     expect(readFileSync(join(dir, 'requirements.txt'))).toEqual(Buffer.concat([latin1, Buffer.from('PyYAML==6.0.2\n')]));
   });
 
+  it('keeps a UTF-8 BOM before Latin-1 bytes, and reads the first line as a requirement', async () => {
+    const dir = copy();
+    const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('fastapi==0.115.6\n# caf'), Buffer.from([0xe9]), Buffer.from('\nuvicorn==0.32.1\n')]);
+    writeFileSync(join(dir, 'requirements.txt'), withBom);
+    const report = JSON.parse((await runCliInProcess([dir, '--format', 'json'])).stdout) as { findings: { file: string; ruleId: string; message: string }[] };
+    expect(report.findings.filter((f) => f.file === 'requirements.txt').map((f) => `${f.ruleId} ${f.message}`)).toEqual([]);
+    const r = await runCliInProcess([dir, '--fix']);
+    expect(r.stderr).not.toMatch(/driftcheck:/);
+    expect(readFileSync(join(dir, 'requirements.txt'))).toEqual(Buffer.concat([withBom, Buffer.from('PyYAML==6.0.2\n')]));
+  });
+
   it('prints a --diff for a Latin-1 file that git apply and patch -p1 accept', async () => {
     const dir = copy();
     writeFileSync(join(dir, 'requirements.txt'), latin1);
