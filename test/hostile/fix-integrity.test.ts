@@ -84,6 +84,11 @@ describe('--fix is byte-exact outside its edits', () => {
   it('ends inserted lines with CR in a CR-only file', async () => {
     const dir = copy();
     writeFileSync(join(dir, 'requirements.txt'), 'fastapi==0.115.6\ruvicorn==0.32.1\r');
+    const patchFile = join(dir, '..', `${dir.split('/').pop()}.patch`);
+    temps.push(patchFile);
+    writeFileSync(patchFile, (await runCliInProcess([dir, '--diff'])).stdoutBytes);
+    expect(git(dir, 'init', '-q').status).toBe(0);
+    expect(git(dir, 'apply', '--check', patchFile).stderr).toBe('');
     await runCliInProcess([dir, '--fix']);
     expect(readFileSync(join(dir, 'requirements.txt'), 'latin1')).toBe('fastapi==0.115.6\ruvicorn==0.32.1\rPyYAML==6.0.2\r');
   });
