@@ -1,9 +1,10 @@
 // Walk the audited root once: honour .gitignore, skip VCS/vendor/virtualenv folders, classify the
 // files driftcheck reads and read each of them exactly once.
+import { isUtf8 } from 'node:buffer';
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { makeSourceFile, type FileKind, type SourceFile } from './source.js';
+import { makeSourceFile, type Encoding, type FileKind, type SourceFile } from './source.js';
 import { errorCode, readGuarded, refusalMessage } from './util/safe-fs.js';
 
 export interface DiscoverOptions {
@@ -36,10 +37,12 @@ export interface DiscoveredInput {
 export interface FileStamp {
   readonly key: string;
   readonly mtimeMs: number;
+  /** Over the size limit means the file exists but was not read. */
+  readonly size: number;
 }
 
 export function stampOf(stat: Stats): FileStamp {
-  return { key: `${stat.size}\0${stat.mtimeMs}\0${stat.ctimeMs}\0${stat.ino}`, mtimeMs: stat.mtimeMs };
+  return { key: `${stat.size}\0${stat.mtimeMs}\0${stat.ctimeMs}\0${stat.ino}`, mtimeMs: stat.mtimeMs, size: stat.isFile() ? stat.size : 0 };
 }
 
 export const DEFAULT_DISCOVER_OPTIONS: DiscoverOptions = { maxFileBytes: 8 * 1024 * 1024, maxFiles: 200_000 };
@@ -247,7 +250,8 @@ export function readSource(
       warnings.push({ file: rel, message: 'binary file (contains NUL bytes); not read' });
       return null;
     }
-    const file = makeSourceFile(rel, kind, decode(buffer));
+    const { raw, encoding } = decode(buffer);
+    const file = makeSourceFile(rel, kind, raw, encoding, isLink ? linkTarget(abs, rootReal) : undefined);
     if (kind === 'compose' && isComposeByContentName(rel) && !hasTopLevelServices(file.text)) return null;
     // A Jinja/cookiecutter/copier template (`{% if %}` lines, `{{ var }}` keys) is rendered into a
     // compose file or Dockerfile before anyone builds it: not read as one, said once.
@@ -271,14 +275,27 @@ function isUtf16(buffer: Buffer): boolean {
   return buffer.length >= 2 && ((buffer[0] === 0xff && buffer[1] === 0xfe) || (buffer[0] === 0xfe && buffer[1] === 0xff));
 }
 
-function decode(buffer: Buffer): string {
-  if (buffer[0] === 0xff && buffer[1] === 0xfe) return '\ufeff' + buffer.subarray(2).toString('utf16le');
+/** Lossless: bytes that are not UTF-8 are read as Latin-1, so a fix writes back every byte it did not edit. */
+function decode(buffer: Buffer): { raw: string; encoding: Encoding } {
+  if (buffer[0] === 0xff && buffer[1] === 0xfe) return { raw: '\ufeff' + buffer.subarray(2).toString('utf16le'), encoding: 'utf16le' };
   if (buffer[0] === 0xfe && buffer[1] === 0xff) {
     const swapped = Buffer.from(buffer.subarray(2));
     swapped.swap16();
-    return '\ufeff' + swapped.toString('utf16le');
+    return { raw: '\ufeff' + swapped.toString('utf16le'), encoding: 'utf16be' };
   }
-  return buffer.toString('utf8');
+  if (isUtf8(buffer)) return { raw: buffer.toString('utf8'), encoding: 'utf8' };
+  // A UTF-8 BOM before bytes that are not UTF-8 is still a BOM to the parsers (and written back as one).
+  const bom = buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf;
+  return { raw: bom ? `\ufeff${buffer.subarray(3).toString('latin1')}` : buffer.toString('latin1'), encoding: 'latin1' };
+}
+
+/** The repo-relative path a symbolic link resolves to (readGuarded already checked it is inside the root). */
+function linkTarget(abs: string, rootReal: string): string | undefined {
+  try {
+    return relative(rootReal, realpathSync(abs)).split(sep).join('/');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Repo-relative POSIX path for an absolute path under root. */

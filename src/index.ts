@@ -8,7 +8,7 @@ export { DEFAULT_CONFIG, type Config, type IgnoreEntry, type RuleSetting } from 
 export type { DiscoverOptions } from './discover.js';
 export { SEVERITY_RANK, type Applicability, type Evidence, type Finding, type Fix, type Position, type Severity, type Span, type SuppressionKind, type TextEdit } from './findings/types.js';
 export { computeFixes, type AppliedFix, type FixOptions, type FixOutcome } from './fix/apply.js';
-export { unifiedDiff } from './fix/patch.js';
+export { unifiedDiff, unifiedDiffBytes } from './fix/patch.js';
 export { WriteError, writeFixes } from './fix/write.js';
 export { githubReport, type GithubOptions } from './report/github.js';
 export { gitlabIssues, gitlabReport, type GitlabIssue, type GitlabOptions, type GitlabSeverity } from './report/gitlab.js';

@@ -21,9 +21,15 @@ export interface SourceFile {
   /** Text with any BOM removed; offsets in findings and edits index this string. */
   readonly text: string;
   readonly bom: boolean;
-  readonly eol: '\n' | '\r\n';
+  readonly eol: '\n' | '\r\n' | '\r';
+  /** How the bytes were decoded: 'latin1' for bytes that are not UTF-8, so writing back is lossless. */
+  readonly encoding: Encoding;
+  /** For a symbolic link inside the root: the repo-relative path of the file it resolves to. */
+  readonly target?: string;
   readonly lines: LineIndex;
 }
+
+export type Encoding = 'utf8' | 'latin1' | 'utf16le' | 'utf16be';
 
 /** Offset <-> 1-based line/column conversion, built at most once per file. */
 export class LineIndex {
@@ -67,12 +73,30 @@ export class LineIndex {
   }
 }
 
-export function makeSourceFile(path: string, kind: FileKind, raw: string): SourceFile {
+export function makeSourceFile(path: string, kind: FileKind, raw: string, encoding: Encoding = 'utf8', target?: string): SourceFile {
   const bom = raw.charCodeAt(0) === 0xfeff;
   const text = bom ? raw.slice(1) : raw;
   const firstBreak = text.indexOf('\n');
-  const eol = firstBreak > 0 && text[firstBreak - 1] === '\r' ? '\r\n' : '\n';
-  return { path, kind, text, bom, eol, lines: new LineIndex(text) };
+  const eol = firstBreak > 0 && text[firstBreak - 1] === '\r' ? '\r\n' : firstBreak === -1 && text.includes('\r') ? '\r' : '\n';
+  return { path, kind, text, bom, eol, encoding, ...(target === undefined ? {} : { target }), lines: new LineIndex(text) };
+}
+
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/**
+ * The bytes of `text` (BOM excluded) written as `file` was read: byte-exact outside the edits.
+ * Null when they cannot be: a UTF-16 file, or a Latin-1 file given a character it cannot hold.
+ */
+export function encodeText(file: SourceFile, text: string): Buffer | null {
+  switch (file.encoding) {
+    case 'utf8':
+      return Buffer.from(file.bom ? `\ufeff${text}` : text, 'utf8');
+    case 'latin1':
+      if (/[^\u0000-\u00ff]/.test(text)) return null;
+      return file.bom ? Buffer.concat([UTF8_BOM, Buffer.from(text, 'latin1')]) : Buffer.from(text, 'latin1');
+    default:
+      return null;
+  }
 }
 
 /**

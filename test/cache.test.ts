@@ -6,6 +6,8 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { audit } from '../src/audit.js';
+import { readCachedReport, writeCachedReport } from '../src/cache/result-cache.js';
 import { CLI, REPO_ROOT, type RunResult } from './helpers/cli.js';
 import { runCliInProcess } from './helpers/in-process.js';
 
@@ -118,6 +120,27 @@ describe('the cache is really used, and never trusted when it should not be', ()
     age(dir);
     expect(await cli(['--format', 'json'], dir, cache)).toEqual(await cli(['--format', 'json', '--no-cache'], dir, cache));
     expect((await cli(['--format', 'json'], dir, cache)).stdout).not.toContain('"DEP001"');
+  });
+
+  it('signs a file read on demand by the stat taken as it was read', () => {
+    const dir = tempDir('driftcheck-cache-tree-');
+    const cache = tempDir('driftcheck-cache-dir-');
+    // deps.pip is no name discovery reads: only the install step's -r reads it, on demand.
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nCOPY deps.pip .\nRUN pip install -r deps.pip\nCOPY app.py .\nCMD ["python", "app.py"]\n');
+    writeFileSync(join(dir, 'app.py'), 'import yaml\n');
+    writeFileSync(join(dir, 'deps.pip'), 'requests==2.32.3\n');
+    age(dir);
+    const options = { root: dir };
+    const startedAt = Date.now();
+    const result = audit(options);
+    expect(result.inputs.some((input) => input.rel === 'deps.pip')).toBe(false);
+    expect(result.project.files.has('deps.pip')).toBe(true);
+    // Replaced after it was read, keeping its old mtime (an extraction, touch -d): not this result's input.
+    writeFileSync(join(dir, 'deps.pip'), 'requests==2.32.3\nPyYAML==6.0.2\n');
+    const past = new Date(Date.now() - 3_600_000);
+    utimesSync(join(dir, 'deps.pip'), past, past);
+    writeCachedReport(cache, options, result, startedAt);
+    expect(readCachedReport(cache, options)).toBeNull();
   });
 
   it('does not store a run whose inputs were modified moments ago (racy mtimes)', async () => {

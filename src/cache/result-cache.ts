@@ -113,7 +113,8 @@ export function writeCachedReport(dir: string, options: AuditOptions, result: Au
   // matches, so the next run audits again (never the reverse), and no second walk is needed.
   const discovered = new Set(result.inputs.map((input) => input.rel));
   const read = [...result.project.files.keys()].filter((path) => !discovered.has(path)).sort();
-  const current = signatureOf(options, result.inputs, read, result.project.absentPaths, result.project.otherPaths);
+  // A file read on demand is signed by the stat taken as it was read, like discovery's files.
+  const current = signatureOf(options, result.inputs, read, result.project.absentPaths, result.project.otherPaths, result.extraStamps);
   if (current.newestMtime > auditStartedAt - RACY_MS) return;
   const key = keyOf(options);
   const report: AuditReport = { root: result.root, findings: result.findings, files: result.files, services: result.services, warnings: result.warnings };
@@ -231,6 +232,7 @@ function signatureOf(
   read: readonly string[],
   absent: readonly string[],
   otherPaths: readonly string[],
+  readStamps: ReadonlyMap<string, FileStamp | null> = new Map(),
 ): { signature: string; newestMtime: number } {
   const hash = createHash('sha256');
   let newestMtime = 0;
@@ -246,7 +248,7 @@ function signatureOf(
     hash.update(`${label}\0${path}\0${stamp.key}\n`);
   };
   for (const input of inputs) addFile('read', input.rel, input.stamp);
-  for (const path of read) addFile('extra', path, null);
+  for (const path of read) addFile('extra', path, readStamps.get(path) ?? null);
   for (const path of absent) addFile('absent', path, null);
   hash.update(`other\0${[...otherPaths].sort().join('\0')}\n`);
   return { signature: hash.digest('hex'), newestMtime };

@@ -12,7 +12,7 @@ import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { SEVERITY_RANK, type Severity } from '../findings/types.js';
 import { computeFixes } from '../fix/apply.js';
-import { unifiedDiff } from '../fix/patch.js';
+import { unifiedDiff, unifiedDiffBytes } from '../fix/patch.js';
 import { WriteError, writeFixes } from '../fix/write.js';
 import { REPORTERS } from '../report/index.js';
 import { findRule, ruleLookup } from '../rules/index.js';
@@ -25,7 +25,8 @@ import { rulesTable } from './rules-table.js';
 
 /** What the CLI touches outside its arguments: the process's, or a test's stand-ins. */
 export interface CliIo {
-  readonly stdout: (text: string) => void;
+  /** Bytes for a patch, which keeps each file's own encoding. */
+  readonly stdout: (text: string | Uint8Array) => void;
   readonly stderr: (text: string) => void;
   /** Relative paths on the command line are resolved against this folder. */
   readonly cwd: string;
@@ -110,18 +111,18 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   if (wantsFixes) {
     const outcome = computeFixes(auditOptions, result, { unsafe: options.unsafeFixes });
     for (const warning of outcome.warnings) io.stderr(`warning: ${warning}\n`);
-    const patch = unifiedDiff(outcome.changes);
+    const patch = unifiedDiffBytes(outcome.changes);
     if (options.diff) {
       io.stdout(patch);
       io.stderr(`${outcome.applied.length} fix${outcome.applied.length === 1 ? '' : 'es'} in ${outcome.changes.length} file${outcome.changes.length === 1 ? '' : 's'}${outcome.changes.length ? ' (nothing written; apply with git apply or patch -p1)' : ''}\n`);
-      return patch === '' ? 0 : 1;
+      return patch.length === 0 ? 0 : 1;
     }
     if (options.patch !== null) {
       writeUserFile(at(io, options.patch), patch, root, options.patch);
       io.stderr(`wrote ${options.patch}: ${outcome.applied.length} fixes in ${outcome.changes.length} files\n`);
     }
     if (options.fix) {
-      const written = writeFixes(root, outcome.changes);
+      const written = writeFixes(root, outcome.changes, (line) => io.stderr(`note: ${line}\n`));
       io.stderr(`fixed ${outcome.applied.length} finding${outcome.applied.length === 1 ? '' : 's'} in ${written.length} file${written.length === 1 ? '' : 's'}\n`);
       result = audit(auditOptions);
     }
@@ -218,7 +219,7 @@ function emit(options: CliOptions, text: string, io: CliIo): void {
  * user's own choice (a CI artifact folder, /dev/stdout) and is written as given.
  */
 /** `label`: the path as the user wrote it, for messages. */
-function writeUserFile(path: string, text: string, root: string, label: string): void {
+function writeUserFile(path: string, text: string | Buffer, root: string, label: string): void {
   if (!isInside(resolve(path), resolve(root))) {
     writeFileSync(path, text);
     return;

@@ -3,7 +3,7 @@
 // No printing and no process.exit here; the CLI decides what to show and how to exit.
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, type DiscoveredInput, type DiscoverOptions, type Discovery } from '../discover.js';
+import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, stampOf, type DiscoveredInput, type FileStamp, type DiscoverOptions, type Discovery } from '../discover.js';
 import type { Finding, Span } from '../findings/types.js';
 import { loadMetadata, prefetchPinnedMetadata } from '../metadata/load.js';
 import { buildProject } from '../model/project.js';
@@ -57,6 +57,8 @@ export interface AuditResult extends AuditReport {
   readonly project: Project;
   /** The files discovery tried to read, with their stats (the result cache's signature). */
   readonly inputs: readonly DiscoveredInput[];
+  /** Files read on demand beyond discovery, with the stat taken as each was read (null if none). */
+  readonly extraStamps: ReadonlyMap<string, FileStamp | null>;
 }
 
 export function audit(options: AuditOptions): AuditResult {
@@ -79,6 +81,9 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
   const rootReal = realpathSync(root);
   const config = options.config ?? DEFAULT_CONFIG;
   const warnings = [...discovered.warnings];
+  const extraStamps = new Map<string, FileStamp | null>();
+  const maxFileBytes = (options.discover ?? DEFAULT_DISCOVER_OPTIONS).maxFileBytes;
+  const tooLarge = new Set(discovered.inputs.filter((input) => (input.stamp?.size ?? 0) > maxFileBytes).map((input) => input.rel));
   const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl, options.indexCacheDir);
   const project = buildProject({
     metadata,
@@ -88,12 +93,18 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
     scannedPython: options.overrides?.size ? withoutPaths(scannedPython, options.overrides) : scannedPython,
     warnings,
     moduleMap: { ...config.moduleMap, ...options.moduleMap },
-    otherPaths: discovered.otherPaths,
+    // An oversized file still exists: a COPY puts it in the image.
+    otherPaths: tooLarge.size ? [...discovered.otherPaths, ...tooLarge] : discovered.otherPaths,
+    tooLarge,
     readExtra: (repoPath, kind) => {
       if (escapesRoot(repoPath)) return null;
       const override = options.overrides?.get(repoPath);
       if (override !== undefined) return makeSourceFile(repoPath, kind, override);
-      return readSource(join(root, repoPath), repoPath, kind, true, rootReal, options.discover ?? DEFAULT_DISCOVER_OPTIONS, []);
+      const stamp: { value: FileStamp | null } = { value: null };
+      const file = readSource(join(root, repoPath), repoPath, kind, true, rootReal, options.discover ?? DEFAULT_DISCOVER_OPTIONS, [], (stat) => (stamp.value = stampOf(stat)));
+      extraStamps.set(repoPath, stamp.value);
+      if (!file && (stamp.value?.size ?? 0) > maxFileBytes) tooLarge.add(repoPath);
+      return file;
     },
   });
 
@@ -113,6 +124,7 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
     warnings: project.warnings,
     project,
     inputs: discovered.inputs,
+    extraStamps,
   };
 }
 
@@ -124,7 +136,7 @@ function applyOverrides(files: readonly SourceFile[], overrides: ReadonlyMap<str
   if (!overrides || overrides.size === 0) return [...files];
   return files.map((f) => {
     const text = overrides.get(f.path);
-    return text === undefined ? f : makeSourceFile(f.path, f.kind, text);
+    return text === undefined ? f : makeSourceFile(f.path, f.kind, text, f.encoding, f.target);
   });
 }
 

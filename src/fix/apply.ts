@@ -5,7 +5,7 @@ import { audit, type AuditOptions, type AuditResult } from '../audit.js';
 import type { Finding, Fix, TextEdit } from '../findings/types.js';
 import { compiledFacts } from '../model/compiled.js';
 import { diagnosticsFor } from '../parsers/index.js';
-import type { SourceFile } from '../source.js';
+import { encodeText, type SourceFile } from '../source.js';
 
 export interface FixOptions {
   readonly unsafe: boolean;
@@ -88,14 +88,36 @@ function computeFixesOnce(options: AuditOptions, first: AuditResult, fixOptions:
     seenStates.add(state);
     result = audit({ ...options, overrides: texts });
   }
-  const changes = [...texts.entries()]
-    .filter(([path, text]) => originals.get(path)?.text !== text)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .flatMap(([path, text]) => {
-      const original = originals.get(path);
-      return original ? [{ original, text }] : [];
-    });
+  const changes = onePerFile(
+    [...texts.entries()]
+      .filter(([path, text]) => originals.get(path)?.text !== text)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .flatMap(([path, text]) => {
+        const original = originals.get(path);
+        return original ? [{ original, text }] : [];
+      }),
+    warnings,
+  );
   return { changes, applied, passes, warnings, after: result, persisted };
+}
+
+/**
+ * A file reached through a symbolic link and by its own path is one file: one change (the same
+ * fix from both paths), or none when they differ (a patch with two blocks for it would not apply).
+ */
+function onePerFile(changes: FixOutcome['changes'], warnings: string[]): FixOutcome['changes'] {
+  const byFile = new Map<string, FixOutcome['changes'][number][]>();
+  for (const change of changes) {
+    const key = change.original.target ?? change.original.path;
+    byFile.set(key, [...(byFile.get(key) ?? []), change]);
+  }
+  return changes.filter((change) => {
+    const group = byFile.get(change.original.target ?? change.original.path) ?? [];
+    if (group.length === 1) return true;
+    if (group.every((other) => other.text === group[0]?.text)) return group[0] === change;
+    if (group[0] === change) warnings.push(`${group.map((c) => c.original.path).join(', ')}: one file (a symbolic link) fixed differently by each path; not fixed`);
+    return false;
+  });
 }
 
 /**
@@ -201,6 +223,11 @@ function applyAccepted(accepted: readonly Finding[], result: AuditResult, texts:
     let text = before;
     for (const { edit } of edits) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
     if (text === before) continue;
+    if (encodeText(source, text) === null) {
+      const why = source.encoding.startsWith('utf16') ? 'UTF-16 file; fixes not applied (save it as UTF-8 to fix it)' : 'fixes not applied: they add characters this Latin-1 file cannot hold';
+      if (!warnings.includes(`${path}: ${why}`)) warnings.push(`${path}: ${why}`);
+      continue;
+    }
     if (countErrors(source, text) > countErrors(source, before)) {
       warnings.push(`${path}: fixes were not applied because the result would not parse`);
       continue;

@@ -48,5 +48,6 @@ export function buildProject(input: ProjectInput): Project {
     installedBy,
     metadata: input.metadata ?? EMPTY_METADATA,
     absentPaths: [...repo.missing].sort(),
+    tooLargePaths: [...(input.tooLarge ?? [])].sort(),
   };
 }

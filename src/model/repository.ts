@@ -27,6 +27,11 @@ export interface RepositoryInput {
   readonly readExtra: ExtraFileReader;
   /** Names of files that exist but are not read (see Discovery.otherPaths). */
   readonly otherPaths?: readonly string[];
+  /**
+   * Files that exist but were not read for being over the size limit (discovered or read on
+   * demand; the reader adds to it): what they hold is unknown, not absent.
+   */
+  readonly tooLarge?: ReadonlySet<string>;
   /** Import models already scanned (on worker threads) for these exact files, by repo path. */
   readonly scannedPython?: ReadonlyMap<string, PythonFileModel>;
   /** Which compose files and Dockerfiles are development ones (config `production`/`development`/`composeSets`). */
@@ -113,6 +118,12 @@ export class Repository {
     if (this.sortedPaths) insertSorted(this.sortedPaths, path); // no re-sort of every path per load
     this.parse(loaded);
     return loaded;
+  }
+
+  /** Exists but was not read (over the size limit); a path not loaded yet is loaded first. */
+  isTooLarge(path: string, kind: FileKind = 'requirements'): boolean {
+    if (!this.files.has(path)) this.load(path, kind);
+    return this.input.tooLarge?.has(path) ?? false;
   }
 
   requirementsAt(path: string): RequirementsFileModel | null {

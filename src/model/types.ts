@@ -162,4 +162,6 @@ export interface Project {
   readonly metadata: MetadataIndex;
   /** Paths some file referenced (a `-r` target, a .dockerignore) that did not exist or could not be read. */
   readonly absentPaths: readonly string[];
+  /** Files that exist but were not read for being over the size limit, sorted. */
+  readonly tooLargePaths: readonly string[];
 }

@@ -158,7 +158,7 @@ async function scanAll(jobs: readonly ScanJob[], rootReal: string, options: Disc
   for (const member of pool) {
     member.worker.on('message', (response: ScanResponse) => {
       const [start, end] = batches[response.batch] ?? [0, 0];
-      const decoded = decodeOutcomes(response, jobs.slice(start, end), (job, raw) => makeSourceFile(job.rel, job.kind, raw));
+      const decoded = decodeOutcomes(response, jobs.slice(start, end), (job, raw, encoding, target) => makeSourceFile(job.rel, job.kind, raw, encoding, target));
       decoded.forEach((outcome, k) => (outcomes[start + k] = outcome));
       batchesOnWorkers++;
       member.inFlight.delete(response.batch);

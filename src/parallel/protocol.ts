@@ -4,7 +4,7 @@
 // half the scan itself (measured: 5,000 files, clone 276 + 295 ms vs JSON 93 + 87 ms).
 import type { DiscoverOptions, FileStamp } from '../discover.js';
 import type { PythonFileModel } from '../parsers/types.js';
-import type { FileKind, SourceFile } from '../source.js';
+import type { Encoding, FileKind, SourceFile } from '../source.js';
 
 export interface ScanJob {
   readonly abs: string;
@@ -45,6 +45,8 @@ interface WireOutcome {
   readonly warnings: readonly ScanWarning[];
   readonly stamp: FileStamp | null;
   readonly length: number;
+  readonly encoding?: Encoding;
+  readonly target?: string;
 }
 
 export function encodeOutcomes(batch: number, outcomes: readonly ScanOutcome[]): ScanResponse {
@@ -52,12 +54,12 @@ export function encodeOutcomes(batch: number, outcomes: readonly ScanOutcome[]):
   const meta: WireOutcome[] = outcomes.map((outcome) => {
     const raw = outcome.file ? (outcome.file.bom ? `\ufeff${outcome.file.text}` : outcome.file.text) : null;
     if (raw !== null) texts.push(raw);
-    return { model: outcome.model, warnings: outcome.warnings, stamp: outcome.stamp, length: raw === null ? -1 : raw.length };
+    return { model: outcome.model, warnings: outcome.warnings, stamp: outcome.stamp, length: raw === null ? -1 : raw.length, encoding: outcome.file?.encoding, target: outcome.file?.target };
   });
   return { batch, meta: JSON.stringify(meta), texts: texts.join('') };
 }
 
-export function decodeOutcomes(response: ScanResponse, jobs: readonly ScanJob[], makeFile: (job: ScanJob, raw: string) => SourceFile): ScanOutcome[] {
+export function decodeOutcomes(response: ScanResponse, jobs: readonly ScanJob[], makeFile: (job: ScanJob, raw: string, encoding: Encoding | undefined, target: string | undefined) => SourceFile): ScanOutcome[] {
   const meta = JSON.parse(response.meta) as WireOutcome[];
   let offset = 0;
   return meta.map((wire, k) => {
@@ -65,6 +67,6 @@ export function decodeOutcomes(response: ScanResponse, jobs: readonly ScanJob[],
     if (wire.length < 0 || !job) return { file: null, model: null, warnings: wire.warnings, stamp: wire.stamp };
     const raw = response.texts.slice(offset, offset + wire.length);
     offset += wire.length;
-    return { file: makeFile(job, raw), model: wire.model, warnings: wire.warnings, stamp: wire.stamp };
+    return { file: makeFile(job, raw, wire.encoding, wire.target), model: wire.model, warnings: wire.warnings, stamp: wire.stamp };
   });
 }

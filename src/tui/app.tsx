@@ -7,7 +7,7 @@ import { useEffect, useMemo, useReducer, useState } from 'react';
 import type { AuditOptions, AuditResult } from '../audit.js';
 import type { Finding } from '../findings/types.js';
 import { computeChosenFixes, previewFix } from '../fix/apply.js';
-import { unifiedDiff } from '../fix/patch.js';
+import { unifiedDiff, unifiedDiffBytes } from '../fix/patch.js';
 import { writeFixes } from '../fix/write.js';
 import { visible } from '../report/summary.js';
 import { Lines } from './components/line.js';
@@ -106,14 +106,16 @@ export function App({ load, auditOptions, root, cwd, onResult, size: fixedSize }
       const fixes = `${outcome.applied.length} fix${outcome.applied.length === 1 ? '' : 'es'} in ${outcome.changes.length} file${outcome.changes.length === 1 ? '' : 's'}`;
       const warnings = outcome.warnings.length > 0 ? ` (warning: ${outcome.warnings.join('; ')})` : '';
       if (effect.kind === 'write') {
-        writeFileSync(resolve(cwd, effect.path), unifiedDiff(outcome.changes));
+        writeFileSync(resolve(cwd, effect.path), unifiedDiffBytes(outcome.changes));
         dispatch({ type: 'effect-done', status: `Wrote ${effect.path}: ${fixes}${warnings}` });
       } else {
-        writeFixes(auditOptions.root, outcome.changes);
+        const notes: string[] = [];
+        writeFixes(auditOptions.root, outcome.changes, (line) => notes.push(line));
         const after = load();
         setResult(after);
         onResult?.(after);
-        dispatch({ type: 'load', findings: visible(after), status: `Applied ${fixes}; audited again${warnings}` });
+        const noted = notes.length > 0 ? ` (note: ${notes.join('; ')})` : '';
+        dispatch({ type: 'load', findings: visible(after), status: `Applied ${fixes}; audited again${warnings}${noted}` });
       }
     } catch (error) {
       dispatch({ type: 'effect-done', status: `Error: ${error instanceof Error ? error.message : String(error)}` });

@@ -92,3 +92,8 @@ export function pathGlobMatcher(pattern: string): (path: string) => boolean {
   const clean = pattern.replace(/^\.\//, '').replace(/\/$/, '/**');
   return compileGlob(clean, { doubleStar: true, anywhere: !clean.includes('/') });
 }
+
+/** pip reads `-r`/`-c` from a URL too (pip docs, Requirements File Format): fetched at install time. */
+export function isUrl(written: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(written);
+}

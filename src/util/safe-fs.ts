@@ -4,7 +4,7 @@
 // non-blocking so a FIFO cannot hang the run. Writing: an exclusive, no-follow temp file beside
 // the target, then a rename, so a symlink planted at either path is never written through.
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fchmodSync, fstatSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fchownSync, fstatSync, fsyncSync, lstatSync, openSync, readFileSync, realpathSync, renameSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 
 export interface ReadLimits {
@@ -96,9 +96,15 @@ export function writeRefusal(path: string, root: string, explicit: boolean): str
  * Writes `content` to `path` atomically: a temp file beside it created exclusively and without
  * following links (O_CREAT|O_EXCL|O_NOFOLLOW, random name), written, fsynced, then renamed over
  * `path` (rename replaces a link at `path`, never writes through it). `tempName` gives the temp
- * file's name from a unique tag, so callers keep names their cleanup recognises.
+ * file's name from a unique tag, so callers keep names their cleanup recognises. `owner` and
+ * `mode` are set on the temp file before the rename (the replaced file's, kept exactly);
+ * `beforeRename` runs last, just before the rename, and aborts the write by throwing.
  */
-export function atomicWrite(path: string, content: string | Buffer, options: { mode?: number; tempName?: (tag: string) => string } = {}): void {
+export function atomicWrite(
+  path: string,
+  content: string | Buffer,
+  options: { mode?: number; owner?: { uid: number; gid: number }; tempName?: (tag: string) => string; beforeRename?: () => void } = {},
+): void {
   const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const temp = options.tempName ? options.tempName(tag) : `${path}.${tag}.tmp`;
   const mode = options.mode ?? 0o666;
@@ -106,11 +112,16 @@ export function atomicWrite(path: string, content: string | Buffer, options: { m
   let open = true;
   try {
     writeFileSync(fd, content); // loops until every byte is written
-    // The umask narrowed the mode given to open; an explicit mode (a fixed file's own) is kept exactly.
+    if (options.owner) {
+      const now = fstatSync(fd);
+      if (now.uid !== options.owner.uid || now.gid !== options.owner.gid) fchownSync(fd, options.owner.uid, options.owner.gid);
+    }
+    // After fchown (which clears set-id bits). The umask narrowed the mode given to open; an explicit mode is kept exactly.
     if (options.mode !== undefined) fchmodSync(fd, options.mode);
     fsyncSync(fd);
     closeSync(fd);
     open = false;
+    options.beforeRename?.();
     renameSync(temp, path);
   } catch (error) {
     if (open) closeSync(fd);

@@ -24,18 +24,18 @@ let builtMain: Promise<Main> | null = null;
 let queue: Promise<unknown> = Promise.resolve();
 
 /** As runCli (helpers/cli.ts): the same {status, stdout, stderr}, for the same cwd and env. */
-export function runCliInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<RunResult> {
+export function runCliInProcess(args: readonly string[], options: InProcessOptions = {}): Promise<RunResult & { readonly stdoutBytes: Buffer }> {
   const result = queue.then(() => runOnce(args, options));
   queue = result.catch(() => undefined);
   return result;
 }
 
-async function runOnce(args: readonly string[], options: InProcessOptions): Promise<RunResult> {
+async function runOnce(args: readonly string[], options: InProcessOptions): Promise<RunResult & { readonly stdoutBytes: Buffer }> {
   const run: Main = options.built ? await (builtMain ??= import(pathToFileURL(join(REPO_ROOT, 'dist/cli/main.js')).href).then((m: { main: Main }) => m.main)) : main;
-  let stdout = '';
+  const stdout: Buffer[] = [];
   let stderr = '';
   const status = await run(args, {
-    stdout: (text) => (stdout += text),
+    stdout: (text) => stdout.push(Buffer.from(text)),
     stderr: (text) => (stderr += text),
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
@@ -43,5 +43,6 @@ async function runOnce(args: readonly string[], options: InProcessOptions): Prom
     stdoutIsTTY: false,
     stdinIsTTY: false,
   });
-  return { status, stdout, stderr };
+  const bytes = Buffer.concat(stdout);
+  return { status, stdout: bytes.toString('utf8'), stdoutBytes: bytes, stderr };
 }

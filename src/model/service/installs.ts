@@ -4,7 +4,7 @@
 import { basePythonPackages } from '../../knowledge/base-images.js';
 import { parseRequirements } from '../../parsers/requirements.js';
 import type { Requirement } from '../../parsers/types.js';
-import { basename, escapesRoot, imageResolve, repoDirname, repoJoin } from '../../util/paths.js';
+import { basename, escapesRoot, imageResolve, isUrl, repoDirname, repoJoin } from '../../util/paths.js';
 import { unreadInstallCommands } from '../run-steps.js';
 import type { ImageFs, StageState } from '../image.js';
 import { projectDependenciesAt } from '../local-project.js';
@@ -40,7 +40,15 @@ export function collectInstalls(repo: Repository, spec: BuildSpec, stages: reado
       const imagePath = imageResolve(step.workdir, reqFile.path);
       const found = fs.file(imagePath, step.instructionIndex);
       const located = { file: spec.dockerfilePath, line: lineOfSpan(repo, spec.dockerfilePath, reqFile.span.start), span: reqFile.span };
+      if (isUrl(reqFile.path)) {
+        out.unknownInstalls.push({ ...located, message: urlMessage(reqFile.path) });
+        continue;
+      }
       if (projectFileInstall(repo, spec, stages, step, reqFile.path, imagePath, found?.repoPath ?? null, located, out)) continue;
+      if (found && repo.isTooLarge(found.repoPath)) {
+        out.unknownInstalls.push({ ...located, message: tooLargeMessage(found.repoPath) });
+        continue;
+      }
       if (found) {
         expandRequirementsFile(repo, found.repoPath, imagePath, fs, step, reqFile.constraint, [found.repoPath], out);
         continue;
@@ -69,6 +77,11 @@ export function collectInstalls(repo: Repository, spec: BuildSpec, stages: reado
       const variableCopy = !later && !guess ? copiedFromVariable(repo.files.get(spec.dockerfilePath)?.text ?? '', stages, step) : null;
       if (variableCopy !== null) {
         out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} may come from COPY ${variableCopy}, whose source is a build variable` });
+        continue;
+      }
+      const unread = !later && !guess && !reqFile.path.startsWith('/') ? repoJoin(spec.context, reqFile.path) : null;
+      if (unread !== null && !escapesRoot(unread) && repo.isTooLarge(unread)) {
+        out.unknownInstalls.push({ ...located, message: tooLargeMessage(unread) });
         continue;
       }
       out.missingRequirementsFiles.push({ ...located, written: reqFile.path, reason: later ? 'not-copied-yet' : guess ? 'not-in-image' : 'not-found', repoPath: guess, constraint: reqFile.constraint });
@@ -228,8 +241,12 @@ function expandRequirementsFile(
     }
   }
   for (const include of model.includes) {
-    const target = repoJoin(repoDirname(repoPath), include.path);
     const located = { file: repoPath, line: include.line, span: include.span };
+    if (isUrl(include.path)) {
+      out.unknownInstalls.push({ ...located, message: urlMessage(include.path) });
+      continue;
+    }
+    const target = repoJoin(repoDirname(repoPath), include.path);
     if (chain.includes(target)) {
       reportIncludeCycle(repo, repoPath, include, [...chain, target]);
       continue;
@@ -240,6 +257,10 @@ function expandRequirementsFile(
     }
     const targetImage = imagePath ? imageResolve(imagePath.slice(0, imagePath.lastIndexOf('/')) || '/', include.path) : null;
     const exists = !escapesRoot(target) && repo.requirementsAt(target) !== null;
+    if (!exists && !escapesRoot(target) && repo.isTooLarge(target)) {
+      out.unknownInstalls.push({ ...located, message: tooLargeMessage(target) });
+      continue;
+    }
     if (!exists) {
       out.missingRequirementsFiles.push({ ...located, written: include.path, reason: 'not-found', repoPath: null, constraint: include.kind === 'constraint' });
       continue;
@@ -249,6 +270,14 @@ function expandRequirementsFile(
     }
     expandRequirementsFile(repo, target, targetImage, fs, step, constraint || include.kind === 'constraint', [...chain, target], out);
   }
+}
+
+function urlMessage(written: string): string {
+  return `${written} is downloaded by pip at install time; driftcheck does not read it`;
+}
+
+function tooLargeMessage(repoPath: string): string {
+  return `${repoPath} is over the --max-file-size limit and was not read`;
 }
 
 function namesOfBrokenLines(repo: Repository, path: string, diagnostics: readonly { line: number; severity: string }[]): string[] {

@@ -1,6 +1,6 @@
 import type { Evidence } from '../../findings/types.js';
 import type { MissingRequirementsFile } from '../../model/types.js';
-import { escapesRoot, repoDirname, repoJoin } from '../../util/paths.js';
+import { escapesRoot, isUrl, repoDirname, repoJoin } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
 
 export default defineRule({
@@ -46,7 +46,8 @@ No automatic fix: which file was meant, and where to copy it, needs a human.
       for (const include of model.includes) {
         const key = `${path}:${include.span.start}`;
         const target = repoJoin(repoDirname(path), include.path);
-        if (seen.has(key) || (!escapesRoot(target) && project.files.has(target))) continue;
+        // A URL (pip fetches it) or a file over --max-file-size exists as far as anyone can tell.
+        if (seen.has(key) || isUrl(include.path) || (!escapesRoot(target) && (project.files.has(target) || project.tooLargePaths.includes(target)))) continue;
         seen.add(key);
         report({ file: path, span: include.span, message: `${include.kind === 'constraint' ? '-c' : '-r'} names "${include.path}", which does not exist` });
       }
