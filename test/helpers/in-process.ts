@@ -44,5 +44,8 @@ async function runOnce(args: readonly string[], options: InProcessOptions): Prom
     stdinIsTTY: false,
   });
   const bytes = Buffer.concat(stdout);
-  return { status, stdout: bytes.toString('utf8'), stdoutBytes: bytes, stderr };
+  // The raw bytes ride along non-enumerable, so results still compare equal to { status, stdout, stderr }.
+  const result = { status, stdout: bytes.toString('utf8'), stderr };
+  Object.defineProperty(result, 'stdoutBytes', { value: bytes, enumerable: false });
+  return result as RunResult & { readonly stdoutBytes: Buffer };
 }
