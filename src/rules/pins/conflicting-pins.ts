@@ -38,8 +38,11 @@ file reintroduces old bugs.
 Use instead: the same pin in both files.
 
 ## Fix safety
-The fix aligns the differing pin to the version in the file an image installs. It is safe when
-the edited file is not installed by any image, and unsafe otherwise (an image's versions change).
+Within one image, the fix aligns the conflicting pins to the version that satisfies every
+constraint there. Across files, only a file no image installs (a stale copy) is aligned, safely, to
+the file an image installs; a file another image installs keeps its pin (no fix): that image's
+versions are its own, and aligning them to an unrelated image could break it. No fix edits a
+hash-checked or compiled requirements file.
 
 ## References
 - pip documentation: Requirements File Format; PEP 440 version matching`,
@@ -164,7 +167,9 @@ function reportAcrossFiles(project: Project, key: string, pins: readonly Pin[], 
         { file: reference.file, line: reference.requirement.line, message: `pins ${reference.requirement.name}==${reference.version}${installers.length > 0 ? ` (installed by ${installers.join(', ')})` : ''}` },
         { file: pin.file, line: pin.requirement.line, message: `pins ${pin.requirement.name}==${pin.version}` },
       ],
-      fix: alignFix(project, pin, reference.version, `as in ${reference.file}`),
+      // A file another image installs has its own reasons for its pin: aligning it to an unrelated
+      // image's file could break that image. Only files no image installs are aligned.
+      fix: (project.installedBy.get(pin.file) ?? []).length > 0 ? null : alignFix(project, pin, reference.version, `as in ${reference.file}`),
     });
   }
 }
