@@ -93,6 +93,7 @@ export function makeFinding(
     fix: d.fix ?? null,
     suppressed: false,
     ...(d.package ? { package: normalizeName(d.package) } : {}),
+    ...(d.sites && d.sites.length > 1 ? { sites: d.sites } : {}),
   };
 }
 

@@ -62,6 +62,11 @@ export function applyInlineSuppressions(project: Project, findings: readonly Fin
   return findings.map((finding) => {
     const directive = directivesOf(project, finding.file).find((d) => d.line === finding.line && covers(d, finding));
     if (directive) matched.add(directive);
+    // A finding shown at one of several sites: a directive for it at another site is in use too
+    // (it suppresses the finding once the site shown goes away), though it suppresses nothing now.
+    for (const site of finding.sites ?? []) {
+      for (const d of directivesOf(project, site.file)) if (d.line === site.line && covers(d, finding)) matched.add(d);
+    }
     return directive ? { ...finding, suppressed: { kind: 'inline', reason: directive.reason } } : finding;
   });
 }

@@ -54,6 +54,17 @@ export interface Finding {
   readonly suppressed: false | { readonly kind: SuppressionKind; readonly reason: string | null };
   /** The distribution the finding is about (normalised), for per-package config ignores. */
   readonly package?: string | null;
+  /**
+   * Every place the finding is about when it is shown at one of several (DEP001: each import site
+   * of the module). A suppression of this rule at any of them is in use: it takes over once the
+   * site shown goes away. Never in reports.
+   */
+  readonly sites?: readonly SiteRef[];
+}
+
+export interface SiteRef {
+  readonly file: string;
+  readonly line: number;
 }
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2 };

@@ -1,5 +1,5 @@
 // A rule is data plus one check(ctx) over the whole project (style-anchors §8.5).
-import type { Evidence, Fix, Severity, Span } from '../findings/types.js';
+import type { Evidence, Fix, Severity, SiteRef, Span } from '../findings/types.js';
 import type { Project } from '../model/types.js';
 import type { Directive } from '../parsers/types.js';
 
@@ -33,6 +33,8 @@ export interface ReportDescriptor {
   readonly fix?: Fix | null;
   /** The distribution this finding is about, so `ignore: [{package: x}]` can match it. */
   readonly package?: string | null;
+  /** Every place the finding is about, when it is shown at one of several (see Finding.sites). */
+  readonly sites?: readonly SiteRef[];
 }
 
 export interface RuleContext {

@@ -73,6 +73,11 @@ export function hardness(site: ImportSite): number {
   return site.imp.guarded || site.imp.conditional ? 1 : 0;
 }
 
+/** Every import site as a place the finding is about (a suppression at any of them is in use). */
+export function siteRefs(sites: readonly ImportSite[]): { file: string; line: number }[] {
+  return sites.map((s) => ({ file: s.file, line: s.imp.line }));
+}
+
 export function severityOf(sites: readonly ImportSite[]): Severity {
   return sites.some((s) => hardness(s) === 0) ? 'error' : 'warning';
 }

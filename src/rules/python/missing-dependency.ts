@@ -5,7 +5,7 @@ import type { Project, Service } from '../../model/types.js';
 import { defineRule } from '../define-rule.js';
 import { addPyprojectDependency, appendLine, findToken } from '../edits.js';
 import { entryEvidence, installEvidence } from './evidence.js';
-import { severityOf, siteEvidence, thirdPartyGroups, type DistributionGroup, type ImportSite } from './import-groups.js';
+import { severityOf, siteEvidence, siteRefs, thirdPartyGroups, type DistributionGroup, type ImportSite } from './import-groups.js';
 import { dependencyGaps } from '../../model/facts.js';
 import { compiledFacts } from '../../model/compiled.js';
 import { commandNeeds, isProvided, partWriting } from './command-needs.js';
@@ -112,6 +112,7 @@ that name may belong to anyone), and none that edits a hash-checked file; a comp
             ...gapEvidence(service, gapsHere),
           ],
           fix: fixOf(project, service, key, distribution, group.guess),
+          sites: siteRefs(group.sites),
         });
       }
       reportMissingPrograms(project, service, report);

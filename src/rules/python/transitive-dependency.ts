@@ -4,7 +4,7 @@ import type { Project, Service } from '../../model/types.js';
 import { defineRule } from '../define-rule.js';
 import { appendLine } from '../edits.js';
 import { entryEvidence } from './evidence.js';
-import { siteEvidence, thirdPartyGroups } from './import-groups.js';
+import { siteEvidence, siteRefs, thirdPartyGroups } from './import-groups.js';
 
 export default defineRule({
   meta: {
@@ -60,6 +60,7 @@ package's range would make the install fail, so review it.
             ...viaEvidence(service, group.via),
           ],
           fix: pinFix(project, service, group.key, distribution),
+          sites: siteRefs(group.sites),
         });
       }
     }
