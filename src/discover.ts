@@ -1,6 +1,7 @@
 // Walk the audited root once: honour .gitignore, skip VCS/vendor/virtualenv folders, classify the
 // files driftcheck reads and read each of them exactly once.
 import { isUtf8 } from 'node:buffer';
+import { createHash } from 'node:crypto';
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
@@ -37,12 +38,25 @@ export interface DiscoveredInput {
 export interface FileStamp {
   readonly key: string;
   readonly mtimeMs: number;
+  readonly ctimeMs: number;
   /** Over the size limit means the file exists but was not read. */
   readonly size: number;
 }
 
+// Tests simulate a filesystem with coarse timestamps (FAT, HFS+, some network mounts: 1-2 s) by
+// truncating the times stampOf sees; 0 keeps them as the filesystem gives them.
+let timestampResolutionMs = 0;
+
+/** For tests: pretend the filesystem stores times at this resolution (0: as given). */
+export function simulateTimestampResolution(ms: number): void {
+  timestampResolutionMs = ms;
+}
+
 export function stampOf(stat: Stats): FileStamp {
-  return { key: `${stat.size}\0${stat.mtimeMs}\0${stat.ctimeMs}\0${stat.ino}`, mtimeMs: stat.mtimeMs, size: stat.isFile() ? stat.size : 0 };
+  const coarse = (ms: number): number => (timestampResolutionMs > 0 ? Math.floor(ms / timestampResolutionMs) * timestampResolutionMs : ms);
+  const mtimeMs = coarse(stat.mtimeMs);
+  const ctimeMs = coarse(stat.ctimeMs);
+  return { key: `${stat.size}\0${mtimeMs}\0${ctimeMs}\0${stat.ino}`, mtimeMs, ctimeMs, size: stat.isFile() ? stat.size : 0 };
 }
 
 export const DEFAULT_DISCOVER_OPTIONS: DiscoverOptions = { maxFileBytes: 8 * 1024 * 1024, maxFiles: 200_000 };
@@ -276,6 +290,24 @@ function isUtf16(buffer: Buffer): boolean {
 }
 
 /** Lossless: bytes that are not UTF-8 are read as Latin-1, so a fix writes back every byte it did not edit. */
+/**
+ * A digest of what was read from a file (its decoded text, BOM and encoding), for signing a file
+ * whose timestamps are too fresh to tell a later same-size rewrite apart. contentDigestOf(bytes)
+ * equals it for the bytes the file was read from.
+ */
+export function contentDigest(file: SourceFile): string {
+  return digestOf(file.encoding, `${file.bom ? '\ufeff' : ''}${file.text}`);
+}
+
+export function contentDigestOf(buffer: Buffer): string {
+  const { raw, encoding } = decode(buffer);
+  return digestOf(encoding, raw);
+}
+
+function digestOf(encoding: Encoding, raw: string): string {
+  return createHash('sha256').update(`${encoding}\0${raw}`).digest('hex');
+}
+
 function decode(buffer: Buffer): { raw: string; encoding: Encoding } {
   if (buffer[0] === 0xff && buffer[1] === 0xfe) return { raw: '\ufeff' + buffer.subarray(2).toString('utf16le'), encoding: 'utf16le' };
   if (buffer[0] === 0xfe && buffer[1] === 0xff) {

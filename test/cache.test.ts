@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { audit } from '../src/audit.js';
 import { readCachedReport, writeCachedReport } from '../src/cache/result-cache.js';
+import { simulateTimestampResolution } from '../src/discover.js';
 import { CLI, REPO_ROOT, type RunResult } from './helpers/cli.js';
 import { runCliInProcess } from './helpers/in-process.js';
 
@@ -149,6 +150,51 @@ describe('the cache is really used, and never trusted when it should not be', ()
     const cache = tempDir('driftcheck-cache-dir-');
     await cli(['--format', 'json'], dir, cache);
     expect(entries(cache)).toEqual([]);
+  });
+
+  // Issue #22 (9b). On this test machine's filesystem ctime moves by nanoseconds on every write, so
+  // the stale case cannot happen for real here: stampOf is made to truncate times to whole seconds,
+  // as FAT/HFS+/some network mounts store them, and the replacement is made within the same second.
+  it('a same-size replacement keeping mtime within the same second (1 s timestamps) is not served stale', async () => {
+    simulateTimestampResolution(1000);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const dir = tempDir('driftcheck-cache-coarse-');
+        const cache = tempDir('driftcheck-cache-dir-');
+        writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY app.py .\nUSER app\nCMD ["python", "app.py"]\n');
+        writeFileSync(join(dir, 'requirements.txt'), 'requests==2.32.3\n');
+        writeFileSync(join(dir, 'app.py'), 'import requests\n');
+        await cli(['--format', 'json', '--no-cache'], dir, cache); // warm the modules: the runs below take milliseconds
+        await new Promise((resolve) => setTimeout(resolve, 1005 - (Date.now() % 1000))); // just after a second starts
+        age(dir); // old mtimes (so the run is stored); ctime is now
+        const app = join(dir, 'app.py');
+        const before = statSync(app);
+        expect((await cli(['--format', 'json'], dir, cache)).stdout).not.toContain('reqwests');
+        expect(entries(cache).length, 'an old mtime: the run is stored').toBe(1);
+        // Its files' ctimes are fresh: signed by their text too. Doctored, to show a hit below.
+        const path = join(cache, 'results', entries(cache)[0] ?? '');
+        const entry = JSON.parse(readFileSync(path, 'utf8')) as { digested: string[]; report: { services: { entry: string }[] } };
+        expect(entry.digested).toContain('app.py');
+        for (const service of entry.report.services) service.entry = 'DOCTORED';
+        writeFileSync(path, JSON.stringify(entry));
+        expect((await cli(['--format', 'json'], dir, cache)).stdout, 'unchanged: served from the cache').toContain('DOCTORED');
+        // `cp -p` of a same-size file: same inode, size and mtime; ctime moves, but not to another second.
+        writeFileSync(app, 'import reqwests\n');
+        utimesSync(app, before.atime, before.mtime);
+        const after = statSync(app);
+        const sameSecond = Math.floor(after.ctimeMs / 1000) === Math.floor(before.ctimeMs / 1000);
+        if (!sameSecond && attempt < 4) continue; // a slow moment straddled a second: try again
+        expect(sameSecond, 'the replacement landed in the same second').toBe(true);
+        expect([after.ino, after.size, after.mtimeMs]).toEqual([before.ino, before.size, before.mtimeMs]);
+        const warm = await cli(['--format', 'json'], dir, cache);
+        expect(warm.stdout).toContain('reqwests');
+        expect(warm.stdout).not.toContain('DOCTORED');
+        expect(warm).toEqual(await cli(['--format', 'json', '--no-cache'], dir, cache));
+        return;
+      }
+    } finally {
+      simulateTimestampResolution(0);
+    }
   });
 
   it('ignores a corrupt or truncated entry', async () => {

@@ -11,7 +11,10 @@
 // discovery would read (path, size, mtime, ctime, inode), the names it records without reading,
 // the files read on demand (`-r` targets outside discovery) and the ones found absent. Like git's
 // index, a file modified within RACY_MS of the run could change again without its mtime moving,
-// so a run whose inputs are that fresh is not stored. Entries are written to a temp file and
+// so a run whose inputs are that fresh is not stored. A file whose mtime is old but whose ctime is
+// that fresh (`cp -p`, `touch -d`, an extraction) is signed by what was read, too: on a filesystem
+// with 1-second timestamps, a same-size rewrite within that second keeps every stat field, so the
+// entry also holds a digest of the text the audit read (re-read and compared on lookup). Entries are written to a temp file and
 // renamed (concurrent runs never see half an entry). An entry is not trusted: it is opened without
 // following links and non-blocking, must be a regular file under MAX_ENTRY_BYTES and have the
 // exact shape of a report; anything else is deleted and counts as a miss.
@@ -20,7 +23,7 @@ import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } fro
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuditOptions, AuditReport, AuditResult } from '../audit.js';
-import { DEFAULT_DISCOVER_OPTIONS, listFiles, stampOf, type FileStamp } from '../discover.js';
+import { DEFAULT_DISCOVER_OPTIONS, contentDigest, contentDigestOf, listFiles, stampOf, type FileStamp } from '../discover.js';
 import { DEFAULT_CONFIG } from '../config/types.js';
 import { cacheDir } from '../metadata/index-cache.js';
 import { findLocalEnv } from '../metadata/python-env.js';
@@ -30,7 +33,7 @@ import { VERSION } from '../version.js';
 
 type Listing = ReturnType<typeof listFiles>;
 
-const FORMAT = 2;
+const FORMAT = 3;
 const RACY_MS = 2_000;
 /** Entries kept per cache directory; older ones are removed after a write. */
 const MAX_ENTRIES = 64;
@@ -45,6 +48,8 @@ interface Entry {
   readonly signature: string;
   /** Files read on demand beyond discovery, and referenced files found absent. */
   readonly extras: { readonly read: readonly string[]; readonly absent: readonly string[] };
+  /** Files whose ctime was too fresh to trust: the signature includes a digest of their text. */
+  readonly digested?: readonly string[];
   readonly report: AuditReport;
 }
 
@@ -100,7 +105,9 @@ export function readCachedReport(dir: string, options: AuditOptions): AuditRepor
   const listing = currentListing(options);
   if (listing === null) return null;
   const inputs = listing.candidates.map((candidate) => ({ rel: candidate.rel, stamp: null }));
-  const current = signatureOf(options, inputs, extras.read, extras.absent, listing.otherPaths);
+  const maxBytes = (options.discover ?? DEFAULT_DISCOVER_OPTIONS).maxFileBytes;
+  const digests = new Map(digestedOf(entry).map((path) => [path, currentDigest(join(options.root, path), maxBytes)]));
+  const current = signatureOf(options, inputs, extras.read, extras.absent, listing.otherPaths, new Map(), digests);
   return current.signature === entry.signature ? entry.report : null;
 }
 
@@ -114,11 +121,24 @@ export function writeCachedReport(dir: string, options: AuditOptions, result: Au
   const discovered = new Set(result.inputs.map((input) => input.rel));
   const read = [...result.project.files.keys()].filter((path) => !discovered.has(path)).sort();
   // A file read on demand is signed by the stat taken as it was read, like discovery's files.
-  const current = signatureOf(options, result.inputs, read, result.project.absentPaths, result.project.otherPaths, result.extraStamps);
-  if (current.newestMtime > auditStartedAt - RACY_MS) return;
+  const racy = auditStartedAt - RACY_MS;
+  const stamps = [...result.inputs.map((input) => [input.rel, input.stamp] as const), ...read.map((path) => [path, result.extraStamps.get(path) ?? null] as const)];
+  const digests = new Map<string, string>();
+  for (const [path, stamp] of stamps) {
+    if (stamp === null || stamp.ctimeMs <= racy) continue;
+    const file = result.project.files.get(path);
+    if (!file) return; // fresh, and not read (too large, binary, refused): nothing to sign it by
+    digests.set(path, contentDigest(file));
+  }
+  const current = signatureOf(options, result.inputs, read, result.project.absentPaths, result.project.otherPaths, result.extraStamps, digests);
+  if (current.newestMtime > racy) return;
   const key = keyOf(options);
   const report: AuditReport = { root: result.root, findings: result.findings, files: result.files, services: result.services, warnings: result.warnings };
-  const entry: Entry = { format: FORMAT, key, signature: current.signature, extras: { read, absent: result.project.absentPaths }, report };
+  const entry: Entry = {
+    format: FORMAT, key, signature: current.signature, extras: { read, absent: result.project.absentPaths },
+    ...(digests.size > 0 ? { digested: [...digests.keys()].sort() } : {}),
+    report,
+  };
   try {
     mkdirSync(dir, { recursive: true });
     atomicWrite(entryPath(dir, key), JSON.stringify(entry));
@@ -188,6 +208,21 @@ function extrasOf(entry: Entry): { read: string[]; absent: string[] } {
   return { read: strings(extras?.read), absent: strings(extras?.absent) };
 }
 
+function digestedOf(entry: Entry): string[] {
+  const digested = entry.digested as unknown;
+  return Array.isArray(digested) ? digested.filter((v): v is string => typeof v === 'string') : [];
+}
+
+/** The digest of a file's text as it is now (non-blocking; a file that cannot be read matches no digest). */
+function currentDigest(path: string, maxBytes: number): string {
+  try {
+    const read = readGuarded(path, { rootReal: null, maxBytes, followLinks: true });
+    return 'refused' in read ? 'unreadable' : contentDigestOf(read.bytes);
+  } catch {
+    return 'unreadable';
+  }
+}
+
 function keyOf(options: AuditOptions): string {
   let root = options.root;
   try {
@@ -233,6 +268,7 @@ function signatureOf(
   absent: readonly string[],
   otherPaths: readonly string[],
   readStamps: ReadonlyMap<string, FileStamp | null> = new Map(),
+  digests: ReadonlyMap<string, string> = new Map(),
 ): { signature: string; newestMtime: number } {
   const hash = createHash('sha256');
   let newestMtime = 0;
@@ -251,6 +287,7 @@ function signatureOf(
   for (const path of read) addFile('extra', path, readStamps.get(path) ?? null);
   for (const path of absent) addFile('absent', path, null);
   hash.update(`other\0${[...otherPaths].sort().join('\0')}\n`);
+  for (const path of [...digests.keys()].sort()) hash.update(`digest\0${path}\0${digests.get(path) ?? ''}\n`);
   return { signature: hash.digest('hex'), newestMtime };
 }
 
