@@ -67,6 +67,7 @@ excluded by \`.dockerignore\`, and it copies it next to the code that imports it
             ...why.evidence,
           ],
           fix: why.fixable ? copyFix(project, service, location) : null,
+          sites: sites.map((s) => ({ file: s.file, line: s.imp.line })),
         });
       }
     }
