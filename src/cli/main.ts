@@ -100,8 +100,9 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const wantsFixes = options.diff || options.patch !== null || options.fix;
   // Fixes, markdown (its patch) and --changed-since need the parsed project, which the cache does not keep.
   const needsProject = wantsFixes || changed !== null || options.format === 'markdown';
-  const cache = options.cache && !needsProject && cacheable(auditOptions) ? resultCacheDir(io.env) : null;
-  const cached = cache === null ? null : readCachedReport(cache, auditOptions);
+  const cache = !needsProject && cacheable(auditOptions) ? resultCacheDir(io.env) : null;
+  // --no-cache never answers from the cache, but refreshes its entry (a stale one is replaced).
+  const cached = cache === null || !options.cache ? null : readCachedReport(cache, auditOptions);
   if (cached !== null) return report(options, auditOptions, cached, failOn, io);
   const startedAt = Date.now();
   let result = await auditInParallel(auditOptions, options.workers, (stats) => {
