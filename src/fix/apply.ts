@@ -6,6 +6,7 @@ import type { Finding, Fix, TextEdit } from '../findings/types.js';
 import { compiledFacts } from '../model/compiled.js';
 import { diagnosticsFor } from '../parsers/index.js';
 import { encodeText, type SourceFile } from '../source.js';
+import { appendAll } from '../util/arrays.js';
 
 export interface FixOptions {
   readonly unsafe: boolean;
@@ -68,7 +69,7 @@ function computeFixesOnce(options: AuditOptions, first: AuditResult, fixOptions:
     const candidates = (fixOptions.only ? result.findings.filter((f) => fixOptions.only?.has(fixKey(f))) : result.findings).filter((f) => !dropped.has(fixKey(f)));
     const again = candidates.filter((f) => appliedKeys.has(fixKey(f)) && isApplicable(f.fix, fixOptions.unsafe) && !f.suppressed);
     if (again.length > 0) {
-      persisted.push(...again);
+      appendAll(persisted, again);
       break;
     }
     const accepted = acceptFixes(candidates.filter((f) => !editsLockedFile(result.project, f, warnings)), fixOptions.unsafe);
