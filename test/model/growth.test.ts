@@ -56,7 +56,8 @@ describe('audit work grows roughly linearly', () => {
     const big = chain(4000);
     time(small); // warm up
     const ratio = time(big) / Math.max(1, time(small));
-    expect(ratio).toBeLessThan(10); // 4x the stages: ~4 when linear, ~16 when quadratic
+    // 4x the stages: ~4 now; 17.9 when each stage re-walked its chain and FROM scanned every stage
+    expect(ratio).toBeLessThan(10);
     expect(audit({ root: big }).findings.map((f) => f.ruleId)).toContain('DEP004'); // flask: pinned, never imported
   }, 120_000);
 
