@@ -13,7 +13,7 @@ import type { PythonFileModel } from '../parsers/types.js';
 import { makeSourceFile, type SourceFile } from '../source.js';
 import { escapesRoot } from '../util/paths.js';
 import { DEFAULT_CONFIG, type Config } from '../config/types.js';
-import { parseFindings, runRule, selectedRules, sortFindings, withConfiguredSeverity } from './run-rules.js';
+import { parseFindings, runRules, selectedRules, sortFindings } from './run-rules.js';
 import { suppress } from './suppressions.js';
 
 export interface AuditOptions {
@@ -109,9 +109,8 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
   });
 
   if (options.indexUrl) warnings.push(...prefetchPinnedMetadata(project, options.indexUrl, options.indexCacheDir).map((message) => ({ file: '.', message })));
-  const findings: Finding[] = [...parseFindings(project)];
   const rules = selectedRules(options, config);
-  for (const rule of rules) findings.push(...runRule(rule, project).map((f) => withConfiguredSeverity(f, rule, config)));
+  const findings: Finding[] = parseFindings(project).concat(runRules(rules, project, config));
   const suppressed = suppress(project, findings, rules, config);
   return {
     root,

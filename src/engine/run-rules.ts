@@ -36,6 +36,13 @@ export function parseFindings(project: Project): Finding[] {
   );
 }
 
+/** The findings of every rule in `rules`, in rule order, each with its configured severity. */
+export function runRules(rules: readonly Rule[], project: Project, config: Config): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of rules) for (const f of runRule(rule, project)) findings.push(withConfiguredSeverity(f, rule, config));
+  return findings;
+}
+
 /**
  * One rule's findings. A rule that throws, or reports an applicable (safe or unsafe) fix although
  * its meta says `fix: 'none'`, is a bug: it becomes an internal-error finding naming the rule, and

@@ -24,7 +24,7 @@ export function suppress(project: Project, findings: readonly Finding[], rules: 
     const named = new Set(directiveSites(project).flatMap((site) => site.directive.rules.map((r) => findRule(r)?.meta.id ?? '')));
     const unseen = RULES.filter((rule) => named.has(rule.meta.id) && !rules.includes(rule) && settingOf(rule, config) !== 'off');
     applyInlineSuppressions(project, unseen.flatMap((rule) => runRule(rule, project)), matched);
-    inline.push(...unusedSuppressionFindings(sup, project, [...rules, ...unseen], matched).map((f) => withConfiguredSeverity(f, sup, config)));
+    for (const f of unusedSuppressionFindings(sup, project, [...rules, ...unseen], matched)) inline.push(withConfiguredSeverity(f, sup, config));
   }
   return applyConfigIgnores(inline, config);
 }

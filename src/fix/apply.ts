@@ -6,6 +6,7 @@ import type { Finding, Fix, TextEdit } from '../findings/types.js';
 import { compiledFacts } from '../model/compiled.js';
 import { diagnosticsFor } from '../parsers/index.js';
 import { encodeText, type SourceFile } from '../source.js';
+import { appendAll } from '../util/arrays.js';
 
 export interface FixOptions {
   readonly unsafe: boolean;
@@ -68,7 +69,7 @@ function computeFixesOnce(options: AuditOptions, first: AuditResult, fixOptions:
     const candidates = (fixOptions.only ? result.findings.filter((f) => fixOptions.only?.has(fixKey(f))) : result.findings).filter((f) => !dropped.has(fixKey(f)));
     const again = candidates.filter((f) => appliedKeys.has(fixKey(f)) && isApplicable(f.fix, fixOptions.unsafe) && !f.suppressed);
     if (again.length > 0) {
-      persisted.push(...again);
+      appendAll(persisted, again);
       break;
     }
     const accepted = acceptFixes(candidates.filter((f) => !editsLockedFile(result.project, f, warnings)), fixOptions.unsafe);
@@ -205,11 +206,16 @@ function overlapsEdit(a: TextEdit, b: TextEdit): boolean {
 
 function applyAccepted(accepted: readonly Finding[], result: AuditResult, texts: Map<string, string>, warnings: string[]): string[] {
   const byFile = new Map<string, { edit: TextEdit; order: number }[]>();
+  // Identical edits (sameEdit) apply once: a key per edit, not a scan of the file's edits per edit.
+  const seen = new Set<string>();
   let order = 0;
   for (const finding of accepted) {
     for (const edit of finding.fix?.edits ?? []) {
+      const key = JSON.stringify([edit.file, edit.start, edit.end, edit.text]);
+      if (seen.has(key)) continue;
+      seen.add(key);
       const list = byFile.get(edit.file) ?? [];
-      if (!list.some((e) => sameEdit(e.edit, edit))) list.push({ edit, order: order++ });
+      list.push({ edit, order: order++ });
       byFile.set(edit.file, list);
     }
   }
@@ -220,8 +226,7 @@ function applyAccepted(accepted: readonly Finding[], result: AuditResult, texts:
     const before = source.text;
     // Right to left so earlier offsets stay valid; equal points keep acceptance order.
     edits.sort((a, b) => b.edit.start - a.edit.start || b.edit.end - a.edit.end || b.order - a.order);
-    let text = before;
-    for (const { edit } of edits) text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
+    const text = spliceAll(before, edits.map((e) => e.edit));
     if (text === before) continue;
     if (encodeText(source, text) === null) {
       const why = source.encoding.startsWith('utf16') ? 'UTF-16 file; fixes not applied (save it as UTF-8 to fix it)' : 'fixes not applied: they add characters this Latin-1 file cannot hold';
@@ -236,6 +241,27 @@ function applyAccepted(accepted: readonly Finding[], result: AuditResult, texts:
     changed.push(path);
   }
   return changed;
+}
+
+/**
+ * The edits (sorted right to left) applied one after another. Edits that do not overlap (the usual
+ * case) are joined in one pass, linear in the text; thousands of edits to one file no longer copy
+ * the whole text per edit. Overlapping edits keep the one-by-one semantics.
+ */
+function spliceAll(before: string, edits: readonly TextEdit[]): string {
+  const parts: string[] = [];
+  let cursor = before.length;
+  for (const edit of edits) {
+    if (edit.end > cursor || edit.start > edit.end) {
+      let text = before;
+      for (const e of edits) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+      return text;
+    }
+    parts.push(before.slice(edit.end, cursor), edit.text);
+    cursor = edit.start;
+  }
+  parts.push(before.slice(0, cursor));
+  return parts.reverse().join('');
 }
 
 function countErrors(source: SourceFile, text: string): number {

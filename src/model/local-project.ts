@@ -6,6 +6,7 @@ import { parseRequirements } from '../parsers/requirements.js';
 import { repoJoin } from '../util/paths.js';
 import type { ImageFs } from './image.js';
 import type { Repository } from './repository.js';
+import { appendAll } from '../util/arrays.js';
 
 export interface LocalDependencies {
   readonly keys: readonly string[];
@@ -33,19 +34,19 @@ export function projectDependenciesAt(repo: Repository, fs: ImageFs | null, dir:
   let unknown: string | null = null;
   if (pyproject) {
     const model = repo.pyprojectAt(at('pyproject.toml'))!;
-    keys.push(...model.dependencies.map((r) => r.key));
+    appendAll(keys, model.dependencies.map((r) => r.key));
     const optional = allOptional || extras.includes('*') ? Object.values(model.optional).flat() : extras.flatMap((e) => model.optional[e] ?? []);
-    keys.push(...optional.map((r) => r.key));
+    appendAll(keys, optional.map((r) => r.key));
     const dynamic = dynamicDependencyFiles(pyproject.text);
     for (const file of dynamic) {
       const model = repo.requirementsAt(at(file));
-      if (model) keys.push(...model.requirements.map((r) => r.key));
+      if (model) appendAll(keys, model.requirements.map((r) => r.key));
       else unknown = `${at(file)} (named by pyproject.toml) is not readable`;
     }
     if (model.dependencies.length > 0 || dynamic.length > 0 || !usesSetupFiles(repo, at)) return { keys, unknown };
   }
   const setupCfg = repo.load(at('setup.cfg'), 'setup-cfg');
-  if (setupCfg) keys.push(...setupCfgRequires(setupCfg.text));
+  if (setupCfg) appendAll(keys, setupCfgRequires(setupCfg.text));
   const setupPy = repo.load(at('setup.py'), 'python');
   if (setupPy) {
     const literal = setupPyRequires(setupPy.text);

@@ -3,6 +3,7 @@
 import type { PyImport } from '../parsers/types.js';
 import { imageResolve } from '../util/paths.js';
 import type { ImageFile, ImageFs } from './image.js';
+import { appendAll } from '../util/arrays.js';
 
 export interface ModuleHit {
   /** Files executed by importing the module: parents' __init__.py, then the module itself. */
@@ -51,7 +52,7 @@ export function importTargets(fs: ImageFs, pythonPath: readonly string[], fileIm
   if (parts.length > 0) {
     const hit = findModule(fs, path, parts);
     if (!hit) return out;
-    out.push(...hit.files);
+    appendAll(out, hit.files);
   } else if (imp.level > 0) {
     const init = fs.file(`${path[0] ?? '/'}/__init__.py`);
     if (init) out.push(init);

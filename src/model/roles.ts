@@ -30,24 +30,67 @@ export function developmentEvidence(repo: Repository, composePath: string, compo
   // A file named for production (`docker-compose.prod.yml`) is production whatever it mounts:
   // PROD008 reports the source mount there.
   if (PROD_COMPOSE_NAME.test(name.replace(/\.ya?ml$/i, ''))) return null;
-  {
-    const dir = repoDirname(composePath);
-    for (const [other, model] of repo.compose) {
-      if (other === composePath || repoDirname(other) !== dir) continue;
-      if (PROD_COMPOSE_NAME.test(basename(other).replace(/\.ya?ml$/i, '')) && !isOverlayFile(model.services)) return `${other} is the production file beside it`;
-    }
-  }
+  const file = fileEvidence(repo, composePath);
+  if (file.beside !== null) return file.beside;
   // The same file's other services count too: a file that mounts source or watches it into the
   // container (`develop: watch`) is a development stack as a whole.
-  const model = repo.compose.get(composePath);
-  if (/^\s+develop:[ \t]*\r?\n(?:[ \t]*(?:#.*)?\r?\n)*\s+watch:/m.test(repo.files.get(composePath)?.text ?? '')) return 'it syncs source into the container (develop: watch)';
-  for (const other of [compose, ...(model?.services ?? []).filter((s) => s.name !== compose.name)]) {
-    const mounted = sourceMount(repo, composePath, other);
-    if (mounted !== null) return other === compose ? `it bind-mounts source code (${mounted})` : `service "${other.name}" of the same file bind-mounts source code (${mounted})`;
-  }
+  if (file.watch) return 'it syncs source into the container (develop: watch)';
+  const own = sourceMount(repo, composePath, compose);
+  if (own !== null) return `it bind-mounts source code (${own})`;
+  const other = file.mounts.find((m) => m.name !== compose.name);
+  if (other) return `service "${other.name}" of the same file bind-mounts source code (${other.mounted})`;
   const target = compose.build?.target ?? null;
   if (target !== null && DEV_TARGET.test(target)) return `it builds the "${target}" target`;
   return null;
+}
+
+interface FileEvidence {
+  readonly paths: number;
+  readonly composeFiles: number;
+  readonly text: string | undefined;
+  readonly services: readonly ComposeService[] | undefined;
+  /** The production file beside this one, as evidence, or null. */
+  readonly beside: string | null;
+  readonly watch: boolean;
+  /** The file's services that bind-mount source, in file order. */
+  readonly mounts: readonly { readonly name: string; readonly mounted: string }[];
+}
+
+const fileEvidenceCache = new WeakMap<Repository, Map<string, FileEvidence>>();
+
+/**
+ * The evidence of a whole compose file, once per file (not once per service: 5,000 services of one
+ * file each re-scanning the file and every other service was quadratic). Recomputed when the
+ * repository's known paths (what a source mount holds) or the file itself change.
+ */
+function fileEvidence(repo: Repository, composePath: string): FileEvidence {
+  let byFile = fileEvidenceCache.get(repo);
+  if (!byFile) fileEvidenceCache.set(repo, (byFile = new Map()));
+  // Known paths and compose files only grow during a run: their counts say whether they changed.
+  const paths = repo.repoPaths().length;
+  const composeFiles = repo.compose.size;
+  const text = repo.files.get(composePath)?.text;
+  const services = repo.compose.get(composePath)?.services;
+  const cached = byFile.get(composePath);
+  if (cached && cached.paths === paths && cached.composeFiles === composeFiles && cached.text === text && cached.services === services) return cached;
+  let beside: string | null = null;
+  const dir = repoDirname(composePath);
+  for (const [other, model] of repo.compose) {
+    if (other === composePath || repoDirname(other) !== dir) continue;
+    if (PROD_COMPOSE_NAME.test(basename(other).replace(/\.ya?ml$/i, '')) && !isOverlayFile(model.services)) {
+      beside = `${other} is the production file beside it`;
+      break;
+    }
+  }
+  const watch = /^\s+develop:[ \t]*\r?\n(?:[ \t]*(?:#.*)?\r?\n)*\s+watch:/m.test(text ?? '');
+  const mounts: { name: string; mounted: string }[] = [];
+  for (const service of services ?? []) {
+    const mounted = sourceMount(repo, composePath, service);
+    if (mounted !== null) mounts.push({ name: service.name, mounted });
+  }
+  const evidence = { paths, composeFiles, text, services, beside, watch, mounts };
+  byFile.set(composePath, evidence);
+  return evidence;
 }
 
 /** A relative bind mount of a folder that holds code (`.:/app`, `./backend:/usr/src/app`). */

@@ -12,6 +12,7 @@ import type { PythonFileModel } from '../parsers/types.js';
 import { makeSourceFile, type SourceFile } from '../source.js';
 import { decodeOutcomes, type ScanJob, type ScanOutcome, type ScanRequest, type ScanResponse } from './protocol.js';
 import { scanJob } from './scan.js';
+import { appendAll } from '../util/arrays.js';
 
 export interface ParallelDiscovery extends Discovery {
   /** Import models of the Python files scanned here, by repo path. */
@@ -150,7 +151,7 @@ async function scanAll(jobs: readonly ScanJob[], rootReal: string, options: Disc
   const retire = (member: (typeof pool)[number]): void => {
     if (!member.alive) return;
     member.alive = false;
-    orphaned.push(...member.inFlight);
+    appendAll(orphaned, member.inFlight);
     member.inFlight.clear();
     void member.worker.terminate();
     wake?.();

@@ -486,6 +486,8 @@ interface Base {
 class Builder implements Located {
   readonly lines: LineTable;
   readonly stages: StageState[] = [];
+  /** The first stage of each name: FROM <name> is a lookup, not a scan of every stage before it. */
+  private readonly stageByName = new Map<string, number>();
   readonly globalArgs: { name: string; value: string | null }[] = [];
   readonly globals = new Map<string, string | undefined>();
   readonly directives: Directive[] = [];
@@ -703,12 +705,7 @@ class Builder implements Located {
     const lower = image.toLowerCase();
     let stageRef: number | null = null;
     if (lower !== '') {
-      for (const prev of this.stages) {
-        if (prev.stage.name === lower) {
-          stageRef = prev.stage.index;
-          break;
-        }
-      }
+      stageRef = this.stageByName.get(lower) ?? null;
       if (stageRef === null && /^\d+$/.test(lower) && Number(lower) < index) stageRef = Number(lower);
     }
     let tag: string | null = null;
@@ -724,6 +721,7 @@ class Builder implements Located {
       if (colon > rest.lastIndexOf('/')) tag = rest.slice(colon + 1) || null;
     }
     const parent = stageRef === null ? undefined : this.stages[stageRef];
+    if (name !== null && !this.stageByName.has(name)) this.stageByName.set(name, index);
     this.stages.push({
       stage: { index, name, from: { image, raw, tag, digest, stageRef, line: this.lines.line(span.start), span }, instructions: [] },
       env: new Map(parent?.env ?? []),

@@ -5,6 +5,7 @@
 import type { AuditReport } from '../audit.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../findings/types.js';
 import { summarize, visible } from './summary.js';
+import { appendAll } from '../util/arrays.js';
 
 export interface MarkdownOptions {
   /** The unified diff of the fixes (empty: no fix section). */
@@ -40,7 +41,7 @@ export function markdownReport(result: AuditReport, options: MarkdownOptions = {
   out.push(`${facts.join('; ')}.`, '');
 
   if (findings.length > 0) {
-    out.push(...serviceTable(result, findings), '');
+    appendAll(out, serviceTable(result, findings)).push('');
     out.push('### Findings', '');
     out.push('| # | Severity | Rule | Location | Service | Message | Fix |', '|--:|:--|:--|:--|:--|:--|:--|');
     findings.forEach((f, i) => {

@@ -3,7 +3,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { audit } from '../../src/engine/pipeline.js';
-import { runRule } from '../../src/engine/run-rules.js';
+import { runRule, runRules } from '../../src/engine/run-rules.js';
+import { suppress } from '../../src/engine/suppressions.js';
+import { DEFAULT_CONFIG } from '../../src/config/types.js';
 import { defineRule, type RuleMeta } from '../../src/rules/define-rule.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
@@ -54,5 +56,22 @@ describe('runRule', () => {
   it('turns a throwing rule into an internal error naming it', () => {
     const rule = defineRule({ meta: META, check: () => { throw new Error('boom'); } });
     expect(runRule(rule, project).map((f) => [f.ruleId, f.message])).toEqual([['INTERNAL', 'rule TEST001 (test-rule) failed: boom']]);
+  });
+});
+
+describe('runRules at scale (issue #22)', () => {
+  it('takes 200k findings from one rule, and suppress() passes them through, without a stack overflow', () => {
+    const N = 200_000;
+    const rule = defineRule({
+      meta: META,
+      check: ({ report }) => {
+        for (let i = 0; i < N; i++) report({ file: 'Dockerfile', span: { start: 0, end: 4 }, message: `m${i}` });
+      },
+    });
+    const findings = runRules([rule], project, DEFAULT_CONFIG);
+    expect(findings).toHaveLength(N);
+    expect(findings[N - 1]?.message).toBe(`m${N - 1}`);
+    const kept = suppress(project, findings, [rule], DEFAULT_CONFIG);
+    expect(kept).toHaveLength(N);
   });
 });

@@ -6,6 +6,7 @@ import type { ImageFile, ImageFs } from '../image.js';
 import type { Repository } from '../repository.js';
 import { findModule, importTargets } from '../resolve.js';
 import type { RunFile, Service } from '../types.js';
+import { appendAll } from '../../util/arrays.js';
 
 /** Folders of scripts run by hand or by tooling, not by the service (when no entry is known). */
 const SCRIPT_DIR = /(^|\/)(scripts?|bin|tools|devtools|dev|devenv|docs?|examples?|demos?|samples?|benchmarks?|migrations_scripts)\//;
@@ -67,7 +68,7 @@ export function runFilesOf(
   if (entry?.module) {
     const parts = entry.module.split('.');
     const hit = findModule(fs, pythonPath, parts);
-    start.push(...(hit?.files ?? []));
+    appendAll(start, hit?.files ?? []);
     // `python -m pkg` runs pkg/__main__.py after pkg/__init__.py.
     const main = hit && entry.runner === 'python' ? fs.file(`${hit.pathEntry === '/' ? '' : hit.pathEntry}/${parts.join('/')}/__main__.py`) : undefined;
     if (main) start.push(main);

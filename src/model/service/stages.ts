@@ -10,6 +10,7 @@ import type { Repository } from '../repository.js';
 import type { InstallStep } from '../types.js';
 import type { BuildSpec } from './context.js';
 import { type CollectedInstalls, collectInstalls, opaqueInstalls, splitExtras } from './installs.js';
+import { appendAll } from '../../util/arrays.js';
 
 interface Built {
   readonly stages: StageState[];
@@ -35,7 +36,7 @@ export function simulateAndCollect(repo: Repository, spec: BuildSpec, dockerfile
     const installStages = withInstallSources(stages, chain);
     const installs = installStages.flatMap((state) => installSteps(spec.dockerfilePath, state));
     const collected = collectInstalls(repo, spec, stages, installs);
-    collected.unknownInstalls.push(...opaqueInstalls(repo, spec.dockerfilePath, installStages));
+    appendAll(collected.unknownInstalls, opaqueInstalls(repo, spec.dockerfilePath, installStages));
     for (const state of installStages) for (const key of basePythonPackages(state.stage.from.stageRef === null ? state.stage.from.image : '') ?? []) collected.installedKeys.add(key);
     built = { stages, final, chain, installs, collected };
     if (repo.repoPaths().length === known) break;
@@ -72,27 +73,33 @@ export function stageChain(stages: readonly StageState[], final: StageState): St
   const seen = new Set<number>();
   for (let current: StageState | undefined = final; current && !seen.has(current.stage.index); ) {
     seen.add(current.stage.index);
-    chain.unshift(current);
+    chain.push(current);
     const ref: number | null = current.stage.from.stageRef;
     current = ref === null ? undefined : stages[ref];
   }
-  return chain;
+  return chain.reverse();
 }
 
-/** The chain plus stages whose site-packages/venv are copied in (and their own chains). */
+/**
+ * The chain plus stages whose site-packages/venv are copied in (and their own chains).
+ * Iterative with a work list, and each stage is expanded once: a walk up a FROM chain stops at
+ * the first stage already included (its ancestors are included with it), so thousands of chained
+ * stages neither overflow the stack nor re-walk the chain per stage.
+ */
 function withInstallSources(stages: readonly StageState[], chain: readonly StageState[]): StageState[] {
   const out = new Map<number, StageState>();
-  const visit = (state: StageState): void => {
-    if (out.has(state.stage.index)) return;
-    for (const ancestor of stageChain(stages, state)) {
-      out.set(ancestor.stage.index, ancestor);
-      for (const from of ancestor.installsFrom) {
+  const pending: StageState[] = [...chain];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    for (let current: StageState | undefined = next; current && !out.has(current.stage.index); ) {
+      out.set(current.stage.index, current);
+      for (const from of current.installsFrom) {
         const source = stages[from];
-        if (source) visit(source);
+        if (source && !out.has(from)) pending.push(source);
       }
+      const ref: number | null = current.stage.from.stageRef;
+      current = ref === null ? undefined : stages[ref];
     }
-  };
-  for (const state of chain) visit(state);
+  }
   return [...out.values()].sort((a, b) => a.stage.index - b.stage.index);
 }
 

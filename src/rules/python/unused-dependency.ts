@@ -4,7 +4,7 @@ import { dependencyGaps } from '../../model/facts.js';
 import { compiledFacts } from '../../model/compiled.js';
 import { rootPyprojectDependencies, transitiveOf } from '../../model/queries.js';
 import { isNeededByAnother } from '../../parsers/requirements-annotations.js';
-import type { Project, Service } from '../../model/types.js';
+import type { InstalledRequirement, Project, Service } from '../../model/types.js';
 import { LOADED_BY, NEVER_UNUSED, PLUGIN_PREFIXES, PLUGIN_SUFFIXES } from '../../knowledge/usage-data.js';
 import type { Requirement } from '../../parsers/types.js';
 import { basename } from '../../util/paths.js';
@@ -105,6 +105,8 @@ interface Declaration {
   readonly file: string;
   readonly requirement: Requirement;
   readonly services: Service[];
+  /** The same services as a set: thousands of services sharing one file add each pin in O(1). */
+  readonly serviceSet: Set<Service>;
   /** A requirements-file line (removable), not a pyproject entry or an inline `pip install`. */
   readonly removable: boolean;
 }
@@ -142,10 +144,13 @@ function add(map: Map<string, Declaration>, file: string, requirement: Requireme
   const at = `${file}\0${requirement.span.start}`;
   const existing = map.get(at);
   if (existing) {
-    if (!existing.services.includes(service)) existing.services.push(service);
+    if (!existing.serviceSet.has(service)) {
+      existing.serviceSet.add(service);
+      existing.services.push(service);
+    }
     return;
   }
-  map.set(at, { file, requirement, services: [service], removable });
+  map.set(at, { file, requirement, services: [service], serviceSet: new Set([service]), removable });
 }
 
 function isExempt(key: string): boolean {
@@ -183,12 +188,29 @@ function evidenceOf(project: Project, declaration: Declaration): Evidence[] {
   const names = project.moduleMap.importNamesOf(declaration.requirement.key)[0] ?? declaration.requirement.key;
   for (const service of declaration.services.slice(0, 3)) {
     const facts = usageOf(project, service);
-    const via = service.installed.find((i) => i.file === declaration.file && i.requirement === declaration.requirement)?.via;
+    const via = installedOf(service, declaration.requirement).find((i) => i.file === declaration.file)?.via;
     if (service.kind !== 'project' && via) out.push({ file: via.file, line: via.line, message: `image of service "${service.name}" installs ${declaration.file}` });
     const where = service.kind === 'project' ? 'in the repository' : `of service "${service.name}" (its image and the first-party code it imports)`;
     out.push({ file: declaration.file, line: declaration.requirement.line, message: `no import of ${names} in the ${facts.pythonFiles} Python file(s) ${where}, and no command runs it` });
   }
   return out;
+}
+
+const installedIndex = new WeakMap<Service, Map<Requirement, InstalledRequirement[]>>();
+
+/** A service's installs of one requirement line, in install order: indexed once per service, not scanned per pin. */
+function installedOf(service: Service, requirement: Requirement): readonly InstalledRequirement[] {
+  let index = installedIndex.get(service);
+  if (!index) {
+    index = new Map();
+    for (const installed of service.installed) {
+      const list = index.get(installed.requirement);
+      if (list) list.push(installed);
+      else index.set(installed.requirement, [installed]);
+    }
+    installedIndex.set(service, index);
+  }
+  return index.get(requirement) ?? [];
 }
 
 function removal(declaration: Declaration, file: Parameters<typeof replaceSpan>[0]): Fix {
