@@ -131,3 +131,16 @@ export function basePythonPackages(image: string): readonly string[] | null {
   for (const entry of BASE_IMAGES) if ('reference' in entry && entry.reference.test(image)) return entry.pythonPackages;
   return null;
 }
+
+/**
+ * Image repositories whose own default command is not a Python program (an image built on one with
+ * no CMD of its own runs that program): the official language, web-server and database images, and
+ * the vendors' browser/test images. Source: each image's Dockerfile CMD/ENTRYPOINT on Docker Hub
+ * (docker-library official images; cypress-io/cypress-docker-images; nginxinc; Microsoft Playwright).
+ */
+const NON_PYTHON_COMMAND = /^(?:node|nginx|httpd|caddy|traefik|golang|openjdk|eclipse-temurin|amazoncorretto|ruby|php|postgres|redis|mongo|mysql|mariadb|busybox|haproxy|rabbitmq|elasticsearch|grafana\/grafana|cypress\/[a-z-]+|nginxinc\/[a-z-]+|mcr\.microsoft\.com\/playwright)$/;
+
+/** Whether a base image's own command runs something other than Python (`node`, `nginx`, …). */
+export function baseCommandIsNotPython(image: string): boolean {
+  return !image.includes('$') && NON_PYTHON_COMMAND.test(splitImage(image).repo);
+}

@@ -4,6 +4,7 @@
 // the image's interpreter; anything else (a repository script, make, an installer piped into a
 // shell, pdm, conda, setup.py install) leaves the service's install set open, and the evidence
 // names the command.
+import { programName as basename } from '../parsers/shell.js';
 import type { RunInstruction, Word } from '../parsers/types.js';
 
 /**
@@ -143,9 +144,4 @@ function xargsInstall(words: readonly Word[]): string | null {
   const rest = words.slice(1).map((w) => w.value);
   if (rest.some((w) => /^(?:pip3?|uv|poetry|pipenv|pdm|conda)$/.test(basename(w))) && rest.includes('install')) return `runs ${basename(words[0]?.value ?? '')} … install, whose packages come from its input`;
   return null;
-}
-
-function basename(v: string): string {
-  const k = v.lastIndexOf('/');
-  return k < 0 ? v : v.slice(k + 1);
 }

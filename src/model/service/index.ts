@@ -6,6 +6,7 @@ import { escapesRoot, imageResolve, repoDirname, repoJoin } from '../../util/pat
 import { entryOfCommand, runsNoPython } from '../command.js';
 import type { StageState } from '../image.js';
 import { developmentEvidence } from '../roles.js';
+import { baseCommandIsNotPython } from '../../knowledge/base-images.js';
 import type { FirstPartyIndex } from '../first-party.js';
 import { type ModuleMap, normalizeName } from '../module-map.js';
 import type { Repository } from '../repository.js';
@@ -120,7 +121,7 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
   const pythonPath = pythonPathOf(cwd, entry, env.get('PYTHONPATH') ?? null, [...collected.localPackageDirs, sitePackages], final.fs);
   // `CMD ["npm", "test"]`, `nginx -g …`, or no command on a Node/nginx base without Python: the
   // image's Python files are copied but never run.
-  const noPython = runsNoPython(argv) || (NON_PYTHON_BASE.test(chain[0]?.stage.from.image ?? '') && (argv.length === 0 || !installsPython(chain)));
+  const noPython = runsNoPython(argv) || (baseCommandIsNotPython(chain[0]?.stage.from.image ?? '') && (argv.length === 0 || !installsPython(chain)));
   const runFiles = noPython ? { files: [], from: 'entry' as const } : runFilesOf(repo, final.fs, pythonPath, cwd, entry);
 
   return {
@@ -145,8 +146,6 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
   };
 }
 
-/** Base images whose own command is not a Python program (docker-library and vendor images). */
-const NON_PYTHON_BASE = /^(?:(?:docker\.io\/)?(?:library\/)?(?:node|nginx|httpd|caddy|traefik|golang|openjdk|eclipse-temurin|amazoncorretto|ruby|php|postgres|redis|mongo|mysql|mariadb|busybox|haproxy|rabbitmq|elasticsearch|grafana\/grafana)|cypress\/[a-z-]+|nginxinc\/[a-z-]+|mcr\.microsoft\.com\/playwright)(?:[:@]|$)/;
 
 /** Whether any stage of the chain installs Python packages or an interpreter (pip, apt python3). */
 function installsPython(chain: readonly StageState[]): boolean {
