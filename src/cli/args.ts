@@ -155,7 +155,9 @@ Usage:
 Output:
   -f, --format FORMAT    text (default), json, sarif (SARIF 2.1.0, code scanning),
                          github (Actions annotations), markdown (PR comment or step
-                         summary, with the fix patch), gitlab (Code Quality report)
+                         summary, with the fix patch), gitlab (Code Quality report),
+                         junit, checkstyle (XML for CI test and lint viewers),
+                         prometheus (node_exporter textfile metrics)
   -o, --output FILE      write the report to FILE instead of stdout
   -q, --quiet            one line per finding, no evidence
       --no-color         no ANSI colours (also: NO_COLOR=1); --color forces them
