@@ -1,7 +1,7 @@
 // The published pre-commit hook (.pre-commit-hooks.yaml), run by the real `pre-commit` the way a
 // user's repository runs it: pre-commit clones this repository, `npm install`s it into a node
-// environment (our `prepare` builds dist/), packs it, installs the tarball and runs the `driftcheck`
-// bin. Needs `pre-commit` (Debian: apt-get install pre-commit), git, and the npm registry.
+// environment, packs it (`npm pack` runs our `prepack`, which builds dist/), installs the tarball
+// and runs the `driftcheck` bin. Needs `pre-commit` (Debian: apt-get install pre-commit), git, and the npm registry.
 // Skipped only when pre-commit is missing outside CI; in CI a missing pre-commit fails the test.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
