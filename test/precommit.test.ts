@@ -278,7 +278,7 @@ describe('.pre-commit-hooks.yaml', () => {
   it('is packaged so `npm pack` keeps stdout clean (pre-commit reads the tarball name from it)', () => {
     // npm >= 10.5 runs `prepare` in the foreground during `npm pack` and prints its banner on stdout.
     expect(readFileSync(join(REPO_ROOT, '.npmrc'), 'utf8')).toMatch(/^foreground-scripts\s*=\s*false\s*$/m);
-    expect(packageJson.files ?? []).toContain('dist');
+    expect(packageJson.files ?? []).toContain('dist/bin/*.js'); // the bin (test/package.test.ts checks the tarball)
   });
 });
 
