@@ -166,6 +166,7 @@ async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
     auditOptions: auditOptionsOf(options, config, root, io),
     root: options.path.replace(/\\/g, '/'),
     cwd: io.cwd,
+    threads: options.workers,
     ...(changed === null ? {} : { postprocess: (r: AuditResult) => onlyChanged(r, changed) }),
   });
   return exitCode(result, options.failOn ?? config.failOn ?? 'error');
