@@ -86,10 +86,15 @@ export function screenLines({ state, result, root, width, height, patchFor, acti
 interface Part {
   readonly segments: readonly Segment[];
   readonly drop: number;
+  /** A shorter form, used once nothing more can be dropped. */
+  readonly short?: readonly Segment[];
 }
 
-/** Joins parts with `separator`, dropping the most dispensable ones until the line fits `width`. */
-function fitParts(parts: readonly Part[], width: number, separator: string): Line {
+/**
+ * Joins parts with `separator`, dropping the most dispensable ones until the line fits `width`,
+ * then (`shorten`) using the short forms of those that have one.
+ */
+function fitParts(parts: readonly Part[], width: number, separator: string, shorten = true): Line {
   const kept = [...parts];
   const join = (list: readonly Part[]): Segment[] => list.flatMap((p, i) => (i === 0 ? [...p.segments] : [{ text: separator, dim: true }, ...p.segments]));
   for (;;) {
@@ -100,8 +105,14 @@ function fitParts(parts: readonly Part[], width: number, separator: string): Lin
       const drop = kept[i]?.drop ?? Number.POSITIVE_INFINITY;
       if (drop !== Number.POSITIVE_INFINITY && (worst < 0 || drop <= (kept[worst]?.drop ?? 0))) worst = i;
     }
-    if (worst < 0) return line;
-    kept.splice(worst, 1);
+    if (worst >= 0) {
+      kept.splice(worst, 1);
+      continue;
+    }
+    const long = shorten ? kept.findIndex((p) => p.short !== undefined) : -1;
+    if (long < 0) return line;
+    const part = kept[long] as Part;
+    kept[long] = { segments: part.short ?? part.segments, drop: part.drop };
   }
 }
 
@@ -159,26 +170,44 @@ function viewLine(state: TuiState, shown: number, width: number): Line {
       { text: `${counts.info} info`, color: SEVERITY_COLOR.info },
       { text: '  |', dim: true },
     ],
+    short: [
+      { text: `${counts.error}E`, color: SEVERITY_COLOR.error, bold: counts.error > 0 },
+      { text: ' ' },
+      { text: `${counts.warning}W`, color: SEVERITY_COLOR.warning, bold: counts.warning > 0 },
+      { text: ' ' },
+      { text: `${counts.info}I`, color: SEVERITY_COLOR.info },
+      { text: ' |', dim: true },
+    ],
     drop: Number.POSITIVE_INFINITY,
   };
   const filterPart = (text: string): Part => ({ segments: [{ text: 'filter ', color: 'yellow' }, { text: `"${text}"`, color: 'yellow', bold: true }], drop: Number.POSITIVE_INFINITY });
   const parts: Part[] = [
     countsPart,
-    { segments: [{ text: `shown ${shown}/${state.findings.length}`, ...(filtered ? { color: 'yellow' as const } : { dim: true }) }], drop: filtered ? Number.POSITIVE_INFINITY : 3 },
+    {
+      segments: [{ text: `shown ${shown}/${state.findings.length}`, ...(filtered ? { color: 'yellow' as const } : { dim: true }) }],
+      short: [{ text: `${shown}/${state.findings.length}`, ...(filtered ? { color: 'yellow' as const } : { dim: true }) }],
+      drop: filtered ? Number.POSITIVE_INFINITY : 3,
+    },
   ];
   if (state.filter !== '') parts.push(filterPart(state.filter));
   parts.push({ segments: [{ text: `severity ${state.severity}`, ...(state.severity !== 'all' ? { color: 'yellow' as const, bold: true } : { dim: true }) }], drop: state.severity !== 'all' ? Number.POSITIVE_INFINITY : 2 });
   parts.push({ segments: [{ text: `selected ${selected}`, ...(selected > 0 ? { color: 'green' as const } : { dim: true }) }], drop: selected > 0 ? 4 : 1 });
   parts.push({ segments: [{ text: `group ${state.grouping}`, dim: true }], drop: 0 });
-  let line = fitParts(parts, width, '  ');
-  // Still too wide: only a long filter text can be, and it is shortened rather than cut off.
-  const over = lineLength(line) - width;
-  if (over > 0 && state.filter !== '') {
-    const index = parts.findIndex((p) => p.segments[0]?.text === 'filter ');
-    parts[index] = filterPart(keepStart(state.filter, Math.max(4, [...state.filter].length - over)));
-    line = fitParts(parts, width, '  ');
-  }
-  return line;
+  // Still too wide once the rest has given way: a long filter text is shortened (to 8 characters
+  // at least), then the counts and "shown" take their short forms, then the filter shrinks again.
+  let filterLength = [...state.filter].length;
+  const fit = (short: boolean, least: number): Line => {
+    let line = fitParts(parts, width, '  ', short);
+    const over = lineLength(line) - width;
+    if (over > 0 && state.filter !== '' && filterLength > least) {
+      filterLength = Math.max(least, filterLength - over);
+      parts[parts.findIndex((p) => p.segments[0]?.text === 'filter ')] = filterPart(keepStart(state.filter, filterLength));
+      line = fitParts(parts, width, '  ', short);
+    }
+    return line;
+  };
+  const line = fit(false, 8);
+  return lineLength(line) > width ? fit(true, 4) : line;
 }
 
 function hintParts(): Part[] {
