@@ -15,11 +15,12 @@ import { computeFixes } from '../fix/apply.js';
 import { unifiedDiff, unifiedDiffBytes } from '../fix/patch.js';
 import { WriteError, writeFixes } from '../fix/write.js';
 import { REPORTERS } from '../report/index.js';
-import { findRule, ruleLookup } from '../rules/index.js';
+import { findRule, renameHint, ruleLookup } from '../rules/index.js';
 import { atomicWrite, errorCode, isInside, writeRefusal } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
 import { HELP, parseCliArgs, type CliOptions } from './args.js';
 import { changedSince, onlyChanged } from './changed.js';
+import { progressDelay, progressLine } from './progress.js';
 import { UsageError } from './errors.js';
 import { rulesTable } from './rules-table.js';
 
@@ -34,6 +35,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdoutIsTTY: boolean;
   readonly stdinIsTTY: boolean;
+  /** A terminal gets a progress line during a long audit (absent: false). */
+  readonly stderrIsTTY?: boolean;
 }
 
 /** One run of the CLI: the exit code (2 for a usage, config, baseline or write error, or a bug). */
@@ -74,7 +77,7 @@ function dispatch(options: CliOptions, io: CliIo): number | Promise<number> {
 
 function explain(id: string, io: CliIo): number {
   const rule = findRule(id);
-  if (!rule) throw new UsageError(`unknown rule "${id}"; run "driftcheck rules" for the list`);
+  if (!rule) throw new UsageError(`unknown rule "${id}"${renameHint(id)}; run "driftcheck rules" for the list`);
   const { meta } = rule;
   io.stdout(`# ${meta.id} ${meta.name}\n\nSeverity: ${meta.severity} · Fix: ${meta.fix} · Category: ${meta.category}\n\n${meta.docs}\n`);
   return 0;
@@ -105,9 +108,17 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const cached = cache === null || !options.cache ? null : readCachedReport(cache, auditOptions);
   if (cached !== null) return report(options, auditOptions, cached, failOn, io);
   const startedAt = Date.now();
-  let result = await auditInParallel(auditOptions, options.workers, (stats) => {
-    if (options.debug) io.stderr(`debug: Python files in ${stats.batches} batches, ${stats.batchesOnWorkers} of them on ${stats.workers} worker thread(s)\n`);
-  });
+  const progress = progressLine(io.stderr, io.stderrIsTTY === true, progressDelay(io.env));
+  let result: AuditResult;
+  try {
+    result = await auditInParallel(auditOptions, options.workers, (stats) => {
+      if (!options.debug) return;
+      progress.clear();
+      io.stderr(`debug: Python files in ${stats.batches} batches, ${stats.batchesOnWorkers} of them on ${stats.workers} worker thread(s)\n`);
+    }, progress.listener);
+  } finally {
+    progress.clear();
+  }
   if (cache !== null) writeCachedReport(cache, auditOptions, result, startedAt);
   if (wantsFixes) {
     const outcome = computeFixes(auditOptions, result, { unsafe: options.unsafeFixes });
@@ -155,6 +166,7 @@ async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
     auditOptions: auditOptionsOf(options, config, root, io),
     root: options.path.replace(/\\/g, '/'),
     cwd: io.cwd,
+    threads: options.workers,
     ...(changed === null ? {} : { postprocess: (r: AuditResult) => onlyChanged(r, changed) }),
   });
   return exitCode(result, options.failOn ?? config.failOn ?? 'error');
