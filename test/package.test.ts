@@ -7,7 +7,7 @@
 // exactly what the bundles leave external, and that `engines` is what those dependencies require.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, posix, relative } from 'node:path';
@@ -176,6 +176,9 @@ describe('the packed tarball', () => {
     const unexpected = paths.filter((p) => !/^(LICENSE|README\.md|package\.json|schema\/[^/]+\.json|dist\/index\.js|dist\/bin\/[^/]+\.js|dist\/.+\.d\.ts)$/.test(p));
     expect(unexpected).toEqual([]);
     expect(paths.filter((p) => p.endsWith('.map'))).toEqual([]);
+    // every declaration is one of the sources' (none left over from a deleted module)
+    const stale = paths.filter((p) => p.endsWith('.d.ts') && !['.ts', '.tsx'].some((ext) => existsSync(join(REPO_ROOT, 'src', `${p.slice('dist/'.length, -'.d.ts'.length)}${ext}`))));
+    expect(stale).toEqual([]);
     expect(readFileSync(join(installed, 'schema/report.schema.json'), 'utf8')).toBe(readFileSync(join(REPO_ROOT, 'schema/report.schema.json'), 'utf8'));
     expect(readFileSync(join(installed, 'LICENSE'), 'utf8')).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} .+\n\nPermission is hereby granted, free of charge/);
     expect(repoPackage.license).toBe('MIT');
@@ -230,8 +233,8 @@ describe('the packed tarball', () => {
     expect(refused, `engines.node "${range}"`).toEqual([]);
     expect(semver.satisfies(process.version, range), `this Node (${process.version})`).toBe(true);
 
-    // Building happens when the tarball is made (prepack), never in a consumer's install.
-    expect(repoPackage.scripts?.['prepack']).toBe('npm run build');
+    // Building happens when the tarball is made (prepack, from an empty dist/), never in a consumer's install.
+    expect(repoPackage.scripts?.['prepack']).toMatch(/rmSync\('dist'.*&& npm run build$/);
     for (const hook of ['prepare', 'preinstall', 'install', 'postinstall']) expect(repoPackage.scripts ?? {}, hook).not.toHaveProperty([hook]);
   });
 });
@@ -291,8 +294,12 @@ describe('the installed package', () => {
         'export const count: number = errors.length;',
       ].join('\n'),
     );
-    // A consumer's own @types/node (Buffer, node:fs in the declarations); everything else from the install.
-    const compilerOptions = { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [join(REPO_ROOT, 'node_modules/@types')] };
+    // A consumer's own @types/node (Buffer, node:fs in the declarations), alone in its type root;
+    // every other package the declarations name must come from the install.
+    const typeRoot = join(work, 'types');
+    mkdirSync(typeRoot, { recursive: true });
+    if (!existsSync(join(typeRoot, 'node'))) symlinkSync(join(REPO_ROOT, 'node_modules/@types/node'), join(typeRoot, 'node'), 'dir');
+    const compilerOptions = { module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', strict: true, noEmit: true, skipLibCheck: false, types: ['node'], typeRoots: [typeRoot] };
     writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['use.ts'] }));
     const tsc = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: consumer, encoding: 'utf8' });
     expect(tsc.stdout + tsc.stderr).toBe('');
