@@ -233,43 +233,54 @@ export const HELP = `driftcheck - find the drift between what your code needs an
 
 Usage:
   driftcheck [PATH] [options]      audit a repository (default: .)
-  driftcheck rules                 list every rule
+  driftcheck rules [-f json]       list every rule (json: id, name, severity, fixable, summary)
   driftcheck explain RULE          show a rule's documentation (DEP001 or missing-dependency)
+  driftcheck help                  this help (audit a folder named help as ./help)
 
 Output:
-  -f, --format FORMAT    text (default), json, sarif (SARIF 2.1.0, code scanning),
+  -f, --format FORMAT    text (default), concise (path:line:col: CODE message, one
+                         line per finding), json, sarif (SARIF 2.1.0, code scanning),
                          github (Actions annotations), markdown (PR comment or step
                          summary, with the fix patch), gitlab (Code Quality report)
   -o, --output FILE      write the report to FILE instead of stdout
-  -q, --quiet            one line per finding, no evidence
-      --no-color         no ANSI colours (also: NO_COLOR=1); --color forces them
+  -q, --quiet            the concise lines only: no summary, no warnings
+      --statistics       count the findings per rule instead (text or json)
+      --color WHEN       always, never or auto (default: colour on a terminal;
+                         FORCE_COLOR forces it, NO_COLOR turns it off; --color
+                         alone is always, --no-color is never)
   -i, --interactive      browse the findings in the terminal, choose fixes, write a
                          patch or apply them (needs a terminal; else the text report)
 
 Fixes:
-      --diff             print the fix patch (unified diff) and change nothing
+      --diff             print the fix patch (unified diff) and change nothing; exits
+                         0 when it printed a patch, 1 when there is nothing to fix
       --patch FILE       write the fix patch to FILE, then report as usual
       --fix              apply safe fixes in place (atomic writes, inside PATH only)
       --unsafe-fixes     include unsafe fixes in --diff, --patch and --fix
 
 Selection:
-      --select RULES     only these rules (ids, names or prefixes, comma-separated)
+      --select RULES     only these rules (ids, names or prefixes, comma-separated;
+                         an unknown one is an error)
       --ignore RULES     skip these rules
+      --exclude GLOB     leave matching files and folders out (gitignore syntax,
+                         relative to PATH; repeatable)
       --changed-since REF  only findings in files or services changed since git REF
       --fail-on LEVEL    exit 1 when a finding is at or above LEVEL: error (default),
                          warning, info, or never
+      --exit-zero        exit 0 even when findings are at or above --fail-on
 
 Package metadata (for version checks; nothing is ever executed):
       --python-env PATH  read *.dist-info metadata of an installed environment
                          (default: .venv or venv under PATH, when present)
       --index-url URL    also ask this PEP 691 package index (opt-in network use;
-                         cached in DRIFTCHECK_CACHE_DIR or the user cache folder)
+                         cached in the cache folder, see --cache-dir)
 
   -h, --help             this help        -V, --version      the version
       --debug            stack traces for internal errors
       --no-cache         audit even when nothing changed since the last identical run
-                         (results are cached in DRIFTCHECK_CACHE_DIR or the user
-                         cache folder, keyed by version, options and file stats)
+                         (results are cached, keyed by version, options and file stats)
+      --cache-dir DIR    the cache folder (default: DRIFTCHECK_CACHE_DIR, else the
+                         user cache folder)
 
       --workers N        threads that read and scan Python files; results are the
                          same for any N (default auto: up to 8 on machines with 4+
@@ -280,14 +291,16 @@ Limits (hitting one is reported as a warning naming the path):
       --max-files N          audit at most N files driftcheck reads (default 200000)
 
 Configuration:
-  -c, --config FILE      read FILE instead of .driftcheck.yaml / [tool.driftcheck]
-                         in pyproject.toml at PATH
+  -c, --config FILE      read FILE instead of the nearest .driftcheck.yaml, or
+                         pyproject.toml with [tool.driftcheck], found in PATH or a
+                         folder above it up to the repository top (the one with .git)
       --baseline FILE    report only findings that are not in FILE (counted per
                          file and rule, so line shifts do not matter)
       --update-baseline  write every current finding to the baseline (FILE, or
                          PATH/.driftcheck-baseline.json) and exit 0
 
-Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, config or internal error.
+Exit codes: 0 nothing at or above --fail-on (or --exit-zero), 1 findings (--diff:
+nothing to fix), 2 usage, config or internal error.
 
 Examples:
   driftcheck .                                   audit the current repository

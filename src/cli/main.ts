@@ -235,15 +235,15 @@ function render(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
 }
 
 /**
- * --color=always/never (and --no-color) win; then, for stdout only, FORCE_COLOR (set and not 0 or
- * false: on; 0 or false: off), then NO_COLOR (set and not empty: off), then whether stdout is a
- * terminal. A report written with --output is plain unless --color=always.
+ * --color=always/never (and --no-color) win; then, for stdout only, FORCE_COLOR (non-empty: on,
+ * but 0 or false: off; it beats NO_COLOR, as in Node), then NO_COLOR (non-empty: off), then
+ * whether stdout is a terminal. A report written with --output is plain unless --color=always.
  */
 function colorOf(options: CliOptions, io: CliIo): boolean {
   if (options.color !== null) return options.color;
   if (options.output !== null) return false;
-  const force = io.env['FORCE_COLOR'];
-  if (force !== undefined) return !['0', 'false'].includes(force.trim().toLowerCase());
+  const force = io.env['FORCE_COLOR']?.trim().toLowerCase();
+  if (force) return force !== '0' && force !== 'false';
   if (io.env['NO_COLOR']) return false;
   return io.stdoutIsTTY;
 }

@@ -115,6 +115,7 @@ that name may belong to anyone), and none that edits a hash-checked file; a comp
             ...installEvidence(service, distribution),
             ...gapEvidence(service, gapsHere),
           ],
+          package: distribution,
           fix: fixOf(project, service, key, distribution, group.guess),
           sites: siteRefs(group.sites),
         });
@@ -188,6 +189,7 @@ function reportMissingPrograms(project: Project, service: Service, report: Repor
         ...installEvidence(service, need.distribution),
         ...gapEvidence(service, dependencyGaps(project, service)),
       ],
+      package: need.distribution,
       fix: fixOf(project, service, key, need.distribution, { distributions: [need.distribution], source: 'table' }),
     });
   }

@@ -60,6 +60,7 @@ package's range would make the install fail, so review it.
             ...entryEvidence(service),
             ...viaEvidence(service, group.via),
           ],
+          package: distribution,
           fix: pinFix(project, service, group.key, distribution),
           sites: siteRefs(group.sites),
         });
