@@ -85,8 +85,8 @@ const OPTIONS = {
   version: { type: 'boolean', short: 'V' },
 } as const;
 
-/** Every long flag, for "did you mean" (--color and --no-color are read before parseArgs). */
-const LONG_FLAGS = [...Object.keys(OPTIONS), 'color', 'no-color'].map((name) => `--${name}`);
+/** Every long flag's name, for "did you mean" (--color and --no-color are read before parseArgs). */
+const LONG_FLAGS = [...Object.keys(OPTIONS), 'color', 'no-color'];
 
 export function parseCliArgs(argv: readonly string[]): CliOptions {
   const { args, color } = readColorFlags(argv);
@@ -209,8 +209,8 @@ function checkFlags(args: readonly string[]): void {
     if (token.kind !== 'option') continue;
     const spec = (OPTIONS as Readonly<Record<string, { readonly type: 'string' | 'boolean' }>>)[token.name];
     if (spec === undefined) {
-      const near = token.rawName.startsWith('--') ? closest(token.rawName, LONG_FLAGS, 3) : undefined;
-      throw new UsageError(`unknown option ${token.rawName} (${near ? `did you mean ${near}?` : 'run "driftcheck --help" for the options'})`);
+      const near = token.rawName.startsWith('--') ? closest(token.name, LONG_FLAGS) : undefined;
+      throw new UsageError(`unknown option ${token.rawName} (${near ? `did you mean --${near}?` : 'run "driftcheck --help" for the options'})`);
     }
     if (spec.type === 'string' && token.value === undefined) throw new UsageError(`${token.rawName} needs a value`);
     if (spec.type === 'boolean' && token.inlineValue) throw new UsageError(`${token.rawName} takes no value`);

@@ -1,7 +1,7 @@
 // The command line: argv -> audit -> report -> exit code, as one function of argv and an io
 // object (streams, working directory, environment, terminals). bin.ts calls it with the real
 // process; the tests call it in process. Nothing here exits or reads the process's globals.
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { opendirSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { audit, auditInParallel, type AuditOptions, type AuditReport, type AuditResult } from '../engine/pipeline.js';
 import { cacheable, readCachedReport, resultCacheDir, writeCachedReport } from '../cache/result-cache.js';
@@ -91,7 +91,7 @@ function checkedRoot(options: CliOptions, io: CliIo): string {
   const root = at(io, options.path);
   try {
     if (!statSync(root).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
-    readdirSync(root);
+    opendirSync(root).closeSync(); // EACCES here, not a warning about "." later
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = errorCode(error);
