@@ -15,6 +15,7 @@ afterAll(() => {
 
 interface JsonFinding {
   ruleId: string;
+  ruleName: string;
   severity: string;
   file: string;
   message: string;
@@ -110,7 +111,7 @@ describe('what the config may say', () => {
   it('`select:` picks the rules; --select on the command line wins; a typo is an error', async () => {
     const { repo } = monorepo({ '.driftcheck.yaml': 'select: [PIN, unused-dependency]\n', 'services/api/requirements.txt': 'requests==2.32.3\nflask==3.0.3\n' });
     const selected = await findings(repo, ['services/api']);
-    expect(selected.map((f) => f.ruleId)).toEqual(['DEP004']);
+    expect(selected.map((f) => f.ruleName)).toEqual(['unused-dependency']);
     expect(redis(await findings(repo, ['services/api', '--select', 'DEP001']))).toBeDefined();
     write(repo, { '.driftcheck.yaml': 'select:\n  - PROD\n  - DEP01\n' });
     const typo = await runCliInProcess(['services/api'], { cwd: repo });
@@ -128,7 +129,7 @@ describe('what the config may say', () => {
     write(dir, { '.driftcheck.yaml': 'ignore:\n  - package: chromadb\n    reason: optional\n  - package: FastAPI\n' });
     const after = await findings(dir, ['.']);
     for (const f of [...chromadb(after), ...fastapiPins(after)]) expect(f.suppression?.kind, f.message).toBe('config');
-    expect(after.filter((f) => !f.suppressed && /chromadb|fastapi/i.test(f.message) && f.ruleId !== 'DEP005')).toEqual([]);
+    expect(after.filter((f) => !f.suppressed && /chromadb|fastapi/i.test(f.message) && f.ruleName !== 'transitive-dependency')).toEqual([]);
   });
 });
 

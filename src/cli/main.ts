@@ -16,7 +16,7 @@ import { unifiedDiff, unifiedDiffBytes } from '../fix/patch.js';
 import { WriteError, writeFixes } from '../fix/write.js';
 import { REPORTERS } from '../report/index.js';
 import { statisticsReport } from '../report/statistics.js';
-import { findRule, ruleLookup } from '../rules/index.js';
+import { findRule, renameHint, ruleLookup } from '../rules/index.js';
 import { atomicWrite, errorCode, isInside, writeRefusal } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
 import { HELP, parseCliArgs, type CliOptions } from './args.js';
@@ -75,7 +75,7 @@ function dispatch(options: CliOptions, io: CliIo): number | Promise<number> {
 
 function explain(id: string, io: CliIo): number {
   const rule = findRule(id);
-  if (!rule) throw new UsageError(`unknown rule "${id}"; run "driftcheck rules" for the list`);
+  if (!rule) throw new UsageError(`unknown rule "${id}"${renameHint(id)}; run "driftcheck rules" for the list`);
   const { meta } = rule;
   io.stdout(`# ${meta.id} ${meta.name}\n\nSeverity: ${meta.severity} · Fix: ${meta.fix} · Category: ${meta.category}\n\n${meta.docs}\n`);
   return 0;

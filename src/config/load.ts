@@ -53,6 +53,8 @@ export interface RuleLookup {
   readonly suggest?: (word: string) => string | undefined;
   /** The id of the rule a shorthand key stands for (the rule whose meta declares `configShorthand`). */
   readonly shorthand: (key: 'allowUnused') => string | undefined;
+  /** What to add to "unknown rule" for a code that was renamed (` (renamed DEP002 … in 0.2.0)`), else ''. */
+  readonly hint?: (idOrName: string) => string;
 }
 
 export function loadConfig(
@@ -194,15 +196,15 @@ function fromPyproject(label: string, text: string, required: boolean, pathBase:
 
 // ------------------------------------------------------------------ validation
 
-function validate(raw: RawConfig, { known, selector = known, suggest, shorthand }: RuleLookup): Config {
+function validate(raw: RawConfig, { known, selector = known, suggest, shorthand, hint: renamed = () => '' }: RuleLookup): Config {
   const fail = (path: Path, message: string): never => {
     const line = raw.lineOf(path);
     throw new ConfigError(`${raw.file}${line ? `:${line}` : ''}: ${raw.section}${message}`);
   };
-  /** ` (did you mean DEP001?)`, else the pointer to the list. */
+  /** ` (renamed DEP002 … in 0.2.0)` for an old code, else ` (did you mean DEP001?)`, else the pointer to the list. */
   const hint = (word: string): string => {
     const near = suggest?.(word);
-    return near ? ` (did you mean ${near}?)` : ' (run "driftcheck rules" for the list)';
+    return renamed(word) || (near ? ` (did you mean ${near}?)` : ' (run "driftcheck rules" for the list)');
   };
   const rules: RuleCheck = { known, hint };
   const top = asMap(raw.data, [], fail, 'the config');
@@ -210,7 +212,7 @@ function validate(raw: RawConfig, { known, selector = known, suggest, shorthand 
     if (!(TOP_KEYS as readonly string[]).includes(key)) fail([key], `unknown key "${excerpt(key)}" (expected one of: ${TOP_KEYS.join(', ')})`);
   }
   const allowUnused = stringList(top['allowUnused'], ['allowUnused'], fail).map((n) => normalize(n.trim()));
-  // `allowUnused: [x]` is shorthand for `ignore: [{package: x, rules: [DEP004]}]` (the rule that declares it).
+  // `allowUnused: [x]` is shorthand for `ignore: [{package: x, rules: [DEP002]}]` (the rule that declares it).
   const allowRule = shorthand('allowUnused');
   if (allowUnused.length > 0 && allowRule === undefined) fail(['allowUnused'], '"allowUnused": no rule declares this shorthand');
   const allowEntries = allowUnused.map((pkg) => ({ path: null, package: pkg, rules: [allowRule ?? ''], reason: `allowUnused in ${raw.label}` }));

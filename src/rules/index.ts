@@ -30,11 +30,12 @@ import unusedDependency from './python/unused-dependency.js';
 import unresolvedImport from './python/unresolved-import.js';
 
 export const RULES: readonly Rule[] = [
+  // In code order (`driftcheck rules`, the README table, SARIF). DEP001-DEP003 mean what deptry's do.
   missingDependency,
-  firstPartyNotInImage,
-  transitiveDependency,
-  unresolvedImport,
   unusedDependency,
+  transitiveDependency,
+  firstPartyNotInImage,
+  unresolvedImport,
   missingExtra,
   conflictingPins,
   unsatisfiablePins,
@@ -63,6 +64,24 @@ export const RULES: readonly Rule[] = [
 export const PARSE_RULE = { id: 'PARSE', name: 'parse-error' } as const;
 export const INTERNAL_RULE = { id: 'INTERNAL', name: 'internal-error' } as const;
 
+/**
+ * Codes that 0.2.0 renamed so that DEP001-DEP003 mean what deptry's do (CHANGELOG.md). An old
+ * code is unknown now (DEP004 and DEP005 are deptry's dev-dependency and standard-library rules,
+ * which driftcheck does not have); its new code is named in the error, never applied silently.
+ */
+const RENAMED_CODES: Readonly<Record<string, string>> = {
+  DEP004: 'DEP002', // unused-dependency
+  DEP005: 'DEP003', // transitive-dependency
+  DEP006: 'MOD003', // missing-extra
+};
+
+/** ` (renamed DEP002 unused-dependency in 0.2.0)` for an old code, '' for anything else. */
+export function renameHint(idOrName: string): string {
+  const renamed = RENAMED_CODES[idOrName.toUpperCase()];
+  const rule = renamed ? findRule(renamed) : undefined;
+  return rule ? ` (renamed ${rule.meta.id} ${rule.meta.name} in 0.2.0)` : '';
+}
+
 export function findRule(idOrName: string): Rule | undefined {
   const wanted = idOrName.toLowerCase();
   return RULES.find((r) => r.meta.id.toLowerCase() === wanted || r.meta.name === wanted);
@@ -85,14 +104,22 @@ function families(): string[] {
 
 /**
  * The rule id, name or family nearest to a mistyped one (`DEP01` -> DEP001, `missing-dependancy`
- * -> missing-dependency, `PRD` -> PROD), or undefined when nothing is close.
+ * -> missing-dependency, `PRD` -> PROD), or undefined when nothing is close. A code renamed in
+ * 0.2.0 gives its new code (`DEP004` -> DEP002), not the nearest spelling.
  */
 export function suggestRule(word: string, { families: withFamilies = true }: { readonly families?: boolean } = {}): string | undefined {
+  const renamed = RENAMED_CODES[word.toUpperCase()];
+  if (renamed !== undefined) return renamed;
   return closest(word, [...RULES.map((r) => r.meta.id), ...(withFamilies ? families() : []), ...RULES.map((r) => r.meta.name)]);
 }
 
-/** `unknown rule "DEP01" (did you mean DEP001?)`, or with the hint to list the rules. */
+/**
+ * `unknown rule "DEP01" (did you mean DEP001?)`; for a renamed code, what it was renamed to;
+ * else the pointer to the list.
+ */
 export function unknownRuleMessage(word: string, what = 'unknown rule'): string {
+  const renamed = renameHint(word);
+  if (renamed) return `${what} "${word}"${renamed}`;
   const suggestion = suggestRule(word);
   return `${what} "${word}" (${suggestion ? `did you mean ${suggestion}?` : 'run "driftcheck rules" for the list'})`;
 }
@@ -109,6 +136,7 @@ export const ruleLookup = {
   // Config keys name single rules (no families): suggest ids and names only.
   suggest: (word: string): string | undefined => suggestRule(word, { families: false }),
   shorthand: shorthandRule,
+  hint: renameHint,
 } as const;
 
 /** hadolint code -> the ids of the rules that declare it in `meta.hadolint`. */
