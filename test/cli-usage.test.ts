@@ -144,6 +144,11 @@ describe('user mistakes are named as such, not "internal error" (#19.9)', () => 
     expect([missing.status, missing.stderr]).toEqual([2, `driftcheck: ${join(dir, 'nonexistent/x.json')}: cannot write (ENOENT: its folder does not exist)\n`]);
     const folder = await runCliInProcess([SUTAZAI, '-o', dir]);
     expect([folder.status, folder.stderr]).toEqual([2, `driftcheck: ${dir}: cannot write (EISDIR: it is a directory)\n`]);
+    // The issue's own examples (nothing is written: the folder is missing, /tmp is a directory).
+    const literal = await runCliInProcess([SUTAZAI, '-o', '/nonexistent/dir/x.json']);
+    expect([literal.status, literal.stderr]).toEqual([2, 'driftcheck: /nonexistent/dir/x.json: cannot write (ENOENT: its folder does not exist)\n']);
+    const tmp = await runCliInProcess([SUTAZAI, '-o', '/tmp']);
+    expect([tmp.status, tmp.stderr]).toEqual([2, 'driftcheck: /tmp: cannot write (EISDIR: it is a directory)\n']);
     const patch = await runCliInProcess([SUTAZAI, '--patch', join(dir, 'no/such/fix.patch')]);
     expect([patch.status, patch.stderr]).toEqual([2, `driftcheck: ${join(dir, 'no/such/fix.patch')}: cannot write (ENOENT: its folder does not exist)\n`]);
   });
