@@ -21,6 +21,7 @@ import { atomicWrite, errorCode, isInside, writeRefusal } from '../util/safe-fs.
 import { VERSION } from '../version.js';
 import { HELP, parseCliArgs, type CliOptions } from './args.js';
 import { changedSince, onlyChanged } from './changed.js';
+import { progressDelay, progressLine } from './progress.js';
 import { UsageError } from './errors.js';
 import { rulesJson, rulesTable } from './rules-table.js';
 
@@ -35,6 +36,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdoutIsTTY: boolean;
   readonly stdinIsTTY: boolean;
+  /** A terminal gets a progress line during a long audit (absent: false). */
+  readonly stderrIsTTY?: boolean;
 }
 
 /** One run of the CLI: the exit code (2 for a usage, config, baseline or write error, or a bug). */
@@ -121,9 +124,17 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const cached = cache === null || !options.cache ? null : readCachedReport(cache, auditOptions);
   if (cached !== null) return report(options, auditOptions, cached, failOn, io);
   const startedAt = Date.now();
-  let result = await auditInParallel(auditOptions, options.workers, (stats) => {
-    if (options.debug) io.stderr(`debug: Python files in ${stats.batches} batches, ${stats.batchesOnWorkers} of them on ${stats.workers} worker thread(s)\n`);
-  });
+  const progress = progressLine(io.stderr, io.stderrIsTTY === true, progressDelay(io.env));
+  let result: AuditResult;
+  try {
+    result = await auditInParallel(auditOptions, options.workers, (stats) => {
+      if (!options.debug) return;
+      progress.clear();
+      io.stderr(`debug: Python files in ${stats.batches} batches, ${stats.batchesOnWorkers} of them on ${stats.workers} worker thread(s)\n`);
+    }, progress.listener);
+  } finally {
+    progress.clear();
+  }
   if (cache !== null) writeCachedReport(cache, auditOptions, result, startedAt);
   if (wantsFixes) {
     const outcome = computeFixes(auditOptions, result, { unsafe: options.unsafeFixes });
@@ -179,6 +190,7 @@ async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
     auditOptions: auditOptionsOf(options, config, root, io, env),
     root: options.path.replace(/\\/g, '/'),
     cwd: io.cwd,
+    threads: options.workers,
     ...(changed === null ? {} : { postprocess: (r: AuditResult) => onlyChanged(r, changed) }),
   });
   return options.exitZero ? 0 : exitCode(result, options.failOn ?? config.failOn ?? 'error');
