@@ -138,7 +138,7 @@ function preCommit(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv)
 
 describe.skipIf(SKIP)('pre-commit hook (.pre-commit-hooks.yaml, language: node)', () => {
   it(
-    'blocks a drifting service, and passes once the `driftcheck --diff` patch is applied',
+    'blocks a drifting service, fixes it with the README\'s args: [--fix] (the commit stops for review), and passes once the `driftcheck --diff` patch is applied',
     async () => {
       expect(HAS_PRE_COMMIT, 'pre-commit is not installed (apt-get install -y pre-commit); it is required when CI is set').toBe(true);
       const work = realpathSync(mkdtempSync(join(tmpdir(), 'driftcheck-precommit-')));
