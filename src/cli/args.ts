@@ -25,6 +25,8 @@ export interface CliOptions {
   readonly select: readonly string[];
   readonly ignore: readonly string[];
   readonly changedSince: string | null;
+  /** --only-changed: with --changed-since, every finding in changed files or services (not only new ones). */
+  readonly onlyChanged: boolean;
   readonly quiet: boolean;
   readonly color: boolean | null; // null: decide from the terminal
   readonly debug: boolean;
@@ -63,6 +65,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         select: { type: 'string', multiple: true },
         ignore: { type: 'string', multiple: true },
         'changed-since': { type: 'string' },
+        'only-changed': { type: 'boolean' },
         quiet: { type: 'boolean', short: 'q' },
         color: { type: 'boolean' },
         'no-color': { type: 'boolean' },
@@ -86,6 +89,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (!FORMATS.includes(format as Format)) throw new UsageError(`unknown --format "${format}" (expected one of: ${FORMATS.join(', ')})`);
   const failOn = values['fail-on'] ?? null;
   if (failOn !== null && !(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`unknown --fail-on "${failOn}" (expected one of: ${FAIL_ON.join(', ')})`);
+  if (values['only-changed'] && values['changed-since'] === undefined) throw new UsageError('--only-changed needs --changed-since REF (the revision the changes are counted from)');
   if (values.diff && values.fix) throw new UsageError('--diff and --fix cannot be combined: --diff only prints the patch');
   if (values.interactive) {
     const clash = [values.diff && '--diff', values.fix && '--fix', values.patch !== undefined && '--patch', values.output !== undefined && '--output', format !== 'text' && '--format'].find(Boolean);
@@ -126,6 +130,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     select: list(values.select),
     ignore: list(values.ignore),
     changedSince: values['changed-since'] ?? null,
+    onlyChanged: values['only-changed'] ?? false,
     quiet: values.quiet ?? false,
     color: values['no-color'] ? false : values.color ? true : null,
     debug: values.debug ?? false,
@@ -171,7 +176,11 @@ Fixes:
 Selection:
       --select RULES     only these rules (ids, names or prefixes, comma-separated)
       --ignore RULES     skip these rules
-      --changed-since REF  only findings in files or services changed since git REF
+      --changed-since REF  only the findings the changes since git REF introduce (the
+                         same audit of REF's files, read from git objects, has no
+                         finding with the same fingerprint)
+      --only-changed     with --changed-since: every finding in files or services
+                         changed since REF, new or not
       --fail-on LEVEL    exit 1 when a finding is at or above LEVEL: error (default),
                          warning, info, or never
 
@@ -198,10 +207,12 @@ Limits (hitting one is reported as a warning naming the path):
 Configuration:
   -c, --config FILE      read FILE instead of .driftcheck.yaml / [tool.driftcheck]
                          in pyproject.toml at PATH
-      --baseline FILE    report only findings that are not in FILE (counted per
-                         file and rule, so line shifts do not matter)
-      --update-baseline  write every current finding to the baseline (FILE, or
-                         PATH/.driftcheck-baseline.json) and exit 0
+      --baseline FILE    report only findings that are not in FILE (by fingerprint:
+                         rule, file, service and message, so line shifts do not
+                         matter); default: the config's baseline: key
+      --update-baseline  write every current finding to the baseline (FILE, else
+                         the config's baseline:, else PATH/.driftcheck-baseline.json)
+                         and exit 0
 
 Exit codes: 0 nothing at or above --fail-on, 1 findings, 2 usage, config or internal error.
 

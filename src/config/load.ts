@@ -4,7 +4,7 @@
 // file content appears in a message only as a short, escaped excerpt. Config files are read
 // through the same guard as discovery (inside the root, regular files, size-limited).
 import { realpathSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, posix, resolve } from 'node:path';
 import { Composer, LineCounter, Parser, isNode } from 'yaml';
 import { DEFAULT_DISCOVER_OPTIONS } from '../discover.js';
 import type { Severity } from '../findings/types.js';
@@ -19,7 +19,7 @@ export class ConfigError extends Error {}
 const CONFIG_FILES = ['.driftcheck.yaml', '.driftcheck.yml'];
 const SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
-const TOP_KEYS = ['rules', 'ignore', 'moduleMap', 'allowUnused', 'production', 'development', 'composeSets', 'failOn'] as const;
+const TOP_KEYS = ['rules', 'ignore', 'moduleMap', 'allowUnused', 'production', 'development', 'composeSets', 'failOn', 'baseline'] as const;
 const IGNORE_KEYS = ['path', 'package', 'rules', 'reason'] as const;
 
 type Path = readonly (string | number)[];
@@ -156,6 +156,7 @@ function validate(raw: RawConfig, { known: knownRule, shorthand }: RuleLookup): 
     development: stringList(top['development'], ['development'], fail),
     composeSets: readComposeSets(top['composeSets'], fail),
     failOn: readFailOn(top['failOn'], fail),
+    baseline: readBaselinePath(top['baseline'], fail),
   };
 }
 
@@ -214,6 +215,17 @@ function readFailOn(value: unknown, fail: Fail): Severity | 'never' | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || !(FAIL_ON as readonly string[]).includes(value)) fail(['failOn'], `"failOn" must be one of ${FAIL_ON.join(', ')} (got ${describe(value)})`);
   return value as Severity | 'never';
+}
+
+/** `baseline: path`: relative to the audited root and inside it (the repository chose it). */
+function readBaselinePath(value: unknown, fail: Fail): string | null {
+  const path = optionalString(value, ['baseline'], 'baseline', fail);
+  if (path === null) return null;
+  const clean = posix.normalize(path.replace(/\\/g, '/'));
+  if (posix.isAbsolute(clean) || /^[A-Za-z]:/.test(clean) || clean === '..' || clean.startsWith('../') || clean === '.') {
+    fail(['baseline'], `"baseline" must be a file path relative to the audited root, inside it (got "${excerpt(path)}")`);
+  }
+  return clean;
 }
 
 /** `composeSets: [[docker-compose.yml, docker-compose.prod.yml]]`: each a `docker compose -f … -f …` set. */
