@@ -116,7 +116,7 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
     const outcome = computeFixes(auditOptions, result, { unsafe: options.unsafeFixes });
     for (const warning of outcome.warnings) io.stderr(`warning: ${warning}\n`);
     // Inside a git work tree, paths start at its top level: the patch applies from the repository root.
-    const pathPrefix = workTreePrefix(root);
+    const pathPrefix = workTreePrefix(root, io.env);
     const patch = unifiedDiffBytes(outcome.changes, { pathPrefix });
     if (options.diff) {
       io.stdout(patch);
@@ -266,7 +266,7 @@ function render(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
   const fromCwd = relative(io.cwd, at(io, options.path)).split(sep).join('/');
   const pathPrefix = fromCwd === '' || fromCwd === '..' || fromCwd.startsWith('../') || isAbsolute(fromCwd) ? '' : `${fromCwd}/`;
   // The patch shown in markdown applies from the repository root too (see --diff).
-  const patch = format === 'markdown' && 'project' in result ? unifiedDiff(computeFixes(auditOptions, result, { unsafe: options.unsafeFixes }).changes, { pathPrefix: workTreePrefix(auditOptions.root) }) : '';
+  const patch = format === 'markdown' && 'project' in result ? unifiedDiff(computeFixes(auditOptions, result, { unsafe: options.unsafeFixes }).changes, { pathPrefix: workTreePrefix(auditOptions.root, io.env) }) : '';
   return REPORTERS[format](result, {
     displayRoot: options.path.replace(/\\/g, '/'),
     pathPrefix,
