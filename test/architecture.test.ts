@@ -61,6 +61,16 @@ describe('architecture', () => {
     for (const file of knowledge) expect(readFileSync(file, 'utf8')).not.toMatch(/^\s*import\s(?!type\s)[^;]*from\s+'/m);
   });
 
+  it('rules do not parse files: the Repository parses each file once (pyprojectAt, jsonAt, the parsed maps)', () => {
+    const rules = files.filter((f) => layerOf(f) === 'rules');
+    expect(rules.length).toBeGreaterThan(20);
+    for (const file of rules) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, relative(SRC, file)).not.toMatch(/from '(?:\.\.\/)+parsers\/(?:pyproject|requirements|dockerfile|compose|python-imports|json|dotenv|index)\.js'/);
+      expect(text, relative(SRC, file)).not.toMatch(/\bJSON\.parse\(/);
+    }
+  });
+
   it('model/ has no import cycle', () => {
     const model = files.filter((f) => layerOf(f) === 'model');
     const edges = new Map(model.map((f) => [f, importsOf(f).filter((t) => layerOf(t) === 'model')]));

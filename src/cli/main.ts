@@ -15,7 +15,7 @@ import { computeFixes } from '../fix/apply.js';
 import { unifiedDiff, unifiedDiffBytes } from '../fix/patch.js';
 import { WriteError, writeFixes } from '../fix/write.js';
 import { REPORTERS } from '../report/index.js';
-import { findRule, INTERNAL_RULE, PARSE_RULE, ruleLookup } from '../rules/index.js';
+import { findRule, INTERNAL_RULE, PARSE_RULE, renameHint, ruleLookup } from '../rules/index.js';
 import { atomicWrite, errorCode, isInside, writeRefusal } from '../util/safe-fs.js';
 import { workTreePrefix } from '../util/work-tree.js';
 import { VERSION } from '../version.js';
@@ -75,7 +75,7 @@ function dispatch(options: CliOptions, io: CliIo): number | Promise<number> {
 
 function explain(id: string, io: CliIo): number {
   const rule = findRule(id);
-  if (!rule) throw new UsageError(`unknown rule "${id}"; run "driftcheck rules" for the list`);
+  if (!rule) throw new UsageError(`unknown rule "${id}"${renameHint(id)}; run "driftcheck rules" for the list`);
   const { meta } = rule;
   io.stdout(`# ${meta.id} ${meta.name}\n\nSeverity: ${meta.severity} · Fix: ${meta.fix} · Category: ${meta.category}\n\n${meta.docs}\n`);
   return 0;

@@ -40,6 +40,8 @@ export interface RuleLookup {
   readonly known: (idOrName: string) => boolean;
   /** The id of the rule a shorthand key stands for (the rule whose meta declares `configShorthand`). */
   readonly shorthand: (key: 'allowUnused') => string | undefined;
+  /** What to add to "unknown rule" for a code that was renamed (` (renamed DEP002 … in 0.2.0)`), else ''. */
+  readonly hint?: (idOrName: string) => string;
 }
 
 export function loadConfig(
@@ -132,7 +134,7 @@ function fromPyproject(label: string, text: string, required: boolean): RawConfi
 
 // ------------------------------------------------------------------ validation
 
-function validate(raw: RawConfig, { known: knownRule, shorthand }: RuleLookup): Config {
+function validate(raw: RawConfig, { known: knownRule, shorthand, hint = () => '' }: RuleLookup): Config {
   const fail = (path: Path, message: string): never => {
     const line = raw.lineOf(path);
     throw new ConfigError(`${raw.label}${line ? `:${line}` : ''}: ${message}`);
@@ -142,14 +144,14 @@ function validate(raw: RawConfig, { known: knownRule, shorthand }: RuleLookup): 
     if (!(TOP_KEYS as readonly string[]).includes(key)) fail([key], `unknown key "${excerpt(key)}" (expected one of: ${TOP_KEYS.join(', ')})`);
   }
   const allowUnused = stringList(top['allowUnused'], ['allowUnused'], fail).map((n) => normalize(n.trim()));
-  // `allowUnused: [x]` is shorthand for `ignore: [{package: x, rules: [DEP004]}]` (the rule that declares it).
+  // `allowUnused: [x]` is shorthand for `ignore: [{package: x, rules: [DEP002]}]` (the rule that declares it).
   const allowRule = shorthand('allowUnused');
   if (allowUnused.length > 0 && allowRule === undefined) fail(['allowUnused'], '"allowUnused": no rule declares this shorthand');
   const allowEntries = allowUnused.map((pkg) => ({ path: null, package: pkg, rules: [allowRule ?? ''], reason: `allowUnused in ${raw.label}` }));
   return {
     source: raw.label,
-    rules: readRules(top['rules'], fail, knownRule),
-    ignore: [...readIgnores(top['ignore'], fail, knownRule), ...allowEntries],
+    rules: readRules(top['rules'], fail, knownRule, hint),
+    ignore: [...readIgnores(top['ignore'], fail, knownRule, hint), ...allowEntries],
     moduleMap: readModuleMap(top['moduleMap'], fail),
     allowUnused,
     production: stringList(top['production'], ['production'], fail),
@@ -168,11 +170,11 @@ function asMap(value: unknown, path: Path, fail: Fail, what: string): Record<str
   return value as Record<string, unknown>;
 }
 
-function readRules(value: unknown, fail: Fail, knownRule: (id: string) => boolean): Record<string, RuleSetting> {
+function readRules(value: unknown, fail: Fail, knownRule: (id: string) => boolean, hint: (id: string) => string): Record<string, RuleSetting> {
   const map = asMap(value, ['rules'], fail, '"rules"');
   const out: Record<string, RuleSetting> = {};
   for (const [rule, setting] of Object.entries(map)) {
-    if (!knownRule(rule)) fail(['rules', rule], `"rules.${excerpt(rule)}": unknown rule (run "driftcheck rules" for the list)`);
+    if (!knownRule(rule)) fail(['rules', rule], `"rules.${excerpt(rule)}": unknown rule${hint(rule)} (run "driftcheck rules" for the list)`);
     if (typeof setting !== 'string' || !(SETTINGS as readonly string[]).includes(setting)) {
       fail(['rules', rule], `"rules.${excerpt(rule)}" must be one of ${SETTINGS.join(', ')} (got ${describe(setting)})`);
     }
@@ -181,7 +183,7 @@ function readRules(value: unknown, fail: Fail, knownRule: (id: string) => boolea
   return out;
 }
 
-function readIgnores(value: unknown, fail: Fail, knownRule: (id: string) => boolean): IgnoreEntry[] {
+function readIgnores(value: unknown, fail: Fail, knownRule: (id: string) => boolean, hint: (id: string) => string): IgnoreEntry[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) return fail(['ignore'], `"ignore" must be a list of {path, package, rules, reason} entries (got ${describe(value)})`);
   return value.map((item, index) => {
@@ -193,7 +195,7 @@ function readIgnores(value: unknown, fail: Fail, knownRule: (id: string) => bool
     const path = optionalString(entry['path'], [...at, 'path'], `ignore[${index}].path`, fail);
     const pkg = optionalString(entry['package'], [...at, 'package'], `ignore[${index}].package`, fail);
     const rules = typeof entry['rules'] === 'string' ? [entry['rules']] : stringList(entry['rules'], [...at, 'rules'], fail, `ignore[${index}].rules`);
-    for (const rule of rules) if (!knownRule(rule)) fail([...at, 'rules'], `"ignore[${index}].rules": unknown rule "${excerpt(rule)}"`);
+    for (const rule of rules) if (!knownRule(rule)) fail([...at, 'rules'], `"ignore[${index}].rules": unknown rule "${excerpt(rule)}"${hint(rule)}`);
     if (path === null && pkg === null && rules.length === 0) fail(at, `"ignore[${index}]" needs at least one of path, package, rules`);
     return { path, package: pkg === null ? null : normalize(pkg.trim()), rules, reason: optionalString(entry['reason'], [...at, 'reason'], `ignore[${index}].reason`, fail) };
   });

@@ -21,7 +21,7 @@ export interface Config {
   readonly rules: Readonly<Record<string, RuleSetting>>;
   readonly ignore: readonly IgnoreEntry[];
   readonly moduleMap: Readonly<Record<string, readonly string[]>>;
-  /** Distributions DEP004 never reports (normalised). */
+  /** Distributions DEP002 never reports (normalised). */
   readonly allowUnused: readonly string[];
   /** Globs of compose files / Dockerfiles that are production (wins over `development`). */
   readonly production: readonly string[];

@@ -22,7 +22,7 @@ export function settingOf(rule: Rule, config: Config): RuleSetting | undefined {
   return config.rules[rule.meta.id] ?? config.rules[rule.meta.name] ?? config.rules[rule.meta.id.toLowerCase()];
 }
 
-/** `rules: {DEP004: info}` sets the severity of every finding of that rule. */
+/** `rules: {DEP002: info}` sets the severity of every finding of that rule. */
 export function withConfiguredSeverity(finding: Finding, rule: Rule, config: Config): Finding {
   const setting = settingOf(rule, config);
   return setting && setting !== 'off' ? { ...finding, severity: setting } : finding;

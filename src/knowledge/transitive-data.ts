@@ -1,6 +1,6 @@
 /**
  * Offline knowledge of what popular distributions install transitively (DESIGN §5): used by
- * DEP005/PIN002 only when there is no installed env, no lockfile and no index access, so that an
+ * DEP003/PIN002 only when there is no installed env, no lockfile and no index access, so that an
  * import of `starlette` under a declared `fastapi` is reported as "transitive", never as a missing
  * install.
  *

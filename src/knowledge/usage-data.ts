@@ -1,4 +1,4 @@
-// Distributions that code uses without importing them by name, for DEP004 (unused-dependency).
+// Distributions that code uses without importing them by name, for DEP002 (unused-dependency).
 // Each group says where the fact comes from. Keys and values are PEP 503 names.
 
 /** Loaded at runtime by another distribution when that one is used (plugins, drivers, engines). */

@@ -29,11 +29,12 @@ import unusedDependency from './python/unused-dependency.js';
 import unresolvedImport from './python/unresolved-import.js';
 
 export const RULES: readonly Rule[] = [
+  // In code order (`driftcheck rules`, the README table, SARIF). DEP001-DEP003 mean what deptry's do.
   missingDependency,
-  firstPartyNotInImage,
-  transitiveDependency,
-  unresolvedImport,
   unusedDependency,
+  transitiveDependency,
+  firstPartyNotInImage,
+  unresolvedImport,
   missingExtra,
   conflictingPins,
   unsatisfiablePins,
@@ -62,6 +63,24 @@ export const RULES: readonly Rule[] = [
 export const PARSE_RULE = { id: 'PARSE', name: 'parse-error' } as const;
 export const INTERNAL_RULE = { id: 'INTERNAL', name: 'internal-error' } as const;
 
+/**
+ * Codes that 0.2.0 renamed so that DEP001-DEP003 mean what deptry's do (CHANGELOG.md). An old
+ * code is unknown now (DEP004 and DEP005 are deptry's dev-dependency and standard-library rules,
+ * which driftcheck does not have); its new code is named in the error, never applied silently.
+ */
+const RENAMED_CODES: Readonly<Record<string, string>> = {
+  DEP004: 'DEP002', // unused-dependency
+  DEP005: 'DEP003', // transitive-dependency
+  DEP006: 'MOD003', // missing-extra
+};
+
+/** ` (renamed DEP002 unused-dependency in 0.2.0)` for an old code, '' for anything else. */
+export function renameHint(idOrName: string): string {
+  const renamed = RENAMED_CODES[idOrName.toUpperCase()];
+  const rule = renamed ? findRule(renamed) : undefined;
+  return rule ? ` (renamed ${rule.meta.id} ${rule.meta.name} in 0.2.0)` : '';
+}
+
 export function findRule(idOrName: string): Rule | undefined {
   const wanted = idOrName.toLowerCase();
   return RULES.find((r) => r.meta.id.toLowerCase() === wanted || r.meta.name === wanted);
@@ -76,6 +95,7 @@ export function shorthandRule(key: ConfigShorthand): string | undefined {
 export const ruleLookup = {
   known: (idOrName: string): boolean => findRule(idOrName) !== undefined,
   shorthand: shorthandRule,
+  hint: renameHint,
 } as const;
 
 /** hadolint code -> the ids of the rules that declare it in `meta.hadolint`. */

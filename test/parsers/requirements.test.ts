@@ -608,8 +608,8 @@ describe('parseRequirements: malformed lines', () => {
 
 describe('parseRequirements: directives', () => {
   const text = [
-    '# driftcheck: ignore[DEP004] -- own line',
-    'foo==1 # driftcheck: ignore[DEP004,PIN003]',
+    '# driftcheck: ignore[DEP002] -- own line',
+    'foo==1 # driftcheck: ignore[DEP002,PIN003]',
     'bar==2 \\',
     '  --hash=sha256:x  # driftcheck: ignore[PIN001] -- on a continuation',
     '# hadolint ignore=DL3013',
@@ -622,10 +622,10 @@ describe('parseRequirements: directives', () => {
   it('reads own-line and trailing directives', () => {
     expect(m.directives).toHaveLength(4);
     const [own, trailing, multi, hadolint] = m.directives;
-    expect(own).toMatchObject({ line: 1, commentLine: 1, rules: ['DEP004'], reason: 'own line', source: 'driftcheck' });
-    expect(at(text, own!.span)).toBe('# driftcheck: ignore[DEP004] -- own line');
-    expect(trailing).toMatchObject({ line: 2, commentLine: 2, rules: ['DEP004', 'PIN003'], reason: null });
-    expect(at(text, trailing!.span)).toBe('# driftcheck: ignore[DEP004,PIN003]');
+    expect(own).toMatchObject({ line: 1, commentLine: 1, rules: ['DEP002'], reason: 'own line', source: 'driftcheck' });
+    expect(at(text, own!.span)).toBe('# driftcheck: ignore[DEP002] -- own line');
+    expect(trailing).toMatchObject({ line: 2, commentLine: 2, rules: ['DEP002', 'PIN003'], reason: null });
+    expect(at(text, trailing!.span)).toBe('# driftcheck: ignore[DEP002,PIN003]');
     expect(hadolint).toMatchObject({ line: 5, rules: ['DL3013'], source: 'hadolint' });
     expect(multi).toBeDefined();
   });

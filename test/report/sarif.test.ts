@@ -92,7 +92,7 @@ describe('sarif report', () => {
     const [a, moved, otherRule, otherFile, otherService, otherMessage] = findingFingerprints([
       base,
       finding({ line: 99, column: 1, endLine: 99, endColumn: 2 }),
-      finding({ ruleId: 'DEP005' }),
+      finding({ ruleId: 'DEP003' }),
       finding({ file: 'x.py' }),
       finding({ service: 'worker' }),
       finding({ message: 'other' }),

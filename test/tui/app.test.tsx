@@ -43,7 +43,7 @@ function start(size = { columns: 100, rows: 30 }) {
    * Waits for the first screen and for ink to listen to the keyboard (it subscribes in an effect
    * after the frame is drawn; the test stdin, unlike a terminal, drops keys nobody reads).
    */
-  const ready = async (needle: string | RegExp = 'DEP002'): Promise<string> => {
+  const ready = async (needle: string | RegExp = 'MOD001'): Promise<string> => {
     const frame = await until(needle);
     await waitFor(() => String(app.stdin.listenerCount('readable')), (n) => n !== '0', 'ink to read stdin');
     return frame;
@@ -60,9 +60,9 @@ describe('interactive report (ink)', () => {
     expect(frame).toContain('driftcheck sutazai  services: backend, agents, rabbitmq, chromadb');
     expect(frame).toContain('Service backend (docker-compose.yml -> docker/backend/Dockerfile)');
     expect(frame).toContain('  backend/app/api/agents.py');
-    expect(app.cursorLine()).toMatch(/^>\s+\[ \] 3:6\s+error\s+DEP002 "agents.core"/);
+    expect(app.cursorLine()).toMatch(/^>\s+\[ \] 3:6\s+error\s+MOD001 "agents.core"/);
     // detail: full message, evidence with file:line, the fix with its diff, the rule's docs
-    expect(frame).toContain('error DEP002 first-party-not-in-image  backend/app/api/agents.py:3:6  service backend');
+    expect(frame).toContain('error MOD001 first-party-not-in-image  backend/app/api/agents.py:3:6  service backend');
     expect(frame).toContain('  -> docker/backend/Dockerfile:11 copies backend/ -> .');
     expect(frame).toContain('  docker/backend/Dockerfile\n@@ -9,6 +9,7 @@\n COPY backend/ .\n+COPY agents/ ./agents/\n');
     expect(frame).toContain('Fix (safe): Add "COPY agents/ ./agents/" to docker/backend/Dockerfile [space selects]');
@@ -95,7 +95,7 @@ describe('interactive report (ink)', () => {
     await app.until(/^>.*"agents.core"/m);
     // Enter: the list shrinks, the detail shows the diff and the rule's docs (from meta.docs)
     app.stdin.write(ENTER);
-    const expanded = await app.until('Rule DEP002 first-party-not-in-image');
+    const expanded = await app.until('Rule MOD001 first-party-not-in-image');
     expect(expanded).toContain('+COPY agents/ ./agents/');
     // the list scrolls: go to the last finding, which is below the fold at first
     app.stdin.write(ENTER);
@@ -142,7 +142,7 @@ describe('interactive report (ink)', () => {
     const byRule = await app.until(/^> \[ \] backend\/app\/api\/mesh\.py:3 /m);
     expect(byRule.split('\n')[3]).toBe('DEP001 missing-dependency');
     expect(byRule).toMatch(/\[ \] backend\/app\/api\/vectors\.py:3 +error +DEP001 "chromadb"/);
-    expect(byRule).toContain('DEP002 first-party-not-in-image');
+    expect(byRule).toContain('DEP002 unused-dependency'); // the next rule in code order
   });
 
   it('selects fixes with space and "a", then "w" writes exactly those to a patch that git apply accepts', async () => {

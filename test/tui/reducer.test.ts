@@ -27,7 +27,7 @@ describe('tui reducer', () => {
 
   it('moves with arrows and j/k, clamped to the list', () => {
     let s = start();
-    expect(current(s)?.ruleId).toBe('DEP002');
+    expect(current(s)?.ruleId).toBe('MOD001');
     s = press(s, { upArrow: true });
     expect(s.cursor).toBe(0);
     s = press(s, 'j', { downArrow: true });
@@ -92,7 +92,7 @@ describe('tui reducer', () => {
 
   it('space toggles one fix, "a" selects every safe fix shown and then unselects them', () => {
     let s = press(start(), ' ');
-    expect(chosen(s).map((f) => f.ruleId)).toEqual(['DEP002']);
+    expect(chosen(s).map((f) => f.ruleId)).toEqual(['MOD001']);
     s = press(s, ' ');
     expect(chosen(s)).toEqual([]);
     s = press(s, 'j', 'j', 'j', ' '); // starlette: unsafe, may be chosen explicitly
@@ -104,7 +104,7 @@ describe('tui reducer', () => {
     expect(chosen(s)).toHaveLength(1);
     // with a filter, "a" only takes what is shown
     s = press(s, '/', 'P', 'I', 'N', { return: true }, 'a');
-    expect(chosen(s).map((f) => f.ruleId).sort()).toEqual(['DEP005', 'PIN001', 'PIN001', 'PIN001']);
+    expect(chosen(s).map((f) => f.ruleId).sort()).toEqual(['DEP003', 'PIN001', 'PIN001', 'PIN001']);
   });
 
   it('"w" asks for a file name (default driftcheck.patch) only when fixes are selected', () => {

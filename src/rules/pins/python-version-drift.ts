@@ -2,7 +2,6 @@ import { evaluateMarker, satisfiesSpecifier } from '../../model/pep440.js';
 import { normalizeName } from '../../model/module-map.js';
 import { imagePython } from '../../model/service/index.js';
 import type { Project, Service } from '../../model/types.js';
-import { parsePyproject } from '../../parsers/pyproject.js';
 import { imageResolve } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
 
@@ -51,7 +50,7 @@ Use instead: a base image the project supports, or markers that cover it.
           const pyproject = fs.file(`${dir === '/' ? '' : dir}/pyproject.toml`, step.instructionIndex);
           const file = pyproject ? project.files.get(pyproject.repoPath) : undefined;
           if (!pyproject || !file) continue;
-          const requires = parsePyproject(file.text).requiresPython;
+          const requires = project.pyprojectAt(pyproject.repoPath)?.requiresPython;
           if (!requires || pythonSatisfies(python, requires) !== false) continue;
           const where = `${pyproject.repoPath}:${service.name}`;
           if (seen.has(where)) continue;

@@ -8,7 +8,7 @@ import { commandNeeds, isProvided, partWriting, type CommandNeed } from './comma
 
 export default defineRule({
   meta: {
-    id: 'DEP006',
+    id: 'MOD003',
     name: 'missing-extra',
     severity: 'error',
     category: 'correctness',
@@ -47,7 +47,7 @@ is added unpinned.
       if (!service.dockerfile) continue;
       for (const need of commandNeeds(service)) {
         if (need.kind !== 'flag' || isProvided(project, service, need.distribution)) continue;
-        // The fallback note only makes sense once the server itself is installed (else DEP006/DEP001 say so).
+        // The fallback note only makes sense once the server itself is installed (else MOD003/DEP001 say so).
         if (need.fallback && need.viaExtra && !service.installedKeys.has(normalizeName(need.viaExtra.distribution))) continue;
         const part = partWriting(service, need.word);
         const file = part ? project.files.get(part.file) : undefined;

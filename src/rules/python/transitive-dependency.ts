@@ -8,7 +8,7 @@ import { siteEvidence, siteRefs, thirdPartyGroups } from './import-groups.js';
 
 export default defineRule({
   meta: {
-    id: 'DEP005',
+    id: 'DEP003',
     name: 'transitive-dependency',
     severity: 'warning',
     category: 'reproducibility',

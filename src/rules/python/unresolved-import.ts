@@ -7,7 +7,7 @@ import { defineRule } from '../define-rule.js';
 
 export default defineRule({
   meta: {
-    id: 'DEP003',
+    id: 'MOD002',
     name: 'unresolved-import',
     severity: 'warning',
     category: 'correctness',
@@ -21,7 +21,7 @@ in the repository), so no distribution can provide the missing submodule either.
 module has a similar name, the message suggests it.
 
 A third-party import whose distribution is simply not installed is DEP001, and a first-party
-module the image does not copy is DEP002; DEP003 is for imports that would fail everywhere.
+module the image does not copy is MOD001; MOD002 is for imports that would fail everywhere.
 
 Not reported: imports guarded by \`try/except ImportError\` or under a conditional, modules that
 are generated at build time (\`*_pb2.py\`, \`*_pb2_grpc.py\`, \`_version.py\`) and compiled extensions

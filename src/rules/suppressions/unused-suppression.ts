@@ -21,7 +21,7 @@ Flags \`# driftcheck: ignore[RULE] -- reason\` comments that no longer match any
 not exist. A suppression is only judged when every rule it names ran: with \`--select DEP001\`, an
 \`ignore[PROD001]\` is left alone. \`# hadolint ignore=\` comments are never reported (hadolint
 reads them too).
-A finding shown at one of several places (DEP001, DEP002, DEP005 at the first of a module's import
+A finding shown at one of several places (DEP001, MOD001, DEP003 at the first of a module's import
 sites) counts the same suppression at its other sites as used: it takes over once the first goes.
 
 ## Why is this bad?
@@ -30,7 +30,7 @@ no longer true.
 
 ## Example
 \`\`\`text
-httpx==0.28.1  # driftcheck: ignore[DEP004] -- used by a plugin   (httpx is imported now)
+httpx==0.28.1  # driftcheck: ignore[DEP002] -- used by a plugin   (httpx is imported now)
 \`\`\`
 
 Use instead: remove the comment.
