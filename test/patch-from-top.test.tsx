@@ -135,7 +135,7 @@ describe('patch paths start at the top of the git work tree', () => {
           await new Promise((r) => setTimeout(r, 10));
         }
       };
-      await until('DEP002');
+      await until('first-party-not-in-image');
       const end = Date.now() + 10_000;
       while (app.stdin.listenerCount('readable') === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
       app.stdin.write('a');
