@@ -183,6 +183,19 @@ describe('format-1 baselines (driftcheck 0.1: counts per file and rule)', () => 
     expect((JSON.parse(readFileSync(join(dir, 'old.json'), 'utf8')) as { version: number }).version).toBe(2);
   });
 
+  it('are read with the rule codes of 0.1 translated (DEP004 was unused-dependency, now DEP002)', async () => {
+    const dir = project({ 'requirements.txt': 'requests==2.32.3\nflask==3.1.0\n' });
+    const findings = {
+      'app.py': FORMAT_1.findings['app.py'],
+      'requirements.txt': { DEP004: { count: 1, messages: { '"flask" is declared as a dependency but nothing imports or runs it': 1 } } },
+    };
+    writeFileSync(join(dir, 'old.json'), JSON.stringify({ ...FORMAT_1, findings }));
+    const out = await json(dir, ['--baseline', 'old.json']);
+    expect(out.report.findings.filter((f) => !f.suppressed)).toEqual([]);
+    expect(out.report.findings.find((f) => f.ruleId === 'DEP002')?.suppression?.kind).toBe('baseline');
+    expect(out.report.warnings).toEqual([]);
+  });
+
   it('a file of neither format is a one-line error naming the expected shape', async () => {
     const dir = project();
     writeFileSync(join(dir, 'bad.json'), '{"version": 2, "findings": [{"ruleId": "DEP001"}]}');

@@ -6,7 +6,8 @@
 //
 // Format 1 (driftcheck 0.1: counts per file x rule) is still read, and migrated in memory: each
 // of its messages matches findings with the same rule, file and message (any service; format 1
-// did not record it). Its bare counts are not used: they are what hid new findings.
+// did not record it), with the rule codes of 0.1 translated to today's. Its bare counts are not
+// used: they are what hid new findings.
 import { fingerprint } from '../findings/fingerprint.js';
 import type { Finding } from '../findings/types.js';
 import { atomicWrite, errorCode, readGuarded, refusalMessage, writeRefusal } from '../util/safe-fs.js';
@@ -91,10 +92,17 @@ function isFormat1(value: unknown): value is Format1 {
   );
 }
 
+/**
+ * Format 1 was written by driftcheck 0.1, whose rule codes 0.2.0 changed to match deptry's
+ * (CHANGELOG.md): its entries are read with today's codes.
+ */
+const CODES_OF_0_1: Readonly<Record<string, string>> = { DEP002: 'MOD001', DEP003: 'MOD002', DEP004: 'DEP002', DEP005: 'DEP003', DEP006: 'MOD003' };
+
 function fromFormat1(data: Format1): BaselineEntry[] {
   const entries: BaselineEntry[] = [];
   for (const [file, rules] of Object.entries(data)) {
-    for (const [ruleId, entry] of Object.entries(rules)) {
+    for (const [code, entry] of Object.entries(rules)) {
+      const ruleId = CODES_OF_0_1[code] ?? code;
       for (const [message, count] of Object.entries(entry.messages)) {
         if (Number.isSafeInteger(count) && count >= 1) entries.push({ fingerprint: null, ruleId, file, service: null, message, count });
       }
