@@ -236,6 +236,25 @@ describe('--changed-since audits the base revision from git objects (#19 point 6
     }
   });
 
+  it('an object of REF missing from the clone is a usage error for the base audit, not an empty base (exit 2, one line)', async () => {
+    const repo = realpathSync(mkdtempSync(join(tmpdir(), 'driftcheck-missing-')));
+    try {
+      git(repo, 'init', '-q');
+      writeFiles(repo, { 'app.py': 'import redis\n' });
+      commitAll(repo, 'one');
+      const oid = git(repo, 'rev-parse', 'HEAD:app.py').trim();
+      rmSync(join(repo, '.git/objects', oid.slice(0, 2), oid.slice(2)));
+      const result = await runCliInProcess(['.', '--changed-since', 'HEAD'], { cwd: repo });
+      expect([result.status, result.stdout]).toEqual([2, '']);
+      expect(result.stderr).toBe(`driftcheck: --changed-since: object ${oid.slice(0, 12)} of HEAD is not in this clone (fetch it, or clone without --filter)\n`);
+      // --only-changed compares object ids only: it needs no blob of REF (a blobless clone serves it).
+      const touched = await runCliInProcess(['.', '--changed-since', 'HEAD', '--only-changed'], { cwd: repo });
+      expect([touched.status, touched.stderr]).toEqual([0, '']);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
+  });
+
   it('a hostile base tree (a link over a folder, "..", ".git") writes nothing outside its temp folder', async () => {
     const outside = realpathSync(mkdtempSync(join(tmpdir(), 'driftcheck-outside-')));
     try {

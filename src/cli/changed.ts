@@ -57,8 +57,12 @@ export interface GitBase {
   readonly tree: ReadonlyMap<string, TreeEntry>;
 }
 
-/** `label`: the root as the user wrote it, for messages; `env`: git's environment (before hardening). */
-export function gitBase(root: string, ref: string, label: string = root, env: NodeJS.ProcessEnv = process.env): GitBase {
+/**
+ * `label`: the root as the user wrote it, for messages; `env`: git's environment (before
+ * hardening). `sizes`: list blob sizes too (`ls-tree -l`, which reads every blob's header), for a
+ * base audit; --only-changed needs only object ids, so a blobless clone serves it.
+ */
+export function gitBase(root: string, ref: string, label: string = root, env: NodeJS.ProcessEnv = process.env, sizes = true): GitBase {
   if (ref === '' || ref.startsWith('-')) throw new UsageError(`--changed-since: "${ref}" is not a git ref`);
   const inside = git(root, ['rev-parse', '--is-inside-work-tree'], env);
   if (inside.missing) throw new UsageError('--changed-since needs git, and git is not installed (or not on PATH)');
@@ -67,12 +71,16 @@ export function gitBase(root: string, ref: string, label: string = root, env: No
   if (commit.status !== 0) throw new UsageError(`--changed-since: unknown git ref "${ref}"`);
   const sha = commit.stdout.trim();
   // Run from the root, ls-tree lists only the audited folder, with paths relative to it. -z: no quoting.
-  const listing = git(root, ['ls-tree', '-r', '-l', '-z', sha], env);
+  const listing = git(root, ['ls-tree', '-r', ...(sizes ? ['-l'] : []), '-z', sha], env);
   if (listing.status !== 0) throw new UsageError(`--changed-since: git ls-tree ${ref} failed: ${firstLine(listing.stderr)}`);
   const tree = new Map<string, TreeEntry>();
   for (const record of listing.stdout.split('\0')) {
-    const m = /^(\d+) (\w+) ([0-9a-f]+) +(-|\d+)\t(.+)$/s.exec(record);
-    if (m && m[1] && m[2] && m[3] && m[4] && m[5]) tree.set(m[5], { mode: m[1], type: m[2], oid: m[3], size: m[4] === '-' ? null : Number(m[4]) });
+    if (record === '') continue;
+    const m = /^(\d+) (\w+) ([0-9a-f]+)(?: +(-|\d+|BAD))?\t(.+)$/s.exec(record);
+    if (!m || !m[1] || !m[2] || !m[3] || !m[5]) throw new UsageError(`--changed-since: cannot read git ls-tree ${ref} (${firstLine(record)})`);
+    // BAD: the object is not in this clone (a partial or damaged one); the base would be wrong without it.
+    if (m[4] === 'BAD') throw new UsageError(missingObject(m[3], ref));
+    tree.set(m[5], { mode: m[1], type: m[2], oid: m[3], size: m[4] === undefined || m[4] === '-' ? null : Number(m[4]) });
   }
   return { ref, sha, tree };
 }
@@ -238,7 +246,7 @@ function catFileBatch(root: string, base: GitBase, oids: readonly string[], env:
           data = data.subarray(eol + 1);
           const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
           if (!m) {
-            stop(new UsageError(`--changed-since: object ${header.split(' ')[0] ?? ''} of ${base.ref} is not in this clone (fetch it, or clone without --filter/--depth)`));
+            stop(new UsageError(missingObject(header.split(' ')[0] ?? '', base.ref)));
             return;
           }
           body = { size: Number(m[3]), chunks: [], have: 0 };
@@ -322,6 +330,10 @@ function git(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): GitR
   const result = spawnSync('git', [...HARDENING, ...args], { cwd, encoding: 'utf8', env: gitEnv(env), maxBuffer: 256 * 1024 * 1024 });
   const missing = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
   return { status: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? result.error?.message ?? '', missing };
+}
+
+function missingObject(oid: string, ref: string): string {
+  return `--changed-since: object ${oid.slice(0, 12)} of ${ref} is not in this clone (fetch it, or clone without --filter)`;
 }
 
 function firstLine(text: string): string {

@@ -94,7 +94,7 @@ function checkedRoot(options: CliOptions, io: CliIo): string {
 
 async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const root = checkedRoot(options, io);
-  const base = options.changedSince === null ? null : gitBase(root, options.changedSince, options.path, io.env);
+  const base = options.changedSince === null ? null : gitBase(root, options.changedSince, options.path, io.env, !options.onlyChanged);
   const config = loadConfig(root, options.config, ruleLookup, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
   const auditOptions = auditOptionsOf(options, config, root, io);
   const failOn = options.failOn ?? config.failOn ?? 'error';
@@ -202,7 +202,7 @@ function staleWarning(entry: BaselineEntry, label: string): { file: string; mess
 /** Only this path loads ink and React (lazily), so other runs never pay for them. */
 async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
   const root = checkedRoot(options, io);
-  const base = options.changedSince === null ? null : gitBase(root, options.changedSince, options.path, io.env);
+  const base = options.changedSince === null ? null : gitBase(root, options.changedSince, options.path, io.env, !options.onlyChanged);
   const config = loadConfig(root, options.config, ruleLookup, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
   const auditOptions = auditOptionsOf(options, config, root, io);
   const before = base === null || options.onlyChanged ? null : await auditBase(root, base, auditOptions, options.workers, io.env);
