@@ -21,6 +21,7 @@ import { workTreePrefix } from '../util/work-tree.js';
 import { VERSION } from '../version.js';
 import { HELP, parseCliArgs, type CliOptions } from './args.js';
 import { auditBase, changedPaths, gitBase, introduced, touchedBy, type GitBase } from './changed.js';
+import { progressDelay, progressLine } from './progress.js';
 import { UsageError } from './errors.js';
 import { rulesTable } from './rules-table.js';
 
@@ -35,6 +36,8 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdoutIsTTY: boolean;
   readonly stdinIsTTY: boolean;
+  /** A terminal gets a progress line during a long audit (absent: false). */
+  readonly stderrIsTTY?: boolean;
 }
 
 /** One run of the CLI: the exit code (2 for a usage, config, baseline or write error, or a bug). */
@@ -108,9 +111,17 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   // The base revision's findings (--changed-since without --only-changed), audited first from git objects.
   const before = base === null || options.onlyChanged || options.updateBaseline ? null : await auditBase(root, base, auditOptions, options.workers, io.env);
   const startedAt = Date.now();
-  let result = await auditInParallel(auditOptions, options.workers, (stats) => {
-    if (options.debug) io.stderr(`debug: Python files in ${stats.batches} batches, ${stats.batchesOnWorkers} of them on ${stats.workers} worker thread(s)\n`);
-  });
+  const progress = progressLine(io.stderr, io.stderrIsTTY === true, progressDelay(io.env));
+  let result: AuditResult;
+  try {
+    result = await auditInParallel(auditOptions, options.workers, (stats) => {
+      if (!options.debug) return;
+      progress.clear();
+      io.stderr(`debug: Python files in ${stats.batches} batches, ${stats.batchesOnWorkers} of them on ${stats.workers} worker thread(s)\n`);
+    }, progress.listener);
+  } finally {
+    progress.clear();
+  }
   if (cache !== null) writeCachedReport(cache, auditOptions, result, startedAt);
   if (wantsFixes) {
     const outcome = computeFixes(auditOptions, result, { unsafe: options.unsafeFixes });
@@ -214,6 +225,7 @@ async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
     auditOptions,
     root: options.path.replace(/\\/g, '/'),
     cwd: io.cwd,
+    threads: options.workers,
     ...(base === null && baseline === null
       ? {}
       : {

@@ -16,6 +16,8 @@ export interface InProcessOptions {
    * the modules that use them.
    */
   readonly built?: boolean;
+  /** Tell the CLI its stderr is a terminal (the progress line). */
+  readonly stderrIsTTY?: boolean;
 }
 
 type Main = typeof main;
@@ -42,6 +44,7 @@ async function runOnce(args: readonly string[], options: InProcessOptions): Prom
     // spawnSync gives the CLI pipes, never terminals.
     stdoutIsTTY: false,
     stdinIsTTY: false,
+    stderrIsTTY: options.stderrIsTTY === true,
   });
   const bytes = Buffer.concat(stdout);
   // The raw bytes ride along non-enumerable, so results still compare equal to { status, stdout, stderr }.

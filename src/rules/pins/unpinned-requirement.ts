@@ -2,6 +2,7 @@ import type { Fix } from '../../findings/types.js';
 import { evaluateMarker, satisfiesSpecifier } from '../../model/pep440.js';
 import { pinsInRepo } from '../../model/queries.js';
 import type { InstalledRequirement, Project, Service } from '../../model/types.js';
+import { pinHoldsForEveryImage } from '../pin-holds.js';
 import { defineRule } from '../define-rule.js';
 import { replaceSpan } from '../edits.js';
 
@@ -81,6 +82,7 @@ function pinFix(project: Project, service: Service, installed: InstalledRequirem
   for (const candidate of pinsInRepo(project, requirement.key)) {
     if (candidate.version.includes('+') || candidate.requirement.specifier.startsWith('===')) continue;
     if (requirement.specifier !== '' && satisfiesSpecifier(candidate.version, requirement.specifier) !== true) continue;
+    if (!pinHoldsForEveryImage(project, installed.file, requirement.key, candidate.version)) continue;
     return {
       title: `Pin ${requirement.name}==${candidate.version} (as in ${candidate.file})`,
       applicability: 'unsafe',

@@ -2,6 +2,7 @@ import type { Fix } from '../../findings/types.js';
 import type { DistributionGuess } from '../../model/module-map.js';
 import { commandEvidence, declaredAnywhere, localPyprojects, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
+import { pinForFile } from '../pin-holds.js';
 import { defineRule } from '../define-rule.js';
 import { addPyprojectDependency, appendLine, findToken } from '../edits.js';
 import { entryEvidence, installEvidence } from './evidence.js';
@@ -220,11 +221,14 @@ function fixOf(project: Project, service: Service, key: string, distribution: st
   // dependency table lists (a popular project of that exact name).
   const known = guess.source !== 'guess' || declaredAnywhere(project).has(key) || hasBundledRequires(key);
   if (!known) return null;
-  const pin = pinsInRepo(project, key)[0];
+  const target = service.kind === 'project' ? projectRequirementsFile(project) : primaryRequirementsFile(service);
+  // The pin must hold in every image that installs the file, not only in this service's.
+  const chosen = target ? pinForFile(project, target, key) : (pinsInRepo(project, key)[0] ?? null);
+  if (chosen === undefined) return null;
+  const pin = chosen ?? undefined;
   const line = pin ? `${distribution}==${pin.version}` : distribution;
   const title = (target: string): string => (pin ? `Add ${line} to ${target} (pinned as in ${pin.file})` : `Add ${line} (unpinned) to ${target}`);
   const applicability = pin ? 'safe' : 'unsafe';
-  const target = service.kind === 'project' ? projectRequirementsFile(project) : primaryRequirementsFile(service);
   // A compiled file (pip-compile, uv) is edited through its source, a hash-checked one never by hand.
   const compiled = target ? compiledFacts(project, target) : null;
   if (target && (project.requirements.get(target)?.requirements ?? []).some((r) => r.hashes.length > 0)) return null;

@@ -1,6 +1,7 @@
 import type { Fix } from '../../findings/types.js';
-import { pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
+import { primaryRequirementsFile } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
+import { pinForFile } from '../pin-holds.js';
 import { defineRule } from '../define-rule.js';
 import { appendLine } from '../edits.js';
 import { entryEvidence } from './evidence.js';
@@ -76,8 +77,9 @@ function viaEvidence(service: Service, via: string | null): { file: string; line
 function pinFix(project: Project, service: Service, key: string, distribution: string): Fix | null {
   const target = service.kind === 'project' ? null : primaryRequirementsFile(service);
   const file = target ? project.files.get(target) : undefined;
-  if (!file) return null;
-  const pin = pinsInRepo(project, key)[0];
+  if (!target || !file) return null;
+  const pin = pinForFile(project, target, key);
+  if (pin === undefined) return null; // every pin in the repository breaks an image that installs the file
   const line = pin ? `${distribution}==${pin.version}` : distribution;
   return { title: `Add ${line} to ${target}`, applicability: 'unsafe', edits: [appendLine(file, line)] };
 }
