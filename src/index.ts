@@ -11,6 +11,7 @@ export { SEVERITY_RANK, type Applicability, type Evidence, type Finding, type Fi
 export { computeFixes, type AppliedFix, type FixOptions, type FixOutcome } from './fix/apply.js';
 export { unifiedDiff, unifiedDiffBytes } from './fix/patch.js';
 export { WriteError, writeFixes } from './fix/write.js';
+export { conciseReport, type ConciseOptions } from './report/concise.js';
 export { githubReport, type GithubOptions } from './report/github.js';
 export { gitlabIssues, gitlabReport, type GitlabIssue, type GitlabOptions, type GitlabSeverity } from './report/gitlab.js';
 export { jsonReport } from './report/json.js';

@@ -13,3 +13,9 @@ export function rulesMarkdown(): string {
   const rows = RULES.map((r) => `| ${r.meta.id} | ${r.meta.name} | ${r.meta.severity} | ${r.meta.fix === 'none' ? '—' : r.meta.fix} | ${r.meta.summary} |`);
   return ['| ID | Name | Severity | Fix | Summary |', '|---|---|---|---|---|', ...rows].join('\n');
 }
+
+/** `driftcheck rules --format json`: one object per rule, in registry order. */
+export function rulesJson(): string {
+  const rules = RULES.map((r) => ({ id: r.meta.id, name: r.meta.name, severity: r.meta.severity, category: r.meta.category, fixable: r.meta.fix !== 'none', fix: r.meta.fix, summary: r.meta.summary }));
+  return `${JSON.stringify(rules, null, 2)}\n`;
+}

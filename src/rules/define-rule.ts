@@ -57,6 +57,8 @@ export interface SuppressionReview {
   readonly ran: (rule: string) => boolean;
   /** Whether a rule id or name exists. */
   readonly known: (rule: string) => boolean;
+  /** The existing rule id or name nearest to an unknown one (a typo), if any is close. */
+  readonly suggest?: (rule: string) => string | undefined;
 }
 
 export interface Rule {

@@ -67,6 +67,7 @@ the fix pins it to that version. It is unsafe: the version the image installs ma
             { file: installed.via.file, line: installed.via.line, message: `installed here` },
             { file: installed.file, line: requirement.line, message: `${requirement.name}${requirement.specifier} is not pinned, nor pinned by a constraints file` },
           ],
+          package: requirement.name,
           fix: pinFix(project, service, installed),
         });
       }

@@ -71,7 +71,11 @@ that name may belong to anyone), and none that edits a hash-checked file; a comp
 \`moduleMap\` in \`.driftcheck.yaml\` maps import names to distributions the bundled table does not know.
 
 ## References
-- DESIGN.md §1 (the service model), §5 (import name to distribution)`,
+- deptry DEP001 (missing dependency), FawltyDeps undeclared dependencies
+- The README's *How it works* (how a service's image, install set and running code are joined) and
+  *Errors only on proof* (what is known, and what is reported as a note when it is not); an import
+  name is mapped to a distribution by \`moduleMap\`, then an installed environment's metadata, then
+  the bundled table, else the name itself is a guess`,
   },
   check({ project, report }) {
     for (const service of project.services) {
@@ -112,6 +116,7 @@ that name may belong to anyone), and none that edits a hash-checked file; a comp
             ...installEvidence(service, distribution),
             ...gapEvidence(service, gapsHere),
           ],
+          package: distribution,
           fix: fixOf(project, service, key, distribution, group.guess),
           sites: siteRefs(group.sites),
         });
@@ -185,6 +190,7 @@ function reportMissingPrograms(project: Project, service: Service, report: Repor
         ...installEvidence(service, need.distribution),
         ...gapEvidence(service, dependencyGaps(project, service)),
       ],
+      package: need.distribution,
       fix: fixOf(project, service, key, need.distribution, { distributions: [need.distribution], source: 'table' }),
     });
   }

@@ -66,6 +66,7 @@ is added unpinned.
             commandEvidence(service, part),
             ...service.installedFiles.filter((f) => f.chain.length === 1).slice(0, 2).map((f) => ({ file: f.via.file, line: f.via.line, message: `image installs ${f.path}` })),
           ],
+          package: need.distribution,
           fix: fixFor(project, service, need),
         });
       }

@@ -19,7 +19,8 @@ export default defineRule({
 Flags third-party modules that code running in a service imports directly, while the image installs
 them only because something else depends on them: \`import starlette\` when only \`fastapi\` is in the
 requirements. Which distribution pulls in which comes from a bundled table of the well-known
-dependencies of popular packages (DESIGN.md §5); nothing is executed or downloaded.
+dependencies of popular packages (each entry with its source), or from a lockfile, a compiled
+\`requirements.txt\` (\`# via\`) or \`--python-env\` when there is one; nothing is executed or downloaded.
 
 ## Why is this bad?
 The import works today by accident. When the parent package drops or changes that dependency —
@@ -60,6 +61,7 @@ package's range would make the install fail, so review it.
             ...entryEvidence(service),
             ...viaEvidence(service, group.via),
           ],
+          package: distribution,
           fix: pinFix(project, service, group.key, distribution),
           sites: siteRefs(group.sites),
         });
