@@ -130,6 +130,16 @@ describe('baseline: in the configuration', () => {
     expect(missing((await json(dir, ['--baseline', 'empty.json'])).report)).toEqual(['redis']);
   });
 
+  it('in a config found above the audited folder, stays relative to the audited folder', async () => {
+    const top = project({ '.driftcheck.yaml': 'baseline: .driftcheck-baseline.json\n' });
+    write(top, { 'services/api/requirements.txt': 'requests==2.32.3\n', 'services/api/app.py': 'import requests\nimport redis\n' });
+    mkdirSync(join(top, '.git'));
+    const update = await runCliInProcess(['services/api', '--update-baseline'], { cwd: top });
+    expect([update.status, update.stderr]).toEqual([0, 'wrote services/api/.driftcheck-baseline.json: 1 finding in the baseline\n']);
+    expect(readFileSync(join(top, 'services/api/.driftcheck-baseline.json'), 'utf8')).toContain('"file": "app.py"');
+    expect((await runCliInProcess(['services/api'], { cwd: top })).status).toBe(0);
+  });
+
   it('is the same in [tool.driftcheck] of pyproject.toml', async () => {
     const dir = project({ 'pyproject.toml': '[tool.driftcheck]\nbaseline = "base.json"\n' });
     await runCliInProcess(['.', '--update-baseline'], { cwd: dir });
