@@ -246,7 +246,9 @@ Output:
   -f, --format FORMAT    text (default), concise (path:line:col: CODE message, one
                          line per finding), json, sarif (SARIF 2.1.0, code scanning),
                          github (Actions annotations), markdown (PR comment or step
-                         summary, with the fix patch), gitlab (Code Quality report)
+                         summary, with the fix patch), gitlab (Code Quality report),
+                         junit, checkstyle (XML for CI test and lint viewers),
+                         prometheus (node_exporter textfile metrics)
   -o, --output FILE      write the report to FILE instead of stdout
   -q, --quiet            the concise lines only: no summary, no warnings
       --statistics       count the findings per rule instead (text or json)
