@@ -233,9 +233,12 @@ describe('the packed tarball', () => {
     expect(refused, `engines.node "${range}"`).toEqual([]);
     expect(semver.satisfies(process.version, range), `this Node (${process.version})`).toBe(true);
 
-    // Building happens when the tarball is made (prepack, from an empty dist/), never in a consumer's install.
+    // The tarball is built from an empty dist/ (prepack). `prepare` builds a clone or a git install
+    // (`npm install` in this repository, as the README says); npm never runs it for a registry
+    // install, and nothing else runs at install time.
     expect(repoPackage.scripts?.['prepack']).toMatch(/rmSync\('dist'.*&& npm run build$/);
-    for (const hook of ['prepare', 'preinstall', 'install', 'postinstall']) expect(repoPackage.scripts ?? {}, hook).not.toHaveProperty([hook]);
+    expect(repoPackage.scripts?.['prepare']).toBe('npm run build');
+    for (const hook of ['preinstall', 'install', 'postinstall']) expect(repoPackage.scripts ?? {}, hook).not.toHaveProperty([hook]);
   });
 });
 

@@ -319,7 +319,7 @@ describe('action.yml (composite GitHub Action)', () => {
 
   // The install step as the runner runs it, on a copy of this working tree without node_modules
   // or dist/ (what actions/checkout of the action gives): npm ci from the npm cache (offline), the
-  // build, the version. The package has no `prepare` script, so the step must build by itself.
+  // build, the version. The step builds explicitly, whatever npm ci's `prepare` does.
   it(
     'its install step builds driftcheck from a clean copy of the action',
     () => {
