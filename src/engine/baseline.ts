@@ -11,6 +11,7 @@
 import { fingerprint } from '../findings/fingerprint.js';
 import type { Finding } from '../findings/types.js';
 import { atomicWrite, errorCode, readGuarded, refusalMessage, writeRefusal } from '../util/safe-fs.js';
+import { CODES_OF_0_1 } from '../rules/index.js';
 
 export class BaselineError extends Error {}
 
@@ -92,12 +93,7 @@ function isFormat1(value: unknown): value is Format1 {
   );
 }
 
-/**
- * Format 1 was written by driftcheck 0.1, whose rule codes 0.2.0 changed to match deptry's
- * (CHANGELOG.md): its entries are read with today's codes.
- */
-const CODES_OF_0_1: Readonly<Record<string, string>> = { DEP002: 'MOD001', DEP003: 'MOD002', DEP004: 'DEP002', DEP005: 'DEP003', DEP006: 'MOD003' };
-
+// Format 1 was written by driftcheck 0.1: its entries are read with today's codes (CODES_OF_0_1).
 function fromFormat1(data: Format1): BaselineEntry[] {
   const entries: BaselineEntry[] = [];
   for (const [file, rules] of Object.entries(data)) {

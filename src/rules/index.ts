@@ -65,20 +65,17 @@ export const PARSE_RULE = { id: 'PARSE', name: 'parse-error' } as const;
 export const INTERNAL_RULE = { id: 'INTERNAL', name: 'internal-error' } as const;
 
 /**
- * Codes that 0.2.0 renamed so that DEP001-DEP003 mean what deptry's do (CHANGELOG.md). An old
- * code is unknown now (DEP004 and DEP005 are deptry's dev-dependency and standard-library rules,
- * which driftcheck does not have); its new code is named in the error, never applied silently.
+ * Every code 0.2.0 changed so that DEP001-DEP003 mean what deptry's do (CHANGELOG.md): old code ->
+ * new code. Baselines of 0.1 are read through it; an old code that is no rule today is named with
+ * its new code in errors, never applied silently (one that is a rule again means today's rule).
  */
-const RENAMED_CODES: Readonly<Record<string, string>> = {
-  DEP004: 'DEP002', // unused-dependency
-  DEP005: 'DEP003', // transitive-dependency
-  DEP006: 'MOD003', // missing-extra
-};
+export const CODES_OF_0_1: Readonly<Record<string, string>> = { DEP002: 'MOD001', DEP003: 'MOD002', DEP004: 'DEP002', DEP005: 'DEP003', DEP006: 'MOD003' };
 
 /** ` (renamed DEP002 unused-dependency in 0.2.0)` for an old code, '' for anything else. */
 export function renameHint(idOrName: string): string {
-  const renamed = RENAMED_CODES[idOrName.toUpperCase()];
-  const rule = renamed ? findRule(renamed) : undefined;
+  const old = idOrName.toUpperCase();
+  const renamed = CODES_OF_0_1[old];
+  const rule = renamed && !findRule(old) ? findRule(renamed) : undefined;
   return rule ? ` (renamed ${rule.meta.id} ${rule.meta.name} in 0.2.0)` : '';
 }
 
@@ -108,7 +105,7 @@ function families(): string[] {
  * 0.2.0 gives its new code (`DEP004` -> DEP002), not the nearest spelling.
  */
 export function suggestRule(word: string, { families: withFamilies = true }: { readonly families?: boolean } = {}): string | undefined {
-  const renamed = RENAMED_CODES[word.toUpperCase()];
+  const renamed = findRule(word) ? undefined : CODES_OF_0_1[word.toUpperCase()];
   if (renamed !== undefined) return renamed;
   return closest(word, [...RULES.map((r) => r.meta.id), ...(withFamilies ? families() : []), ...RULES.map((r) => r.meta.name)]);
 }
