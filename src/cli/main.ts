@@ -95,7 +95,9 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const root = checkedRoot(options, io);
   const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
   const config = loadConfig(root, options.config, ruleLookup, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
-  const auditOptions = auditOptionsOf(options, config, root, io);
+  // --changed-since reads every service's run files (serviceInputs); otherwise only the selected
+  // rules' model parts are built (--select PROD004 builds no import closure).
+  const auditOptions: AuditOptions = { ...auditOptionsOf(options, config, root, io), trimModel: changed === null };
   const failOn = options.failOn ?? config.failOn ?? 'error';
   const wantsFixes = options.diff || options.patch !== null || options.fix;
   // Fixes, markdown (its patch) and --changed-since need the parsed project, which the cache does not keep.

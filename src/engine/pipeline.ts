@@ -7,7 +7,8 @@ import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, stampOf, type Discovere
 import type { Finding, Span } from '../findings/types.js';
 import { loadMetadata, prefetchPinnedMetadata } from '../metadata/load.js';
 import { buildProject } from '../model/project.js';
-import type { Project } from '../model/types.js';
+import { MODEL_PARTS, type ModelPart, type Project } from '../model/types.js';
+import type { Rule } from '../rules/define-rule.js';
 import { discoverInParallel, type ScanStats, type Threads } from '../parallel/discover-parallel.js';
 import type { PythonFileModel } from '../parsers/types.js';
 import { makeSourceFile, type SourceFile } from '../source.js';
@@ -33,6 +34,12 @@ export interface AuditOptions {
   readonly indexUrl?: string;
   /** Where index responses are cached (default: DRIFTCHECK_CACHE_DIR, else the user cache folder). */
   readonly indexCacheDir?: string;
+  /**
+   * Build only the parts of the model that the selected rules declare in `meta.needs` (the
+   * findings are the same; `result.project` lacks the other parts, e.g. every Docker service's
+   * `runFiles` is empty). For callers that read the findings only; default false.
+   */
+  readonly trimModel?: boolean;
 }
 
 export interface ServiceSummary {
@@ -84,6 +91,7 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
   const extraStamps = new Map<string, FileStamp | null>();
   const maxFileBytes = (options.discover ?? DEFAULT_DISCOVER_OPTIONS).maxFileBytes;
   const tooLarge = new Set(discovered.inputs.filter((input) => (input.stamp?.size ?? 0) > maxFileBytes).map((input) => input.rel));
+  const rules = selectedRules(options, config);
   const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl, options.indexCacheDir);
   const project = buildProject({
     metadata,
@@ -96,6 +104,7 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
     // An oversized file still exists: a COPY puts it in the image.
     otherPaths: tooLarge.size ? [...discovered.otherPaths, ...tooLarge] : discovered.otherPaths,
     tooLarge,
+    ...(options.trimModel ? { parts: modelPartsFor(rules) } : {}),
     readExtra: (repoPath, kind) => {
       if (escapesRoot(repoPath)) return null;
       const override = options.overrides?.get(repoPath);
@@ -109,7 +118,6 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
   });
 
   if (options.indexUrl) warnings.push(...prefetchPinnedMetadata(project, options.indexUrl, options.indexCacheDir).map((message) => ({ file: '.', message })));
-  const rules = selectedRules(options, config);
   const findings: Finding[] = parseFindings(project).concat(runRules(rules, project, config));
   const suppressed = suppress(project, findings, rules, config);
   return {
@@ -125,6 +133,20 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
     inputs: discovered.inputs,
     extraStamps,
   };
+}
+
+/**
+ * The model parts the rules read: the union of their `meta.needs`, every part when one of them
+ * declares nothing, and every part for the rule that reviews suppressions (SUP001), which runs the
+ * rules its directives name, selected or not.
+ */
+export function modelPartsFor(rules: readonly Rule[]): ReadonlySet<ModelPart> {
+  const parts = new Set<ModelPart>();
+  for (const rule of rules) {
+    const needs = rule.reviewSuppressions ? undefined : rule.meta.needs;
+    for (const part of needs ?? MODEL_PARTS) parts.add(part);
+  }
+  return parts;
 }
 
 function withoutPaths<T>(map: ReadonlyMap<string, T>, paths: ReadonlyMap<string, unknown>): ReadonlyMap<string, T> {

@@ -22,6 +22,7 @@ export default defineRule({
     severity: 'error',
     category: 'production',
     fix: 'sometimes',
+    needs: [], // no service's run files (ModelPart)
     summary: 'Debug mode (DEBUG=1, FLASK_DEBUG, --debug, NODE_ENV=development, app.run(debug=True)) in production',
     docs: `## What it does
 Flags debug mode in what a production service runs:

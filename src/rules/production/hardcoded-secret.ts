@@ -55,6 +55,7 @@ export default defineRule({
     severity: 'error',
     category: 'security',
     fix: 'none',
+    needs: [], // no service's run files (ModelPart)
     summary: 'A literal password, token or key in compose environment: or Dockerfile ENV/ARG',
     docs: `## What it does
 Flags literal secrets in production compose \`environment:\` (list and map form) and in \`ENV\` and

@@ -20,6 +20,7 @@ export default defineRule({
     severity: 'warning',
     category: 'security',
     fix: 'none',
+    needs: [], // no service's run files (ModelPart)
     summary: 'The final image runs as root (no non-root USER, USER root last, or compose user: root)',
     hadolint: ['DL3002'],
     docs: `## What it does
