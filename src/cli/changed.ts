@@ -10,7 +10,6 @@
 // program-starting setting overridden and GIT_* overrides dropped; driftcheck hashes the working
 // tree files itself, raw, and only those a finding asks about. A file whose clean filter (LFS) or
 // eol conversion changes its bytes therefore counts as changed: more findings, never fewer.
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, readlinkSync } from 'node:fs';
 import { join, posix } from 'node:path';
@@ -20,6 +19,7 @@ import type { Service } from '../model/types.js';
 import { INTERNAL_RULE } from '../rules/index.js';
 import { readGuarded } from '../util/safe-fs.js';
 import { UsageError } from './errors.js';
+import { childProcess } from '../util/lazy-builtins.js';
 
 /** Repo paths (relative to the audited root, POSIX) that differ from REF, untracked files included. */
 export interface ChangedPaths {
@@ -147,7 +147,7 @@ function gitEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 function git(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): GitResult {
-  const result = spawnSync('git', [...HARDENING, ...args], { cwd, encoding: 'utf8', env: gitEnv(env), maxBuffer: 256 * 1024 * 1024 });
+  const result = childProcess().spawnSync('git', [...HARDENING, ...args], { cwd, encoding: 'utf8', env: gitEnv(env), maxBuffer: 256 * 1024 * 1024 });
   const missing = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
   return { status: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? result.error?.message ?? '', missing };
 }

@@ -34,7 +34,14 @@ export interface CliIo {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdoutIsTTY: boolean;
   readonly stdinIsTTY: boolean;
+  /**
+   * Loads the interactive view (default: `import('../tui/run.js')`). The bundled command passes
+   * its own: the bundle runs as a vm.Script (src/cli/launch.ts), where import() is not available.
+   */
+  readonly loadInteractive?: () => Promise<InteractiveView>;
 }
+
+type InteractiveView = typeof import('../tui/run.js');
 
 /** One run of the CLI: the exit code (2 for a usage, config, baseline or write error, or a bug). */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -152,7 +159,7 @@ async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
   const root = checkedRoot(options, io);
   const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
   const config = loadConfig(root, options.config, ruleLookup, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
-  const tui = await importIgnoringCi(() => import('../tui/run.js'));
+  const tui = await importIgnoringCi(() => io.loadInteractive?.() ?? import('../tui/run.js'));
   const result = await tui.runInteractive({
     auditOptions: auditOptionsOf(options, config, root, io),
     root: options.path.replace(/\\/g, '/'),
