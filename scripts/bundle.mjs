@@ -65,7 +65,6 @@ const core = readFileSync(join(OUT, 'core.cjs'), 'utf8');
 const dynamicImports = core.match(/\bimport\((?!"\.\/run\.js"\))/g) ?? [];
 if (dynamicImports.length > 0) throw new Error(`bundle: core.cjs has ${dynamicImports.length} import() besides the interactive view's; vm.Script cannot run them (src/cli/launch.ts)`);
 
-// eslint-disable-next-line no-control-regex
 if (/[^\x00-\x7f]/.test(core)) console.warn('bundle: core.cjs is not ASCII-only: V8 holds it as a two-byte string (slower start-up)');
 
 // The command itself.
