@@ -146,7 +146,7 @@ function measure(w, { runs, warmup, timeBin }) {
       ? [timeBin, ['-f', '%e %M', '-o', rssFile, w.cmd, ...w.args]]
       : [w.cmd, w.args];
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(cmd, args, { stdio: ['ignore', outFd, errFd], cwd: w.cwd ?? REPO, env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(cmd, args, { stdio: ['ignore', outFd, errFd], cwd: w.cwd ?? REPO, env: { ...process.env, NO_COLOR: '1', ...w.env } });
     const secs = Number(process.hrtime.bigint() - t0) / 1e9;
     fs.closeSync(outFd);
     fs.closeSync(errFd);
@@ -288,6 +288,8 @@ function full(opts, cli, timeBin, rssNote) {
   if (!mono) {
     workloads.push({ id: 'example-cold', name: 'example fixture (sutazai), --no-cache', cmd: process.execPath, args: [cli, example, '--no-cache'], okExit: [1] });
     workloads.push({ id: 'example-warm', name: 'example fixture (sutazai), warm', cmd: process.execPath, args: [cli, example], okExit: [1] });
+    // The same run compiling the bundle without V8's code cache (src/cli/launch.ts): its effect, same run.
+    workloads.push({ id: 'example-cold-nocodecache', name: 'example fixture (sutazai), --no-cache, DRIFTCHECK_CODE_CACHE=off', cmd: process.execPath, args: [cli, example, '--no-cache'], okExit: [1], env: { DRIFTCHECK_CODE_CACHE: 'off' } });
   }
   workloads.push({ id: 'node-startup', name: 'node -e 0 (start-up)', cmd: process.execPath, args: ['-e', '0'], okExit: [0] });
 
