@@ -1,14 +1,18 @@
-// Bundles the compiled CLI (dist/, from tsc) into dist/bin/: one file for the start-up path
-// instead of ~300 modules. Loading those modules was most of a run's time on a small repository
-// (0.39 s for --version against 0.11 s for `node -e 0`); see bench/RESULTS.md.
+// Bundles what tsc compiled into dist/ for the package: the CLI into dist/bin/ (one file for the
+// start-up path instead of ~300 modules: loading those was most of a small run's time, 0.39 s for
+// --version against 0.11 s for `node -e 0`; see bench/RESULTS.md), and the library entry
+// dist/index.js in place. The package ships these bundles and the .d.ts files, none of the other
+// compiled modules (package.json "files"); they stay in dist/ for the tests.
 //
 // - dist/bin/driftcheck.js: the command, src/cli/launch.ts alone (Node built-ins only). It loads
 // - dist/bin/core.cjs: the CLI (src/cli/start.ts and all it imports) as one CommonJS file, compiled
-//   through vm.Script with the V8 code cache data
+//   through vm.Script with the V8 code cache data of
 // - dist/bin/core.cjs.cache, written here by running the CLI once on the example fixture.
-// - dist/bin/run.js (the interactive view: ink/React, imported only by -i), scan-worker.js
-//   (worker threads) and index-fetch.js (the --index-url child process): ES modules, as before.
-// ink/React, arborist and pip-requirements-js stay external, so they are loaded only when used.
+// - dist/index.js (the library), dist/bin/run.js (the interactive view, imported only by -i),
+//   scan-worker.js (worker threads) and index-fetch.js (the --index-url child process): ES
+//   modules sharing their chunks in dist/bin/.
+// ink/React (only -i) and pip-requirements-js (loaded lazily by the requirements parser) stay
+// external, so they are still loaded only when used; they are the package's only dependencies.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -17,26 +21,45 @@ import { join } from 'node:path';
 import { build } from 'rolldown';
 
 const OUT = 'dist/bin';
-const LAZY_PACKAGES = ['ink', 'react', 'react/jsx-runtime', '@npmcli/arborist', 'pip-requirements-js'];
-const lazy = (id) => LAZY_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`));
+const LIBRARY = 'dist/index.js';
+const EXTERNAL_PACKAGES = ['ink', 'react', 'pip-requirements-js'];
+const external = (id) => EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`));
+const BANNER = '// driftcheck library bundle (scripts/bundle.mjs)';
 const WARM_UP = 'fixtures/projects/sutazai';
+
+// The library is bundled from tsc's dist/index.js onto itself: a second bundling without tsc first
+// would read the bundle, whose chunks are about to be deleted.
+if (readFileSync(LIBRARY, 'utf8').startsWith(BANNER)) {
+  console.error(`${LIBRARY} is already a bundle: run \`npm run build\` (tsc, then this script)`);
+  process.exit(1);
+}
 
 await rm(OUT, { recursive: true, force: true });
 
-// The ES module entries.
+// The ES modules.
 await build({
   input: {
-    // the interactive view: main.ts imports it with import('../tui/run.js'), core.cjs with import('./run.js')
-    run: 'dist/tui/run.js',
+    index: LIBRARY,
+    // the interactive view: launch.ts imports it for core.cjs (`./run.js`)
+    'bin/run': 'dist/tui/run.js',
     // run by index-cache.js as a child process, next to it (`./index-fetch.js`)
-    'index-fetch': 'dist/metadata/index-fetch.js',
+    'bin/index-fetch': 'dist/metadata/index-fetch.js',
     // started by discover-parallel.js as a worker thread, next to it (`./scan-worker.js`)
-    'scan-worker': 'dist/parallel/scan-worker.js',
+    'bin/scan-worker': 'dist/parallel/scan-worker.js',
   },
   platform: 'node',
-  external: lazy,
+  external,
   logLevel: 'warn',
-  output: { dir: OUT, format: 'esm', entryFileNames: '[name].js', chunkFileNames: '[name].js', sourcemap: true },
+  output: {
+    dir: 'dist',
+    format: 'esm',
+    entryFileNames: '[name].js',
+    // Every shared chunk beside the workers, which the chunks find through import.meta.url.
+    chunkFileNames: 'bin/[name].js',
+    // For `--debug` in a checkout (process.setSourceMapsEnabled); the package does not ship them.
+    sourcemap: true,
+    banner: (chunk) => (chunk.name === 'index' && chunk.isEntry ? BANNER : ''),
+  },
 });
 
 // The CLI as one CommonJS file: vm.Script compiles scripts, not ES modules, and only a script can
@@ -44,7 +67,7 @@ await build({
 await build({
   input: { core: 'dist/cli/start.js' },
   platform: 'node',
-  external: lazy,
+  external,
   logLevel: 'warn',
   plugins: [
     {
@@ -64,7 +87,6 @@ await build({
 const core = readFileSync(join(OUT, 'core.cjs'), 'utf8');
 const dynamicImports = core.match(/\bimport\((?!"\.\/run\.js"\))/g) ?? [];
 if (dynamicImports.length > 0) throw new Error(`bundle: core.cjs has ${dynamicImports.length} import() besides the interactive view's; vm.Script cannot run them (src/cli/launch.ts)`);
-
 if (/[^\x00-\x7f]/.test(core)) console.warn('bundle: core.cjs is not ASCII-only: V8 holds it as a two-byte string (slower start-up)');
 
 // The command itself.
@@ -86,7 +108,7 @@ try {
     encoding: 'utf8',
   });
   if (run.status !== 0 && run.status !== 1) console.warn(`bundle: no code cache (the warm-up run exited ${run.status}): ${run.stderr.trim()}`);
-  else if (!existsSync(join(OUT, 'core.cjs.cache'))) console.warn('bundle: no code cache was written (Node without vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER?)');
+  else if (!existsSync(join(OUT, 'core.cjs.cache'))) console.warn('bundle: no code cache was written');
 } finally {
   rmSync(cacheDir, { recursive: true, force: true });
 }

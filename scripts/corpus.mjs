@@ -11,7 +11,7 @@
 // services counts once. Printed: per repository and per rule, unique findings by severity, run time,
 // peak RSS, and how many of them are judged true / false / unclear / not yet judged; then error and
 // warning precision over the judged ones. --pending writes the findings that need a verdict (every
-// error; DEP001, DEP002, DEP004 and PROD001-003 warnings) as JSONL lines with "verdict": null, ready
+// error; DEP001, MOD001, DEP002 and PROD001-003 warnings) as JSONL lines with "verdict": null, ready
 // to be judged and appended to corpus/verdicts.jsonl. --fixes also checks each repository's safe
 // patch: it applies with git apply and the fixed tree gives an empty patch (convergence).
 import fs from 'node:fs';
@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..');
 const CORPUS = path.join(REPO, 'corpus');
-const MUST_JUDGE_WARNINGS = new Set(['DEP001', 'DEP002', 'DEP004', 'PROD001', 'PROD002', 'PROD003']);
+const MUST_JUDGE_WARNINGS = new Set(['DEP001', 'MOD001', 'DEP002', 'PROD001', 'PROD002', 'PROD003']);
 
 function fail(message) {
   console.error(`corpus: ${message}`);

@@ -2,5 +2,5 @@
 // import of '../audit.js' working.
 export {
   audit, auditInParallel, selectedRules, sortFindings,
-  type AuditOptions, type AuditReport, type AuditResult, type ServiceSummary, type Span,
+  type AuditOptions, type AuditProgress, type AuditReport, type AuditResult, type ProgressListener, type ServiceSummary, type Span,
 } from './engine/pipeline.js';

@@ -11,6 +11,11 @@ import { errorCode, readGuarded, refusalMessage } from './util/safe-fs.js';
 export interface DiscoverOptions {
   readonly maxFileBytes: number;
   readonly maxFiles: number;
+  /**
+   * `--exclude` patterns (gitignore syntax, relative to the root): matching files and folders are
+   * left out as git-ignored ones are (a file's name is still recorded, a folder is not walked).
+   */
+  readonly exclude?: readonly string[];
 }
 
 export interface Discovery {
@@ -169,6 +174,7 @@ export function walkTree(
   const otherPaths: string[] = [];
   let accepted = 0;
   let budgetWarned = false;
+  const excluded = options.exclude?.length ? [{ dir: '', rules: ignore().add([...options.exclude]) }] : [];
 
   const walk = (dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[]): void => {
     let entries;
@@ -211,7 +217,7 @@ export function walkTree(
     }
   };
 
-  walk(root, '', []);
+  walk(root, '', excluded);
   return { warnings, otherPaths };
 }
 

@@ -55,10 +55,20 @@ describe('architecture', () => {
     expect(upward).toEqual([]);
   });
 
-  it('knowledge/ is a leaf of data: it imports nothing at run time', () => {
+  it('knowledge/ is a leaf of data: at run time it imports nothing but its own helpers', () => {
     const knowledge = files.filter((f) => layerOf(f) === 'knowledge');
     expect(knowledge.length).toBeGreaterThan(0);
-    for (const file of knowledge) expect(readFileSync(file, 'utf8')).not.toMatch(/^\s*import\s(?!type\s)[^;]*from\s+'/m);
+    for (const file of knowledge) expect(readFileSync(file, 'utf8')).not.toMatch(/^\s*import\s(?!type\s)[^;]*from\s+'(?!\.\/[a-z-]+\.js')/m);
+  });
+
+  it('rules do not parse files: the Repository parses each file once (pyprojectAt, jsonAt, the parsed maps)', () => {
+    const rules = files.filter((f) => layerOf(f) === 'rules');
+    expect(rules.length).toBeGreaterThan(20);
+    for (const file of rules) {
+      const text = readFileSync(file, 'utf8');
+      expect(text, relative(SRC, file)).not.toMatch(/from '(?:\.\.\/)+parsers\/(?:pyproject|requirements|dockerfile|compose|python-imports|json|dotenv|index)\.js'/);
+      expect(text, relative(SRC, file)).not.toMatch(/\bJSON\.parse\(/);
+    }
   });
 
   it('model/ has no import cycle', () => {

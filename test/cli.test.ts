@@ -48,13 +48,13 @@ describe('the seed incident (fixtures/projects/sutazai)', () => {
     expect(text.stdout).toMatch(/backend\/app\/api\/vectors\.py\n\s+3:8\s+error\s+DEP001 "chromadb"/);
   });
 
-  it('reports the agents package missing from the image (DEP002), the pin drift (PIN001) and --reload (PROD001)', () => {
-    expect(find('DEP002', '"agents.core"')?.['file']).toBe('backend/app/api/agents.py');
+  it('reports the agents package missing from the image (MOD001), the pin drift (PIN001) and --reload (PROD001)', () => {
+    expect(find('MOD001', '"agents.core"')?.['file']).toBe('backend/app/api/agents.py');
     expect(json.findings.some((f) => f['ruleId'] === 'PIN001' && f['file'] === 'backend/requirements-minimal.txt')).toBe(true);
     const reload = find('PROD001', '--reload');
     expect(reload?.['file']).toBe('docker-compose.yml');
     expect(reload?.['line']).toBe(8);
-    for (const rule of ['DEP002', 'PIN001', 'PROD001']) expect(text.stdout).toContain(rule);
+    for (const rule of ['MOD001', 'PIN001', 'PROD001']) expect(text.stdout).toContain(rule);
   });
 
   it('follows the JSON contract', () => {
@@ -114,14 +114,14 @@ describe('exit codes and errors', () => {
     expect(runCli(['explain', 'reload-in-production']).stdout).toContain('PROD001');
     const rules = runCli(['rules']);
     expect(rules.status).toBe(0);
-    for (const id of ['DEP001', 'DEP002', 'PIN001', 'PIN004', 'PROD001']) expect(rules.stdout).toContain(id);
+    for (const id of ['DEP001', 'MOD001', 'PIN001', 'PIN004', 'PROD001']) expect(rules.stdout).toContain(id);
   });
 
   it('--select and --ignore filter rules', async () => {
     const only = JSON.parse((await runCliInProcess([SUTAZAI, '--format', 'json', '--select', 'PROD'])).stdout) as JsonReport;
     expect(only.findings.length).toBeGreaterThan(0);
     expect(only.findings.every((f) => String(f['ruleId']).startsWith('PROD'))).toBe(true);
-    const without = JSON.parse((await runCliInProcess([SUTAZAI, '--format', 'json', '--ignore', 'DEP001,DEP002,DEP003,DEP004,DEP005,DEP006'])).stdout) as JsonReport;
+    const without = JSON.parse((await runCliInProcess([SUTAZAI, '--format', 'json', '--ignore', 'DEP001,MOD001,MOD002,DEP002,DEP003,MOD003'])).stdout) as JsonReport;
     expect(without.findings.some((f) => String(f['ruleId']).startsWith('DEP'))).toBe(false);
   });
 });

@@ -29,9 +29,11 @@ async function findings(dir: string, args: string[] = []): Promise<JsonFinding[]
 
 describe('.driftcheck.yaml', () => {
   it.each([
-    ['rulez: {}\n', /^driftcheck: \.driftcheck\.yaml:1: unknown key "rulez" \(expected one of: rules, ignore, /],
+    ['rulez: {}\n', /^driftcheck: \.driftcheck\.yaml:1: unknown key "rulez" \(expected one of: select, rules, ignore, /],
     ['rules:\n  DEP001: loud\n', /^driftcheck: \.driftcheck\.yaml:2: "rules\.DEP001" must be one of error, warning, info, off \(got "loud"\)\n$/],
     ['rules:\n  NOPE001: off\n', /^driftcheck: \.driftcheck\.yaml:2: "rules\.NOPE001": unknown rule/],
+    ['rules:\n  DEP004: off\n', /^driftcheck: \.driftcheck\.yaml:2: "rules\.DEP004": unknown rule \(renamed DEP002 unused-dependency in 0\.2\.0\)/],
+    ['ignore:\n  - rules: [DEP006]\n', /^driftcheck: \.driftcheck\.yaml:2: "ignore\[0\]\.rules": unknown rule "DEP006" \(renamed MOD003 missing-extra in 0\.2\.0\)\n$/],
     ['failOn: 3\n', /^driftcheck: \.driftcheck\.yaml:1: "failOn" must be one of error, warning, info, never \(got number 3\)\n$/],
     ['ignore:\n  - paht: x\n', /^driftcheck: \.driftcheck\.yaml:2: unknown key "ignore\[0\]\.paht"/],
     ['ignore: yes\n', /^driftcheck: \.driftcheck\.yaml:1: "ignore" must be a list/],
@@ -57,7 +59,7 @@ describe('.driftcheck.yaml', () => {
     writeFileSync(join(dir, 'pyproject.toml'), '[tool.driftcheck]\nfailOn = "sometimes"\n');
     const out = await runCliInProcess(['.'], { cwd: dir });
     expect(out.status).toBe(2);
-    expect(out.stderr).toBe('driftcheck: pyproject.toml [tool.driftcheck]: "failOn" must be one of error, warning, info, never (got "sometimes")\n');
+    expect(out.stderr).toBe('driftcheck: pyproject.toml:2: [tool.driftcheck] "failOn" must be one of error, warning, info, never (got "sometimes")\n');
   });
 
   it('--config FILE is read instead, and a missing one is an error', async () => {
@@ -75,7 +77,7 @@ describe('.driftcheck.yaml', () => {
     expect(before.some((f) => f.ruleId === 'PROD001')).toBe(true);
     writeFileSync(
       join(dir, '.driftcheck.yaml'),
-      ['rules:', '  DEP001: info', '  reload-in-production: off', 'ignore:', '  - path: "backend/requirements-minimal.txt"', '    reason: legacy file', '  - package: redis', '    rules: [DEP004]', ''].join('\n'),
+      ['rules:', '  DEP001: info', '  reload-in-production: off', 'ignore:', '  - path: "backend/requirements-minimal.txt"', '    reason: legacy file', '  - package: redis', '    rules: [DEP002]', ''].join('\n'),
     );
     const after = await findings(dir);
     expect(after.some((f) => f.ruleId === 'PROD001')).toBe(false);
@@ -85,9 +87,9 @@ describe('.driftcheck.yaml', () => {
     const legacy = after.filter((f) => f.file === 'backend/requirements-minimal.txt');
     expect(legacy.length).toBeGreaterThan(0);
     expect(legacy.every((f) => f.suppressed && f.suppression?.kind === 'config' && f.suppression.reason === 'legacy file')).toBe(true);
-    const redis = after.filter((f) => f.ruleId === 'DEP004' && f.suppressed);
+    const redis = after.filter((f) => f.ruleId === 'DEP002' && f.suppressed);
     expect(redis).toHaveLength(1);
-    expect(after.filter((f) => f.ruleId === 'DEP004' && !f.suppressed).length).toBe(before.filter((f) => f.ruleId === 'DEP004').length - 1);
+    expect(after.filter((f) => f.ruleId === 'DEP002' && !f.suppressed).length).toBe(before.filter((f) => f.ruleId === 'DEP002').length - 1);
   });
 
   it('moduleMap maps an import to a distribution the table does not know', async () => {

@@ -71,9 +71,9 @@ describe('the fix engine guards generated files for every rule', () => {
       'app/__init__.py': '',
       'app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
     });
-    const report = await runCliInProcess(['.', '-q', '--select', 'DEP004'], { cwd: root });
-    expect(report.stdout).toContain('DEP004 "markdown"');
-    const out = await runCliInProcess(['.', '--diff', '--unsafe-fixes', '--select', 'DEP004'], { cwd: root });
+    const report = await runCliInProcess(['.', '-q', '--select', 'DEP002'], { cwd: root });
+    expect(report.stdout).toContain('DEP002 "markdown"');
+    const out = await runCliInProcess(['.', '--diff', '--unsafe-fixes', '--select', 'DEP002'], { cwd: root });
     expect(out.stdout).toBe('');
     expect(out.stderr).toContain('edits requirements.txt, which is compiled (# via); change its source and regenerate it');
   });

@@ -32,7 +32,7 @@ describe('--python-env', () => {
   });
 });
 
-describe('--python-env for the module map and DEP005 (top_level.txt, RECORD, Requires-Dist)', () => {
+describe('--python-env for the module map and DEP003 (top_level.txt, RECORD, Requires-Dist)', () => {
   const root = mkdtempSync(join(tmpdir(), 'driftcheck-pyenv-map-'));
   const project = join(root, 'project');
   mkdirSync(project);
@@ -53,20 +53,21 @@ describe('--python-env for the module map and DEP005 (top_level.txt, RECORD, Req
   dist('gizmo_core-2.4.0.dist-info', { METADATA: 'Metadata-Version: 2.1\nName: gizmo-core\nVersion: 2.4.0\n', 'top_level.txt': 'gizmo_core\n' });
 
   it('maps imports through the environment and sees its Requires-Dist', async () => {
-    const out = await runCliInProcess(['.', '--select', 'DEP001,DEP004,DEP005', '--no-color', '-q'], { cwd: project });
+    const out = await runCliInProcess(['.', '--select', 'DEP001,DEP002,DEP003', '--no-color', '-q'], { cwd: project });
     expect(out.stderr).toBe('');
     // acmecloud -> acme-sdk (top_level.txt), widgets -> widgets-framework (RECORD): installed and used.
-    expect(out.stdout).not.toMatch(/DEP001|DEP004/);
-    expect(out.stdout).toContain('DEP005 "gizmo_core" (distribution gizmo-core) is imported directly but the image of service "Dockerfile" installs it only as a dependency of widgets-framework');
+    expect(out.stdout).not.toMatch(/DEP001|DEP002/);
+    expect(out.stdout).toContain('DEP003 "gizmo_core" (distribution gizmo-core) is imported directly but the image of service "Dockerfile" installs it only as a dependency of widgets-framework');
   });
 
   it('without the environment the same imports are unproven: notes, never errors or "unused"', async () => {
     const bare = mkdtempSync(join(tmpdir(), 'driftcheck-pyenv-bare-'));
     for (const name of ['requirements.txt', 'Dockerfile', 'main.py']) writeFileSync(join(bare, name), readFileSync(join(project, name)));
-    const out = await runCliInProcess(['.', '--select', 'DEP001,DEP004', '--no-color', '-q'], { cwd: bare });
+    // The text report (not -q, whose concise lines carry no severity).
+    const out = await runCliInProcess(['.', '--select', 'DEP001,DEP002', '--no-color'], { cwd: bare });
     // acme-sdk's dependencies are unknown without the env: the module may come from it.
     expect(out.stdout).toMatch(/info +DEP001 "acmecloud" is imported .*it may still come from acme-sdk/);
     expect(out.stdout).not.toMatch(/ error +DEP/);
-    expect(out.stdout).not.toContain('DEP004 "acme-sdk"');
+    expect(out.stdout).not.toContain('DEP002 "acme-sdk"');
   });
 });

@@ -43,10 +43,10 @@ describe('a suppression on every import site of a missing module', () => {
     expect(findings.filter((f) => f.ruleId === 'SUP001')).toEqual([]);
   });
 
-  it('the same for first-party code the image lacks (DEP002, shown at its first import site)', async () => {
+  it('the same for first-party code the image lacks (MOD001, shown at its first import site)', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'driftcheck-supsites-')), 'fp');
     mkdirSync(dir);
-    const directive = '# driftcheck: ignore[DEP002] -- mounted at run time';
+    const directive = '# driftcheck: ignore[MOD001] -- mounted at run time';
     writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nWORKDIR /app\nCOPY main.py helper.py ./\nUSER app\nCMD ["python", "main.py"]\n');
     writeFileSync(join(dir, 'main.py'), `import lib  ${directive}\nimport helper\n`);
     writeFileSync(join(dir, 'helper.py'), `import lib  ${directive}\n`);
@@ -54,6 +54,6 @@ describe('a suppression on every import site of a missing module', () => {
     const out = await runCliInProcess(['.', '--no-cache', '--format', 'json'], { cwd: dir });
     const findings = (JSON.parse(out.stdout) as { findings: JsonFinding[] }).findings;
     expect(findings.filter((f) => f.ruleId === 'SUP001')).toEqual([]);
-    expect(findings.filter((f) => f.ruleId === 'DEP002').map((f) => f.suppressed)).toEqual([true]);
+    expect(findings.filter((f) => f.ruleId === 'MOD001').map((f) => f.suppressed)).toEqual([true]);
   });
 });

@@ -25,6 +25,7 @@ export async function start(argv: readonly string[], loadInteractive?: CliIo['lo
     env: process.env,
     stdoutIsTTY: process.stdout.isTTY === true,
     stdinIsTTY: process.stdin.isTTY === true,
+    stderrIsTTY: process.stderr.isTTY === true,
     ...(loadInteractive ? { loadInteractive } : {}),
   });
 }

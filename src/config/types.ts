@@ -17,11 +17,19 @@ export interface IgnoreEntry {
 export interface Config {
   /** Where it was read from (repo-relative or as given), for messages; null = defaults. */
   readonly source: string | null;
+  /**
+   * The audited root relative to the config's folder (POSIX, ending in "/"; "" when the config
+   * is in the root or named with --config): path globs (`ignore[].path`, `production`,
+   * `development`) are matched against this prefix + the repo-relative path.
+   */
+  readonly pathBase: string;
+  /** `select:` rule ids, names or prefixes (the default of --select). */
+  readonly select: readonly string[];
   /** Rule id or name -> severity override, or off. */
   readonly rules: Readonly<Record<string, RuleSetting>>;
   readonly ignore: readonly IgnoreEntry[];
   readonly moduleMap: Readonly<Record<string, readonly string[]>>;
-  /** Distributions DEP004 never reports (normalised). */
+  /** Distributions DEP002 never reports (normalised). */
   readonly allowUnused: readonly string[];
   /** Globs of compose files / Dockerfiles that are production (wins over `development`). */
   readonly production: readonly string[];
@@ -37,6 +45,8 @@ export interface Config {
 
 export const DEFAULT_CONFIG: Config = {
   source: null,
+  pathBase: '',
+  select: [],
   rules: {},
   ignore: [],
   moduleMap: {},

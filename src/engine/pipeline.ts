@@ -12,6 +12,7 @@ import type { Rule } from '../rules/define-rule.js';
 import { discoverInParallel, type ScanStats, type Threads } from '../parallel/discover-parallel.js';
 import type { PythonFileModel } from '../parsers/types.js';
 import { makeSourceFile, type SourceFile } from '../source.js';
+import { appendAll } from '../util/arrays.js';
 import { escapesRoot } from '../util/paths.js';
 import { DEFAULT_CONFIG, type Config } from '../config/types.js';
 import { parseFindings, runRules, selectedRules, sortFindings } from './run-rules.js';
@@ -68,21 +69,59 @@ export interface AuditResult extends AuditReport {
   readonly extraStamps: ReadonlyMap<string, FileStamp | null>;
 }
 
+/**
+ * How far an audit has got, for a progress line or a spinner: the step it is on now, the files
+ * read so far and, once the model is built, the services it holds.
+ */
+export interface AuditProgress {
+  readonly step: 'reading' | 'building' | 'checking';
+  readonly files: number;
+  readonly services: number | null;
+  /** While checking: rules run so far, of how many. */
+  readonly rules?: { readonly done: number; readonly total: number };
+}
+
+/** Called as the audit moves on; the audit yields to the event loop after each call. */
+export type ProgressListener = (progress: AuditProgress) => void;
+
 export function audit(options: AuditOptions): AuditResult {
-  return auditDiscovered(options, discover(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS), new Map());
+  const steps = auditSteps(options, discover(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS), new Map());
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
 }
 
 /**
  * The same audit with the Python files read and scanned on `threads` threads (`auto`: every core
- * once the tree is large enough). The result is identical to `audit`'s.
+ * once the tree is large enough). The result is identical to `audit`'s. With `onProgress`, the
+ * audit reports each step and yields to the event loop between steps (and between batches of
+ * Python files), so a caller's timers run: a spinner turns, a progress line is drawn.
  */
-export async function auditInParallel(options: AuditOptions, threads: Threads, onStats?: (stats: ScanStats) => void): Promise<AuditResult> {
-  const discovered = await discoverInParallel(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS, threads);
+export async function auditInParallel(options: AuditOptions, threads: Threads, onStats?: (stats: ScanStats) => void, onProgress?: ProgressListener): Promise<AuditResult> {
+  const onRead = onProgress && ((files: number): Promise<void> => {
+    onProgress({ step: 'reading', files, services: null });
+    return yieldToEventLoop();
+  });
+  const discovered = await discoverInParallel(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS, threads, onRead);
   onStats?.(discovered.stats);
-  return auditDiscovered(options, discovered, discovered.python);
+  const steps = auditSteps(options, discovered, discovered.python);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (onProgress) {
+      onProgress(step.value);
+      await yieldToEventLoop();
+    }
+  }
 }
 
-function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPython: ReadonlyMap<string, PythonFileModel>): AuditResult {
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The audit after discovery, one step at a time: it yields before each long step (the same code runs with or without pauses). */
+function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython: ReadonlyMap<string, PythonFileModel>): Generator<AuditProgress, AuditResult, void> {
   const root = options.root;
   const files = applyOverrides(discovered.files, options.overrides);
   const rootReal = realpathSync(root);
@@ -92,6 +131,7 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
   const maxFileBytes = (options.discover ?? DEFAULT_DISCOVER_OPTIONS).maxFileBytes;
   const tooLarge = new Set(discovered.inputs.filter((input) => (input.stamp?.size ?? 0) > maxFileBytes).map((input) => input.rel));
   const rules = selectedRules(options, config);
+  yield { step: 'building', files: files.length, services: null };
   const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl, options.indexCacheDir);
   const project = buildProject({
     metadata,
@@ -118,7 +158,11 @@ function auditDiscovered(options: AuditOptions, discovered: Discovery, scannedPy
   });
 
   if (options.indexUrl) warnings.push(...prefetchPinnedMetadata(project, options.indexUrl, options.indexCacheDir).map((message) => ({ file: '.', message })));
-  const findings: Finding[] = parseFindings(project).concat(runRules(rules, project, config));
+  const findings: Finding[] = parseFindings(project);
+  for (const [done, rule] of rules.entries()) {
+    yield { step: 'checking', files: files.length, services: project.services.length, rules: { done, total: rules.length } };
+    appendAll(findings, runRules([rule], project, config));
+  }
   const suppressed = suppress(project, findings, rules, config);
   return {
     root,

@@ -30,7 +30,7 @@ interface PythonEntry {
   readonly reference: RegExp;
   /** Distributions the base image already installs ([]: none beyond the interpreter's own). */
   readonly pythonPackages: readonly string[];
-  readonly source?: string;
+  readonly source: string;
 }
 
 type Entry = ToolsEntry | PythonEntry;
@@ -76,11 +76,11 @@ export const BASE_IMAGES: readonly Entry[] = [
   // Python packages. Base images whose Python packages are known (none, or the list given): anything
   // else (a team's base image, tiangolo/uvicorn-gunicorn-fastapi, pytorch/pytorch, ...) may already
   // install what code imports. Matched on the FROM reference as written; the first match wins.
-  ...OFFICIAL_PLAIN.map((name): PythonEntry => ({ family: name, reference: new RegExp(`^(?:(?:docker\\.io|index\\.docker\\.io)\\/)?(?:library\\/)?${name}(?:[:@]|$)`), pythonPackages: [] })),
-  { family: 'distroless', reference: /^gcr\.io\/distroless\//, pythonPackages: [] },
-  { family: 'chainguard', reference: /^cgr\.dev\/chainguard\/(?:python|wolfi-base)/, pythonPackages: [] },
-  { family: 'ubi', reference: /^(?:registry\.access\.redhat\.com\/)?ubi\d/, pythonPackages: [] },
-  { family: 'devcontainers-python', reference: /^mcr\.microsoft\.com\/devcontainers\/python/, pythonPackages: [] },
+  ...OFFICIAL_PLAIN.map((name): PythonEntry => ({ family: name, reference: new RegExp(`^(?:(?:docker\\.io|index\\.docker\\.io)\\/)?(?:library\\/)?${name}(?:[:@]|$)`), pythonPackages: [], source: `docker-library/official-images: the ${name} image's Dockerfile installs no Python distributions (pip, setuptools and wheel aside)` })),
+  { family: 'distroless', reference: /^gcr\.io\/distroless\//, pythonPackages: [], source: 'GoogleContainerTools/distroless README: language runtime only, no package manager' },
+  { family: 'chainguard', reference: /^cgr\.dev\/chainguard\/(?:python|wolfi-base)/, pythonPackages: [], source: 'Chainguard Images docs: the python image holds the interpreter (its -dev variant adds pip and a shell), no other distributions' },
+  { family: 'ubi', reference: /^(?:registry\.access\.redhat\.com\/)?ubi\d/, pythonPackages: [], source: 'Red Hat UBI docs: minimal base with the platform Python only' },
+  { family: 'devcontainers-python', reference: /^mcr\.microsoft\.com\/devcontainers\/python/, pythonPackages: [], source: 'devcontainers/images python README: development tools as pipx tools, outside the interpreter\'s site-packages' },
   // AWS Lambda's Python images include the AWS SDK for Python: boto3 and its dependencies.
   {
     family: 'lambda-python',
@@ -88,7 +88,7 @@ export const BASE_IMAGES: readonly Entry[] = [
     pythonPackages: ['boto3', 'botocore', 's3transfer', 'jmespath', 'python-dateutil', 'six', 'urllib3'],
     source: 'AWS Lambda docs, "Python runtimes": the runtime includes the SDK; botocore\'s own requirements give the rest',
   },
-  { family: 'uv', reference: /^(?:ghcr\.io\/astral-sh|(?:docker\.io\/)?astral)\/uv(?:[:@]|$)/, pythonPackages: [] },
+  { family: 'uv', reference: /^(?:ghcr\.io\/astral-sh|(?:docker\.io\/)?astral)\/uv(?:[:@]|$)/, pythonPackages: [], source: 'uv docs, "Using uv in Docker": the uv images add the uv binary to a base image' },
 ];
 
 /** `docker.io/library/python:3.12-slim@sha256:..` -> repo `python`, tag `3.12-slim`. */

@@ -46,7 +46,7 @@ export class MetadataIndex {
     return this.env.has(key) || this.locks.has(key);
   }
 
-  /** Names a distribution depends on per the installed env or a lockfile (any version), for DEP005. */
+  /** Names a distribution depends on per the installed env or a lockfile (any version), for DEP003. */
   dependencyNames(key: string): string[] {
     const env = this.env.get(key);
     if (env) return env.requires.filter((r) => r.marker === null || !/extra\s*==/.test(r.marker)).map((r) => r.key);

@@ -5,6 +5,7 @@
 // asynchronous while the audit is synchronous, it costs ~0.5 s per run (pre-commit), and the lock
 // is written whole by npm, so drift shows in the direct dependencies this checks.
 import semver from 'semver';
+import { isJsonObject, type JsonObject } from '../parsers/json.js';
 
 export type DriftKind = 'missing' | 'invalid' | 'extraneous' | 'workspace-missing';
 
@@ -19,18 +20,10 @@ export interface NpmDrift {
   readonly workspace: string;
 }
 
-type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+type Json = JsonObject;
+const isObject = isJsonObject;
 const SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies'] as const;
 
-export function parseJson(text: string): Json | null {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isObject(value) ? value : null;
-  } catch {
-    return null;
-  }
-}
 
 /** Workspace folders (relative to the root package.json) the lock knows. */
 export function lockWorkspaces(lock: Json): string[] {

@@ -54,5 +54,7 @@ export function buildProject(input: ProjectInput): Project {
     metadata: input.metadata ?? EMPTY_METADATA,
     absentPaths: [...repo.missing].sort(),
     tooLargePaths: [...(input.tooLarge ?? [])].sort(),
+    pyprojectAt: (path) => (repo.files.has(path) ? repo.pyprojectAt(path) : null),
+    jsonAt: (path) => repo.jsonAt(path),
   };
 }

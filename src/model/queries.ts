@@ -1,5 +1,4 @@
 // Questions rules ask of the model, kept here so rules stay small and never re-derive facts.
-import { parsePyproject } from '../parsers/pyproject.js';
 import type { PyImport, Requirement } from '../parsers/types.js';
 import { imageResolve, isUnder, repoDirname, repoJoin } from '../util/paths.js';
 import { splitExtras } from './service/index.js';
@@ -163,17 +162,9 @@ export function installSummary(service: Service): string {
   return parts.length > 0 ? parts.join(', ') : 'no requirements';
 }
 
-const pyprojectCache = new WeakMap<Project, readonly Requirement[]>();
-
 /** `[project.dependencies]` / Poetry dependencies of the root pyproject.toml (no extras or groups). */
 export function rootPyprojectDependencies(project: Project): readonly Requirement[] {
-  let deps = pyprojectCache.get(project);
-  if (!deps) {
-    const file = project.files.get('pyproject.toml');
-    deps = file ? parsePyproject(file.text).dependencies : [];
-    pyprojectCache.set(project, deps);
-  }
-  return deps;
+  return project.pyprojectAt('pyproject.toml')?.dependencies ?? [];
 }
 
 /** Repo paths of the pyproject.toml files of local projects the image installs (`pip install .`). */

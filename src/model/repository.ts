@@ -4,6 +4,7 @@
 import type { ComposeFileModel, DockerfileModel, PythonFileModel, RequirementsFileModel } from '../parsers/types.js';
 import { parseCompose } from '../parsers/compose.js';
 import { parseDockerfile } from '../parsers/dockerfile.js';
+import { parseJsonObject, type JsonObject } from '../parsers/json.js';
 import { parsePyproject, type PyprojectModel } from '../parsers/pyproject.js';
 import { scanPythonImports } from '../parsers/python-imports.js';
 import { parseRequirements } from '../parsers/requirements.js';
@@ -143,6 +144,16 @@ export class Repository {
   }
 
   private readonly pyprojects = new Map<string, PyprojectModel>();
+
+  /** A JSON file already read (package.json, package-lock.json), parsed once; null when absent or not an object. */
+  jsonAt(path: string): JsonObject | null {
+    const file = this.files.get(path);
+    if (!file) return null;
+    if (!this.jsons.has(path)) this.jsons.set(path, parseJsonObject(file.text));
+    return this.jsons.get(path) ?? null;
+  }
+
+  private readonly jsons = new Map<string, JsonObject | null>();
 
   dockerfileAt(path: string): DockerfileModel | null {
     return this.load(path, 'dockerfile') ? (this.dockerfiles.get(path) ?? null) : null;

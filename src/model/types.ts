@@ -12,6 +12,8 @@ import type {
   Requirement,
   RequirementsFileModel,
 } from '../parsers/types.js';
+import type { JsonObject } from '../parsers/json.js';
+import type { PyprojectModel } from '../parsers/pyproject.js';
 import type { SourceFile } from '../source.js';
 import type { EntryPoint } from './command.js';
 import type { DockerIgnore } from './dockerignore.js';
@@ -172,4 +174,8 @@ export interface Project {
   readonly absentPaths: readonly string[];
   /** Files that exist but were not read for being over the size limit, sorted. */
   readonly tooLargePaths: readonly string[];
+  /** A pyproject.toml that was read, parsed once by the Repository; null when it was not read. */
+  pyprojectAt(path: string): PyprojectModel | null;
+  /** A JSON file that was read (package.json, package-lock.json), parsed once; null when absent or not an object. */
+  jsonAt(path: string): JsonObject | null;
 }

@@ -47,7 +47,16 @@ const AHEAD = 2;
 
 type Warning = { file: string; message: string };
 
-export async function discoverInParallel(root: string, options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS, threads: Threads = 'auto'): Promise<ParallelDiscovery> {
+/**
+ * `onRead`, when given, hears how many files have been read so far (after the walk, then after
+ * each batch of Python files) and is awaited, so a caller can yield to its event loop.
+ */
+export async function discoverInParallel(
+  root: string,
+  options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS,
+  threads: Threads = 'auto',
+  onRead?: (files: number) => Promise<void>,
+): Promise<ParallelDiscovery> {
   const rootReal = realpathSync(root);
   const jobs: ScanJob[] = [];
   const order: (SourceFile | number)[] = []; // a file read here, or the index of a Python job
@@ -68,7 +77,8 @@ export async function discoverInParallel(root: string, options: DiscoverOptions 
     inputs.push({ rel: candidate.rel, stamp });
     if (file) order.push(file);
   });
-  const { outcomes, stats } = await scanAll(jobs, rootReal, options, workerCount(threads, jobs.length));
+  const readHere = order.length - jobs.length;
+  const { outcomes, stats } = await scanAll(jobs, rootReal, options, workerCount(threads, jobs.length), onRead && ((scanned) => onRead(readHere + scanned)));
   const python = new Map<string, PythonFileModel>();
   const files: SourceFile[] = [];
   for (const entry of order) {
@@ -121,17 +131,29 @@ function workerUrl(): URL | null {
  * back, yielding between batches so worker replies are handled. A worker that fails hands its
  * unfinished batches back to the main thread.
  */
-async function scanAll(jobs: readonly ScanJob[], rootReal: string, options: DiscoverOptions, workers: number): Promise<{ outcomes: ScanOutcome[]; stats: ScanStats }> {
+async function scanAll(
+  jobs: readonly ScanJob[],
+  rootReal: string,
+  options: DiscoverOptions,
+  workers: number,
+  onScanned?: (jobs: number) => Promise<void>,
+): Promise<{ outcomes: ScanOutcome[]; stats: ScanStats }> {
   const outcomes: ScanOutcome[] = new Array<ScanOutcome>(jobs.length);
   const batches: [number, number][] = [];
   for (let start = 0; start < jobs.length; start += BATCH_SIZE) batches.push([start, Math.min(jobs.length, start + BATCH_SIZE)]);
+  let scanned = 0; // jobs done, here or on a worker
   const runHere = (batch: number): void => {
     const [start, end] = batches[batch] ?? [0, 0];
     for (let i = start; i < end; i++) outcomes[i] = scanJob(jobs[i] as ScanJob, rootReal, options);
+    scanned += end - start;
   };
   const url = workers > 0 && batches.length > 1 ? workerUrl() : null;
+  await onScanned?.(scanned);
   if (url === null) {
-    batches.forEach((_, batch) => runHere(batch));
+    for (let batch = 0; batch < batches.length; batch++) {
+      runHere(batch);
+      await onScanned?.(scanned);
+    }
     return { outcomes, stats: { workers: 0, batches: batches.length, batchesOnWorkers: 0 } };
   }
   let batchesOnWorkers = 0;
@@ -163,6 +185,7 @@ async function scanAll(jobs: readonly ScanJob[], rootReal: string, options: Disc
       const [start, end] = batches[response.batch] ?? [0, 0];
       const decoded = decodeOutcomes(response, jobs.slice(start, end), (job, raw, encoding, target) => makeSourceFile(job.rel, job.kind, raw, encoding, target));
       decoded.forEach((outcome, k) => (outcomes[start + k] = outcome));
+      scanned += end - start;
       batchesOnWorkers++;
       member.inFlight.delete(response.batch);
       feed(member);
@@ -183,6 +206,7 @@ async function scanAll(jobs: readonly ScanJob[], rootReal: string, options: Disc
       if (mine !== null || (!pending() && orphaned.length === 0)) setImmediate(resolve);
     });
     wake = null;
+    await onScanned?.(scanned);
   }
   for (const member of pool) {
     member.alive = false;

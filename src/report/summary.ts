@@ -1,4 +1,4 @@
-import type { AuditReport } from '../audit.js';
+import type { AuditProgress, AuditReport } from '../audit.js';
 import type { Finding } from '../findings/types.js';
 
 export interface Summary {
@@ -46,5 +46,21 @@ export function fixMarker(finding: Finding): string {
       return '[suggestion]';
     default:
       return '';
+  }
+}
+
+/** One line on how far an audit has got (the CLI's progress line, the interactive report's spinner). */
+export function progressSummary(progress: AuditProgress): string {
+  const files = `${progress.files} file${progress.files === 1 ? '' : 's'}`;
+  switch (progress.step) {
+    case 'reading':
+      return `reading files… ${progress.files} read`;
+    case 'building':
+      return `${files} read; building services…`;
+    case 'checking': {
+      const services = progress.services ?? 0;
+      const rules = progress.rules ? ` ${progress.rules.done}/${progress.rules.total}` : '';
+      return `${files} read, ${services} service${services === 1 ? '' : 's'} built; checking rules${rules}…`;
+    }
   }
 }

@@ -67,6 +67,75 @@ export function wrap(text: string, width: number, indent = ''): string[] {
   return out;
 }
 
+export interface DocLine {
+  readonly text: string;
+  readonly style: 'heading' | 'code' | 'text';
+}
+
+const FENCE = /^\s*(```|~~~)/;
+const LIST_ITEM = /^(\s*)([-*+]|\d+[.)])\s+(.*)$/;
+
+/**
+ * Rule documentation (markdown written with hard line breaks) for a pane `width` wide: each
+ * paragraph and list item is joined and wrapped again to the width (list items with a hanging
+ * indent), headings stand alone without their `#`s, and code (fenced or indented four spaces) and
+ * tables keep their lines as written (the screen cuts what is too wide). Runs of blank lines become
+ * one; none at either end.
+ */
+export function reflow(markdown: string, width: number, indent = ''): DocLine[] {
+  const out: DocLine[] = [];
+  let words: string[] = [];
+  let first = ''; // the list marker, or ''
+  const blank = (): void => {
+    if (out.length > 0 && out[out.length - 1]?.text !== '') out.push({ text: '', style: 'text' });
+  };
+  const flush = (): void => {
+    if (words.length === 0) return;
+    const hanging = ' '.repeat([...first].length);
+    wrap(words.join(' '), width - [...indent].length - hanging.length).forEach((text, i) => out.push({ text: `${indent}${i === 0 ? first : hanging}${text}`, style: 'text' }));
+    words = [];
+    first = '';
+  };
+  let fenced = false;
+  for (const raw of markdown.split('\n')) {
+    const line = raw.trimEnd();
+    if (fenced || FENCE.test(line)) {
+      flush();
+      if (FENCE.test(line)) fenced = !fenced;
+      out.push({ text: `${indent}${line}`, style: 'code' });
+      continue;
+    }
+    if (line.trim() === '') {
+      flush();
+      blank();
+      continue;
+    }
+    const heading = /^#{1,6}\s+(.*)$/.exec(line);
+    if (heading) {
+      flush();
+      blank();
+      out.push({ text: `${indent}${heading[1] ?? ''}`, style: 'heading' });
+      continue;
+    }
+    if (/^\s*\|/.test(line) || (words.length === 0 && /^( {4,}|\t)/.test(line))) {
+      flush();
+      out.push({ text: `${indent}${line}`, style: 'code' });
+      continue;
+    }
+    const item = LIST_ITEM.exec(line);
+    if (item) {
+      flush();
+      first = `${item[1] ?? ''}${item[2] ?? ''} `;
+      words = [item[3] ?? ''];
+      continue;
+    }
+    words.push(line.trim());
+  }
+  flush();
+  while (out.length > 0 && out[out.length - 1]?.text === '') out.pop();
+  return out;
+}
+
 /**
  * A unified diff for the screen, coloured and compact: the three header lines of a file become one
  * line naming it, and only one line of context is kept around each change.
@@ -123,7 +192,10 @@ export function detailLines({ finding, meta, patch, selected }: DetailInput, wid
   }
   if (meta) {
     lines.push([{ text: `Rule ${meta.id} ${meta.name}`, bold: true }, { text: ` (${meta.category}, fix: ${meta.fix})`, dim: true }]);
-    for (const text of wrap(meta.docs.trim(), width, '  ')) lines.push([{ text, dim: text.trim() === '' }]);
+    for (const doc of reflow(meta.docs.trim(), width, '  ')) {
+      if (doc.text === '') lines.push([]);
+      else lines.push([doc.style === 'heading' ? { text: doc.text, bold: true } : doc.style === 'code' ? { text: doc.text, color: 'cyan' } : { text: doc.text }]);
+    }
   }
   return lines;
 }

@@ -1,12 +1,14 @@
 // Every piece of keyboard state of the interactive report, as one pure reducer. ink re-subscribes
 // useInput handlers in an effect, so a handler that read useState values could act on a stale
-// cursor when keys arrive quickly; dispatching keys here never does (libraries.md §7).
+// cursor when keys arrive quickly; dispatching keys here never does (libraries.md §7). Keys that
+// arrive in one read (typed ahead, a key held down, a paste) reach the reducer as one string:
+// each of them is handled, in order.
 // Side effects (write a patch, apply fixes, quit) are requested through `effect`; the app runs
 // them and answers with `effect-done` or `load`.
 import type { Finding } from '../findings/types.js';
 import { arrange, fixKey, GROUPINGS, isSafe, selectable, SEVERITY_FILTERS, type Arranged, type Grouping, type SeverityFilter } from './model.js';
 
-export type Mode = 'list' | 'filter' | 'write' | 'confirm' | 'help';
+export type Mode = 'list' | 'filter' | 'write' | 'confirm' | 'quit' | 'help';
 export type Effect = { readonly kind: 'write'; readonly path: string } | { readonly kind: 'apply' } | { readonly kind: 'quit' };
 
 export const DEFAULT_PATCH = 'driftcheck.patch';
@@ -24,6 +26,8 @@ export interface TuiState {
   readonly grouping: Grouping;
   /** fixKey of every chosen fix. */
   readonly selected: ReadonlySet<string>;
+  /** fixKey of every fix in the last patch written (quitting asks first while others are chosen). */
+  readonly written: ReadonlySet<string>;
   readonly mode: Mode;
   /** What is being typed in the filter or file-name prompt. */
   readonly input: string;
@@ -53,7 +57,7 @@ export interface KeyPress {
 export type Action =
   | { readonly type: 'key'; readonly input: string; readonly key: KeyPress }
   | { readonly type: 'load'; readonly findings: readonly Finding[]; readonly status?: string | null }
-  | { readonly type: 'effect-done'; readonly status: string | null; readonly clearSelection?: boolean };
+  | { readonly type: 'effect-done'; readonly status: string | null; readonly clearSelection?: boolean; readonly wrote?: boolean };
 
 export function initialState(findings: readonly Finding[] = []): TuiState {
   return {
@@ -65,6 +69,7 @@ export function initialState(findings: readonly Finding[] = []): TuiState {
     severity: 'all',
     grouping: 'service',
     selected: new Set(),
+    written: new Set(),
     mode: 'list',
     input: '',
     previousFilter: '',
@@ -86,26 +91,63 @@ export function chosen(state: TuiState): Finding[] {
   return state.findings.filter((f) => state.selected.has(fixKey(f)) && selectable(f));
 }
 
+/** Chosen fixes that are in no patch written yet (quitting would lose them). */
+export function unwritten(state: TuiState): Finding[] {
+  return chosen(state).filter((f) => !state.written.has(fixKey(f)));
+}
+
 export function reducer(state: TuiState, action: Action): TuiState {
   switch (action.type) {
     case 'load':
-      return keepCursor(state, { ...state, findings: action.findings, selected: new Set(), effect: null, status: action.status ?? null });
-    case 'effect-done':
-      return { ...state, effect: null, status: action.status, selected: action.clearSelection ? new Set() : state.selected };
+      return keepCursor(state, { ...state, findings: action.findings, selected: new Set(), written: new Set(), effect: null, status: action.status ?? null });
+    case 'effect-done': {
+      const written = action.wrote ? new Set(chosen(state).map(fixKey)) : state.written;
+      return { ...state, effect: null, status: action.status, selected: action.clearSelection ? new Set() : state.selected, written };
+    }
     case 'key':
-      if (state.effect !== null) return state; // busy: the app is running an effect
-      switch (state.mode) {
-        case 'list':
-          return listKey(state, action.input, action.key);
-        case 'filter':
-          return filterKey(state, action.input, action.key);
-        case 'write':
-          return writeKey(state, action.input, action.key);
-        case 'confirm':
-          return confirmKey(state, action.input, action.key);
-        case 'help':
-          return { ...state, mode: 'list' };
-      }
+      return keysOf(action.input, action.key).reduce(oneKey, state);
+  }
+}
+
+interface KeyEvent {
+  readonly input: string;
+  readonly key: KeyPress;
+}
+
+/**
+ * The keys of one read from the terminal. ink hands a run of plain characters over as one input
+ * ("jjj" when j arrives three times before it reads; text that was pasted): split it into one key
+ * per character, naming the control characters ink would have named had they come alone.
+ */
+export function keysOf(input: string, key: KeyPress): KeyEvent[] {
+  const chars = [...input];
+  if (chars.length <= 1 || key.ctrl || key.meta) return [{ input, key }];
+  return chars.map((ch): KeyEvent => {
+    if (ch === '\r' || ch === '\n') return { input: '', key: { return: true } };
+    if (ch === '\t') return { input: '', key: { tab: true } };
+    if (ch === '\u007f' || ch === '\b') return { input: '', key: { backspace: true } };
+    if (ch === '\u001b') return { input: '', key: { escape: true, meta: true } };
+    const code = ch.codePointAt(0) ?? 0;
+    if (code >= 1 && code <= 26) return { input: String.fromCharCode(code + 96), key: { ctrl: true } };
+    return { input: ch, key: {} };
+  });
+}
+
+function oneKey(state: TuiState, { input, key }: KeyEvent): TuiState {
+  if (state.effect !== null) return state; // busy: the app is running an effect
+  switch (state.mode) {
+    case 'list':
+      return listKey(state, input, key);
+    case 'filter':
+      return filterKey(state, input, key);
+    case 'write':
+      return writeKey(state, input, key);
+    case 'confirm':
+      return confirmKey(state, input, key);
+    case 'quit':
+      return quitKey(state, input, key);
+    case 'help':
+      return { ...state, mode: 'list' };
   }
 }
 
@@ -125,7 +167,8 @@ function listKey(state: TuiState, input: string, key: KeyPress): TuiState {
   if (key.pageDown) return { ...state, detailScroll: state.detailScroll + PAGE };
   if (key.pageUp) return { ...state, detailScroll: Math.max(0, state.detailScroll - PAGE) };
   if (key.return) return { ...state, expanded: !state.expanded };
-  if (key.escape || input === 'q') return { ...state, effect: { kind: 'quit' } };
+  if (key.escape) return back(state);
+  if (input === 'q') return quit(state);
   if (key.ctrl || key.meta) return state;
   switch (input) {
     case '/':
@@ -149,6 +192,29 @@ function listKey(state: TuiState, input: string, key: KeyPress): TuiState {
     default:
       return state;
   }
+}
+
+/**
+ * Esc goes back one level: the expanded detail pane closes, then an active filter (text and
+ * severity) is dropped, and only then does the report quit.
+ */
+function back(state: TuiState): TuiState {
+  if (state.expanded) return { ...state, expanded: false, detailScroll: 0, status: null };
+  if (state.filter !== '' || state.severity !== 'all') return keepCursor(state, { ...state, filter: '', severity: 'all', status: 'Filter cleared' });
+  return quit(state);
+}
+
+/** Quits, after a y/n question when chosen fixes are in no written patch. */
+function quit(state: TuiState): TuiState {
+  if (unwritten(state).length > 0) return { ...state, mode: 'quit', status: null };
+  return { ...state, effect: { kind: 'quit' } };
+}
+
+function quitKey(state: TuiState, input: string, key: KeyPress): TuiState {
+  if (input === 'y' || input === 'Y') return { ...state, mode: 'list', effect: { kind: 'quit' } };
+  if (input === 'w') return { ...state, mode: 'write', input: '', status: null };
+  if (input === 'n' || input === 'N' || key.escape || key.return) return { ...state, mode: 'list', status: null };
+  return state;
 }
 
 function filterKey(state: TuiState, input: string, key: KeyPress): TuiState {

@@ -9,8 +9,8 @@ describe('rule facts in meta', () => {
     });
   });
 
-  it('allowUnused stands for DEP004, the one rule declaring it', () => {
-    expect(ruleLookup.shorthand('allowUnused')).toBe('DEP004');
+  it('allowUnused stands for DEP002, the one rule declaring it', () => {
+    expect(ruleLookup.shorthand('allowUnused')).toBe('DEP002');
     expect(RULES.filter((r) => r.meta.configShorthand === 'allowUnused')).toHaveLength(1);
   });
 

@@ -16,6 +16,8 @@ export interface InProcessOptions {
    * the modules that use them.
    */
   readonly built?: boolean;
+  /** Tell the CLI its stderr is a terminal (the progress line). */
+  readonly stderrIsTTY?: boolean;
 }
 
 type Main = typeof main;
@@ -38,10 +40,12 @@ async function runOnce(args: readonly string[], options: InProcessOptions): Prom
     stdout: (text) => stdout.push(Buffer.from(text)),
     stderr: (text) => (stderr += text),
     cwd: options.cwd ?? REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    // A FORCE_COLOR of the shell running the tests would beat NO_COLOR: the tests set their own.
+    env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: '1', ...options.env },
     // spawnSync gives the CLI pipes, never terminals.
     stdoutIsTTY: false,
     stdinIsTTY: false,
+    stderrIsTTY: options.stderrIsTTY === true,
   });
   const bytes = Buffer.concat(stdout);
   // The raw bytes ride along non-enumerable, so results still compare equal to { status, stdout, stderr }.

@@ -530,7 +530,7 @@ describe('parseDockerfile: directives', () => {
   it('applies own-line driftcheck and hadolint comments to the next instruction', () => {
     const text = lines(
       'FROM python:3.12',
-      '# driftcheck: ignore[DEP004,PIN003] -- optional speedup',
+      '# driftcheck: ignore[DEP002,PIN003] -- optional speedup',
       'RUN pip install uvloop',
       '',
       '# hadolint ignore=DL3013, DL3042',
@@ -545,8 +545,8 @@ describe('parseDockerfile: directives', () => {
     const m = parseDockerfile(text);
     expect(m.directives).toHaveLength(3);
     const [d0, d1, d2] = m.directives;
-    expect(d0).toMatchObject({ line: 3, commentLine: 2, rules: ['DEP004', 'PIN003'], reason: 'optional speedup', source: 'driftcheck' });
-    expect(at(text, d0!.span)).toBe('# driftcheck: ignore[DEP004,PIN003] -- optional speedup');
+    expect(d0).toMatchObject({ line: 3, commentLine: 2, rules: ['DEP002', 'PIN003'], reason: 'optional speedup', source: 'driftcheck' });
+    expect(at(text, d0!.span)).toBe('# driftcheck: ignore[DEP002,PIN003] -- optional speedup');
     expect(d1).toMatchObject({ line: 7, commentLine: 5, rules: ['DL3013', 'DL3042'], reason: null, source: 'hadolint' });
     expect(at(text, d1!.span)).toBe('# hadolint ignore=DL3013, DL3042');
     // a comment inside a continuation belongs to the instruction it is in

@@ -460,7 +460,7 @@ describe('scanPythonImports: keyword calls, main guard, directives', () => {
     const text = py(
       'import requests  # driftcheck: ignore[DEP001] -- vendored',
       'from pkg import (',
-      '    a,  # driftcheck: ignore[DEP002,DEP003]',
+      '    a,  # driftcheck: ignore[MOD001,MOD002]',
       ')',
       's = "# driftcheck: ignore[DEP009]"',
       '# driftcheck: ignore',
@@ -468,7 +468,7 @@ describe('scanPythonImports: keyword calls, main guard, directives', () => {
     const directives = scanPythonImports(text).directives;
     expect(directives.map((d) => ({ line: d.line, commentLine: d.commentLine, rules: d.rules, reason: d.reason, text: text.slice(d.span.start, d.span.end) }))).toEqual([
       { line: 1, commentLine: 1, rules: ['DEP001'], reason: 'vendored', text: '# driftcheck: ignore[DEP001] -- vendored' },
-      { line: 3, commentLine: 3, rules: ['DEP002', 'DEP003'], reason: null, text: '# driftcheck: ignore[DEP002,DEP003]' },
+      { line: 3, commentLine: 3, rules: ['MOD001', 'MOD002'], reason: null, text: '# driftcheck: ignore[MOD001,MOD002]' },
     ]);
   });
 });

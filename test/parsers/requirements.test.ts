@@ -519,6 +519,17 @@ describe('parseRequirements: global options', () => {
     ]);
   });
 
+  it('applies --no-binary / --only-binary after a requirement to the whole file, as pip does; other global options there are dropped', () => {
+    const text = 'lxml==5.3.0 --no-binary lxml\nnumpy==2.1.0 --only-binary=:all:\nflask==3.0.3 --pre\n';
+    const m = parseRequirements(text);
+    expect(m.requirements.map((r) => [r.name, r.specifier])).toEqual([['lxml', '==5.3.0'], ['numpy', '==2.1.0'], ['flask', '==3.0.3']]);
+    expect(m.options).toEqual([
+      { name: '--no-binary', value: 'lxml', line: 1 },
+      { name: '--only-binary', value: ':all:', line: 2 },
+    ]);
+    expect(m.diagnostics.map((d) => [d.line, d.message])).toEqual([[3, 'option --pre is ignored by pip on a requirement line']]);
+  });
+
   it('accepts per-requirement options without recording them', () => {
     const m = parseRequirements('foo==1 --config-settings editable_mode=compat\n');
     expect(only(m).specifier).toBe('==1');
@@ -608,8 +619,8 @@ describe('parseRequirements: malformed lines', () => {
 
 describe('parseRequirements: directives', () => {
   const text = [
-    '# driftcheck: ignore[DEP004] -- own line',
-    'foo==1 # driftcheck: ignore[DEP004,PIN003]',
+    '# driftcheck: ignore[DEP002] -- own line',
+    'foo==1 # driftcheck: ignore[DEP002,PIN003]',
     'bar==2 \\',
     '  --hash=sha256:x  # driftcheck: ignore[PIN001] -- on a continuation',
     '# hadolint ignore=DL3013',
@@ -622,10 +633,10 @@ describe('parseRequirements: directives', () => {
   it('reads own-line and trailing directives', () => {
     expect(m.directives).toHaveLength(4);
     const [own, trailing, multi, hadolint] = m.directives;
-    expect(own).toMatchObject({ line: 1, commentLine: 1, rules: ['DEP004'], reason: 'own line', source: 'driftcheck' });
-    expect(at(text, own!.span)).toBe('# driftcheck: ignore[DEP004] -- own line');
-    expect(trailing).toMatchObject({ line: 2, commentLine: 2, rules: ['DEP004', 'PIN003'], reason: null });
-    expect(at(text, trailing!.span)).toBe('# driftcheck: ignore[DEP004,PIN003]');
+    expect(own).toMatchObject({ line: 1, commentLine: 1, rules: ['DEP002'], reason: 'own line', source: 'driftcheck' });
+    expect(at(text, own!.span)).toBe('# driftcheck: ignore[DEP002] -- own line');
+    expect(trailing).toMatchObject({ line: 2, commentLine: 2, rules: ['DEP002', 'PIN003'], reason: null });
+    expect(at(text, trailing!.span)).toBe('# driftcheck: ignore[DEP002,PIN003]');
     expect(hadolint).toMatchObject({ line: 5, rules: ['DL3013'], source: 'hadolint' });
     expect(multi).toBeDefined();
   });

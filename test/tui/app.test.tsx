@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { audit, type AuditResult } from '../../src/audit.js';
+import { audit, auditInParallel, type AuditResult, type ProgressListener } from '../../src/audit.js';
+import { findRule } from '../../src/rules/index.js';
 import { App } from '../../src/tui/app.js';
 import { gitCopy, REPO_ROOT, run } from '../helpers/cli.js';
 
@@ -16,6 +17,8 @@ const ESC = '\u001B';
 const BACKSPACE = '\u007F';
 
 const strip = (text: string | undefined): string => (text ?? '').replace(/\u001B\[[0-9;]*m/g, '');
+/** The footer's keys, at any width. */
+const KEYS = /F apply {2}\? help {2}q quit$/m;
 
 async function waitFor(frame: () => string | undefined, test: (text: string) => boolean, what: string, timeout = 10_000): Promise<string> {
   const until = Date.now() + timeout;
@@ -43,7 +46,7 @@ function start(size = { columns: 100, rows: 30 }) {
    * Waits for the first screen and for ink to listen to the keyboard (it subscribes in an effect
    * after the frame is drawn; the test stdin, unlike a terminal, drops keys nobody reads).
    */
-  const ready = async (needle: string | RegExp = 'DEP002'): Promise<string> => {
+  const ready = async (needle: string | RegExp = 'MOD001'): Promise<string> => {
     const frame = await until(needle);
     await waitFor(() => String(app.stdin.listenerCount('readable')), (n) => n !== '0', 'ink to read stdin');
     return frame;
@@ -60,16 +63,16 @@ describe('interactive report (ink)', () => {
     expect(frame).toContain('driftcheck sutazai  services: backend, agents, rabbitmq, chromadb');
     expect(frame).toContain('Service backend (docker-compose.yml -> docker/backend/Dockerfile)');
     expect(frame).toContain('  backend/app/api/agents.py');
-    expect(app.cursorLine()).toMatch(/^>\s+\[ \] 3:6\s+error\s+DEP002 "agents.core"/);
+    expect(app.cursorLine()).toMatch(/^>\s+\[ \] 3:6\s+error\s+MOD001 "agents.core"/);
     // detail: full message, evidence with file:line, the fix with its diff, the rule's docs
-    expect(frame).toContain('error DEP002 first-party-not-in-image  backend/app/api/agents.py:3:6  service backend');
+    expect(frame).toContain('error MOD001 first-party-not-in-image  backend/app/api/agents.py:3:6  service backend');
     expect(frame).toContain('  -> docker/backend/Dockerfile:11 copies backend/ -> .');
     expect(frame).toContain('  docker/backend/Dockerfile\n@@ -9,6 +9,7 @@\n COPY backend/ .\n+COPY agents/ ./agents/\n');
     expect(frame).toContain('Fix (safe): Add "COPY agents/ ./agents/" to docker/backend/Dockerfile [space selects]');
     expect(frame).toContain('+COPY agents/ ./agents/');
     expect(app.results).toHaveLength(1);
-    // a spinner line is drawn before the (synchronous) audit runs
-    expect(strip(app.frames[0])).toMatch(/^. Auditing sutazai …/);
+    // the header and a spinner are drawn before the audit runs
+    expect(strip(app.frames[0])).toMatch(/^driftcheck sutazai\n. auditing…/);
     // every line fits the width and the frame is shorter than the terminal
     const lines = frame.split('\n');
     expect(lines.length).toBe(29);
@@ -95,7 +98,7 @@ describe('interactive report (ink)', () => {
     await app.until(/^>.*"agents.core"/m);
     // Enter: the list shrinks, the detail shows the diff and the rule's docs (from meta.docs)
     app.stdin.write(ENTER);
-    const expanded = await app.until('Rule DEP002 first-party-not-in-image');
+    const expanded = await app.until('Rule MOD001 first-party-not-in-image');
     expect(expanded).toContain('+COPY agents/ ./agents/');
     // the list scrolls: go to the last finding, which is below the fold at first
     app.stdin.write(ENTER);
@@ -117,7 +120,7 @@ describe('interactive report (ink)', () => {
     expect(filtered).toContain('filter "pin"');
     expect(filtered).not.toContain('DEP001');
     app.stdin.write(ENTER);
-    await app.until(/^j\/k move/m);
+    await app.until(KEYS);
     app.stdin.write('/');
     await app.until('Filter: pin_');
     for (let i = 0; i < 3; i++) app.stdin.write(BACKSPACE);
@@ -142,7 +145,7 @@ describe('interactive report (ink)', () => {
     const byRule = await app.until(/^> \[ \] backend\/app\/api\/mesh\.py:3 /m);
     expect(byRule.split('\n')[3]).toBe('DEP001 missing-dependency');
     expect(byRule).toMatch(/\[ \] backend\/app\/api\/vectors\.py:3 +error +DEP001 "chromadb"/);
-    expect(byRule).toContain('DEP002 first-party-not-in-image');
+    expect(byRule).toContain('DEP002 unused-dependency'); // the next rule in code order
   });
 
   it('selects fixes with space and "a", then "w" writes exactly those to a patch that git apply accepts', async () => {
@@ -241,7 +244,7 @@ describe('interactive report (ink)', () => {
     const help = await app.until('Press any key to close the help');
     expect(help).toContain('space         select or unselect the fix');
     app.stdin.write('x');
-    await app.until(/^j\/k move/m);
+    await app.until(KEYS);
   });
 
   it('a clean repository: no problems, and keys that need a finding do nothing harmful', async () => {
@@ -267,4 +270,141 @@ describe('interactive report (ink)', () => {
       expect(listening()).toBe(0);
     });
   }
+  it('at 80x24 the header and the footer keys fit; an active filter and severity are shown', async () => {
+    const app = start({ columns: 80, rows: 24 });
+    const frame = await app.ready(KEYS);
+    const lines = frame.split('\n');
+    expect(lines[0]).toBe('driftcheck sutazai  services: backend, agents, rabbitmq, chromadb');
+    expect(lines[1]).toBe('4 errors  7 warnings  3 info  |  shown 14/14  severity all  selected 0');
+    expect(lines[lines.length - 1]).toBe('/ filter  s severity  g group  space select  w write  F apply  ? help  q quit');
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+    app.stdin.write('/redis\r');
+    const filtered = await app.until('filter "redis"');
+    expect(filtered.split('\n')[1]).toBe('4 errors  7 warnings  3 info  |  shown 1/14  filter "redis"  severity all');
+    app.stdin.write('s');
+    const both = await app.until('severity error');
+    expect(both.split('\n')[1]).toBe('4 errors  7 warnings  3 info  |  shown 0/14  filter "redis"  severity error');
+    // a filter too long for the line is shortened, never cut off with what follows it
+    app.stdin.write(`/${'x'.repeat(60)}\r`);
+    const long = (await app.until(/filter "redisx+…"/)).split('\n')[1] ?? '';
+    expect([...long].length).toBeLessThanOrEqual(80);
+    expect(long).toMatch(/^4 errors {2}7 warnings {2}3 info {2}\| {2}shown 0\/14 {2}filter "redisx+…" {2}severity error$/);
+  });
+
+  it('Esc goes back one level: the detail pane closes, then the filter goes, then the report quits', async () => {
+    const app = start({ columns: 80, rows: 24 });
+    await app.ready(KEYS);
+    const listening = (): number => app.stdin.listenerCount('readable') + app.stdin.listenerCount('data');
+    app.stdin.write(ENTER);
+    await app.until('more lines (PgDn scrolls)');
+    app.stdin.write(ESC);
+    await app.until('more lines (Enter expands, PgDn scrolls)');
+    app.stdin.write('/pin\r');
+    await app.until('filter "pin"');
+    app.stdin.write(ESC);
+    const cleared = await app.until('Filter cleared');
+    expect(cleared).toContain('shown 14/14');
+    expect(listening()).toBeGreaterThan(0);
+    app.stdin.write(ESC);
+    await waitFor(() => String(listening()), (n) => n === '0', 'the report to quit');
+  });
+
+  it('q with selected fixes that no written patch holds asks first; w from there writes them', async () => {
+    const app = start({ columns: 80, rows: 24 });
+    await app.ready(KEYS);
+    const listening = (): number => app.stdin.listenerCount('readable') + app.stdin.listenerCount('data');
+    app.stdin.write(' ');
+    await app.until('selected 1');
+    app.stdin.write('q');
+    await app.until('1 selected fix was not written. Quit? y quits, n stays, w writes');
+    app.stdin.write('n');
+    await app.until(KEYS);
+    expect(listening()).toBeGreaterThan(0);
+    app.stdin.write('q');
+    await app.until('Quit?');
+    app.stdin.write('w');
+    await app.until('Write 1 selected fixes to (default driftcheck.patch): _');
+    app.stdin.write(ENTER);
+    await app.until('Wrote driftcheck.patch: 1 fix in 1 file');
+    app.stdin.write('q'); // everything chosen is written: no question
+    await waitFor(() => String(listening()), (n) => n === '0', 'the report to quit');
+    expect(existsSync(join(app.root, 'driftcheck.patch'))).toBe(true);
+  });
+
+  it('writing a patch shows "Writing…" before any work is done, then what was written', async () => {
+    const app = start({ columns: 80, rows: 24 });
+    await app.ready(KEYS);
+    const patch = join(app.root, 'driftcheck.patch');
+    const existedWhileWriting: boolean[] = [];
+    const write = app.stdout.write;
+    app.stdout.write = (frame: string) => {
+      if (strip(frame).includes('Writing driftcheck.patch: 7 selected fixes…')) existedWhileWriting.push(existsSync(patch));
+      write(frame);
+    };
+    app.stdin.write('aw\r');
+    const done = await app.until('Wrote driftcheck.patch: 7 fixes in 4 files');
+    expect(existedWhileWriting.length).toBeGreaterThan(0);
+    expect(existedWhileWriting.every((existed) => !existed)).toBe(true);
+    expect(done).toMatch(KEYS); // the keys stay beside the status
+    expect(readFileSync(patch, 'utf8')).toBe(readFileSync(join(SUTAZAI, 'expected.patch'), 'utf8'));
+  });
+
+  it('rule docs are re-flowed to the pane width, not cut along their hard line breaks', async () => {
+    const app = start({ columns: 80, rows: 60 }); // tall enough for the whole of DEP002's docs
+    await app.ready(KEYS);
+    app.stdin.write(ENTER);
+    const frame = await app.until('  What it does');
+    expect(frame).not.toContain('## ');
+    expect(frame).toContain('\n\n  Why is this bad?\n');
+    const lines = frame.split('\n');
+    const docs = lines.slice(lines.indexOf('  What it does') + 1, -2);
+    expect(docs.length).toBeGreaterThan(10);
+    // filled: no line of a paragraph could have taken the next line's first word
+    const headings = new Set([...(findRule('first-party-not-in-image')?.meta.docs ?? '').matchAll(/^#+ (.*)$/gm)].map((m) => `  ${m[1] ?? ''}`));
+    expect(headings.size).toBeGreaterThan(1);
+    for (let i = 0; i + 1 < docs.length; i++) {
+      const [line, next] = [docs[i] ?? '', docs[i + 1] ?? ''];
+      if (line.trim() === '' || next.trim() === '' || headings.has(line) || /^\s*([-*]|\d+\.) /.test(next)) continue;
+      expect([...line].length, line).toBeLessThanOrEqual(80);
+      expect([...line].length + 1 + [...(next.trim().split(' ')[0] ?? '')].length, `${line}\n${next}`).toBeGreaterThan(80);
+    }
+  });
+
+  it('draws the header and a turning spinner before the audit ends, with the audit\'s progress', async () => {
+    const root = gitCopy(SUTAZAI);
+    const events: string[] = [];
+    let report: ProgressListener = () => undefined;
+    let finish: (result: AuditResult) => void = () => undefined;
+    const load = (onProgress: ProgressListener): Promise<AuditResult> => {
+      events.push('audit started');
+      report = onProgress;
+      return new Promise<AuditResult>((resolve) => (finish = resolve));
+    };
+    const app = render(<App load={load} auditOptions={{ root }} root="sutazai" cwd={root} size={{ columns: 80, rows: 24 }} />);
+    cleanups.push(() => app.unmount());
+    const first = await waitFor(app.lastFrame, (t) => t.includes('auditing'), 'the first frame');
+    expect(first).toMatch(/^driftcheck sutazai\n. auditing…$/);
+    await waitFor(() => events.join(), (t) => t === 'audit started', 'the audit to start');
+    report({ step: 'reading', files: 12, services: null });
+    const spinnerOf = (text: string): string => /^(.) auditing/m.exec(text)?.[1] ?? '';
+    const reading = await waitFor(app.lastFrame, (t) => t.includes('auditing: reading files… 12 read'), 'the progress');
+    await waitFor(app.lastFrame, (t) => spinnerOf(t) !== spinnerOf(reading), 'the spinner to turn');
+    report({ step: 'checking', files: 30, services: 4, rules: { done: 3, total: 27 } });
+    await waitFor(app.lastFrame, (t) => t.includes('auditing: 30 files read, 4 services built; checking rules 3/27…'), 'more progress');
+    expect(app.frames.some((f) => strip(f).includes('errors'))).toBe(false);
+    finish(audit({ root }));
+    await waitFor(app.lastFrame, (t) => t.includes('4 errors  7 warnings  3 info'), 'the report');
+  });
+
+  it('a real audit, as -i runs it, reports its progress on the spinner line before the report', async () => {
+    const root = gitCopy(SUTAZAI);
+    const app = render(<App load={(onProgress) => auditInParallel({ root }, 1, undefined, onProgress)} auditOptions={{ root }} root="sutazai" cwd={root} size={{ columns: 100, rows: 30 }} />);
+    cleanups.push(() => app.unmount());
+    await waitFor(app.lastFrame, (t) => t.includes('4 errors  7 warnings  3 info'), 'the report');
+    const frames = app.frames.map(strip);
+    const report = frames.findIndex((f) => f.includes('4 errors'));
+    const progress = ['auditing: reading files…', 'read; building services…', 'services built; checking rules'].map((text) => frames.findIndex((f) => f.includes(text)));
+    expect(progress.every((at) => at >= 0 && at < report), progress.join()).toBe(true);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+  });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { audit } from '../../src/audit.js';
 import { visible } from '../../src/report/summary.js';
 import { arrange, fixKey } from '../../src/tui/model.js';
-import { arranged, chosen, current, DEFAULT_PATCH, initialState, reducer, type Action, type KeyPress, type TuiState } from '../../src/tui/reducer.js';
+import { arranged, chosen, current, DEFAULT_PATCH, initialState, keysOf, reducer, unwritten, type Action, type KeyPress, type TuiState } from '../../src/tui/reducer.js';
 import { REPO_ROOT } from '../helpers/cli.js';
 
 const SUTAZAI = join(REPO_ROOT, 'fixtures/projects/sutazai');
@@ -27,7 +27,7 @@ describe('tui reducer', () => {
 
   it('moves with arrows and j/k, clamped to the list', () => {
     let s = start();
-    expect(current(s)?.ruleId).toBe('DEP002');
+    expect(current(s)?.ruleId).toBe('MOD001');
     s = press(s, { upArrow: true });
     expect(s.cursor).toBe(0);
     s = press(s, 'j', { downArrow: true });
@@ -92,7 +92,7 @@ describe('tui reducer', () => {
 
   it('space toggles one fix, "a" selects every safe fix shown and then unselects them', () => {
     let s = press(start(), ' ');
-    expect(chosen(s).map((f) => f.ruleId)).toEqual(['DEP002']);
+    expect(chosen(s).map((f) => f.ruleId)).toEqual(['MOD001']);
     s = press(s, ' ');
     expect(chosen(s)).toEqual([]);
     s = press(s, 'j', 'j', 'j', ' '); // starlette: unsafe, may be chosen explicitly
@@ -104,7 +104,7 @@ describe('tui reducer', () => {
     expect(chosen(s)).toHaveLength(1);
     // with a filter, "a" only takes what is shown
     s = press(s, '/', 'P', 'I', 'N', { return: true }, 'a');
-    expect(chosen(s).map((f) => f.ruleId).sort()).toEqual(['DEP005', 'PIN001', 'PIN001', 'PIN001']);
+    expect(chosen(s).map((f) => f.ruleId).sort()).toEqual(['DEP003', 'PIN001', 'PIN001', 'PIN001']);
   });
 
   it('"w" asks for a file name (default driftcheck.patch) only when fixes are selected', () => {
@@ -149,6 +149,62 @@ describe('tui reducer', () => {
     expect(press(help, 'j').cursor).toBe(0);
     expect(press(start(), 'q').effect).toEqual({ kind: 'quit' });
     expect(press(start(), { escape: true }).effect).toEqual({ kind: 'quit' });
+  });
+
+  it('handles every key of one read: "jjj" moves three times, a typed-ahead prompt is answered', () => {
+    // ink hands keys that arrive together over as one input string
+    expect(press(start(), 'jjj').cursor).toBe(3);
+    expect(press(start(), 'jjjk').cursor).toBe(2);
+    let s = press(start(), '/pin\r');
+    expect(s.mode).toBe('list');
+    expect(s.filter).toBe('pin');
+    s = press(start(), 'a', 'wout.patchx\u007f\r');
+    expect(s.effect).toEqual({ kind: 'write', path: 'out.patch' });
+    s = press(start(), '/redis\u0015pin\r'); // Ctrl-U clears the prompt
+    expect(s.filter).toBe('pin');
+    // keys after one that starts an effect are ignored, as when they come apart while it runs
+    s = press(start(), 'jq');
+    expect(s.cursor).toBe(1);
+    expect(s.effect).toEqual({ kind: 'quit' });
+    expect(keysOf('j\tk', {})).toEqual([{ input: 'j', key: {} }, { input: '', key: { tab: true } }, { input: 'k', key: {} }]);
+    // one key, or a key ink named (Ctrl, Meta), stays as it came
+    expect(keysOf('j', {})).toEqual([{ input: 'j', key: {} }]);
+    expect(keysOf('ab', { meta: true })).toEqual([{ input: 'ab', key: { meta: true } }]);
+  });
+
+  it('Esc goes back one level: expanded detail, then the filter and severity, then quit', () => {
+    let s = press(start(), '/', 'p', 'i', 'n', { return: true }, 's', { return: true });
+    expect(s.expanded).toBe(true);
+    s = press(s, { escape: true });
+    expect(s.expanded).toBe(false);
+    expect(s.effect).toBeNull();
+    expect(s.filter).toBe('pin');
+    s = press(s, { escape: true });
+    expect([s.filter, s.severity, s.status, s.effect]).toEqual(['', 'all', 'Filter cleared', null]);
+    expect(press(s, { escape: true }).effect).toEqual({ kind: 'quit' });
+  });
+
+  it('q with chosen fixes that no written patch holds asks y/n (w writes); once written, q quits', () => {
+    let s = press(start(), 'a', 'q');
+    expect(s.mode).toBe('quit');
+    expect(s.effect).toBeNull();
+    expect(unwritten(s)).toHaveLength(7);
+    expect(press(s, 'x').mode).toBe('quit');
+    expect(press(s, 'n').mode).toBe('list');
+    expect(press(s, { escape: true }).mode).toBe('list');
+    expect(press(s, 'y').effect).toEqual({ kind: 'quit' });
+    expect(press(start(), 'a', { escape: true }).mode).toBe('quit');
+    s = press(s, 'w', { return: true });
+    expect(s.effect).toEqual({ kind: 'write', path: DEFAULT_PATCH });
+    // an error while writing leaves them unwritten
+    expect(press(reducer(s, { type: 'effect-done', status: 'Error: EACCES' }), 'q').mode).toBe('quit');
+    s = reducer(s, { type: 'effect-done', status: 'Wrote it', wrote: true });
+    expect(unwritten(s)).toEqual([]);
+    expect(press(s, 'q').effect).toEqual({ kind: 'quit' });
+    // one more choice after the write: asked again
+    s = press(s, 'j', 'j', 'j', ' ');
+    expect(unwritten(s).map((f) => f.fix?.applicability)).toEqual(['unsafe']);
+    expect(press(s, 'q').mode).toBe('quit');
   });
 
   it('selection is by fix identity, so it survives regrouping', () => {

@@ -22,14 +22,17 @@ function tmux(...args: string[]): string {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Starts the CLI in a detached session; its exit code lands in the returned file. */
-function start(session: string, dir: string, extra: readonly string[] = []): { codeFile: string } {
+/**
+ * Starts the CLI in a detached session (in `dir`, auditing `path`: `dir` itself by default); its
+ * exit code lands in the returned file.
+ */
+function start(session: string, dir: string, extra: readonly string[] = [], { columns = 100, rows = 30, path = dir } = {}): { codeFile: string } {
   const out = mkdtempSync(join(tmpdir(), 'driftcheck-code-'));
   const codeFile = join(out, 'code');
   const quote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
   // CI=true: CI machines set it, and ink alone would then render nothing until exit.
-  const command = `cd ${quote(dir)} && CI=true ${quote(process.execPath)} ${quote(CLI)} -i ${quote(dir)} ${extra.map(quote).join(' ')}; echo $? > ${quote(codeFile)}`;
-  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', 'sh', '-c', command);
+  const command = `cd ${quote(dir)} && CI=true ${quote(process.execPath)} ${quote(CLI)} -i ${quote(path)} ${extra.map(quote).join(' ')}; echo $? > ${quote(codeFile)}`;
+  tmux('new-session', '-d', '-s', session, '-x', String(columns), '-y', String(rows), 'sh', '-c', command);
   return { codeFile };
 }
 
@@ -65,7 +68,8 @@ function normalise(screen: string, dir: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-const HINTS = /^j\/k move {2}Enter expand/m;
+/** The end of the footer: its keys, whole. */
+const HINTS = /F apply {2}\? help {2}q quit$/m;
 
 describe.skipIf(!hasTmux)(hasTmux ? 'interactive report in tmux (real CLI, real terminal)' : 'interactive report in tmux: SKIPPED because tmux is not installed', () => {
   afterAll(() => {
@@ -89,7 +93,10 @@ describe.skipIf(!hasTmux)(hasTmux ? 'interactive report in tmux (real CLI, real 
     tmux('resize-window', '-t', 'write', '-x', '100', '-y', '30');
     await waitForScreen('write', (s) => s.includes('─'.repeat(100)), 'the 100x30 screen again');
 
-    tmux('send-keys', '-t', 'write', 'j');
+    // keys that arrive in one read are each handled: three j's, sent at once, move three times
+    tmux('send-keys', '-t', 'write', 'jjj');
+    await waitForScreen('write', (s) => /^> +\[ \] 4:6 +warning +\S+ "starlette"/m.test(s), 'the cursor on starlette');
+    tmux('send-keys', '-t', 'write', 'kk');
     await waitForScreen('write', (s) => /^> +\[ \] 3:8 +error +DEP001 "aio_pika"/m.test(s), 'the cursor on aio_pika');
     tmux('send-keys', '-t', 'write', 'Space');
     await waitForScreen('write', (s) => s.includes('selected 1 ') && /^> +\[x\] 3:8/m.test(s), 'aio_pika selected');
@@ -131,5 +138,41 @@ describe.skipIf(!hasTmux)(hasTmux ? 'interactive report in tmux (real CLI, real 
       expect(reverse.stderr).toBe('');
       expect(reverse.status).toBe(0);
     }
+  });
+  it('at exactly 80x24: header and footer keys whole, the filter shown, Esc goes back, q asks before losing fixes', async () => {
+    const dir = gitCopy(SUTAZAI);
+    const { codeFile } = start('small', dir, [], { columns: 80, rows: 24, path: '.' });
+    const screen = await waitForScreen('small', (s) => HINTS.test(s), 'the 80x24 screen');
+    const lines = screen.split('\n');
+    expect(lines[0]).toBe('driftcheck .  services: backend, agents, rabbitmq, chromadb');
+    expect(lines[1]).toBe('4 errors  7 warnings  3 info  |  shown 14/14  severity all  selected 0');
+    expect(screen.trimEnd().split('\n').at(-1)).toBe('/ filter  s severity  g group  space select  w write  F apply  ? help  q quit');
+    for (const line of lines) expect([...line].length).toBeLessThanOrEqual(80);
+
+    tmux('send-keys', '-t', 'small', '/redis', 'Enter');
+    const filtered = await waitForScreen('small', (s) => s.includes('filter "redis"') && HINTS.test(s), 'the filter in the header');
+    expect(filtered.split('\n')[1]).toBe('4 errors  7 warnings  3 info  |  shown 1/14  filter "redis"  severity all');
+
+    // Esc: the expanded detail closes, then the filter goes; the report is still there
+    tmux('send-keys', '-t', 'small', 'Enter');
+    await waitForScreen('small', (s) => s.includes('more lines (PgDn scrolls)'), 'the detail expanded');
+    tmux('send-keys', '-t', 'small', 'Escape');
+    await waitForScreen('small', (s) => s.includes('(Enter expands, PgDn scrolls)') && s.includes('filter "redis"'), 'the detail closed');
+    tmux('send-keys', '-t', 'small', 'Escape');
+    await waitForScreen('small', (s) => s.includes('Filter cleared') && s.includes('shown 14/14'), 'the filter dropped');
+
+    // q with a selected, unwritten fix asks first; n stays; y quits
+    tmux('send-keys', '-t', 'small', 'Space');
+    await waitForScreen('small', (s) => s.includes('selected 1'), 'a fix selected');
+    tmux('send-keys', '-t', 'small', 'q');
+    await waitForScreen('small', (s) => s.includes('1 selected fix was not written. Quit? y quits, n stays, w writes'), 'the question');
+    tmux('send-keys', '-t', 'small', 'n');
+    await waitForScreen('small', (s) => HINTS.test(s) && s.includes('selected 1'), 'the report again');
+    expect(existsSync(codeFile)).toBe(false);
+    tmux('send-keys', '-t', 'small', 'q');
+    await waitForScreen('small', (s) => s.includes('Quit?'), 'the question again');
+    tmux('send-keys', '-t', 'small', 'y');
+    expect(await waitForFile(codeFile)).toBe('1');
+    expect(run('git', ['status', '--porcelain'], dir).stdout).toBe('');
   });
 });

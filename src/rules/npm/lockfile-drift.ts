@@ -1,5 +1,5 @@
 import type { Span } from '../../findings/types.js';
-import { lockDrift, lockWorkspaces, parseJson, type NpmDrift } from '../../model/npm-lock.js';
+import { lockDrift, lockWorkspaces, type NpmDrift } from '../../model/npm-lock.js';
 import type { Project } from '../../model/types.js';
 import { compileGlob } from '../../util/glob.js';
 import { repoDirname, repoJoin } from '../../util/paths.js';
@@ -40,8 +40,8 @@ Use instead: run \`npm install\` locally and commit the updated lock.
       const dir = repoDirname(file.path);
       const pkgPath = repoJoin(dir, 'package.json');
       const pkgFile = project.files.get(pkgPath);
-      const lock = parseJson(file.text);
-      const pkg = pkgFile ? parseJson(pkgFile.text) : null;
+      const lock = project.jsonAt(file.path);
+      const pkg = project.jsonAt(pkgPath);
       if (!pkg || !lock || !pkgFile) continue;
       const drift = lockDrift(pkg, lock, workspacePackages(project, dir, pkg, lock));
       for (const d of drift ?? []) {
@@ -62,6 +62,7 @@ Use instead: run \`npm install\` locally and commit the updated lock.
             { file: declaredIn, line: lineOf(project, declaredIn, located.file === declaredIn ? located.span.start : 0), message: d.spec && d.kind !== 'extraneous' ? `declares ${d.name}@${d.spec} (${d.section})` : d.kind === 'extraneous' ? `does not declare ${d.name}` : `declares ${d.name}` },
             { file: file.path, line: lockLine, message: d.locked ? `locks ${d.name} at ${d.locked}` : d.kind === 'extraneous' ? `still lists ${d.name} as a root ${d.section} entry` : `has no entry for ${d.name}` },
           ],
+          package: d.name,
         });
       }
     }
@@ -100,8 +101,7 @@ function workspacePackages(project: Project, dir: string, pkg: Record<string, un
     if (patterns.some((matches) => matches(folder))) folders.add(folder);
   }
   for (const folder of [...folders].sort()) {
-    const text = project.files.get(repoJoin(dir, folder, 'package.json'))?.text;
-    const parsed = text ? parseJson(text) : null;
+    const parsed = project.jsonAt(repoJoin(dir, folder, 'package.json'));
     if (parsed) out.set(folder, parsed);
   }
   return out;

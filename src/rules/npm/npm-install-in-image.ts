@@ -1,6 +1,6 @@
 import type { Fix } from '../../findings/types.js';
 import type { StageState } from '../../model/image.js';
-import { lockDrift, parseJson } from '../../model/npm-lock.js';
+import { lockDrift } from '../../model/npm-lock.js';
 import type { Project, Service } from '../../model/types.js';
 import type { NpmInstall, RunInstruction } from '../../parsers/types.js';
 import { imageResolve, relativeTo, repoDirname, repoJoin } from '../../util/paths.js';
@@ -123,8 +123,8 @@ function check(project: Project, service: Service, state: StageState, index: num
 }
 
 function lockInSync(project: Project, pkgPath: string, lockPath: string): boolean {
-  const pkg = parseJson(project.files.get(pkgPath)?.text ?? '');
-  const lock = parseJson(project.files.get(lockPath)?.text ?? '');
+  const pkg = project.jsonAt(pkgPath);
+  const lock = project.jsonAt(lockPath);
   if (!pkg || !lock) return false;
   const drift = lockDrift(pkg, lock);
   return drift !== null && !drift.some((d) => d.kind !== 'extraneous');

@@ -112,6 +112,7 @@ function reportWithinService(project: Project, service: Service, report: Report,
         { file: current.file, line: current.requirement.line, message: installed.requirement.pin ? `pins ${current.requirement.name}==${current.version}` : `requires ${current.requirement.name}${specifier}` },
         { file: installed.via.file, line: installed.via.line, message: `both are installed by this image` },
       ],
+      package: current.requirement.name,
       fix: withinServiceFix(project, live, current, first),
     });
   }
@@ -170,6 +171,7 @@ function reportAcrossFiles(project: Project, key: string, pins: readonly Pin[], 
       ],
       // A file another image installs has its own reasons for its pin: aligning it to an unrelated
       // image's file could break that image. Only files no image installs are aligned.
+      package: pin.requirement.name,
       fix: (project.installedBy.get(pin.file) ?? []).length > 0 ? null : alignFix(project, pin, reference.version, `as in ${reference.file}`),
     });
   }

@@ -72,6 +72,7 @@ should win is the author's decision.
             { file: earlier.via.file, line: earlier.via.line, message: `first installs ${earlier.requirement.name}==${pin} (${earlier.file}:${earlier.requirement.line})` },
             { file: later.via.file, line: later.via.line, message: `then installs ${later.requirement.name}${later.requirement.specifier}${later.via.pip.upgrade ? ' with --upgrade' : ''}` },
           ],
+          package: later.requirement.name,
           fix: displayFix(project, later, pin),
         });
       }

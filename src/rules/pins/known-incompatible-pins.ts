@@ -85,6 +85,7 @@ specifier, or adding a line after the package). It is unsafe: the image's versio
             ...(dep ? [{ file: dep.file, line: dep.requirement.line, message: `${depVersion ? 'pins' : 'installs'} ${dep.requirement.name}${dep.requirement.specifier}` }] : []),
             { file: pkg.file, line: pkg.requirement.line, message: `source: ${known.source}` },
           ],
+          package: pkg.requirement.name,
           fix: safeFix(project, known, pkg, dep ?? null),
         });
       }

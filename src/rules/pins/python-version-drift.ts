@@ -2,7 +2,6 @@ import { evaluateMarker, satisfiesSpecifier } from '../../model/pep440.js';
 import { normalizeName } from '../../model/module-map.js';
 import { imagePython } from '../../model/service/index.js';
 import type { Project, Service } from '../../model/types.js';
-import { parsePyproject } from '../../parsers/pyproject.js';
 import { imageResolve } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
 
@@ -51,12 +50,12 @@ Use instead: a base image the project supports, or markers that cover it.
           const pyproject = fs.file(`${dir === '/' ? '' : dir}/pyproject.toml`, step.instructionIndex);
           const file = pyproject ? project.files.get(pyproject.repoPath) : undefined;
           if (!pyproject || !file) continue;
-          const requires = parsePyproject(file.text).requiresPython;
+          const requires = project.pyprojectAt(pyproject.repoPath)?.requiresPython;
           if (!requires || pythonSatisfies(python, requires) !== false) continue;
           const where = `${pyproject.repoPath}:${service.name}`;
           if (seen.has(where)) continue;
           seen.add(where);
-          const match = /requires-python\s*=\s*["'][^"'\n]*["']/.exec(file.text);
+          const match = /requires-python\s*=\s*["'][^"'\n]*["']|^python\s*=\s*["'][^"'\n]*["']/m.exec(file.text); // [project] or Poetry
           report({
             file: pyproject.repoPath,
             span: match ? { start: match.index, end: match.index + match[0].length } : { start: 0, end: 0 },

@@ -78,6 +78,7 @@ distribution, the fix moves the pin to it. It is unsafe: the image's versions ch
               { file: parent.file, line: parent.requirement.line, message: `${parent.requirement.name} ${version} requires ${dep.name}${dep.specifier} (from ${answer.source})` },
               { file: child.file, line: child.requirement.line, message: `pins ${child.requirement.name}==${childVersion}` },
             ],
+            package: child.requirement.name,
             fix: satisfyingFix(project, service, child, live),
           });
         }

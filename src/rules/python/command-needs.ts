@@ -1,6 +1,6 @@
 // What a service's command needs installed: the program itself (`uvicorn` -> uvicorn) and what
 // its flags select (`--loop uvloop` -> uvloop, `gunicorn -k uvicorn.workers.UvicornWorker` ->
-// uvicorn). Shared by DEP001 (the program) and DEP006 (what the flags imply).
+// uvicorn). Shared by DEP001 (the program) and MOD003 (what the flags imply).
 import { commandSegments, programOf, unwrap } from '../../model/command.js';
 import { distributionOfBinary, normalizeName } from '../../model/module-map.js';
 import { transitiveOf } from '../../model/queries.js';

@@ -17,7 +17,7 @@ interface Site {
 
 export default defineRule({
   meta: {
-    id: 'DEP002',
+    id: 'MOD001',
     name: 'first-party-not-in-image',
     severity: 'error',
     category: 'correctness',

@@ -1,6 +1,6 @@
 // Third-party imports of the code a service runs, grouped by the distribution that provides
 // them, with how the image gets it: installed, only as a dependency of something installed
-// (transitive), or not at all. Shared by DEP001 and DEP005 so both read one classification.
+// (transitive), or not at all. Shared by DEP001 and DEP003 so both read one classification.
 import type { Evidence, Severity } from '../../findings/types.js';
 import { nameStems, normalizeName, type DistributionGuess } from '../../model/module-map.js';
 import { classifyImport, installedKey, transitiveOf } from '../../model/queries.js';

@@ -1,14 +1,15 @@
 import type { Fix } from '../../findings/types.js';
 import { normalizeName } from '../../model/module-map.js';
-import { commandEvidence, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
+import { commandEvidence, primaryRequirementsFile } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import { defineRule } from '../define-rule.js';
 import { appendLine, findToken, replaceSpan } from '../edits.js';
 import { commandNeeds, isProvided, partWriting, type CommandNeed } from './command-needs.js';
+import { pinForFile } from '../pin-holds.js';
 
 export default defineRule({
   meta: {
-    id: 'DEP006',
+    id: 'MOD003',
     name: 'missing-extra',
     severity: 'error',
     category: 'correctness',
@@ -47,7 +48,7 @@ is added unpinned.
       if (!service.dockerfile) continue;
       for (const need of commandNeeds(service)) {
         if (need.kind !== 'flag' || isProvided(project, service, need.distribution)) continue;
-        // The fallback note only makes sense once the server itself is installed (else DEP006/DEP001 say so).
+        // The fallback note only makes sense once the server itself is installed (else MOD003/DEP001 say so).
         if (need.fallback && need.viaExtra && !service.installedKeys.has(normalizeName(need.viaExtra.distribution))) continue;
         const part = partWriting(service, need.word);
         const file = part ? project.files.get(part.file) : undefined;
@@ -65,6 +66,7 @@ is added unpinned.
             commandEvidence(service, part),
             ...service.installedFiles.filter((f) => f.chain.length === 1).slice(0, 2).map((f) => ({ file: f.via.file, line: f.via.line, message: `image installs ${f.path}` })),
           ],
+          package: need.distribution,
           fix: fixFor(project, service, need),
         });
       }
@@ -88,8 +90,9 @@ function fixFor(project: Project, service: Service, need: CommandNeed): Fix | nu
   }
   const target = primaryRequirementsFile(service);
   const file = target ? project.files.get(target) : undefined;
-  if (!file) return null;
-  const pin = pinsInRepo(project, normalizeName(need.distribution))[0];
+  if (!target || !file) return null;
+  const pin = pinForFile(project, target, normalizeName(need.distribution));
+  if (pin === undefined) return null; // every pin in the repository breaks an image that installs the file
   const line = pin ? `${need.distribution}==${pin.version}` : need.distribution;
   return { title: `Add ${line} to ${target}`, applicability: pin ? 'safe' : 'unsafe', edits: [appendLine(file, line)] };
 }

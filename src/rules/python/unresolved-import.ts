@@ -3,11 +3,12 @@ import { normalizeName } from '../../model/module-map.js';
 import type { Project } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
 import { repoDirname, repoJoin } from '../../util/paths.js';
+import { editDistance } from '../../util/edit-distance.js';
 import { defineRule } from '../define-rule.js';
 
 export default defineRule({
   meta: {
-    id: 'DEP003',
+    id: 'MOD002',
     name: 'unresolved-import',
     severity: 'warning',
     category: 'correctness',
@@ -21,7 +22,7 @@ in the repository), so no distribution can provide the missing submodule either.
 module has a similar name, the message suggests it.
 
 A third-party import whose distribution is simply not installed is DEP001, and a first-party
-module the image does not copy is DEP002; DEP003 is for imports that would fail everywhere.
+module the image does not copy is MOD001; MOD002 is for imports that would fail everywhere.
 
 Not reported: imports guarded by \`try/except ImportError\` or under a conditional, modules that
 are generated at build time (\`*_pb2.py\`, \`*_pb2_grpc.py\`, \`_version.py\`) and compiled extensions
@@ -166,27 +167,4 @@ function missingAbsolute(project: Project, modules: ModuleIndex, imp: PyImport):
     first ??= missing;
   }
   return first;
-}
-
-/** Edit distance with adjacent transpositions, giving up (returning `limit`) once it cannot be below it. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit) return limit;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  let beforePrevious = previous;
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-      // An adjacent transposition (`utlis` / `utils`) counts as one edit.
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, (beforePrevious[j - 2] ?? 0) + 1);
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin >= limit) return limit;
-    beforePrevious = previous;
-    previous = current;
-  }
-  return previous[b.length] ?? limit;
 }

@@ -14,7 +14,7 @@ import { usageOf } from './usage.js';
 
 export default defineRule({
   meta: {
-    id: 'DEP004',
+    id: 'DEP002',
     name: 'unused-dependency',
     severity: 'warning',
     category: 'correctness',
@@ -59,7 +59,7 @@ static reader sees (a plugin name read from the environment, \`importlib\` with 
 Dependencies declared in \`pyproject.toml\` or installed inline in a Dockerfile get no fix.
 
 ## Options
-\`allowUnused: [name, ...]\` in \`.driftcheck.yaml\` (or \`ignore: [{package: name, rules: [DEP004]}]\`).
+\`allowUnused: [name, ...]\` in \`.driftcheck.yaml\` (or \`ignore: [{package: name, rules: [DEP002]}]\`).
 
 ## References
 - deptry DEP002, FawltyDeps "unused dependencies" — extended with commands, strings and images`,

@@ -1,4 +1,4 @@
-// What a service really uses, for DEP004: the modules its Python imports (every Python file in
+// What a service really uses, for DEP002: the modules its Python imports (every Python file in
 // the image, not only those reached from the entry: unused must never be claimed on a guess), the
 // words of its command, Dockerfile and compose file, and identifier words inside
 // Python string literals (`INSTALLED_APPS = ["corsheaders"]`, `"postgresql+psycopg2://"`).
@@ -58,7 +58,7 @@ function serviceFiles(project: Project, service: Service): string[] {
   const out = new Map<string, RunFile>();
   for (const file of fs.all()) if (file.repoPath.endsWith('.py') && project.python.has(file.repoPath)) out.set(file.repoPath, file);
   for (const run of service.runFiles) out.set(run.repoPath, run);
-  // First-party code the image should hold but does not (DEP002) still says what it needs:
+  // First-party code the image should hold but does not (MOD001) still says what it needs:
   // without it, a forgotten `COPY shared/` would also make shared's dependencies look unused.
   // Only imports the image cannot resolve are followed, or every service's `app/` would count.
   const expanded = new Set<string>();
