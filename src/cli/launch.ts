@@ -42,7 +42,14 @@ const loaded = load();
 // module imports it for the bundle, which cannot use import() (see load()).
 const INTERACTIVE = './run.js';
 const code = await loaded.start(argv, () => import(INTERACTIVE) as Promise<never>);
-if (loaded.script && process.env[WRITE_ENV] === '1') writeCache(loaded.source, loaded.script);
+if (loaded.script && process.env[WRITE_ENV] === '1') {
+  try {
+    writeCache(loaded.source, loaded.script);
+  } catch (error) {
+    // The build says so (no cache written); the run's own result stands.
+    process.stderr.write(`driftcheck: could not write ${CACHE}: ${(error as NodeJS.ErrnoException).code ?? String(error)}\n`);
+  }
+}
 process.exitCode = code;
 
 interface Loaded {
