@@ -127,6 +127,15 @@ describe('built-ins a run does not use are not loaded', () => {
   });
 
   it('control: --changed-since runs git, so it loads child_process', () => {
-    expect(builtins([FIXTURE, '--no-cache', '--changed-since', 'HEAD'])).toContain('child_process');
+    const repo = mkdtempSync(join(cacheDir, 'repo-'));
+    cpSync(FIXTURE, repo, { recursive: true });
+    const git = (...args: string[]): void => {
+      const r = spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+    };
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'fixture');
+    expect(builtins([repo, '--no-cache', '--changed-since', 'HEAD'])).toContain('child_process');
   });
 });
