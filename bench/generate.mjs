@@ -3,6 +3,7 @@
 //
 //   node bench/generate.mjs --out DIR [--services 200] [--py-per-service 50] [--req-files 400]
 //                           [--dockerfiles 200] [--compose-files 20] [--seed 1] [--force] [--quiet]
+//                           [--shape services|monorepo]
 //
 // Plain Node ESM, no dependencies. The output is a pure function of the parameters (seeded PRNG,
 // no clock, no randomness from the environment), so two runs with the same parameters produce
@@ -218,8 +219,8 @@ function depClosure(keys) {
 
 function parseArgs(argv) {
   const opts = {
-    out: null, services: 200, pyPerService: 50, reqFiles: null, dockerfiles: null, composeFiles: null,
-    seed: '1', force: false, quiet: false, json: false,
+    out: null, services: null, pyPerService: null, reqFiles: null, dockerfiles: null, composeFiles: null,
+    seed: '1', force: false, quiet: false, json: false, shape: 'services',
   };
   const intFlags = { '--services': 'services', '--py-per-service': 'pyPerService', '--req-files': 'reqFiles', '--dockerfiles': 'dockerfiles', '--compose-files': 'composeFiles' };
   for (let i = 0; i < argv.length; i++) {
@@ -234,6 +235,7 @@ function parseArgs(argv) {
     };
     if (a === '--out') opts.out = takeVal();
     else if (a === '--seed') opts.seed = takeVal();
+    else if (a === '--shape') opts.shape = takeVal();
     else if (a === '--force') opts.force = true;
     else if (a === '--quiet') opts.quiet = true;
     else if (a === '--json') opts.json = true;
@@ -247,18 +249,28 @@ function parseArgs(argv) {
   return opts;
 }
 
-/** Fill derived defaults (400/200/20 for the default 200 services) and validate. */
+/**
+ * Fill derived defaults (400/200/20 for the default 200 services) and validate.
+ * `shape: 'monorepo'` (issue #18): every Dockerfile is built with the repository root as its
+ * context and one shared `.dockerignore`; defaults 250 services × 20 Python files, one
+ * requirements file and one Dockerfile per service.
+ */
 export function resolveParams(p) {
-  const services = p.services ?? 200;
-  const pyPerService = p.pyPerService ?? 50;
+  const shape = p.shape ?? 'services';
+  if (shape !== 'services' && shape !== 'monorepo') throw new Error(`--shape must be services or monorepo, got '${shape}'`);
+  const mono = shape === 'monorepo';
+  const services = p.services ?? (mono ? 250 : 200);
+  const pyPerService = p.pyPerService ?? (mono ? 20 : 50);
   const r = {
     services,
     pyPerService,
-    reqFiles: p.reqFiles ?? services * 2,
+    reqFiles: p.reqFiles ?? (mono ? services : services * 2),
     dockerfiles: p.dockerfiles ?? services,
     composeFiles: p.composeFiles ?? Math.max(services > 0 ? 1 : 0, Math.ceil(services / 10)),
     seed: String(p.seed ?? '1'),
   };
+  // The default shape keeps the parameter set (and so the tree names) it always had.
+  if (mono) r.shape = shape;
   if (r.services < 1) throw new Error('--services must be at least 1');
   if (r.services > 99999) throw new Error('--services must be at most 99999');
   if (r.pyPerService < 2) throw new Error('--py-per-service must be at least 2 (app/__init__.py and app/main.py)');
@@ -267,7 +279,7 @@ export function resolveParams(p) {
 
 const USAGE = `usage: node bench/generate.mjs --out DIR [--services 200] [--py-per-service 50]
          [--req-files 2*services] [--dockerfiles services] [--compose-files ceil(services/10)]
-         [--seed 1] [--force] [--quiet] [--json]`;
+         [--seed 1] [--shape services|monorepo] [--force] [--quiet] [--json]`;
 
 // ------------------------------------------------------------------------------------ plan
 
@@ -327,7 +339,9 @@ function planRepo(params) {
   }
 
   // Compose slices over the services that have a Dockerfile.
-  const deployable = svcs.filter((s) => s.dockerfiles.includes('Dockerfile'));
+  // Monorepo shape: every fifth service is built only by its Dockerfile (no compose entry), so the
+  // build context of those is guessed (the repository root, where their COPY sources exist).
+  const deployable = svcs.filter((s) => s.dockerfiles.includes('Dockerfile') && (params.shape !== 'monorepo' || s.index % 5 !== 4));
   const compose = [];
   for (let c = 0; c < composeFiles && deployable.length > 0; c++) {
     let slice;
@@ -821,13 +835,101 @@ function renderDockerfile(rng, svc, kind, facts) {
   return L.join('\n');
 }
 
+/** The shared `.dockerignore` of the monorepo shape: negations, `**`, directory and extension patterns. */
+export const MONOREPO_DOCKERIGNORE = [
+  '# One .dockerignore for every image: all of them are built from the repository root.',
+  '.git',
+  '.github',
+  '**/__pycache__',
+  '**/*.py[cod]',
+  '**/.pytest_cache',
+  '**/.mypy_cache',
+  '**/.venv',
+  '**/node_modules',
+  '*.md',
+  '!README.md',
+  'docs/',
+  '**/tests/',
+  '!**/tests/conftest.py',
+  'data/**',
+  '!data/schemas/*.json',
+  '**/*.log',
+  '**/.env',
+  '!**/.env.example',
+  'deploy/*.local.yml',
+  'tmp*',
+  '',
+].join('\n');
+
+/** A Dockerfile of the monorepo shape: context is the repository root, sources are spelled from it. */
+function renderMonorepoDockerfile(rng, svc, kind, facts) {
+  const dir = `services/${svc.name}`;
+  const hasReq = svc.reqFiles.includes('requirements.txt');
+  const py = rng.chance(0.9) ? '3.12' : '3.11';
+  const multiStage = hasReq && rng.chance(0.2);
+  const L = [`# ${svc.name} ${kind}: docker build -f ${dir}/${kind} .`];
+  if (multiStage) {
+    L.push(`FROM python:${py}-slim AS builder`, 'WORKDIR /build', `COPY ${dir}/requirements.txt .`, 'RUN pip install --no-cache-dir --prefix=/install -r requirements.txt', '');
+    L.push(`FROM python:${py}-slim`, 'COPY --from=builder /install /usr/local');
+  } else {
+    L.push(`FROM python:${py}-slim`);
+  }
+  L.push('ENV PYTHONDONTWRITEBYTECODE=1 \\', '    PYTHONUNBUFFERED=1', '', 'WORKDIR /app', '');
+  if (!multiStage) {
+    if (hasReq) {
+      // A few copy the requirements with a glob (COPY matches it against the whole context).
+      if (rng.chance(0.1)) L.push(`COPY ${dir}/requirements*.txt ./`);
+      else L.push(`COPY ${dir}/requirements.txt .`);
+      L.push('RUN pip install --no-cache-dir -r requirements.txt');
+    } else {
+      const pkgs = svc.declared.map((k) => `${DIST_BY_KEY.get(k).dist}==${svc.pins.get(k)}`);
+      L.push('RUN pip install --no-cache-dir \\', ...pkgs.map((p, i) => `    ${p}${i < pkgs.length - 1 ? ' \\' : ''}`));
+    }
+  }
+  L.push('', `COPY ${dir}/app/ app/`, `COPY ${dir}/scripts/entrypoint.sh /usr/local/bin/entrypoint.sh`);
+  if (rng.chance(0.3)) L.push(`COPY ${dir}/config/ config/`);
+  L.push('');
+  if (rng.chance(0.3)) L.push('RUN useradd --create-home --uid 10001 appuser', 'USER appuser', '');
+  if (rng.chance(0.15)) L.push('HEALTHCHECK --interval=30s --timeout=3s \\', '  CMD curl -fsS http://localhost:8000/health || exit 1', '');
+  L.push('EXPOSE 8000', '');
+  if (kind === 'Dockerfile.worker') {
+    L.push('CMD ["python", "-m", "app.main"]');
+  } else {
+    const planted = svc.index === (facts.services > 1 ? 1 : 0);
+    const reload = kind === 'Dockerfile.dev' || planted || rng.chance(0.03);
+    if (reload) facts.reload++;
+    const args = ['uvicorn', 'app.main:app', '--host', '0.0.0.0', '--port', '8000'];
+    if (reload) args.push('--reload');
+    else if (rng.chance(0.4)) args.push('--workers', String(rng.int(2, 4)));
+    L.push(`CMD [${args.map((a) => JSON.stringify(a)).join(', ')}]`);
+  }
+  L.push('');
+  return L.join('\n');
+}
+
+/** Files of a monorepo service that are not Python modules: tests, scripts, config, docs. */
+function monorepoServiceFiles(rng, svc) {
+  const files = [
+    [`tests/conftest.py`, 'import pytest\n\n\n@pytest.fixture\ndef client():\n    from app.main import app\n    return app\n'],
+    [`tests/test_health.py`, 'def test_health(client):\n    assert client is not None\n'],
+    [`scripts/entrypoint.sh`, `#!/bin/sh\nset -e\nexec "$@"\n`],
+    [`README.md`, `# ${svc.name}\n\n${sentence(rng)}\n`],
+    [`.env.example`, 'LOG_LEVEL=info\n'],
+  ];
+  if (rng.chance(0.5)) files.push([`config/settings.json`, `{"service": "${svc.name}", "limit": ${rng.int(10, 500)}}\n`]);
+  return files;
+}
+
 function renderCompose(rng, entry, compose, params, facts) {
   const L = [`# stack ${pad(entry.index, 2)} of ${compose.length}`, `name: stack-${pad(entry.index, 2)}`, '', 'services:'];
   for (const s of entry.slice) {
     const r = makeRng(`compose:${params.seed}:${entry.index}:${s.index}`);
     L.push(`  ${s.name}:`);
-    L.push('    build:', `      context: ../services/${s.name}`);
-    if (r.chance(0.3)) L.push('      dockerfile: Dockerfile');
+    if (params.shape === 'monorepo') L.push('    build:', '      context: ..', `      dockerfile: services/${s.name}/Dockerfile`);
+    else {
+      L.push('    build:', `      context: ../services/${s.name}`);
+      if (r.chance(0.3)) L.push('      dockerfile: Dockerfile');
+    }
     L.push(`    image: registry.example.com/bench/${s.name}:${r.int(1, 3)}.${r.int(0, 30)}.${r.int(0, 9)}`);
     L.push('    ports:', `      - "${8000 + (s.index % 50000)}:8000"`);
     const env = [
@@ -956,11 +1058,20 @@ export function generate(outDir, rawParams, { force = false } = {}) {
     // requirements
     for (const kind of svc.reqFiles) write(`${base}/${kind}`, renderRequirements(rng, svc, kind), 'requirements');
     // docker
+    const mono = params.shape === 'monorepo';
     for (const kind of svc.dockerfiles) {
       const k = kind.startsWith('docker/') ? 'Dockerfile' : kind;
-      write(`${base}/${kind}`, renderDockerfile(rng, svc, k, facts), 'dockerfiles');
+      write(`${base}/${kind}`, (mono ? renderMonorepoDockerfile : renderDockerfile)(rng, svc, k, facts), 'dockerfiles');
     }
-    if (svc.dockerfiles.length) write(`${base}/.dockerignore`, '__pycache__\n*.pyc\n.venv\ntests/\n', 'other');
+    if (mono) for (const [rel, text] of monorepoServiceFiles(rng, svc)) write(`${base}/${rel}`, text, 'other');
+    else if (svc.dockerfiles.length) write(`${base}/.dockerignore`, '__pycache__\n*.pyc\n.venv\ntests/\n', 'other');
+  }
+  if (params.shape === 'monorepo') {
+    const orng = makeRng(`monorepo:${params.seed}`);
+    write('.dockerignore', MONOREPO_DOCKERIGNORE, 'other');
+    for (let i = 0; i < 40; i++) write(`docs/${pad(i, 2)}-${orng.pick(DOMAINS)}.md`, `# ${sentence(orng, 3, 6)}\n\n${sentence(orng)}\n`, 'other');
+    for (let i = 0; i < 40; i++) write(`data/raw/${orng.pick(DOMAINS)}-${pad(i, 3)}.csv`, 'id,value\n1,2\n', 'other');
+    for (let i = 0; i < 10; i++) write(`data/schemas/${DOMAINS[i % DOMAINS.length]}-${i}.json`, '{"type": "object"}\n', 'other');
   }
   const crng = makeRng(`compose:${params.seed}`);
   for (const entry of plan.compose) {

@@ -1,18 +1,31 @@
 // Bundles what tsc compiled into dist/ for the package: the CLI into dist/bin/ (one file for the
 // start-up path instead of ~300 modules: loading those was most of a small run's time, 0.39 s for
 // --version against 0.11 s for `node -e 0`; see bench/RESULTS.md), and the library entry
-// dist/index.js in place, sharing the CLI's chunks. The package ships these bundles and the .d.ts
-// files, none of the other compiled modules (package.json "files"); they stay in dist/ for the tests.
+// dist/index.js in place. The package ships these bundles and the .d.ts files, none of the other
+// compiled modules (package.json "files"); they stay in dist/ for the tests.
+//
+// - dist/bin/driftcheck.js: the command, src/cli/launch.ts alone (Node built-ins only). It loads
+// - dist/bin/core.cjs: the CLI (src/cli/start.ts and all it imports) as one CommonJS file, compiled
+//   through vm.Script with the V8 code cache data of
+// - dist/bin/core.cjs.cache, written here by running the CLI once on the example fixture.
+// - dist/index.js (the library), dist/bin/run.js (the interactive view, imported only by -i),
+//   scan-worker.js (worker threads) and index-fetch.js (the --index-url child process): ES
+//   modules sharing their chunks in dist/bin/.
 // ink/React (only -i) and pip-requirements-js (loaded lazily by the requirements parser) stay
 // external, so they are still loaded only when used; they are the package's only dependencies.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { build } from 'rolldown';
 
 const OUT = 'dist/bin';
 const LIBRARY = 'dist/index.js';
 const EXTERNAL_PACKAGES = ['ink', 'react', 'pip-requirements-js'];
+const external = (id) => EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`));
 const BANNER = '// driftcheck library bundle (scripts/bundle.mjs)';
+const WARM_UP = 'fixtures/projects/sutazai';
 
 // The library is bundled from tsc's dist/index.js onto itself: a second bundling without tsc first
 // would read the bundle, whose chunks are about to be deleted.
@@ -22,17 +35,20 @@ if (readFileSync(LIBRARY, 'utf8').startsWith(BANNER)) {
 }
 
 await rm(OUT, { recursive: true, force: true });
+
+// The ES modules.
 await build({
   input: {
     index: LIBRARY,
-    'bin/driftcheck': 'dist/cli/bin.js',
+    // the interactive view: launch.ts imports it for core.cjs (`./run.js`)
+    'bin/run': 'dist/tui/run.js',
     // run by index-cache.js as a child process, next to it (`./index-fetch.js`)
     'bin/index-fetch': 'dist/metadata/index-fetch.js',
     // started by discover-parallel.js as a worker thread, next to it (`./scan-worker.js`)
     'bin/scan-worker': 'dist/parallel/scan-worker.js',
   },
   platform: 'node',
-  external: (id) => EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`)),
+  external,
   logLevel: 'warn',
   output: {
     dir: 'dist',
@@ -45,3 +61,54 @@ await build({
     banner: (chunk) => (chunk.name === 'index' && chunk.isEntry ? BANNER : ''),
   },
 });
+
+// The CLI as one CommonJS file: vm.Script compiles scripts, not ES modules, and only a script can
+// be given code cache data on Node 20.
+await build({
+  input: { core: 'dist/cli/start.js' },
+  platform: 'node',
+  external,
+  logLevel: 'warn',
+  plugins: [
+    {
+      name: 'interactive-view-stays-apart',
+      resolveId(source) {
+        return source === '../tui/run.js' ? { id: './run.js', external: true } : null;
+      },
+    },
+  ],
+  // ASCII only (strings escaped, comments but licences left out): V8 keeps a one-byte source, which
+  // decodes, hashes and compiles faster than a two-byte one, and a smaller file to read.
+  output: { dir: OUT, format: 'cjs', entryFileNames: '[name].cjs', codeSplitting: false, sourcemap: true, charset: 'ascii', comments: { legal: true, annotation: false, jsdoc: false } },
+});
+
+// launch.ts runs core.cjs as a vm.Script, where import() fails: the one import() main.ts has is
+// the fallback behind start()'s loader of the interactive view. Refuse any other.
+const core = readFileSync(join(OUT, 'core.cjs'), 'utf8');
+const dynamicImports = core.match(/\bimport\((?!"\.\/run\.js"\))/g) ?? [];
+if (dynamicImports.length > 0) throw new Error(`bundle: core.cjs has ${dynamicImports.length} import() besides the interactive view's; vm.Script cannot run them (src/cli/launch.ts)`);
+if (/[^\x00-\x7f]/.test(core)) console.warn('bundle: core.cjs is not ASCII-only: V8 holds it as a two-byte string (slower start-up)');
+
+// The command itself.
+await build({
+  input: { driftcheck: 'dist/cli/launch.js' },
+  platform: 'node',
+  logLevel: 'warn',
+  output: { dir: OUT, format: 'esm', entryFileNames: '[name].js', sourcemap: false },
+});
+
+// The code cache: what one run on the example fixture compiled (a checkout without the fixture
+// warms up on --version). A failure here leaves the CLI without a cache, never broken.
+const cacheDir = mkdtempSync(join(tmpdir(), 'driftcheck-bundle-'));
+try {
+  const args = existsSync(WARM_UP) ? [WARM_UP, '--no-cache', '--no-color'] : ['--version'];
+  const run = spawnSync(process.execPath, [join(OUT, 'driftcheck.js'), ...args], {
+    env: { ...process.env, DRIFTCHECK_BUILD_CODE_CACHE: '1', DRIFTCHECK_CACHE_DIR: cacheDir, NO_COLOR: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    encoding: 'utf8',
+  });
+  if (run.status !== 0 && run.status !== 1) console.warn(`bundle: no code cache (the warm-up run exited ${run.status}): ${run.stderr.trim()}`);
+  else if (!existsSync(join(OUT, 'core.cjs.cache'))) console.warn('bundle: no code cache was written');
+} finally {
+  rmSync(cacheDir, { recursive: true, force: true });
+}

@@ -181,16 +181,23 @@ export function walkTree(
     try {
       entries = readdirSync(dirAbs, { withFileTypes: true });
     } catch (error) {
+      // A folder that cannot be listed may still be a virtualenv (its pyvenv.cfg found by stat).
+      if (dirRel !== '' && isVirtualenv(dirAbs)) return;
       warnings.push({ file: dirRel || '.', message: `cannot read directory: ${errorCode(error)}` });
       return;
     }
-    const localScopes = withGitignore(dirAbs, dirRel, scopes, options.maxFileBytes);
+    // Looked up in the listing rather than probed: a failed open or stat per folder (an exception
+    // each) cost more than the walk itself on large trees (issue #18).
+    const venv = entries.find((entry) => entry.name === 'pyvenv.cfg');
+    if (dirRel !== '' && venv && (venv.isFile() || (venv.isSymbolicLink() && isVirtualenv(dirAbs)))) return;
+    const localScopes = entries.some((entry) => entry.name === '.gitignore') ? withGitignore(dirAbs, dirRel, scopes, options.maxFileBytes) : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
       const abs = join(dirAbs, entry.name);
       if (entry.isDirectory()) {
-        if (SKIPPED_DIRS.has(entry.name) || isIgnored(localScopes, rel, true) || isVirtualenv(abs)) continue;
+        // A virtualenv (a pyvenv.cfg inside) is skipped once it is listed, above.
+        if (SKIPPED_DIRS.has(entry.name) || isIgnored(localScopes, rel, true)) continue;
         walk(abs, rel, localScopes);
         continue;
       }

@@ -3,12 +3,14 @@
 // entries never produce a stale report, and concurrent runs agree.
 import { spawn } from 'node:child_process';
 import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { audit } from '../src/audit.js';
 import { readCachedReport, writeCachedReport } from '../src/cache/result-cache.js';
 import { simulateTimestampResolution } from '../src/discover.js';
+import { atomicWrite } from '../src/util/safe-fs.js';
 import { CLI, REPO_ROOT, type RunResult } from './helpers/cli.js';
 import { runCliInProcess } from './helpers/in-process.js';
 
@@ -207,6 +209,29 @@ describe('the cache is really used, and never trusted when it should not be', ()
       writeFileSync(path, junk);
       const run = await cli(['--format', 'json'], dir, cache);
       expect(run).toEqual(fresh);
+    }
+  });
+
+  it('writes an entry without fsync (a cut-short entry is a miss, above); other atomic writes still sync', () => {
+    const fsModule = createRequire(import.meta.url)('node:fs') as { fsyncSync: (fd: number) => void };
+    const original = fsModule.fsyncSync;
+    let syncs = 0;
+    fsModule.fsyncSync = (fd) => {
+      syncs++;
+      original(fd);
+    };
+    syncBuiltinESMExports();
+    try {
+      const { dir, cache } = agedCopy('sutazai');
+      const options = { root: dir };
+      writeCachedReport(join(cache, 'results'), options, audit(options), Date.now());
+      expect(entries(cache)).toHaveLength(1);
+      expect(syncs).toBe(0);
+      atomicWrite(join(dir, 'written.txt'), 'x');
+      expect(syncs).toBe(1);
+    } finally {
+      fsModule.fsyncSync = original;
+      syncBuiltinESMExports();
     }
   });
 

@@ -177,6 +177,30 @@ describe('--changed-since REF', () => {
   });
 });
 
+describe('--changed-since with --select', () => {
+  it('a service whose only change is a Python file it runs stays in scope, even for rules that read no run files', async () => {
+    // --select PROD005 builds no import closure on its own (RuleMeta.needs); --changed-since
+    // --only-changed needs it to know that editing helper.py touches the web service.
+    const top = realpathSync(mkdtempSync(join(tmpdir(), 'driftcheck-changed-select-')));
+    try {
+      git(top, 'init', '-q');
+      writeFiles(top, {
+        'compose.yaml': 'services:\n  web:\n    build: .\n',
+        Dockerfile: 'FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nCMD ["python", "app.py"]\n',
+        'app.py': 'import helper\n',
+        'helper.py': 'X = 1\n',
+      });
+      commitAll(top, 'web runs as root');
+      expect((await findings([top, '--changed-since', 'HEAD', '--only-changed', '--select', 'PROD005'])).findings).toEqual([]);
+      writeFiles(top, { 'helper.py': 'X = 2\n' });
+      const scoped = await findings([top, '--changed-since', 'HEAD', '--only-changed', '--select', 'PROD005']);
+      expect(scoped.findings.map((f) => `${f.ruleId} ${f.service ?? '-'} ${f.file}`)).toEqual(['PROD005 web Dockerfile']);
+    } finally {
+      rmSync(top, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('--changed-since audits the base revision from git objects (#19 point 6)', () => {
   let top: string;
   const BASE: Record<string, string> = {

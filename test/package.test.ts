@@ -173,7 +173,9 @@ describe('the packed tarball', () => {
   it('holds the bundles, the declarations, the JSON schema, README and LICENSE; no source maps, sources or tests', () => {
     const paths = packed.files.map((f) => f.path).sort();
     expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', 'schema/report.schema.json', 'dist/index.js', 'dist/index.d.ts', 'dist/bin/driftcheck.js']));
-    const unexpected = paths.filter((p) => !/^(LICENSE|README\.md|package\.json|schema\/[^/]+\.json|dist\/index\.js|dist\/bin\/[^/]+\.js|dist\/.+\.d\.ts)$/.test(p));
+    // dist/bin/core.cjs is the CLI the bin loads, core.cjs.cache its V8 code cache (src/cli/launch.ts)
+    expect(paths).toEqual(expect.arrayContaining(['dist/bin/core.cjs', 'dist/bin/core.cjs.cache']));
+    const unexpected = paths.filter((p) => !/^(LICENSE|README\.md|package\.json|schema\/[^/]+\.json|dist\/index\.js|dist\/bin\/[^/]+\.js|dist\/bin\/core\.cjs(\.cache)?|dist\/.+\.d\.ts)$/.test(p));
     expect(unexpected).toEqual([]);
     expect(paths.filter((p) => p.endsWith('.map'))).toEqual([]);
     // every declaration is one of the sources' (none left over from a deleted module)
@@ -188,7 +190,7 @@ describe('the packed tarball', () => {
     const main = repoPackage.main ?? '';
     const bins = Object.values(repoPackage.bin ?? {});
     const { files } = reachable(installed, [main, ...bins].map((p) => posix.normalize(p)));
-    const shipped = packed.files.map((f) => f.path).filter((p) => p.endsWith('.js'));
+    const shipped = packed.files.map((f) => f.path).filter((p) => p.endsWith('.js') || p.endsWith('.cjs'));
     expect(shipped.sort()).toEqual([...files].sort());
     // the worker thread and the index fetcher are found beside the chunks that start them
     expect(files).toContain('dist/bin/scan-worker.js');

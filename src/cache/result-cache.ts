@@ -66,7 +66,7 @@ function buildIdentity(): string {
   const dir = dirname(fileURLToPath(import.meta.url));
   try {
     return readdirSync(dir)
-      .filter((name) => name.endsWith('.js'))
+      .filter((name) => name.endsWith('.js') || name.endsWith('.cjs'))
       .sort()
       .map((name) => {
         const stat = statSync(join(dir, name));
@@ -141,7 +141,8 @@ export function writeCachedReport(dir: string, options: AuditOptions, result: Au
   };
   try {
     mkdirSync(dir, { recursive: true });
-    atomicWrite(entryPath(dir, key), JSON.stringify(entry));
+    // No fsync: an entry cut short by a crash fails the shape check and is deleted (a miss).
+    atomicWrite(entryPath(dir, key), JSON.stringify(entry), { durable: false });
     prune(dir);
   } catch {
     // a read-only or full cache directory only costs speed

@@ -1,23 +1,7 @@
 #!/usr/bin/env node
-// The driftcheck command: main() (main.ts) with the real process. The only place that exits.
-import { main } from './main.js';
+// The driftcheck command as tsc compiles it (dist/cli/bin.js): start() with the real process. The
+// installed command is the bundle (dist/bin/driftcheck.js, from launch.ts), which calls the same
+// start(). The only places that exit.
+import { start } from './start.js';
 
-// A reader that stops early (`driftcheck --format json | head`) is not an error: stop quietly.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw error;
-  });
-}
-
-// The CLI runs bundled (dist/bin/); with --debug, stack traces name the TypeScript-compiled files.
-if (process.argv.includes('--debug')) process.setSourceMapsEnabled(true);
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-  cwd: process.cwd(),
-  env: process.env,
-  stdoutIsTTY: process.stdout.isTTY === true,
-  stdinIsTTY: process.stdin.isTTY === true,
-  stderrIsTTY: process.stderr.isTTY === true,
-});
+process.exitCode = await start(process.argv.slice(2));

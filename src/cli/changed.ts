@@ -16,7 +16,6 @@
 // program-starting setting overridden and GIT_* overrides dropped; driftcheck hashes the working
 // tree files itself, raw, and only those a finding asks about. A file whose clean filter (LFS) or
 // eol conversion changes its bytes therefore counts as changed: more findings, never fewer.
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { closeSync, ftruncateSync, lstatSync, mkdirSync, mkdtempSync, openSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +30,7 @@ import type { Threads } from '../parallel/discover-parallel.js';
 import { INTERNAL_RULE } from '../rules/index.js';
 import { readGuarded } from '../util/safe-fs.js';
 import { UsageError } from './errors.js';
+import { childProcess } from '../util/lazy-builtins.js';
 
 /** Repo paths (relative to the audited root, POSIX) that differ from REF, untracked files included. */
 export interface ChangedPaths {
@@ -219,7 +219,7 @@ function safeTreePath(path: string): boolean {
 function catFileBatch(root: string, base: GitBase, oids: readonly string[], env: NodeJS.ProcessEnv, onBlob: (index: number, bytes: Buffer) => void): Promise<void> {
   if (oids.length === 0) return Promise.resolve();
   return new Promise((done, fail) => {
-    const child = spawn('git', [...HARDENING, 'cat-file', '--batch'], { cwd: root, env: gitEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = childProcess().spawn('git', [...HARDENING, 'cat-file', '--batch'], { cwd: root, env: gitEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
     let failure: Error | null = null;
     const stop = (error: Error): void => {
       if (failure === null) failure = error;
@@ -327,7 +327,7 @@ function gitEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 function git(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv): GitResult {
-  const result = spawnSync('git', [...HARDENING, ...args], { cwd, encoding: 'utf8', env: gitEnv(env), maxBuffer: 256 * 1024 * 1024 });
+  const result = childProcess().spawnSync('git', [...HARDENING, ...args], { cwd, encoding: 'utf8', env: gitEnv(env), maxBuffer: 256 * 1024 * 1024 });
   const missing = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
   return { status: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? result.error?.message ?? '', missing };
 }

@@ -39,7 +39,14 @@ export interface CliIo {
   readonly stdinIsTTY: boolean;
   /** A terminal gets a progress line during a long audit (absent: false). */
   readonly stderrIsTTY?: boolean;
+  /**
+   * Loads the interactive view (default: `import('../tui/run.js')`). The bundled command passes
+   * its own: the bundle runs as a vm.Script (src/cli/launch.ts), where import() is not available.
+   */
+  readonly loadInteractive?: () => Promise<InteractiveView>;
 }
+
+type InteractiveView = typeof import('../tui/run.js');
 
 /** One run of the CLI: the exit code (2 for a usage, config, baseline or write error, or a bug). */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -115,7 +122,9 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const env = envOf(options, io);
   const base = options.changedSince === null ? null : gitBase(root, options.changedSince, options.path, io.env, !options.onlyChanged);
   const config = loadConfig(root, options.config, ruleLookup, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
-  const auditOptions = auditOptionsOf(options, config, root, io, env);
+  // --changed-since reads every service's run files (serviceInputs); otherwise only the selected
+  // rules' model parts are built (--select PROD004 builds no import closure).
+  const auditOptions: AuditOptions = { ...auditOptionsOf(options, config, root, io, env), trimModel: base === null };
   const failOn = options.failOn ?? config.failOn ?? 'error';
   const wantsFixes = options.diff || options.patch !== null || options.fix;
   // Fixes, markdown (its patch) and --changed-since need the parsed project, which the cache does not keep.
@@ -244,7 +253,7 @@ async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
   // The same baseline and --changed-since view as the report, applied to every audit the view runs.
   const where = baselineFile(options, config.baseline, io);
   const baseline: Baseline | null = where === null ? null : readBaseline(where.path, where.label, where.explicit ? null : realpathSync(root));
-  const tui = await importIgnoringCi(() => import('../tui/run.js'));
+  const tui = await importIgnoringCi(() => io.loadInteractive?.() ?? import('../tui/run.js'));
   const result = await tui.runInteractive({
     auditOptions,
     root: options.path.replace(/\\/g, '/'),

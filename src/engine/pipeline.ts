@@ -7,7 +7,8 @@ import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, stampOf, type Discovere
 import type { Finding, Span } from '../findings/types.js';
 import { loadMetadata, prefetchPinnedMetadata } from '../metadata/load.js';
 import { buildProject } from '../model/project.js';
-import type { Project } from '../model/types.js';
+import { MODEL_PARTS, type ModelPart, type Project } from '../model/types.js';
+import type { Rule } from '../rules/define-rule.js';
 import { discoverInParallel, type ScanStats, type Threads } from '../parallel/discover-parallel.js';
 import type { PythonFileModel } from '../parsers/types.js';
 import { makeSourceFile, type SourceFile } from '../source.js';
@@ -34,6 +35,12 @@ export interface AuditOptions {
   readonly indexUrl?: string;
   /** Where index responses are cached (default: DRIFTCHECK_CACHE_DIR, else the user cache folder). */
   readonly indexCacheDir?: string;
+  /**
+   * Build only the parts of the model that the selected rules declare in `meta.needs` (the
+   * findings are the same; `result.project` lacks the other parts, e.g. every Docker service's
+   * `runFiles` is empty). For callers that read the findings only; default false.
+   */
+  readonly trimModel?: boolean;
 }
 
 export interface ServiceSummary {
@@ -123,6 +130,7 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
   const extraStamps = new Map<string, FileStamp | null>();
   const maxFileBytes = (options.discover ?? DEFAULT_DISCOVER_OPTIONS).maxFileBytes;
   const tooLarge = new Set(discovered.inputs.filter((input) => (input.stamp?.size ?? 0) > maxFileBytes).map((input) => input.rel));
+  const rules = selectedRules(options, config);
   yield { step: 'building', files: files.length, services: null };
   const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl, options.indexCacheDir);
   const project = buildProject({
@@ -136,6 +144,7 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
     // An oversized file still exists: a COPY puts it in the image.
     otherPaths: tooLarge.size ? [...discovered.otherPaths, ...tooLarge] : discovered.otherPaths,
     tooLarge,
+    ...(options.trimModel ? { parts: modelPartsFor(rules) } : {}),
     readExtra: (repoPath, kind) => {
       if (escapesRoot(repoPath)) return null;
       const override = options.overrides?.get(repoPath);
@@ -149,7 +158,6 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
   });
 
   if (options.indexUrl) warnings.push(...prefetchPinnedMetadata(project, options.indexUrl, options.indexCacheDir).map((message) => ({ file: '.', message })));
-  const rules = selectedRules(options, config);
   const findings: Finding[] = parseFindings(project);
   for (const [done, rule] of rules.entries()) {
     yield { step: 'checking', files: files.length, services: project.services.length, rules: { done, total: rules.length } };
@@ -169,6 +177,20 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
     inputs: discovered.inputs,
     extraStamps,
   };
+}
+
+/**
+ * The model parts the rules read: the union of their `meta.needs`, every part when one of them
+ * declares nothing, and every part for the rule that reviews suppressions (SUP001), which runs the
+ * rules its directives name, selected or not.
+ */
+export function modelPartsFor(rules: readonly Rule[]): ReadonlySet<ModelPart> {
+  const parts = new Set<ModelPart>();
+  for (const rule of rules) {
+    const needs = rule.reviewSuppressions ? undefined : rule.meta.needs;
+    for (const part of needs ?? MODEL_PARTS) parts.add(part);
+  }
+  return parts;
 }
 
 function withoutPaths<T>(map: ReadonlyMap<string, T>, paths: ReadonlyMap<string, unknown>): ReadonlyMap<string, T> {

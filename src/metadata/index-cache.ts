@@ -5,11 +5,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { eq, valid } from '@renovatebot/pep440';
 import { parseCoreMetadata } from './requires.js';
 import type { DistributionMetadata } from '../model/metadata-types.js';
+import { childProcess } from '../util/lazy-builtins.js';
 
 export const NOT_FOUND = '\u0000not-found';
 
@@ -134,7 +134,7 @@ export function prefetchIndex(indexUrl: string, wanted: readonly { key: string; 
   if (missing.length === 0) return [];
   const worker = fileURLToPath(new URL('./index-fetch.js', import.meta.url));
   const request: PrefetchRequest = { indexUrl, cacheDir: dir, wanted: missing, timeoutMs: 10_000 };
-  const result = spawnSync(process.execPath, [worker], { input: JSON.stringify(request), encoding: 'utf8', timeout: 120_000, maxBuffer: 4 * 1024 * 1024 });
+  const result = childProcess().spawnSync(process.execPath, [worker], { input: JSON.stringify(request), encoding: 'utf8', timeout: 120_000, maxBuffer: 4 * 1024 * 1024 });
   if (result.error) return [`--index-url ${indexUrl}: could not fetch package metadata (${result.error.message})`];
   return result.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 }

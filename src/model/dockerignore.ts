@@ -30,7 +30,8 @@ export function parseDockerignore(text: string): DockerIgnore {
     patterns.push({ matches: compileGlob(line, { doubleStar: true }), exclusion, line: index + 1 });
   });
   if (patterns.length === 0) return EMPTY_DOCKERIGNORE;
-  return { ignores: (path) => decidingPattern(patterns, path) !== null, ignoredBy: (path) => decidingPattern(patterns, path)?.line ?? null };
+  const deciding = decidingPatterns(patterns);
+  return { ignores: (path) => deciding(path) !== null, ignoredBy: (path) => deciding(path)?.line ?? null };
 }
 
 function cleanPattern(pattern: string): string {
@@ -43,19 +44,46 @@ function cleanPattern(pattern: string): string {
   return parts.join('/');
 }
 
-/** The last pattern matching the path or a parent, when it excludes; null when the path stays. */
-function decidingPattern(patterns: readonly Pattern[], path: string): Pattern | null {
-  const candidates = parentsAndSelf(path);
-  let decided: Pattern | null = null;
-  for (const pattern of patterns) {
-    if (candidates.some((candidate) => pattern.matches(candidate))) decided = pattern;
-  }
-  return decided && !decided.exclusion ? decided : null;
-}
-
-function parentsAndSelf(path: string): string[] {
-  const parts = path.split('/');
-  const out: string[] = [];
-  for (let i = 1; i <= parts.length; i++) out.push(parts.slice(0, i).join('/'));
-  return out;
+/**
+ * The deciding pattern of a path: the last pattern matching the path or one of its parents, when
+ * it excludes; null when the path stays. That is the pattern of highest index over the path's
+ * prefixes (each parent and the path itself), so the highest index per prefix is remembered:
+ * files of one folder share their parents' answers, and every service and stage asking about the
+ * same path (one .dockerignore is shared by every build from a context) gets it from the memo.
+ */
+function decidingPatterns(patterns: readonly Pattern[]): (path: string) => Pattern | null {
+  // Highest index of a pattern matching `path` or a prefix of it, -1 for none; per path asked.
+  const upTo = new Map<string, number>();
+  const lastMatch = (candidate: string, above: number): number => {
+    for (let i = patterns.length - 1; i > above; i--) if (patterns[i]?.matches(candidate)) return i;
+    return above;
+  };
+  const highest = (path: string): number => {
+    const known = upTo.get(path);
+    if (known !== undefined) return known;
+    // Parents end at each '/': `a//b` has the parents `a` and `a/` (as splitting on '/' gives).
+    const ends: number[] = [];
+    for (let i = path.indexOf('/'); i >= 0; i = path.indexOf('/', i + 1)) ends.push(i);
+    let k = ends.length - 1;
+    let best = -1;
+    for (; k >= 0; k--) {
+      const memo = upTo.get(path.slice(0, ends[k]));
+      if (memo !== undefined) {
+        best = memo;
+        break;
+      }
+    }
+    for (let j = k + 1; j < ends.length; j++) {
+      const parent = path.slice(0, ends[j]);
+      best = lastMatch(parent, best);
+      upTo.set(parent, best);
+    }
+    best = lastMatch(path, best);
+    upTo.set(path, best);
+    return best;
+  };
+  return (path) => {
+    const decided = patterns[highest(path)];
+    return decided && !decided.exclusion ? decided : null;
+  };
 }

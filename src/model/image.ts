@@ -89,13 +89,18 @@ export interface BuildInput {
   /** Repo paths of the files driftcheck knows, sorted (required: ranges are binary-searched). */
   readonly repoFiles: readonly string[];
   readonly dockerignore: DockerIgnore;
+  /**
+   * The context's files once the .dockerignore is applied, when the caller has them already
+   * (Repository.contextFiles shares them between services); computed from the fields above if not.
+   */
+  readonly contextFiles?: readonly string[];
 }
 
 // Paths that carry installed packages rather than application code.
 const INSTALL_PREFIX = /(site-packages|dist-packages|(^|\/)\.?venv\b|\/install\b|^\/usr\/local\b|\/\.local\b|^\/opt\/|(^|\/)\.pixi\b|conda|mamba|\/envs\/)/;
 
 export function simulateStages(input: BuildInput): StageState[] {
-  const contextFiles = pathsUnder(input.repoFiles, input.context).filter((p) => !input.dockerignore.ignores(relativeTo(p, input.context)));
+  const contextFiles = input.contextFiles ?? pathsUnder(input.repoFiles, input.context).filter((p) => !input.dockerignore.ignores(relativeTo(p, input.context)));
   const states: StageState[] = [];
   for (const stage of input.dockerfile.stages) {
     const parent = stage.from.stageRef !== null ? states[stage.from.stageRef] : undefined;
@@ -195,7 +200,11 @@ function copy(
 
 function copyGlob(rel: string, dest: string, contextFiles: readonly string[], context: string, put: (repo: string, image: string) => void): void {
   const matches = compileGlob(rel, { doubleStar: false });
-  for (const file of contextFiles) {
+  // A match starts with the pattern's folders before its first wildcard or escape, so only the
+  // files below them can match: no walk over the whole context per glob.
+  const firstSpecial = rel.search(/[*?[\\]/);
+  const literalDir = rel.slice(0, Math.max(0, rel.lastIndexOf('/', firstSpecial < 0 ? rel.length : firstSpecial)));
+  for (const file of literalDir === '' ? contextFiles : pathsUnder(contextFiles, repoJoin(context, literalDir))) {
     const inContext = relativeTo(file, context);
     const parts = inContext.split('/');
     for (let depth = 1; depth <= parts.length; depth++) {

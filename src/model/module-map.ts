@@ -74,15 +74,19 @@ export class ModuleMap {
     return unique([...(this.reverse.get(key) ?? []), ...nameStems(key)]);
   }
 
-  private reverse: Map<string, string[]> | undefined;
+  private reverse: Map<string, Set<string>> | undefined;
 
-  private buildReverse(): Map<string, string[]> {
-    const reverse = new Map<string, string[]>();
+  /** Distribution -> top-level import names, each once, in the order the tables give them. */
+  private buildReverse(): Map<string, Set<string>> {
+    const reverse = new Map<string, Set<string>>();
     for (const map of [this.config, this.env, this.table]) {
       for (const [module, dists] of map) {
+        const top = module.split('.')[0] ?? module;
         for (const dist of dists) {
           const key = normalizeName(dist);
-          reverse.set(key, unique([...(reverse.get(key) ?? []), module.split('.')[0] ?? module]));
+          const names = reverse.get(key);
+          if (names) names.add(top);
+          else reverse.set(key, new Set([top]));
         }
       }
     }

@@ -5,7 +5,7 @@ import { EMPTY_METADATA, type MetadataIndex } from './metadata-index.js';
 import { ModuleMap } from './module-map.js';
 import { Repository, type RepositoryInput } from './repository.js';
 import { buildServices } from './service/index.js';
-import type { Project, Service } from './types.js';
+import { MODEL_PARTS, type ModelPart, type Project, type Service } from './types.js';
 
 export { Repository, type ExtraFileReader, type RepositoryInput } from './repository.js';
 
@@ -14,13 +14,18 @@ export interface ProjectInput extends RepositoryInput {
   readonly warnings: readonly { readonly file: string; readonly message: string }[];
   readonly moduleMap?: Readonly<Record<string, string | readonly string[]>>;
   readonly metadata?: MetadataIndex;
+  /**
+   * The parts of the model to build (default: every part). A part left out is empty: without
+   * `runFiles`, every Docker service's `runFiles` is `[]`.
+   */
+  readonly parts?: ReadonlySet<ModelPart>;
 }
 
 export function buildProject(input: ProjectInput): Project {
   const repo = new Repository(input);
   const firstParty = new FirstPartyIndex([...repo.python.keys()].sort());
   const moduleMap = new ModuleMap(input.moduleMap ?? {}, input.metadata?.installed ?? []);
-  const services = buildServices(repo, firstParty, moduleMap);
+  const services = buildServices(repo, firstParty, moduleMap, input.parts ?? new Set(MODEL_PARTS));
   const installedBy = new Map<string, Service[]>();
   for (const service of services) {
     if (service.kind === 'project') continue;

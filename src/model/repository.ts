@@ -12,7 +12,7 @@ import type { FileKind, SourceFile } from '../source.js';
 import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
 import { DEFAULT_FILE_ROLES, FileRoles, type FileRolePolicy } from './file-roles.js';
 import type { FileDiagnostic } from './types.js';
-import { lowerBound } from '../util/paths.js';
+import { lowerBound, pathsUnder, relativeTo } from '../util/paths.js';
 
 /**
  * Reads a repo file that discovery did not classify (a `-r` target, a compose dockerfile). The model
@@ -167,10 +167,39 @@ export class Repository {
     const cached = this.dockerignores.get(path);
     if (cached) return cached;
     const file = this.load(path, 'dockerignore');
-    const parsed = file ? parseDockerignore(file.text) : EMPTY_DOCKERIGNORE;
+    // Parsed once per content: services with equal .dockerignore files share one matcher and so
+    // one memo of its answers (and one context membership, contextFiles).
+    let parsed = file ? this.dockerignoresByText.get(file.text) : EMPTY_DOCKERIGNORE;
+    if (!parsed) {
+      parsed = parseDockerignore(file?.text ?? '');
+      this.dockerignoresByText.set(file?.text ?? '', parsed);
+    }
     this.dockerignores.set(path, parsed);
     return parsed;
   }
+
+  private readonly dockerignoresByText = new Map<string, DockerIgnore>();
+
+  /**
+   * The paths a build context holds once its .dockerignore is applied (sorted), computed once per
+   * (context, .dockerignore) and shared by every service and stage that builds from it; after a
+   * file is loaded on demand it is recomputed, and the .dockerignore answers come from its memo.
+   */
+  contextFiles(context: string, dockerignore: DockerIgnore): readonly string[] {
+    const paths = this.contextPaths();
+    let byContext = this.contextMembers.get(dockerignore);
+    if (!byContext) {
+      byContext = new Map();
+      this.contextMembers.set(dockerignore, byContext);
+    }
+    const cached = byContext.get(context);
+    if (cached?.paths === paths) return cached.files;
+    const files = pathsUnder(paths, context).filter((p) => !dockerignore.ignores(relativeTo(p, context)));
+    byContext.set(context, { paths, files });
+    return files;
+  }
+
+  private readonly contextMembers = new Map<DockerIgnore, Map<string, { paths: readonly string[]; files: readonly string[] }>>();
 
   /** Every known repo path, sorted; cached until a file is loaded on demand. */
   repoPaths(): readonly string[] {

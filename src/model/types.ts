@@ -140,6 +140,14 @@ export interface FileDiagnostic {
   readonly diagnostic: ParseDiagnostic;
 }
 
+/**
+ * Parts of the model that cost time to build and that only some rules read (`RuleMeta.needs`):
+ * - `runFiles`: the Python files each service runs (the import closure from its entry module).
+ */
+export type ModelPart = 'runFiles';
+
+export const MODEL_PARTS: readonly ModelPart[] = ['runFiles'];
+
 export interface Project {
   readonly root: string;
   readonly files: ReadonlyMap<string, SourceFile>;

@@ -6,13 +6,14 @@
 import { existsSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { DEFAULT_DISCOVER_OPTIONS, readSource, stampOf, walkTree, type DiscoveredInput, type DiscoverOptions, type Discovery, type FileStamp } from '../discover.js';
 import type { PythonFileModel } from '../parsers/types.js';
 import { makeSourceFile, type SourceFile } from '../source.js';
 import { decodeOutcomes, type ScanJob, type ScanOutcome, type ScanRequest, type ScanResponse } from './protocol.js';
 import { scanJob } from './scan.js';
 import { appendAll } from '../util/arrays.js';
+import { workerThreads } from '../util/lazy-builtins.js';
 
 export interface ParallelDiscovery extends Discovery {
   /** Import models of the Python files scanned here, by repo path. */
@@ -110,7 +111,8 @@ function workerCount(threads: Threads, pythonFiles: number): number {
 function startWorkers(url: URL, count: number): Worker[] {
   const workers: Worker[] = [];
   try {
-    while (workers.length < count) workers.push(new Worker(url));
+    const { Worker: WorkerThread } = workerThreads();
+    while (workers.length < count) workers.push(new WorkerThread(url));
   } catch {
     // out of threads or memory: the main thread (and any workers started) do the rest
   }

@@ -1,6 +1,6 @@
 // A rule is data plus one check(ctx) over the whole project (style-anchors §8.5).
 import type { Evidence, Fix, Severity, SiteRef, Span } from '../findings/types.js';
-import type { Project } from '../model/types.js';
+import type { ModelPart, Project } from '../model/types.js';
 import type { Directive } from '../parsers/types.js';
 
 export type RuleCategory = 'correctness' | 'reproducibility' | 'security' | 'production';
@@ -24,6 +24,12 @@ export interface RuleMeta {
   readonly security?: { readonly severity: number; readonly cwe: readonly number[] };
   /** A config key that is shorthand for ignoring this rule for a package (`allowUnused: [x]`). */
   readonly configShorthand?: ConfigShorthand;
+  /**
+   * The costly parts of the model this rule reads (see ModelPart); absent means every part. When
+   * no selected rule needs a part (`--select PROD004`), the audit does not build it. Declare only
+   * what is certain: a part read through a helper counts.
+   */
+  readonly needs?: readonly ModelPart[];
 }
 
 /** Config keys that stand for `ignore: [{package: x, rules: [<the rule declaring it>]}]`. */

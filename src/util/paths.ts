@@ -68,6 +68,13 @@ export function lowerBound(sorted: readonly string[], path: string): number {
   return lo;
 }
 
+/** Whether a sorted list holds `dir` itself or a path below it (binary search, no scan). */
+export function hasPathUnder(sorted: readonly string[], dir: string): boolean {
+  if (dir === '') return sorted.some((path) => !escapesRoot(path));
+  if (sorted[lowerBound(sorted, dir)] === dir) return true;
+  return (sorted[lowerBound(sorted, `${dir}/`)] ?? '').startsWith(`${dir}/`);
+}
+
 /**
  * The paths at or below `dir` in a sorted list of repo paths. Paths sharing a prefix are
  * contiguous in sorted order, so this is a binary search plus a scan of the hits only.

@@ -103,7 +103,17 @@ export function writeRefusal(path: string, root: string, explicit: boolean): str
 export function atomicWrite(
   path: string,
   content: string | Buffer,
-  options: { mode?: number; owner?: { uid: number; gid: number }; tempName?: (tag: string) => string; beforeRename?: () => void } = {},
+  options: {
+    mode?: number;
+    owner?: { uid: number; gid: number };
+    tempName?: (tag: string) => string;
+    beforeRename?: () => void;
+    /**
+     * false: no fsync before the rename. For files whose reader validates them and can do without
+     * (the result cache): after a crash such a file may be empty or cut short, never half of two.
+     */
+    durable?: boolean;
+  } = {},
 ): void {
   const tag = `${process.pid}-${randomBytes(6).toString('hex')}`;
   const temp = options.tempName ? options.tempName(tag) : `${path}.${tag}.tmp`;
@@ -118,7 +128,7 @@ export function atomicWrite(
     }
     // After fchown (which clears set-id bits). The umask narrowed the mode given to open; an explicit mode is kept exactly.
     if (options.mode !== undefined) fchmodSync(fd, options.mode);
-    fsyncSync(fd);
+    if (options.durable !== false) fsyncSync(fd);
     closeSync(fd);
     open = false;
     options.beforeRename?.();

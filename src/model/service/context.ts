@@ -1,7 +1,7 @@
 // What one service builds (BuildSpec), and the build context of a Dockerfile nobody builds
 // through compose.
 import type { ComposeService } from '../../parsers/types.js';
-import { isUnder, repoDirname, repoJoin } from '../../util/paths.js';
+import { hasPathUnder, repoDirname, repoJoin } from '../../util/paths.js';
 import type { Repository } from '../repository.js';
 
 export interface BuildSpec {
@@ -27,7 +27,7 @@ export function guessContext(repo: Repository, dockerfilePath: string): string {
   const paths = repo.contextPaths();
   const exists = (context: string, source: string): boolean => {
     const target = repoJoin(context, source.replace(/^\/+/, ''));
-    return paths.some((p) => isUnder(p, target));
+    return hasPathUnder(paths, target);
   };
   const concrete = sources.filter((s) => !/[*?[]/.test(s) && s !== '.' && s !== './');
   if (concrete.length === 0) return own;

@@ -10,7 +10,7 @@ import { baseCommandIsNotPython } from '../../knowledge/base-images.js';
 import type { FirstPartyIndex } from '../first-party.js';
 import { type ModuleMap, normalizeName } from '../module-map.js';
 import type { Repository } from '../repository.js';
-import type { Service } from '../types.js';
+import { MODEL_PARTS, type ModelPart, type Service } from '../types.js';
 import { commandParts, composeCommandParts, serviceEnv, pythonPathOf, pythonVersionOf } from './command.js';
 import { isProductionComposeService, imageBuilders, withBuilderOf, composeSets, envFileVars, dotenvBeside } from './compose-sets.js';
 import { type BuildSpec, guessContext } from './context.js';
@@ -24,7 +24,7 @@ export { splitExtras } from './installs.js';
 export { stageChain } from './stages.js';
 export { imagePython } from './command.js';
 
-export function buildServices(repo: Repository, firstParty: FirstPartyIndex, moduleMap: ModuleMap): Service[] {
+export function buildServices(repo: Repository, firstParty: FirstPartyIndex, moduleMap: ModuleMap, parts: ReadonlySet<ModelPart> = new Set(MODEL_PARTS)): Service[] {
   void firstParty;
   void moduleMap;
   const services: Service[] = [];
@@ -32,14 +32,14 @@ export function buildServices(repo: Repository, firstParty: FirstPartyIndex, mod
   for (const set of composeSets(repo)) {
     const builders = imageBuilders(set.services);
     for (const { composePath, compose } of set.services) {
-      const service = composeBuiltService(repo, composePath, withBuilderOf(compose, builders), set.production, set.explicit === true);
+      const service = composeBuiltService(repo, composePath, withBuilderOf(compose, builders), set.production, set.explicit === true, parts);
       if (service.dockerfilePath) builtDockerfiles.add(service.dockerfilePath);
       services.push(service);
     }
   }
   for (const dockerfilePath of [...repo.dockerfiles.keys()].sort()) {
     if (builtDockerfiles.has(dockerfilePath)) continue;
-    services.push(standaloneService(repo, dockerfilePath));
+    services.push(standaloneService(repo, dockerfilePath, parts));
   }
   if (!services.some((s) => s.dockerfile !== null)) services.push(projectService(repo));
   return withUniqueNames(services);
@@ -64,17 +64,17 @@ function withUniqueNames(services: Service[]): Service[] {
   });
 }
 
-function composeBuiltService(repo: Repository, composePath: string, compose: ComposeService, setProduction: boolean, explicit: boolean): Service {
+function composeBuiltService(repo: Repository, composePath: string, compose: ComposeService, setProduction: boolean, explicit: boolean, parts: ReadonlySet<ModelPart>): Service {
   // Production unless the repository shows a development setup (roles.ts); configured files and
   // production overlays are taken at their word.
   const evidence = explicit || repo.roles.configuredRole(composePath) === false ? null : developmentEvidence(repo, composePath, compose);
   const production = setProduction && isProductionComposeService(repo.roles, composePath, compose) && evidence === null;
   const composeVars = dotenvBeside(repo, composePath);
-  const service = composeBuiltServiceInner(repo, composePath, compose, production);
+  const service = composeBuiltServiceInner(repo, composePath, compose, production, parts);
   return { ...service, composeVars, envFileVars: envFileVars(repo, composePath, compose) };
 }
 
-function composeBuiltServiceInner(repo: Repository, composePath: string, compose: ComposeService, production: boolean): Service {
+function composeBuiltServiceInner(repo: Repository, composePath: string, compose: ComposeService, production: boolean, parts: ReadonlySet<ModelPart>): Service {
   if (!compose.build) return imageOnlyService(repo, composePath, compose, production);
   const context = repoJoin(repoDirname(compose.build.file ?? composePath), compose.build.context);
   const dockerfilePath = repoJoin(context, compose.build.dockerfile ?? 'Dockerfile');
@@ -84,14 +84,14 @@ function composeBuiltServiceInner(repo: Repository, composePath: string, compose
   return dockerService(repo, {
     name: compose.name, kind: 'compose', composeFile: composePath, compose, production,
     context, dockerfilePath, target: compose.build.target,
-  });
+  }, parts);
 }
 
-function standaloneService(repo: Repository, dockerfilePath: string): Service {
+function standaloneService(repo: Repository, dockerfilePath: string, parts: ReadonlySet<ModelPart>): Service {
   return dockerService(repo, {
     name: dockerfilePath, kind: 'dockerfile', composeFile: null, compose: null,
     production: !repo.roles.isDevDockerfile(dockerfilePath), context: guessContext(repo, dockerfilePath), dockerfilePath, target: null,
-  });
+  }, parts);
 }
 
 function imageOnlyService(repo: Repository, composePath: string, compose: ComposeService, production: boolean): Service {
@@ -101,7 +101,7 @@ function imageOnlyService(repo: Repository, composePath: string, compose: Compos
   return { ...emptyService({ name: compose.name, kind: 'compose', composeFile: composePath, compose, production }), command, argv, entry: entryOfCommand(argv) };
 }
 
-function dockerService(repo: Repository, spec: BuildSpec): Service {
+function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<ModelPart>): Service {
   const dockerfile = repo.dockerfileAt(spec.dockerfilePath);
   const base = { ...emptyService(spec), devDockerfile: repo.roles.isDevDockerfile(spec.dockerfilePath) };
   if (!dockerfile || dockerfile.stages.length === 0) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
@@ -122,7 +122,8 @@ function dockerService(repo: Repository, spec: BuildSpec): Service {
   // `CMD ["npm", "test"]`, `nginx -g …`, or no command on a Node/nginx base without Python: the
   // image's Python files are copied but never run.
   const noPython = runsNoPython(argv) || (baseCommandIsNotPython(chain[0]?.stage.from.image ?? '') && (argv.length === 0 || !installsPython(chain)));
-  const runFiles = noPython ? { files: [], from: 'entry' as const } : runFilesOf(repo, final.fs, pythonPath, cwd, entry);
+  // Not built when no selected rule reads it (RuleMeta.needs): an empty list, as for no Python.
+  const runFiles = noPython || !parts.has('runFiles') ? { files: [], from: 'entry' as const } : runFilesOf(repo, final.fs, pythonPath, cwd, entry);
 
   return {
     ...base,

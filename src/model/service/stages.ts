@@ -29,7 +29,10 @@ export function simulateAndCollect(repo: Repository, spec: BuildSpec, dockerfile
   let built: Built | null = null;
   for (let round = 0; round < 3; round++) {
     const known = repo.repoPaths().length;
-    const stages = simulateStages({ dockerfilePath: spec.dockerfilePath, dockerfile, context: spec.context, repoFiles: repo.contextPaths(), dockerignore });
+    // The context's membership is shared by every service building from it (Repository.contextFiles):
+    // only a round that loaded new files computes it again, from the .dockerignore's memo.
+    const contextFiles = repo.contextFiles(spec.context, dockerignore);
+    const stages = simulateStages({ dockerfilePath: spec.dockerfilePath, dockerfile, context: spec.context, repoFiles: repo.contextPaths(), dockerignore, contextFiles });
     const final = (spec.target ? findStage(stages, spec.target) : undefined) ?? stages[stages.length - 1];
     if (!final) return null;
     const chain = stageChain(stages, final);

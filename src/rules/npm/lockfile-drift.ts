@@ -12,6 +12,7 @@ export default defineRule({
     severity: 'error',
     category: 'reproducibility',
     fix: 'none',
+    needs: [], // no service's run files (ModelPart)
     summary: 'package.json and package-lock.json disagree (missing, out of range, stale)',
     docs: `## What it does
 Compares every \`package.json\` that has a \`package-lock.json\` (or \`npm-shrinkwrap.json\`) beside it

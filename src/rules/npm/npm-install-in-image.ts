@@ -17,6 +17,7 @@ export default defineRule({
     severity: 'warning',
     category: 'reproducibility',
     fix: 'sometimes',
+    needs: [], // no service's run files (ModelPart)
     summary: '`npm install` where a lockfile exists (use `npm ci`), or the lockfile is not in the image',
     hadolint: ['DL3016'],
     docs: `## What it does

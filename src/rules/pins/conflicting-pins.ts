@@ -19,6 +19,7 @@ export default defineRule({
     severity: 'error',
     category: 'reproducibility',
     fix: 'sometimes',
+    needs: [], // no service's run files (ModelPart)
     summary: 'One distribution pinned to different versions in one install set or across files',
     docs: `## What it does
 Flags a distribution pinned (\`==\`) to different versions. Inside one image's install set — the

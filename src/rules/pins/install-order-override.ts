@@ -11,6 +11,7 @@ export default defineRule({
     severity: 'warning',
     category: 'reproducibility',
     fix: 'none', // display-only suggestion, never applied
+    needs: [], // no service's run files (ModelPart)
     summary: 'A later install in the same image can replace a version pinned by an earlier one',
     docs: `## What it does
 Follows the installs of one image stage in order. When an earlier install pins a distribution

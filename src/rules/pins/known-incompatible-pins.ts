@@ -12,6 +12,7 @@ export default defineRule({
     severity: 'error',
     category: 'correctness',
     fix: 'sometimes',
+    needs: [], // no service's run files (ModelPart)
     summary: 'Pins that install fine but are known to break together at run time',
     docs: `## What it does
 Checks each image's pins against a small curated list of combinations that pip accepts (the older

@@ -10,6 +10,7 @@ export default defineRule({
     severity: 'error',
     category: 'correctness',
     fix: 'none',
+    needs: [], // no service's run files (ModelPart)
     summary: 'A Dockerfile or -r/-c line names a requirements file that does not exist or is not in the image yet',
     docs: `## What it does
 Flags \`pip install -r X\` in a Dockerfile when \`X\` is not in the image at that point — it does not

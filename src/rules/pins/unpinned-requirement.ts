@@ -16,6 +16,7 @@ export default defineRule({
     severity: 'warning',
     category: 'reproducibility',
     fix: 'sometimes',
+    needs: [], // no service's run files (ModelPart)
     summary: 'A production image installs a requirement without an exact pin',
     docs: `## What it does
 Flags a requirement a production image installs without an exact \`==\` pin: a bare name, a range

@@ -12,6 +12,7 @@ export default defineRule({
     severity: 'error',
     category: 'correctness',
     fix: 'sometimes',
+    needs: [], // no service's run files (ModelPart)
     summary: "A pin violates another pinned distribution's Requires-Dist",
     docs: `## What it does
 For every distribution an image pins exactly, reads its \`Requires-Dist\` and checks the other pins

@@ -40,6 +40,7 @@ export default defineRule({
     severity: 'warning',
     category: 'production',
     fix: 'none',
+    needs: [], // no service's run files (ModelPart)
     summary: 'compose command: replaces the image CMD and drops its workers or adds development options',
     docs: `## What it does
 Compares a production compose service's \`command:\` with the \`CMD\` of the image it builds (final

@@ -25,6 +25,7 @@ export default defineRule({
     // console, and Django's debug pages hand out settings and source to any client.
     security: { severity: 7.5, cwe: [489, 215] },
     fix: 'sometimes',
+    needs: [], // no service's run files (ModelPart)
     summary: 'Debug mode (DEBUG=1, FLASK_DEBUG, --debug, NODE_ENV=development, app.run(debug=True)) in production',
     docs: `## What it does
 Flags debug mode in what a production service runs:

@@ -69,6 +69,7 @@ export default defineRule({
     severity: 'error',
     category: 'production',
     fix: 'none',
+    needs: [], // no service's run files (ModelPart)
     summary: 'A development server (flask run, manage.py runserver, vite, npm run dev, next dev) serves a production service',
     docs: `## What it does
 Flags development servers as the command of a production service: \`flask run\` (also

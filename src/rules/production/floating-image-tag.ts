@@ -20,6 +20,7 @@ export default defineRule({
     severity: 'warning',
     category: 'reproducibility',
     fix: 'none',
+    needs: [], // no service's run files (ModelPart)
     summary: 'FROM or compose image: without a tag or with :latest',
     hadolint: ['DL3006', 'DL3007'],
     docs: `## What it does

@@ -59,6 +59,7 @@ export default defineRule({
     // the code is public: here reading it already takes repository or registry access.
     security: { severity: 7.5, cwe: [798] },
     fix: 'none',
+    needs: [], // no service's run files (ModelPart)
     summary: 'A literal password, token or key in compose environment: or Dockerfile ENV/ARG',
     docs: `## What it does
 Flags literal secrets in production compose \`environment:\` (list and map form) and in \`ENV\` and

@@ -18,6 +18,7 @@ export default defineRule({
     severity: 'error',
     category: 'production',
     fix: 'sometimes',
+    needs: [], // no service's run files (ModelPart)
     summary: 'The healthcheck runs a binary the image lacks, probes a port the command does not serve, or is switched off',
     docs: `## What it does
 Checks the healthcheck a production service really runs (compose \`healthcheck:\`, else the final

@@ -9,6 +9,7 @@ export default defineRule({
     severity: 'warning',
     category: 'production',
     fix: 'none',
+    needs: [], // no service's run files (ModelPart)
     summary: 'A production service publishes ports but has no healthcheck (compose or Dockerfile)',
     docs: `## What it does
 Flags a production compose service that builds its image (\`build:\`), publishes \`ports:\`, and has

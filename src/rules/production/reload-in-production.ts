@@ -20,6 +20,7 @@ export default defineRule({
     severity: 'error',
     category: 'production',
     fix: 'sometimes',
+    needs: [], // no service's run files (ModelPart)
     summary: 'Auto-reload (--reload, watchfiles, nodemon) in the command a production service runs',
     docs: `## What it does
 Flags \`--reload\` and its companions (\`--reload-dir\`, \`--reload-include\`, ...) in the command a

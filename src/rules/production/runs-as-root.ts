@@ -23,6 +23,7 @@ export default defineRule({
     // root in the container, and a runtime or kernel escape then starts as root on the host.
     security: { severity: 5.0, cwe: [250] },
     fix: 'none',
+    needs: [], // no service's run files (ModelPart)
     summary: 'The final image runs as root (no non-root USER, USER root last, or compose user: root)',
     hadolint: ['DL3002'],
     docs: `## What it does

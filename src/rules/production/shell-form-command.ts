@@ -14,6 +14,7 @@ export default defineRule({
     severity: 'warning',
     category: 'production',
     fix: 'sometimes',
+    needs: [], // no service's run files (ModelPart)
     summary: 'Shell-form CMD/ENTRYPOINT in the final image: the server is not PID 1 and misses SIGTERM',
     hadolint: ['DL3025'],
     docs: `## What it does

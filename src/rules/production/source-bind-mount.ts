@@ -12,6 +12,7 @@ export default defineRule({
     severity: 'warning',
     category: 'production',
     fix: 'none',
+    needs: [], // no service's run files (ModelPart)
     summary: 'A production compose service bind-mounts a source directory over the code its image ships',
     docs: `## What it does
 Flags a bind mount in a production compose file whose host side is a directory of the repository

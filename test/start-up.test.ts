@@ -1,0 +1,141 @@
+// Start-up of the installed command (issue #18), never timed here: dist/bin/driftcheck.js
+// (src/cli/launch.ts) compiles the bundle with the V8 code cache data the build wrote beside it,
+// and a missing, corrupt, stale or foreign cache file only costs that speed: the output is the
+// same. Node built-ins that most runs never use are not loaded. Needs `npm run build`.
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/in-process.js';
+
+const FIXTURE = join(REPO_ROOT, 'fixtures/projects/sutazai');
+const ARGS = [FIXTURE, '--no-cache', '--no-color'];
+let copy: string; // a copy of dist/bin inside dist/, so that package.json and node_modules resolve as from dist/bin
+let cacheDir: string;
+
+beforeAll(() => {
+  copy = mkdtempSync(join(REPO_ROOT, 'dist', 'bin-copy-'));
+  cpSync(join(REPO_ROOT, 'dist/bin'), copy, { recursive: true });
+  cacheDir = mkdtempSync(join(REPO_ROOT, 'dist', 'cache-'));
+});
+
+afterAll(() => {
+  rmSync(copy, { recursive: true, force: true });
+  rmSync(cacheDir, { recursive: true, force: true });
+});
+
+function run(bin: string, args: readonly string[] = ARGS, env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(bin, 'driftcheck.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, DRIFTCHECK_CACHE_DIR: cacheDir, DRIFTCHECK_CODE_CACHE: 'report', NO_COLOR: '1', ...env },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const cacheLine = (stderr: string): string => stderr.split('\n').find((line) => line.startsWith('driftcheck: code cache')) ?? '(no line)';
+const CACHE = (): string => join(copy, 'core.cjs.cache');
+const original = (): Buffer => readFileSync(join(REPO_ROOT, 'dist/bin/core.cjs.cache'));
+
+describe('the code cache of the bundled CLI', () => {
+  it('the build writes one and the command uses it; the report is the one main() prints', async () => {
+    const result = run(join(REPO_ROOT, 'dist/bin'));
+    expect(cacheLine(result.stderr)).toBe('driftcheck: code cache used');
+    const inProcess = await runCliInProcess(ARGS);
+    expect({ status: result.status, stdout: result.stdout }).toEqual({ status: inProcess.status, stdout: inProcess.stdout });
+    expect(result.status).toBe(1);
+  });
+
+  it('DRIFTCHECK_CODE_CACHE=off and --debug compile without it, with the same report', () => {
+    const used = run(join(REPO_ROOT, 'dist/bin'));
+    const disabled = spawnSync(process.execPath, [join(REPO_ROOT, 'dist/bin/driftcheck.js'), ...ARGS], { encoding: 'utf8', env: { ...process.env, DRIFTCHECK_CACHE_DIR: cacheDir, DRIFTCHECK_CODE_CACHE: 'off', NO_COLOR: '1' } });
+    expect({ status: disabled.status, stdout: disabled.stdout }).toEqual({ status: used.status, stdout: used.stdout });
+    const debug = run(join(REPO_ROOT, 'dist/bin'), [...ARGS, '--debug']);
+    expect(cacheLine(debug.stderr)).toBe('driftcheck: code cache not used (--debug)');
+    expect(debug.stdout).toBe(used.stdout);
+  });
+
+  describe('a bad cache file is ignored, never trusted', () => {
+    const expected = (): { status: number | null; stdout: string } => {
+      const r = run(join(REPO_ROOT, 'dist/bin'));
+      return { status: r.status, stdout: r.stdout };
+    };
+    const cases: [string, () => void, string][] = [
+      ['missing', () => rmSync(CACHE()), 'not used (absent or invalid)'],
+      ['empty', () => writeFileSync(CACHE(), ''), 'not used (absent or invalid)'],
+      ['truncated', () => writeFileSync(CACHE(), original().subarray(0, original().length >> 1)), 'not used (absent or invalid)'],
+      ['one byte of the data flipped', () => {
+        const bytes = Buffer.from(original());
+        const at = bytes.length - 1000;
+        bytes[at] = (bytes[at] ?? 0) ^ 0xff;
+        writeFileSync(CACHE(), bytes);
+      }, 'not used (absent or invalid)'],
+      ['a symbolic link to the real data', () => {
+        writeFileSync(join(copy, 'elsewhere.cache'), original());
+        rmSync(CACHE());
+        symlinkSync(join(copy, 'elsewhere.cache'), CACHE());
+      }, 'not used (absent or invalid)'],
+      // A whole, digest-checked file whose data V8 does not accept (another V8, other flags, or
+      // not code cache data at all): V8's own checks refuse it.
+      ['data V8 refuses, with a matching digest', () => {
+        const source = readFileSync(join(copy, 'core.cjs'));
+        const magic = Buffer.from('driftcheck code cache 1\n');
+        const data = Buffer.alloc(4096, 7);
+        writeFileSync(CACHE(), Buffer.concat([magic, createHash('sha256').update(source).update(data).digest(), data]));
+      }, 'not used (rejected by V8)'],
+    ];
+    for (const [name, damage, line] of cases) {
+      it(name, () => {
+        const want = expected();
+        rmSync(CACHE(), { force: true });
+        writeFileSync(CACHE(), original());
+        expect(cacheLine(run(copy).stderr)).toBe('driftcheck: code cache used');
+        damage();
+        const result = run(copy);
+        expect(cacheLine(result.stderr)).toBe(`driftcheck: code cache ${line}`);
+        expect({ status: result.status, stdout: result.stdout }).toEqual(want);
+      });
+    }
+
+    it('a bundle changed after the build (the cache was made for other text)', () => {
+      const want = expected();
+      writeFileSync(CACHE(), original());
+      appendFileSync(join(copy, 'core.cjs'), '\n// changed\n');
+      const result = run(copy);
+      expect(cacheLine(result.stderr)).toBe('driftcheck: code cache not used (absent or invalid)');
+      expect({ status: result.status, stdout: result.stdout }).toEqual(want);
+    });
+  });
+});
+
+describe('built-ins a run does not use are not loaded', () => {
+  /** The Node built-in modules the command loaded, as process.moduleLoadList lists them at exit. */
+  function builtins(args: readonly string[]): string[] {
+    const out = join(cacheDir, `modules-${Math.random().toString(36).slice(2)}.json`);
+    const preload = join(cacheDir, 'list-modules.cjs');
+    writeFileSync(preload, `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)));\n`);
+    const result = spawnSync(process.execPath, ['-r', preload, join(REPO_ROOT, 'dist/bin/driftcheck.js'), ...args], { encoding: 'utf8', env: { ...process.env, DRIFTCHECK_CACHE_DIR: cacheDir, NO_COLOR: '1' } });
+    expect([0, 1], result.stderr).toContain(result.status);
+    return (JSON.parse(readFileSync(out, 'utf8')) as string[]).filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
+  }
+
+  it('an audit starts no process and no thread, so child_process and worker_threads stay unloaded', () => {
+    const loaded = builtins(ARGS);
+    expect(loaded).not.toContain('child_process');
+    expect(loaded).not.toContain('worker_threads');
+  });
+
+  it('control: --changed-since runs git, so it loads child_process', () => {
+    const repo = mkdtempSync(join(cacheDir, 'repo-'));
+    cpSync(FIXTURE, repo, { recursive: true });
+    const git = (...args: string[]): void => {
+      const r = spawnSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: repo, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+    };
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'fixture');
+    expect(builtins([repo, '--no-cache', '--changed-since', 'HEAD'])).toContain('child_process');
+  });
+});
