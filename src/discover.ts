@@ -11,6 +11,11 @@ import { errorCode, readGuarded, refusalMessage } from './util/safe-fs.js';
 export interface DiscoverOptions {
   readonly maxFileBytes: number;
   readonly maxFiles: number;
+  /**
+   * False: `.gitignore` and `.ignore` files do not hide Python files and notebooks (deptry's
+   * `exclude` replaces them); every other file still honours them. Default true.
+   */
+  readonly gitignoreCode?: boolean;
 }
 
 export interface Discovery {
@@ -73,6 +78,7 @@ export function classify(relPath: string): FileKind | null {
   const base = relPath.slice(slash + 1);
   const lower = base.toLowerCase();
   if (lower.endsWith('.py')) return 'python';
+  if (lower.endsWith('.ipynb')) return 'notebook';
   if (base === 'Dockerfile' || base === 'Containerfile' || base.startsWith('Dockerfile.') || lower.endsWith('.dockerfile')) {
     return lower.endsWith('.dockerignore') ? 'dockerignore' : 'dockerfile';
   }
@@ -125,6 +131,10 @@ interface IgnoreScope {
   readonly rules: Ignore;
 }
 
+function isCode(kind: FileKind | null): boolean {
+  return kind === 'python' || kind === 'notebook';
+}
+
 export function discover(root: string, options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS): Discovery {
   const files: SourceFile[] = [];
   const inputs: DiscoveredInput[] = [];
@@ -170,7 +180,9 @@ export function walkTree(
   let accepted = 0;
   let budgetWarned = false;
 
-  const walk = (dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[]): void => {
+  const gitignoreCode = options.gitignoreCode !== false;
+  // `gitIgnored`: a folder an ignore file hides, walked only for code when ignore files do not hide code.
+  const walk = (dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[], gitIgnored: boolean): void => {
     let entries;
     try {
       entries = readdirSync(dirAbs, { withFileTypes: true });
@@ -184,13 +196,17 @@ export function walkTree(
       const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
       const abs = join(dirAbs, entry.name);
       if (entry.isDirectory()) {
-        if (SKIPPED_DIRS.has(entry.name) || isIgnored(localScopes, rel, true) || isVirtualenv(abs)) continue;
-        walk(abs, rel, localScopes);
+        if (SKIPPED_DIRS.has(entry.name) || isVirtualenv(abs)) continue;
+        const hidden = gitIgnored || isIgnored(localScopes, rel, true);
+        if (hidden && gitignoreCode) continue;
+        walk(abs, rel, localScopes, hidden);
         continue;
       }
       if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       const kind = classify(rel);
-      if (kind === null || isIgnored(localScopes, rel, false)) {
+      // In a folder walked only for its code, nothing else is recorded (it was never walked before).
+      if (gitIgnored && !isCode(kind)) continue;
+      if (kind === null || ((gitIgnored || isIgnored(localScopes, rel, false)) && (gitignoreCode || !isCode(kind)))) {
         if (otherPaths.length < options.maxFiles) otherPaths.push(rel);
         continue;
       }
@@ -204,21 +220,28 @@ export function walkTree(
     }
   };
 
-  walk(root, '', []);
+  walk(root, '', [], false);
   return { warnings, otherPaths };
 }
 
-/** A `.gitignore` is read through the guard too; like git (2.32+), a symlinked one is not followed. */
+/**
+ * A `.gitignore` (and an `.ignore`, which ripgrep, fd and deptry read the same way) is read through
+ * the guard too; like git (2.32+), a symlinked one is not followed.
+ */
 function withGitignore(dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[], maxBytes: number): readonly IgnoreScope[] {
-  let text: string;
-  try {
-    const read = readGuarded(join(dirAbs, '.gitignore'), { rootReal: null, maxBytes, followLinks: false });
-    if ('refused' in read) return scopes;
-    text = read.bytes.toString('utf8');
-  } catch {
-    return scopes;
+  let out = scopes;
+  for (const name of ['.gitignore', '.ignore']) {
+    let text: string;
+    try {
+      const read = readGuarded(join(dirAbs, name), { rootReal: null, maxBytes, followLinks: false });
+      if ('refused' in read) continue;
+      text = read.bytes.toString('utf8');
+    } catch {
+      continue;
+    }
+    out = [...out, { dir: dirRel, rules: ignore().add(text) }];
   }
-  return [...scopes, { dir: dirRel, rules: ignore().add(text) }];
+  return out;
 }
 
 function isIgnored(scopes: readonly IgnoreScope[], rel: string, isDir: boolean): boolean {

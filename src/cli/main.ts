@@ -190,7 +190,9 @@ async function importIgnoringCi<T>(load: () => Promise<T>): Promise<T> {
 
 function auditOptionsOf(options: CliOptions, config: Config, root: string, io: CliIo): AuditOptions {
   return {
-    root, select: options.select, ignore: options.ignore, config, discover: discoverOptions(options),
+    root, select: options.select, ignore: options.ignore, config,
+    // deptry's `exclude` (read from [tool.deptry]) replaces .gitignore for code, as in deptry.
+    discover: config.gitignoreCode ? discoverOptions(options) : { ...discoverOptions(options), gitignoreCode: false },
     ...(options.pythonEnv !== null ? { pythonEnv: at(io, options.pythonEnv) } : {}),
     ...(options.indexUrl !== null ? { indexUrl: options.indexUrl, indexCacheDir: cacheDir(io.env) } : {}),
   };

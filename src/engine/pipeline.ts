@@ -77,8 +77,14 @@ export interface AuditProgress {
 /** Called as the audit moves on; the audit yields to the event loop after each call. */
 export type ProgressListener = (progress: AuditProgress) => void;
 
+/** Discovery as the config wants it: deptry's `exclude` (config.gitignoreCode false) lets ignore files hide no code. */
+export function discoverOptionsOf(options: AuditOptions): DiscoverOptions {
+  const base = options.discover ?? DEFAULT_DISCOVER_OPTIONS;
+  return options.config?.gitignoreCode === false ? { ...base, gitignoreCode: false } : base;
+}
+
 export function audit(options: AuditOptions): AuditResult {
-  const steps = auditSteps(options, discover(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS), new Map());
+  const steps = auditSteps(options, discover(options.root, discoverOptionsOf(options)), new Map());
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -96,7 +102,7 @@ export async function auditInParallel(options: AuditOptions, threads: Threads, o
     onProgress({ step: 'reading', files, services: null });
     return yieldToEventLoop();
   });
-  const discovered = await discoverInParallel(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS, threads, onRead);
+  const discovered = await discoverInParallel(options.root, discoverOptionsOf(options), threads, onRead);
   onStats?.(discovered.stats);
   const steps = auditSteps(options, discovered, discovered.python);
   for (;;) {
@@ -129,6 +135,7 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
     metadata,
     root,
     fileRoles: config,
+    projectOptions: config,
     files,
     scannedPython: options.overrides?.size ? withoutPaths(scannedPython, options.overrides) : scannedPython,
     warnings,

@@ -8,6 +8,7 @@ import type { Config } from '../config/types.js';
 import type { DirectiveSite, Rule } from '../rules/define-rule.js';
 import { RULES, findRule, hadolintEquivalents } from '../rules/index.js';
 import { pathGlobMatcher } from '../util/paths.js';
+import { normalizeName } from '../util/names.js';
 import { makeFinding, runRule, settingOf, withConfiguredSeverity } from './run-rules.js';
 
 /**
@@ -37,7 +38,7 @@ export function applyConfigIgnores(findings: readonly Finding[], config: Config)
     if (finding.suppressed) return finding;
     const hit = entries.find(({ entry, path }) =>
       (path === null || path(finding.file)) &&
-      (entry.package === null || finding.package === entry.package) &&
+      (entry.package === null || finding.package === entry.package || normalizeName(finding.module ?? '') === entry.package) &&
       (entry.rules.length === 0 || entry.rules.some((r) => r.toUpperCase() === finding.ruleId || r.toLowerCase() === finding.ruleName)),
     );
     return hit ? { ...finding, suppressed: { kind: 'config', reason: hit.entry.reason ?? `ignored by ${config.source ?? 'the config'}` } } : finding;

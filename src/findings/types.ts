@@ -54,6 +54,8 @@ export interface Finding {
   readonly suppressed: false | { readonly kind: SuppressionKind; readonly reason: string | null };
   /** The distribution the finding is about (normalised), for per-package config ignores. */
   readonly package?: string | null;
+  /** The top-level module the finding is about (an import), so `ignore: [{package: x}]` matches its import name too. */
+  readonly module?: string | null;
   /**
    * Every place the finding is about when it is shown at one of several (DEP001: each import site
    * of the module). A suppression of this rule at any of them is in use: it takes over once the

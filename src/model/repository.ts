@@ -7,6 +7,7 @@ import { parseDockerfile } from '../parsers/dockerfile.js';
 import { parseJsonObject, type JsonObject } from '../parsers/json.js';
 import { parsePyproject, type PyprojectModel } from '../parsers/pyproject.js';
 import { scanPythonImports } from '../parsers/python-imports.js';
+import { scanNotebook } from '../parsers/notebook.js';
 import { parseRequirements } from '../parsers/requirements.js';
 import type { FileKind, SourceFile } from '../source.js';
 import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
@@ -47,6 +48,8 @@ export interface RepositoryInput {
 export class Repository {
   readonly files = new Map<string, SourceFile>();
   readonly python = new Map<string, PythonFileModel>();
+  /** Jupyter notebooks, their code cells read as Python (project mode reads them as code). */
+  readonly notebooks = new Map<string, PythonFileModel>();
   readonly requirements = new Map<string, RequirementsFileModel>();
   readonly dockerfiles = new Map<string, DockerfileModel>();
   readonly compose = new Map<string, ComposeFileModel>();
@@ -71,6 +74,12 @@ export class Repository {
       case 'python': {
         const model = this.input.scannedPython?.get(file.path) ?? scanPythonImports(file.text);
         this.python.set(file.path, model);
+        report(model);
+        break;
+      }
+      case 'notebook': {
+        const model = scanNotebook(file.text);
+        this.notebooks.set(file.path, model);
         report(model);
         break;
       }

@@ -33,6 +33,8 @@ export interface ReportDescriptor {
   readonly fix?: Fix | null;
   /** The distribution this finding is about, so `ignore: [{package: x}]` can match it. */
   readonly package?: string | null;
+  /** The top-level module imported, for import findings (`ignore: [{package: x}]` matches it as well). */
+  readonly module?: string | null;
   /** Every place the finding is about, when it is shown at one of several (see Finding.sites). */
   readonly sites?: readonly SiteRef[];
 }

@@ -27,12 +27,16 @@ import missingExtra from './python/missing-extra.js';
 import unusedSuppression from './suppressions/unused-suppression.js';
 import unusedDependency from './python/unused-dependency.js';
 import unresolvedImport from './python/unresolved-import.js';
+import misplacedDevDependency from './python/misplaced-dev-dependency.js';
+import standardLibraryDependency from './python/standard-library-dependency.js';
 
 export const RULES: readonly Rule[] = [
-  // In code order (`driftcheck rules`, the README table, SARIF). DEP001-DEP003 mean what deptry's do.
+  // In code order (`driftcheck rules`, the README table, SARIF). DEP001-DEP005 mean what deptry's do.
   missingDependency,
   unusedDependency,
   transitiveDependency,
+  misplacedDevDependency,
+  standardLibraryDependency,
   firstPartyNotInImage,
   unresolvedImport,
   missingExtra,
@@ -64,13 +68,11 @@ export const PARSE_RULE = { id: 'PARSE', name: 'parse-error' } as const;
 export const INTERNAL_RULE = { id: 'INTERNAL', name: 'internal-error' } as const;
 
 /**
- * Codes that 0.2.0 renamed so that DEP001-DEP003 mean what deptry's do (CHANGELOG.md). An old
- * code is unknown now (DEP004 and DEP005 are deptry's dev-dependency and standard-library rules,
- * which driftcheck does not have); its new code is named in the error, never applied silently.
+ * Codes that 0.2.0 renamed so that DEP001-DEP005 mean what deptry's do (CHANGELOG.md). DEP004 and
+ * DEP005 are rules again (deptry's misplaced dev dependency and standard-library dependency); an
+ * old code that is no rule now is named with its new code in the error, never applied silently.
  */
 const RENAMED_CODES: Readonly<Record<string, string>> = {
-  DEP004: 'DEP002', // unused-dependency
-  DEP005: 'DEP003', // transitive-dependency
   DEP006: 'MOD003', // missing-extra
 };
 

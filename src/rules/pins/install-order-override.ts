@@ -65,6 +65,7 @@ should win is the author's decision.
         report({
           file: later.file,
           span: later.requirement.span,
+          package: later.requirement.key,
           service: service.name,
           message: `This later install ${how} after ${earlier.file} pinned it to ${pin}: the image of service "${service.name}" does not ship the pinned version`,
           evidence: [

@@ -76,6 +76,7 @@ specifier, or adding a line after the package). It is unsafe: the image's versio
         report({
           file: at.file,
           span: at.requirement.span,
+          package: at.requirement.key,
           severity,
           service: service.kind === 'project' ? null : service.name,
           message: `${known.package[0]}==${pkgVersion} is known to break with ${depText}: ${known.symptom}`,

@@ -59,6 +59,7 @@ the fix pins it to that version. It is unsafe: the version the image installs ma
         report({
           file: installed.file,
           span: requirement.span,
+          package: requirement.key,
           severity: anyPinned ? 'warning' : 'info',
           service: service.name,
           message: `"${requirement.name}" ${written}, installed by the image of service "${service.name}"${anyPinned ? ', which pins its other requirements' : ''}`,

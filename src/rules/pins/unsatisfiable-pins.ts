@@ -70,6 +70,7 @@ distribution, the fix moves the pin to it. It is unsafe: the image's versions ch
           report({
             file: child.file,
             span: child.requirement.span,
+            package: child.requirement.key,
             service: service.kind === 'project' ? null : service.name,
             message: `${child.requirement.name}==${childVersion} does not satisfy ${parent.requirement.name} ${version}'s requirement ${dep.name}${dep.specifier}${service.kind === 'project' ? '' : ` (both installed by the image of service "${service.name}")`}`,
             evidence: [

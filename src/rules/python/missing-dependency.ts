@@ -113,6 +113,8 @@ that name may belong to anyone), and none that edits a hash-checked file; a comp
           ],
           fix: fixOf(project, service, key, distribution, group.guess),
           sites: siteRefs(group.sites),
+          package: distribution,
+          module: first.imp.module.split('.')[0] ?? first.imp.module,
         });
       }
       reportMissingPrograms(project, service, report);

@@ -66,6 +66,7 @@ is added unpinned.
             ...service.installedFiles.filter((f) => f.chain.length === 1).slice(0, 2).map((f) => ({ file: f.via.file, line: f.via.line, message: `image installs ${f.path}` })),
           ],
           fix: fixFor(project, service, need),
+          package: need.viaExtra?.distribution ?? need.distribution,
         });
       }
     }

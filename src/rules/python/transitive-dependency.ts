@@ -61,6 +61,8 @@ package's range would make the install fail, so review it.
           ],
           fix: pinFix(project, service, group.key, distribution),
           sites: siteRefs(group.sites),
+          package: distribution,
+          module: top,
         });
       }
     }
