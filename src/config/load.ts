@@ -279,8 +279,9 @@ function readProjects(value: unknown, fail: Fail): ProjectSetting[] {
     if (root === null) fail(at, `"projects[${index}]" needs a root (a directory, "." for the repository's root)`);
     const rootPath = repoPath(root ?? '.');
     if (rootPath.split('/').includes('..') || rootPath.startsWith('/')) fail([...at, 'root'], `"projects[${index}].root" must be a directory inside the audited root`);
-    const code = typeof entry['code'] === 'string' ? [entry['code']] : stringList(entry['code'], [...at, 'code'], fail, `projects[${index}].code`);
-    return { root: rootPath, code: (code.length > 0 ? code : [rootPath]).map(repoPath) };
+    const code = (typeof entry['code'] === 'string' ? [entry['code']] : stringList(entry['code'], [...at, 'code'], fail, `projects[${index}].code`)).map(repoPath);
+    for (const dir of code) if (dir.split('/').includes('..') || dir.startsWith('/')) fail([...at, 'code'], `"projects[${index}].code" must name directories inside the audited root (got "${excerpt(dir)}")`);
+    return { root: rootPath, code: code.length > 0 ? code : [rootPath] };
   });
 }
 

@@ -51,6 +51,8 @@ export interface AuditReport {
   readonly files: readonly { readonly path: string; readonly kind: string }[];
   readonly services: readonly ServiceSummary[];
   readonly warnings: readonly { readonly file: string; readonly message: string }[];
+  /** What the report header says about the configuration (`[tool.deptry]` settings read); absent when nothing. */
+  readonly notes?: readonly { readonly file: string; readonly message: string }[];
 }
 
 export interface AuditResult extends AuditReport {
@@ -172,6 +174,7 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
       entry: s.entry ? `${s.entry.runner} ${s.entry.module ?? s.entry.script ?? ''}`.trim() : null,
     })),
     warnings: project.warnings,
+    ...(config.notes.length > 0 ? { notes: config.notes } : {}),
     project,
     inputs: discovered.inputs,
     extraStamps,

@@ -36,8 +36,9 @@ export function projectDependenciesAt(repo: Repository, fs: ImageFs | null, dir:
     const model = repo.pyprojectAt(at('pyproject.toml'))!;
     appendAll(keys, model.dependencies.map((r) => r.key));
     const everything = allOptional || extras.includes('*');
-    // A plain project counts every extra, group and dev table; an install counts the extras it names.
-    const optional = everything ? model.tables.flatMap((t) => t.requirements) : extras.flatMap((e) => model.optional[e] ?? []);
+    // A plain project counts every extra, group and dev table; an install counts the ones it names
+    // (`pip install .[x]` extras; `uv sync`, `poetry install --with x` groups, `dev` by default).
+    const optional = everything ? model.tables.flatMap((t) => t.requirements) : model.tables.filter((t) => extras.includes(t.name)).flatMap((t) => t.requirements);
     appendAll(keys, optional.map((r) => r.key));
     const optionalFiles = Object.entries(model.dynamic.optional).filter(([extra]) => everything || extras.includes(extra)).flatMap(([, files]) => files);
     const dynamic = [...model.dynamic.dependencies, ...optionalFiles];

@@ -30,7 +30,7 @@ function projectCode(repo: Repository, services: readonly Service[]): ReadonlyMa
   const out = new Map<string, PythonFileModel>();
   for (const service of projects) {
     for (const file of service.project?.code ?? []) {
-      const model = repo.python.get(file.repoPath) ?? repo.notebooks.get(file.repoPath);
+      const model = repo.python.get(file.repoPath) ?? repo.notebookAt(file.repoPath);
       if (model) out.set(file.repoPath, model);
     }
   }

@@ -8,7 +8,7 @@
 import type { ProjectOptions } from './project-options.js';
 import { DEFAULT_PROJECT_OPTIONS } from './project-options.js';
 import type { PyprojectModel } from '../parsers/pyproject.js';
-import type { PythonFileModel, Requirement } from '../parsers/types.js';
+import type { Requirement } from '../parsers/types.js';
 import { compiledFileFacts, type CompiledFileFacts } from '../parsers/requirements-annotations.js';
 import { basename, isUnder, pathGlobMatcher, repoDirname, repoJoin, relativeTo } from '../util/paths.js';
 import type { Repository } from './repository.js';
@@ -60,7 +60,7 @@ export function pythonProjects(repo: Repository, options: ProjectOptions = DEFAU
   const excluded = exclusionOf(options);
   const codeFiles = (root: string): CodeFile[] => {
     const out: CodeFile[] = [];
-    const paths = [...repo.python.keys(), ...(options.notebooks ? [...repo.notebooks.keys()] : [])].sort();
+    const paths = [...repo.python.keys(), ...(options.notebooks ? repo.notebookPaths() : [])].sort();
     for (const path of paths) {
       if (ownerOf(path) !== root || excluded(path)) continue;
       const rel = relativeTo(path, root);
@@ -279,9 +279,4 @@ function lockEdges(repo: Repository, locks: readonly string[]): Map<string, stri
     }
   }
   return edges;
-}
-
-/** The code of a project as models (Python files and notebooks). */
-export function codeModel(repo: Repository, path: string): PythonFileModel | undefined {
-  return repo.python.get(path) ?? repo.notebooks.get(path);
 }
