@@ -133,8 +133,10 @@ function withDeptry(own: Config, set: ReadonlySet<string>, all: readonly DeptryS
     // With [tool.deptry], extras are runtime unless deptry lists them as development (deptry's rule), not told by their names.
     if (config.devExtras === null && !set.has('devExtras')) config = { ...config, devExtras: [] };
     const file = d.label.replace(/ \[tool\.deptry\]$/, '');
-    const parts = [read.length > 0 ? `read ${read.join(', ')}` : 'read (nothing driftcheck has an equivalent for)'];
+    const parts: string[] = [];
+    if (read.length > 0) parts.push(`read ${read.join(', ')}`);
     if (overridden.length > 0) parts.push(`not read: ${overridden.join(', ')}`);
+    if (parts.length === 0) parts.push('nothing driftcheck has an equivalent for');
     notes.push({ file, message: `deptry settings from [tool.deptry]: ${parts.join('; ')}` });
   }
   return { ...config, notes };
