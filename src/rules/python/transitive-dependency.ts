@@ -18,7 +18,9 @@ export default defineRule({
 Flags third-party modules that code running in a service imports directly, while the image installs
 them only because something else depends on them: \`import starlette\` when only \`fastapi\` is in the
 requirements. Which distribution pulls in which comes from a bundled table of the well-known
-dependencies of popular packages (DESIGN.md §5); nothing is executed or downloaded.
+dependencies of popular packages (DESIGN.md §5), lockfiles (uv.lock, poetry.lock, an installed
+env) and, in project mode, a compiled \`requirements.txt\` beside its \`.in\` (\`# via\` lines);
+nothing is executed or downloaded.
 
 ## Why is this bad?
 The import works today by accident. When the parent package drops or changes that dependency —

@@ -22,8 +22,9 @@ export default defineRule({
     summary: 'Installed or declared distribution that nothing imports, runs or loads',
     configShorthand: 'allowUnused',
     docs: `## What it does
-For every requirement a production image installs (or, without Docker, every dependency a project
-declares in \`requirements*.txt\` or \`pyproject.toml\`), checks that something uses it: an import
+For every requirement a production image installs (or, without Docker, every runtime dependency a
+project declares: its dependencies, extras and runtime groups, from \`pyproject.toml\`, setup files
+and requirements files; development tables are not checked), checks that something uses it: an import
 in any Python file of the image, the program its command, Dockerfile or the shell script its
 command runs starts (\`uvicorn\`, \`alembic\`, \`celery\`; \`ENTRYPOINT ["/entrypoint.sh"]\` is read),
 a string that names it (\`INSTALLED_APPS = ["corsheaders"]\`,
@@ -37,6 +38,10 @@ of well-known dependencies of other installed distributions (lock files),
 type stubs (\`types-*\`, \`*-stubs\`) and plugins (\`pytest-*\`, \`flake8-*\`, ...), build and
 installer tools (pip, setuptools, wheel, ...), data packages (tzdata, certifi), and files named for
 development (\`requirements-dev.txt\`, \`*test*\`, \`*lint*\`, \`*doc*\`).
+
+In project mode, a declaration nothing imports that another declared distribution depends on (or
+a line of a compiled file named as the declarations, \`# via\` another) is \`info\`: it may be a pin
+for that one.
 
 Reported only on proof: when every distribution the image installs has known dependencies (a
 lockfile, a compiled or hash-checked requirements file, \`--python-env\`, or the bundled table) —
