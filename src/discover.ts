@@ -12,8 +12,14 @@ export interface DiscoverOptions {
   readonly maxFileBytes: number;
   readonly maxFiles: number;
   /**
+   * `--exclude` patterns (gitignore syntax, relative to the root): matching files and folders are
+   * left out as git-ignored ones are (a file's name is still recorded, a folder is not walked).
+   */
+  readonly exclude?: readonly string[];
+  /**
    * False: `.gitignore` and `.ignore` files do not hide Python files and notebooks (deptry's
-   * `exclude` replaces them); every other file still honours them. Default true.
+   * `exclude` replaces them); every other file still honours them, and `exclude` hides code too.
+   * Default true.
    */
   readonly gitignoreCode?: boolean;
 }
@@ -179,6 +185,8 @@ export function walkTree(
   const otherPaths: string[] = [];
   let accepted = 0;
   let budgetWarned = false;
+  // `--exclude` always applies, to code too; ignore files may not hide code (gitignoreCode false).
+  const excluded = options.exclude?.length ? [{ dir: '', rules: ignore().add([...options.exclude]) }] : [];
 
   const gitignoreCode = options.gitignoreCode !== false;
   // `gitIgnored`: a folder an ignore file hides, walked only for code when ignore files do not hide code.
@@ -196,7 +204,7 @@ export function walkTree(
       const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
       const abs = join(dirAbs, entry.name);
       if (entry.isDirectory()) {
-        if (SKIPPED_DIRS.has(entry.name) || isVirtualenv(abs)) continue;
+        if (SKIPPED_DIRS.has(entry.name) || isIgnored(excluded, rel, true) || isVirtualenv(abs)) continue;
         const hidden = gitIgnored || isIgnored(localScopes, rel, true);
         if (hidden && gitignoreCode) continue;
         walk(abs, rel, localScopes, hidden);
@@ -206,7 +214,7 @@ export function walkTree(
       const kind = classify(rel);
       // In a folder walked only for its code, nothing else is recorded (it was never walked before).
       if (gitIgnored && !isCode(kind)) continue;
-      if (kind === null || ((gitIgnored || isIgnored(localScopes, rel, false)) && (gitignoreCode || !isCode(kind)))) {
+      if (kind === null || isIgnored(excluded, rel, false) || ((gitIgnored || isIgnored(localScopes, rel, false)) && (gitignoreCode || !isCode(kind)))) {
         if (otherPaths.length < options.maxFiles) otherPaths.push(rel);
         continue;
       }

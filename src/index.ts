@@ -10,10 +10,14 @@ export { SEVERITY_RANK, type Applicability, type Evidence, type Finding, type Fi
 export { computeFixes, type AppliedFix, type FixOptions, type FixOutcome } from './fix/apply.js';
 export { unifiedDiff, unifiedDiffBytes } from './fix/patch.js';
 export { WriteError, writeFixes } from './fix/write.js';
+export { conciseReport, type ConciseOptions } from './report/concise.js';
 export { githubReport, type GithubOptions } from './report/github.js';
 export { gitlabIssues, gitlabReport, type GitlabIssue, type GitlabOptions, type GitlabSeverity } from './report/gitlab.js';
 export { jsonReport } from './report/json.js';
+export { junitReport, type JunitOptions } from './report/junit.js';
+export { checkstyleReport, type CheckstyleOptions } from './report/checkstyle.js';
 export { markdownReport, type MarkdownOptions } from './report/markdown.js';
+export { prometheusReport, type PrometheusOptions } from './report/prometheus.js';
 export { sarifLog, sarifReport, type SarifOptions } from './report/sarif.js';
 export { FORMATS, REPORTERS, type Format, type Reporter, type ReportOptions } from './report/index.js';
 export { textReport, type TextOptions } from './report/text.js';

@@ -29,7 +29,7 @@ async function findings(dir: string, args: string[] = []): Promise<JsonFinding[]
 
 describe('.driftcheck.yaml', () => {
   it.each([
-    ['rulez: {}\n', /^driftcheck: \.driftcheck\.yaml:1: unknown key "rulez" \(expected one of: rules, ignore, /],
+    ['rulez: {}\n', /^driftcheck: \.driftcheck\.yaml:1: unknown key "rulez" \(expected one of: select, rules, ignore, /],
     ['rules:\n  DEP001: loud\n', /^driftcheck: \.driftcheck\.yaml:2: "rules\.DEP001" must be one of error, warning, info, off \(got "loud"\)\n$/],
     ['rules:\n  NOPE001: off\n', /^driftcheck: \.driftcheck\.yaml:2: "rules\.NOPE001": unknown rule/],
     ['ignore:\n  - rules: [DEP006]\n', /^driftcheck: \.driftcheck\.yaml:2: "ignore\[0\]\.rules": unknown rule "DEP006" \(renamed MOD003 missing-extra in 0\.2\.0\)\n$/],
@@ -58,7 +58,7 @@ describe('.driftcheck.yaml', () => {
     writeFileSync(join(dir, 'pyproject.toml'), '[tool.driftcheck]\nfailOn = "sometimes"\n');
     const out = await runCliInProcess(['.'], { cwd: dir });
     expect(out.status).toBe(2);
-    expect(out.stderr).toBe('driftcheck: pyproject.toml [tool.driftcheck]: "failOn" must be one of error, warning, info, never (got "sometimes")\n');
+    expect(out.stderr).toBe('driftcheck: pyproject.toml:2: [tool.driftcheck] "failOn" must be one of error, warning, info, never (got "sometimes")\n');
   });
 
   it('--config FILE is read instead, and a missing one is an error', async () => {

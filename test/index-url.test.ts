@@ -80,7 +80,8 @@ describe('--index-url', () => {
     await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
     const port = (probe.address() as AddressInfo).port;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
-    const result = await cli(['.', '--select', 'PIN002', '--quiet', '--index-url', `http://127.0.0.1:${port}/simple/`, '--fail-on', 'never'], project, cache);
+    // Not --quiet: it prints the findings only, and this checks the warning line.
+    const result = await cli(['.', '--select', 'PIN002', '--index-url', `http://127.0.0.1:${port}/simple/`, '--fail-on', 'never'], project, cache);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/warning: \.: --index-url http:\/\/127\.0\.0\.1:\d+\/simple\/: cannot reach the index \([A-Z]+\); its metadata is not used/);

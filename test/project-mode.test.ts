@@ -136,7 +136,7 @@ cli = { file = ["cli.list"] }
   it('names each dependency once (PEP 621 and Poetry), and reads dynamic files and Poetry\'s python', () => {
     expect(model.dependencies.map((r) => r.key)).toEqual(['a', 'b', 'c']);
     expect(model.dynamic).toEqual({ dependencies: ['deps.txt'], optional: { cli: ['cli.list'] } });
-    expect(model.poetryPython).toBe('^3.10');
+    expect(model.requiresPython).toBe('>=3.10,<4.0');
   });
 });
 
@@ -195,9 +195,9 @@ describe('declarations per project', () => {
     expect(configured).toEqual([['a_sub', ['src/s.py']]]);
   });
 
-  it('test code is told apart; excluded files and setup.py are not code', () => {
+  it('test code is told apart; files deptry\'s exclude matches and setup.py are not code', () => {
     const root = tree({ 'setup.py': '', 'pkg/a.py': '', 'tests/test_a.py': '', 'pkg/conftest.py': '', 'docs/conf.py': '', 'build/gen.py': '' });
-    const [project] = pythonProjects(repositoryOf(root), options({ exclude: ['build/**'] }));
+    const [project] = pythonProjects(repositoryOf(root), options({ excludeRegex: ['build/'] }));
     expect(project?.code).toEqual([
       { repoPath: 'docs/conf.py', test: true },
       { repoPath: 'pkg/a.py', test: false },

@@ -63,7 +63,8 @@ describe('--python-env for the module map and DEP003 (top_level.txt, RECORD, Req
   it('without the environment the same imports are unproven: notes, never errors or "unused"', async () => {
     const bare = mkdtempSync(join(tmpdir(), 'driftcheck-pyenv-bare-'));
     for (const name of ['requirements.txt', 'Dockerfile', 'main.py']) writeFileSync(join(bare, name), readFileSync(join(project, name)));
-    const out = await runCliInProcess(['.', '--select', 'DEP001,DEP002', '--no-color', '-q'], { cwd: bare });
+    // The text report (not -q, whose concise lines carry no severity).
+    const out = await runCliInProcess(['.', '--select', 'DEP001,DEP002', '--no-color'], { cwd: bare });
     // acme-sdk's dependencies are unknown without the env: the module may come from it.
     expect(out.stdout).toMatch(/info +DEP001 "acmecloud" is imported .*it may still come from acme-sdk/);
     expect(out.stdout).not.toMatch(/ error +DEP/);

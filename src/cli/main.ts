@@ -1,9 +1,9 @@
 // The command line: argv -> audit -> report -> exit code, as one function of argv and an io
 // object (streams, working directory, environment, terminals). bin.ts calls it with the real
 // process; the tests call it in process. Nothing here exits or reads the process's globals.
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { opendirSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { audit, auditInParallel, type AuditOptions, type AuditReport, type AuditResult } from '../engine/pipeline.js';
+import { audit, auditInParallel, discoverOptionsOf, type AuditOptions, type AuditReport, type AuditResult } from '../engine/pipeline.js';
 import { cacheable, readCachedReport, resultCacheDir, writeCachedReport } from '../cache/result-cache.js';
 import { cacheDir } from '../metadata/index-cache.js';
 import { DEFAULT_DISCOVER_OPTIONS, type DiscoverOptions } from '../discover.js';
@@ -15,6 +15,7 @@ import { computeFixes } from '../fix/apply.js';
 import { unifiedDiff, unifiedDiffBytes } from '../fix/patch.js';
 import { WriteError, writeFixes } from '../fix/write.js';
 import { REPORTERS } from '../report/index.js';
+import { statisticsReport } from '../report/statistics.js';
 import { findRule, renameHint, ruleLookup } from '../rules/index.js';
 import { atomicWrite, errorCode, isInside, writeRefusal } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
@@ -22,7 +23,7 @@ import { HELP, parseCliArgs, type CliOptions } from './args.js';
 import { changedSince, onlyChanged } from './changed.js';
 import { progressDelay, progressLine } from './progress.js';
 import { UsageError } from './errors.js';
-import { rulesTable } from './rules-table.js';
+import { rulesJson, rulesTable } from './rules-table.js';
 
 /** What the CLI touches outside its arguments: the process's, or a test's stand-ins. */
 export interface CliIo {
@@ -62,7 +63,7 @@ function dispatch(options: CliOptions, io: CliIo): number | Promise<number> {
       io.stdout(`driftcheck ${VERSION}\n`);
       return 0;
     case 'rules':
-      io.stdout(rulesTable());
+      io.stdout(options.format === 'json' ? rulesJson() : rulesTable());
       return 0;
     case 'explain':
       return explain(options.rule ?? '', io);
@@ -88,22 +89,37 @@ function at(io: CliIo, path: string): string {
   return resolve(io.cwd, path);
 }
 
+/** The audited folder: it must exist, be a directory and be readable (else exit 2 naming it). */
 function checkedRoot(options: CliOptions, io: CliIo): string {
   const root = at(io, options.path);
-  if (!existsSync(root) || !statSync(root).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
+  try {
+    if (!statSync(root).isDirectory()) throw new UsageError(`"${options.path}" is not a directory`);
+    opendirSync(root).closeSync(); // EACCES here, not a warning about "." later
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    const code = errorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new UsageError(`"${options.path}" is not a directory`);
+    throw new UsageError(`"${options.path}": cannot read the directory (${code})`);
+  }
   return root;
+}
+
+/** The environment, with --cache-dir as DRIFTCHECK_CACHE_DIR (results and index responses). */
+function envOf(options: CliOptions, io: CliIo): CliIo['env'] {
+  return options.cacheDir === null ? io.env : { ...io.env, DRIFTCHECK_CACHE_DIR: at(io, options.cacheDir) };
 }
 
 async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const root = checkedRoot(options, io);
+  const env = envOf(options, io);
   const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
   const config = loadConfig(root, options.config, ruleLookup, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
-  const auditOptions = auditOptionsOf(options, config, root, io);
+  const auditOptions = auditOptionsOf(options, config, root, io, env);
   const failOn = options.failOn ?? config.failOn ?? 'error';
   const wantsFixes = options.diff || options.patch !== null || options.fix;
   // Fixes, markdown (its patch) and --changed-since need the parsed project, which the cache does not keep.
   const needsProject = wantsFixes || changed !== null || options.format === 'markdown';
-  const cache = !needsProject && cacheable(auditOptions) ? resultCacheDir(io.env) : null;
+  const cache = !needsProject && cacheable(auditOptions) ? resultCacheDir(env) : null;
   // --no-cache never answers from the cache, but refreshes its entry (a stale one is replaced).
   const cached = cache === null || !options.cache ? null : readCachedReport(cache, auditOptions);
   if (cached !== null) return report(options, auditOptions, cached, failOn, io);
@@ -126,8 +142,15 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
     const patch = unifiedDiffBytes(outcome.changes);
     if (options.diff) {
       io.stdout(patch);
-      io.stderr(`${outcome.applied.length} fix${outcome.applied.length === 1 ? '' : 'es'} in ${outcome.changes.length} file${outcome.changes.length === 1 ? '' : 's'}${outcome.changes.length ? ' (nothing written; apply with git apply or patch -p1)' : ''}\n`);
-      return patch.length === 0 ? 0 : 1;
+      // --diff makes a patch, it is not the check: 0 when it printed one (so `--diff > fix.patch &&
+      // git apply fix.patch` applies it), 1 when there was nothing to fix (stdout empty: git apply
+      // would reject it), 2 on an error. The audit's exit code is the plain run's (or --patch FILE's).
+      if (patch.length === 0) {
+        io.stderr('nothing to fix: no patch printed\n');
+        return options.exitZero ? 0 : 1;
+      }
+      io.stderr(`${outcome.applied.length} fix${outcome.applied.length === 1 ? '' : 'es'} in ${outcome.changes.length} file${outcome.changes.length === 1 ? '' : 's'} (nothing written; apply with git apply or patch -p1)\n`);
+      return 0;
     }
     if (options.patch !== null) {
       writeUserFile(at(io, options.patch), patch, root, options.patch);
@@ -152,8 +175,8 @@ function report(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
     return 0;
   }
   const shown = options.baseline === null ? result : { ...result, findings: applyBaseline(result.findings, readBaseline(at(io, options.baseline), options.baseline)) };
-  emit(options, render(options, auditOptions, shown, io), io);
-  return exitCode(shown, failOn);
+  emit(options, options.statistics ? statisticsReport(shown, options.format === 'json' ? 'json' : 'text') : render(options, auditOptions, shown, io), io);
+  return options.exitZero ? 0 : exitCode(shown, failOn);
 }
 
 /** Only this path loads ink and React (lazily), so other runs never pay for them. */
@@ -162,14 +185,15 @@ async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
   const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
   const config = loadConfig(root, options.config, ruleLookup, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
   const tui = await importIgnoringCi(() => import('../tui/run.js'));
+  const env = envOf(options, io);
   const result = await tui.runInteractive({
-    auditOptions: auditOptionsOf(options, config, root, io),
+    auditOptions: auditOptionsOf(options, config, root, io, env),
     root: options.path.replace(/\\/g, '/'),
     cwd: io.cwd,
     threads: options.workers,
     ...(changed === null ? {} : { postprocess: (r: AuditResult) => onlyChanged(r, changed) }),
   });
-  return exitCode(result, options.failOn ?? config.failOn ?? 'error');
+  return options.exitZero ? 0 : exitCode(result, options.failOn ?? config.failOn ?? 'error');
 }
 
 /**
@@ -188,13 +212,13 @@ async function importIgnoringCi<T>(load: () => Promise<T>): Promise<T> {
   }
 }
 
-function auditOptionsOf(options: CliOptions, config: Config, root: string, io: CliIo): AuditOptions {
+function auditOptionsOf(options: CliOptions, config: Config, root: string, io: CliIo, env: CliIo['env']): AuditOptions {
   return {
     root, select: options.select, ignore: options.ignore, config,
-    // deptry's `exclude` (read from [tool.deptry]) replaces .gitignore for code, as in deptry.
-    discover: config.gitignoreCode ? discoverOptions(options) : { ...discoverOptions(options), gitignoreCode: false },
+    // With the config's: its `exclude`, and deptry's `exclude`, which replaces .gitignore for code.
+    discover: discoverOptionsOf({ config, discover: discoverOptions(options) }),
     ...(options.pythonEnv !== null ? { pythonEnv: at(io, options.pythonEnv) } : {}),
-    ...(options.indexUrl !== null ? { indexUrl: options.indexUrl, indexCacheDir: cacheDir(io.env) } : {}),
+    ...(options.indexUrl !== null ? { indexUrl: options.indexUrl, indexCacheDir: cacheDir(env) } : {}),
   };
 }
 
@@ -202,6 +226,7 @@ function discoverOptions(options: CliOptions): DiscoverOptions {
   return {
     maxFileBytes: options.maxFileBytes ?? DEFAULT_DISCOVER_OPTIONS.maxFileBytes,
     maxFiles: options.maxFiles ?? DEFAULT_DISCOVER_OPTIONS.maxFiles,
+    ...(options.exclude.length > 0 ? { exclude: options.exclude } : {}),
   };
 }
 
@@ -216,11 +241,25 @@ function render(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
   return REPORTERS[format](result, {
     displayRoot: options.path.replace(/\\/g, '/'),
     pathPrefix,
-    color: options.color ?? (options.output === null && io.stdoutIsTTY && !io.env['NO_COLOR']),
+    color: colorOf(options, io),
     quiet: options.quiet,
     patch,
     unsafeFixes: options.unsafeFixes,
   });
+}
+
+/**
+ * --color=always/never (and --no-color) win; then, for stdout only, FORCE_COLOR (non-empty: on,
+ * but 0 or false: off; it beats NO_COLOR, as in Node), then NO_COLOR (non-empty: off), then
+ * whether stdout is a terminal. A report written with --output is plain unless --color=always.
+ */
+function colorOf(options: CliOptions, io: CliIo): boolean {
+  if (options.color !== null) return options.color;
+  if (options.output !== null) return false;
+  const force = io.env['FORCE_COLOR']?.trim().toLowerCase();
+  if (force) return force !== '0' && force !== 'false';
+  if (io.env['NO_COLOR']) return false;
+  return io.stdoutIsTTY;
 }
 
 function emit(options: CliOptions, text: string, io: CliIo): void {
@@ -236,7 +275,11 @@ function emit(options: CliOptions, text: string, io: CliIo): void {
 /** `label`: the path as the user wrote it, for messages. */
 function writeUserFile(path: string, text: string | Buffer, root: string, label: string): void {
   if (!isInside(resolve(path), resolve(root))) {
-    writeFileSync(path, text);
+    try {
+      writeFileSync(path, text);
+    } catch (error) {
+      throw new UsageError(`${label}: cannot write (${writeProblem(error)})`);
+    }
     return;
   }
   const refusal = writeRefusal(path, root, false);
@@ -244,8 +287,15 @@ function writeUserFile(path: string, text: string | Buffer, root: string, label:
   try {
     atomicWrite(path, text);
   } catch (error) {
-    throw new UsageError(`${label}: cannot write (${errorCode(error)})`);
+    throw new UsageError(`${label}: cannot write (${writeProblem(error)})`);
   }
+}
+
+/** Why a file could not be written, in words as well as the code. */
+function writeProblem(error: unknown): string {
+  const code = errorCode(error);
+  const words: Readonly<Record<string, string>> = { ENOENT: 'its folder does not exist', EISDIR: 'it is a directory', ENOTDIR: 'a part of its path is not a directory', EACCES: 'permission denied', EROFS: 'read-only file system' };
+  return words[code] ? `${code}: ${words[code]}` : code;
 }
 
 function exitCode(result: AuditReport, failOn: Severity | 'never'): number {

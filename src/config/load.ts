@@ -1,15 +1,18 @@
-// Finds, reads and validates the configuration: `--config FILE`, else `.driftcheck.yaml`/`.yml`
-// in the audited root, else `[tool.driftcheck]` in its pyproject.toml, else defaults.
+// Finds, reads and validates the configuration: `--config FILE`, else the nearest of
+// `.driftcheck.yaml`/`.yml` or a pyproject.toml with `[tool.driftcheck]`, looked for in the
+// audited folder and then each folder above it, up to the repository's top (the folder holding
+// `.git`) or the filesystem root, as ruff and ESLint do; else defaults.
 // Every problem is one line naming the file, the line when known, the key and what was expected;
 // file content appears in a message only as a short, escaped excerpt. Config files are read
-// through the same guard as discovery (inside the root, regular files, size-limited).
-import { realpathSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// through the same guard as discovery (regular files, size-limited, resolving inside the folder
+// they are found in: a symbolic link never leads the search out of it).
+import { lstatSync, realpathSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { Composer, LineCounter, Parser, isNode } from 'yaml';
 import { DEFAULT_DISCOVER_OPTIONS } from '../discover.js';
 import type { Severity } from '../findings/types.js';
 import { normalizeName as normalize } from '../util/names.js';
-import { parseToml } from '../util/toml.js';
+import { parseToml, tomlKeyLines } from '../util/toml.js';
 import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../util/yaml-depth.js';
 import { errorCode, excerpt, readGuarded, refusalMessage } from '../util/safe-fs.js';
 import { DEFAULT_CONFIG, type Config, type ConfigNote, type IgnoreEntry, type ProjectSetting, type RuleSetting } from './types.js';
@@ -21,7 +24,7 @@ const CONFIG_FILES = ['.driftcheck.yaml', '.driftcheck.yml'];
 const SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
 const TOP_KEYS = [
-  'rules', 'ignore', 'moduleMap', 'allowUnused', 'production', 'development', 'composeSets', 'failOn',
+  'select', 'rules', 'ignore', 'moduleMap', 'allowUnused', 'production', 'development', 'composeSets', 'failOn',
   'projects', 'knownFirstParty', 'exclude', 'notebooks', 'devExtras', 'runtimeGroups', 'requirementsFiles', 'devRequirementsFiles',
 ] as const;
 const PROJECT_KEYS = ['root', 'code'] as const;
@@ -30,9 +33,15 @@ const IGNORE_KEYS = ['path', 'package', 'rules', 'reason'] as const;
 type Path = readonly (string | number)[];
 
 interface RawConfig {
-  readonly label: string; // how messages name the file
+  /** How messages name the file (with ` [tool.driftcheck]` for a pyproject.toml). */
+  readonly label: string;
+  /** The file alone, for `file:line:` in messages, and what comes before the message. */
+  readonly file: string;
+  readonly section: string;
   readonly data: unknown;
   readonly lineOf: (path: Path) => number | null;
+  /** The audited root relative to the config's folder (POSIX, ending in "/"), "" when the same. */
+  readonly pathBase: string;
 }
 
 /**
@@ -43,6 +52,10 @@ interface RawConfig {
 export interface RuleLookup {
   /** Whether a rule id or name exists. */
   readonly known: (idOrName: string) => boolean;
+  /** Whether a `select:` item names rules (an id, a name or an id prefix); default: `known`. */
+  readonly selector?: (item: string) => boolean;
+  /** The nearest rule id or name to a mistyped one, for "did you mean". */
+  readonly suggest?: (word: string) => string | undefined;
   /** The id of the rule a shorthand key stands for (the rule whose meta declares `configShorthand`). */
   readonly shorthand: (key: 'allowUnused') => string | undefined;
   /** What to add to "unknown rule" for a code that was renamed (` (renamed DEP002 … in 0.2.0)`), else ''. */
@@ -54,7 +67,7 @@ export function loadConfig(
   { maxBytes = DEFAULT_DISCOVER_OPTIONS.maxFileBytes, cwd = process.cwd() }: { readonly maxBytes?: number; readonly cwd?: string } = {},
 ): Config {
   const rootAbs = resolve(cwd, root);
-  const raw = explicit !== null ? readExplicit(explicit, cwd, maxBytes) : readFromRoot(rootAbs, maxBytes);
+  const raw = explicit !== null ? readExplicit(explicit, cwd, maxBytes) : findConfig(rootAbs, cwd, maxBytes);
   const own = raw ? validate(raw, rules) : DEFAULT_CONFIG;
   const set = new Set(raw && raw.data && typeof raw.data === 'object' ? Object.keys(raw.data) : []);
   const deptry = readDeptry(rootAbs, own.projects, rules, maxBytes);
@@ -149,19 +162,55 @@ function withDeptry(own: Config, set: ReadonlySet<string>, all: readonly DeptryS
 function readExplicit(file: string, cwd: string, maxBytes: number): RawConfig {
   const text = readText(resolve(cwd, file), file, null, maxBytes, 'fail');
   if (text === null) throw new ConfigError(`${file}: config file not found`);
-  return file.endsWith('.toml') ? fromPyproject(file, text, true) ?? { label: file, data: {}, lineOf: () => null } : fromYaml(file, text);
+  return file.endsWith('.toml') ? fromPyproject(file, text, true, '') ?? { label: file, file, section: '', data: {}, lineOf: () => null, pathBase: '' } : fromYaml(file, text, '');
 }
 
-function readFromRoot(root: string, maxBytes: number): RawConfig | null {
-  const rootReal = realpathSync(root);
+/**
+ * The nearest config: in `root`, then in each folder above it, stopping after the folder that
+ * holds `.git` (the repository's top) or at the filesystem root. A pyproject.toml without
+ * `[tool.driftcheck]` does not stop the search. One in the audited root is named as before
+ * (`.driftcheck.yaml`); one above it by its path from the working directory.
+ */
+function findConfig(root: string, cwd: string, maxBytes: number): RawConfig | null {
+  for (let dir = root; ; dir = dirname(dir)) {
+    const label = (name: string): string => (dir === root ? name : labelFrom(cwd, join(dir, name)));
+    const base = dir === root ? '' : `${relative(dir, root).split(sep).join('/')}/`;
+    const found = readConfigIn(dir, label, base, maxBytes);
+    if (found !== null) return found;
+    if (holdsGit(dir) || dirname(dir) === dir) return null;
+  }
+}
+
+function readConfigIn(dir: string, label: (name: string) => string, pathBase: string, maxBytes: number): RawConfig | null {
+  let dirReal: string;
+  try {
+    dirReal = realpathSync(dir);
+  } catch {
+    return null; // a folder above that cannot be resolved holds no config we can read
+  }
   for (const name of CONFIG_FILES) {
-    const text = readText(join(root, name), name, rootReal, maxBytes, 'fail');
-    if (text !== null) return fromYaml(name, text);
+    const text = readText(join(dir, name), label(name), dirReal, maxBytes, 'fail');
+    if (text !== null) return fromYaml(label(name), text, pathBase);
   }
   // A broken, oversized or outside pyproject.toml is reported by the audit itself (PARSE, a
   // discovery warning); here it just has no config.
-  const text = readText(join(root, 'pyproject.toml'), 'pyproject.toml', rootReal, maxBytes, 'skip');
-  return text === null ? null : fromPyproject('pyproject.toml', text, false);
+  const text = readText(join(dir, 'pyproject.toml'), label('pyproject.toml'), dirReal, maxBytes, 'skip');
+  return text === null ? null : fromPyproject(label('pyproject.toml'), text, false, pathBase);
+}
+
+/** A folder holding `.git` (a directory, or the file of a worktree or submodule) is a repository's top. */
+function holdsGit(dir: string): boolean {
+  try {
+    lstatSync(join(dir, '.git'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function labelFrom(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '' || isAbsolute(rel) ? path : rel.split(sep).join('/');
 }
 
 /** The file's text, or null when it does not exist (or is refused, with `onRefusal: 'skip'`). */
@@ -179,7 +228,7 @@ function readText(path: string, label: string, rootReal: string | null, maxBytes
   }
 }
 
-function fromYaml(label: string, text: string): RawConfig {
+function fromYaml(label: string, text: string, pathBase: string): RawConfig {
   const counter = new LineCounter();
   // What parseDocument does, with the CST checked for depth before the Composer recurses over it.
   const tokens = [...new Parser(counter.addNewLine).parse(text)];
@@ -199,7 +248,10 @@ function fromYaml(label: string, text: string): RawConfig {
   }
   return {
     label,
+    file: label,
+    section: '',
     data,
+    pathBase,
     lineOf: (path) => {
       const node = doc.getIn(path, true);
       return isNode(node) && node.range ? counter.linePos(node.range[0]).line : null;
@@ -207,7 +259,7 @@ function fromYaml(label: string, text: string): RawConfig {
   };
 }
 
-function fromPyproject(label: string, text: string, required: boolean): RawConfig | null {
+function fromPyproject(label: string, text: string, required: boolean, pathBase: string): RawConfig | null {
   let data: Record<string, unknown>;
   try {
     data = parseToml(text) as Record<string, unknown>;
@@ -218,16 +270,32 @@ function fromPyproject(label: string, text: string, required: boolean): RawConfi
   const tool = data['tool'] as Record<string, unknown> | undefined;
   const section = tool && typeof tool === 'object' ? tool['driftcheck'] : undefined;
   if (section === undefined) return null;
-  return { label: `${label} [tool.driftcheck]`, data: section, lineOf: () => null };
+  const lines = tomlKeyLines(text);
+  // The line of the key itself, else of the nearest enclosing key or table written in the file.
+  const lineOf = (path: Path): number | null => {
+    const full = ['tool', 'driftcheck', ...path.map(String)];
+    for (let n = full.length; n >= 2; n--) {
+      const line = lines.get(full.slice(0, n).join('\0'));
+      if (line !== undefined) return line;
+    }
+    return null;
+  };
+  return { label: `${label} [tool.driftcheck]`, file: label, section: '[tool.driftcheck] ', data: section, lineOf, pathBase };
 }
 
 // ------------------------------------------------------------------ validation
 
-function validate(raw: RawConfig, { known: knownRule, shorthand, hint = () => '' }: RuleLookup): Config {
+function validate(raw: RawConfig, { known, selector = known, suggest, shorthand, hint: renamed = () => '' }: RuleLookup): Config {
   const fail = (path: Path, message: string): never => {
     const line = raw.lineOf(path);
-    throw new ConfigError(`${raw.label}${line ? `:${line}` : ''}: ${message}`);
+    throw new ConfigError(`${raw.file}${line ? `:${line}` : ''}: ${raw.section}${message}`);
   };
+  /** ` (renamed DEP002 … in 0.2.0)` for an old code, else ` (did you mean DEP001?)`, else the pointer to the list. */
+  const hint = (word: string): string => {
+    const near = suggest?.(word);
+    return renamed(word) || (near ? ` (did you mean ${near}?)` : ' (run "driftcheck rules" for the list)');
+  };
+  const rules: RuleCheck = { known, hint };
   const top = asMap(raw.data, [], fail, 'the config');
   for (const key of Object.keys(top)) {
     if (!(TOP_KEYS as readonly string[]).includes(key)) fail([key], `unknown key "${excerpt(key)}" (expected one of: ${TOP_KEYS.join(', ')})`);
@@ -237,28 +305,42 @@ function validate(raw: RawConfig, { known: knownRule, shorthand, hint = () => ''
   const allowRule = shorthand('allowUnused');
   if (allowUnused.length > 0 && allowRule === undefined) fail(['allowUnused'], '"allowUnused": no rule declares this shorthand');
   const allowEntries = allowUnused.map((pkg) => ({ path: null, package: pkg, rules: [allowRule ?? ''], reason: `allowUnused in ${raw.label}` }));
+  const select = stringList(top['select'], ['select'], fail).map((item) => item.trim());
+  select.forEach((item, i) => {
+    if (!selector(item)) fail(['select', i], `"select": unknown rule "${excerpt(item)}"${hint(item)}`);
+  });
   return {
     source: raw.label,
-    rules: readRules(top['rules'], fail, knownRule, hint),
-    ignore: [...readIgnores(top['ignore'], fail, knownRule, hint), ...allowEntries],
+    pathBase: raw.pathBase,
+    select,
+    rules: readRules(top['rules'], fail, rules),
+    ignore: [...readIgnores(top['ignore'], fail, rules), ...allowEntries],
     moduleMap: readModuleMap(top['moduleMap'], fail),
     allowUnused,
     production: stringList(top['production'], ['production'], fail),
     development: stringList(top['development'], ['development'], fail),
-    composeSets: readComposeSets(top['composeSets'], fail),
+    composeSets: readComposeSets(top['composeSets'], fail, raw.pathBase),
     failOn: readFailOn(top['failOn'], fail),
-    projects: readProjects(top['projects'], fail),
+    // Paths are relative to the config's folder: made relative to the audited root (pathBase).
+    projects: readProjects(top['projects'], fail).map((p) => ({ root: underBase(p.root, raw.pathBase), code: p.code.map((c) => underBase(c, raw.pathBase)) })),
     knownFirstParty: stringList(top['knownFirstParty'], ['knownFirstParty'], fail),
-    exclude: stringList(top['exclude'], ['exclude'], fail).map(repoPath),
+    exclude: stringList(top['exclude'], ['exclude'], fail).map((g) => underBase(g.trim().replace(/^\.\//, ''), raw.pathBase)).filter(Boolean),
     excludeRegex: [],
     gitignoreCode: true,
     notebooks: readBoolean(top['notebooks'], ['notebooks'], fail) ?? true,
     devExtras: top['devExtras'] === undefined || top['devExtras'] === null ? null : stringList(top['devExtras'], ['devExtras'], fail),
     runtimeGroups: stringList(top['runtimeGroups'], ['runtimeGroups'], fail),
-    requirementsFiles: top['requirementsFiles'] === undefined || top['requirementsFiles'] === null ? null : stringList(top['requirementsFiles'], ['requirementsFiles'], fail).map(repoPath),
-    devRequirementsFiles: top['devRequirementsFiles'] === undefined || top['devRequirementsFiles'] === null ? null : stringList(top['devRequirementsFiles'], ['devRequirementsFiles'], fail).map(repoPath),
+    requirementsFiles: top['requirementsFiles'] === undefined || top['requirementsFiles'] === null ? null : stringList(top['requirementsFiles'], ['requirementsFiles'], fail).map((f) => underBase(repoPath(f), raw.pathBase)),
+    devRequirementsFiles: top['devRequirementsFiles'] === undefined || top['devRequirementsFiles'] === null ? null : stringList(top['devRequirementsFiles'], ['devRequirementsFiles'], fail).map((f) => underBase(repoPath(f), raw.pathBase)),
     notes: [],
   };
+}
+
+/** A path written relative to the config's folder, relative to the audited root (`svc/src` -> `src` when the root is `svc/`). */
+function underBase(path: string, pathBase: string): string {
+  if (pathBase === '') return path;
+  const base = pathBase.replace(/\/$/, '');
+  return path === base ? '' : path.startsWith(pathBase) ? path.slice(pathBase.length) : path;
 }
 
 /** `./src/` -> `src`, `.` -> '' (repo paths, POSIX). */
@@ -295,17 +377,22 @@ function readBoolean(value: unknown, path: Path, fail: Fail): boolean | null {
 
 type Fail = (path: Path, message: string) => never;
 
+interface RuleCheck {
+  readonly known: (idOrName: string) => boolean;
+  readonly hint: (word: string) => string;
+}
+
 function asMap(value: unknown, path: Path, fail: Fail, what: string): Record<string, unknown> {
   if (value === undefined || value === null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) return fail(path, `${what} must be a mapping (got ${describe(value)})`);
   return value as Record<string, unknown>;
 }
 
-function readRules(value: unknown, fail: Fail, knownRule: (id: string) => boolean, hint: (id: string) => string): Record<string, RuleSetting> {
+function readRules(value: unknown, fail: Fail, { known, hint }: RuleCheck): Record<string, RuleSetting> {
   const map = asMap(value, ['rules'], fail, '"rules"');
   const out: Record<string, RuleSetting> = {};
   for (const [rule, setting] of Object.entries(map)) {
-    if (!knownRule(rule)) fail(['rules', rule], `"rules.${excerpt(rule)}": unknown rule${hint(rule)} (run "driftcheck rules" for the list)`);
+    if (!known(rule)) fail(['rules', rule], `"rules.${excerpt(rule)}": unknown rule${hint(rule)}`);
     if (typeof setting !== 'string' || !(SETTINGS as readonly string[]).includes(setting)) {
       fail(['rules', rule], `"rules.${excerpt(rule)}" must be one of ${SETTINGS.join(', ')} (got ${describe(setting)})`);
     }
@@ -314,7 +401,7 @@ function readRules(value: unknown, fail: Fail, knownRule: (id: string) => boolea
   return out;
 }
 
-function readIgnores(value: unknown, fail: Fail, knownRule: (id: string) => boolean, hint: (id: string) => string): IgnoreEntry[] {
+function readIgnores(value: unknown, fail: Fail, { known, hint }: RuleCheck): IgnoreEntry[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) return fail(['ignore'], `"ignore" must be a list of {path, package, rules, reason} entries (got ${describe(value)})`);
   return value.map((item, index) => {
@@ -326,7 +413,7 @@ function readIgnores(value: unknown, fail: Fail, knownRule: (id: string) => bool
     const path = optionalString(entry['path'], [...at, 'path'], `ignore[${index}].path`, fail);
     const pkg = optionalString(entry['package'], [...at, 'package'], `ignore[${index}].package`, fail);
     const rules = typeof entry['rules'] === 'string' ? [entry['rules']] : stringList(entry['rules'], [...at, 'rules'], fail, `ignore[${index}].rules`);
-    for (const rule of rules) if (!knownRule(rule)) fail([...at, 'rules'], `"ignore[${index}].rules": unknown rule "${excerpt(rule)}"${hint(rule)}`);
+    for (const rule of rules) if (!known(rule)) fail([...at, 'rules'], `"ignore[${index}].rules": unknown rule "${excerpt(rule)}"${hint(rule)}`);
     if (path === null && pkg === null && rules.length === 0) fail(at, `"ignore[${index}]" needs at least one of path, package, rules`);
     return { path, package: pkg === null ? null : normalize(pkg.trim()), rules, reason: optionalString(entry['reason'], [...at, 'reason'], `ignore[${index}].reason`, fail) };
   });
@@ -350,15 +437,21 @@ function readFailOn(value: unknown, fail: Fail): Severity | 'never' | null {
   return value as Severity | 'never';
 }
 
-/** `composeSets: [[docker-compose.yml, docker-compose.prod.yml]]`: each a `docker compose -f … -f …` set. */
-function readComposeSets(value: unknown, fail: Fail): string[][] {
+/**
+ * `composeSets: [[docker-compose.yml, docker-compose.prod.yml]]`: each a `docker compose -f … -f …`
+ * set, relative to the config's folder; rebased onto the audited root (`pathBase`), where files
+ * outside it are dropped (they are not audited).
+ */
+function readComposeSets(value: unknown, fail: Fail, pathBase: string): string[][] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) return fail(['composeSets'], `"composeSets" must be a list of lists of compose file paths (got ${describe(value)})`);
-  return value.map((set, i) => {
+  const sets = value.map((set, i) => {
     const files = stringList(set, ['composeSets', i], fail, `composeSets[${i}]`);
     if (files.length === 0) fail(['composeSets', i], `"composeSets[${i}]" must name at least one compose file`);
     return files.map((f) => f.replace(/\\/g, '/').replace(/^\.\//, ''));
   });
+  if (pathBase === '') return sets;
+  return sets.map((files) => files.filter((f) => f.startsWith(pathBase)).map((f) => f.slice(pathBase.length))).filter((files) => files.length > 0);
 }
 
 function stringList(value: unknown, path: Path, fail: Fail, name = String(path[0])): string[] {

@@ -17,6 +17,14 @@ export interface IgnoreEntry {
 export interface Config {
   /** Where it was read from (repo-relative or as given), for messages; null = defaults. */
   readonly source: string | null;
+  /**
+   * The audited root relative to the config's folder (POSIX, ending in "/"; "" when the config
+   * is in the root or named with --config): path globs (`ignore[].path`, `production`,
+   * `development`) are matched against this prefix + the repo-relative path.
+   */
+  readonly pathBase: string;
+  /** `select:` rule ids, names or prefixes (the default of --select). */
+  readonly select: readonly string[];
   /** Rule id or name -> severity override, or off. */
   readonly rules: Readonly<Record<string, RuleSetting>>;
   readonly ignore: readonly IgnoreEntry[];
@@ -42,7 +50,7 @@ export interface Config {
   readonly projects: readonly ProjectSetting[];
   /** Top-level import names that are the repository's own code, wherever it is. */
   readonly knownFirstParty: readonly string[];
-  /** Globs (repo paths) of Python files and notebooks project mode does not read as code. */
+  /** Like `--exclude`: gitignore-style patterns (relative to the audited root) of files and folders left out. */
   readonly exclude: readonly string[];
   /** deptry's `exclude`/`extend_exclude`: regular expressions matched at the start of repo paths. */
   readonly excludeRegex: readonly string[];
@@ -74,6 +82,8 @@ export interface ConfigNote {
 
 export const DEFAULT_CONFIG: Config = {
   source: null,
+  pathBase: '',
+  select: [],
   rules: {},
   ignore: [],
   moduleMap: {},

@@ -79,10 +79,19 @@ export interface AuditProgress {
 /** Called as the audit moves on; the audit yields to the event loop after each call. */
 export type ProgressListener = (progress: AuditProgress) => void;
 
-/** Discovery as the config wants it: deptry's `exclude` (config.gitignoreCode false) lets ignore files hide no code. */
-export function discoverOptionsOf(options: AuditOptions): DiscoverOptions {
+/**
+ * Discovery as the config wants it: its `exclude` patterns join `--exclude`'s, and deptry's
+ * `exclude` (config.gitignoreCode false) lets ignore files hide no code. The same answer for the
+ * same options, so the result cache lists what discovery reads.
+ */
+export function discoverOptionsOf(options: Pick<AuditOptions, 'discover' | 'config'>): DiscoverOptions {
   const base = options.discover ?? DEFAULT_DISCOVER_OPTIONS;
-  return options.config?.gitignoreCode === false ? { ...base, gitignoreCode: false } : base;
+  const exclude = [...new Set([...(base.exclude ?? []), ...(options.config?.exclude ?? [])])];
+  return {
+    ...base,
+    ...(exclude.length > 0 ? { exclude } : {}),
+    ...(options.config?.gitignoreCode === false ? { gitignoreCode: false } : {}),
+  };
 }
 
 export function audit(options: AuditOptions): AuditResult {

@@ -7,14 +7,16 @@ import type { ReportDescriptor, Rule } from '../rules/define-rule.js';
 import { INTERNAL_RULE, PARSE_RULE, RULES } from '../rules/index.js';
 import { normalizeName } from '../util/names.js';
 
+/** `select` (else the config's `select:`, else every rule), minus `ignore` and rules set to off. */
 export function selectedRules(options: { readonly select?: readonly string[]; readonly ignore?: readonly string[] }, config: Config = DEFAULT_CONFIG): Rule[] {
+  const select = options.select?.length ? options.select : config.select;
   const matches = (rule: Rule, list: readonly string[]): boolean =>
     list.some((item) => {
       const wanted = item.toUpperCase();
       return rule.meta.id === wanted || rule.meta.name === item.toLowerCase() || (wanted.length < rule.meta.id.length && rule.meta.id.startsWith(wanted));
     });
   return RULES.filter(
-    (rule) => (!options.select?.length || matches(rule, options.select)) && !(options.ignore && matches(rule, options.ignore)) && settingOf(rule, config) !== 'off',
+    (rule) => (select.length === 0 || matches(rule, select)) && !(options.ignore && matches(rule, options.ignore)) && settingOf(rule, config) !== 'off',
   );
 }
 

@@ -6,7 +6,7 @@ import type { Project } from '../model/types.js';
 import type { Directive } from '../parsers/types.js';
 import type { Config } from '../config/types.js';
 import type { DirectiveSite, Rule } from '../rules/define-rule.js';
-import { RULES, findRule, hadolintEquivalents } from '../rules/index.js';
+import { RULES, findRule, hadolintEquivalents, suggestRule } from '../rules/index.js';
 import { pathGlobMatcher } from '../util/paths.js';
 import { normalizeName } from '../util/names.js';
 import { makeFinding, runRule, settingOf, withConfiguredSeverity } from './run-rules.js';
@@ -33,16 +33,23 @@ export function suppress(project: Project, findings: readonly Finding[], rules: 
 /** `ignore:` entries suppress (kind "config") findings matching every field the entry gives. */
 export function applyConfigIgnores(findings: readonly Finding[], config: Config): Finding[] {
   if (config.ignore.length === 0) return [...findings];
+  // Globs are relative to the config's folder, which may be above the audited root (pathBase).
   const entries = config.ignore.map((entry) => ({ entry, path: entry.path === null ? null : pathGlobMatcher(entry.path) }));
   return findings.map((finding) => {
     if (finding.suppressed) return finding;
     const hit = entries.find(({ entry, path }) =>
-      (path === null || path(finding.file)) &&
-      (entry.package === null || finding.package === entry.package || normalizeName(finding.module ?? '') === entry.package) &&
+      (path === null || path(`${config.pathBase}${finding.file}`)) &&
+      (entry.package === null || finding.package === entry.package || moduleNames(finding).includes(entry.package)) &&
       (entry.rules.length === 0 || entry.rules.some((r) => r.toUpperCase() === finding.ruleId || r.toLowerCase() === finding.ruleName)),
     );
     return hit ? { ...finding, suppressed: { kind: 'config', reason: hit.entry.reason ?? `ignored by ${config.source ?? 'the config'}` } } : finding;
   });
+}
+
+/** The module a finding is about, normalised like a package name, dotted and top-level (`azure.storage.blob`, `azure`). */
+function moduleNames(finding: Finding): string[] {
+  const module = finding.module ?? '';
+  return module === '' ? [] : [normalizeName(module), normalizeName(module.split('.')[0] ?? module)];
 }
 
 function directivesOf(project: Project, file: string): readonly Directive[] {
@@ -82,7 +89,8 @@ function unusedSuppressionFindings(sup: Rule, project: Project, rules: readonly 
   const ran = (name: string): boolean => rules.some((r) => r.meta.id === name.toUpperCase() || r.meta.name === name.toLowerCase());
   const known = (name: string): boolean => findRule(name) !== undefined;
   const sites = directiveSites(project);
-  return (sup.reviewSuppressions?.({ project, sites, matched, ran, known }) ?? []).map((d) => makeFinding(project, sup.meta, d));
+  const suggest = (name: string): string | undefined => suggestRule(name, { families: false });
+  return (sup.reviewSuppressions?.({ project, sites, matched, ran, known, suggest }) ?? []).map((d) => makeFinding(project, sup.meta, d));
 }
 
 function covers(directive: Directive, finding: Finding): boolean {

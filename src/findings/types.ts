@@ -54,7 +54,11 @@ export interface Finding {
   readonly suppressed: false | { readonly kind: SuppressionKind; readonly reason: string | null };
   /** The distribution the finding is about (normalised), for per-package config ignores. */
   readonly package?: string | null;
-  /** The top-level module the finding is about (an import), so `ignore: [{package: x}]` matches its import name too. */
+  /**
+   * The Python module the finding is about (DEP001: the import the image cannot satisfy, or the
+   * program its command runs), for reports that label findings by it (`--format prometheus`) and
+   * so that `ignore: [{package: x}]` matches an import name too.
+   */
   readonly module?: string | null;
   /**
    * Every place the finding is about when it is shown at one of several (DEP001: each import site

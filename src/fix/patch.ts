@@ -1,8 +1,20 @@
 // Unified diffs that `git apply` and `patch -p1` accept: a/ b/ headers, one block per file, the
 // files' own bytes (a Latin-1 byte stays that byte), and a symbolic link's target as the path.
-import { diffLines, formatPatch, type StructuredPatchHunk } from 'diff';
+import { diffLines, formatPatch } from 'diff';
 import { appendAll } from '../util/arrays.js';
 import { encodeText, type SourceFile } from '../source.js';
+
+/**
+ * A hunk as jsdiff's StructuredPatchHunk has it (its fields, so formatPatch takes ours). Declared
+ * here because the package's declarations must not name a library the bundle inlines.
+ */
+export interface Hunk {
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  lines: string[];
+}
 
 type Change = { readonly original: SourceFile; readonly text: string };
 
@@ -37,7 +49,7 @@ export function unifiedDiff(changes: readonly Change[]): string {
  * only on the gaps between them; the hunks are then cut from that script exactly as jsdiff cuts
  * them (`hunksOf`, checked against jsdiff's own output in test/fix/patch.test.ts).
  */
-export function diffHunks(before: string, after: string): StructuredPatchHunk[] {
+export function diffHunks(before: string, after: string): Hunk[] {
   const a = splitLines(before);
   const b = splitLines(after);
   const script: Chunk[] = [];
@@ -74,9 +86,9 @@ interface Chunk { readonly lines: string[]; readonly added: boolean; readonly re
  * "\ No newline at end of file" after a line without one. Written here only because jsdiff does
  * not export it; the test compares the two on random texts.
  */
-export function hunksOf(chunks: readonly Chunk[], context: number): StructuredPatchHunk[] {
+export function hunksOf(chunks: readonly Chunk[], context: number): Hunk[] {
   const script = [...chunks, { lines: [], added: false, removed: false }];
-  const hunks: StructuredPatchHunk[] = [];
+  const hunks: Hunk[] = [];
   let oldRangeStart = 0;
   let newRangeStart = 0;
   let range: string[] = [];

@@ -12,6 +12,8 @@ export interface FileRolePolicy {
   readonly production: readonly string[];
   readonly development: readonly string[];
   readonly composeSets?: readonly (readonly string[])[];
+  /** Prefix of repo-relative paths before the globs see them (a config above the audited root). */
+  readonly pathBase?: string;
 }
 
 export class FileRoles {
@@ -21,8 +23,13 @@ export class FileRoles {
   readonly composeSets: readonly (readonly string[])[];
 
   constructor(policy: FileRolePolicy = { production: [], development: [] }) {
-    this.production = policy.production.map(pathGlobMatcher);
-    this.development = policy.development.map(pathGlobMatcher);
+    const base = policy.pathBase ?? '';
+    const matcher = (glob: string): ((path: string) => boolean) => {
+      const match = pathGlobMatcher(glob);
+      return base === '' ? match : (path) => match(`${base}${path}`);
+    };
+    this.production = policy.production.map(matcher);
+    this.development = policy.development.map(matcher);
     this.composeSets = policy.composeSets ?? [];
   }
 

@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG, type Config } from '../config/types.js';
 
 export type ProjectOptions = Pick<
   Config,
-  'projects' | 'knownFirstParty' | 'exclude' | 'excludeRegex' | 'notebooks' | 'devExtras' | 'runtimeGroups' | 'requirementsFiles' | 'devRequirementsFiles'
+  'projects' | 'knownFirstParty' | 'excludeRegex' | 'notebooks' | 'devExtras' | 'runtimeGroups' | 'requirementsFiles' | 'devRequirementsFiles'
 >;
 
 export const DEFAULT_PROJECT_OPTIONS: ProjectOptions = DEFAULT_CONFIG;

@@ -33,7 +33,7 @@ export interface PythonProject {
   /** Its distribution name (`[project] name`, Poetry's name), normalised; null when it has none. */
   readonly name: string | null;
   readonly declarations: readonly Declaration[];
-  /** The Python files and notebooks it covers (config `exclude` and deptry's excludes aside). */
+  /** The Python files and notebooks it covers (deptry's excludes aside; `--exclude` leaves files out of discovery). */
   readonly code: readonly CodeFile[];
   /** `requires-python` (or Poetry's `python`), for the standard library of its versions. */
   readonly requiresPython: string | null;

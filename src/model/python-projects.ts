@@ -10,7 +10,7 @@ import { DEFAULT_PROJECT_OPTIONS } from './project-options.js';
 import type { PyprojectModel } from '../parsers/pyproject.js';
 import type { Requirement } from '../parsers/types.js';
 import { compiledFileFacts, type CompiledFileFacts } from '../parsers/requirements-annotations.js';
-import { basename, isUnder, pathGlobMatcher, repoDirname, repoJoin, relativeTo } from '../util/paths.js';
+import { basename, isUnder, repoDirname, repoJoin, relativeTo } from '../util/paths.js';
 import type { Repository } from './repository.js';
 import type { CodeFile, Declaration, DeclarationRole, PythonProject } from './python-project-types.js';
 import { projectDependenciesAt } from './local-project.js';
@@ -96,17 +96,16 @@ function discoveredRoots(repo: Repository): string[] {
   return [...roots].sort();
 }
 
-/** `exclude` globs and deptry's regular expressions (matched at the start of the repo path). */
+/** deptry's `exclude`/`extend_exclude`: regular expressions matched at the start of the repo path. */
 function exclusionOf(options: ProjectOptions): (path: string) => boolean {
-  const globs = options.exclude.map(pathGlobMatcher);
   const regexes = options.excludeRegex.flatMap((pattern) => {
     try {
       return [new RegExp(`^(?:${pattern})`)];
     } catch {
-      return []; // reported by the config loader's caller? deptry would fail: unreadable patterns exclude nothing
+      return []; // not a regular expression JavaScript reads: it excludes nothing
     }
   });
-  return (path) => globs.some((m) => m(path)) || regexes.some((r) => r.test(path));
+  return (path) => regexes.some((r) => r.test(path));
 }
 
 function buildProject(
@@ -177,7 +176,7 @@ function buildProject(
     name: model?.name ? model.name.toLowerCase().replace(/[-_.]+/g, '-') : null,
     declarations: strongestFirst(declarations),
     code,
-    requiresPython: model?.requiresPython ?? model?.poetryPython ?? null,
+    requiresPython: model?.requiresPython ?? null,
     locks,
     codeRoots,
   };

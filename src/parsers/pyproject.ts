@@ -8,8 +8,6 @@ import type { ParseDiagnostic, Requirement } from './types.js';
 export interface PyprojectModel {
   readonly name: string | null;
   readonly requiresPython: string | null;
-  /** Poetry's `python = "^3.10"` in `[tool.poetry.dependencies]` (Poetry's own constraint syntax). */
-  readonly poetryPython: string | null;
   /** `[project] dependencies` and Poetry's `[tool.poetry.dependencies]` (python aside), each name once. */
   readonly dependencies: readonly Requirement[];
   /** Extras (`[project.optional-dependencies]`), by name: what `pip install .[extra]` adds. */
@@ -65,7 +63,7 @@ export function parsePyproject(text: string): PyprojectModel {
     const index = new LineIndex(text);
     const start = index.offset(line, column);
     const at = index.position(start);
-    return { name: null, requiresPython: null, poetryPython: null, dependencies: [], optional: {}, tables: [], dynamic: NO_DYNAMIC, diagnostics: [{ message: `invalid TOML: ${message}`, line: at.line, column: at.column, span: { start, end: start }, severity: 'error' }] };
+    return { name: null, requiresPython: null, dependencies: [], optional: {}, tables: [], dynamic: NO_DYNAMIC, diagnostics: [{ message: `invalid TOML: ${message}`, line: at.line, column: at.column, span: { start, end: start }, severity: 'error' }] };
   }
   const locator = new Locator(text);
   const project = isTable(data['project']) ? data['project'] : {};
@@ -99,16 +97,10 @@ export function parsePyproject(text: string): PyprojectModel {
   if (Array.isArray(uv['dev-dependencies'])) tables.push({ kind: 'dev', name: 'dev', section: 'tool.uv.dev-dependencies', requirements: locator.all(strings(uv['dev-dependencies'])), includes: [] });
   const pdmDev = isTable(pdm['dev-dependencies']) ? pdm['dev-dependencies'] : {};
   for (const [group, list] of Object.entries(pdmDev)) tables.push({ kind: 'dev', name: group, section: `tool.pdm.dev-dependencies.${group}`, requirements: locator.all(strings(list)), includes: [] });
-  const requiresPython = typeof project['requires-python'] === 'string' ? project['requires-python'] : null;
+  const poetryPython = isTable(poetry['dependencies']) && typeof poetry['dependencies']['python'] === 'string' ? poetryConstraint(poetry['dependencies']['python']) : null;
+  const requiresPython = typeof project['requires-python'] === 'string' ? project['requires-python'] : poetryPython;
   const name = typeof project['name'] === 'string' ? project['name'] : typeof poetry['name'] === 'string' ? poetry['name'] : null;
-  return { name, requiresPython, poetryPython: poetryPython(poetry), dependencies, optional, tables, dynamic: dynamicOf(tool), diagnostics: [] };
-}
-
-/** Poetry's `python = ">=3.10"` (or `^3.10`) in `[tool.poetry.dependencies]`. */
-function poetryPython(poetry: Table): string | null {
-  const deps = isTable(poetry['dependencies']) ? poetry['dependencies'] : {};
-  const python = deps['python'];
-  return typeof python === 'string' ? python : null;
+  return { name, requiresPython, dependencies, optional, tables, dynamic: dynamicOf(tool), diagnostics: [] };
 }
 
 /** `[tool.setuptools.dynamic]`: `dependencies = {file = [...]}` and `optional-dependencies.<extra> = {file = ...}`. */
@@ -123,6 +115,34 @@ function dynamicOf(tool: Table): DynamicDependencies {
   const optional: Record<string, string[]> = {};
   for (const [extra, entry] of Object.entries(optionalTable)) optional[extra] = filesOf(entry);
   return { dependencies: filesOf(dynamic['dependencies']), optional };
+}
+
+/**
+ * A Poetry version constraint as the PEP 440 specifier poetry-core writes into Requires-Python:
+ * `^3.11` → `>=3.11,<4.0`, `~3.11` → `>=3.11,<3.12`, `3.12.1` → `==3.12.1`, `3.11.*` → `==3.11.*`,
+ * `*` → '' (any), PEP 440 clauses unchanged. Null for what has no single specifier (`||`) or is
+ * not understood: unknown, never "any Python".
+ */
+export function poetryConstraint(constraint: string): string | null {
+  if (constraint.includes('||') || constraint.includes('|')) return null;
+  const clauses = constraint.split(/\s*,\s*|\s+(?=[<>=!~^])/).map((c) => c.trim()).filter((c) => c !== '');
+  const out: string[] = [];
+  for (const clause of clauses) {
+    if (clause === '*') continue;
+    const caret = /^\^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(clause);
+    const tilde = /^~\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(clause);
+    if (caret) {
+      const [major, minor, patch] = [Number(caret[1]), caret[2] === undefined ? null : Number(caret[2]), caret[3] === undefined ? null : Number(caret[3])];
+      const upper = major > 0 || minor === null ? `${major + 1}.0` : minor > 0 || patch === null ? `0.${minor + 1}` : `0.0.${(patch ?? 0) + 1}`;
+      out.push(`>=${clause.replace(/^\^\s*/, '')}`, `<${upper}`);
+    } else if (tilde) {
+      const [major, minor] = [Number(tilde[1]), tilde[2] === undefined ? null : Number(tilde[2])];
+      out.push(`>=${clause.replace(/^~\s*/, '')}`, minor === null ? `<${major + 1}.0` : `<${major}.${minor + 1}`);
+    } else if (/^\d+(?:\.\d+)*(?:\.\*)?$/.test(clause)) out.push(`==${clause}`);
+    else if (/^(?:===?|!=|<=?|>=?|~=)\s*\d+(?:\.\d+)*(?:\.\*)?$/.test(clause)) out.push(clause.replace(/\s+/g, ''));
+    else return null;
+  }
+  return out.join(',');
 }
 
 function strings(value: unknown): string[] {

@@ -8,7 +8,7 @@ import type { AuditReport } from '../audit.js';
 import type { Finding, Fix, Severity } from '../findings/types.js';
 import type { RuleCategory } from '../rules/define-rule.js';
 import { INTERNAL_RULE, PARSE_RULE, RULES } from '../rules/index.js';
-import { VERSION } from '../version.js';
+import { HOMEPAGE, VERSION } from '../version.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINGERPRINT_KEY = 'driftcheck/v1';
@@ -29,6 +29,17 @@ interface RuleDescription {
   readonly category: RuleCategory | 'parse' | 'internal';
   readonly summary: string;
   readonly docs: string;
+  readonly security?: { readonly severity: number; readonly cwe: readonly number[] };
+}
+
+/**
+ * Where a rule is documented: its row of the README's rule table (anchor = lower-case id), the
+ * pseudo-rules the table itself. `user-content-` is the prefix npmjs.com and GitHub give the ids
+ * of a README's HTML anchors and headings; GitHub also resolves the bare name, npmjs.com does not.
+ */
+export function ruleHelpUri(id: string): string {
+  const anchor = id === PARSE_RULE.id || id === INTERNAL_RULE.id ? 'rules' : id.toLowerCase();
+  return `${HOMEPAGE}#user-content-${anchor}`;
 }
 
 const PSEUDO_RULES: readonly RuleDescription[] = [
@@ -78,6 +89,7 @@ export function sarifLog(result: AuditReport, options: SarifOptions = {}): Log {
     tool: {
       driver: {
         name: 'driftcheck',
+        informationUri: HOMEPAGE,
         version: VERSION,
         semanticVersion: VERSION,
         rules: descriptions.map(reportingDescriptor),
@@ -116,8 +128,15 @@ function reportingDescriptor(rule: RuleDescription): ReportingDescriptor {
     shortDescription: { text: rule.summary },
     fullDescription: { text: fullDescription(rule) },
     help: { text: rule.docs, markdown: rule.docs },
+    helpUri: ruleHelpUri(rule.id),
     defaultConfiguration: { level: LEVEL[rule.severity] },
-    properties: { tags: [rule.category] },
+    properties: rule.security
+      ? {
+          tags: [rule.category, ...(rule.category === 'security' ? [] : ['security']), ...rule.security.cwe.map((id) => `external/cwe/cwe-${id}`)],
+          // GitHub reads a string with one decimal (as CodeQL writes it): "7.5".
+          'security-severity': rule.security.severity.toFixed(1),
+        }
+      : { tags: [rule.category] },
   };
 }
 

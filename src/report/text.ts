@@ -11,10 +11,15 @@ export interface TextOptions {
 }
 
 const CODES = { red: 31, yellow: 33, blue: 34, cyan: 36, dim: 2, bold: 1, green: 32 } as const;
-type Style = keyof typeof CODES;
+export type Style = keyof typeof CODES;
+
+/** ANSI styling, or none. */
+export function painter(color: boolean): (style: Style, text: string) => string {
+  return (style, text) => (color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text);
+}
 
 export function textReport(result: AuditReport, options: TextOptions): string {
-  const paint = (style: Style, text: string): string => (options.color ? `\u001b[${CODES[style]}m${text}\u001b[0m` : text);
+  const paint = painter(options.color);
   const findings = visible(result);
   const lines: string[] = [];
   // The header: where settings came from besides driftcheck's own config (`[tool.deptry]`).
@@ -86,7 +91,8 @@ function clipEvidence(message: string): string {
   return oneLine.length <= MAX_EVIDENCE_CHARS ? oneLine : `${oneLine.slice(0, MAX_EVIDENCE_CHARS - 1)}…`;
 }
 
-function summaryLine(result: AuditReport, paint: (s: Style, t: string) => string): string {
+/** `Found 3 problems (…)` or `No problems found (…)`: the last line of the text and concise reports. */
+export function summaryLine(result: AuditReport, paint: (s: Style, t: string) => string): string {
   const s = summarize(result);
   if (s.total === 0) return paint('green', `No problems found (${s.services} service${s.services === 1 ? '' : 's'}, ${s.files} files checked${s.suppressed ? `, ${s.suppressed} suppressed` : ''}).`);
   const counts = [`${s.errors} error${s.errors === 1 ? '' : 's'}`, `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`, `${s.infos} info`].join(', ');

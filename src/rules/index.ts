@@ -1,4 +1,5 @@
 // The ordered rule registry: adding a rule is one import and one line here.
+import { closest } from '../util/edit-distance.js';
 import type { ConfigShorthand, Rule } from './define-rule.js';
 import conflictingPins from './pins/conflicting-pins.js';
 import missingRequirementsFile from './pins/missing-requirements-file.js';
@@ -88,6 +89,43 @@ export function findRule(idOrName: string): Rule | undefined {
   return RULES.find((r) => r.meta.id.toLowerCase() === wanted || r.meta.name === wanted);
 }
 
+/**
+ * Whether an item of `--select`/`--ignore` (or the config's `select:`) names rules: an id or a
+ * name (any case), or a prefix of ids (`DEP`, `PROD00`). selectedRules (src/engine/run-rules.ts)
+ * matches the same way.
+ */
+export function isRuleSelector(item: string): boolean {
+  const wanted = item.toUpperCase();
+  return findRule(item) !== undefined || RULES.some((r) => wanted.length > 0 && wanted.length < r.meta.id.length && r.meta.id.startsWith(wanted));
+}
+
+/** The rule families (`DEP`, `PIN`, `PROD`, …), for suggestions. */
+function families(): string[] {
+  return [...new Set(RULES.map((r) => r.meta.id.replace(/\d+$/, '')))];
+}
+
+/**
+ * The rule id, name or family nearest to a mistyped one (`DEP01` -> DEP001, `missing-dependancy`
+ * -> missing-dependency, `PRD` -> PROD), or undefined when nothing is close. A code renamed in
+ * 0.2.0 gives its new code (`DEP004` -> DEP002), not the nearest spelling.
+ */
+export function suggestRule(word: string, { families: withFamilies = true }: { readonly families?: boolean } = {}): string | undefined {
+  const renamed = RENAMED_CODES[word.toUpperCase()];
+  if (renamed !== undefined) return renamed;
+  return closest(word, [...RULES.map((r) => r.meta.id), ...(withFamilies ? families() : []), ...RULES.map((r) => r.meta.name)]);
+}
+
+/**
+ * `unknown rule "DEP01" (did you mean DEP001?)`; for a renamed code, what it was renamed to;
+ * else the pointer to the list.
+ */
+export function unknownRuleMessage(word: string, what = 'unknown rule'): string {
+  const renamed = renameHint(word);
+  if (renamed) return `${what} "${word}"${renamed}`;
+  const suggestion = suggestRule(word);
+  return `${what} "${word}" (${suggestion ? `did you mean ${suggestion}?` : 'run "driftcheck rules" for the list'})`;
+}
+
 /** The rule a config shorthand key (`allowUnused`) stands for: the one whose meta declares it. */
 export function shorthandRule(key: ConfigShorthand): string | undefined {
   return RULES.find((r) => r.meta.configShorthand === key)?.meta.id;
@@ -96,6 +134,9 @@ export function shorthandRule(key: ConfigShorthand): string | undefined {
 /** What the config loader needs from the registry (src/config/load.ts's RuleLookup). */
 export const ruleLookup = {
   known: (idOrName: string): boolean => findRule(idOrName) !== undefined,
+  selector: isRuleSelector,
+  // Config keys name single rules (no families): suggest ids and names only.
+  suggest: (word: string): string | undefined => suggestRule(word, { families: false }),
   shorthand: shorthandRule,
   hint: renameHint,
 } as const;

@@ -79,3 +79,54 @@ function escaped(text: string, at: number): boolean {
   for (let i = at - 1; i >= 0 && text[i] === '\\'; i--) slashes++;
   return slashes % 2 === 1;
 }
+
+/**
+ * The line (1-based) where each key path of a TOML document is written, for messages (smol-toml
+ * gives values, not positions). Keys are joined with NUL; an array-of-tables entry (`[[a.b]]`)
+ * counts as its index (`a\0b\00`). Lines inside multi-line strings are not told apart: a hint,
+ * not a parser.
+ */
+export function tomlKeyLines(text: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const record = (path: readonly string[], line: number): void => {
+    const key = path.join('\0');
+    if (!out.has(key)) out.set(key, line);
+  };
+  const arrays = new Map<string, number>();
+  let table: string[] = [];
+  const KEY = String.raw`(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')`;
+  const dotted = new RegExp(String.raw`^(${KEY}(?:\s*\.\s*${KEY})*)\s*=`);
+  text.split(/\r?\n/).forEach((raw, index) => {
+    const line = raw.trim();
+    const arrayHeader = /^\[\[\s*([^\]]+?)\s*\]\]/.exec(line);
+    if (arrayHeader) {
+      const base = splitTomlKey(arrayHeader[1] ?? '');
+      const at = arrays.get(base.join('\0')) ?? 0;
+      arrays.set(base.join('\0'), at + 1);
+      table = [...base, String(at)];
+      record(base, index + 1);
+      record(table, index + 1);
+      return;
+    }
+    const header = /^\[\s*([^\]]+?)\s*\]/.exec(line);
+    if (header) {
+      table = splitTomlKey(header[1] ?? '');
+      record(table, index + 1);
+      return;
+    }
+    const assignment = dotted.exec(line);
+    if (assignment) record([...table, ...splitTomlKey(assignment[1] ?? '')], index + 1);
+  });
+  return out;
+}
+
+/** `a."b.c".d` -> ['a', 'b.c', 'd']. */
+function splitTomlKey(key: string): string[] {
+  const parts: string[] = [];
+  const re = /\s*("(?:[^"\\]|\\.)*"|'[^']*'|[^.\s]+)\s*(?:\.|$)/gy;
+  for (let m = re.exec(key); m !== null && m[0] !== ''; m = re.exec(key)) {
+    const part = m[1] ?? '';
+    parts.push(part.startsWith('"') ? (JSON.parse(part) as string) : part.startsWith("'") ? part.slice(1, -1) : part);
+  }
+  return parts;
+}

@@ -25,11 +25,17 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
   const result = spawnSync(command, argv, {
     cwd: options.cwd ?? REPO_ROOT,
     encoding: 'utf8',
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    // A FORCE_COLOR of the shell running the tests would beat NO_COLOR: the tests set their own.
+    env: { ...withoutForceColor(process.env), NO_COLOR: '1', ...options.env },
     maxBuffer: 64 * 1024 * 1024,
     ...(options.bounded ? { timeout: 20_000 } : {}),
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function withoutForceColor(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { FORCE_COLOR: _force, ...rest } = env;
+  return rest;
 }
 
 export function run(command: string, args: readonly string[], cwd: string, input?: string): RunResult {

@@ -40,7 +40,8 @@ async function runOnce(args: readonly string[], options: InProcessOptions): Prom
     stdout: (text) => stdout.push(Buffer.from(text)),
     stderr: (text) => (stderr += text),
     cwd: options.cwd ?? REPO_ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    // A FORCE_COLOR of the shell running the tests would beat NO_COLOR: the tests set their own.
+    env: { ...process.env, FORCE_COLOR: undefined, NO_COLOR: '1', ...options.env },
     // spawnSync gives the CLI pipes, never terminals.
     stdoutIsTTY: false,
     stdinIsTTY: false,

@@ -61,6 +61,7 @@ Use instead: run \`npm install\` locally and commit the updated lock.
             { file: declaredIn, line: lineOf(project, declaredIn, located.file === declaredIn ? located.span.start : 0), message: d.spec && d.kind !== 'extraneous' ? `declares ${d.name}@${d.spec} (${d.section})` : d.kind === 'extraneous' ? `does not declare ${d.name}` : `declares ${d.name}` },
             { file: file.path, line: lockLine, message: d.locked ? `locks ${d.name} at ${d.locked}` : d.kind === 'extraneous' ? `still lists ${d.name} as a root ${d.section} entry` : `has no entry for ${d.name}` },
           ],
+          package: d.name,
         });
       }
     }

@@ -103,7 +103,6 @@ function reportWithinService(project: Project, service: Service, report: Report,
     report({
       file: current.file,
       span: current.requirement.span,
-      package: current.requirement.key,
       severity: 'error',
       service: service.name,
       message: `"${current.requirement.name}" is ${shown} ${first.version} in ${first.file}, both installed by the image of service "${service.name}"`,
@@ -112,6 +111,7 @@ function reportWithinService(project: Project, service: Service, report: Report,
         { file: current.file, line: current.requirement.line, message: installed.requirement.pin ? `pins ${current.requirement.name}==${current.version}` : `requires ${current.requirement.name}${specifier}` },
         { file: installed.via.file, line: installed.via.line, message: `both are installed by this image` },
       ],
+      package: current.requirement.name,
       fix: withinServiceFix(project, live, current, first),
     });
   }
@@ -161,7 +161,6 @@ function reportAcrossFiles(project: Project, key: string, pins: readonly Pin[], 
     report({
       file: pin.file,
       span: pin.requirement.span,
-      package: pin.requirement.key,
       severity: 'info',
       service: null,
       message: `"${pin.requirement.name}" is pinned to ${pin.version} here but to ${reference.version} in ${reference.file}`,
@@ -171,6 +170,7 @@ function reportAcrossFiles(project: Project, key: string, pins: readonly Pin[], 
       ],
       // A file another image installs has its own reasons for its pin: aligning it to an unrelated
       // image's file could break that image. Only files no image installs are aligned.
+      package: pin.requirement.name,
       fix: (project.installedBy.get(pin.file) ?? []).length > 0 ? null : alignFix(project, pin, reference.version, `as in ${reference.file}`),
     });
   }

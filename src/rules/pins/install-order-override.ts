@@ -65,13 +65,13 @@ should win is the author's decision.
         report({
           file: later.file,
           span: later.requirement.span,
-          package: later.requirement.key,
           service: service.name,
           message: `This later install ${how} after ${earlier.file} pinned it to ${pin}: the image of service "${service.name}" does not ship the pinned version`,
           evidence: [
             { file: earlier.via.file, line: earlier.via.line, message: `first installs ${earlier.requirement.name}==${pin} (${earlier.file}:${earlier.requirement.line})` },
             { file: later.via.file, line: later.via.line, message: `then installs ${later.requirement.name}${later.requirement.specifier}${later.via.pip.upgrade ? ' with --upgrade' : ''}` },
           ],
+          package: later.requirement.name,
           fix: displayFix(project, later, pin),
         });
       }

@@ -76,7 +76,6 @@ specifier, or adding a line after the package). It is unsafe: the image's versio
         report({
           file: at.file,
           span: at.requirement.span,
-          package: at.requirement.key,
           severity,
           service: service.kind === 'project' ? null : service.name,
           message: `${known.package[0]}==${pkgVersion} is known to break with ${depText}: ${known.symptom}`,
@@ -85,6 +84,7 @@ specifier, or adding a line after the package). It is unsafe: the image's versio
             ...(dep ? [{ file: dep.file, line: dep.requirement.line, message: `${depVersion ? 'pins' : 'installs'} ${dep.requirement.name}${dep.requirement.specifier}` }] : []),
             { file: pkg.file, line: pkg.requirement.line, message: `source: ${known.source}` },
           ],
+          package: pkg.requirement.name,
           fix: safeFix(project, known, pkg, dep ?? null),
         });
       }

@@ -2,6 +2,7 @@ import type { Fix } from '../../findings/types.js';
 import { evaluateMarker, satisfiesSpecifier } from '../../model/pep440.js';
 import { pinsInRepo } from '../../model/queries.js';
 import type { InstalledRequirement, Project, Service } from '../../model/types.js';
+import { pinHoldsForEveryImage } from '../pin-holds.js';
 import { defineRule } from '../define-rule.js';
 import { replaceSpan } from '../edits.js';
 
@@ -59,7 +60,6 @@ the fix pins it to that version. It is unsafe: the version the image installs ma
         report({
           file: installed.file,
           span: requirement.span,
-          package: requirement.key,
           severity: anyPinned ? 'warning' : 'info',
           service: service.name,
           message: `"${requirement.name}" ${written}, installed by the image of service "${service.name}"${anyPinned ? ', which pins its other requirements' : ''}`,
@@ -67,6 +67,7 @@ the fix pins it to that version. It is unsafe: the version the image installs ma
             { file: installed.via.file, line: installed.via.line, message: `installed here` },
             { file: installed.file, line: requirement.line, message: `${requirement.name}${requirement.specifier} is not pinned, nor pinned by a constraints file` },
           ],
+          package: requirement.name,
           fix: pinFix(project, service, installed),
         });
       }
@@ -82,6 +83,7 @@ function pinFix(project: Project, service: Service, installed: InstalledRequirem
   for (const candidate of pinsInRepo(project, requirement.key)) {
     if (candidate.version.includes('+') || candidate.requirement.specifier.startsWith('===')) continue;
     if (requirement.specifier !== '' && satisfiesSpecifier(candidate.version, requirement.specifier) !== true) continue;
+    if (!pinHoldsForEveryImage(project, installed.file, requirement.key, candidate.version)) continue;
     return {
       title: `Pin ${requirement.name}==${candidate.version} (as in ${candidate.file})`,
       applicability: 'unsafe',

@@ -70,7 +70,6 @@ distribution, the fix moves the pin to it. It is unsafe: the image's versions ch
           report({
             file: child.file,
             span: child.requirement.span,
-            package: child.requirement.key,
             service: service.kind === 'project' ? null : service.name,
             message: `${child.requirement.name}==${childVersion} does not satisfy ${parent.requirement.name} ${version}'s requirement ${dep.name}${dep.specifier}${service.kind === 'project' ? '' : ` (both installed by the image of service "${service.name}")`}`,
             evidence: [
@@ -78,6 +77,7 @@ distribution, the fix moves the pin to it. It is unsafe: the image's versions ch
               { file: parent.file, line: parent.requirement.line, message: `${parent.requirement.name} ${version} requires ${dep.name}${dep.specifier} (from ${answer.source})` },
               { file: child.file, line: child.requirement.line, message: `pins ${child.requirement.name}==${childVersion}` },
             ],
+            package: child.requirement.name,
             fix: satisfyingFix(project, service, child, live),
           });
         }

@@ -2,6 +2,7 @@ import type { Fix } from '../../findings/types.js';
 import type { DistributionGuess } from '../../model/module-map.js';
 import { commandEvidence, declaredAnywhere, localPyprojects, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
+import { pinForFile } from '../pin-holds.js';
 import { defineRule } from '../define-rule.js';
 import { addPyprojectDependency, appendLine, findToken } from '../edits.js';
 import { entryEvidence, installEvidence } from './evidence.js';
@@ -72,7 +73,11 @@ that name may belong to anyone), and none that edits a hash-checked file; a comp
 \`moduleMap\` in \`.driftcheck.yaml\` maps import names to distributions the bundled table does not know.
 
 ## References
-- DESIGN.md §1 (the service model), §5 (import name to distribution)`,
+- deptry DEP001 (missing dependency), FawltyDeps undeclared dependencies
+- The README's *How it works* (how a service's image, install set and running code are joined) and
+  *Errors only on proof* (what is known, and what is reported as a note when it is not); an import
+  name is mapped to a distribution by \`moduleMap\`, then an installed environment's metadata, then
+  the bundled table, else the name itself is a guess`,
   },
   check({ project, report }) {
     for (const service of project.services) {
@@ -107,16 +112,16 @@ that name may belong to anyone), and none that edits a hash-checked file; a comp
           severity,
           service: service.kind === 'project' ? null : service.name,
           message: messageOf(project, service, first.imp.module, distribution, group.sites) + (gapsHere.length > 0 ? mayComeFrom(gapsHere) : ''),
+          module: shownModule(project, service, first.imp.module, distribution),
           evidence: [
             ...siteEvidence(group.sites),
             ...entryEvidence(service),
             ...installEvidence(service, distribution),
             ...gapEvidence(service, gapsHere),
           ],
+          package: distribution,
           fix: fixOf(project, service, key, distribution, group.guess),
           sites: siteRefs(group.sites),
-          package: distribution,
-          module: first.imp.module.split('.')[0] ?? first.imp.module,
         });
       }
       reportMissingPrograms(project, service, report);
@@ -183,14 +188,26 @@ function reportMissingPrograms(project: Project, service: Service, report: Repor
       severity: dependencyGaps(project, service).length > 0 ? 'info' : 'error',
       service: service.name,
       message: `the command runs ${need.word}, but the image of service "${service.name}" never installs ${need.distribution}`,
+      module: need.word,
       evidence: [
         commandEvidence(service, part),
         ...installEvidence(service, need.distribution),
         ...gapEvidence(service, dependencyGaps(project, service)),
       ],
+      package: need.distribution,
       fix: fixOf(project, service, key, need.distribution, { distributions: [need.distribution], source: 'table' }),
     });
   }
+}
+
+/**
+ * The module a finding names: the top-level package, or for namespace packages what decided the
+ * distribution (`azure.storage.blob`, not `azure`).
+ */
+function shownModule(project: Project, service: Service, module: string, distribution: string): string {
+  const top = module.split('.')[0] ?? module;
+  if (stdlibChange(top, service.pythonVersion)) return top;
+  return project.moduleMap.lookup(top).distributions[0] === distribution ? top : module;
 }
 
 function messageOf(project: Project, service: Service, module: string, distribution: string, sites: readonly ImportSite[]): string {
@@ -200,8 +217,7 @@ function messageOf(project: Project, service: Service, module: string, distribut
     const where = service.kind === 'project' ? `Python ${service.pythonVersion}` : `the image of service "${service.name}" (Python ${service.pythonVersion})`;
     return `"${top}" is imported but ${where} does not have it: it is standard library ${change.kind === 'added' ? `only from Python ${change.in}` : `only before Python ${change.in}`}`;
   }
-  // Namespace packages: name what decided the distribution (`azure.storage.blob`, not `azure`).
-  const shown = project.moduleMap.lookup(top).distributions[0] === distribution ? top : module;
+  const shown = shownModule(project, service, module, distribution);
   const name = shown === distribution ? `"${shown}"` : `"${shown}" (distribution ${distribution})`;
   const optional = severityOf(sites) === 'warning' ? ' (only in guarded or conditional imports)' : '';
   if (service.kind === 'project') return `${name} is imported but not declared as a dependency${optional}`;
@@ -224,11 +240,14 @@ function fixOf(project: Project, service: Service, key: string, distribution: st
   // dependency table lists (a popular project of that exact name).
   const known = guess.source !== 'guess' || declaredAnywhere(project).has(key) || hasBundledRequires(key);
   if (!known) return null;
-  const pin = pinsInRepo(project, key)[0];
+  const target = service.kind === 'project' ? projectRequirementsFile(project) : primaryRequirementsFile(service);
+  // The pin must hold in every image that installs the file, not only in this service's.
+  const chosen = target ? pinForFile(project, target, key) : (pinsInRepo(project, key)[0] ?? null);
+  if (chosen === undefined) return null;
+  const pin = chosen ?? undefined;
   const line = pin ? `${distribution}==${pin.version}` : distribution;
   const title = (target: string): string => (pin ? `Add ${line} to ${target} (pinned as in ${pin.file})` : `Add ${line} (unpinned) to ${target}`);
   const applicability = pin ? 'safe' : 'unsafe';
-  const target = service.kind === 'project' ? projectRequirementsFile(project) : primaryRequirementsFile(service);
   // A compiled file (pip-compile, uv) is edited through its source, a hash-checked one never by hand.
   const compiled = target ? compiledFacts(project, target) : null;
   if (target && (project.requirements.get(target)?.requirements ?? []).some((r) => r.hashes.length > 0)) return null;

@@ -1,10 +1,11 @@
 import type { Fix } from '../../findings/types.js';
 import { normalizeName } from '../../model/module-map.js';
-import { commandEvidence, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
+import { commandEvidence, primaryRequirementsFile } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import { defineRule } from '../define-rule.js';
 import { appendLine, findToken, replaceSpan } from '../edits.js';
 import { commandNeeds, isProvided, partWriting, type CommandNeed } from './command-needs.js';
+import { pinForFile } from '../pin-holds.js';
 
 export default defineRule({
   meta: {
@@ -65,8 +66,8 @@ is added unpinned.
             commandEvidence(service, part),
             ...service.installedFiles.filter((f) => f.chain.length === 1).slice(0, 2).map((f) => ({ file: f.via.file, line: f.via.line, message: `image installs ${f.path}` })),
           ],
+          package: need.distribution,
           fix: fixFor(project, service, need),
-          package: need.viaExtra?.distribution ?? need.distribution,
         });
       }
     }
@@ -89,8 +90,9 @@ function fixFor(project: Project, service: Service, need: CommandNeed): Fix | nu
   }
   const target = primaryRequirementsFile(service);
   const file = target ? project.files.get(target) : undefined;
-  if (!file) return null;
-  const pin = pinsInRepo(project, normalizeName(need.distribution))[0];
+  if (!target || !file) return null;
+  const pin = pinForFile(project, target, normalizeName(need.distribution));
+  if (pin === undefined) return null; // every pin in the repository breaks an image that installs the file
   const line = pin ? `${need.distribution}==${pin.version}` : need.distribution;
   return { title: `Add ${line} to ${target}`, applicability: pin ? 'safe' : 'unsafe', edits: [appendLine(file, line)] };
 }

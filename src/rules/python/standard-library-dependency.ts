@@ -21,8 +21,8 @@ export default defineRule({
     docs: `## What it does
 In project mode (a repository without Docker), flags a declared dependency (any table: main,
 extras, groups, development, requirements files) whose name is a module of the standard library in
-every Python version the project supports: those \`requires-python\` (or Poetry's \`python\`)
-allows, narrowed by the requirement's own \`python_version\` marker. \`asyncio\`, \`dataclasses\` on
+every Python version the project supports: those \`requires-python\` (or Poetry's \`python\`,
+read as poetry-core writes it into Requires-Python) allows, narrowed by the requirement's own \`python_version\` marker. \`asyncio\`, \`dataclasses\` on
 Python 3.8+, \`typing\`, \`argparse\`: PyPI backports for Pythons the project no longer runs on.
 
 Not flagged: a backport kept for a Python the project still supports (\`dataclasses\` with
@@ -86,7 +86,7 @@ Unsafe: the line is removed from the requirements file; nothing is removed from 
 function supportedVersions(requiresPython: string | null): string[] {
   const all = stdlibVersions();
   if (requiresPython === null) return all;
-  const specifier = poetryToPep440(requiresPython);
+  const specifier = requiresPython;
   const allowed = all.filter((v) => satisfiesSpecifier(`${v}.0`, specifier) !== false || satisfiesSpecifier(`${v}.99`, specifier) === true);
   return allowed.length > 0 ? allowed : all;
 }
@@ -94,24 +94,12 @@ function supportedVersions(requiresPython: string | null): string[] {
 /** Pythons 3.0-3.7 (older than the data) that `requires-python` allows; none when it is not given. */
 function olderPythons(requiresPython: string | null): string[] {
   if (requiresPython === null) return [];
-  const specifier = poetryToPep440(requiresPython);
+  const specifier = requiresPython;
   const out: string[] = [];
   for (let minor = 0; minor < Number((stdlibVersions()[0] ?? '3.8').split('.')[1]); minor++) {
     if (satisfiesSpecifier(`3.${minor}.0`, specifier) === true || satisfiesSpecifier(`3.${minor}.99`, specifier) === true) out.push(`3.${minor}`);
   }
   return out;
-}
-
-/** Poetry's `^3.10` / `~3.10` as PEP 440 (`>=3.10,<4`, `>=3.10,<3.11`); anything else as written. */
-function poetryToPep440(spec: string): string {
-  return spec.split(',').map((part) => {
-    const p = part.trim();
-    const caret = /^\^(\d+)(?:\.(\d+))?/.exec(p);
-    if (caret) return `>=${caret[1]}${caret[2] ? `.${caret[2]}` : ''},<${Number(caret[1]) + 1}`;
-    const tilde = /^~(?!=)(\d+)\.(\d+)/.exec(p);
-    if (tilde) return `>=${tilde[1]}.${tilde[2]},<${tilde[1]}.${Number(tilde[2]) + 1}`;
-    return p;
-  }).join(',');
 }
 
 function range(versions: readonly string[]): string {

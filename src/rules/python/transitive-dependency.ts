@@ -1,6 +1,7 @@
 import type { Fix } from '../../findings/types.js';
-import { pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
+import { primaryRequirementsFile } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
+import { pinForFile } from '../pin-holds.js';
 import { defineRule } from '../define-rule.js';
 import { appendLine } from '../edits.js';
 import { entryEvidence } from './evidence.js';
@@ -18,9 +19,9 @@ export default defineRule({
 Flags third-party modules that code running in a service imports directly, while the image installs
 them only because something else depends on them: \`import starlette\` when only \`fastapi\` is in the
 requirements. Which distribution pulls in which comes from a bundled table of the well-known
-dependencies of popular packages (DESIGN.md §5), lockfiles (uv.lock, poetry.lock, an installed
-env) and, in project mode, a compiled \`requirements.txt\` beside its \`.in\` (\`# via\` lines);
-nothing is executed or downloaded.
+dependencies of popular packages (each entry with its source), or from a lockfile, a compiled
+\`requirements.txt\` (\`# via\`; in project mode, the one beside its \`.in\`) or \`--python-env\` when
+there is one; nothing is executed or downloaded.
 
 ## Why is this bad?
 The import works today by accident. When the parent package drops or changes that dependency —
@@ -61,9 +62,9 @@ package's range would make the install fail, so review it.
             ...entryEvidence(service),
             ...viaEvidence(service, group.via),
           ],
+          package: distribution,
           fix: pinFix(project, service, group.key, distribution),
           sites: siteRefs(group.sites),
-          package: distribution,
           module: top,
         });
       }
@@ -80,8 +81,9 @@ function viaEvidence(service: Service, via: string | null): { file: string; line
 function pinFix(project: Project, service: Service, key: string, distribution: string): Fix | null {
   const target = service.kind === 'project' ? null : primaryRequirementsFile(service);
   const file = target ? project.files.get(target) : undefined;
-  if (!file) return null;
-  const pin = pinsInRepo(project, key)[0];
+  if (!target || !file) return null;
+  const pin = pinForFile(project, target, key);
+  if (pin === undefined) return null; // every pin in the repository breaks an image that installs the file
   const line = pin ? `${distribution}==${pin.version}` : distribution;
   return { title: `Add ${line} to ${target}`, applicability: 'unsafe', edits: [appendLine(file, line)] };
 }

@@ -3,6 +3,7 @@ import { normalizeName } from '../../model/module-map.js';
 import type { Project } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
 import { repoDirname, repoJoin } from '../../util/paths.js';
+import { editDistance } from '../../util/edit-distance.js';
 import { defineRule } from '../define-rule.js';
 
 export default defineRule({
@@ -167,27 +168,4 @@ function missingAbsolute(project: Project, modules: ModuleIndex, imp: PyImport):
     first ??= missing;
   }
   return first;
-}
-
-/** Edit distance with adjacent transpositions, giving up (returning `limit`) once it cannot be below it. */
-function editDistance(a: string, b: string, limit: number): number {
-  if (Math.abs(a.length - b.length) >= limit) return limit;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  let beforePrevious = previous;
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + cost);
-      // An adjacent transposition (`utlis` / `utils`) counts as one edit.
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, (beforePrevious[j - 2] ?? 0) + 1);
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
-    }
-    if (rowMin >= limit) return limit;
-    beforePrevious = previous;
-    previous = current;
-  }
-  return previous[b.length] ?? limit;
 }
