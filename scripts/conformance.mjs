@@ -249,7 +249,9 @@ function prepare(dir, testCase, plain) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'driftcheck-conformance-'));
   const root = path.join(tmp, testCase.fixture);
   fs.cpSync(path.join(dir, 'tests/fixtures', testCase.fixture), root, { recursive: true });
-  if (testCase.git) fs.mkdirSync(path.join(root, '.git'), { recursive: true });
+  // Every copy is the top of a repository (deptry's gitignore tests make `.git` too), so no
+  // configuration in a folder above the temporary one is read.
+  fs.mkdirSync(path.join(root, '.git'), { recursive: true });
   const o = testCase.options;
   const configFile = o.config ?? 'pyproject.toml';
   let driftcheckConfig = null;
