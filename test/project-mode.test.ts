@@ -195,6 +195,12 @@ describe('declarations per project', () => {
     expect(configured).toEqual([['a_sub', ['src/s.py']]]);
   });
 
+  it('a configured project reads the requirements files under its root, and covers its code folders only', () => {
+    const root = tree({ 'sub/requirements.txt': 'attrs\n', 'requirements.txt': 'requests\n', 'src/a.py': '', 'other/b.py': '' });
+    const projects = pythonProjects(repositoryOf(root), options({ projects: [{ root: 'sub', code: ['src'] }] }));
+    expect(projects.map((p) => [p.root, p.declarations.map((d) => d.file), p.code.map((c) => c.repoPath)])).toEqual([['sub', ['sub/requirements.txt'], ['src/a.py']]]);
+  });
+
   it('test code is told apart; files deptry\'s exclude matches and setup.py are not code', () => {
     const root = tree({ 'setup.py': '', 'pkg/a.py': '', 'tests/test_a.py': '', 'pkg/conftest.py': '', 'docs/conf.py': '', 'build/gen.py': '' });
     const [project] = pythonProjects(repositoryOf(root), options({ excludeRegex: ['build/'] }));

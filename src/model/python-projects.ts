@@ -44,15 +44,17 @@ function declaresProject(model: PyprojectModel, text: string): boolean {
 export function pythonProjects(repo: Repository, options: ProjectOptions = DEFAULT_PROJECT_OPTIONS): PythonProject[] {
   const configured = options.projects.length > 0;
   const roots = configured ? options.projects.map((p) => p.root) : discoveredRoots(repo);
-  const codeRootsOf = (root: string): string[] => options.projects.find((p) => p.root === root)?.code.map((c) => c) ?? [root];
-  // Every file belongs to the deepest project root above it (configured code roots first).
+  const codeRootsOf = (root: string): readonly string[] => options.projects.find((p) => p.root === root)?.code ?? [root];
+  // Every file belongs to the project with the deepest folder above it: a configured project's
+  // code folders, else a project's root. Configured projects cover only their code folders.
+  const folders = configured ? options.projects.flatMap((p) => p.code.map((dir) => ({ dir, root: p.root }))) : roots.map((root) => ({ dir: root, root }));
   const ownerOf = (path: string): string | null => {
-    if (configured) {
-      for (const p of [...options.projects].sort((a, b) => b.code.join().length - a.code.join().length)) {
-        if (p.code.some((c) => isUnder(path, c))) return p.root;
-      }
-      return null;
-    }
+    let best: { dir: string; root: string } | null = null;
+    for (const folder of folders) if (isUnder(path, folder.dir) && (best === null || folder.dir.length > best.dir.length)) best = folder;
+    return best?.root ?? null;
+  };
+  // Declaration files (requirements) belong to the project with the deepest root above them.
+  const declarerOf = (path: string): string | null => {
     let best: string | null = null;
     for (const root of roots) if (isUnder(path, root) && (best === null || root.length > best.length)) best = root;
     return best;
@@ -71,7 +73,7 @@ export function pythonProjects(repo: Repository, options: ProjectOptions = DEFAU
   };
   const projects: PythonProject[] = [];
   for (const root of roots) {
-    const project = buildProject(repo, root, codeRootsOf(root), codeFiles(root), options, (path) => ownerOf(path) === root);
+    const project = buildProject(repo, root, codeRootsOf(root), codeFiles(root), options, (path) => declarerOf(path) === root);
     projects.push(project);
   }
   if (!configured && projects.length > 1) {
