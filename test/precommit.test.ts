@@ -424,4 +424,23 @@ describe('action.yml (composite GitHub Action)', () => {
     expect(lenient.logs[0]?.status, lenient.logs[0]?.stderr).toBe(0);
     expect(lenient.logs[0]?.stdout).toContain('DEP001');
   });
+
+  it('passes its baseline input to every run as --baseline (#19 point 5)', async () => {
+    const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'driftcheck-workspace-')));
+    cleanups.push(workspace);
+    for (const [path, text] of Object.entries(PROJECT)) {
+      mkdirSync(dirname(join(workspace, 'shop', path)), { recursive: true });
+      writeFileSync(join(workspace, 'shop', path), text);
+    }
+    mkdirSync(join(workspace, 'ci'));
+    const update = await runCliInProcess(['shop', '--update-baseline', '--baseline', 'ci/driftcheck-baseline.json'], { cwd: workspace });
+    expect(update.status, update.stderr).toBe(0);
+    const all = runAction(workspace, { path: 'shop', baseline: 'ci/driftcheck-baseline.json', 'sarif-file': 'driftcheck.sarif' });
+    expect(all.logs.map((l) => [l.step, l.status])).toEqual([['driftcheck (SARIF)', 0], ['driftcheck (annotations)', 0], ['driftcheck (job summary)', 0], ['driftcheck', 0]]);
+    expect(all.logs[1]?.stdout).not.toMatch(/^::error /m);
+    const sarif = JSON.parse(readFileSync(join(workspace, 'driftcheck.sarif'), 'utf8')) as { runs: { results: { suppressions?: unknown[] }[] }[] };
+    expect(sarif.runs[0]?.results.length).toBeGreaterThan(0);
+    expect(sarif.runs[0]?.results.every((r) => (r.suppressions ?? []).length === 1)).toBe(true);
+    expect(action.inputs['baseline']?.description).toBeTruthy();
+  });
 });

@@ -42,6 +42,11 @@ export interface Config {
   readonly composeSets: readonly (readonly string[])[];
   readonly failOn: Severity | 'never' | null;
   /**
+   * `baseline:` the baseline file, a path relative to the audited root that stays inside it (used
+   * as if given with --baseline, which wins; --update-baseline writes it); null: none.
+   */
+  readonly baseline: string | null;
+  /**
    * Project mode (no Dockerfile): which declarations cover which code. Each entry is a project rooted
    * at `root` (its pyproject.toml, requirements files, setup files) whose code is the Python files
    * and notebooks under `code` (repo paths; default: its root). Without entries, every directory
@@ -92,6 +97,7 @@ export const DEFAULT_CONFIG: Config = {
   development: [],
   composeSets: [],
   failOn: null,
+  baseline: null,
   projects: [],
   knownFirstParty: [],
   exclude: [],

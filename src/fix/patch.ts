@@ -20,8 +20,18 @@ type Change = { readonly original: SourceFile; readonly text: string };
 
 const CONTEXT = 3;
 
+export interface PatchOptions {
+  /**
+   * Put before every repo-relative path (POSIX, ending in "/"): the audited root's path from the
+   * top of its git work tree, so a patch made for a subfolder applies from the repository root
+   * (`git apply` from anywhere in the work tree, `patch -p1` from the top). Default: none.
+   */
+  readonly pathPrefix?: string;
+}
+
 /** The patch as bytes: what --diff prints and --patch writes. */
-export function unifiedDiffBytes(changes: readonly Change[]): Buffer {
+export function unifiedDiffBytes(changes: readonly Change[], options: PatchOptions = {}): Buffer {
+  const prefix = options.pathPrefix ?? '';
   // Diffed as one character per byte (latin1), so every file's bytes pass through unchanged.
   const asBytes = (b: Buffer): string => b.toString('latin1');
   const patch = changes
@@ -29,7 +39,7 @@ export function unifiedDiffBytes(changes: readonly Change[]): Buffer {
       const before = encodeText(original, original.text);
       const after = encodeText(original, text);
       if (before === null || after === null) return ''; // not fixable (the fix engine warned)
-      const path = asBytes(Buffer.from(original.target ?? original.path, 'utf8'));
+      const path = asBytes(Buffer.from(`${prefix}${original.target ?? original.path}`, 'utf8'));
       const hunks = diffHunks(asBytes(before), asBytes(after));
       return formatPatch({ oldFileName: `a/${path}`, newFileName: `b/${path}`, oldHeader: undefined, newHeader: undefined, hunks, isGit: true });
     })
@@ -38,8 +48,8 @@ export function unifiedDiffBytes(changes: readonly Change[]): Buffer {
 }
 
 /** The patch as text, for display (a byte that is not UTF-8 shows as U+FFFD). */
-export function unifiedDiff(changes: readonly Change[]): string {
-  return unifiedDiffBytes(changes).toString('utf8');
+export function unifiedDiff(changes: readonly Change[], options: PatchOptions = {}): string {
+  return unifiedDiffBytes(changes, options).toString('utf8');
 }
 
 /**
