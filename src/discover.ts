@@ -16,6 +16,12 @@ export interface DiscoverOptions {
    * left out as git-ignored ones are (a file's name is still recorded, a folder is not walked).
    */
   readonly exclude?: readonly string[];
+  /**
+   * False: `.gitignore` and `.ignore` files do not hide Python files and notebooks (deptry's
+   * `exclude` replaces them); every other file still honours them, and `exclude` hides code too.
+   * Default true.
+   */
+  readonly gitignoreCode?: boolean;
 }
 
 export interface Discovery {
@@ -78,6 +84,7 @@ export function classify(relPath: string): FileKind | null {
   const base = relPath.slice(slash + 1);
   const lower = base.toLowerCase();
   if (lower.endsWith('.py')) return 'python';
+  if (lower.endsWith('.ipynb')) return 'notebook';
   if (base === 'Dockerfile' || base === 'Containerfile' || base.startsWith('Dockerfile.') || lower.endsWith('.dockerfile')) {
     return lower.endsWith('.dockerignore') ? 'dockerignore' : 'dockerfile';
   }
@@ -130,6 +137,10 @@ interface IgnoreScope {
   readonly rules: Ignore;
 }
 
+function isCode(kind: FileKind | null): boolean {
+  return kind === 'python' || kind === 'notebook';
+}
+
 export function discover(root: string, options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS): Discovery {
   const files: SourceFile[] = [];
   const inputs: DiscoveredInput[] = [];
@@ -174,9 +185,12 @@ export function walkTree(
   const otherPaths: string[] = [];
   let accepted = 0;
   let budgetWarned = false;
+  // `--exclude` always applies, to code too; ignore files may not hide code (gitignoreCode false).
   const excluded = options.exclude?.length ? [{ dir: '', rules: ignore().add([...options.exclude]) }] : [];
 
-  const walk = (dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[]): void => {
+  const gitignoreCode = options.gitignoreCode !== false;
+  // `gitIgnored`: a folder an ignore file hides, walked only for code when ignore files do not hide code.
+  const walk = (dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[], gitIgnored: boolean): void => {
     let entries;
     try {
       entries = readdirSync(dirAbs, { withFileTypes: true });
@@ -190,20 +204,24 @@ export function walkTree(
     // each) cost more than the walk itself on large trees (issue #18).
     const venv = entries.find((entry) => entry.name === 'pyvenv.cfg');
     if (dirRel !== '' && venv && (venv.isFile() || (venv.isSymbolicLink() && isVirtualenv(dirAbs)))) return;
-    const localScopes = entries.some((entry) => entry.name === '.gitignore') ? withGitignore(dirAbs, dirRel, scopes, options.maxFileBytes) : scopes;
+    const localScopes = entries.some((entry) => entry.name === '.gitignore' || entry.name === '.ignore') ? withGitignore(dirAbs, dirRel, scopes, options.maxFileBytes) : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
       const abs = join(dirAbs, entry.name);
       if (entry.isDirectory()) {
         // A virtualenv (a pyvenv.cfg inside) is skipped once it is listed, above.
-        if (SKIPPED_DIRS.has(entry.name) || isIgnored(localScopes, rel, true)) continue;
-        walk(abs, rel, localScopes);
+        if (SKIPPED_DIRS.has(entry.name) || isIgnored(excluded, rel, true)) continue;
+        const hidden = gitIgnored || isIgnored(localScopes, rel, true);
+        if (hidden && gitignoreCode) continue;
+        walk(abs, rel, localScopes, hidden);
         continue;
       }
       if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       const kind = classify(rel);
-      if (kind === null || isIgnored(localScopes, rel, false)) {
+      // In a folder walked only for its code, nothing else is recorded (it was never walked before).
+      if (gitIgnored && !isCode(kind)) continue;
+      if (kind === null || isIgnored(excluded, rel, false) || ((gitIgnored || isIgnored(localScopes, rel, false)) && (gitignoreCode || !isCode(kind)))) {
         if (otherPaths.length < options.maxFiles) otherPaths.push(rel);
         continue;
       }
@@ -217,21 +235,28 @@ export function walkTree(
     }
   };
 
-  walk(root, '', excluded);
+  walk(root, '', [], false);
   return { warnings, otherPaths };
 }
 
-/** A `.gitignore` is read through the guard too; like git (2.32+), a symlinked one is not followed. */
+/**
+ * A `.gitignore` (and an `.ignore`, which ripgrep, fd and deptry read the same way) is read through
+ * the guard too; like git (2.32+), a symlinked one is not followed.
+ */
 function withGitignore(dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[], maxBytes: number): readonly IgnoreScope[] {
-  let text: string;
-  try {
-    const read = readGuarded(join(dirAbs, '.gitignore'), { rootReal: null, maxBytes, followLinks: false });
-    if ('refused' in read) return scopes;
-    text = read.bytes.toString('utf8');
-  } catch {
-    return scopes;
+  let out = scopes;
+  for (const name of ['.gitignore', '.ignore']) {
+    let text: string;
+    try {
+      const read = readGuarded(join(dirAbs, name), { rootReal: null, maxBytes, followLinks: false });
+      if ('refused' in read) continue;
+      text = read.bytes.toString('utf8');
+    } catch {
+      continue;
+    }
+    out = [...out, { dir: dirRel, rules: ignore().add(text) }];
   }
-  return [...scopes, { dir: dirRel, rules: ignore().add(text) }];
+  return out;
 }
 
 function isIgnored(scopes: readonly IgnoreScope[], rel: string, isDir: boolean): boolean {

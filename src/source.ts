@@ -3,6 +3,7 @@ import type { Position, Span } from './findings/types.js';
 /** The kinds of file driftcheck reads. */
 export type FileKind =
   | 'python'
+  | 'notebook'
   | 'requirements'
   | 'pyproject'
   | 'setup-cfg'

@@ -32,7 +32,6 @@ describe('.driftcheck.yaml', () => {
     ['rulez: {}\n', /^driftcheck: \.driftcheck\.yaml:1: unknown key "rulez" \(expected one of: select, rules, ignore, /],
     ['rules:\n  DEP001: loud\n', /^driftcheck: \.driftcheck\.yaml:2: "rules\.DEP001" must be one of error, warning, info, off \(got "loud"\)\n$/],
     ['rules:\n  NOPE001: off\n', /^driftcheck: \.driftcheck\.yaml:2: "rules\.NOPE001": unknown rule/],
-    ['rules:\n  DEP004: off\n', /^driftcheck: \.driftcheck\.yaml:2: "rules\.DEP004": unknown rule \(renamed DEP002 unused-dependency in 0\.2\.0\)/],
     ['ignore:\n  - rules: [DEP006]\n', /^driftcheck: \.driftcheck\.yaml:2: "ignore\[0\]\.rules": unknown rule "DEP006" \(renamed MOD003 missing-extra in 0\.2\.0\)\n$/],
     ['failOn: 3\n', /^driftcheck: \.driftcheck\.yaml:1: "failOn" must be one of error, warning, info, never \(got number 3\)\n$/],
     ['ignore:\n  - paht: x\n', /^driftcheck: \.driftcheck\.yaml:2: unknown key "ignore\[0\]\.paht"/],

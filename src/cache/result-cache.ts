@@ -133,7 +133,7 @@ export function writeCachedReport(dir: string, options: AuditOptions, result: Au
   const current = signatureOf(options, result.inputs, read, result.project.absentPaths, result.project.otherPaths, result.extraStamps, digests);
   if (current.newestMtime > racy) return;
   const key = keyOf(options);
-  const report: AuditReport = { root: result.root, findings: result.findings, files: result.files, services: result.services, warnings: result.warnings };
+  const report: AuditReport = { root: result.root, findings: result.findings, files: result.files, services: result.services, warnings: result.warnings, ...(result.notes ? { notes: result.notes } : {}) };
   const entry: Entry = {
     format: FORMAT, key, signature: current.signature, extras: { read, absent: result.project.absentPaths },
     ...(digests.size > 0 ? { digested: [...digests.keys()].sort() } : {}),
@@ -172,7 +172,8 @@ function isReport(value: unknown): value is AuditReport {
     every(r['findings'], isFinding) &&
     every(r['files'], (f) => isRecord(f) && typeof f['path'] === 'string' && typeof f['kind'] === 'string') &&
     every(r['services'], (s) => isRecord(s) && typeof s['name'] === 'string' && typeof s['kind'] === 'string' && nullableString(s['composeFile']) && nullableString(s['dockerfile']) && nullableString(s['entry'])) &&
-    every(r['warnings'], (w) => isRecord(w) && typeof w['file'] === 'string' && typeof w['message'] === 'string')
+    every(r['warnings'], (w) => isRecord(w) && typeof w['file'] === 'string' && typeof w['message'] === 'string') &&
+    (r['notes'] === undefined || every(r['notes'], (n) => isRecord(n) && typeof n['file'] === 'string' && typeof n['message'] === 'string'))
   );
 }
 

@@ -3,7 +3,7 @@
 // process; the tests call it in process. Nothing here exits or reads the process's globals.
 import { opendirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { audit, auditInParallel, selectedRules, type AuditOptions, type AuditReport, type AuditResult } from '../engine/pipeline.js';
+import { audit, auditInParallel, discoverOptionsOf, selectedRules, type AuditOptions, type AuditReport, type AuditResult } from '../engine/pipeline.js';
 import { cacheable, readCachedReport, resultCacheDir, writeCachedReport } from '../cache/result-cache.js';
 import { cacheDir } from '../metadata/index-cache.js';
 import { DEFAULT_DISCOVER_OPTIONS, type DiscoverOptions } from '../discover.js';
@@ -290,7 +290,9 @@ async function importIgnoringCi<T>(load: () => Promise<T>): Promise<T> {
 
 function auditOptionsOf(options: CliOptions, config: Config, root: string, io: CliIo, env: CliIo['env']): AuditOptions {
   return {
-    root, select: options.select, ignore: options.ignore, config, discover: discoverOptions(options),
+    root, select: options.select, ignore: options.ignore, config,
+    // With the config's: its `exclude`, and deptry's `exclude`, which replaces .gitignore for code.
+    discover: discoverOptionsOf({ config, discover: discoverOptions(options) }),
     ...(options.pythonEnv !== null ? { pythonEnv: at(io, options.pythonEnv) } : {}),
     ...(options.indexUrl !== null ? { indexUrl: options.indexUrl, indexCacheDir: cacheDir(env) } : {}),
   };

@@ -15,14 +15,19 @@ import { normalizeName as normalize } from '../util/names.js';
 import { parseToml, tomlKeyLines } from '../util/toml.js';
 import { MAX_YAML_DEPTH, yamlTooDeepAt } from '../util/yaml-depth.js';
 import { errorCode, excerpt, readGuarded, refusalMessage } from '../util/safe-fs.js';
-import { DEFAULT_CONFIG, type Config, type IgnoreEntry, type RuleSetting } from './types.js';
+import { DEFAULT_CONFIG, type Config, type ConfigNote, type IgnoreEntry, type ProjectSetting, type RuleSetting } from './types.js';
+import { DeptryConfigError, readDeptrySection, type DeptrySettings } from './deptry.js';
 
 export class ConfigError extends Error {}
 
 const CONFIG_FILES = ['.driftcheck.yaml', '.driftcheck.yml'];
 const SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
-const TOP_KEYS = ['select', 'rules', 'ignore', 'moduleMap', 'allowUnused', 'production', 'development', 'composeSets', 'failOn', 'baseline'] as const;
+const TOP_KEYS = [
+  'select', 'rules', 'ignore', 'moduleMap', 'allowUnused', 'production', 'development', 'composeSets', 'failOn', 'baseline',
+  'projects', 'knownFirstParty', 'exclude', 'notebooks', 'devExtras', 'runtimeGroups', 'requirementsFiles', 'devRequirementsFiles',
+] as const;
+const PROJECT_KEYS = ['root', 'code'] as const;
 const IGNORE_KEYS = ['path', 'package', 'rules', 'reason'] as const;
 
 type Path = readonly (string | number)[];
@@ -61,9 +66,93 @@ export function loadConfig(
   root: string, explicit: string | null, rules: RuleLookup,
   { maxBytes = DEFAULT_DISCOVER_OPTIONS.maxFileBytes, cwd = process.cwd() }: { readonly maxBytes?: number; readonly cwd?: string } = {},
 ): Config {
-  const raw = explicit !== null ? readExplicit(explicit, cwd, maxBytes) : findConfig(resolve(cwd, root), cwd, maxBytes);
-  if (!raw) return DEFAULT_CONFIG;
-  return validate(raw, rules);
+  const rootAbs = resolve(cwd, root);
+  const raw = explicit !== null ? readExplicit(explicit, cwd, maxBytes) : findConfig(rootAbs, cwd, maxBytes);
+  const own = raw ? validate(raw, rules) : DEFAULT_CONFIG;
+  const set = new Set(raw && raw.data && typeof raw.data === 'object' ? Object.keys(raw.data) : []);
+  const deptry = readDeptry(rootAbs, own.projects, rules, maxBytes);
+  return deptry.length === 0 ? own : withDeptry(own, set, deptry);
+}
+
+/**
+ * `[tool.deptry]` of the root's pyproject.toml and of each configured project root's, in that order.
+ * A broken or unreadable pyproject.toml gives none (the audit reports it).
+ */
+function readDeptry(root: string, projects: readonly ProjectSetting[], rules: RuleLookup, maxBytes: number): DeptrySettings[] {
+  const rootReal = realpathSync(root);
+  const out: DeptrySettings[] = [];
+  const dirs = [...new Set(['', ...projects.map((p) => p.root)])];
+  for (const dir of dirs) {
+    const label = dir === '' ? 'pyproject.toml' : `${dir}/pyproject.toml`;
+    const text = readText(join(root, label), label, rootReal, maxBytes, 'skip');
+    if (text === null) continue;
+    let data: Record<string, unknown>;
+    try {
+      data = parseToml(text) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    try {
+      const settings = readDeptrySection(label, data, rules.known);
+      if (settings) out.push(settings);
+    } catch (error) {
+      if (error instanceof DeptryConfigError) throw new ConfigError(error.message);
+      throw error;
+    }
+  }
+  return out;
+}
+
+/**
+ * deptry's settings where the driftcheck config (`set`: the keys it gives) says nothing: its
+ * ignores add to the config's; every other setting applies only when the config has none.
+ */
+function withDeptry(own: Config, set: ReadonlySet<string>, all: readonly DeptrySettings[]): Config {
+  const notes: ConfigNote[] = [...own.notes];
+  const used = (key: keyof Config, deptryKey: string, settings: DeptrySettings): boolean => {
+    if (!settings.keys.includes(deptryKey)) return false;
+    if (!set.has(key)) return true;
+    overridden.push(`${deptryKey} (${own.source ?? 'the config'} sets ${key})`);
+    return false;
+  };
+  let overridden: string[] = [];
+  let config: Config = own;
+  for (const d of all) {
+    overridden = [];
+    const read: string[] = [];
+    const take = <K extends keyof Config>(key: K, deptryKey: string, value: Config[K] | undefined): void => {
+      if (value === undefined || !used(key, deptryKey, d)) return;
+      config = { ...config, [key]: value };
+      read.push(deptryKey);
+    };
+    if (d.ignore.length > 0) {
+      config = { ...config, ignore: [...config.ignore, ...d.ignore] };
+      for (const key of ['per_rule_ignores', 'ignore']) if (d.keys.includes(key)) read.push(key);
+    }
+    take('moduleMap', 'package_module_name_map', d.moduleMap ? { ...d.moduleMap, ...config.moduleMap } : undefined);
+    take('knownFirstParty', 'known_first_party', d.knownFirstParty ? [...config.knownFirstParty, ...d.knownFirstParty] : undefined);
+    if (d.exclude !== undefined || d.extendExclude !== undefined) {
+      const patterns = [...(d.exclude ?? []), ...(d.extendExclude ?? [])];
+      if (!set.has('exclude')) {
+        config = { ...config, excludeRegex: [...config.excludeRegex, ...patterns], gitignoreCode: config.gitignoreCode && d.exclude === undefined };
+        read.push(...(['exclude', 'extend_exclude'] as const).filter((k) => d.keys.includes(k)));
+      } else overridden.push(`exclude (${own.source ?? 'the config'} sets exclude)`);
+    }
+    take('notebooks', 'ignore_notebooks', d.notebooks);
+    take('devExtras', d.keys.includes('optional_dependencies_dev_groups') ? 'optional_dependencies_dev_groups' : 'pep621_dev_dependency_groups', d.devExtras);
+    take('runtimeGroups', 'non_dev_dependency_groups', d.runtimeGroups);
+    take('requirementsFiles', 'requirements_files', d.requirementsFiles);
+    take('devRequirementsFiles', 'requirements_files_dev', d.devRequirementsFiles);
+    // With [tool.deptry], extras are runtime unless deptry lists them as development (deptry's rule), not told by their names.
+    if (config.devExtras === null && !set.has('devExtras')) config = { ...config, devExtras: [] };
+    const file = d.label.replace(/ \[tool\.deptry\]$/, '');
+    const parts: string[] = [];
+    if (read.length > 0) parts.push(`read ${read.join(', ')}`);
+    if (overridden.length > 0) parts.push(`not read: ${overridden.join(', ')}`);
+    if (parts.length === 0) parts.push('nothing driftcheck has an equivalent for');
+    notes.push({ file, message: `deptry settings from [tool.deptry]: ${parts.join('; ')}` });
+  }
+  return { ...config, notes };
 }
 
 /**
@@ -233,7 +322,58 @@ function validate(raw: RawConfig, { known, selector = known, suggest, shorthand,
     composeSets: readComposeSets(top['composeSets'], fail, raw.pathBase),
     failOn: readFailOn(top['failOn'], fail),
     baseline: readBaselinePath(top['baseline'], fail),
+    // Paths are relative to the config's folder: made relative to the audited root (pathBase).
+    projects: readProjects(top['projects'], fail).map((p) => ({ root: underBase(p.root, raw.pathBase), code: p.code.map((c) => underBase(c, raw.pathBase)) })),
+    knownFirstParty: stringList(top['knownFirstParty'], ['knownFirstParty'], fail),
+    exclude: stringList(top['exclude'], ['exclude'], fail).map((g) => underBase(g.trim().replace(/^\.\//, ''), raw.pathBase)).filter(Boolean),
+    excludeRegex: [],
+    gitignoreCode: true,
+    notebooks: readBoolean(top['notebooks'], ['notebooks'], fail) ?? true,
+    devExtras: top['devExtras'] === undefined || top['devExtras'] === null ? null : stringList(top['devExtras'], ['devExtras'], fail),
+    runtimeGroups: stringList(top['runtimeGroups'], ['runtimeGroups'], fail),
+    requirementsFiles: top['requirementsFiles'] === undefined || top['requirementsFiles'] === null ? null : stringList(top['requirementsFiles'], ['requirementsFiles'], fail).map((f) => underBase(repoPath(f), raw.pathBase)),
+    devRequirementsFiles: top['devRequirementsFiles'] === undefined || top['devRequirementsFiles'] === null ? null : stringList(top['devRequirementsFiles'], ['devRequirementsFiles'], fail).map((f) => underBase(repoPath(f), raw.pathBase)),
+    notes: [],
   };
+}
+
+/** A path written relative to the config's folder, relative to the audited root (`svc/src` -> `src` when the root is `svc/`). */
+function underBase(path: string, pathBase: string): string {
+  if (pathBase === '') return path;
+  const base = pathBase.replace(/\/$/, '');
+  return path === base ? '' : path.startsWith(pathBase) ? path.slice(pathBase.length) : path;
+}
+
+/** `./src/` -> `src`, `.` -> '' (repo paths, POSIX). */
+function repoPath(path: string): string {
+  const clean = path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+  return clean === '.' ? '' : clean;
+}
+
+/** `projects: [{root: a_sub_directory, code: [src]}]`. */
+function readProjects(value: unknown, fail: Fail): ProjectSetting[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) return fail(['projects'], `"projects" must be a list of {root, code} entries (got ${describe(value)})`);
+  return value.map((item, index) => {
+    const at = ['projects', index];
+    const entry = asMap(item, at, fail, `"projects[${index}]"`);
+    for (const key of Object.keys(entry)) {
+      if (!(PROJECT_KEYS as readonly string[]).includes(key)) fail([...at, key], `unknown key "projects[${index}].${excerpt(key)}" (expected one of: ${PROJECT_KEYS.join(', ')})`);
+    }
+    const root = optionalString(entry['root'], [...at, 'root'], `projects[${index}].root`, fail);
+    if (root === null) fail(at, `"projects[${index}]" needs a root (a directory, "." for the repository's root)`);
+    const rootPath = repoPath(root ?? '.');
+    if (rootPath.split('/').includes('..') || rootPath.startsWith('/')) fail([...at, 'root'], `"projects[${index}].root" must be a directory inside the audited root`);
+    const code = (typeof entry['code'] === 'string' ? [entry['code']] : stringList(entry['code'], [...at, 'code'], fail, `projects[${index}].code`)).map(repoPath);
+    for (const dir of code) if (dir.split('/').includes('..') || dir.startsWith('/')) fail([...at, 'code'], `"projects[${index}].code" must name directories inside the audited root (got "${excerpt(dir)}")`);
+    return { root: rootPath, code: code.length > 0 ? code : [rootPath] };
+  });
+}
+
+function readBoolean(value: unknown, path: Path, fail: Fail): boolean | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'boolean') fail(path, `"${String(path[0])}" must be true or false (got ${describe(value)})`);
+  return value as boolean;
 }
 
 type Fail = (path: Path, message: string) => never;

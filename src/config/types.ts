@@ -46,6 +46,43 @@ export interface Config {
    * as if given with --baseline, which wins; --update-baseline writes it); null: none.
    */
   readonly baseline: string | null;
+  /**
+   * Project mode (no Dockerfile): which declarations cover which code. Each entry is a project rooted
+   * at `root` (its pyproject.toml, requirements files, setup files) whose code is the Python files
+   * and notebooks under `code` (repo paths; default: its root). Without entries, every directory
+   * with a pyproject.toml is a project with the code below it, and the root is one too.
+   */
+  readonly projects: readonly ProjectSetting[];
+  /** Top-level import names that are the repository's own code, wherever it is. */
+  readonly knownFirstParty: readonly string[];
+  /** Like `--exclude`: gitignore-style patterns (relative to the audited root) of files and folders left out. */
+  readonly exclude: readonly string[];
+  /** deptry's `exclude`/`extend_exclude`: regular expressions matched at the start of repo paths. */
+  readonly excludeRegex: readonly string[];
+  /** False when deptry's `exclude` replaces the default exclusions: .gitignore and .ignore do not hide code. */
+  readonly gitignoreCode: boolean;
+  /** Jupyter notebooks read as code in project mode (default true). */
+  readonly notebooks: boolean;
+  /** Extras (`[project.optional-dependencies]`) that hold development dependencies; null: told by their names (dev, test, lint, ...). */
+  readonly devExtras: readonly string[] | null;
+  /** Dependency groups (PEP 735, Poetry) that hold runtime dependencies; every other group is development. */
+  readonly runtimeGroups: readonly string[];
+  /** Requirements files that declare the project's dependencies (null: requirements*.txt/.in found, by name). */
+  readonly requirementsFiles: readonly string[] | null;
+  /** Requirements files of development dependencies (null: by name, e.g. requirements-dev.txt). */
+  readonly devRequirementsFiles: readonly string[] | null;
+  /** What the report header says about the configuration (settings read from `[tool.deptry]`). */
+  readonly notes: readonly ConfigNote[];
+}
+
+export interface ProjectSetting {
+  readonly root: string;
+  readonly code: readonly string[];
+}
+
+export interface ConfigNote {
+  readonly file: string;
+  readonly message: string;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -61,4 +98,15 @@ export const DEFAULT_CONFIG: Config = {
   composeSets: [],
   failOn: null,
   baseline: null,
+  projects: [],
+  knownFirstParty: [],
+  exclude: [],
+  excludeRegex: [],
+  gitignoreCode: true,
+  notebooks: true,
+  devExtras: null,
+  runtimeGroups: [],
+  requirementsFiles: null,
+  devRequirementsFiles: null,
+  notes: [],
 };

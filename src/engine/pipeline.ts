@@ -58,6 +58,8 @@ export interface AuditReport {
   readonly files: readonly { readonly path: string; readonly kind: string }[];
   readonly services: readonly ServiceSummary[];
   readonly warnings: readonly { readonly file: string; readonly message: string }[];
+  /** What the report header says about the configuration (`[tool.deptry]` settings read); absent when nothing. */
+  readonly notes?: readonly { readonly file: string; readonly message: string }[];
 }
 
 export interface AuditResult extends AuditReport {
@@ -84,8 +86,23 @@ export interface AuditProgress {
 /** Called as the audit moves on; the audit yields to the event loop after each call. */
 export type ProgressListener = (progress: AuditProgress) => void;
 
+/**
+ * Discovery as the config wants it: its `exclude` patterns join `--exclude`'s, and deptry's
+ * `exclude` (config.gitignoreCode false) lets ignore files hide no code. The same answer for the
+ * same options, so the result cache lists what discovery reads.
+ */
+export function discoverOptionsOf(options: Pick<AuditOptions, 'discover' | 'config'>): DiscoverOptions {
+  const base = options.discover ?? DEFAULT_DISCOVER_OPTIONS;
+  const exclude = [...new Set([...(base.exclude ?? []), ...(options.config?.exclude ?? [])])];
+  return {
+    ...base,
+    ...(exclude.length > 0 ? { exclude } : {}),
+    ...(options.config?.gitignoreCode === false ? { gitignoreCode: false } : {}),
+  };
+}
+
 export function audit(options: AuditOptions): AuditResult {
-  const steps = auditSteps(options, discover(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS), new Map());
+  const steps = auditSteps(options, discover(options.root, discoverOptionsOf(options)), new Map());
   for (;;) {
     const step = steps.next();
     if (step.done) return step.value;
@@ -103,7 +120,7 @@ export async function auditInParallel(options: AuditOptions, threads: Threads, o
     onProgress({ step: 'reading', files, services: null });
     return yieldToEventLoop();
   });
-  const discovered = await discoverInParallel(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS, threads, onRead);
+  const discovered = await discoverInParallel(options.root, discoverOptionsOf(options), threads, onRead);
   onStats?.(discovered.stats);
   const steps = auditSteps(options, discovered, discovered.python);
   for (;;) {
@@ -137,6 +154,7 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
     metadata,
     root,
     fileRoles: config,
+    projectOptions: config,
     files,
     scannedPython: options.overrides?.size ? withoutPaths(scannedPython, options.overrides) : scannedPython,
     warnings,
@@ -173,6 +191,7 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
       entry: s.entry ? `${s.entry.runner} ${s.entry.module ?? s.entry.script ?? ''}`.trim() : null,
     })),
     warnings: project.warnings,
+    ...(config.notes.length > 0 ? { notes: config.notes } : {}),
     project,
     inputs: discovered.inputs,
     extraStamps,

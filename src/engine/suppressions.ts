@@ -8,6 +8,7 @@ import type { Config } from '../config/types.js';
 import type { DirectiveSite, Rule } from '../rules/define-rule.js';
 import { RULES, findRule, hadolintEquivalents, suggestRule } from '../rules/index.js';
 import { pathGlobMatcher } from '../util/paths.js';
+import { normalizeName } from '../util/names.js';
 import { makeFinding, runRule, settingOf, withConfiguredSeverity } from './run-rules.js';
 
 /**
@@ -38,11 +39,17 @@ export function applyConfigIgnores(findings: readonly Finding[], config: Config)
     if (finding.suppressed) return finding;
     const hit = entries.find(({ entry, path }) =>
       (path === null || path(`${config.pathBase}${finding.file}`)) &&
-      (entry.package === null || finding.package === entry.package) &&
+      (entry.package === null || finding.package === entry.package || moduleNames(finding).includes(entry.package)) &&
       (entry.rules.length === 0 || entry.rules.some((r) => r.toUpperCase() === finding.ruleId || r.toLowerCase() === finding.ruleName)),
     );
     return hit ? { ...finding, suppressed: { kind: 'config', reason: hit.entry.reason ?? `ignored by ${config.source ?? 'the config'}` } } : finding;
   });
+}
+
+/** The module a finding is about, normalised like a package name, dotted and top-level (`azure.storage.blob`, `azure`). */
+function moduleNames(finding: Finding): string[] {
+  const module = finding.module ?? '';
+  return module === '' ? [] : [normalizeName(module), normalizeName(module.split('.')[0] ?? module)];
 }
 
 function directivesOf(project: Project, file: string): readonly Directive[] {

@@ -56,7 +56,8 @@ export interface Finding {
   readonly package?: string | null;
   /**
    * The Python module the finding is about (DEP001: the import the image cannot satisfy, or the
-   * program its command runs), for reports that label findings by it (`--format prometheus`).
+   * program its command runs), for reports that label findings by it (`--format prometheus`) and
+   * so that `ignore: [{package: x}]` matches an import name too.
    */
   readonly module?: string | null;
   /**

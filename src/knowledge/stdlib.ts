@@ -119,6 +119,13 @@ export function stdlibModules(version: string): ReadonlySet<string> {
   return names;
 }
 
+/** The Python versions the standard-library data covers, oldest first ('3.8' … '3.13'). */
+export function stdlibVersions(): string[] {
+  const out: string[] = [];
+  for (let m = OLDEST_MINOR; m <= NEWEST_MINOR; m++) out.push(`3.${m}`);
+  return out;
+}
+
 /** True when `topLevelName` is in that version's stdlib (a dotted name is reduced to its first part). */
 export function isStdlib(topLevelName: string, version: string): boolean {
   const top = topLevelName.split('.')[0] ?? topLevelName;

@@ -1,7 +1,8 @@
 // Which top-level import names the repository itself provides, wherever its source roots are.
 // A name counts when the repo has a top-level package for it (a dir with __init__.py whose parent
-// has none), a module file in a folder that is not a package, or a namespace folder (PEP 420)
-// that really contains the imported submodule.
+// has none), a module file in a folder that is not a package, a namespace folder (PEP 420, at any
+// depth: `foo/api/http.py` makes `foo` a namespace package) that really contains the imported
+// submodule, or the configuration names it (`knownFirstParty`).
 import { basename, repoDirname, repoJoin } from '../util/paths.js';
 
 export class FirstPartyIndex {
@@ -10,8 +11,11 @@ export class FirstPartyIndex {
   private readonly pyFiles: ReadonlySet<string>;
   private readonly dirsWithPy = new Set<string>();
 
-  constructor(pythonFiles: readonly string[]) {
+  private readonly known: ReadonlySet<string>;
+
+  constructor(pythonFiles: readonly string[], knownFirstParty: readonly string[] = []) {
     this.pyFiles = new Set(pythonFiles);
+    this.known = new Set(knownFirstParty.map((name) => name.split('.')[0] ?? name));
     for (const file of pythonFiles) {
       for (let dir = repoDirname(file); dir !== ''; dir = repoDirname(dir)) {
         if (this.dirsWithPy.has(dir)) break;
@@ -19,6 +23,16 @@ export class FirstPartyIndex {
       }
     }
     for (const file of pythonFiles) this.index(file);
+    // Namespace packages at any depth: every folder without __init__.py above a Python file (and
+    // outside any package), so `foo/api/http.py` makes `foo` one.
+    for (const dir of this.dirsWithPy) {
+      if (!this.isPackage(dir) && !this.isPackage(repoDirname(dir)) && isIdentifier(basename(dir))) add(this.namespaceDirs, basename(dir), dir);
+    }
+  }
+
+  /** The configuration says this top-level name is the repository's own (`knownFirstParty`). */
+  isKnown(module: string): boolean {
+    return this.known.has(module.split('.')[0] ?? module);
   }
 
   /**
@@ -52,12 +66,16 @@ export class FirstPartyIndex {
     if (isIdentifier(basename(top))) add(this.regular, basename(top), top);
   }
 
-  /** Repo locations that provide `module` (dotted), or [] when the repo does not have it. */
-  candidates(module: string): string[] {
-    let answer = this.answers.get(module);
+  /**
+   * Repo locations that provide `module` (dotted), or [] when the repo does not have it. `names`
+   * (of `from module import a, b`) let a namespace folder count when it holds one of them.
+   */
+  candidates(module: string, names: readonly string[] = []): string[] {
+    const key = names.length > 0 && !module.includes('.') ? `${module}\0${names.join(',')}` : module;
+    let answer = this.answers.get(key);
     if (!answer) {
-      answer = this.candidatesUncached(module);
-      this.answers.set(module, answer);
+      answer = this.candidatesUncached(module, names);
+      this.answers.set(key, answer);
     }
     return [...answer];
   }
@@ -65,17 +83,26 @@ export class FirstPartyIndex {
   /** The index never changes once built; rules ask for the same modules file after file. */
   private readonly answers = new Map<string, readonly string[]>();
 
-  private candidatesUncached(module: string): string[] {
+  private candidatesUncached(module: string, names: readonly string[]): string[] {
     const parts = module.split('.');
     const top = parts[0] ?? '';
     const out = [...(this.regular.get(top) ?? [])];
     for (const dir of this.namespaceDirs.get(top) ?? []) {
-      if (parts.length < 2) continue;
-      const rest = parts.slice(1).join('/');
-      const sub = repoJoin(dir, rest);
-      if (this.pyFiles.has(`${sub}.py`) || this.dirsWithPy.has(sub)) out.push(dir);
+      const holds = (rest: string): boolean => {
+        const sub = repoJoin(dir, rest);
+        return this.pyFiles.has(`${sub}.py`) || this.dirsWithPy.has(sub);
+      };
+      // `import foo` alone names no submodule to look for: a folder `foo/` (an `alembic/` of
+      // migrations) is not proof enough that the repository is what `foo` means.
+      if (parts.length >= 2 ? holds(parts.slice(1).join('/')) : names.some((n) => n !== '*' && holds(n))) out.push(dir);
     }
     return [...new Set(out)].sort();
+  }
+
+  /** Is `name` a module or package directly in repo directory `dir` (a folder on sys.path)? */
+  providesAt(dir: string, name: string): boolean {
+    const path = repoJoin(dir, name);
+    return this.pyFiles.has(`${path}.py`) || this.dirsWithPy.has(path);
   }
 
   /** Does the repository hold this exact module path below a candidate location? */

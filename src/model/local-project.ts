@@ -35,15 +35,19 @@ export function projectDependenciesAt(repo: Repository, fs: ImageFs | null, dir:
   if (pyproject) {
     const model = repo.pyprojectAt(at('pyproject.toml'))!;
     appendAll(keys, model.dependencies.map((r) => r.key));
-    const optional = allOptional || extras.includes('*') ? Object.values(model.optional).flat() : extras.flatMap((e) => model.optional[e] ?? []);
+    const everything = allOptional || extras.includes('*');
+    // A plain project counts every extra, group and dev table; an install counts the ones it names
+    // (`pip install .[x]` extras; `uv sync`, `poetry install --with x` groups, `dev` by default).
+    const optional = everything ? model.tables.flatMap((t) => t.requirements) : model.tables.filter((t) => extras.includes(t.name)).flatMap((t) => t.requirements);
     appendAll(keys, optional.map((r) => r.key));
-    const dynamic = dynamicDependencyFiles(pyproject.text);
+    const optionalFiles = Object.entries(model.dynamic.optional).filter(([extra]) => everything || extras.includes(extra)).flatMap(([, files]) => files);
+    const dynamic = [...model.dynamic.dependencies, ...optionalFiles];
     for (const file of dynamic) {
       const model = repo.requirementsAt(at(file));
       if (model) appendAll(keys, model.requirements.map((r) => r.key));
       else unknown = `${at(file)} (named by pyproject.toml) is not readable`;
     }
-    if (model.dependencies.length > 0 || dynamic.length > 0 || !usesSetupFiles(repo, at)) return { keys, unknown };
+    if (model.dependencies.length > 0 || model.dynamic.dependencies.length > 0 || !usesSetupFiles(repo, at)) return { keys, unknown };
   }
   const setupCfg = repo.load(at('setup.cfg'), 'setup-cfg');
   if (setupCfg) appendAll(keys, setupCfgRequires(setupCfg.text));
@@ -79,18 +83,6 @@ function repoDirOfImageDir(fs: ImageFs, imageDir: string): string | null {
     if (file) return file.repoPath.slice(0, Math.max(0, file.repoPath.length - name.length - 1));
   }
   return null;
-}
-
-/** `[tool.setuptools.dynamic] dependencies = {file = ["requirements.txt"]}`. */
-function dynamicDependencyFiles(text: string): string[] {
-  try {
-    const data = parseToml(text) as { tool?: { setuptools?: { dynamic?: { dependencies?: { file?: unknown } } } } };
-    const file = data.tool?.setuptools?.dynamic?.dependencies?.file;
-    if (typeof file === 'string') return [file];
-    return Array.isArray(file) ? file.filter((f): f is string => typeof f === 'string') : [];
-  } catch {
-    return [];
-  }
 }
 
 function keysOf(lines: readonly string[]): string[] {

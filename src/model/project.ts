@@ -6,6 +6,8 @@ import { ModuleMap } from './module-map.js';
 import { Repository, type RepositoryInput } from './repository.js';
 import { buildServices } from './service/index.js';
 import { MODEL_PARTS, type ModelPart, type Project, type Service } from './types.js';
+import type { ProjectOptions } from './project-options.js';
+import type { PythonFileModel } from '../parsers/types.js';
 
 export { Repository, type ExtraFileReader, type RepositoryInput } from './repository.js';
 
@@ -19,13 +21,32 @@ export interface ProjectInput extends RepositoryInput {
    * `runFiles`, every Docker service's `runFiles` is `[]`.
    */
   readonly parts?: ReadonlySet<ModelPart>;
+  /** Project mode's settings (which projects, code, exclusions, dev extras...); defaults when absent. */
+  readonly projectOptions?: ProjectOptions;
+}
+
+/**
+ * The Python code rules read: every Python file of the repository; in project mode, the code of
+ * its projects (notebooks included, excluded files not), which is what the projects cover.
+ */
+function projectCode(repo: Repository, services: readonly Service[]): ReadonlyMap<string, PythonFileModel> {
+  const projects = services.filter((s) => s.project !== null);
+  if (projects.length === 0) return repo.python;
+  const out = new Map<string, PythonFileModel>();
+  for (const service of projects) {
+    for (const file of service.project?.code ?? []) {
+      const model = repo.python.get(file.repoPath) ?? repo.notebookAt(file.repoPath);
+      if (model) out.set(file.repoPath, model);
+    }
+  }
+  return out;
 }
 
 export function buildProject(input: ProjectInput): Project {
   const repo = new Repository(input);
-  const firstParty = new FirstPartyIndex([...repo.python.keys()].sort());
+  const firstParty = new FirstPartyIndex([...repo.python.keys()].sort(), input.projectOptions?.knownFirstParty ?? []);
   const moduleMap = new ModuleMap(input.moduleMap ?? {}, input.metadata?.installed ?? []);
-  const services = buildServices(repo, firstParty, moduleMap, input.parts ?? new Set(MODEL_PARTS));
+  const services = buildServices(repo, firstParty, moduleMap, input.parts ?? new Set(MODEL_PARTS), input.projectOptions);
   const installedBy = new Map<string, Service[]>();
   for (const service of services) {
     if (service.kind === 'project') continue;
@@ -40,7 +61,7 @@ export function buildProject(input: ProjectInput): Project {
     files: repo.files,
     repoPaths: repo.repoPaths(),
     otherPaths: [...(input.otherPaths ?? [])].sort(),
-    python: repo.python,
+    python: projectCode(repo, services),
     requirements: repo.requirements,
     dockerfiles: repo.dockerfiles,
     compose: repo.compose,

@@ -30,12 +30,17 @@ export function classifyImport(project: Project, service: Service, file: RunFile
   const parts = imp.module.split('.');
   const top = parts[0] ?? '';
   if (top === '__future__' || isStdlib(top, service.pythonVersion)) return { kind: 'stdlib' };
+  if (project.firstParty.isKnown(top)) return { kind: 'local' };
+  // Project mode: the project's code roots are on sys.path (`src/`, or the folders `projects:`
+  // names), and so is a script's own folder (`python src/foo.py` imports its sibling `foobar`).
+  const roots = service.project?.codeRoots;
+  if (roots && [...roots, repoDirname(file.repoPath)].some((dir) => project.firstParty.providesAt(dir, top))) return { kind: 'local' };
   const fs = service.final?.fs;
   const guess = distributionOf(project, imp);
   const hit = fs ? findModule(fs, service.pythonPath, parts) : null;
   // A folder without __init__.py (an `alembic/` migrations dir) loses to the installed package.
   if (hit && !(hit.namespace && looksThirdParty(project, service, guess))) return { kind: 'local' };
-  const candidates = project.firstParty.candidates(imp.module);
+  const candidates = project.firstParty.candidates(imp.module, imp.names);
   if (candidates.length > 0) {
     if (!fs) return { kind: 'local' };
     if (!looksThirdParty(project, service, guess)) {
@@ -95,7 +100,12 @@ export function transitiveOf(project: Project, service: Service): ReadonlyMap<st
   if (!closure) {
     const withExtras = service.installed.filter((i) => !i.constraint).flatMap((i) => i.requirement.extras.map((e) => `${i.requirement.key}[${normalizeName(e)}]`));
     // Requires-Dist from an installed env or a lockfile adds to the bundled table.
-    closure = transitiveClosure([...service.installedKeys, ...withExtras], (key) => project.metadata.dependencyNames(key), service.pythonVersion);
+    // A project's locks (a compiled requirements.txt beside its .in: `h11  # via uvicorn`) add theirs.
+    const locked = service.project?.lockEdges;
+    const dependencies = locked && locked.size > 0
+      ? (key: string): string[] => [...project.metadata.dependencyNames(key), ...(locked.get(key) ?? [])]
+      : (key: string): string[] => project.metadata.dependencyNames(key);
+    closure = transitiveClosure([...service.installedKeys, ...withExtras], dependencies, service.pythonVersion);
     transitiveCache.set(service, closure);
   }
   return closure;
@@ -160,11 +170,6 @@ export function installSummary(service: Service): string {
   const parts = [...new Set(direct)];
   if (inline > 0) parts.push(`${inline} inline package${inline === 1 ? '' : 's'}`);
   return parts.length > 0 ? parts.join(', ') : 'no requirements';
-}
-
-/** `[project.dependencies]` / Poetry dependencies of the root pyproject.toml (no extras or groups). */
-export function rootPyprojectDependencies(project: Project): readonly Requirement[] {
-  return project.pyprojectAt('pyproject.toml')?.dependencies ?? [];
 }
 
 /** Repo paths of the pyproject.toml files of local projects the image installs (`pip install .`). */

@@ -7,6 +7,7 @@ import { parseDockerfile } from '../parsers/dockerfile.js';
 import { parseJsonObject, type JsonObject } from '../parsers/json.js';
 import { parsePyproject, type PyprojectModel } from '../parsers/pyproject.js';
 import { scanPythonImports } from '../parsers/python-imports.js';
+import { scanNotebook } from '../parsers/notebook.js';
 import { parseRequirements } from '../parsers/requirements.js';
 import type { FileKind, SourceFile } from '../source.js';
 import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
@@ -47,6 +48,9 @@ export interface RepositoryInput {
 export class Repository {
   readonly files = new Map<string, SourceFile>();
   readonly python = new Map<string, PythonFileModel>();
+  /** Jupyter notebooks by path; their code cells are read as Python on first use (project mode only). */
+  private readonly notebookFiles = new Map<string, SourceFile>();
+  private readonly notebookModels = new Map<string, PythonFileModel>();
   readonly requirements = new Map<string, RequirementsFileModel>();
   readonly dockerfiles = new Map<string, DockerfileModel>();
   readonly compose = new Map<string, ComposeFileModel>();
@@ -74,6 +78,10 @@ export class Repository {
         report(model);
         break;
       }
+      case 'notebook':
+        // Parsed on first use: only project mode reads notebooks, and they can be large.
+        this.notebookFiles.set(file.path, file);
+        break;
       case 'requirements': {
         const model = parseRequirements(file.text);
         this.requirements.set(file.path, model);
@@ -95,6 +103,23 @@ export class Repository {
       default:
         break;
     }
+  }
+
+  /** Paths of the repository's notebooks, sorted. */
+  notebookPaths(): string[] {
+    return [...this.notebookFiles.keys()].sort();
+  }
+
+  /** A notebook's code cells read as Python, parsed once; its problems become diagnostics then. */
+  notebookAt(path: string): PythonFileModel | undefined {
+    const known = this.notebookModels.get(path);
+    if (known) return known;
+    const file = this.notebookFiles.get(path);
+    if (!file) return undefined;
+    const model = scanNotebook(file.text);
+    this.notebookModels.set(path, model);
+    for (const diagnostic of model.diagnostics) this.diagnostics.push({ file: path, diagnostic });
+    return model;
   }
 
   /** A file of a given kind, loading it from disk the first time it is referenced. */

@@ -22,6 +22,7 @@ import type { FirstPartyIndex } from './first-party.js';
 import type { StageState } from './image.js';
 import type { MetadataIndex } from './metadata-index.js';
 import type { ModuleMap } from './module-map.js';
+import type { PythonProject } from './python-project-types.js';
 
 export interface Located {
   readonly file: string;
@@ -113,6 +114,8 @@ export interface Service {
   readonly composeVars: ComposeVars;
   /** Variables from the service's `env_file:` files that exist in the repository, in load order. */
   readonly envFileVars: readonly EnvFileVar[];
+  /** Project mode: the Python project this service audits (its declarations and code); null for images. */
+  readonly project: PythonProject | null;
 }
 
 export interface EnvFileVar {

@@ -8,11 +8,42 @@ import type { ParseDiagnostic, Requirement } from './types.js';
 export interface PyprojectModel {
   readonly name: string | null;
   readonly requiresPython: string | null;
+  /** `[project] dependencies` and Poetry's `[tool.poetry.dependencies]` (python aside), each name once. */
   readonly dependencies: readonly Requirement[];
-  /** Extras and dependency groups (PEP 735, Poetry groups), by name. */
+  /** Extras (`[project.optional-dependencies]`), by name: what `pip install .[extra]` adds. */
   readonly optional: Readonly<Record<string, readonly Requirement[]>>;
+  /** Every other table of dependencies: extras, dependency groups, dev tables of Poetry, uv and PDM. */
+  readonly tables: readonly DependencyTable[];
+  /** `[tool.setuptools.dynamic]`: the requirements files `dependencies` and each extra are read from. */
+  readonly dynamic: DynamicDependencies;
   readonly diagnostics: readonly ParseDiagnostic[];
 }
+
+/**
+ * One table of dependencies besides the main list. An extra and a dependency group of the same
+ * name are two tables (`[project.optional-dependencies] bar` is installed by `pip install .[bar]`,
+ * `[dependency-groups] bar` never is).
+ */
+export interface DependencyTable {
+  /** extra: `[project.optional-dependencies]`; group: `[dependency-groups]`, Poetry groups; dev: uv's and PDM's dev tables, Poetry's `dev-dependencies`. */
+  readonly kind: 'extra' | 'group' | 'dev';
+  readonly name: string;
+  /** Where it is written, e.g. `dependency-groups.test`, `tool.uv.dev-dependencies`. */
+  readonly section: string;
+  /** Its own entries (`{include-group = …}` entries are in `includes`). */
+  readonly requirements: readonly Requirement[];
+  /** `[dependency-groups]` names this group includes (PEP 735 `{include-group = "name"}`). */
+  readonly includes: readonly string[];
+}
+
+export interface DynamicDependencies {
+  /** Files of `dependencies = {file = [...]}`; empty when not dynamic. */
+  readonly dependencies: readonly string[];
+  /** Files of each `[tool.setuptools.dynamic.optional-dependencies]` entry, by extra. */
+  readonly optional: Readonly<Record<string, readonly string[]>>;
+}
+
+const NO_DYNAMIC: DynamicDependencies = { dependencies: [], optional: {} };
 
 type Table = Record<string, unknown>;
 
@@ -32,28 +63,58 @@ export function parsePyproject(text: string): PyprojectModel {
     const index = new LineIndex(text);
     const start = index.offset(line, column);
     const at = index.position(start);
-    return { name: null, requiresPython: null, dependencies: [], optional: {}, diagnostics: [{ message: `invalid TOML: ${message}`, line: at.line, column: at.column, span: { start, end: start }, severity: 'error' }] };
+    return { name: null, requiresPython: null, dependencies: [], optional: {}, tables: [], dynamic: NO_DYNAMIC, diagnostics: [{ message: `invalid TOML: ${message}`, line: at.line, column: at.column, span: { start, end: start }, severity: 'error' }] };
   }
   const locator = new Locator(text);
   const project = isTable(data['project']) ? data['project'] : {};
   const tool = isTable(data['tool']) ? data['tool'] : {};
   const poetry = isTable(tool['poetry']) ? tool['poetry'] : {};
+  const uv = isTable(tool['uv']) ? tool['uv'] : {};
+  const pdm = isTable(tool['pdm']) ? tool['pdm'] : {};
   const dependencies = locator.all(strings(project['dependencies']));
   const optional: Record<string, Requirement[]> = {};
+  const tables: DependencyTable[] = [];
   const extras = isTable(project['optional-dependencies']) ? project['optional-dependencies'] : {};
-  for (const [extra, list] of Object.entries(extras)) optional[extra] = locator.all(strings(list));
+  for (const [extra, list] of Object.entries(extras)) {
+    optional[extra] = locator.all(strings(list));
+    tables.push({ kind: 'extra', name: extra, section: `project.optional-dependencies.${extra}`, requirements: optional[extra], includes: [] });
+  }
   const groups = isTable(data['dependency-groups']) ? data['dependency-groups'] : {};
-  for (const [group, list] of Object.entries(groups)) optional[group] = locator.all(strings(list));
-  if (isTable(poetry['dependencies'])) dependencies.push(...poetryDeps(poetry['dependencies'], locator));
+  for (const [group, list] of Object.entries(groups)) {
+    const includes = Array.isArray(list) ? list.flatMap((item) => (isTable(item) && typeof item['include-group'] === 'string' ? [item['include-group']] : [])) : [];
+    tables.push({ kind: 'group', name: group, section: `dependency-groups.${group}`, requirements: locator.all(strings(list)), includes });
+  }
+  if (isTable(poetry['dependencies'])) {
+    // `[project] dependencies` and Poetry's table may name the same distribution (Poetry adds a source or version to it): one declaration.
+    const listed = new Set(dependencies.map((r) => r.key));
+    for (const requirement of poetryDeps(poetry['dependencies'], locator)) if (!listed.has(requirement.key)) dependencies.push(requirement);
+  }
   const poetryGroups = isTable(poetry['group']) ? poetry['group'] : {};
   for (const [group, body] of Object.entries(poetryGroups)) {
-    if (isTable(body) && isTable(body['dependencies'])) optional[group] = poetryDeps(body['dependencies'], locator);
+    if (isTable(body) && isTable(body['dependencies'])) tables.push({ kind: 'group', name: group, section: `tool.poetry.group.${group}.dependencies`, requirements: poetryDeps(body['dependencies'], locator), includes: [] });
   }
-  if (isTable(poetry['dev-dependencies'])) optional['dev'] = poetryDeps(poetry['dev-dependencies'], locator);
+  if (isTable(poetry['dev-dependencies'])) tables.push({ kind: 'dev', name: 'dev', section: 'tool.poetry.dev-dependencies', requirements: poetryDeps(poetry['dev-dependencies'], locator), includes: [] });
+  if (Array.isArray(uv['dev-dependencies'])) tables.push({ kind: 'dev', name: 'dev', section: 'tool.uv.dev-dependencies', requirements: locator.all(strings(uv['dev-dependencies'])), includes: [] });
+  const pdmDev = isTable(pdm['dev-dependencies']) ? pdm['dev-dependencies'] : {};
+  for (const [group, list] of Object.entries(pdmDev)) tables.push({ kind: 'dev', name: group, section: `tool.pdm.dev-dependencies.${group}`, requirements: locator.all(strings(list)), includes: [] });
   const poetryPython = isTable(poetry['dependencies']) && typeof poetry['dependencies']['python'] === 'string' ? poetryConstraint(poetry['dependencies']['python']) : null;
   const requiresPython = typeof project['requires-python'] === 'string' ? project['requires-python'] : poetryPython;
   const name = typeof project['name'] === 'string' ? project['name'] : typeof poetry['name'] === 'string' ? poetry['name'] : null;
-  return { name, requiresPython, dependencies, optional, diagnostics: [] };
+  return { name, requiresPython, dependencies, optional, tables, dynamic: dynamicOf(tool), diagnostics: [] };
+}
+
+/** `[tool.setuptools.dynamic]`: `dependencies = {file = [...]}` and `optional-dependencies.<extra> = {file = ...}`. */
+function dynamicOf(tool: Table): DynamicDependencies {
+  const setuptools = isTable(tool['setuptools']) ? tool['setuptools'] : {};
+  const dynamic = isTable(setuptools['dynamic']) ? setuptools['dynamic'] : {};
+  const filesOf = (entry: unknown): string[] => {
+    const file = isTable(entry) ? entry['file'] : undefined;
+    return typeof file === 'string' ? [file] : strings(file);
+  };
+  const optionalTable = isTable(dynamic['optional-dependencies']) ? dynamic['optional-dependencies'] : {};
+  const optional: Record<string, string[]> = {};
+  for (const [extra, entry] of Object.entries(optionalTable)) optional[extra] = filesOf(entry);
+  return { dependencies: filesOf(dynamic['dependencies']), optional };
 }
 
 /**

@@ -592,9 +592,22 @@ const RUN_CALL = /\brun\s*\(/g;
 const RUN_KEYWORDS = new Set(['reload', 'debug']);
 const CALLEE_LIMIT = 256; // bounds the backward walk over `a.b().run`, keeping the scan linear
 
+/** `from importlib import import_module as load` (a statement ends at a line break or `;` in the masked text). */
+const IMPORT_MODULE_ALIAS = /\bfrom[ \t]+importlib[ \t]+import[ \t(]+(?:[^;\n]*?,[ \t]*)?import_module[ \t]+as[ \t]+([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/**
+ * `import_module("x")` under the names it is imported as: `load("x")` after
+ * `from importlib import import_module as load` (never `obj.load("x")`, an attribute of something else).
+ */
+function dynamicCallPattern(masked: string): RegExp {
+  const aliases = [...new Set([...masked.matchAll(IMPORT_MODULE_ALIAS)].map((m) => m[1] ?? ''))].filter((a) => a !== '' && a !== 'import_module');
+  if (aliases.length === 0) return DYNAMIC_CALL;
+  return new RegExp(`\\b(?:__import__|import_module)\\s*\\(\\s*"|(?<![.\\w])(?:${aliases.join('|')})\\s*\\(\\s*"`, 'g');
+}
+
 function findHits(masked: string): Hit[] {
   const hits: Hit[] = [];
-  for (const m of masked.matchAll(DYNAMIC_CALL)) hits.push({ at: m.index, kind: 'dynamic', after: m.index + m[0].length });
+  for (const m of masked.matchAll(dynamicCallPattern(masked))) hits.push({ at: m.index, kind: 'dynamic', after: m.index + m[0].length });
   for (const m of masked.matchAll(RUN_CALL)) hits.push({ at: m.index, kind: 'run', after: m.index + m[0].length });
   return hits.sort((a, b) => a.at - b.at);
 }

@@ -22,8 +22,11 @@ export interface Directive {
   readonly reason: string | null;
   readonly span: Span; // the comment itself
   readonly commentLine: number;
-  /** `# hadolint ignore=DL3025` style: codes are hadolint's, mapped by the suppression layer. */
-  readonly source: 'driftcheck' | 'hadolint';
+  /**
+   * `# hadolint ignore=DL3025` style: codes are hadolint's, mapped by the suppression layer.
+   * `# deptry: ignore[DEP001]`: deptry's codes, which mean the same as driftcheck's DEP001-DEP005.
+   */
+  readonly source: 'driftcheck' | 'hadolint' | 'deptry';
 }
 
 // ---------------------------------------------------------------- requirements.txt

@@ -27,6 +27,7 @@ export function jsonReport(result: AuditReport, displayRoot: string): string {
     })),
     services: result.services,
     warnings: result.warnings,
+    ...(result.notes && result.notes.length > 0 ? { notes: result.notes.map((n) => ({ file: n.file, message: n.message })) } : {}),
     summary: summarize(result),
   };
   return `${JSON.stringify(body, null, 2)}\n`;

@@ -39,6 +39,7 @@ export function markdownReport(result: AuditReport, options: MarkdownOptions = {
   if (summary.fixable.unsafe > 0) facts.push(`${summary.fixable.unsafe} ${summary.fixable.safe > 0 ? 'more ' : ''}with \`--unsafe-fixes\``);
   if (summary.suppressed > 0) facts.push(`${summary.suppressed} suppressed (not shown)`);
   out.push(`${facts.join('; ')}.`, '');
+  for (const note of result.notes ?? []) out.push(`> ${code(note.file, false)}: ${inline(note.message)}`, '');
 
   if (findings.length > 0) {
     appendAll(out, serviceTable(result, findings)).push('');

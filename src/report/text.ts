@@ -22,6 +22,9 @@ export function textReport(result: AuditReport, options: TextOptions): string {
   const paint = painter(options.color);
   const findings = visible(result);
   const lines: string[] = [];
+  // The header: where settings came from besides driftcheck's own config (`[tool.deptry]`).
+  for (const note of result.notes ?? []) lines.push(`${paint('dim', 'note:')} ${note.file}: ${note.message}`);
+  if ((result.notes ?? []).length > 0) lines.push('');
   for (const [service, byFile] of groupByServiceAndFile(findings)) {
     lines.push(paint('bold', serviceHeading(result, service)));
     for (const [file, list] of byFile) {

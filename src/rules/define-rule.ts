@@ -45,7 +45,7 @@ export interface ReportDescriptor {
   readonly fix?: Fix | null;
   /** The distribution this finding is about, so `ignore: [{package: x}]` can match it. */
   readonly package?: string | null;
-  /** The Python module this finding is about (see Finding.module). */
+  /** The Python module this finding is about (see Finding.module); `ignore: [{package: x}]` matches it too. */
   readonly module?: string | null;
   /** Every place the finding is about, when it is shown at one of several (see Finding.sites). */
   readonly sites?: readonly SiteRef[];

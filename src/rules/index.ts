@@ -28,12 +28,16 @@ import missingExtra from './python/missing-extra.js';
 import unusedSuppression from './suppressions/unused-suppression.js';
 import unusedDependency from './python/unused-dependency.js';
 import unresolvedImport from './python/unresolved-import.js';
+import misplacedDevDependency from './python/misplaced-dev-dependency.js';
+import standardLibraryDependency from './python/standard-library-dependency.js';
 
 export const RULES: readonly Rule[] = [
-  // In code order (`driftcheck rules`, the README table, SARIF). DEP001-DEP003 mean what deptry's do.
+  // In code order (`driftcheck rules`, the README table, SARIF). DEP001-DEP005 mean what deptry's do.
   missingDependency,
   unusedDependency,
   transitiveDependency,
+  misplacedDevDependency,
+  standardLibraryDependency,
   firstPartyNotInImage,
   unresolvedImport,
   missingExtra,
@@ -65,7 +69,7 @@ export const PARSE_RULE = { id: 'PARSE', name: 'parse-error' } as const;
 export const INTERNAL_RULE = { id: 'INTERNAL', name: 'internal-error' } as const;
 
 /**
- * Every code 0.2.0 changed so that DEP001-DEP003 mean what deptry's do (CHANGELOG.md): old code ->
+ * Every code 0.2.0 changed so that DEP001-DEP005 mean what deptry's do (CHANGELOG.md): old code ->
  * new code. Baselines of 0.1 are read through it; an old code that is no rule today is named with
  * its new code in errors, never applied silently (one that is a rule again means today's rule).
  */

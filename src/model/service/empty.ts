@@ -11,5 +11,6 @@ export function emptyService(base: Pick<Service, 'name' | 'kind' | 'composeFile'
     composeVars: EMPTY_VARS,
     envFileVars: [],
     devDockerfile: false,
+    project: null,
   };
 }

@@ -15,7 +15,8 @@ import { commandParts, composeCommandParts, serviceEnv, pythonPathOf, pythonVers
 import { isProductionComposeService, imageBuilders, withBuilderOf, composeSets, envFileVars, dotenvBeside } from './compose-sets.js';
 import { type BuildSpec, guessContext } from './context.js';
 import { emptyService } from './empty.js';
-import { projectService } from './project-service.js';
+import { projectServices } from './project-service.js';
+import type { ProjectOptions } from '../project-options.js';
 import { commandScripts, runFilesOf } from './run-files.js';
 import { simulateAndCollect, installLocalPackages } from './stages.js';
 
@@ -24,7 +25,7 @@ export { splitExtras } from './installs.js';
 export { stageChain } from './stages.js';
 export { imagePython } from './command.js';
 
-export function buildServices(repo: Repository, firstParty: FirstPartyIndex, moduleMap: ModuleMap, parts: ReadonlySet<ModelPart> = new Set(MODEL_PARTS)): Service[] {
+export function buildServices(repo: Repository, firstParty: FirstPartyIndex, moduleMap: ModuleMap, parts: ReadonlySet<ModelPart> = new Set(MODEL_PARTS), projectOptions?: ProjectOptions): Service[] {
   void firstParty;
   void moduleMap;
   const services: Service[] = [];
@@ -41,7 +42,7 @@ export function buildServices(repo: Repository, firstParty: FirstPartyIndex, mod
     if (builtDockerfiles.has(dockerfilePath)) continue;
     services.push(standaloneService(repo, dockerfilePath, parts));
   }
-  if (!services.some((s) => s.dockerfile !== null)) services.push(projectService(repo));
+  if (!services.some((s) => s.dockerfile !== null)) services.push(...projectServices(repo, projectOptions));
   return withUniqueNames(services);
 }
 

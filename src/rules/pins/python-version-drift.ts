@@ -84,6 +84,7 @@ Use instead: a base image the project supports, or markers that cover it.
         report({
           file: installed.file,
           span: requirement.span,
+          package: requirement.key,
           severity: 'warning',
           service: service.name,
           message: `"${requirement.name}${requirement.specifier}" is skipped in the image of service "${service.name}": its marker \`${requirement.marker}\` is false for Python ${python}, and no other line installs it`,

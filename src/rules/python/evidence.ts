@@ -14,7 +14,8 @@ export function entryEvidence(service: Service): Evidence[] {
 /** Where the image's packages come from, ending with "X is not in it". */
 export function installEvidence(service: Service, distribution: string): Evidence[] {
   if (service.kind === 'project') {
-    const files = [...new Set(service.installed.map((i) => i.file))];
+    const declared = service.project?.declarations.map((d) => d.file) ?? [];
+    const files = [...new Set(declared.length > 0 ? declared : service.installed.map((i) => i.file))].sort();
     return files.length > 0
       ? files.slice(0, 3).map((file) => ({ file, line: 1, message: `declares dependencies; ${distribution} is not among them` }))
       : [];

@@ -68,6 +68,7 @@ excluded by \`.dockerignore\`, and it copies it next to the code that imports it
           ],
           fix: why.fixable ? copyFix(project, service, location) : null,
           sites: sites.map((s) => ({ file: s.file, line: s.imp.line })),
+          ...(first.imp.level === 0 ? { module: first.imp.module.split('.')[0] ?? first.imp.module } : {}),
         });
       }
     }

@@ -31,8 +31,10 @@ not a well-known dependency of something it installs. The program the command ru
 \`CMD ["uvicorn", ...]\` needs uvicorn in the image, and \`uv run …\`/\`poetry run …\` need the runner as
 well — unless the image has it from elsewhere (\`COPY --from=ghcr.io/astral-sh/uv /uv /bin/\`, uv's
 install script, an astral-sh/uv base image). Base images whose packages are known count as
-installs (AWS Lambda's Python images ship boto3 and its dependencies). Without Docker, imports are
-checked against every requirements file and \`pyproject.toml\` in the repository.
+installs (AWS Lambda's Python images ship boto3 and its dependencies). Without Docker, the imports
+of each Python project's code (notebooks included) are checked against everything it declares,
+runtime and development (README, *Project mode*); a module only a development table declares is
+DEP004's.
 
 **An error only on proof.** The finding is an error only when everything it rests on is known:
 the install set is closed (every build step that can install Python packages was read), every

@@ -20,7 +20,8 @@ Flags third-party modules that code running in a service imports directly, while
 them only because something else depends on them: \`import starlette\` when only \`fastapi\` is in the
 requirements. Which distribution pulls in which comes from a bundled table of the well-known
 dependencies of popular packages (each entry with its source), or from a lockfile, a compiled
-\`requirements.txt\` (\`# via\`) or \`--python-env\` when there is one; nothing is executed or downloaded.
+\`requirements.txt\` (\`# via\`; in project mode, the one beside its \`.in\`) or \`--python-env\` when
+there is one; nothing is executed or downloaded.
 
 ## Why is this bad?
 The import works today by accident. When the parent package drops or changes that dependency —
@@ -64,6 +65,7 @@ package's range would make the install fail, so review it.
           package: distribution,
           fix: pinFix(project, service, group.key, distribution),
           sites: siteRefs(group.sites),
+          module: top,
         });
       }
     }

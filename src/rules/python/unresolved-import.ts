@@ -66,6 +66,7 @@ No automatic fix: the right module is a human decision.
           span: imp.span,
           message: `"${imp.level > 0 ? '.'.repeat(imp.level) : ''}${imp.module}" cannot be resolved: ${missing.parent === '' ? 'the repository root' : `${missing.parent}/`} has no module "${missing.name}"${hint ? ` (did you mean "${hint}"?)` : ''}`,
           evidence: [{ file: path, line: imp.line, message: `imports ${imp.module || '.'.repeat(imp.level)}` }],
+          ...(imp.level === 0 ? { module: imp.module.split('.')[0] ?? imp.module } : {}),
         });
       }
     }

@@ -2,12 +2,12 @@ import type { Evidence, Fix } from '../../findings/types.js';
 import { binariesOf, nameStems, normalizeName } from '../../model/module-map.js';
 import { dependencyGaps } from '../../model/facts.js';
 import { compiledFacts } from '../../model/compiled.js';
-import { rootPyprojectDependencies, transitiveOf } from '../../model/queries.js';
+import { transitiveOf } from '../../model/queries.js';
 import { isNeededByAnother } from '../../parsers/requirements-annotations.js';
 import type { InstalledRequirement, Project, Service } from '../../model/types.js';
 import { LOADED_BY, NEVER_UNUSED, PLUGIN_PREFIXES, PLUGIN_SUFFIXES } from '../../knowledge/usage-data.js';
 import type { Requirement } from '../../parsers/types.js';
-import { basename } from '../../util/paths.js';
+import { basename, repoDirname, repoJoin } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
 import { replaceSpan } from '../edits.js';
 import { usageOf } from './usage.js';
@@ -22,8 +22,9 @@ export default defineRule({
     summary: 'Installed or declared distribution that nothing imports, runs or loads',
     configShorthand: 'allowUnused',
     docs: `## What it does
-For every requirement a production image installs (or, without Docker, every dependency a project
-declares in \`requirements*.txt\` or \`pyproject.toml\`), checks that something uses it: an import
+For every requirement a production image installs (or, without Docker, every runtime dependency a
+project declares: its dependencies, extras and runtime groups, from \`pyproject.toml\`, setup files
+and requirements files; development tables are not checked), checks that something uses it: an import
 in any Python file of the image, the program its command, Dockerfile or the shell script its
 command runs starts (\`uvicorn\`, \`alembic\`, \`celery\`; \`ENTRYPOINT ["/entrypoint.sh"]\` is read),
 a string that names it (\`INSTALLED_APPS = ["corsheaders"]\`,
@@ -37,6 +38,10 @@ of well-known dependencies of other installed distributions (lock files),
 type stubs (\`types-*\`, \`*-stubs\`) and plugins (\`pytest-*\`, \`flake8-*\`, ...), build and
 installer tools (pip, setuptools, wheel, ...), data packages (tzdata, certifi), and files named for
 development (\`requirements-dev.txt\`, \`*test*\`, \`*lint*\`, \`*doc*\`).
+
+In project mode, a declaration nothing imports that another declared distribution depends on (or
+a line of a compiled file named as the declarations, \`# via\` another) is \`info\`: it may be a pin
+for that one.
 
 Reported only on proof: when every distribution the image installs has known dependencies (a
 lockfile, a compiled or hash-checked requirements file, \`--python-env\`, or the bundled table) —
@@ -83,19 +88,23 @@ Dependencies declared in \`pyproject.toml\` or installed inline in a Dockerfile 
       const key = declaration.requirement.key;
       const counts = perFile.get(declaration.file) ?? { total: 0, unused: 0 };
       const toolbox = declaration.services.every((s) => s.kind !== 'project') && counts.total >= 4 && counts.unused * 2 > counts.total;
+      // Project mode: a declaration another one depends on may be a pin for it (a freeze, a
+      // compiled file named as the declarations): said, as a note.
+      const neededBy = declaration.pinnedFor.length > 0 ? declaration.pinnedFor : declaration.services.some((s) => s.project !== null) ? neededByDeclared(project, declaration) : [];
       const file = project.files.get(declaration.file);
       report({
         file: declaration.file,
         span: declaration.requirement.nameSpan,
-        ...(toolbox ? { severity: 'info' as const } : {}),
+        ...(toolbox || neededBy.length > 0 ? { severity: 'info' as const } : {}),
         service: declaration.services.length === 1 && declaration.services[0]?.kind !== 'project' ? (declaration.services[0]?.name ?? null) : null,
-        message: messageOf(declaration),
+        message: messageOf(declaration) + (neededBy.length > 0 ? ` (${neededBy.slice(0, 3).join(', ')} ${neededBy.length === 1 ? 'depends' : 'depend'} on it: a pin for ${neededBy.length === 1 ? 'it' : 'them'}?)` : ''),
         evidence: [
           ...evidenceOf(project, declaration),
           ...(toolbox ? [{ file: declaration.file, line: 1, message: `${counts.unused} of the ${counts.total} packages of ${declaration.file} are unused by the service's code: likely installed for code that is not in the image, so this is a note` }] : []),
+          ...(neededBy.length > 0 ? [{ file: declaration.file, line: declaration.requirement.line, message: `declared directly, but only ${neededBy.join(', ')} need${neededBy.length === 1 ? 's' : ''} it, so this is a note` }] : []),
         ],
         package: key,
-        fix: file && declaration.removable ? removal(declaration, file) : null,
+        fix: file && declaration.removable && neededBy.length === 0 ? removal(declaration, file) : null,
       });
     }
   },
@@ -104,6 +113,8 @@ Dependencies declared in \`pyproject.toml\` or installed inline in a Dockerfile 
 interface Declaration {
   readonly file: string;
   readonly requirement: Requirement;
+  /** Project mode: a compiled file's line named as the declarations, pinned for these (`# via`). */
+  readonly pinnedFor: readonly string[];
   readonly services: Service[];
   /** The same services as a set: thousands of services sharing one file add each pin in O(1). */
   readonly serviceSet: Set<Service>;
@@ -117,6 +128,14 @@ const DEV_FILE = /(^|[-_.])(dev|devel|develop|development|test|tests|testing|lin
 function declarations(project: Project): Declaration[] {
   const byLocation = new Map<string, Declaration>();
   for (const service of project.services) {
+    if (service.project) {
+      // Project mode: every runtime declaration (dependencies, runtime extras and groups); dev
+      // tables hold tools run by hand (pytest, ruff), never imported.
+      for (const d of service.project.declarations) {
+        if (d.role !== 'dev') add(byLocation, d.file, d.requirement, service, d.removable, d.pinnedFor);
+      }
+      continue;
+    }
     if (!service.production) continue;
     if (service.kind !== 'project' && (!service.dockerfilePath || project.fileRoles.isDevDockerfile(service.dockerfilePath))) continue;
     // Usage is only provable when every installed distribution's dependencies are known: a pin
@@ -133,14 +152,11 @@ function declarations(project: Project): Declaration[] {
       const removable = project.requirements.has(installed.file);
       add(byLocation, installed.file, installed.requirement, service, removable);
     }
-    if (service.kind === 'project') {
-      for (const requirement of rootPyprojectDependencies(project)) add(byLocation, 'pyproject.toml', requirement, service, false);
-    }
   }
   return [...byLocation.values()];
 }
 
-function add(map: Map<string, Declaration>, file: string, requirement: Requirement, service: Service, removable: boolean): void {
+function add(map: Map<string, Declaration>, file: string, requirement: Requirement, service: Service, removable: boolean, pinnedFor: readonly string[] = []): void {
   const at = `${file}\0${requirement.span.start}`;
   const existing = map.get(at);
   if (existing) {
@@ -150,7 +166,7 @@ function add(map: Map<string, Declaration>, file: string, requirement: Requireme
     }
     return;
   }
-  map.set(at, { file, requirement, services: [service], serviceSet: new Set([service]), removable });
+  map.set(at, { file, requirement, pinnedFor, services: [service], serviceSet: new Set([service]), removable });
 }
 
 function isExempt(key: string): boolean {
@@ -169,10 +185,21 @@ function isUsed(project: Project, service: Service, key: string, depth = 0): boo
   if (binariesOf(key).some((binary) => facts.words.has(binary))) return true;
   // `openfeature-provider-flagd` under `import openfeature.contrib…`: the name says it may provide it.
   if (nameStems(key, true).some((name) => facts.modules.has(name))) return true;
-  // A pin of something another installed distribution depends on: a lock file, not a choice.
-  if (transitiveOf(project, service).has(key)) return true;
+  // A pin of something another installed distribution depends on: a lock file, not a choice. In
+  // project mode every declaration is a choice (reported as a note when another one needs it).
+  if (!service.project && transitiveOf(project, service).has(key)) return true;
   if (depth >= 3) return false;
   return (LOADERS.get(key) ?? []).some((loader) => service.installedKeys.has(loader) && isUsed(project, service, loader, depth + 1));
+}
+
+/** Declared distributions of the declaration's projects that depend on it (bundled table, lockfiles, locks). */
+function neededByDeclared(project: Project, declaration: Declaration): string[] {
+  const out = new Set<string>();
+  for (const service of declaration.services) {
+    const via = transitiveOf(project, service).get(declaration.requirement.key);
+    if (via && via !== declaration.requirement.key) out.add(via);
+  }
+  return [...out].sort();
 }
 
 function messageOf(declaration: Declaration): string {
@@ -193,7 +220,21 @@ function evidenceOf(project: Project, declaration: Declaration): Evidence[] {
     const where = service.kind === 'project' ? 'in the repository' : `of service "${service.name}" (its image and the first-party code it imports)`;
     out.push({ file: declaration.file, line: declaration.requirement.line, message: `no import of ${names} in the ${facts.pythonFiles} Python file(s) ${where}, and no command runs it` });
   }
+  // A file read through `-r` declares for the runtime file that includes it: say which one.
+  const runtimeFiles = new Set(declaration.services.flatMap((s) => (s.project?.declarations ?? []).filter((d) => d.role !== 'dev').map((d) => d.file)));
+  if (runtimeFiles.size > 0) out.push(...includedBy(project, declaration.file, runtimeFiles));
   return out;
+}
+
+function includedBy(project: Project, file: string, includers: ReadonlySet<string>): Evidence[] {
+  const out: Evidence[] = [];
+  for (const [path, model] of project.requirements) {
+    if (!includers.has(path)) continue;
+    for (const include of model.includes) {
+      if (include.kind === 'requirement' && repoJoin(repoDirname(path), include.path) === file) out.push({ file: path, line: include.line, message: `includes ${file} (-r ${include.path})` });
+    }
+  }
+  return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
 }
 
 const installedIndex = new WeakMap<Service, Map<Requirement, InstalledRequirement[]>>();

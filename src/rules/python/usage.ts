@@ -53,6 +53,8 @@ export function usageOf(project: Project, service: Service): UsageFacts {
 
 /** Repo paths of the Python files a service's image holds (all repo Python files without an image). */
 function serviceFiles(project: Project, service: Service): string[] {
+  // Project mode: the project's own code (its Python files and notebooks).
+  if (service.project) return service.runFiles.map((f) => f.repoPath).sort();
   const fs = service.final?.fs;
   if (!fs) return [...project.python.keys()].sort();
   const out = new Map<string, RunFile>();
@@ -105,7 +107,8 @@ function fileFacts(project: Project, file: SourceFile): FileFacts {
       for (const dist of distributionOf(project, imp).distributions) distributions.add(normalizeName(dist));
     }
     const words = new Set<string>();
-    for (const match of file.text.matchAll(/'([^'\\\n]|\\.){1,300}'|"([^"\\\n]|\\.){1,300}"/g)) for (const word of wordsOf(match[0])) words.add(word);
+    // A notebook's text is JSON, every line of its code a string: its words would be all its code.
+    if (file.kind !== 'notebook') for (const match of file.text.matchAll(/'([^'\\\n]|\\.){1,300}'|"([^"\\\n]|\\.){1,300}"/g)) for (const word of wordsOf(match[0])) words.add(word);
     facts = { modules: [...modules], distributions: [...distributions], words: [...words] };
     fileFactsCache.set(file, facts);
   }
