@@ -88,7 +88,7 @@ describe('unknown rules on the command line are usage errors (#19.2)', () => {
     [['--ignore', 'missing-dependancy'], 'driftcheck: --ignore: unknown rule "missing-dependancy" (did you mean missing-dependency?)\n'],
     [['--select', 'PROD,PRD'], 'driftcheck: --select: unknown rule "PRD" (did you mean PROD?)\n'],
     [['--select', 'NOTARULE'], 'driftcheck: --select: unknown rule "NOTARULE" (run "driftcheck rules" for the list)\n'],
-    [['--ignore', 'DEP004'], 'driftcheck: --ignore: unknown rule "DEP004" (renamed DEP002 unused-dependency in 0.2.0)\n'],
+    [['--ignore', 'DEP006'], 'driftcheck: --ignore: unknown rule "DEP006" (renamed MOD003 missing-extra in 0.2.0)\n'],
   ])('%j exits 2 with one line', async (args, message) => {
     const out = await runCliInProcess([SUTAZAI, ...args]);
     expect([out.status, out.stdout, out.stderr]).toEqual([2, '', message]);
@@ -202,7 +202,7 @@ describe('SUP001 never deletes a misspelt suppression (#19.11)', () => {
   it('--fix leaves `ignore[DEP01]` and its reason alone, and still removes a stale, well-formed one', async () => {
     const dir = tree({
       'requirements.txt': 'requests==2.32.3\nhttpx==0.28.1  # driftcheck: ignore[unused-dependency] -- loaded by a plugin\n',
-      'app.py': 'import requests\nimport httpx\nimport yaml  # driftcheck: ignore[DEP01] -- from the base image\nimport redis  # driftcheck: ignore[DEP004] -- a code from before 0.2.0\n',
+      'app.py': 'import requests\nimport httpx\nimport yaml  # driftcheck: ignore[DEP01] -- from the base image\nimport redis  # driftcheck: ignore[DEP006] -- a code from before 0.2.0\n',
     });
     const before = readFileSync(join(dir, 'app.py'), 'utf8');
     const fixed = await runCliInProcess(['.', '--fix', '--select', 'SUP001'], { cwd: dir });
@@ -211,7 +211,7 @@ describe('SUP001 never deletes a misspelt suppression (#19.11)', () => {
     expect(readFileSync(join(dir, 'requirements.txt'), 'utf8')).toBe('requests==2.32.3\nhttpx==0.28.1\n');
     expect(fixed.stdout).toContain('suppression names an unknown rule: DEP01 (did you mean DEP001?) [unsafe fix]');
     // A code renamed in 0.2.0 is offered its new code, not the nearest spelling (DEP001).
-    expect(fixed.stdout).toContain('suppression names an unknown rule: DEP004 (did you mean DEP002?) [unsafe fix]');
+    expect(fixed.stdout).toContain('suppression names an unknown rule: DEP006 (did you mean MOD003?) [unsafe fix]');
   });
 });
 
