@@ -15,6 +15,8 @@ await build({
     driftcheck: 'dist/cli/bin.js',
     // run by index-cache.js as a child process, next to it (`./index-fetch.js`)
     'index-fetch': 'dist/metadata/index-fetch.js',
+    // run by npm-graph.js as a child process, next to it (`./npm-graph-child.js`)
+    'npm-graph-child': 'dist/metadata/npm-graph-child.js',
     // started by discover-parallel.js as a worker thread, next to it (`./scan-worker.js`)
     'scan-worker': 'dist/parallel/scan-worker.js',
   },

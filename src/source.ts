@@ -12,6 +12,7 @@ export type FileKind =
   | 'compose'
   | 'package-json'
   | 'package-lock'
+  | 'npmrc'
   | 'python-lock'
   | 'config';
 

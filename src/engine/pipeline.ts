@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, stampOf, type DiscoveredInput, type FileStamp, type DiscoverOptions, type Discovery } from '../discover.js';
 import type { Finding, Span } from '../findings/types.js';
 import { loadMetadata, prefetchPinnedMetadata } from '../metadata/load.js';
+import { npmGraphsOf, preloadNpmGraphs } from '../metadata/npm-graph.js';
 import { buildProject } from '../model/project.js';
 import type { Project } from '../model/types.js';
 import { discoverInParallel, type ScanStats, type Threads } from '../parallel/discover-parallel.js';
@@ -98,6 +99,8 @@ export async function auditInParallel(options: AuditOptions, threads: Threads, o
   });
   const discovered = await discoverInParallel(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS, threads, onRead);
   onStats?.(discovered.stats);
+  // The asynchronous part of the audit, before it: the npm graphs (arborist) of every lock.
+  await preloadNpmGraphs(applyOverrides(discovered.files, options.overrides));
   const steps = auditSteps(options, discovered, discovered.python);
   for (;;) {
     const step = steps.next();
@@ -127,6 +130,7 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
   const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl, options.indexCacheDir);
   const project = buildProject({
     metadata,
+    npmGraphs: npmGraphsOf(files),
     root,
     fileRoles: config,
     files,

@@ -1,11 +1,11 @@
 // package.json vs package-lock.json, the fast path (libraries.md §4): direct dependencies of the
 // root and of each workspace against the lock's `packages` (lockfile v2/v3) or `dependencies`
 // (v1) entries, with semver. This is what `npm ci` refuses ("package.json and package-lock.json
-// are not in sync": Missing / Invalid). @npmcli/arborist is not loaded: its loads are
-// asynchronous while the audit is synchronous, it costs ~0.5 s per run (pre-commit), and the lock
-// is written whole by npm, so drift shows in the direct dependencies this checks.
+// are not in sync": Missing / Invalid). NPM001 uses it when a lock's whole graph could not be
+// loaded (Project.npmGraphs, src/metadata/npm-graph.ts: arborist, in a pre-stage of the audit).
 import semver from 'semver';
 import { isJsonObject, type JsonObject } from '../parsers/json.js';
+import type { NpmGraph } from './npm-graph-types.js';
 
 export type DriftKind = 'missing' | 'invalid' | 'extraneous' | 'workspace-missing';
 
@@ -108,4 +108,17 @@ function semverRange(spec: string): string | null {
   const text = (alias ? alias[1] : spec)?.trim() ?? '';
   if (text === '' || text === '*' || text === 'latest') return null;
   return semver.validRange(text) ? text : null;
+}
+
+/**
+ * Whether `npm ci` accepts the lock as it is: from its dependency graph when it was loaded (no
+ * error-level problem: a missing or invalid edge other than an optional peer), else from the
+ * direct dependencies. False when either file is unreadable.
+ */
+export function lockInSync(pkg: Json | null, lock: Json | null, graph: NpmGraph | undefined): boolean {
+  if (!pkg || !lock) return false;
+  if (graph?.ok) return graph.problems.every((p) => p.type === 'peerOptional');
+  if (graph && (graph.code === 'EOVERRIDE' || graph.code === 'EMISSINGTARGET')) return false;
+  const drift = lockDrift(pkg, lock);
+  return drift !== null && !drift.some((d) => d.kind !== 'extraneous');
 }

@@ -3,6 +3,7 @@
 import { FirstPartyIndex } from './first-party.js';
 import { EMPTY_METADATA, type MetadataIndex } from './metadata-index.js';
 import { ModuleMap } from './module-map.js';
+import type { NpmGraph } from './npm-graph-types.js';
 import { Repository, type RepositoryInput } from './repository.js';
 import { buildServices } from './service/index.js';
 import type { Project, Service } from './types.js';
@@ -14,6 +15,7 @@ export interface ProjectInput extends RepositoryInput {
   readonly warnings: readonly { readonly file: string; readonly message: string }[];
   readonly moduleMap?: Readonly<Record<string, string | readonly string[]>>;
   readonly metadata?: MetadataIndex;
+  readonly npmGraphs?: ReadonlyMap<string, NpmGraph>;
 }
 
 export function buildProject(input: ProjectInput): Project {
@@ -47,6 +49,7 @@ export function buildProject(input: ProjectInput): Project {
     warnings: input.warnings,
     installedBy,
     metadata: input.metadata ?? EMPTY_METADATA,
+    npmGraphs: input.npmGraphs ?? new Map(),
     absentPaths: [...repo.missing].sort(),
     tooLargePaths: [...(input.tooLarge ?? [])].sort(),
     pyprojectAt: (path) => (repo.files.has(path) ? repo.pyprojectAt(path) : null),
