@@ -368,12 +368,21 @@ function textOf(project: Project, path: string): string {
   return project.files.get(path)?.text ?? '';
 }
 
-/** The span of a lock entry's key: `"node_modules/x":` (v2/v3), else the last package name's key (v1). */
+/** The span of a lock entry's key: `"node_modules/x":` (v2/v3), else, in a v1 lock, of `"x":` in its parent's nested `dependencies`. */
 function entrySpan(text: string, location: string): Span {
   const exact = keySpan(text, '', location);
   if (exact.end > 0 || location === '') return exact;
-  const name = location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length);
-  return keySpan(text, 'dependencies', name);
+  // v1: `node_modules/a/node_modules/@s/b` is "dependencies" > "a" > "dependencies" > "@s/b".
+  let from = 0;
+  let found: Span = { start: 0, end: 0 };
+  for (const name of location.split(/(?:^|\/)node_modules\//).filter(Boolean)) {
+    const section = keySpan(text.slice(from), 'dependencies');
+    const at = keySpan(text.slice(from), 'dependencies', name);
+    if (section.end === 0 || at.start === section.start) break;
+    found = { start: from + at.start, end: from + at.end };
+    from = found.end;
+  }
+  return found;
 }
 
 /** The span of `"key":` (searched after `"section":` when given), else of the section, else empty at 0. */
