@@ -4,7 +4,7 @@ import semver from 'semver';
 import type { Span } from '../../findings/types.js';
 import { imageNodeRange } from '../../knowledge/node-versions.js';
 import type { StageState } from '../../model/image.js';
-import type { Project, Service } from '../../model/types.js';
+import type { Project } from '../../model/types.js';
 import { imageResolve, repoDirname, repoJoin } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
 import { stageNode } from './node-image.js';
