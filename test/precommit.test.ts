@@ -221,7 +221,8 @@ describe('.pre-commit-hooks.yaml', () => {
       'backend/requirements-minimal.txt', 'requirements/base.txt', 'requirements.in', 'constraints.txt', 'Dockerfile',
       'services/web/Dockerfile', 'Dockerfile.prod', 'Containerfile', 'docker-compose.yml', 'docker-compose.override.yaml',
       'deploy/compose.yml', '.dockerignore', 'api/Dockerfile.dockerignore', 'pyproject.toml', 'setup.cfg', 'setup.py',
-      'package.json', 'frontend/package-lock.json', '.driftcheck.yaml',
+      'package.json', 'frontend/package-lock.json', '.driftcheck.yaml', '.npmrc', 'web/yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb',
+      '.yarnrc.yml',
     ];
     for (const path of read) expect(files.test(path), path).toBe(true);
     for (const path of ['README.md', 'docs/compose.md', 'src/index.ts', 'app/templates/base.html', 'notes.txt', 'requirements.md', 'Dockerfile.md/x']) {
