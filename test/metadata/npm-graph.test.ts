@@ -1,0 +1,126 @@
+// The npm lock graph loader (src/metadata/npm-graph*.ts): what it copies for arborist, what it
+// refuses to load, the in-process preload the asynchronous audit uses, and the child process
+// behind the synchronous audit() of the built library.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { legacyPeerDeps, npmGraphRequests, npmGraphsOf, preloadNpmGraphs } from '../../src/metadata/npm-graph.js';
+import { loadNpmGraph } from '../../src/metadata/npm-graph-load.js';
+import { makeSourceFile, type FileKind } from '../../src/source.js';
+import { REPO_ROOT } from '../helpers/cli.js';
+
+const file = (path: string, text: string, kind: FileKind): ReturnType<typeof makeSourceFile> => makeSourceFile(path, kind, text);
+const pkg = (path: string, value: object): ReturnType<typeof makeSourceFile> => file(path, JSON.stringify(value), 'package-json');
+const lock = (path: string, packages: object): ReturnType<typeof makeSourceFile> => file(path, JSON.stringify({ lockfileVersion: 3, packages }), 'package-lock');
+
+describe('npmGraphRequests', () => {
+  it('copies the package.json, the lock and every package.json under it (workspaces, links), with .npmrc settings', () => {
+    const files = [
+      pkg('web/package.json', { name: 'web', workspaces: ['packages/*'] }),
+      lock('web/package-lock.json', { '': { name: 'web' }, 'node_modules/@w/a': { link: true, resolved: 'packages/a' }, 'packages/a': { name: '@w/a' } }),
+      pkg('web/packages/a/package.json', { name: '@w/a' }),
+      pkg('other/package.json', { name: 'other' }),
+      file('web/.npmrc', 'fund=false\nlegacy-peer-deps = true ; old peers\n', 'npmrc'),
+    ];
+    const [request, ...rest] = npmGraphRequests(files);
+    expect(rest).toEqual([]);
+    expect(request?.lockPath).toBe('web/package-lock.json');
+    expect(request?.dir).toBe('web');
+    expect(Object.keys(request?.files ?? {}).sort()).toEqual(['web/package-lock.json', 'web/package.json', 'web/packages/a/package.json']);
+    expect(request?.legacyPeerDeps).toBe(true);
+  });
+
+  it('prefers npm-shrinkwrap.json to a package-lock.json beside it, as npm does', () => {
+    const files = [pkg('package.json', { name: 'a' }), lock('package-lock.json', { '': {} }), lock('npm-shrinkwrap.json', { '': {} })];
+    expect(npmGraphRequests(files).map((r) => r.lockPath)).toEqual(['npm-shrinkwrap.json']);
+  });
+
+  it.each([
+    ['a link out of the repository', { 'node_modules/u': { link: true, resolved: '../../utils' } }, {}],
+    ['an absolute link', { 'node_modules/u': { link: true, resolved: '/etc' } }, {}],
+    ['a lock location out of the repository', { 'node_modules/../../../x': { version: '1.0.0' } }, {}],
+    ['a workspace pattern out of the repository', {}, { workspaces: ['../*'] }],
+    ['an absolute workspace pattern', {}, { workspaces: ['/tmp/*'] }],
+  ])('does not load a lock with %s (arborist would read outside the copy)', (_name, packages, extra) => {
+    const files = [pkg('app/package.json', { name: 'a', ...extra }), lock('app/package-lock.json', { '': { name: 'a' }, ...packages })];
+    expect(npmGraphRequests(files)).toEqual([]);
+  });
+
+  it('needs a package.json that parses', () => {
+    expect(npmGraphRequests([file('package.json', '{', 'package-json'), lock('package-lock.json', { '': {} })])).toEqual([]);
+  });
+
+  it.each([
+    ['legacy-peer-deps=true', true],
+    ['legacy-peer-deps="true"', true],
+    ['legacy-peer-deps=true\nlegacy-peer-deps=false', false],
+    ['# legacy-peer-deps=true', false],
+    ['strict-peer-deps=true', false],
+  ])('.npmrc %j: legacy-peer-deps %s', (text, expected) => {
+    expect(legacyPeerDeps(text)).toBe(expected);
+  });
+});
+
+describe('loadNpmGraph', () => {
+  it('loads from a temporary copy, which it removes, and writes paths relative to the package.json', async () => {
+    // A temp folder of its own (os.tmpdir() reads TMPDIR): other audits may be running.
+    const temp = mkdtempSync(join(tmpdir(), 'driftcheck-npm-tmp-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = temp;
+    const graph = await loadNpmGraph({
+      lockPath: 'package-lock.json',
+      dir: '',
+      legacyPeerDeps: false,
+      files: {
+        'package.json': JSON.stringify({ name: 'm', workspaces: ['packages/*'] }),
+        'package-lock.json': JSON.stringify({ lockfileVersion: 3, packages: { '': { name: 'm', workspaces: ['packages/*'] } } }),
+        'packages/a/package.json': JSON.stringify({ name: 'a', version: '1.0.0' }),
+      },
+    }).finally(() => {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+    });
+    expect(graph).toMatchObject({ ok: true, problems: [{ error: 'MISSING', type: 'workspace', name: 'a', spec: 'file:packages/a' }] });
+    expect(readdirSync(temp)).toEqual([]);
+  });
+
+  it('turns a lock arborist refuses into ok: false with its code, not an exception', async () => {
+    const graph = await loadNpmGraph({
+      lockPath: 'package-lock.json',
+      dir: '',
+      legacyPeerDeps: false,
+      files: { 'package.json': JSON.stringify({ name: 'm', dependencies: { q: '^1.0.0' }, overrides: { q: '2.0.0' } }), 'package-lock.json': JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/q': { version: '1.0.0' } } }) },
+    });
+    expect(graph).toMatchObject({ ok: false, code: 'EOVERRIDE' });
+  });
+});
+
+describe('preloadNpmGraphs and npmGraphsOf', () => {
+  it('answers the synchronous audit from what the asynchronous pre-stage loaded, by content', async () => {
+    const files = [pkg('package.json', { name: 'x', dependencies: { ms: '^3.0.0' } }), lock('package-lock.json', { '': { name: 'x', dependencies: { ms: '^3.0.0' } }, 'node_modules/ms': { version: '2.1.3' } })];
+    // Untranspiled sources have no child process: without the preload the graph is not loaded.
+    expect(npmGraphsOf(files).get('package-lock.json')).toMatchObject({ ok: false, code: 'LOADER' });
+    await preloadNpmGraphs(files);
+    expect(npmGraphsOf(files).get('package-lock.json')).toMatchObject({ ok: true, problems: [{ error: 'INVALID', name: 'ms', toVersion: '2.1.3' }] });
+    // Another text is another graph.
+    const edited = [pkg('package.json', { name: 'x', dependencies: { ms: '^2.0.0' } }), files[1]!];
+    expect(npmGraphsOf(edited).get('package-lock.json')).toMatchObject({ ok: false, code: 'LOADER' });
+  });
+});
+
+describe('the built library', () => {
+  it('audit(), synchronous, loads the graph in the child process beside it (npm run build first)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftcheck-npm-sync-'));
+    cpSync(join(REPO_ROOT, 'fixtures/rules/lockfile-drift/flags-nested-range'), dir, { recursive: true });
+    const script = join(dir, 'run.mjs');
+    writeFileSync(script, `import { audit } from ${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'dist/index.js')).href)};\nconst r = audit({ root: ${JSON.stringify(dir)}, select: ['NPM001'] });\nprocess.stdout.write(JSON.stringify(r.findings.map((f) => f.message)));\n`);
+    const result = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+    expect(result.stderr).toBe('');
+    const messages = JSON.parse(result.stdout) as string[];
+    expect(messages.some((m) => m.includes('locks "qs" at 6.11.0'))).toBe(true);
+    expect(messages.some((m) => m.includes('depends on "bytes"@3.1.2'))).toBe(true);
+  });
+});
