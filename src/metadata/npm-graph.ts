@@ -1,5 +1,6 @@
 // The npm dependency graphs of an audit (NPM001 on the whole lock): one per package-lock.json or
-// npm-shrinkwrap.json with a package.json beside it, loaded only when there is one. Loading
+// npm-shrinkwrap.json with a package.json beside it, loaded only when there is one and a
+// pre-check (model/npm-lock.ts `graphSignal`) finds something arborist could report. Loading
 // (@npmcli/arborist, asynchronous, ~0.4 s to import) happens before the synchronous audit, as
 // metadata does: `preloadNpmGraphs` in process for auditInParallel (the CLI, the interactive
 // report), and `npmGraphsOf`, which the audit itself calls, answers from what was preloaded, else
@@ -12,8 +13,10 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { NpmGraph, NpmGraphRequest } from '../model/npm-graph-types.js';
-import { isJsonObject, parseJsonObject } from '../parsers/json.js';
+import { graphSignal } from '../model/npm-lock.js';
+import { isJsonObject, parseJsonObject, type JsonObject } from '../parsers/json.js';
 import type { SourceFile } from '../source.js';
+import { compileGlob } from '../util/glob.js';
 import { escapesRoot, isUnder, repoDirname, repoJoin } from '../util/paths.js';
 
 const LOCK_NAMES = ['npm-shrinkwrap.json', 'package-lock.json'];
@@ -22,9 +25,11 @@ const MAX_PACKAGE_FILES = 2000;
 const MEMO_SIZE = 64;
 
 /**
- * What to load for each lock in `files` (sorted by lock path). A lock is left out (NPM001 then
- * checks direct dependencies only) when its package.json is unreadable, or a workspace pattern or
- * link leaves the repository: arborist would read outside the copy.
+ * What to load for each lock in `files` (sorted by lock path). A lock is left out when
+ * `graphSignal` finds nothing arborist could report (the usual case: npm wrote the lock from this
+ * package.json, and nothing has changed since), and when it cannot be loaded safely: its
+ * package.json is unreadable, or a workspace pattern or link leaves the repository (arborist would
+ * read outside the copy). NPM001 then compares direct dependencies only.
  */
 export function npmGraphRequests(files: readonly SourceFile[]): NpmGraphRequest[] {
   const byPath = new Map(files.map((f) => [f.path, f]));
@@ -48,7 +53,33 @@ export function npmGraphRequests(files: readonly SourceFile[]): NpmGraphRequest[
     if (packages.length > MAX_PACKAGE_FILES) continue;
     for (const f of packages) texts[f.path] = f.text;
     const npmrc = byPath.get(repoJoin(dir, '.npmrc'));
-    out.push({ lockPath: lock.path, dir, files: texts, legacyPeerDeps: npmrc !== undefined && legacyPeerDeps(npmrc.text) });
+    const legacy = npmrc !== undefined && legacyPeerDeps(npmrc.text);
+    const workspaces = workspaceManifests(dir, pkg, packages);
+    if (workspaces !== null && graphSignal(pkg, lockJson, workspaces, legacy) === null) continue;
+    out.push({ lockPath: lock.path, dir, files: texts, legacyPeerDeps: legacy });
+  }
+  return out;
+}
+
+/**
+ * The workspaces arborist maps from package.json `workspaces` (folder relative to `dir` → its
+ * package.json), among `packages`; null when a pattern is one the shared glob matcher does not
+ * read as npm does (a negation).
+ */
+function workspaceManifests(dir: string, pkg: JsonObject, packages: readonly SourceFile[]): Map<string, JsonObject> | null {
+  const raw = pkg.workspaces;
+  const listed = Array.isArray(raw) ? raw : isJsonObject(raw) && Array.isArray(raw.packages) ? raw.packages : [];
+  if (listed.some((p) => typeof p !== 'string' || p.startsWith('!'))) return null;
+  const patterns = (listed as string[]).map((p) => compileGlob(p.replace(/^\.\//, '').replace(/\/+$/, ''), { doubleStar: true }));
+  const out = new Map<string, JsonObject>();
+  const prefix = dir === '' ? '' : `${dir}/`;
+  for (const f of packages) {
+    if (!f.path.startsWith(prefix) || !f.path.endsWith('/package.json')) continue;
+    const folder = f.path.slice(prefix.length, -'/package.json'.length);
+    if (!patterns.some((matches) => matches(folder))) continue;
+    const json = parseJsonObject(f.text);
+    if (!json) return null;
+    out.set(folder, json);
   }
   return out;
 }

@@ -122,3 +122,122 @@ export function lockInSync(pkg: Json | null, lock: Json | null, graph: NpmGraph 
   const drift = lockDrift(pkg, lock);
   return drift !== null && !drift.some((d) => d.kind !== 'extraneous');
 }
+
+/**
+ * Could arborist find anything wrong with this lock (NPM001's graph)? A conservative pre-check, so
+ * that a lock `npm ci` accepts costs no arborist load: the lock's root entry against package.json,
+ * then every edge arborist's loadVirtual would create (the root's and each workspace's
+ * package.json, each locked package's dependencies, optional and peer dependencies), resolved as
+ * arborist resolves them (own node_modules, then each parent's) and tested as its dep-valid.js
+ * tests them (`semver.satisfies(version, range, loose)`). Anything this does not model exactly
+ * (lockfile v1, overrides, a spec that is not a registry range, bundled or shrinkwrapped
+ * packages, links to folders that are not workspaces) is a reason to load the graph. Null: nothing
+ * to report; otherwise the first reason found.
+ */
+export function graphSignal(pkg: Json, lock: Json, workspaces: ReadonlyMap<string, Json>, legacyPeerDeps: boolean): string | null {
+  if (lock.lockfileVersion !== 2 && lock.lockfileVersion !== 3) return 'lockfile v1';
+  if (!isObject(lock.packages)) return 'no packages';
+  const packages = lock.packages;
+  const entry = (location: string): Json | null => (isObject(packages[location]) ? (packages[location] as Json) : null);
+  const root = entry('');
+  if (!root) return 'no root entry';
+  if (isObject(pkg.overrides) && Object.keys(pkg.overrides).length > 0) return 'overrides';
+  for (const section of [...SECTIONS, 'peerDependencies', 'peerDependenciesMeta', 'workspaces'] as const) {
+    if (!sameJson(pkg[section], root[section])) return `package.json ${section} changed since the lock`;
+  }
+  // The package.json each location's edges come from: the root's, a workspace's, else the lock's.
+  const manifests = new Map<string, Json>([['', pkg], ...workspaces]);
+  const isTop = (location: string): boolean => !location.split('/').includes('node_modules');
+  const parentOf = (location: string): string | null => {
+    if (location === '') return null;
+    const nested = /^(?:(.*)\/)?node_modules\/(?:@[^/]+\/)?[^/]+$/.exec(location);
+    if (nested) return nested[1] ?? '';
+    const parts = location.split('/');
+    for (let i = parts.length - 1; i > 0; i--) if (entry(parts.slice(0, i).join('/'))) return parts.slice(0, i).join('/');
+    return '';
+  };
+  const resolve = (from: string, name: string): { location: string; entry: Json } | null => {
+    for (let at: string | null = from; at !== null; at = parentOf(at)) {
+      const location = `${at === '' ? '' : `${at}/`}node_modules/${name}`;
+      const found = entry(location);
+      if (found) return { location, entry: found };
+    }
+    return null;
+  };
+  // Workspaces: a link in the root's node_modules to each folder.
+  for (const [folder, ws] of workspaces) {
+    const link = typeof ws.name === 'string' ? entry(`node_modules/${ws.name}`) : null;
+    if (!link || link.link !== true || link.resolved !== folder || !entry(folder)) return `workspace ${folder} not linked in the lock`;
+  }
+  const check = (from: string, manifest: Json): string | null => {
+    const types: [string, 'prod' | 'optional' | 'peer' | 'dev'][] = [['dependencies', 'prod'], ['optionalDependencies', 'optional'], ['peerDependencies', 'peer']];
+    if (isTop(from)) types.push(['devDependencies', 'dev']);
+    const bundled = manifest.bundleDependencies ?? manifest.bundledDependencies;
+    if (bundled !== undefined && bundled !== false) return `${from || 'the root'} bundles dependencies`;
+    const optional = isObject(manifest.optionalDependencies) ? manifest.optionalDependencies : {};
+    const peerMeta = isObject(manifest.peerDependenciesMeta) ? manifest.peerDependenciesMeta : {};
+    for (const [section, type] of types) {
+      if (type === 'peer' && legacyPeerDeps) continue;
+      const deps = isObject(manifest[section]) ? (manifest[section] as Json) : {};
+      for (const [name, spec] of Object.entries(deps)) {
+        if (typeof spec !== 'string') return `${name}: spec is not a string`;
+        if (type === 'prod' && Object.hasOwn(optional, name)) continue; // optionalDependencies win
+        const optionalEdge = type === 'optional' || (type === 'peer' && isObject(peerMeta[name]) && (peerMeta[name] as Json).optional === true);
+        const found = resolve(from, name);
+        if (!found) {
+          if (optionalEdge) continue;
+          return `${from || 'the root'} needs ${name}, which the lock lacks`;
+        }
+        if (type === 'peer' && !isTop(from) && found.location === `${from}/node_modules/${name}`) return `peer ${name} nested under ${from}`;
+        let target = found.entry;
+        let targetLocation = found.location;
+        if (target.link === true) {
+          if (typeof target.resolved !== 'string' || !entry(target.resolved) || !manifests.has(target.resolved)) return `${name} links to a folder that is not a workspace`;
+          targetLocation = target.resolved;
+          target = manifests.get(targetLocation) as Json;
+        }
+        if (!specAccepts(spec, name, targetLocation, target)) return `${from || 'the root'} needs ${name}@${spec}`;
+      }
+    }
+    return null;
+  };
+  for (const [location, raw] of [['', pkg] as const, ...Object.entries(packages)]) {
+    if (location === '' && raw !== pkg) continue;
+    if (!isObject(raw)) return `${location}: not an object`;
+    if (raw.link === true) {
+      if (typeof raw.resolved !== 'string' || !entry(raw.resolved)) return `${location} links to a location the lock lacks`;
+      continue;
+    }
+    if (raw.extraneous === true || raw.inBundle === true || raw.hasShrinkwrap === true) return `${location} is extraneous, bundled or shrinkwrapped`;
+    const manifest = isTop(location) ? manifests.get(location) : raw;
+    if (!manifest) return `${location}: no package.json for a folder in the lock`;
+    const problem = check(location, manifest);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+/** dep-valid.js for what the pre-check models: registry ranges and versions, `*`, and npm: aliases. */
+function specAccepts(spec: string, name: string, location: string, target: Json): boolean {
+  const alias = /^npm:((?:@[^/@]+\/)?[^@]+)(?:@(.*))?$/.exec(spec);
+  const range = (alias ? (alias[2] ?? '') : spec).trim();
+  // The package's own name: `name` in the lock entry for aliases and nested names, else the folder.
+  const own = typeof target.name === 'string' ? target.name : location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length);
+  if ((alias ? alias[1] : name) !== own) return false;
+  if (range === '' || range === '*') return true;
+  const version = typeof target.version === 'string' ? target.version : null;
+  if (version === null || semver.validRange(range, true) === null) return false;
+  return semver.satisfies(version, range, true);
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  const empty = (v: unknown): boolean => v === undefined || (isObject(v) && Object.keys(v).length === 0) || (Array.isArray(v) && v.length === 0);
+  if (empty(a) && empty(b)) return true;
+  return JSON.stringify(sortKeys(a)) === JSON.stringify(sortKeys(b));
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (!isObject(v)) return v;
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
+}

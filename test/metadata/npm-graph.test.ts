@@ -34,7 +34,7 @@ describe('npmGraphRequests', () => {
   });
 
   it('prefers npm-shrinkwrap.json to a package-lock.json beside it, as npm does', () => {
-    const files = [pkg('package.json', { name: 'a' }), lock('package-lock.json', { '': {} }), lock('npm-shrinkwrap.json', { '': {} })];
+    const files = [pkg('package.json', { name: 'a', dependencies: { ms: '^2.0.0' } }), lock('package-lock.json', { '': {} }), lock('npm-shrinkwrap.json', { '': {} })];
     expect(npmGraphRequests(files).map((r) => r.lockPath)).toEqual(['npm-shrinkwrap.json']);
   });
 
@@ -61,6 +61,63 @@ describe('npmGraphRequests', () => {
     ['strict-peer-deps=true', false],
   ])('.npmrc %j: legacy-peer-deps %s', (text, expected) => {
     expect(legacyPeerDeps(text)).toBe(expected);
+  });
+});
+
+describe('graphSignal: which locks need arborist at all', () => {
+  const base = () => ({
+    pkg: { name: 'app', dependencies: { express: '^4.21.0', ms: '^2.1.3', pad: 'npm:left-pad@^1.3.0' }, devDependencies: { typescript: '~5.6.0' }, peerDependencies: { react: '>=18' } } as Record<string, unknown>,
+    packages: {
+      'node_modules/debug': { version: '2.6.9', dependencies: { ms: '2.0.0' } },
+      'node_modules/debug/node_modules/ms': { version: '2.0.0' },
+      'node_modules/express': { version: '4.21.2', dependencies: { debug: '2.6.9' }, optionalDependencies: { fsevents: '^2.3.3' }, peerDependencies: { 'pg-native': '>=3' }, peerDependenciesMeta: { 'pg-native': { optional: true } } },
+      'node_modules/ms': { version: '2.1.3' },
+      'node_modules/pad': { name: 'left-pad', version: '1.3.0' },
+      'node_modules/react': { version: '18.3.1', peer: true },
+      'node_modules/typescript': { version: '5.6.3', dev: true },
+    } as Record<string, Record<string, unknown>>,
+  });
+  const requests = (p: Record<string, unknown>, packages: Record<string, unknown>, extra: ReturnType<typeof makeSourceFile>[] = []): number => {
+    const { overrides: _o, ...root } = p;
+    return npmGraphRequests([pkg('package.json', p), lock('package-lock.json', { '': root, ...packages }), ...extra]).length;
+  };
+
+  it('an in-sync lock (nested copies, aliases, optional and peer edges) is not loaded', () => {
+    const { pkg: p, packages } = base();
+    expect(requests(p, packages)).toBe(0);
+  });
+
+  it.each<[string, (p: Record<string, unknown>, packages: Record<string, Record<string, unknown>>) => void]>([
+    ['a changed root range', (p) => void (p.dependencies = { express: '^4.21.0', ms: '^2.1.4', pad: 'npm:left-pad@^1.3.0' })],
+    ['overrides', (p) => void (p.overrides = { ms: '2.1.3' })],
+    ['a nested range violation', (_p, packages) => void (packages['node_modules/debug/node_modules/ms'] = { version: '2.1.3' })],
+    ['a missing nested entry', (_p, packages) => void delete packages['node_modules/debug/node_modules/ms']],
+    ['a peer out of range', (_p, packages) => void (packages['node_modules/react'] = { version: '17.0.2' })],
+    ['an optional peer out of range', (_p, packages) => void (packages['node_modules/pg-native'] = { version: '2.0.0' })],
+    ['an alias to another package', (_p, packages) => void (packages['node_modules/pad'] = { name: 'right-pad', version: '1.3.0' })],
+    ['a tag spec', (_p, packages) => void (packages['node_modules/express'] = { version: '4.21.2', dependencies: { debug: 'latest' } })],
+    ['a git spec', (_p, packages) => void (packages['node_modules/express'] = { version: '4.21.2', dependencies: { debug: 'github:debug-js/debug' } })],
+    ['an entry marked extraneous', (_p, packages) => void (packages['node_modules/old'] = { version: '1.0.0', extraneous: true })],
+    ['a bundling package', (_p, packages) => void (packages['node_modules/express'] = { version: '4.21.2', bundleDependencies: ['debug'] })],
+    ['a link to a folder that is not a workspace', (_p, packages) => {
+      packages['node_modules/utils'] = { link: true, resolved: 'libs/utils' };
+      packages['libs/utils'] = { version: '1.0.0' };
+    }],
+  ])('%s is loaded', (_name, edit) => {
+    const { pkg: p, packages } = base();
+    edit(p, packages);
+    expect(requests(p, packages)).toBe(1);
+  });
+
+  it('a lockfile v1 is always loaded', () => {
+    const files = [pkg('package.json', { name: 'a' }), file('package-lock.json', JSON.stringify({ lockfileVersion: 1, dependencies: {} }), 'package-lock')];
+    expect(npmGraphRequests(files)).toHaveLength(1);
+  });
+
+  it('legacy-peer-deps in .npmrc: peers are not edges, so a peer out of range is no reason to load', () => {
+    const { pkg: p, packages } = base();
+    packages['node_modules/react'] = { version: '17.0.2' };
+    expect(requests(p, packages, [file('.npmrc', 'legacy-peer-deps=true\n', 'npmrc')])).toBe(0);
   });
 });
 

@@ -33,9 +33,11 @@ tree: the lock plus package.json, no node_modules, no network), lockfile v1, v2 
   v1/v2 locks: \`npm ci\` fails (error), \`npm install\` ignores the lock (warning).
 
 \`legacy-peer-deps=true\` in the project's \`.npmrc\` makes npm ignore peer dependencies, and so
-does this rule. Missing optional dependencies are not reported (npm skips them). When the graph
-cannot be loaded (a link or workspace pattern leaving the repository), only direct dependencies
-are compared.
+does this rule. Missing optional dependencies are not reported (npm skips them). arborist is
+loaded only when a quick pass over the lock (the same resolution and semver test, for what it
+models exactly) finds a reason to; a lock npm wrote from the current package.json costs nothing.
+When the graph cannot be loaded (a link or workspace pattern leaving the repository), only
+direct dependencies are compared.
 
 ## Why is this bad?
 \`npm ci\` — what a Dockerfile or CI should run — refuses to install ("\`npm ci\` can only install
