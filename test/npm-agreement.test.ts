@@ -5,7 +5,8 @@
 // network, no node_modules). They must agree on which packages are missing, invalid and stale, and
 // on whether the lock is broken (npm ls exits non-zero for anything but stale entries; driftcheck
 // reports an error). Where they must not agree, the case says why npm ls is the wrong judge of
-// what `npm ci` does.
+// what `npm ci` does; and on every case, driftcheck reports an error exactly when
+// `npm ci --offline --dry-run` (empty cache) fails: the third judge, and the one that decides.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ type Deps = Record<string, string>;
 interface Entry {
   version?: string;
   dependencies?: Deps;
+  devDependencies?: Deps;
   peerDependencies?: Deps;
   peerDependenciesMeta?: Record<string, { optional: boolean }>;
   optionalDependencies?: Deps;
@@ -169,6 +171,18 @@ const CASES: Case[] = [
   from('missing optional dependency', (pkg, packages) => {
     pkg.optionalDependencies = { fsevents: '^2.3.3' };
     packages['node_modules/express']!.optionalDependencies = { 'native-x': '^1.0.0' };
+    return {
+      lockRoot: pkg,
+      differs: {
+        why: 'npm ls lists no missing optional dependency (ls.js isOptional), but npm locks the optional packages of every platform and npm ci fails without one ("Missing: fsevents@ from lock file"): driftcheck reports what npm ci does',
+        npm: { fails: false, missing: [] },
+        driftcheck: { fails: true, missing: ['fsevents', 'native-x'] },
+      },
+    };
+  }),
+  from('optional dependency of another platform, locked', (pkg, packages) => {
+    pkg.optionalDependencies = { fsevents: '^2.3.3' };
+    packages['node_modules/fsevents'] = { version: '2.3.3', optional: true };
     return { lockRoot: pkg };
   }),
   from('override the lock does not reflect', (pkg) => void (pkg.overrides = { qs: '6.14.0' })),
@@ -239,6 +253,36 @@ const CASES: Case[] = [
     packages['node_modules/left-pad'] = { name: 'left-pad', version: '1.3.0' };
     return { lockRoot: { ...pkg, dependencies: { ...pkg.dependencies, 'left-pad': 'npm:left-pad@^1.3.0' } } };
   }),
+  from('dependency also an optional peer, with a nested copy (the dependency edge wins)', (pkg, packages) => {
+    pkg.dependencies = { 'ajv-formats': '^2.1.1', ajv: '^6.12.6' };
+    replaceAll(pkg, packages);
+    packages['node_modules/ajv'] = { version: '6.12.6' };
+    packages['node_modules/ajv-formats'] = { version: '2.1.1', dependencies: { ajv: '^8.0.0' }, peerDependencies: { ajv: '^8.0.0' }, peerDependenciesMeta: { ajv: { optional: true } } };
+    packages['node_modules/ajv-formats/node_modules/ajv'] = { version: '8.17.1' };
+    return { lockRoot: pkg };
+  }),
+  from('peer dependency nested under its dependent (PEER LOCAL)', (pkg, packages) => {
+    pkg.dependencies = { 'react-dom': '^18.3.1' };
+    replaceAll(pkg, packages);
+    packages['node_modules/react-dom'] = { version: '18.3.1', peerDependencies: { react: '^18.3.1' } };
+    packages['node_modules/react-dom/node_modules/react'] = { version: '18.3.1' };
+    return { lockRoot: pkg };
+  }),
+  from('tag spec locked without a registry tarball', (_pkg, packages) => void (packages['node_modules/express']!.dependencies = { 'body-parser': 'latest', debug: '2.6.9', qs: '6.13.0' })),
+  from('tag spec locked from the registry', (_pkg, packages) => {
+    packages['node_modules/express']!.dependencies = { 'body-parser': 'latest', debug: '2.6.9', qs: '6.13.0' };
+    packages['node_modules/body-parser']!.resolved = 'https://registry.npmjs.org/body-parser/-/body-parser-1.20.3.tgz';
+  }),
+  from('override reflected in a nested copy too', (pkg, packages) => {
+    pkg.overrides = { ms: '2.1.3' };
+    packages['node_modules/debug/node_modules/ms'] = { version: '2.1.3' };
+  }),
+  from('override reflected at the top, not in a nested copy', (pkg) => void (pkg.overrides = { ms: '2.1.3' })),
+  from('devDependencies of a locked package are not its edges', (_pkg, packages) => void (packages['node_modules/bytes'] = { version: '3.1.2', devDependencies: { tap: '^16.0.0' } } as Entry)),
+  from('aliased dependency of a locked package', (_pkg, packages) => {
+    packages['node_modules/express']!.dependencies = { ...packages['node_modules/express']!.dependencies, 'old-qs': 'npm:qs@^6.0.0' };
+    packages['node_modules/old-qs'] = { name: 'qs', version: '6.13.0' };
+  }),
   {
     name: 'workspaces in sync',
     pkg: WORKSPACE_PKG,
@@ -291,6 +335,20 @@ function npmLs(dir: string): Verdict {
   return { fails: result.status !== 0 && code !== null, missing: names('missing'), invalid: names('invalid'), extraneous: names('extraneous'), code: code === 'ELSPROBLEMS' ? null : code };
 }
 
+/**
+ * Whether `npm ci` accepts the lock, without the network: a dry run offline with an empty cache.
+ * A lock npm ci takes as it is needs nothing fetched (no tarball in a dry run, no packument when
+ * no edge is re-resolved); one it would have to resolve again fails, out of sync or ENOTCACHED.
+ */
+function npmCiFails(dir: string): boolean {
+  const result = spawnSync('npm', ['ci', '--offline', '--dry-run', '--ignore-scripts', '--no-audit', '--no-fund', '--no-update-notifier', '--logs-max=0'], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_cache: join(dir, '.npm-cache') },
+  });
+  return result.status !== 0;
+}
+
 async function driftcheck(dir: string): Promise<Verdict> {
   const run = await runCliInProcess(['.', '--select', 'NPM001', '--format', 'json', '--no-cache'], { cwd: dir });
   const findings = (JSON.parse(run.stdout) as { findings: { severity: string; message: string }[] }).findings;
@@ -316,7 +374,9 @@ describe.skipIf(!haveNpm)(`NPM001 agrees with npm ${haveNpm ? npmVersion.stdout.
 
   it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const dir = write(c);
-    const [npm, ours] = [npmLs(dir), await driftcheck(dir)];
+    const [npm, ours, ciFails] = [npmLs(dir), await driftcheck(dir), npmCiFails(dir)];
+    // The error verdict is npm ci's own: driftcheck reports an error exactly when npm ci fails.
+    expect({ driftcheckFails: ours.fails }).toEqual({ driftcheckFails: ciFails });
     if (c.differs) {
       // Each side says what the case documents, and nothing else differs.
       expect(npm, c.differs.why).toMatchObject(c.differs.npm);

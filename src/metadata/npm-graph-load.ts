@@ -72,9 +72,10 @@ export async function loadNpmGraph(request: NpmGraphRequest): Promise<NpmGraph> 
 
 /**
  * The edges `npm ci` would resolve again (build-ideal-tree.js `#problemEdges`, on the nodes its
- * depth walk from the root reaches): missing or invalid, except a missing optional dependency,
- * a bundled one, and one inside a package that ships its own shrinkwrap. An invalid
- * `peerOptional` edge is kept (npm ls reports it; NPM001 says npm ci accepts it).
+ * depth walk from the root reaches): missing (a missing optional dependency too) or invalid,
+ * except a missing optional peer, a bundled dependency and one inside a package that ships its
+ * own shrinkwrap. An invalid `peerOptional` edge is kept (npm ls reports it; NPM001 says npm ci
+ * accepts it). test/npm-agreement.test.ts checks each against `npm ci --offline --dry-run`.
  */
 function graphOf(tree: ArbNode, root: string): NpmGraph {
   // A workspace edge's spec is `file:<absolute folder>`: written relative to the package.json instead.
@@ -90,8 +91,11 @@ function graphOf(tree: ArbNode, root: string): NpmGraph {
     for (const edge of [...node.edgesOut.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
       if (edge.to) queue.push(edge.to);
       if (bundled.has(edge.name) || edge.to?.inShrinkwrap === true) continue;
-      const error = edge.error;
-      if (error === null) continue;
+      // arborist calls a missing optional dependency valid, but npm ci still wants it in the lock
+      // (every platform's optional packages are locked): "Missing: fsevents@ from lock file". A
+      // peer nested under its dependent (PEER LOCAL) is one npm ci installs as it is.
+      const error = edge.to === null && edge.type === 'optional' ? 'MISSING' : edge.error;
+      if (error === null || error === 'PEER LOCAL') continue;
       problems.push({
         error,
         from: node.location,

@@ -16,7 +16,7 @@ export interface NpmGraphRequest {
 
 /** One dependency edge of the graph that `npm ci` would have to resolve again. */
 export interface NpmGraphProblem {
-  /** MISSING: nothing in the lock satisfies it; INVALID: the lock resolves it to a version outside the spec; PEER LOCAL: a peer nested under its dependent. */
+  /** MISSING: nothing in the lock satisfies it (an optional dependency too); INVALID: the lock resolves it to a version outside the spec. */
   readonly error: 'MISSING' | 'INVALID' | 'PEER LOCAL' | 'DETACHED';
   /** The lock location of the package that depends ('' root, `packages/a` a workspace, `node_modules/x`). */
   readonly from: string;

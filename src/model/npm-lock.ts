@@ -79,8 +79,8 @@ function checkPackage(pkg: Json, folder: string, lookup: (name: string) => Json 
       if (typeof rawSpec !== 'string') continue;
       const found = lookup(name);
       if (!found) {
-        // An optional dependency may be absent (another platform); a peer is not declared here.
-        if (section !== 'optionalDependencies') out.push({ kind: 'missing', name, section, spec: rawSpec, locked: null, workspace: folder });
+        // npm locks every platform's optional packages, and npm ci fails without one ("Missing: fsevents@ from lock file").
+        out.push({ kind: 'missing', name, section, spec: rawSpec, locked: null, workspace: folder });
         continue;
       }
       const range = semverRange(rawSpec);
@@ -130,9 +130,9 @@ export function lockInSync(pkg: Json | null, lock: Json | null, graph: NpmGraph 
  * package.json, each locked package's dependencies, optional and peer dependencies), resolved as
  * arborist resolves them (own node_modules, then each parent's) and tested as its dep-valid.js
  * tests them (`semver.satisfies(version, range, loose)`). Anything this does not model exactly
- * (lockfile v1, overrides, a spec that is not a registry range, bundled or shrinkwrapped
- * packages, links to folders that are not workspaces) is a reason to load the graph. Null: nothing
- * to report; otherwise the first reason found.
+ * (lockfile v1, overrides other than `name: spec`, a spec that is not a registry range, bundled
+ * or shrinkwrapped packages, links to folders that are not workspaces) is a reason to load the
+ * graph. Null: nothing to report; otherwise the first reason found.
  */
 export function graphSignal(pkg: Json, lock: Json, workspaces: ReadonlyMap<string, Json>, legacyPeerDeps: boolean): string | null {
   if (lock.lockfileVersion !== 2 && lock.lockfileVersion !== 3) return 'lockfile v1';
@@ -141,7 +141,17 @@ export function graphSignal(pkg: Json, lock: Json, workspaces: ReadonlyMap<strin
   const entry = (location: string): Json | null => (isObject(packages[location]) ? (packages[location] as Json) : null);
   const root = entry('');
   if (!root) return 'no root entry';
-  if (isObject(pkg.overrides) && Object.keys(pkg.overrides).length > 0) return 'overrides';
+  // Overrides the pre-check models: `name: spec` for every edge below the root (not `$ref`s, not
+  // nested or version-keyed ones, not for a direct dependency of the root, which npm must match).
+  const overrides = new Map<string, string>();
+  if (pkg.overrides !== undefined) {
+    if (!isObject(pkg.overrides)) return 'overrides';
+    for (const [key, value] of Object.entries(pkg.overrides)) {
+      if (typeof value !== 'string' || value.startsWith('$') || !/^(?:@[^/@]+\/)?[^@]+$/.test(key)) return `override ${key}`;
+      if (SECTIONS.some((section) => isObject(pkg[section]) && Object.hasOwn(pkg[section] as Json, key)) || (isObject(pkg.peerDependencies) && Object.hasOwn(pkg.peerDependencies, key))) return `override of the direct dependency ${key}`;
+      if (value !== '*' && value !== '') overrides.set(key, value);
+    }
+  }
   for (const section of [...SECTIONS, 'peerDependencies', 'peerDependenciesMeta', 'workspaces'] as const) {
     if (!sameJson(pkg[section], root[section])) return `package.json ${section} changed since the lock`;
   }
@@ -169,35 +179,38 @@ export function graphSignal(pkg: Json, lock: Json, workspaces: ReadonlyMap<strin
     const link = typeof ws.name === 'string' ? entry(`node_modules/${ws.name}`) : null;
     if (!link || link.link !== true || link.resolved !== folder || !entry(folder)) return `workspace ${folder} not linked in the lock`;
   }
+  const workspaceNames = new Set([...workspaces.values()].map((ws) => ws.name).filter((n): n is string => typeof n === 'string'));
   const check = (from: string, manifest: Json): string | null => {
-    const types: [string, 'prod' | 'optional' | 'peer' | 'dev'][] = [['dependencies', 'prod'], ['optionalDependencies', 'optional'], ['peerDependencies', 'peer']];
-    if (isTop(from)) types.push(['devDependencies', 'dev']);
     const bundled = manifest.bundleDependencies ?? manifest.bundledDependencies;
     if (bundled !== undefined && bundled !== false) return `${from || 'the root'} bundles dependencies`;
-    const optional = isObject(manifest.optionalDependencies) ? manifest.optionalDependencies : {};
-    const peerMeta = isObject(manifest.peerDependenciesMeta) ? manifest.peerDependenciesMeta : {};
-    for (const [section, type] of types) {
-      if (type === 'peer' && legacyPeerDeps) continue;
-      const deps = isObject(manifest[section]) ? (manifest[section] as Json) : {};
-      for (const [name, spec] of Object.entries(deps)) {
-        if (typeof spec !== 'string') return `${name}: spec is not a string`;
-        if (type === 'prod' && Object.hasOwn(optional, name)) continue; // optionalDependencies win
-        const optionalEdge = type === 'optional' || (type === 'peer' && isObject(peerMeta[name]) && (peerMeta[name] as Json).optional === true);
-        const found = resolve(from, name);
-        if (!found) {
-          if (optionalEdge) continue;
-          return `${from || 'the root'} needs ${name}, which the lock lacks`;
-        }
-        if (type === 'peer' && !isTop(from) && found.location === `${from}/node_modules/${name}`) return `peer ${name} nested under ${from}`;
-        let target = found.entry;
-        let targetLocation = found.location;
-        if (target.link === true) {
-          if (typeof target.resolved !== 'string' || !entry(target.resolved) || !manifests.has(target.resolved)) return `${name} links to a folder that is not a workspace`;
-          targetLocation = target.resolved;
-          target = manifests.get(targetLocation) as Json;
-        }
-        if (!specAccepts(spec, name, targetLocation, target)) return `${from || 'the root'} needs ${name}@${spec}`;
+    if (manifest.acceptDependencies !== undefined) return `${from || 'the root'} has acceptDependencies`;
+    // node.js _loadDeps: peer, then prod, optional and (for tops) dev; a later section replaces an earlier edge.
+    const edges = new Map<string, { spec: unknown; optional: boolean; peer: boolean }>();
+    const section = (name: string): Json => (isObject(manifest[name]) ? (manifest[name] as Json) : {});
+    if (!legacyPeerDeps) {
+      const meta = section('peerDependenciesMeta');
+      for (const [name, spec] of Object.entries(section('peerDependencies'))) edges.set(name, { spec, optional: isObject(meta[name]) && (meta[name] as Json).optional === true, peer: true });
+    }
+    for (const [name, spec] of Object.entries(section('dependencies'))) edges.set(name, { spec, optional: false, peer: false });
+    for (const [name, spec] of Object.entries(section('optionalDependencies'))) edges.set(name, { spec, optional: true, peer: false });
+    if (isTop(from)) for (const [name, spec] of Object.entries(section('devDependencies'))) edges.set(name, { spec, optional: false, peer: false });
+    for (const [name, edge] of edges) {
+      if (from === '' && workspaceNames.has(name)) continue; // a workspace edge, checked above
+      if (typeof edge.spec !== 'string') return `${name}: spec is not a string`;
+      const spec = from === '' ? edge.spec : (overrides.get(name) ?? edge.spec);
+      const found = resolve(from, name);
+      if (!found) {
+        if (edge.optional && edge.peer) continue; // npm ci skips a missing optional peer (not a missing optional dependency)
+        return `${from || 'the root'} needs ${name}, which the lock lacks`;
       }
+      let target = found.entry;
+      let targetLocation = found.location;
+      if (target.link === true) {
+        if (typeof target.resolved !== 'string' || !entry(target.resolved) || !manifests.has(target.resolved)) return `${name} links to a folder that is not a workspace`;
+        targetLocation = target.resolved;
+        target = manifests.get(targetLocation) as Json;
+      }
+      if (!specAccepts(spec, targetLocation, target)) return `${from || 'the root'} needs ${name}@${spec}`;
     }
     return null;
   };
@@ -218,12 +231,15 @@ export function graphSignal(pkg: Json, lock: Json, workspaces: ReadonlyMap<strin
 }
 
 /** dep-valid.js for what the pre-check models: registry ranges and versions, `*`, and npm: aliases. */
-function specAccepts(spec: string, name: string, location: string, target: Json): boolean {
+function specAccepts(spec: string, location: string, target: Json): boolean {
   const alias = /^npm:((?:@[^/@]+\/)?[^@]+)(?:@(.*))?$/.exec(spec);
   const range = (alias ? (alias[2] ?? '') : spec).trim();
-  // The package's own name: `name` in the lock entry for aliases and nested names, else the folder.
-  const own = typeof target.name === 'string' ? target.name : location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length);
-  if ((alias ? alias[1] : name) !== own) return false;
+  // dep-valid.js checks versions only (the folder is the edge's name); an alias that names another
+  // package than the lock entry's is still a reason to load the graph.
+  if (alias) {
+    const own = typeof target.name === 'string' ? target.name : location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    if (alias[1] !== own) return false;
+  }
   if (range === '' || range === '*') return true;
   const version = typeof target.version === 'string' ? target.version : null;
   if (version === null || semver.validRange(range, true) === null) return false;

@@ -33,7 +33,9 @@ tree: the lock plus package.json, no node_modules, no network), lockfile v1, v2 
   v1/v2 locks: \`npm ci\` fails (error), \`npm install\` ignores the lock (warning).
 
 \`legacy-peer-deps=true\` in the project's \`.npmrc\` makes npm ignore peer dependencies, and so
-does this rule. Missing optional dependencies are not reported (npm skips them). arborist is
+does this rule. A missing optional dependency is an error too: npm locks the optional packages
+of every platform, and npm ci fails without one ("Missing: fsevents@ from lock file"); a missing
+optional peer is not reported (npm ci skips it). arborist is
 loaded only when a quick pass over the lock (the same resolution and semver test, for what it
 models exactly) finds a reason to; a lock npm wrote from the current package.json costs nothing.
 When the graph cannot be loaded (a link or workspace pattern leaving the repository), only
@@ -124,7 +126,7 @@ function graphFindings(project: Project, lock: SourceFile, dir: string, graph: E
     }
     if (p.error === 'MISSING' || p.to === null) {
       const dependent = `"${p.fromName}"@${p.fromVersion ?? '?'} (${p.from})`;
-      const what = peerish(p) ? `${p.type === 'peerOptional' ? 'optional ' : ''}peer dependency "${p.name}"@${p.spec}` : `"${p.name}"@${p.spec}`;
+      const what = peerish(p) ? `${p.type === 'peerOptional' ? 'optional ' : ''}peer dependency "${p.name}"@${p.spec}` : `${p.type === 'optional' ? 'optional dependency ' : ''}"${p.name}"@${p.spec}`;
       const at = overridden ? overrideSpan(project, pkgPath, p.name) : entrySpan(lock.text, p.from);
       out.push({
         file: overridden ? pkgPath : lock.path,
@@ -132,7 +134,7 @@ function graphFindings(project: Project, lock: SourceFile, dir: string, graph: E
         severity: severityOf(p),
         message: overridden
           ? `package.json overrides "${p.name}" to ${p.spec} for ${dependent}, but ${lock.path} has no ${p.name} it can use: the lock predates the override, and npm ci fails`
-          : `${dependent} depends on ${what}, which ${lock.path} does not contain: npm ci fails (the lock is not in sync)`,
+          : `${dependent} depends on ${what}, which ${lock.path} does not contain: npm ci fails (${p.type === 'optional' ? `npm locks the optional packages of every platform: "Missing: ${p.name}@ from lock file"` : 'the lock is not in sync'})`,
         evidence: [
           overridden
             ? { file: pkgPath, line: lineAt(project, pkgPath, at.start), message: `overrides ${p.name} with ${p.spec}` }
