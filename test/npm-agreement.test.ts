@@ -160,6 +160,14 @@ const CASES: Case[] = [
     delete packages['node_modules/bytes'];
     return { lockfileVersion: 1 };
   }),
+  from('dependency removed from package.json only, lockfile v1', (pkg) => {
+    pkg.dependencies = { express: '^4.21.0' };
+    return { lockfileVersion: 1 };
+  }),
+  from('nested copy outside its dependent\'s range, lockfile v1', (_pkg, packages) => {
+    packages['node_modules/debug/node_modules/ms'] = { version: '2.1.3' };
+    return { lockfileVersion: 1 };
+  }),
   from('transitive version outside its dependent\'s range', (_pkg, packages) => void (packages['node_modules/qs'] = { version: '6.11.0' })),
   from('nested copy outside its dependent\'s range', (_pkg, packages) => void (packages['node_modules/debug/node_modules/ms'] = { version: '2.1.3' })),
   from('nested copy removed: the hoisted one does not satisfy', (_pkg, packages) => void delete packages['node_modules/debug/node_modules/ms']),
@@ -353,7 +361,8 @@ async function driftcheck(dir: string): Promise<Verdict> {
   const run = await runCliInProcess(['.', '--select', 'NPM001', '--format', 'json', '--no-cache'], { cwd: dir });
   const findings = (JSON.parse(run.stdout) as { findings: { severity: string; message: string }[] }).findings;
   const subject = (message: string): string => /"((?:@[^@/"]+\/)?[^@"]+)"/.exec(message)?.[1] ?? message;
-  const of = (re: RegExp): string[] => uniqueSorted(findings.filter((f) => re.test(f.message)).map((f) => subject(f.message.replace(/^.*? depends on (?:optional )?(?:peer dependency )?/, ''))));
+  // The package a finding is about: the first quoted name, after "depends on" for a missing one.
+  const of = (re: RegExp): string[] => uniqueSorted(findings.filter((f) => re.test(f.message)).map((f) => subject(re.source.includes('does not contain') ? f.message.replace(/^.*? depends on /, '') : f.message)));
   const code = /\(EOVERRIDE: /.test(findings.map((f) => f.message).join('\n')) ? 'EOVERRIDE' : null;
   return {
     fails: findings.some((f) => f.severity === 'error'),

@@ -129,17 +129,29 @@ export function lockInSync(pkg: Json | null, lock: Json | null, graph: NpmGraph 
  * then every edge arborist's loadVirtual would create (the root's and each workspace's
  * package.json, each locked package's dependencies, optional and peer dependencies), resolved as
  * arborist resolves them (own node_modules, then each parent's) and tested as its dep-valid.js
- * tests them (`semver.satisfies(version, range, loose)`). Anything this does not model exactly
- * (lockfile v1, overrides other than `name: spec`, a spec that is not a registry range, bundled
+ * tests them (`semver.satisfies(version, range, loose)`); a lockfile v1 as arborist migrates it
+ * (nested `dependencies`, `requires`), where a package nothing reaches is a reason too. Anything
+ * this does not model exactly (overrides other than `name: spec`, a spec that is not a registry range, bundled
  * or shrinkwrapped packages, links to folders that are not workspaces) is a reason to load the
  * graph. Null: nothing to report; otherwise the first reason found.
  */
 export function graphSignal(pkg: Json, lock: Json, workspaces: ReadonlyMap<string, Json>, legacyPeerDeps: boolean): string | null {
-  if (lock.lockfileVersion !== 2 && lock.lockfileVersion !== 3) return 'lockfile v1';
-  if (!isObject(lock.packages)) return 'no packages';
-  const packages = lock.packages;
+  const v1 = lock.lockfileVersion !== 2 && lock.lockfileVersion !== 3;
+  let packages: Json;
+  if (v1) {
+    // Shrinkwrap.js migrates a v1 lock: nested `dependencies` become locations, `requires` the edges.
+    if (lock.lockfileVersion !== 1) return `lockfile version ${String(lock.lockfileVersion)}`;
+    if (lock.requires !== true) return 'a lockfile from before npm 5.1 (no requires)';
+    if (pkg.overrides !== undefined || pkg.workspaces !== undefined) return 'overrides or workspaces with a lockfile v1';
+    const converted = lock.dependencies === undefined ? {} : isObject(lock.dependencies) ? v1Packages(lock.dependencies) : null;
+    if (!converted) return 'a lockfile v1 entry the pre-check does not model';
+    packages = converted;
+  } else {
+    if (!isObject(lock.packages)) return 'no packages';
+    packages = lock.packages;
+  }
   const entry = (location: string): Json | null => (isObject(packages[location]) ? (packages[location] as Json) : null);
-  const root = entry('');
+  const root = v1 ? {} : entry('');
   if (!root) return 'no root entry';
   // Overrides the pre-check models: `name: spec` for every edge below the root (not `$ref`s, not
   // nested or version-keyed ones, not for a direct dependency of the root, which npm must match).
@@ -152,9 +164,10 @@ export function graphSignal(pkg: Json, lock: Json, workspaces: ReadonlyMap<strin
       if (value !== '*' && value !== '') overrides.set(key, value);
     }
   }
-  for (const section of [...SECTIONS, 'peerDependencies', 'peerDependenciesMeta', 'workspaces'] as const) {
+  for (const section of v1 ? [] : ([...SECTIONS, 'peerDependencies', 'peerDependenciesMeta', 'workspaces'] as const)) {
     if (!sameJson(pkg[section], root[section])) return `package.json ${section} changed since the lock`;
   }
+  const targets = new Map<string, string[]>();
   // The package.json each location's edges come from: the root's, a workspace's, else the lock's.
   const manifests = new Map<string, Json>([['', pkg], ...workspaces]);
   const isTop = (location: string): boolean => !location.split('/').includes('node_modules');
@@ -211,6 +224,7 @@ export function graphSignal(pkg: Json, lock: Json, workspaces: ReadonlyMap<strin
         target = manifests.get(targetLocation) as Json;
       }
       if (!specAccepts(spec, targetLocation, target)) return `${from || 'the root'} needs ${name}@${spec}`;
+      targets.set(from, [...(targets.get(from) ?? []), targetLocation]);
     }
     return null;
   };
@@ -227,7 +241,36 @@ export function graphSignal(pkg: Json, lock: Json, workspaces: ReadonlyMap<strin
     const problem = check(location, manifest);
     if (problem) return problem;
   }
+  if (v1) {
+    // arborist may recompute a v1 lock's flags: a package nothing reaches from the root is stale.
+    const reached = new Set<string>(['']);
+    const queue = [''];
+    for (let at = queue.shift(); at !== undefined; at = queue.shift()) {
+      for (const next of targets.get(at) ?? []) {
+        if (reached.has(next)) continue;
+        reached.add(next);
+        queue.push(next);
+      }
+    }
+    const stale = Object.keys(packages).find((location) => !reached.has(location));
+    if (stale !== undefined) return `${stale} is reached from nothing`;
+  }
   return null;
+}
+
+/** A v1 lock's nested `dependencies` as v2 locations; null for what the pre-check does not model (bundled, git or aliased versions). */
+function v1Packages(dependencies: Json): Json | null {
+  const out: Json = {};
+  const walk = (prefix: string, deps: Json): boolean => {
+    for (const [name, raw] of Object.entries(deps)) {
+      if (!isObject(raw) || raw.bundled === true || typeof raw.version !== 'string' || semver.valid(raw.version) === null) return false;
+      const location = `${prefix}node_modules/${name}`;
+      out[location] = { version: raw.version, ...(isObject(raw.requires) ? { dependencies: raw.requires } : {}), ...(raw.optional === true ? { optional: true } : {}) };
+      if (raw.dependencies !== undefined && !(isObject(raw.dependencies) && walk(`${location}/`, raw.dependencies))) return false;
+    }
+    return true;
+  };
+  return walk('', dependencies) ? out : null;
 }
 
 /** dep-valid.js for what the pre-check models: registry ranges and versions, `*`, and npm: aliases. */

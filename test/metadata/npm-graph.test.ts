@@ -111,7 +111,17 @@ describe('graphSignal: which locks need arborist at all', () => {
     expect(requests(p, packages)).toBe(1);
   });
 
-  it('a lockfile v1 is always loaded', () => {
+  it.each<[string, Record<string, unknown>, number]>([
+    ['in sync, nested', { ms: { version: '2.1.3' }, debug: { version: '2.6.9', requires: { ms: '2.0.0' }, dependencies: { ms: { version: '2.0.0' } } } }, 0],
+    ['with a package nothing reaches', { ms: { version: '2.1.3' }, debug: { version: '2.6.9', requires: { ms: '2.0.0' }, dependencies: { ms: { version: '2.0.0' } } }, left: { version: '1.0.0' } }, 1],
+    ['with a nested range violation', { ms: { version: '2.1.3' }, debug: { version: '2.6.9', requires: { ms: '2.0.0' } } }, 1],
+    ['with a git version', { ms: { version: '2.1.3' }, debug: { version: 'github:debug-js/debug#abc', requires: { ms: '2.0.0' } } }, 1],
+  ])('a lockfile v1 %s: %s request(s)', (_name, dependencies, count) => {
+    const files = [pkg('package.json', { name: 'a', dependencies: { ms: '^2.1.3', debug: '^2.6.9' } }), file('package-lock.json', JSON.stringify({ lockfileVersion: 1, requires: true, dependencies }), 'package-lock')];
+    expect(npmGraphRequests(files)).toHaveLength(count);
+  });
+
+  it('a lockfile from before npm 5.1 (no requires) is always loaded', () => {
     const files = [pkg('package.json', { name: 'a' }), file('package-lock.json', JSON.stringify({ lockfileVersion: 1, dependencies: {} }), 'package-lock')];
     expect(npmGraphRequests(files)).toHaveLength(1);
   });
