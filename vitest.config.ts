@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Every CLI the tests spawn caches results here, not in the user's cache folder (the CLI's
@@ -25,6 +26,9 @@ export default defineConfig({
     // Test names carry whole fixture paths (`missing-dependency/ok-uv-copied-from-its-image`):
     // untruncated, so each case has its own name and `-t` can select it.
     chaiConfig: { truncateThreshold: 0 },
-    env: { DRIFTCHECK_CACHE_DIR: cacheDir },
+    // The fixtures are projects of their own, not subfolders of this repository: git (and the
+    // patches' paths, which start at the top of the git work tree) stop looking for a .git at
+    // fixtures/, as they would at the top of a checkout of the fixture.
+    env: { DRIFTCHECK_CACHE_DIR: cacheDir, GIT_CEILING_DIRECTORIES: join(dirname(fileURLToPath(import.meta.url)), 'fixtures') },
   },
 });

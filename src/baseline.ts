@@ -1,2 +1,2 @@
 // Moved to src/engine/baseline.ts; this re-export keeps existing imports working.
-export { applyBaseline, baselineOf, BaselineError, readBaseline, writeBaseline, type Baseline } from './engine/baseline.js';
+export { applyBaseline, baselineOf, BaselineError, matchBaseline, newSince, readBaseline, writeBaseline, type Baseline, type BaselineEntry, type BaselineMatch } from './engine/baseline.js';

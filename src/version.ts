@@ -14,3 +14,9 @@ function readVersion(): string {
 }
 
 export const VERSION = readVersion();
+
+/**
+ * The package's page (its README): SARIF's informationUri, and with a rule's anchor its helpUri.
+ * The npm registry page, because the package name is the one stable address this project has.
+ */
+export const HOMEPAGE = 'https://www.npmjs.com/package/driftcheck';

@@ -161,7 +161,7 @@ describe('user mistakes are named as such, not "internal error" (#19.9)', () => 
     [['-x'], 'driftcheck: unknown option -x (run "driftcheck --help" for the options)\n'],
     [['--format'], 'driftcheck: --format needs a value\n'],
     [['--diff=yes'], 'driftcheck: --diff takes no value\n'],
-    [['--format', 'jsno'], 'driftcheck: unknown --format "jsno" (expected one of: text, concise, json, sarif, github, markdown, gitlab) (did you mean json?)\n'],
+    [['--format', 'jsno'], 'driftcheck: unknown --format "jsno" (expected one of: text, concise, json, sarif, github, markdown, gitlab, junit, checkstyle, prometheus) (did you mean json?)\n'],
     [['--color=sometimes'], 'driftcheck: --color expects always, never or auto, got "sometimes"\n'],
   ])('%j is one line of our own', async (args, message) => {
     const out = await runCliInProcess([SUTAZAI, ...args]);

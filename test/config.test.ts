@@ -108,7 +108,7 @@ describe('baseline', () => {
     expect(update.status).toBe(0);
     expect(update.stderr).toMatch(/^wrote base\.json: \d+ findings in the baseline\n$/);
     const baseline = JSON.parse(readFileSync(join(dir, 'base.json'), 'utf8')) as { version: number };
-    expect(baseline.version).toBe(1);
+    expect(baseline.version).toBe(2);
 
     const clean = await runCliInProcess(['.', '--baseline', 'base.json'], { cwd: dir });
     expect(clean.status).toBe(0);

@@ -144,7 +144,7 @@ describe('--update-baseline, --output and --fix never write outside the root (#2
     expect(existsSync(join(top, 'elsewhere/base.json'))).toBe(false);
     const explicit = runCli(['.', '--update-baseline', '--baseline', join(top, 'base.json')], { cwd: repo });
     expect(explicit.status).toBe(0);
-    expect(JSON.parse(readFileSync(join(top, 'base.json'), 'utf8'))).toMatchObject({ version: 1 });
+    expect(JSON.parse(readFileSync(join(top, 'base.json'), 'utf8'))).toMatchObject({ version: 2 });
   });
 
   it('the baseline temp file is created exclusively: a symlink planted at <baseline>.<pid>.tmp is not written through', () => {
@@ -155,7 +155,7 @@ describe('--update-baseline, --output and --fix never write outside the root (#2
     writeBaseline(path, [], { root: repo, explicit: true });
     expect(readFileSync(join(top, 'victim'), 'utf8')).toBe(UNTOUCHED);
     expect(lstatSync(path).isFile()).toBe(true);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 1, findings: {} });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ version: 2, findings: [] });
   });
 
   it('--output inside the root does not write through a planted symlink', () => {
@@ -223,8 +223,13 @@ describe('--changed-since starts nothing the audited repository configures (#22 
     expect(existsSync(marker), 'a repository-configured program ran').toBe(false);
     expect(out.stderr).toBe('');
     const found = (JSON.parse(out.stdout) as { findings: { ruleId: string; message: string }[] }).findings;
-    // app.py changed since HEAD~1 (httpx) and requirements.txt is edited: both missing modules are in scope.
-    expect(found.filter((f) => f.ruleId === 'DEP001').map((f) => /"([^"]+)"/.exec(f.message)?.[1]).sort()).toEqual(['httpx', 'redis']);
+    // HEAD~1 was audited from its objects (cat-file, no smudge filter ran): only httpx is new since then.
+    expect(found.filter((f) => f.ruleId === 'DEP001').map((f) => /"([^"]+)"/.exec(f.message)?.[1]).sort()).toEqual(['httpx']);
+    // app.py changed since HEAD~1 (httpx) and requirements.txt is edited: with --only-changed both missing modules are in scope.
+    const touched = runCli(['.', '--changed-since', 'HEAD~1', '--only-changed', '--format', 'json'], { cwd: repo });
+    expect(existsSync(marker), 'a repository-configured program ran').toBe(false);
+    const all = (JSON.parse(touched.stdout) as { findings: { ruleId: string; message: string }[] }).findings;
+    expect(all.filter((f) => f.ruleId === 'DEP001').map((f) => /"([^"]+)"/.exec(f.message)?.[1]).sort()).toEqual(['httpx', 'redis']);
     const head = runCli(['.', '--changed-since', 'HEAD', '--format', 'json'], { cwd: repo });
     expect(existsSync(marker)).toBe(false);
     expect((JSON.parse(head.stdout) as { findings: { file: string }[] }).findings.every((f) => f.file === 'requirements.txt' || f.file === 'app.py')).toBe(true);

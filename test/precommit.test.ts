@@ -1,14 +1,15 @@
 // The published pre-commit hook (.pre-commit-hooks.yaml), run by the real `pre-commit` the way a
 // user's repository runs it: pre-commit clones this repository, `npm install`s it into a node
-// environment (our `prepare` builds dist/), packs it, installs the tarball and runs the `driftcheck`
-// bin. Needs `pre-commit` (Debian: apt-get install pre-commit), git, and the npm registry.
+// environment, packs it (`npm pack` runs our `prepack`, which builds dist/), installs the tarball
+// and runs the `driftcheck` bin. Needs `pre-commit` (Debian: apt-get install pre-commit), git, and the npm registry.
 // Skipped only when pre-commit is missing outside CI; in CI a missing pre-commit fails the test.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import semver from 'semver';
+import { parse, stringify } from 'yaml';
 import { FORMATS } from '../src/cli/args.js';
 import { classify } from '../src/discover.js';
 import { REPO_ROOT, run, type RunResult } from './helpers/cli.js';
@@ -103,9 +104,29 @@ function isolatedEnv(home: string): NodeJS.ProcessEnv {
 }
 
 function tryRepo(project: string, hookRepo: string, env: NodeJS.ProcessEnv): RunResult & { output: string; seconds: number } {
+  return preCommit(['try-repo', hookRepo, 'driftcheck', '--all-files', '--verbose', '--color', 'never'], project, env);
+}
+
+/**
+ * The README's pre-commit configuration with `args: [--fix]` (its two YAML blocks, the hook entry
+ * of the second put into the first), pointed at a local hook repository and rev.
+ */
+function readmeHookConfig(hookRepo: string, rev: string): string {
+  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('### pre-commit'), readme.indexOf('### Pull requests'));
+  const blocks = [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+  const config = parse(blocks[0] ?? '') as { repos: { repo: string; rev: string; hooks: Record<string, unknown>[] }[] };
+  const withArgs = parse(blocks[1] ?? '') as Record<string, unknown>[];
+  expect(withArgs).toEqual([{ id: 'driftcheck', args: ['--fix'] }]);
+  const [repo] = config.repos;
+  if (!repo) throw new Error('no repo in the README pre-commit config');
+  return stringify({ repos: [{ ...repo, repo: hookRepo, rev, hooks: withArgs }] });
+}
+
+function preCommit(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): RunResult & { output: string; seconds: number } {
   const started = Date.now();
-  const result = spawnSync('pre-commit', ['try-repo', hookRepo, 'driftcheck', '--all-files', '--verbose', '--color', 'never'], {
-    cwd: project,
+  const result = spawnSync('pre-commit', [...args], {
+    cwd,
     encoding: 'utf8',
     env,
     maxBuffer: 64 * 1024 * 1024,
@@ -117,7 +138,7 @@ function tryRepo(project: string, hookRepo: string, env: NodeJS.ProcessEnv): Run
 
 describe.skipIf(SKIP)('pre-commit hook (.pre-commit-hooks.yaml, language: node)', () => {
   it(
-    'blocks a drifting service, and passes once the `driftcheck --diff` patch is applied',
+    'blocks a drifting service, fixes it with the README\'s args: [--fix] (the commit stops for review), and passes once the `driftcheck --diff` patch is applied',
     async () => {
       expect(HAS_PRE_COMMIT, 'pre-commit is not installed (apt-get install -y pre-commit); it is required when CI is set').toBe(true);
       const work = realpathSync(mkdtempSync(join(tmpdir(), 'driftcheck-precommit-')));
@@ -143,6 +164,23 @@ describe.skipIf(SKIP)('pre-commit hook (.pre-commit-hooks.yaml, language: node)'
       expect(blocked.output).toContain('DEP001');
       expect(blocked.output).toContain('"chromadb"');
       expect(blocked.output).toContain('backend/app/main.py');
+
+      // README's `args: [--fix]`, in a .pre-commit-config.yaml of a clone (try-repo takes no args;
+      // its store is temporary, so this installs the hook's environment once more): the hook
+      // applies the safe fix, and pre-commit stops the commit because the hook changed a file.
+      const fixing = join(work, 'shop-fix');
+      must(run('git', ['clone', '-q', project, fixing], work), 'git clone');
+      const head = must(run('git', ['rev-parse', 'HEAD'], hookRepo), 'git rev-parse').stdout.trim();
+      writeFileSync(join(fixing, '.pre-commit-config.yaml'), readmeHookConfig(hookRepo, head));
+      commitAll(fixing, 'pre-commit config with args: [--fix]');
+      const fixed = preCommit(['run', '--all-files', '--verbose', '--color', 'never'], fixing, env);
+      expect(fixed.status, fixed.output).toBe(1);
+      expect(fixed.output).toContain('files were modified by this hook');
+      expect(readFileSync(join(fixing, 'backend/requirements-minimal.txt'), 'utf8')).toContain('chromadb==0.5.0');
+      commitAll(fixing, 'the fix driftcheck applied');
+      const again = preCommit(['run', '--all-files', '--verbose', '--color', 'never'], fixing, env);
+      expect(again.status, again.output).toBe(0);
+      expect(again.output).toMatch(/driftcheck\.+Passed/);
 
       const patch = await runCliInProcess([project, '--diff']);
       expect(patch.status, patch.stderr).toBe(0); // --diff printed a patch
@@ -194,7 +232,13 @@ interface ActionManifest {
 }
 
 const readYaml = <T>(file: string): T => parse(readFileSync(join(REPO_ROOT, file), 'utf8')) as T;
-const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; files?: string[] };
+const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; files?: string[]; engines?: { node?: string } };
+
+/** `^20.9.0 || ^22.11.0 || ^24` as users read it: "20.9+, 22.11+ or 24". */
+function engineLines(range: string): string {
+  const lines = range.split('||').map((part) => part.trim().replace(/^\^/, '').replace(/\.0$/, '').replace(/^(\d+\.\d+)$/, '$1+'));
+  return `${lines.slice(0, -1).join(', ')} or ${lines[lines.length - 1] ?? ''}`;
+}
 
 describe('.pre-commit-hooks.yaml', () => {
   const hooks = readYaml<HookManifestEntry[]>('.pre-commit-hooks.yaml');
@@ -235,7 +279,7 @@ describe('.pre-commit-hooks.yaml', () => {
   it('is packaged so `npm pack` keeps stdout clean (pre-commit reads the tarball name from it)', () => {
     // npm >= 10.5 runs `prepare` in the foreground during `npm pack` and prints its banner on stdout.
     expect(readFileSync(join(REPO_ROOT, '.npmrc'), 'utf8')).toMatch(/^foreground-scripts\s*=\s*false\s*$/m);
-    expect(packageJson.files ?? []).toContain('dist');
+    expect(packageJson.files ?? []).toContain('dist/bin/*.js'); // the bin (test/package.test.ts checks the tarball)
   });
 });
 
@@ -255,18 +299,49 @@ describe('action.yml (composite GitHub Action)', () => {
     expect(action.inputs['upload-sarif']?.default).toBe('true');
   });
 
-  it('sets up Node 20, builds from its own checkout, uploads SARIF, and fails last on --fail-on', () => {
-    expect(steps[0]?.uses).toBe('actions/setup-node@v4');
-    expect(action.inputs['node-version']?.default).toBe('20');
-    expect(steps.some((s) => s.run?.includes('npm ci --prefix "$GITHUB_ACTION_PATH"'))).toBe(true);
+  it('sets up a supported Node with the current setup-node, uploads SARIF with the current CodeQL action, and fails last on --fail-on', () => {
+    // Current majors (late 2026): actions/setup-node v7 (July 2026), github/codeql-action v4
+    // (v3 is deprecated in December 2026). Both run on the Actions node24 runtime.
+    expect(steps[0]?.uses).toBe('actions/setup-node@v7');
+    // Node 20 reached its end of life in April 2026: the default is an LTS line the package supports.
+    const node = action.inputs['node-version']?.default ?? '';
+    expect(node).toBe('24');
+    expect(semver.satisfies(`${node}.0.0`, packageJson.engines?.node ?? '')).toBe(true);
+    expect(action.inputs['node-version']?.description).toContain(engineLines(packageJson.engines?.node ?? ''));
+    expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8')).toContain(`Node.js ${engineLines(packageJson.engines?.node ?? '')}`);
     const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif@'));
-    expect(upload?.uses).toBe('github/codeql-action/upload-sarif@v3');
+    expect(upload?.uses).toBe('github/codeql-action/upload-sarif@v4');
     expect(upload?.if).toContain("inputs.upload-sarif == 'true'");
     const last = steps[steps.length - 1];
     expect(last?.run).toContain('--fail-on "$DRIFTCHECK_FAIL_ON"');
     expect(last?.if).toBeUndefined();
     for (const step of steps.slice(0, -1)) if (step.run?.includes('dist/bin/driftcheck.js" "$DRIFTCHECK_PATH"')) expect(step.run).toContain('--fail-on never');
   });
+
+  // The install step as the runner runs it, on a copy of this working tree without node_modules
+  // or dist/ (what actions/checkout of the action gives): npm ci from the npm cache (offline), the
+  // build, the version. The step builds explicitly, whatever npm ci's `prepare` does.
+  it(
+    'its install step builds driftcheck from a clean copy of the action',
+    () => {
+      const install = steps.find((s) => s.run?.includes('npm ci'));
+      expect(install?.run).toContain('npm ci --prefix "$GITHUB_ACTION_PATH"');
+      const copy = realpathSync(mkdtempSync(join(tmpdir(), 'driftcheck-action-')));
+      cleanups.push(copy);
+      hookRepoFromWorkingTree(copy);
+      expect(existsSync(join(copy, 'dist')) || existsSync(join(copy, 'node_modules'))).toBe(false);
+      const script = join(copy, '..', `${copy.split('/').pop() ?? 'x'}-install.sh`);
+      writeFileSync(script, install?.run ?? '');
+      cleanups.push(script);
+      const env: NodeJS.ProcessEnv = {};
+      for (const [key, value] of Object.entries(process.env)) if (!/^npm_/i.test(key)) env[key] = value;
+      const result = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: copy, encoding: 'utf8', env: { ...env, GITHUB_ACTION_PATH: copy, npm_config_offline: 'true' }, maxBuffer: 64 * 1024 * 1024 });
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout.trim().split('\n').pop()).toMatch(/^driftcheck \d+\.\d+\.\d+/);
+      expect(readFileSync(join(copy, 'dist/bin/driftcheck.js'), 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    },
+    10 * 60_000,
+  );
 
   it('runs only shells with an explicit shell, never substitutes inputs into scripts, and uses known formats', () => {
     for (const step of steps) {
@@ -349,5 +424,24 @@ describe('action.yml (composite GitHub Action)', () => {
     const lenient = runAction(workspace, { path: 'shop', args: '--select DEP001  --quiet', 'fail-on': 'never', 'sarif-file': '', annotations: 'false', summary: 'false' });
     expect(lenient.logs[0]?.status, lenient.logs[0]?.stderr).toBe(0);
     expect(lenient.logs[0]?.stdout).toContain('DEP001');
+  });
+
+  it('passes its baseline input to every run as --baseline (#19 point 5)', async () => {
+    const workspace = realpathSync(mkdtempSync(join(tmpdir(), 'driftcheck-workspace-')));
+    cleanups.push(workspace);
+    for (const [path, text] of Object.entries(PROJECT)) {
+      mkdirSync(dirname(join(workspace, 'shop', path)), { recursive: true });
+      writeFileSync(join(workspace, 'shop', path), text);
+    }
+    mkdirSync(join(workspace, 'ci'));
+    const update = await runCliInProcess(['shop', '--update-baseline', '--baseline', 'ci/driftcheck-baseline.json'], { cwd: workspace });
+    expect(update.status, update.stderr).toBe(0);
+    const all = runAction(workspace, { path: 'shop', baseline: 'ci/driftcheck-baseline.json', 'sarif-file': 'driftcheck.sarif' });
+    expect(all.logs.map((l) => [l.step, l.status])).toEqual([['driftcheck (SARIF)', 0], ['driftcheck (annotations)', 0], ['driftcheck (job summary)', 0], ['driftcheck', 0]]);
+    expect(all.logs[1]?.stdout).not.toMatch(/^::error /m);
+    const sarif = JSON.parse(readFileSync(join(workspace, 'driftcheck.sarif'), 'utf8')) as { runs: { results: { suppressions?: unknown[] }[] }[] };
+    expect(sarif.runs[0]?.results.length).toBeGreaterThan(0);
+    expect(sarif.runs[0]?.results.every((r) => (r.suppressions ?? []).length === 1)).toBe(true);
+    expect(action.inputs['baseline']?.description).toBeTruthy();
   });
 });

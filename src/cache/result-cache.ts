@@ -186,6 +186,7 @@ function isFinding(value: unknown): boolean {
     typeof f['ruleId'] === 'string' && typeof f['ruleName'] === 'string' && typeof f['file'] === 'string' && typeof f['message'] === 'string' &&
     typeof f['severity'] === 'string' && Object.hasOwn(SEVERITY_RANK, f['severity']) && numbers && nullableString(f['service']) && suppressed && fix &&
     (f['package'] === undefined || nullableString(f['package'])) &&
+    (f['module'] === undefined || nullableString(f['module'])) &&
     every(f['evidence'], (e) => isRecord(e) && typeof e['file'] === 'string' && Number.isInteger(e['line']) && typeof e['message'] === 'string')
   );
 }

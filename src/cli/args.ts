@@ -27,6 +27,8 @@ export interface CliOptions {
   readonly select: readonly string[];
   readonly ignore: readonly string[];
   readonly changedSince: string | null;
+  /** --only-changed: with --changed-since, every finding in changed files or services (not only new ones). */
+  readonly onlyChanged: boolean;
   readonly quiet: boolean;
   /** --color=always/--color (true), --color=never/--no-color (false); null: auto (FORCE_COLOR, NO_COLOR, the terminal). */
   readonly color: boolean | null;
@@ -71,6 +73,7 @@ const OPTIONS = {
   ignore: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
   'changed-since': { type: 'string' },
+  'only-changed': { type: 'boolean' },
   quiet: { type: 'boolean', short: 'q' },
   debug: { type: 'boolean' },
   interactive: { type: 'boolean', short: 'i' },
@@ -103,6 +106,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (!FORMATS.includes(format as Format)) throw new UsageError(`unknown --format "${format}" (expected one of: ${FORMATS.join(', ')})${suggestion(format, FORMATS)}`);
   const failOn = values['fail-on'] ?? null;
   if (failOn !== null && !(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`unknown --fail-on "${failOn}" (expected one of: ${FAIL_ON.join(', ')})`);
+  if (values['only-changed'] && values['changed-since'] === undefined) throw new UsageError('--only-changed needs --changed-since REF (the revision the changes are counted from)');
   if (values.diff && values.fix) throw new UsageError('--diff and --fix cannot be combined: --diff only prints the patch');
   if (values.interactive) {
     const clash = [values.diff && '--diff', values.fix && '--fix', values.patch !== undefined && '--patch', values.output !== undefined && '--output', format !== 'text' && '--format'].find(Boolean);
@@ -153,6 +157,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     select,
     ignore: ignored,
     changedSince: values['changed-since'] ?? null,
+    onlyChanged: values['only-changed'] ?? false,
     quiet: values.quiet ?? false,
     color,
     statistics,
@@ -241,7 +246,9 @@ Output:
   -f, --format FORMAT    text (default), concise (path:line:col: CODE message, one
                          line per finding), json, sarif (SARIF 2.1.0, code scanning),
                          github (Actions annotations), markdown (PR comment or step
-                         summary, with the fix patch), gitlab (Code Quality report)
+                         summary, with the fix patch), gitlab (Code Quality report),
+                         junit, checkstyle (XML for CI test and lint viewers),
+                         prometheus (node_exporter textfile metrics)
   -o, --output FILE      write the report to FILE instead of stdout
   -q, --quiet            the concise lines only: no summary, no warnings
       --statistics       count the findings per rule instead (text or json)
@@ -264,7 +271,11 @@ Selection:
       --ignore RULES     skip these rules
       --exclude GLOB     leave matching files and folders out (gitignore syntax,
                          relative to PATH; repeatable)
-      --changed-since REF  only findings in files or services changed since git REF
+      --changed-since REF  only the findings the changes since git REF introduce (the
+                         same audit of REF's files, read from git objects, has no
+                         finding with the same fingerprint)
+      --only-changed     with --changed-since: every finding in files or services
+                         changed since REF, new or not
       --fail-on LEVEL    exit 1 when a finding is at or above LEVEL: error (default),
                          warning, info, or never
       --exit-zero        exit 0 even when findings are at or above --fail-on
@@ -294,10 +305,12 @@ Configuration:
   -c, --config FILE      read FILE instead of the nearest .driftcheck.yaml, or
                          pyproject.toml with [tool.driftcheck], found in PATH or a
                          folder above it up to the repository top (the one with .git)
-      --baseline FILE    report only findings that are not in FILE (counted per
-                         file and rule, so line shifts do not matter)
-      --update-baseline  write every current finding to the baseline (FILE, or
-                         PATH/.driftcheck-baseline.json) and exit 0
+      --baseline FILE    report only findings that are not in FILE (by fingerprint:
+                         rule, file, service and message, so line shifts do not
+                         matter); default: the config's baseline: key
+      --update-baseline  write every current finding to the baseline (FILE, else
+                         the config's baseline:, else PATH/.driftcheck-baseline.json)
+                         and exit 0
 
 Exit codes: 0 nothing at or above --fail-on (or --exit-zero), 1 findings (--diff:
 nothing to fix), 2 usage, config or internal error.

@@ -1,26 +1,27 @@
 // The command line: argv -> audit -> report -> exit code, as one function of argv and an io
 // object (streams, working directory, environment, terminals). bin.ts calls it with the real
 // process; the tests call it in process. Nothing here exits or reads the process's globals.
-import { opendirSync, statSync, writeFileSync } from 'node:fs';
+import { opendirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { audit, auditInParallel, type AuditOptions, type AuditReport, type AuditResult } from '../engine/pipeline.js';
+import { audit, auditInParallel, selectedRules, type AuditOptions, type AuditReport, type AuditResult } from '../engine/pipeline.js';
 import { cacheable, readCachedReport, resultCacheDir, writeCachedReport } from '../cache/result-cache.js';
 import { cacheDir } from '../metadata/index-cache.js';
 import { DEFAULT_DISCOVER_OPTIONS, type DiscoverOptions } from '../discover.js';
-import { BaselineError, applyBaseline, readBaseline, writeBaseline } from '../engine/baseline.js';
+import { BaselineError, matchBaseline, readBaseline, writeBaseline, type Baseline, type BaselineEntry } from '../engine/baseline.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
-import { SEVERITY_RANK, type Severity } from '../findings/types.js';
+import { SEVERITY_RANK, type Finding, type Severity } from '../findings/types.js';
 import { computeFixes } from '../fix/apply.js';
 import { unifiedDiff, unifiedDiffBytes } from '../fix/patch.js';
 import { WriteError, writeFixes } from '../fix/write.js';
 import { REPORTERS } from '../report/index.js';
 import { statisticsReport } from '../report/statistics.js';
-import { findRule, renameHint, ruleLookup } from '../rules/index.js';
+import { findRule, INTERNAL_RULE, PARSE_RULE, renameHint, ruleLookup } from '../rules/index.js';
 import { atomicWrite, errorCode, isInside, writeRefusal } from '../util/safe-fs.js';
+import { workTreePrefix } from '../util/work-tree.js';
 import { VERSION } from '../version.js';
 import { HELP, parseCliArgs, type CliOptions } from './args.js';
-import { changedSince, onlyChanged } from './changed.js';
+import { auditBase, changedPaths, gitBase, introduced, touchedBy, type GitBase } from './changed.js';
 import { progressDelay, progressLine } from './progress.js';
 import { UsageError } from './errors.js';
 import { rulesJson, rulesTable } from './rules-table.js';
@@ -112,17 +113,19 @@ function envOf(options: CliOptions, io: CliIo): CliIo['env'] {
 async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const root = checkedRoot(options, io);
   const env = envOf(options, io);
-  const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
+  const base = options.changedSince === null ? null : gitBase(root, options.changedSince, options.path, io.env, !options.onlyChanged);
   const config = loadConfig(root, options.config, ruleLookup, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
   const auditOptions = auditOptionsOf(options, config, root, io, env);
   const failOn = options.failOn ?? config.failOn ?? 'error';
   const wantsFixes = options.diff || options.patch !== null || options.fix;
   // Fixes, markdown (its patch) and --changed-since need the parsed project, which the cache does not keep.
-  const needsProject = wantsFixes || changed !== null || options.format === 'markdown';
+  const needsProject = wantsFixes || base !== null || options.format === 'markdown';
   const cache = !needsProject && cacheable(auditOptions) ? resultCacheDir(env) : null;
   // --no-cache never answers from the cache, but refreshes its entry (a stale one is replaced).
   const cached = cache === null || !options.cache ? null : readCachedReport(cache, auditOptions);
   if (cached !== null) return report(options, auditOptions, cached, failOn, io);
+  // The base revision's findings (--changed-since without --only-changed), audited first from git objects.
+  const before = base === null || options.onlyChanged || options.updateBaseline ? null : await auditBase(root, base, auditOptions, options.workers, io.env);
   const startedAt = Date.now();
   const progress = progressLine(io.stderr, io.stderrIsTTY === true, progressDelay(io.env));
   let result: AuditResult;
@@ -139,7 +142,9 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   if (wantsFixes) {
     const outcome = computeFixes(auditOptions, result, { unsafe: options.unsafeFixes });
     for (const warning of outcome.warnings) io.stderr(`warning: ${warning}\n`);
-    const patch = unifiedDiffBytes(outcome.changes);
+    // Inside a git work tree, paths start at its top level: the patch applies from the repository root.
+    const pathPrefix = workTreePrefix(root, io.env);
+    const patch = unifiedDiffBytes(outcome.changes, { pathPrefix });
     if (options.diff) {
       io.stdout(patch);
       // --diff makes a patch, it is not the check: 0 when it printed one (so `--diff > fix.patch &&
@@ -149,7 +154,8 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
         io.stderr('nothing to fix: no patch printed\n');
         return options.exitZero ? 0 : 1;
       }
-      io.stderr(`${outcome.applied.length} fix${outcome.applied.length === 1 ? '' : 'es'} in ${outcome.changes.length} file${outcome.changes.length === 1 ? '' : 's'} (nothing written; apply with git apply or patch -p1)\n`);
+      const where = pathPrefix === '' ? '' : ' from the repository root';
+      io.stderr(`${outcome.applied.length} fix${outcome.applied.length === 1 ? '' : 'es'} in ${outcome.changes.length} file${outcome.changes.length === 1 ? '' : 's'} (nothing written; apply with git apply or patch -p1${where})\n`);
       return 0;
     }
     if (options.patch !== null) {
@@ -162,36 +168,97 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
       result = audit(auditOptions);
     }
   }
-  if (changed !== null) result = onlyChanged(result, changed);
-  return report(options, auditOptions, result, failOn, io);
+  return report(options, auditOptions, result, failOn, io, narrowing(root, base, before, result));
 }
 
-/** Baseline handling, rendering and the exit code: the same for a fresh and a cached result. */
-function report(options: CliOptions, auditOptions: AuditOptions, result: AuditReport, failOn: Severity | 'never', io: CliIo): number {
+/**
+ * What --changed-since keeps of a finding list: the findings the base audit (`before`) did not
+ * have, or with --only-changed every finding touched by a changed file. null: everything.
+ */
+function narrowing(root: string, base: GitBase | null, before: readonly Finding[] | null, result: AuditResult): ((findings: readonly Finding[]) => Finding[]) | null {
+  if (base === null) return null;
+  if (before !== null) return (findings) => introduced(findings, before);
+  const touched = touchedBy(result, changedPaths(root, base));
+  return (findings) => findings.filter(touched);
+}
+
+/**
+ * Baseline handling, --changed-since narrowing, rendering and the exit code: the same for a fresh
+ * and a cached result. The baseline sees every finding (so its stale entries are real), then the
+ * list is narrowed.
+ */
+function report(
+  options: CliOptions, auditOptions: AuditOptions, result: AuditReport, failOn: Severity | 'never', io: CliIo,
+  narrow: ((findings: readonly Finding[]) => Finding[]) | null = null,
+): number {
+  const where = baselineFile(options, auditOptions.config?.baseline ?? null, io);
   if (options.updateBaseline) {
-    const path = options.baseline ?? join(options.path, '.driftcheck-baseline.json');
-    const count = writeBaseline(at(io, path), result.findings, { root: at(io, options.path), explicit: options.baseline !== null, label: path });
+    const path = where?.label ?? join(options.path, '.driftcheck-baseline.json');
+    const count = writeBaseline(where?.path ?? at(io, path), result.findings, { root: at(io, options.path), explicit: where?.explicit ?? false, label: path });
     io.stderr(`wrote ${path}: ${count} finding${count === 1 ? '' : 's'} in the baseline\n`);
     return 0;
   }
-  const shown = options.baseline === null ? result : { ...result, findings: applyBaseline(result.findings, readBaseline(at(io, options.baseline), options.baseline)) };
+  let shown: AuditReport = result;
+  if (where !== null) {
+    const baseline = readBaseline(where.path, where.label, where.explicit ? null : realpathSync(at(io, options.path)));
+    if (baseline.format === 1) io.stderr(`note: ${where.label}: a format-1 baseline (counts per file and rule); its findings are matched by rule, file and message; rewrite it with --update-baseline\n`);
+    const ran = ranRules(auditOptions);
+    const matched = matchBaseline(result.findings, baseline, (id) => ran.has(id));
+    shown = { ...result, findings: matched.findings, warnings: [...result.warnings, ...matched.stale.map((entry) => staleWarning(entry, where.label))] };
+  }
+  if (narrow !== null) shown = { ...shown, findings: narrow(shown.findings) };
   emit(options, options.statistics ? statisticsReport(shown, options.format === 'json' ? 'json' : 'text') : render(options, auditOptions, shown, io), io);
   return options.exitZero ? 0 : exitCode(shown, failOn);
+}
+
+/**
+ * The baseline in use: --baseline FILE (relative to the working directory, anywhere), else the
+ * config's `baseline:` (relative to the audited root, and kept inside it); null for none.
+ */
+function baselineFile(options: CliOptions, fromConfig: string | null, io: CliIo): { path: string; label: string; explicit: boolean } | null {
+  if (options.baseline !== null) return { path: at(io, options.baseline), label: options.baseline, explicit: true };
+  if (fromConfig === null) return null;
+  const label = options.path === '.' ? fromConfig : `${options.path.replace(/\\/g, '/').replace(/\/$/, '')}/${fromConfig}`;
+  return { path: at(io, join(options.path, fromConfig)), label, explicit: false };
+}
+
+/** Rule ids whose findings this audit could have: a baseline entry of another rule is unchecked, not stale. */
+function ranRules(auditOptions: AuditOptions): Set<string> {
+  return new Set([...selectedRules(auditOptions, auditOptions.config).map((r) => r.meta.id), PARSE_RULE.id, INTERNAL_RULE.id]);
+}
+
+/** A stale entry as a report warning (the text summary lists them; JSON v1 carries them in `warnings`). */
+function staleWarning(entry: BaselineEntry, label: string): { file: string; message: string } {
+  const times = entry.count > 1 ? ` (${entry.count} findings)` : '';
+  return { file: entry.file, message: `stale baseline entry in ${label}, no such finding any more${times}: ${entry.ruleId} ${entry.message}; --update-baseline drops it` };
 }
 
 /** Only this path loads ink and React (lazily), so other runs never pay for them. */
 async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
   const root = checkedRoot(options, io);
-  const changed = options.changedSince === null ? null : changedSince(root, options.changedSince, options.path, io.env);
+  const base = options.changedSince === null ? null : gitBase(root, options.changedSince, options.path, io.env, !options.onlyChanged);
   const config = loadConfig(root, options.config, ruleLookup, { cwd: io.cwd, maxBytes: discoverOptions(options).maxFileBytes });
-  const tui = await importIgnoringCi(() => import('../tui/run.js'));
   const env = envOf(options, io);
+  const auditOptions = auditOptionsOf(options, config, root, io, env);
+  const before = base === null || options.onlyChanged ? null : await auditBase(root, base, auditOptions, options.workers, io.env);
+  // The same baseline and --changed-since view as the report, applied to every audit the view runs.
+  const where = baselineFile(options, config.baseline, io);
+  const baseline: Baseline | null = where === null ? null : readBaseline(where.path, where.label, where.explicit ? null : realpathSync(root));
+  const tui = await importIgnoringCi(() => import('../tui/run.js'));
   const result = await tui.runInteractive({
-    auditOptions: auditOptionsOf(options, config, root, io, env),
+    auditOptions,
     root: options.path.replace(/\\/g, '/'),
     cwd: io.cwd,
     threads: options.workers,
-    ...(changed === null ? {} : { postprocess: (r: AuditResult) => onlyChanged(r, changed) }),
+    ...(base === null && baseline === null
+      ? {}
+      : {
+          postprocess: (r: AuditResult): AuditResult => {
+            const findings = baseline === null ? r.findings : matchBaseline(r.findings, baseline).findings;
+            const narrow = narrowing(root, base, before, r);
+            return { ...r, findings: narrow === null ? findings : narrow(findings) };
+          },
+        }),
   });
   return options.exitZero ? 0 : exitCode(result, options.failOn ?? config.failOn ?? 'error');
 }
@@ -235,7 +302,8 @@ function render(options: CliOptions, auditOptions: AuditOptions, result: AuditRe
   // root: prefix them with the root's relative path when it lies inside the working directory.
   const fromCwd = relative(io.cwd, at(io, options.path)).split(sep).join('/');
   const pathPrefix = fromCwd === '' || fromCwd === '..' || fromCwd.startsWith('../') || isAbsolute(fromCwd) ? '' : `${fromCwd}/`;
-  const patch = format === 'markdown' && 'project' in result ? unifiedDiff(computeFixes(auditOptions, result, { unsafe: options.unsafeFixes }).changes) : '';
+  // The patch shown in markdown applies from the repository root too (see --diff).
+  const patch = format === 'markdown' && 'project' in result ? unifiedDiff(computeFixes(auditOptions, result, { unsafe: options.unsafeFixes }).changes, { pathPrefix: workTreePrefix(auditOptions.root, io.env) }) : '';
   return REPORTERS[format](result, {
     displayRoot: options.path.replace(/\\/g, '/'),
     pathPrefix,

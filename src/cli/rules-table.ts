@@ -8,9 +8,12 @@ export function rulesTable(): string {
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
-/** The README's rule table, generated from the registry. */
+/**
+ * The README's rule table, generated from the registry. Each id carries an HTML anchor (its id in
+ * lower case), the target of the rule's SARIF helpUri.
+ */
 export function rulesMarkdown(): string {
-  const rows = RULES.map((r) => `| ${r.meta.id} | ${r.meta.name} | ${r.meta.severity} | ${r.meta.fix === 'none' ? '—' : r.meta.fix} | ${r.meta.summary} |`);
+  const rows = RULES.map((r) => `| <a name="${r.meta.id.toLowerCase()}"></a>${r.meta.id} | ${r.meta.name} | ${r.meta.severity} | ${r.meta.fix === 'none' ? '—' : r.meta.fix} | ${r.meta.summary} |`);
   return ['| ID | Name | Severity | Fix | Summary |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 

@@ -7,7 +7,7 @@
 // through the same guard as discovery (regular files, size-limited, resolving inside the folder
 // they are found in: a symbolic link never leads the search out of it).
 import { lstatSync, realpathSync } from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { Composer, LineCounter, Parser, isNode } from 'yaml';
 import { DEFAULT_DISCOVER_OPTIONS } from '../discover.js';
 import type { Severity } from '../findings/types.js';
@@ -22,7 +22,7 @@ export class ConfigError extends Error {}
 const CONFIG_FILES = ['.driftcheck.yaml', '.driftcheck.yml'];
 const SETTINGS: readonly RuleSetting[] = ['error', 'warning', 'info', 'off'];
 const FAIL_ON = ['error', 'warning', 'info', 'never'] as const;
-const TOP_KEYS = ['select', 'rules', 'ignore', 'moduleMap', 'allowUnused', 'production', 'development', 'composeSets', 'failOn'] as const;
+const TOP_KEYS = ['select', 'rules', 'ignore', 'moduleMap', 'allowUnused', 'production', 'development', 'composeSets', 'failOn', 'baseline'] as const;
 const IGNORE_KEYS = ['path', 'package', 'rules', 'reason'] as const;
 
 type Path = readonly (string | number)[];
@@ -232,6 +232,7 @@ function validate(raw: RawConfig, { known, selector = known, suggest, shorthand,
     development: stringList(top['development'], ['development'], fail),
     composeSets: readComposeSets(top['composeSets'], fail, raw.pathBase),
     failOn: readFailOn(top['failOn'], fail),
+    baseline: readBaselinePath(top['baseline'], fail),
   };
 }
 
@@ -295,6 +296,21 @@ function readFailOn(value: unknown, fail: Fail): Severity | 'never' | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string' || !(FAIL_ON as readonly string[]).includes(value)) fail(['failOn'], `"failOn" must be one of ${FAIL_ON.join(', ')} (got ${describe(value)})`);
   return value as Severity | 'never';
+}
+
+/**
+ * `baseline: path`: relative to the audited root and inside it (the repository chose it), even in
+ * a config found above the audited folder: a baseline's entries are paths in the audited folder,
+ * so each audited folder has its own.
+ */
+function readBaselinePath(value: unknown, fail: Fail): string | null {
+  const path = optionalString(value, ['baseline'], 'baseline', fail);
+  if (path === null) return null;
+  const clean = posix.normalize(path.replace(/\\/g, '/'));
+  if (posix.isAbsolute(clean) || /^[A-Za-z]:/.test(clean) || clean === '..' || clean.startsWith('../') || clean === '.') {
+    fail(['baseline'], `"baseline" must be a file path relative to the audited root, inside it (got "${excerpt(path)}")`);
+  }
+  return clean;
 }
 
 /**

@@ -41,6 +41,11 @@ export interface Config {
    */
   readonly composeSets: readonly (readonly string[])[];
   readonly failOn: Severity | 'never' | null;
+  /**
+   * `baseline:` the baseline file, a path relative to the audited root that stays inside it (used
+   * as if given with --baseline, which wins; --update-baseline writes it); null: none.
+   */
+  readonly baseline: string | null;
 }
 
 export const DEFAULT_CONFIG: Config = {
@@ -55,4 +60,5 @@ export const DEFAULT_CONFIG: Config = {
   development: [],
   composeSets: [],
   failOn: null,
+  baseline: null,
 };

@@ -102,6 +102,7 @@ export function makeFinding(
     fix: d.fix ?? null,
     suppressed: false,
     ...(d.package ? { package: normalizeName(d.package) } : {}),
+    ...(d.module ? { module: d.module } : {}),
     ...(d.sites && d.sites.length > 1 ? { sites: d.sites } : {}),
   };
 }

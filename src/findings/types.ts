@@ -55,6 +55,11 @@ export interface Finding {
   /** The distribution the finding is about (normalised), for per-package config ignores. */
   readonly package?: string | null;
   /**
+   * The Python module the finding is about (DEP001: the import the image cannot satisfy, or the
+   * program its command runs), for reports that label findings by it (`--format prometheus`).
+   */
+  readonly module?: string | null;
+  /**
    * Every place the finding is about when it is shown at one of several (DEP001: each import site
    * of the module). A suppression of this rule at any of them is in use: it takes over once the
    * site shown goes away. Never in reports.

@@ -1,15 +1,37 @@
 // Unified diffs that `git apply` and `patch -p1` accept: a/ b/ headers, one block per file, the
 // files' own bytes (a Latin-1 byte stays that byte), and a symbolic link's target as the path.
-import { diffLines, formatPatch, type StructuredPatchHunk } from 'diff';
+import { diffLines, formatPatch } from 'diff';
 import { appendAll } from '../util/arrays.js';
 import { encodeText, type SourceFile } from '../source.js';
+
+/**
+ * A hunk as jsdiff's StructuredPatchHunk has it (its fields, so formatPatch takes ours). Declared
+ * here because the package's declarations must not name a library the bundle inlines.
+ */
+export interface Hunk {
+  oldStart: number;
+  oldLines: number;
+  newStart: number;
+  newLines: number;
+  lines: string[];
+}
 
 type Change = { readonly original: SourceFile; readonly text: string };
 
 const CONTEXT = 3;
 
+export interface PatchOptions {
+  /**
+   * Put before every repo-relative path (POSIX, ending in "/"): the audited root's path from the
+   * top of its git work tree, so a patch made for a subfolder applies from the repository root
+   * (`git apply` from anywhere in the work tree, `patch -p1` from the top). Default: none.
+   */
+  readonly pathPrefix?: string;
+}
+
 /** The patch as bytes: what --diff prints and --patch writes. */
-export function unifiedDiffBytes(changes: readonly Change[]): Buffer {
+export function unifiedDiffBytes(changes: readonly Change[], options: PatchOptions = {}): Buffer {
+  const prefix = options.pathPrefix ?? '';
   // Diffed as one character per byte (latin1), so every file's bytes pass through unchanged.
   const asBytes = (b: Buffer): string => b.toString('latin1');
   const patch = changes
@@ -17,7 +39,7 @@ export function unifiedDiffBytes(changes: readonly Change[]): Buffer {
       const before = encodeText(original, original.text);
       const after = encodeText(original, text);
       if (before === null || after === null) return ''; // not fixable (the fix engine warned)
-      const path = asBytes(Buffer.from(original.target ?? original.path, 'utf8'));
+      const path = asBytes(Buffer.from(`${prefix}${original.target ?? original.path}`, 'utf8'));
       const hunks = diffHunks(asBytes(before), asBytes(after));
       return formatPatch({ oldFileName: `a/${path}`, newFileName: `b/${path}`, oldHeader: undefined, newHeader: undefined, hunks, isGit: true });
     })
@@ -26,8 +48,8 @@ export function unifiedDiffBytes(changes: readonly Change[]): Buffer {
 }
 
 /** The patch as text, for display (a byte that is not UTF-8 shows as U+FFFD). */
-export function unifiedDiff(changes: readonly Change[]): string {
-  return unifiedDiffBytes(changes).toString('utf8');
+export function unifiedDiff(changes: readonly Change[], options: PatchOptions = {}): string {
+  return unifiedDiffBytes(changes, options).toString('utf8');
 }
 
 /**
@@ -37,7 +59,7 @@ export function unifiedDiff(changes: readonly Change[]): string {
  * only on the gaps between them; the hunks are then cut from that script exactly as jsdiff cuts
  * them (`hunksOf`, checked against jsdiff's own output in test/fix/patch.test.ts).
  */
-export function diffHunks(before: string, after: string): StructuredPatchHunk[] {
+export function diffHunks(before: string, after: string): Hunk[] {
   const a = splitLines(before);
   const b = splitLines(after);
   const script: Chunk[] = [];
@@ -74,9 +96,9 @@ interface Chunk { readonly lines: string[]; readonly added: boolean; readonly re
  * "\ No newline at end of file" after a line without one. Written here only because jsdiff does
  * not export it; the test compares the two on random texts.
  */
-export function hunksOf(chunks: readonly Chunk[], context: number): StructuredPatchHunk[] {
+export function hunksOf(chunks: readonly Chunk[], context: number): Hunk[] {
   const script = [...chunks, { lines: [], added: false, removed: false }];
-  const hunks: StructuredPatchHunk[] = [];
+  const hunks: Hunk[] = [];
   let oldRangeStart = 0;
   let newRangeStart = 0;
   let range: string[] = [];

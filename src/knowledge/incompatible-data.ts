@@ -37,6 +37,15 @@ export const INCOMPATIBLE: readonly Incompatibility[] = [
     source: 'Werkzeug 3.0.0 changelog (removed werkzeug.urls url_quote and friends); flask 2.2 helpers.py imports url_quote',
   },
   {
+    // The same removal breaks every older Flask too; no Werkzeug release is known to suit all of them.
+    package: ['flask', '<2.2'],
+    dependency: ['werkzeug', '>=3.0'],
+    symptom: "ImportError at start-up: cannot import name 'url_quote' from 'werkzeug.urls'",
+    safe: null,
+    extra: null,
+    source: 'Werkzeug 3.0.0 changelog (removed werkzeug.urls url_quote and friends); flask 1.x-2.1 helpers.py imports url_quote',
+  },
+  {
     // pandas wheels before 2.2.2 are built against the NumPy 1 ABI.
     package: ['pandas', '<2.2.2'],
     dependency: ['numpy', '>=2'],

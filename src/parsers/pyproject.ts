@@ -50,9 +50,38 @@ export function parsePyproject(text: string): PyprojectModel {
     if (isTable(body) && isTable(body['dependencies'])) optional[group] = poetryDeps(body['dependencies'], locator);
   }
   if (isTable(poetry['dev-dependencies'])) optional['dev'] = poetryDeps(poetry['dev-dependencies'], locator);
-  const requiresPython = typeof project['requires-python'] === 'string' ? project['requires-python'] : null;
+  const poetryPython = isTable(poetry['dependencies']) && typeof poetry['dependencies']['python'] === 'string' ? poetryConstraint(poetry['dependencies']['python']) : null;
+  const requiresPython = typeof project['requires-python'] === 'string' ? project['requires-python'] : poetryPython;
   const name = typeof project['name'] === 'string' ? project['name'] : typeof poetry['name'] === 'string' ? poetry['name'] : null;
   return { name, requiresPython, dependencies, optional, diagnostics: [] };
+}
+
+/**
+ * A Poetry version constraint as the PEP 440 specifier poetry-core writes into Requires-Python:
+ * `^3.11` → `>=3.11,<4.0`, `~3.11` → `>=3.11,<3.12`, `3.12.1` → `==3.12.1`, `3.11.*` → `==3.11.*`,
+ * `*` → '' (any), PEP 440 clauses unchanged. Null for what has no single specifier (`||`) or is
+ * not understood: unknown, never "any Python".
+ */
+export function poetryConstraint(constraint: string): string | null {
+  if (constraint.includes('||') || constraint.includes('|')) return null;
+  const clauses = constraint.split(/\s*,\s*|\s+(?=[<>=!~^])/).map((c) => c.trim()).filter((c) => c !== '');
+  const out: string[] = [];
+  for (const clause of clauses) {
+    if (clause === '*') continue;
+    const caret = /^\^\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(clause);
+    const tilde = /^~\s*(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(clause);
+    if (caret) {
+      const [major, minor, patch] = [Number(caret[1]), caret[2] === undefined ? null : Number(caret[2]), caret[3] === undefined ? null : Number(caret[3])];
+      const upper = major > 0 || minor === null ? `${major + 1}.0` : minor > 0 || patch === null ? `0.${minor + 1}` : `0.0.${(patch ?? 0) + 1}`;
+      out.push(`>=${clause.replace(/^\^\s*/, '')}`, `<${upper}`);
+    } else if (tilde) {
+      const [major, minor] = [Number(tilde[1]), tilde[2] === undefined ? null : Number(tilde[2])];
+      out.push(`>=${clause.replace(/^~\s*/, '')}`, minor === null ? `<${major + 1}.0` : `<${major}.${minor + 1}`);
+    } else if (/^\d+(?:\.\d+)*(?:\.\*)?$/.test(clause)) out.push(`==${clause}`);
+    else if (/^(?:===?|!=|<=?|>=?|~=)\s*\d+(?:\.\d+)*(?:\.\*)?$/.test(clause)) out.push(clause.replace(/\s+/g, ''));
+    else return null;
+  }
+  return out.join(',');
 }
 
 function strings(value: unknown): string[] {

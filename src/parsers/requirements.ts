@@ -355,6 +355,9 @@ const LONG_OPTIONS: ReadonlyMap<string, { readonly value: boolean; readonly kind
   ['--hash', { value: true, kind: 'hash' }],
 ] as const);
 
+/** Options that take effect on a requirement line too (pip's format control, shared with its finder). */
+const FORMAT_CONTROL: ReadonlySet<string> = new Set(['--no-binary', '--only-binary']);
+
 const SHORT_OPTIONS: ReadonlyMap<string, string> = new Map([
   ['-i', '--index-url'],
   ['-c', '--constraint'],
@@ -949,7 +952,11 @@ class RequirementsParser {
         continue;
       }
       if (spec.kind === 'per-requirement') continue;
-      if (onRequirement) {
+      // pip parses every line's options into the finder's own format control, so --no-binary and
+      // --only-binary after a requirement apply to the whole install, as on a line of their own
+      // (checked with pip 23.2: `x==1.0 --no-binary x` refuses the only wheel of x). Any other
+      // option there is parsed and dropped.
+      if (onRequirement && !FORMAT_CONTROL.has(name)) {
         this.diagnostic(ll, tok.start, tok.end, 'warning', `option ${name} is ignored by pip on a requirement line`);
         continue;
       }

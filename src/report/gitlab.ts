@@ -2,7 +2,7 @@
 // unsuppressed finding. Fingerprints are the same line-shift-stable hashes as SARIF's.
 import type { AuditReport } from '../audit.js';
 import type { Severity } from '../findings/types.js';
-import { findingFingerprints } from './sarif.js';
+import { findingFingerprints } from '../findings/fingerprint.js';
 
 export interface GitlabOptions {
   /** Prepended to every repo-relative path (POSIX, ending in "/"): paths must be relative to the project root. */

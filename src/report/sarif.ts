@@ -2,13 +2,16 @@
 // One run; driver.rules comes from the registry plus the PARSE/INTERNAL pseudo-rules; every result
 // carries its evidence chain as relatedLocations, its fix as text replacements, its suppression,
 // and a partialFingerprint that survives line shifts. No absolute paths, no timestamps.
-import { createHash } from 'node:crypto';
 import type { ArtifactChange, Fix as SarifFix, Location, Log, Replacement, ReportingDescriptor, Result, Run } from 'sarif';
 import type { AuditReport } from '../audit.js';
+import { findingFingerprints } from '../findings/fingerprint.js';
 import type { Finding, Fix, Severity } from '../findings/types.js';
 import type { RuleCategory } from '../rules/define-rule.js';
 import { INTERNAL_RULE, PARSE_RULE, RULES } from '../rules/index.js';
-import { VERSION } from '../version.js';
+import { HOMEPAGE, VERSION } from '../version.js';
+
+// The fingerprints are shared with GitLab, baselines and --changed-since (src/findings/fingerprint.ts).
+export { findingFingerprints };
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const FINGERPRINT_KEY = 'driftcheck/v1';
@@ -29,6 +32,17 @@ interface RuleDescription {
   readonly category: RuleCategory | 'parse' | 'internal';
   readonly summary: string;
   readonly docs: string;
+  readonly security?: { readonly severity: number; readonly cwe: readonly number[] };
+}
+
+/**
+ * Where a rule is documented: its row of the README's rule table (anchor = lower-case id), the
+ * pseudo-rules the table itself. `user-content-` is the prefix npmjs.com and GitHub give the ids
+ * of a README's HTML anchors and headings; GitHub also resolves the bare name, npmjs.com does not.
+ */
+export function ruleHelpUri(id: string): string {
+  const anchor = id === PARSE_RULE.id || id === INTERNAL_RULE.id ? 'rules' : id.toLowerCase();
+  return `${HOMEPAGE}#user-content-${anchor}`;
 }
 
 const PSEUDO_RULES: readonly RuleDescription[] = [
@@ -78,6 +92,7 @@ export function sarifLog(result: AuditReport, options: SarifOptions = {}): Log {
     tool: {
       driver: {
         name: 'driftcheck',
+        informationUri: HOMEPAGE,
         version: VERSION,
         semanticVersion: VERSION,
         rules: descriptions.map(reportingDescriptor),
@@ -116,8 +131,15 @@ function reportingDescriptor(rule: RuleDescription): ReportingDescriptor {
     shortDescription: { text: rule.summary },
     fullDescription: { text: fullDescription(rule) },
     help: { text: rule.docs, markdown: rule.docs },
+    helpUri: ruleHelpUri(rule.id),
     defaultConfiguration: { level: LEVEL[rule.severity] },
-    properties: { tags: [rule.category] },
+    properties: rule.security
+      ? {
+          tags: [rule.category, ...(rule.category === 'security' ? [] : ['security']), ...rule.security.cwe.map((id) => `external/cwe/cwe-${id}`)],
+          // GitHub reads a string with one decimal (as CodeQL writes it): "7.5".
+          'security-severity': rule.security.severity.toFixed(1),
+        }
+      : { tags: [rule.category] },
   };
 }
 
@@ -220,23 +242,6 @@ export function toUri(path: string): string {
   const segments = path.replace(/\\/g, '/').split('/').filter((s, i, all) => s !== '' || i === all.length - 1);
   const uri = segments.map((s) => encodeURIComponent(s)).join('/');
   return uri === '' ? '.' : uri;
-}
-
-/**
- * Stable identities for findings: sha256 of rule id, file, service and message (never line or
- * column, so they survive code moving up or down), first 16 hex digits. Findings that would share
- * one get an occurrence number mixed in, counted in report order (which line shifts preserve).
- * Shared by the SARIF (partialFingerprints) and GitLab (fingerprint) reports.
- */
-export function findingFingerprints(findings: readonly Finding[]): string[] {
-  const seen = new Map<string, number>();
-  return findings.map((f) => {
-    const key = JSON.stringify([f.ruleId, f.file, f.service ?? '', f.message]);
-    const occurrence = seen.get(key) ?? 0;
-    seen.set(key, occurrence + 1);
-    const input = occurrence === 0 ? key : `${key}#${occurrence}`;
-    return createHash('sha256').update(input).digest('hex').slice(0, 16);
-  });
 }
 
 function compare(a: string, b: string): number {

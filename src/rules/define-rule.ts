@@ -16,6 +16,12 @@ export interface RuleMeta {
   readonly docs: string;
   /** hadolint codes meaning the same thing: `# hadolint ignore=<code>` also suppresses this rule. */
   readonly hadolint?: readonly string[];
+  /**
+   * Security rules: GitHub code scanning's `security-severity` (0.0-10.0: 9.0+ critical, 7.0+
+   * high, 4.0+ medium, below that low) and the CWE ids the rule is about; SARIF tags the rule
+   * `security` and `external/cwe/cwe-<id>`. Each rule's file says why it chose its score.
+   */
+  readonly security?: { readonly severity: number; readonly cwe: readonly number[] };
   /** A config key that is shorthand for ignoring this rule for a package (`allowUnused: [x]`). */
   readonly configShorthand?: ConfigShorthand;
 }
@@ -33,6 +39,8 @@ export interface ReportDescriptor {
   readonly fix?: Fix | null;
   /** The distribution this finding is about, so `ignore: [{package: x}]` can match it. */
   readonly package?: string | null;
+  /** The Python module this finding is about (see Finding.module). */
+  readonly module?: string | null;
   /** Every place the finding is about, when it is shown at one of several (see Finding.sites). */
   readonly sites?: readonly SiteRef[];
 }

@@ -12,6 +12,7 @@ import { computeChosenFixes, previewFix } from '../fix/apply.js';
 import { unifiedDiff, unifiedDiffBytes } from '../fix/patch.js';
 import { writeFixes } from '../fix/write.js';
 import { progressSummary, visible } from '../report/summary.js';
+import { workTreePrefix } from '../util/work-tree.js';
 import { Lines } from './components/line.js';
 import { truncate, type Line } from './format.js';
 import { chosen, initialState, reducer } from './reducer.js';
@@ -133,7 +134,8 @@ export function App({ load, auditOptions, root, cwd, onResult, size: fixedSize }
         const fixes = `${outcome.applied.length} fix${outcome.applied.length === 1 ? '' : 'es'} in ${outcome.changes.length} file${outcome.changes.length === 1 ? '' : 's'}`;
         const warnings = outcome.warnings.length > 0 ? ` (warning: ${outcome.warnings.join('; ')})` : '';
         if (effect.kind === 'write') {
-          writeFileSync(resolve(cwd, effect.path), unifiedDiffBytes(outcome.changes));
+          // Paths from the top of the git work tree, so the patch applies from the repository root.
+          writeFileSync(resolve(cwd, effect.path), unifiedDiffBytes(outcome.changes, { pathPrefix: workTreePrefix(auditOptions.root) }));
           dispatch({ type: 'effect-done', status: `Wrote ${effect.path}: ${fixes}${warnings}`, wrote: true });
         } else {
           const notes: string[] = [];

@@ -519,6 +519,17 @@ describe('parseRequirements: global options', () => {
     ]);
   });
 
+  it('applies --no-binary / --only-binary after a requirement to the whole file, as pip does; other global options there are dropped', () => {
+    const text = 'lxml==5.3.0 --no-binary lxml\nnumpy==2.1.0 --only-binary=:all:\nflask==3.0.3 --pre\n';
+    const m = parseRequirements(text);
+    expect(m.requirements.map((r) => [r.name, r.specifier])).toEqual([['lxml', '==5.3.0'], ['numpy', '==2.1.0'], ['flask', '==3.0.3']]);
+    expect(m.options).toEqual([
+      { name: '--no-binary', value: 'lxml', line: 1 },
+      { name: '--only-binary', value: ':all:', line: 2 },
+    ]);
+    expect(m.diagnostics.map((d) => [d.line, d.message])).toEqual([[3, 'option --pre is ignored by pip on a requirement line']]);
+  });
+
   it('accepts per-requirement options without recording them', () => {
     const m = parseRequirements('foo==1 --config-settings editable_mode=compat\n');
     expect(only(m).specifier).toBe('==1');

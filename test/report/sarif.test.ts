@@ -1,4 +1,5 @@
 // SARIF reporter unit tests (schema validity over every fixture is in all-fixtures.test.ts).
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Log } from 'sarif';
 import { describe, expect, it } from 'vitest';
@@ -18,11 +19,50 @@ describe('sarif report', () => {
       const descriptor = rules.find((r) => r.id === rule.meta.id);
       expect(descriptor?.help?.markdown).toBe(rule.meta.docs);
       expect(descriptor?.shortDescription?.text).toBe(rule.meta.summary);
-      expect(descriptor?.properties?.tags).toEqual([rule.meta.category]);
+      expect(descriptor?.properties?.tags?.[0]).toBe(rule.meta.category);
       expect(descriptor?.defaultConfiguration?.level).toBe({ error: 'error', warning: 'warning', info: 'note' }[rule.meta.severity]);
     }
-    expect(log.runs[0]?.tool.driver).not.toHaveProperty('informationUri');
     expect(validateSarif(log)).toEqual([]);
+  });
+
+  it('links the driver to the package page and every rule to its anchor in the README', () => {
+    const driver = sarifLog(auditResult([])).runs[0]?.tool.driver;
+    const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string };
+    expect(driver?.informationUri).toBe(`https://www.npmjs.com/package/${pkg.name}`);
+    const anchors = readmeAnchors(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8'));
+    expect(anchors.size).toBeGreaterThan(RULES.length);
+    for (const rule of driver?.rules ?? []) {
+      const [page, fragment = ''] = (rule.helpUri ?? '').split('#');
+      expect(page, rule.id).toBe(driver?.informationUri);
+      // npmjs.com and GitHub both give README anchors this prefix (GitHub also keeps the bare name).
+      expect(fragment, rule.id).toMatch(/^user-content-/);
+      expect(anchors.has(fragment.replace(/^user-content-/, '')), `${rule.id}: #${fragment} is not an anchor in README.md`).toBe(true);
+    }
+    // Each registry rule has its own anchor, on the rule's own row of the table.
+    const rows = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8').split('\n');
+    for (const rule of RULES) {
+      const fragment = (driver?.rules ?? []).find((r) => r.id === rule.meta.id)?.helpUri?.split('#user-content-')[1] ?? '';
+      const row = rows.find((line) => line.includes(`name="${fragment}"`));
+      expect(row, rule.meta.id).toMatch(new RegExp(`^\\| <a name="${fragment}"></a>${rule.meta.id} \\| ${rule.meta.name} \\|`));
+    }
+  });
+
+  it('scores the security rules on GitHub\'s security-severity scale and tags them security', () => {
+    const rules = sarifLog(auditResult([])).runs[0]?.tool.driver.rules ?? [];
+    const scored = rules.filter((r) => r.properties?.['security-severity'] !== undefined);
+    // GitHub's bands: 9.0+ critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low.
+    const band = (score: number): string => (score >= 9 ? 'critical' : score >= 7 ? 'high' : score >= 4 ? 'medium' : 'low');
+    expect(Object.fromEntries(scored.map((r) => [r.id, band(Number(r.properties?.['security-severity']))]))).toEqual({ PROD002: 'high', PROD005: 'medium', PROD011: 'high' });
+    for (const rule of scored) {
+      expect(rule.properties?.['security-severity'], rule.id).toMatch(/^(10\.0|\d\.\d)$/);
+      expect(rule.properties?.tags, rule.id).toContain('security');
+      expect(rule.properties?.tags?.filter((t) => /^external\/cwe\/cwe-\d+$/.test(t)).length, rule.id).toBeGreaterThan(0);
+    }
+    // A rule in the security category always has a score; an unscored rule is not tagged security.
+    for (const rule of RULES.filter((r) => r.meta.category === 'security')) expect(scored.map((r) => r.id)).toContain(rule.meta.id);
+    for (const rule of rules.filter((r) => !scored.includes(r))) expect(rule.properties?.tags, rule.id).not.toContain('security');
+    expect(rules.find((r) => r.id === 'PROD011')?.properties?.tags).toEqual(['security', 'external/cwe/cwe-798']);
+    expect(validateSarif(sarifLog(auditResult([])))).toEqual([]);
   });
 
   it('writes fixes as replacements (BOM-free char offsets), suppressions by kind, and the evidence as related locations', async () => {
@@ -113,3 +153,13 @@ describe('sarif format through the CLI', () => {
     expect(run.stdout).not.toContain(REPO_ROOT);
   });
 });
+
+/** Anchors a README offers: HTML `<a name|id="...">` and GitHub's heading ids (lower case, punctuation dropped, spaces to hyphens). */
+function readmeAnchors(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  for (const match of markdown.matchAll(/<a\s+(?:name|id)="([^"]+)"/g)) anchors.add(match[1] ?? '');
+  for (const match of markdown.matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    anchors.add((match[1] ?? '').toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-'));
+  }
+  return anchors;
+}

@@ -55,7 +55,7 @@ Use instead: a base image the project supports, or markers that cover it.
           const where = `${pyproject.repoPath}:${service.name}`;
           if (seen.has(where)) continue;
           seen.add(where);
-          const match = /requires-python\s*=\s*["'][^"'\n]*["']/.exec(file.text);
+          const match = /requires-python\s*=\s*["'][^"'\n]*["']|^python\s*=\s*["'][^"'\n]*["']/m.exec(file.text); // [project] or Poetry
           report({
             file: pyproject.repoPath,
             span: match ? { start: match.index, end: match.index + match[0].length } : { start: 0, end: 0 },

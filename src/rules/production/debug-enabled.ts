@@ -21,6 +21,9 @@ export default defineRule({
     name: 'debug-enabled',
     severity: 'error',
     category: 'production',
+    // High (7.5), as CodeQL rates py/flask-debug: the Werkzeug debugger is a remote Python
+    // console, and Django's debug pages hand out settings and source to any client.
+    security: { severity: 7.5, cwe: [489, 215] },
     fix: 'sometimes',
     summary: 'Debug mode (DEBUG=1, FLASK_DEBUG, --debug, NODE_ENV=development, app.run(debug=True)) in production',
     docs: `## What it does

@@ -54,6 +54,10 @@ export default defineRule({
     name: 'hardcoded-secret',
     severity: 'error',
     category: 'security',
+    // High (7.5): anyone who can read the repository, or pull the image (ENV/ARG stay in its
+    // history), holds the credential. Below CodeQL's 9.8 for hard-coded credentials, which assumes
+    // the code is public: here reading it already takes repository or registry access.
+    security: { severity: 7.5, cwe: [798] },
     fix: 'none',
     summary: 'A literal password, token or key in compose environment: or Dockerfile ENV/ARG',
     docs: `## What it does

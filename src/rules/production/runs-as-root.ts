@@ -19,6 +19,9 @@ export default defineRule({
     name: 'runs-as-root',
     severity: 'warning',
     category: 'security',
+    // Medium (5.0): not exploitable by itself, but any code-execution bug in the service runs as
+    // root in the container, and a runtime or kernel escape then starts as root on the host.
+    security: { severity: 5.0, cwe: [250] },
     fix: 'none',
     summary: 'The final image runs as root (no non-root USER, USER root last, or compose user: root)',
     hadolint: ['DL3002'],

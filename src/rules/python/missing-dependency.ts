@@ -110,6 +110,7 @@ that name may belong to anyone), and none that edits a hash-checked file; a comp
           severity,
           service: service.kind === 'project' ? null : service.name,
           message: messageOf(project, service, first.imp.module, distribution, group.sites) + (gapsHere.length > 0 ? mayComeFrom(gapsHere) : ''),
+          module: shownModule(project, service, first.imp.module, distribution),
           evidence: [
             ...siteEvidence(group.sites),
             ...entryEvidence(service),
@@ -185,6 +186,7 @@ function reportMissingPrograms(project: Project, service: Service, report: Repor
       severity: dependencyGaps(project, service).length > 0 ? 'info' : 'error',
       service: service.name,
       message: `the command runs ${need.word}, but the image of service "${service.name}" never installs ${need.distribution}`,
+      module: need.word,
       evidence: [
         commandEvidence(service, part),
         ...installEvidence(service, need.distribution),
@@ -196,6 +198,16 @@ function reportMissingPrograms(project: Project, service: Service, report: Repor
   }
 }
 
+/**
+ * The module a finding names: the top-level package, or for namespace packages what decided the
+ * distribution (`azure.storage.blob`, not `azure`).
+ */
+function shownModule(project: Project, service: Service, module: string, distribution: string): string {
+  const top = module.split('.')[0] ?? module;
+  if (stdlibChange(top, service.pythonVersion)) return top;
+  return project.moduleMap.lookup(top).distributions[0] === distribution ? top : module;
+}
+
 function messageOf(project: Project, service: Service, module: string, distribution: string, sites: readonly ImportSite[]): string {
   const top = module.split('.')[0] ?? module;
   const change = stdlibChange(top, service.pythonVersion);
@@ -203,8 +215,7 @@ function messageOf(project: Project, service: Service, module: string, distribut
     const where = service.kind === 'project' ? `Python ${service.pythonVersion}` : `the image of service "${service.name}" (Python ${service.pythonVersion})`;
     return `"${top}" is imported but ${where} does not have it: it is standard library ${change.kind === 'added' ? `only from Python ${change.in}` : `only before Python ${change.in}`}`;
   }
-  // Namespace packages: name what decided the distribution (`azure.storage.blob`, not `azure`).
-  const shown = project.moduleMap.lookup(top).distributions[0] === distribution ? top : module;
+  const shown = shownModule(project, service, module, distribution);
   const name = shown === distribution ? `"${shown}"` : `"${shown}" (distribution ${distribution})`;
   const optional = severityOf(sites) === 'warning' ? ' (only in guarded or conditional imports)' : '';
   if (service.kind === 'project') return `${name} is imported but not declared as a dependency${optional}`;
