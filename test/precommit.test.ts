@@ -234,7 +234,7 @@ interface ActionManifest {
 const readYaml = <T>(file: string): T => parse(readFileSync(join(REPO_ROOT, file), 'utf8')) as T;
 const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; files?: string[]; engines?: { node?: string } };
 
-/** `^20.9.0 || ^22.11.0 || ^24` as users read it: "20.9+, 22.11+ or 24". */
+/** `^20.17.0 || ^22.11.0 || ^24` as users read it: "20.17+, 22.11+ or 24". */
 function engineLines(range: string): string {
   const lines = range.split('||').map((part) => part.trim().replace(/^\^/, '').replace(/\.0$/, '').replace(/^(\d+\.\d+)$/, '$1+'));
   return `${lines.slice(0, -1).join(', ')} or ${lines[lines.length - 1] ?? ''}`;
