@@ -99,8 +99,8 @@ export async function auditInParallel(options: AuditOptions, threads: Threads, o
   });
   const discovered = await discoverInParallel(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS, threads, onRead);
   onStats?.(discovered.stats);
-  // The asynchronous part of the audit, before it: the npm graphs (arborist) of every lock.
-  await preloadNpmGraphs(applyOverrides(discovered.files, options.overrides));
+  // The asynchronous part of the audit, before it: the npm graphs (arborist) of the locks that need them.
+  if (needsNpmGraphs(options)) await preloadNpmGraphs(applyOverrides(discovered.files, options.overrides));
   const steps = auditSteps(options, discovered, discovered.python);
   for (;;) {
     const step = steps.next();
@@ -130,7 +130,7 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
   const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl, options.indexCacheDir);
   const project = buildProject({
     metadata,
-    npmGraphs: npmGraphsOf(files),
+    npmGraphs: needsNpmGraphs(options) ? npmGraphsOf(files) : new Map(),
     root,
     fileRoles: config,
     files,
@@ -173,6 +173,11 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
     inputs: discovered.inputs,
     extraStamps,
   };
+}
+
+/** Whether a selected rule reads the npm lock graphs (its meta says so). */
+function needsNpmGraphs(options: AuditOptions): boolean {
+  return selectedRules(options, options.config ?? DEFAULT_CONFIG).some((rule) => rule.meta.npmGraphs === true);
 }
 
 function withoutPaths<T>(map: ReadonlyMap<string, T>, paths: ReadonlyMap<string, unknown>): ReadonlyMap<string, T> {

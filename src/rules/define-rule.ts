@@ -24,6 +24,8 @@ export interface RuleMeta {
   readonly security?: { readonly severity: number; readonly cwe: readonly number[] };
   /** A config key that is shorthand for ignoring this rule for a package (`allowUnused: [x]`). */
   readonly configShorthand?: ConfigShorthand;
+  /** The rule reads Project.npmGraphs: the engine loads lock graphs (arborist) only when a selected rule does. */
+  readonly npmGraphs?: true;
 }
 
 /** Config keys that stand for `ignore: [{package: x, rules: [<the rule declaring it>]}]`. */

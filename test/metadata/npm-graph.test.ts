@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { auditInParallel } from '../../src/engine/pipeline.js';
 import { legacyPeerDeps, npmGraphRequests, npmGraphsOf, preloadNpmGraphs } from '../../src/metadata/npm-graph.js';
 import { loadNpmGraph } from '../../src/metadata/npm-graph-load.js';
 import { makeSourceFile, type FileKind } from '../../src/source.js';
@@ -177,6 +178,16 @@ describe('preloadNpmGraphs and npmGraphsOf', () => {
     // Another text is another graph.
     const edited = [pkg('package.json', { name: 'x', dependencies: { ms: '^2.0.0' } }), files[1]!];
     expect(npmGraphsOf(edited).get('package-lock.json')).toMatchObject({ ok: false, code: 'LOADER' });
+  });
+});
+
+describe('the pipeline', () => {
+  it('loads a lock graph only when a selected rule reads it (NPM001, NPM002)', async () => {
+    const root = join(REPO_ROOT, 'fixtures/rules/lockfile-drift/flags-nested-range');
+    const graphs = async (select: string[]): Promise<number> => (await auditInParallel({ root, select }, 1)).project.npmGraphs.size;
+    expect(await graphs(['NPM001'])).toBe(1);
+    expect(await graphs(['NPM002'])).toBe(1);
+    expect(await graphs(['PROD004', 'NPM003'])).toBe(0);
   });
 });
 

@@ -16,6 +16,7 @@ export default defineRule({
     severity: 'error',
     category: 'reproducibility',
     fix: 'none',
+    npmGraphs: true,
     summary: 'package.json and package-lock.json disagree (missing, out of range, stale), or the image\'s npm cannot read the lock',
     docs: `## What it does
 Compares every \`package.json\` that has a \`package-lock.json\` (or \`npm-shrinkwrap.json\`) beside it

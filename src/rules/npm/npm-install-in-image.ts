@@ -22,6 +22,8 @@ export default defineRule({
     severity: 'warning',
     category: 'reproducibility',
     fix: 'sometimes',
+    // The npm fix is safe only when the lock's graph is in sync.
+    npmGraphs: true,
     summary: '`npm install` (or yarn/pnpm/bun without a frozen lockfile) where a lockfile exists, or the lockfile is not in the image',
     hadolint: ['DL3016'],
     docs: `## What it does
