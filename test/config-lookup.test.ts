@@ -137,7 +137,7 @@ describe('[tool.driftcheck] errors give their line', () => {
   it.each([
     ['[project]\nname = "x"\n\n[tool.driftcheck]\nfailOn = "sometimes"\n', 'pyproject.toml:5: [tool.driftcheck] "failOn" must be one of error, warning, info, never (got "sometimes")'],
     ['[tool.driftcheck]\nfailOn = "error"\n\n[tool.driftcheck.rules]\nPROD001 = "off"\nDEP01 = "info"\n', 'pyproject.toml:6: [tool.driftcheck] "rules.DEP01": unknown rule (did you mean DEP001?)'],
-    ['[tool.driftcheck]\nrulez = {}\n', 'pyproject.toml:2: [tool.driftcheck] unknown key "rulez" (expected one of: select, rules, ignore, moduleMap, allowUnused, production, development, composeSets, failOn)'],
+    ['[tool.driftcheck]\nrulez = {}\n', 'pyproject.toml:2: [tool.driftcheck] unknown key "rulez" (expected one of: select, rules, ignore, moduleMap, allowUnused, production, development, composeSets, failOn, baseline)'],
     ['[[tool.driftcheck.ignore]]\npath = "a/**"\n\n[[tool.driftcheck.ignore]]\npackage = "x"\npaht = "b"\n', 'pyproject.toml:6: [tool.driftcheck] unknown key "ignore[1].paht" (expected one of: path, package, rules, reason)'],
     ['tool.driftcheck.select = ["NOPE"]\n', 'pyproject.toml:1: [tool.driftcheck] "select": unknown rule "NOPE" (run "driftcheck rules" for the list)'],
   ])('%j', async (toml, message) => {
