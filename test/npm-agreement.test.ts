@@ -8,10 +8,10 @@
 // what `npm ci` does; and on every case, driftcheck reports an error exactly when
 // `npm ci --offline --dry-run` (empty cache) fails: the third judge, and the one that decides.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { runCliInProcess } from './helpers/in-process.js';
 
 // ---------------------------------------------------------------- a small graph, and lock writers
@@ -107,8 +107,14 @@ function lockText(c: Case): string {
   return JSON.stringify({ ...lockV3(c), lockfileVersion: 2, dependencies: v1 }, null, 2);
 }
 
+const written: string[] = [];
+afterAll(() => {
+  for (const dir of written) rmSync(dir, { recursive: true, force: true });
+});
+
 function write(c: Case): string {
   const dir = mkdtempSync(join(tmpdir(), 'driftcheck-npm-agree-'));
+  written.push(dir);
   const files: Record<string, string> = { 'package.json': JSON.stringify(c.pkg, null, 2), 'package-lock.json': lockText(c), ...c.files };
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, path)), { recursive: true });

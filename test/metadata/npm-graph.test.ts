@@ -2,16 +2,21 @@
 // refuses to load, the in-process preload the asynchronous audit uses, and the child process
 // behind the synchronous audit() of the built library.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { auditInParallel } from '../../src/engine/pipeline.js';
 import { legacyPeerDeps, npmGraphRequests, npmGraphsOf, preloadNpmGraphs } from '../../src/metadata/npm-graph.js';
 import { loadNpmGraph } from '../../src/metadata/npm-graph-load.js';
 import { makeSourceFile, type FileKind } from '../../src/source.js';
 import { REPO_ROOT } from '../helpers/cli.js';
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
 
 const file = (path: string, text: string, kind: FileKind): ReturnType<typeof makeSourceFile> => makeSourceFile(path, kind, text);
 const pkg = (path: string, value: object): ReturnType<typeof makeSourceFile> => file(path, JSON.stringify(value), 'package-json');
@@ -138,6 +143,7 @@ describe('loadNpmGraph', () => {
   it('loads from a temporary copy, which it removes, and writes paths relative to the package.json', async () => {
     // A temp folder of its own (os.tmpdir() reads TMPDIR): other audits may be running.
     const temp = mkdtempSync(join(tmpdir(), 'driftcheck-npm-tmp-'));
+    temps.push(temp);
     const saved = process.env.TMPDIR;
     process.env.TMPDIR = temp;
     const graph = await loadNpmGraph({
@@ -194,6 +200,7 @@ describe('the pipeline', () => {
 describe('the built library', () => {
   it('audit(), synchronous, loads the graph in the child process beside it (npm run build first)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'driftcheck-npm-sync-'));
+    temps.push(dir);
     cpSync(join(REPO_ROOT, 'fixtures/rules/lockfile-drift/flags-nested-range'), dir, { recursive: true });
     const script = join(dir, 'run.mjs');
     writeFileSync(script, `import { audit } from ${JSON.stringify(pathToFileURL(join(REPO_ROOT, 'dist/index.js')).href)};\nconst r = audit({ root: ${JSON.stringify(dir)}, select: ['NPM001'] });\nprocess.stdout.write(JSON.stringify(r.findings.map((f) => f.message)));\n`);
