@@ -11,8 +11,9 @@
 // - dist/index.js (the library), dist/bin/run.js (the interactive view, imported only by -i),
 //   scan-worker.js (worker threads) and index-fetch.js (the --index-url child process): ES
 //   modules sharing their chunks in dist/bin/.
-// ink/React (only -i) and pip-requirements-js (loaded lazily by the requirements parser) stay
-// external, so they are still loaded only when used; they are the package's only dependencies.
+// ink/React (only -i), pip-requirements-js (loaded lazily by the requirements parser) and
+// @npmcli/arborist (loaded by the npm graph child, npm-graph-child.js, only for a lock that needs it)
+// stay external, so they are still loaded only when used; they are the package's only dependencies.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -22,7 +23,7 @@ import { build } from 'rolldown';
 
 const OUT = 'dist/bin';
 const LIBRARY = 'dist/index.js';
-const EXTERNAL_PACKAGES = ['ink', 'react', 'pip-requirements-js'];
+const EXTERNAL_PACKAGES = ['ink', 'react', 'pip-requirements-js', '@npmcli/arborist'];
 const external = (id) => EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`));
 const BANNER = '// driftcheck library bundle (scripts/bundle.mjs)';
 const WARM_UP = 'fixtures/projects/sutazai';
@@ -44,6 +45,8 @@ await build({
     'bin/run': 'dist/tui/run.js',
     // run by index-cache.js as a child process, next to it (`./index-fetch.js`)
     'bin/index-fetch': 'dist/metadata/index-fetch.js',
+    // run by npm-graph.js as a child process, next to it (`./npm-graph-child.js`)
+    'bin/npm-graph-child': 'dist/metadata/npm-graph-child.js',
     // started by discover-parallel.js as a worker thread, next to it (`./scan-worker.js`)
     'bin/scan-worker': 'dist/parallel/scan-worker.js',
   },

@@ -99,6 +99,7 @@ export function classify(relPath: string): FileKind | null {
   if (base === 'Pipfile') return 'pipfile';
   if (base === 'package.json') return 'package-json';
   if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') return 'package-lock';
+  if (base === '.npmrc') return 'npmrc';
   if (base === 'uv.lock' || base === 'poetry.lock') return 'python-lock';
   if (base === '.driftcheck.yaml' || base === '.driftcheck.yml') return 'config';
   return null;

@@ -13,6 +13,7 @@ export type FileKind =
   | 'compose'
   | 'package-json'
   | 'package-lock'
+  | 'npmrc'
   | 'python-lock'
   | 'config';
 

@@ -234,7 +234,7 @@ interface ActionManifest {
 const readYaml = <T>(file: string): T => parse(readFileSync(join(REPO_ROOT, file), 'utf8')) as T;
 const packageJson = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string>; files?: string[]; engines?: { node?: string } };
 
-/** `^20.9.0 || ^22.11.0 || ^24` as users read it: "20.9+, 22.11+ or 24". */
+/** `^20.17.0 || ^22.11.0 || ^24` as users read it: "20.17+, 22.11+ or 24". */
 function engineLines(range: string): string {
   const lines = range.split('||').map((part) => part.trim().replace(/^\^/, '').replace(/\.0$/, '').replace(/^(\d+\.\d+)$/, '$1+'));
   return `${lines.slice(0, -1).join(', ')} or ${lines[lines.length - 1] ?? ''}`;
@@ -265,7 +265,8 @@ describe('.pre-commit-hooks.yaml', () => {
       'backend/requirements-minimal.txt', 'requirements/base.txt', 'requirements.in', 'constraints.txt', 'Dockerfile',
       'services/web/Dockerfile', 'Dockerfile.prod', 'Containerfile', 'docker-compose.yml', 'docker-compose.override.yaml',
       'deploy/compose.yml', '.dockerignore', 'api/Dockerfile.dockerignore', 'pyproject.toml', 'setup.cfg', 'setup.py',
-      'package.json', 'frontend/package-lock.json', '.driftcheck.yaml',
+      'package.json', 'frontend/package-lock.json', '.driftcheck.yaml', '.npmrc', 'web/yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb',
+      '.yarnrc.yml',
     ];
     for (const path of read) expect(files.test(path), path).toBe(true);
     for (const path of ['README.md', 'docs/compose.md', 'src/index.ts', 'app/templates/base.html', 'notes.txt', 'requirements.md', 'Dockerfile.md/x']) {

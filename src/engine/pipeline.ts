@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, stampOf, type DiscoveredInput, type FileStamp, type DiscoverOptions, type Discovery } from '../discover.js';
 import type { Finding, Span } from '../findings/types.js';
 import { loadMetadata, prefetchPinnedMetadata } from '../metadata/load.js';
+import { npmGraphsOf, preloadNpmGraphs } from '../metadata/npm-graph.js';
 import { buildProject } from '../model/project.js';
 import { MODEL_PARTS, type ModelPart, type Project } from '../model/types.js';
 import type { Rule } from '../rules/define-rule.js';
@@ -122,6 +123,8 @@ export async function auditInParallel(options: AuditOptions, threads: Threads, o
   });
   const discovered = await discoverInParallel(options.root, discoverOptionsOf(options), threads, onRead);
   onStats?.(discovered.stats);
+  // The asynchronous part of the audit, before it: the npm graphs (arborist) of the locks that need them.
+  if (needsNpmGraphs(options)) await preloadNpmGraphs(applyOverrides(discovered.files, options.overrides));
   const steps = auditSteps(options, discovered, discovered.python);
   for (;;) {
     const step = steps.next();
@@ -152,6 +155,7 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
   const metadata = loadMetadata(root, files, warnings, options.pythonEnv === undefined ? undefined : resolve(options.pythonEnv), options.indexUrl, options.indexCacheDir);
   const project = buildProject({
     metadata,
+    npmGraphs: needsNpmGraphs(options) ? npmGraphsOf(files) : new Map(),
     root,
     fileRoles: config,
     projectOptions: config,
@@ -210,6 +214,14 @@ export function modelPartsFor(rules: readonly Rule[]): ReadonlySet<ModelPart> {
     for (const part of needs ?? MODEL_PARTS) parts.add(part);
   }
   return parts;
+}
+
+/**
+ * Whether a selected rule reads the npm lock graphs (its meta says so), or the rule that reviews
+ * suppressions is selected (it runs the rules its directives name, NPM001 among them).
+ */
+function needsNpmGraphs(options: AuditOptions): boolean {
+  return selectedRules(options, options.config ?? DEFAULT_CONFIG).some((rule) => rule.meta.npmGraphs === true || rule.reviewSuppressions !== undefined);
 }
 
 function withoutPaths<T>(map: ReadonlyMap<string, T>, paths: ReadonlyMap<string, unknown>): ReadonlyMap<string, T> {

@@ -3,6 +3,7 @@
 import { FirstPartyIndex } from './first-party.js';
 import { EMPTY_METADATA, type MetadataIndex } from './metadata-index.js';
 import { ModuleMap } from './module-map.js';
+import type { NpmGraph } from './npm-graph-types.js';
 import { Repository, type RepositoryInput } from './repository.js';
 import { buildServices } from './service/index.js';
 import { MODEL_PARTS, type ModelPart, type Project, type Service } from './types.js';
@@ -23,6 +24,7 @@ export interface ProjectInput extends RepositoryInput {
   readonly parts?: ReadonlySet<ModelPart>;
   /** Project mode's settings (which projects, code, exclusions, dev extras...); defaults when absent. */
   readonly projectOptions?: ProjectOptions;
+  readonly npmGraphs?: ReadonlyMap<string, NpmGraph>;
 }
 
 /**
@@ -73,6 +75,7 @@ export function buildProject(input: ProjectInput): Project {
     warnings: input.warnings,
     installedBy,
     metadata: input.metadata ?? EMPTY_METADATA,
+    npmGraphs: input.npmGraphs ?? new Map(),
     absentPaths: [...repo.missing].sort(),
     tooLargePaths: [...(input.tooLarge ?? [])].sort(),
     pyprojectAt: (path) => (repo.files.has(path) ? repo.pyprojectAt(path) : null),

@@ -23,6 +23,7 @@ import type { StageState } from './image.js';
 import type { MetadataIndex } from './metadata-index.js';
 import type { ModuleMap } from './module-map.js';
 import type { PythonProject } from './python-project-types.js';
+import type { NpmGraph } from './npm-graph-types.js';
 
 export interface Located {
   readonly file: string;
@@ -173,6 +174,8 @@ export interface Project {
   readonly installedBy: ReadonlyMap<string, readonly Service[]>;
   /** Requires-Dist from an installed env, lockfiles, the index cache or the bundled table. */
   readonly metadata: MetadataIndex;
+  /** The dependency graph of each package-lock.json (by its path) that was loaded (src/metadata/npm-graph.ts). */
+  readonly npmGraphs: ReadonlyMap<string, NpmGraph>;
   /** Paths some file referenced (a `-r` target, a .dockerignore) that did not exist or could not be read. */
   readonly absentPaths: readonly string[];
   /** Files that exist but were not read for being over the size limit, sorted. */

@@ -263,24 +263,74 @@ export function detectPip(words: readonly ShellToken[], ctx: Located): PipInstal
 
 const NPM_INSTALL = new Set(['install', 'i', 'in', 'ins', 'inst', 'insta', 'instal', 'isnt', 'isnta', 'isntal', 'isntall', 'add']);
 const NPM_CI = new Set(['ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean']);
-const NPM_VALUE = new Set(['--prefix', '-C', '--workspace', '-w', '--cache', '--registry', '--loglevel', '--userconfig']);
+/** Options of each tool that take a value as the next word (global ones before the subcommand too). */
+const VALUE_OPTIONS: Readonly<Record<NpmInstall['tool'], ReadonlySet<string>>> = {
+  npm: new Set(['--prefix', '-C', '--workspace', '-w', '--cache', '--registry', '--loglevel', '--userconfig', '--omit', '--include', '--install-strategy', '--before']),
+  yarn: new Set(['--cwd', '--modules-folder', '--cache-folder', '--registry', '--network-timeout', '--mutex', '--link-folder', '--global-folder', '--network-concurrency', '--mode']),
+  pnpm: new Set(['-C', '--dir', '--filter', '-F', '--reporter', '--store-dir', '--virtual-store-dir', '--modules-dir', '--registry', '--workspace-concurrency', '--lockfile-dir', '--config.node-linker', '--node-linker', '--loglevel']),
+  bun: new Set(['--cwd', '--cache-dir', '--registry', '--backend', '--concurrent-scripts', '--network-concurrency', '--omit', '--filter', '-F', '--linker', '--cpu', '--os']),
+};
+/** Options that run the install somewhere other than the working directory, or globally. */
+const ELSEWHERE = new Set(['-g', '--global', '--prefix', '-C', '--cwd', '--dir', '--location', '--modules-folder', '--lockfile-dir']);
+/** Options that make an install fail rather than depart from the lock. */
+const FROZEN: Readonly<Record<NpmInstall['tool'], ReadonlySet<string>>> = {
+  npm: new Set(),
+  yarn: new Set(['--frozen-lockfile', '--immutable']),
+  // pnpm --offline cannot resolve anything the lock does not already have (pnpm fetch; pnpm install --offline).
+  pnpm: new Set(['--frozen-lockfile', '--offline']),
+  bun: new Set(['--frozen-lockfile']),
+};
+const TOOLS = new Set<string>(['npm', 'yarn', 'pnpm', 'bun']);
 
+/**
+ * An npm, yarn, pnpm or bun install of the working directory's project. `ci` when it installs the
+ * lock exactly or fails (`npm ci`, `yarn --frozen-lockfile`/`--immutable`, `pnpm
+ * --frozen-lockfile`, `bun --frozen-lockfile`, `bun ci`), `install` when it may resolve afresh,
+ * `other` when it adds named packages, installs globally or into another folder.
+ */
 export function detectNpm(words: readonly ShellToken[], ctx: Located): NpmInstall | null {
-  const w0 = programName(words[0]?.value ?? '');
-  if (w0 !== 'npm' && w0 !== 'yarn' && w0 !== 'pnpm') return null;
+  const tool = programName(words[0]?.value ?? '');
+  if (!TOOLS.has(tool)) return null;
+  const t = tool as NpmInstall['tool'];
+  const values = VALUE_OPTIONS[t];
+  const valueOf = (w: string): boolean => values.has(w);
   let i = 1;
-  while (i < words.length && words[i]!.value.startsWith('-')) i += NPM_VALUE.has(words[i]!.value) ? 2 : 1;
-  const sub = words[i];
-  const mk = (command: NpmInstall['command'], t: ShellToken): NpmInstall => ({ command, line: ctx.lines.line(t.span.start), span: t.span });
-  if (w0 === 'npm') {
-    if (!sub) return null;
-    if (NPM_INSTALL.has(sub.value)) return mk('install', sub);
-    if (NPM_CI.has(sub.value)) return mk('ci', sub);
-    return null;
+  const before: string[] = [];
+  while (i < words.length && words[i]!.value.startsWith('-')) {
+    before.push(words[i]!.value);
+    i += valueOf(words[i]!.value) ? 2 : 1;
   }
-  if (!sub) return w0 === 'yarn' ? mk('other', words[0]!) : null; // bare `yarn` installs
-  if (sub.value === 'install' || sub.value === 'add' || (w0 === 'pnpm' && sub.value === 'i')) return mk('other', sub);
-  return null;
+  const sub = words[i];
+  const mk = (command: NpmInstall['command'], at: ShellToken, options: readonly string[]): NpmInstall => ({ tool: t, command, line: ctx.lines.line(at.span.start), span: at.span, options });
+  let command: 'install' | 'ci';
+  if (t === 'npm') {
+    if (!sub) return null;
+    if (NPM_INSTALL.has(sub.value)) command = 'install';
+    else if (NPM_CI.has(sub.value)) command = 'ci';
+    else return null;
+  } else if (!sub) {
+    if (t !== 'yarn') return null; // bare `yarn` installs
+    command = 'install';
+  } else if (sub.value === 'install' || (t !== 'yarn' && sub.value === 'i')) command = 'install';
+  else if (t === 'bun' && sub.value === 'ci') command = 'ci';
+  else if (sub.value === 'add' || (t === 'yarn' && sub.value === 'global')) return mk('other', sub, []);
+  else return null;
+  const at = sub ?? words[0]!;
+  // After the subcommand: options (some with values) and, for `npm install x`, the packages it adds.
+  const after: string[] = [];
+  let packages = false;
+  for (let j = i + 1; j < words.length; j++) {
+    const word = words[j]!.value;
+    if (word.startsWith('-')) {
+      after.push(word);
+      if (valueOf(word)) j++;
+    } else packages = true;
+  }
+  const options = [...before, ...after];
+  const flag = (o: string): string => (o.startsWith('--') ? o.split('=')[0]! : o);
+  if (packages || (t === 'npm' && sub?.value === 'add') || options.some((o) => ELSEWHERE.has(flag(o)))) return mk('other', at, options);
+  if (t !== 'npm' && options.some((o) => FROZEN[t].has(flag(o)) && !/=false$/.test(o))) command = 'ci';
+  return mk(command, at, options);
 }
 
 interface SystemTool {

@@ -106,10 +106,20 @@ export interface PipInstall {
   readonly span: Span; // the words of this install command
 }
 
+/** One npm, yarn, pnpm or bun install (install-commands.ts `detectNpm`). */
 export interface NpmInstall {
+  readonly tool: 'npm' | 'yarn' | 'pnpm' | 'bun';
+  /**
+   * `ci`: installs the lock exactly or fails (npm ci; yarn, pnpm and bun with their frozen-lockfile
+   * option); `install`: the working directory's project, which may be resolved afresh; `other`:
+   * adds named packages, or installs globally or into another folder.
+   */
   readonly command: 'install' | 'ci' | 'other';
   readonly line: number;
-  readonly span: Span; // the subcommand word (`install`), what a fix to `ci` replaces
+  /** The subcommand word (`install`; the program for a bare `yarn`): what a fix replaces or follows. */
+  readonly span: Span;
+  /** The options as written, before and after the subcommand. */
+  readonly options: readonly string[];
 }
 
 interface InstructionBase {

@@ -30,6 +30,8 @@ export interface RuleMeta {
    * what is certain: a part read through a helper counts.
    */
   readonly needs?: readonly ModelPart[];
+  /** The rule reads Project.npmGraphs: the engine loads lock graphs (arborist) only when a selected rule does. */
+  readonly npmGraphs?: true;
 }
 
 /** Config keys that stand for `ignore: [{package: x, rules: [<the rule declaring it>]}]`. */

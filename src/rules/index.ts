@@ -10,6 +10,7 @@ import pythonVersionDrift from './pins/python-version-drift.js';
 import knownIncompatiblePins from './pins/known-incompatible-pins.js';
 import lockfileDrift from './npm/lockfile-drift.js';
 import npmInstallInImage from './npm/npm-install-in-image.js';
+import nodeVersionDrift from './npm/node-version-drift.js';
 import reloadInProduction from './production/reload-in-production.js';
 import debugEnabled from './production/debug-enabled.js';
 import devServer from './production/dev-server.js';
@@ -50,6 +51,7 @@ export const RULES: readonly Rule[] = [
   knownIncompatiblePins,
   lockfileDrift,
   npmInstallInImage,
+  nodeVersionDrift,
   reloadInProduction,
   debugEnabled,
   devServer,

@@ -14,6 +14,10 @@ describe('rule facts in meta', () => {
     expect(RULES.filter((r) => r.meta.configShorthand === 'allowUnused')).toHaveLength(1);
   });
 
+  it('the rules that read npm lock graphs say so (the engine loads them only for these)', () => {
+    expect(RULES.filter((r) => r.meta.npmGraphs).map((r) => r.meta.id)).toEqual(['NPM001', 'NPM002']);
+  });
+
   it('exactly one rule reviews the suppressions (SUP001)', () => {
     expect(RULES.filter((r) => r.reviewSuppressions).map((r) => r.meta.id)).toEqual(['SUP001']);
   });

@@ -360,12 +360,12 @@ describe('parseDockerfile: RUN', () => {
     const n = instr(m, 'run', 0).npmInstalls;
     expect(n.map((x) => [x.command, at(text, x.span), x.line])).toEqual([
       ['install', 'install', 2],
-      ['install', 'i', 2],
+      ['other', 'i', 2], // -g: global, not the project
       ['ci', 'clean-install', 2],
     ]);
-    expect(instr(m, 'run', 1).npmInstalls.map((x) => [x.command, at(text, x.span)])).toEqual([
-      ['other', 'install'],
-      ['other', 'install'],
+    expect(instr(m, 'run', 1).npmInstalls.map((x) => [x.tool, x.command, at(text, x.span)])).toEqual([
+      ['yarn', 'ci', 'install'],
+      ['pnpm', 'install', 'install'],
     ]);
     expect(instr(m, 'run', 2).systemPackages).toEqual(['gcc', 'musl-dev', 'foo']);
     expect(instr(m, 'run', 3).systemPackages).toEqual(['httpd', 'nginx', 'shadow-utils']);
@@ -373,6 +373,43 @@ describe('parseDockerfile: RUN', () => {
     expect(r5.systemPackages).toEqual([]);
     expect(values(r5.pipInstalls[0]!.packages)).toEqual(['fastapi==${FASTAPI_VERSION}']);
     expect(r5.commands.map(values)[2]).toEqual(['command', '-v', 'curl']);
+  });
+
+  it.each([
+    ['npm install', 'npm', 'install', 'install'],
+    ['npm install --omit=dev --no-audit', 'npm', 'install', 'install'],
+    ['npm ci --omit dev', 'npm', 'ci', 'ci'],
+    ['npm install express@5', 'npm', 'other', 'install'],
+    ['npm --prefix /srv install', 'npm', 'other', 'install'],
+    ['npm install -g npm@10', 'npm', 'other', 'install'],
+    ['yarn', 'yarn', 'install', 'yarn'],
+    ['yarn --production', 'yarn', 'install', 'yarn'],
+    ['yarn install --frozen-lockfile --production', 'yarn', 'ci', 'install'],
+    ['yarn --immutable', 'yarn', 'ci', 'yarn'],
+    ['yarn install --pure-lockfile', 'yarn', 'install', 'install'],
+    ['yarn add lodash', 'yarn', 'other', 'add'],
+    ['yarn global add pm2', 'yarn', 'other', 'global'],
+    ['yarn --cwd web install', 'yarn', 'other', 'install'],
+    ['pnpm install', 'pnpm', 'install', 'install'],
+    ['pnpm i --prod', 'pnpm', 'install', 'i'],
+    ['pnpm install --frozen-lockfile --filter api', 'pnpm', 'ci', 'install'],
+    ['pnpm install --offline', 'pnpm', 'ci', 'install'],
+    ['pnpm install --frozen-lockfile=false', 'pnpm', 'install', 'install'],
+    ['pnpm -C web install', 'pnpm', 'other', 'install'],
+    ['pnpm add zod', 'pnpm', 'other', 'add'],
+    ['bun install', 'bun', 'install', 'install'],
+    ['bun i --production', 'bun', 'install', 'i'],
+    ['bun install --frozen-lockfile', 'bun', 'ci', 'install'],
+    ['bun ci', 'bun', 'ci', 'ci'],
+    ['bun add hono', 'bun', 'other', 'add'],
+  ])('%s is a %s install of kind %s', (command, tool, kind, word) => {
+    const text = lines('FROM node:22', `RUN ${command}`);
+    const found = instr(parseDockerfile(text), 'run', 0).npmInstalls;
+    expect(found.map((x) => [x.tool, x.command, at(text, x.span)])).toEqual([[tool, kind, word]]);
+  });
+
+  it.each(['npm run build', 'yarn build', 'pnpm run test', 'bun run server.ts', 'bunx prisma generate', 'npx tsc'])('%s is no install', (command) => {
+    expect(instr(parseDockerfile(lines('FROM node:22', `RUN ${command}`)), 'run', 0).npmInstalls).toEqual([]);
   });
 
   it('handles RUN flags and the JSON form', () => {
