@@ -31,7 +31,7 @@ const MAX_PACKS = 16;
 const MAX_PACK_BYTES = 256 * 1024 * 1024;
 const STALE_TEMP_MS = 60 * 60 * 1000;
 /** Lines are written to the next pack's temp file in pieces of about this size, not kept. */
-const FLUSH_BYTES = 1024 * 1024;
+const FLUSH_BYTES = 64 * 1024;
 
 /** How many files of each kind were parsed, and how many models came from the pack. */
 export type ParseCounts = { readonly [K in MemoKind]: { parsed: number; reused: number } };
@@ -106,7 +106,7 @@ export function openParseCache(dir: string, root: string, read: boolean): ParseC
     }
     const model = (PARSERS[kind] as (text: string) => ParsedModels[K])(text);
     counts[kind].parsed++;
-    if (!fresh.has(id) && !reused.has(id)) {
+    if (writer !== 'failed' && !fresh.has(id) && !reused.has(id)) {
       fresh.add(id);
       const json = JSON.stringify(model);
       emit(`${id}\t${checkOf(id, json)}\t${json}\n`);
