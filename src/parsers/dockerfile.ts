@@ -6,7 +6,7 @@ import { DockerfileParser, From, ModifiableInstruction } from 'dockerfile-ast';
 import type { Comment, Flag, Instruction } from 'dockerfile-ast';
 import type { Span } from '../findings/types.js';
 import { readDirective } from './directives.js';
-import { detectNpm, detectPip, detectSystemPackages, type Located } from './install-commands.js';
+import { detectNpm, detectPip, detectPipWheel, detectSystemPackages, type Located } from './install-commands.js';
 import { closingBrace, dockerShell, lexShell, programName, splitCommands, type ShellSource, type ShellToken } from './shell.js';
 import type {
   ArgInstruction,
@@ -23,6 +23,7 @@ import type {
   OtherInstruction,
   ParseDiagnostic,
   PipInstall,
+  PipWheel,
   RunInstruction,
   StageInstruction,
   UserInstruction,
@@ -857,11 +858,14 @@ class Builder implements Located {
       }
     }
     const pipInstalls: PipInstall[] = [];
+    const pipWheels: PipWheel[] = [];
     const npmInstalls: NpmInstall[] = [];
     const systemPackages: string[] = [];
     for (const c of commands) {
       const pip = detectPip(c, this);
       if (pip) pipInstalls.push(pip);
+      const wheel = detectPipWheel(c, this);
+      if (wheel) pipWheels.push(wheel);
       const npm = detectNpm(c, this);
       if (npm) npmInstalls.push(npm);
       for (const p of detectSystemPackages(c)) if (!systemPackages.includes(p)) systemPackages.push(p);
@@ -872,6 +876,7 @@ class Builder implements Located {
       text,
       commands: commands.map((c) => c.map((t) => ({ value: t.value, span: t.span }))),
       pipInstalls,
+      pipWheels,
       npmInstalls,
       systemPackages,
     };

@@ -106,6 +106,12 @@ export interface PipInstall {
   readonly span: Span; // the words of this install command
 }
 
+/** `pip wheel -w DIR …`: what it builds into DIR (the options of an install, read the same way). */
+export interface PipWheel extends PipInstall {
+  /** The wheel directory as written (`.` when no `-w`), relative to the RUN's working directory. */
+  readonly wheelDir: string;
+}
+
 /** One npm, yarn, pnpm or bun install (install-commands.ts `detectNpm`). */
 export interface NpmInstall {
   readonly tool: 'npm' | 'yarn' | 'pnpm' | 'bun';
@@ -143,6 +149,8 @@ export interface RunInstruction extends InstructionBase {
   /** Simple commands split at `&&`, `||`, `;`, `|` and newlines; heredoc bodies included. */
   readonly commands: readonly (readonly Word[])[];
   readonly pipInstalls: readonly PipInstall[];
+  /** `pip wheel` commands: wheelhouses a later `pip install DIR/*` installs from. */
+  readonly pipWheels: readonly PipWheel[];
   readonly npmInstalls: readonly NpmInstall[];
   /** Packages named by apt-get/apk/yum/dnf/microdnf install. */
   readonly systemPackages: readonly string[];

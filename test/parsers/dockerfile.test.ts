@@ -412,6 +412,18 @@ describe('parseDockerfile: RUN', () => {
     expect(instr(parseDockerfile(lines('FROM node:22', `RUN ${command}`)), 'run', 0).npmInstalls).toEqual([]);
   });
 
+  it.each([
+    ['pip wheel --wheel-dir /wheels -r requirements.txt', '/wheels', ['requirements.txt'], []],
+    ['pip wheel -w /w -r a.txt gunicorn==22.0.0', '/w', ['a.txt'], ['gunicorn==22.0.0']],
+    ['python -m pip wheel --wheel-dir=/w --no-deps .', '/w', [], []],
+    ['pip3 wheel -w=out requests', 'out', [], ['requests']],
+    ['pip wheel -r requirements.txt', '.', ['requirements.txt'], []],
+  ])('%s builds wheels into a wheelhouse, not an install', (command, dir, files, packages) => {
+    const run = instr(parseDockerfile(lines('FROM python:3.12', `RUN ${command}`)), 'run', 0);
+    expect(run.pipInstalls).toEqual([]);
+    expect(run.pipWheels.map((w) => [w.wheelDir, w.requirementFiles.map((f) => f.path), values(w.packages)])).toEqual([[dir, files, packages]]);
+  });
+
   it('handles RUN flags and the JSON form', () => {
     const text = lines(
       'FROM python:3.12',

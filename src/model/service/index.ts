@@ -111,7 +111,7 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
   if (!built) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
   const { stages, final, chain, installs, collected } = built;
   const sitePackages = `/usr/local/lib/python${pythonVersionOf(chain, dockerfile.globalArgs, spec.compose?.build?.args)}/site-packages`;
-  installLocalPackages(stages, final, installs, sitePackages);
+  installLocalPackages(stages, final, [...installs, ...collected.wheelSteps], sitePackages);
 
   const command = commandParts(spec, chain);
   const argv = command.flatMap((part) => part.argv);

@@ -13,6 +13,7 @@ import type { Repository } from '../repository.js';
 import type { InstallStep, InstalledFile, InstalledRequirement, MissingRequirementsFile } from '../types.js';
 import type { BuildSpec } from './context.js';
 import { generatedBy, boundByMount } from './run-instructions.js';
+import { wheelhouseFor } from './wheelhouse.js';
 
 export interface CollectedInstalls {
   readonly installedFiles: InstalledFile[];
@@ -23,6 +24,8 @@ export interface CollectedInstalls {
   readonly unknownInstalls: { file: string; line: number; message: string }[];
   /** Files already expanded for an install step: a file included twice (a diamond) is read once. */
   readonly expanded: Set<string>;
+  /** `pip wheel` steps whose wheels an install of a wheelhouse (`pip install /wheels/*`) installs. */
+  readonly wheelSteps: InstallStep[];
 }
 
 /**
@@ -32,78 +35,90 @@ export interface CollectedInstalls {
 const MAX_INCLUDE_DEPTH = 32;
 
 export function collectInstalls(repo: Repository, spec: BuildSpec, stages: readonly StageState[], installs: readonly InstallStep[]): CollectedInstalls {
-  const out: CollectedInstalls = { installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [], localPackageDirs: [], unknownInstalls: [], expanded: new Set() };
-  for (const step of installs) {
-    const fs = stages[step.stage]?.fs;
-    if (!fs) continue;
-    for (const reqFile of step.pip.requirementFiles) {
-      const imagePath = imageResolve(step.workdir, reqFile.path);
-      const found = fs.file(imagePath, step.instructionIndex);
-      const located = { file: spec.dockerfilePath, line: lineOfSpan(repo, spec.dockerfilePath, reqFile.span.start), span: reqFile.span };
-      if (isUrl(reqFile.path)) {
-        out.unknownInstalls.push({ ...located, message: urlMessage(reqFile.path) });
-        continue;
-      }
-      if (projectFileInstall(repo, spec, stages, step, reqFile.path, imagePath, found?.repoPath ?? null, located, out)) continue;
-      if (found && repo.isTooLarge(found.repoPath)) {
-        out.unknownInstalls.push({ ...located, message: tooLargeMessage(found.repoPath) });
-        continue;
-      }
-      if (found) {
-        expandRequirementsFile(repo, found.repoPath, imagePath, fs, step, reqFile.constraint, [found.repoPath], out);
-        continue;
-      }
-      if (reqFile.path.includes('$')) {
-        out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} depends on a build variable` });
-        continue;
-      }
-      const mounted = boundByMount(repo, spec, stages, step, imagePath);
-      if (mounted) {
-        expandRequirementsFile(repo, mounted, null, fs, step, reqFile.constraint, [mounted], out);
-        continue;
-      }
-      const generator = generatedBy(stages, step, reqFile.path);
-      if (generator) {
-        // `poetry export -o requirements.txt && pip install -r requirements.txt`: the file is made
-        // from the project's own metadata, which is what gets installed.
-        const deps = projectDependenciesAt(repo, fs, step.workdir);
-        for (const key of deps.keys) out.installedKeys.add(key);
-        if (deps.keys.length === 0 || deps.unknown) out.unknownInstalls.push({ ...located, message: `${reqFile.path} is generated at build time (line ${generator})` });
-        continue;
-      }
-      const later = fs.file(imagePath);
-      const guess = later?.repoPath ?? guessRepoFile(repo, spec.context, reqFile.path);
-      // `COPY ${APP_PATH}/ /app/` with no default: the file may well be there; unknown, not missing.
-      const variableCopy = !later && !guess ? copiedFromVariable(repo.files.get(spec.dockerfilePath)?.text ?? '', stages, step) : null;
-      if (variableCopy !== null) {
-        out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} may come from COPY ${variableCopy}, whose source is a build variable` });
-        continue;
-      }
-      const unread = !later && !guess && !reqFile.path.startsWith('/') ? repoJoin(spec.context, reqFile.path) : null;
-      if (unread !== null && !escapesRoot(unread) && repo.isTooLarge(unread)) {
-        out.unknownInstalls.push({ ...located, message: tooLargeMessage(unread) });
-        continue;
-      }
-      out.missingRequirementsFiles.push({ ...located, written: reqFile.path, reason: later ? 'not-copied-yet' : guess ? 'not-in-image' : 'not-found', repoPath: guess, constraint: reqFile.constraint });
-      if (guess) expandRequirementsFile(repo, guess, null, fs, step, reqFile.constraint, [guess], out);
+  const out: CollectedInstalls = { installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [], localPackageDirs: [], unknownInstalls: [], expanded: new Set(), wheelSteps: [] };
+  for (const step of installs) collectStep(repo, spec, stages, step, out, 0);
+  return out;
+}
+
+function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageState[], step: InstallStep, out: CollectedInstalls, depth: number): void {
+  const fs = stages[step.stage]?.fs;
+  if (!fs) return;
+  for (const reqFile of step.pip.requirementFiles) {
+    const imagePath = imageResolve(step.workdir, reqFile.path);
+    const found = fs.file(imagePath, step.instructionIndex);
+    const located = { file: spec.dockerfilePath, line: lineOfSpan(repo, spec.dockerfilePath, reqFile.span.start), span: reqFile.span };
+    if (isUrl(reqFile.path)) {
+      out.unknownInstalls.push({ ...located, message: urlMessage(reqFile.path) });
+      continue;
     }
-    addInlinePackages(repo, spec.dockerfilePath, step, out);
-    if (step.pip.tool === 'pipenv' && step.pip.packages.length === 0 && step.pip.localPaths.length === 0) {
-      // `pipenv install --system --deploy` installs the Pipfile's [packages].
+    if (projectFileInstall(repo, spec, stages, step, reqFile.path, imagePath, found?.repoPath ?? null, located, out)) continue;
+    if (found && repo.isTooLarge(found.repoPath)) {
+      out.unknownInstalls.push({ ...located, message: tooLargeMessage(found.repoPath) });
+      continue;
+    }
+    if (found) {
+      expandRequirementsFile(repo, found.repoPath, imagePath, fs, step, reqFile.constraint, [found.repoPath], out);
+      continue;
+    }
+    if (reqFile.path.includes('$')) {
+      out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} depends on a build variable` });
+      continue;
+    }
+    const mounted = boundByMount(repo, spec, stages, step, imagePath);
+    if (mounted) {
+      expandRequirementsFile(repo, mounted, null, fs, step, reqFile.constraint, [mounted], out);
+      continue;
+    }
+    const generator = generatedBy(stages, step, reqFile.path);
+    if (generator) {
+      // `poetry export -o requirements.txt && pip install -r requirements.txt`: the file is made
+      // from the project's own metadata, which is what gets installed.
       const deps = projectDependenciesAt(repo, fs, step.workdir);
       for (const key of deps.keys) out.installedKeys.add(key);
-      if (deps.keys.length === 0) out.unknownInstalls.push({ file: step.file, line: step.line, message: 'pipenv installs from a Pipfile driftcheck could not read' });
+      if (deps.keys.length === 0 || deps.unknown) out.unknownInstalls.push({ ...located, message: `${reqFile.path} is generated at build time (line ${generator})` });
+      continue;
     }
-    for (const local of step.pip.localPaths) {
-      const { path, extras } = splitExtras(local.path);
-      const imageDir = imageResolve(step.workdir, path || '.');
-      out.localPackageDirs.push(imageDir, `${imageDir === '/' ? '' : imageDir}/src`);
-      const deps = projectDependenciesAt(repo, fs, imageDir + extras);
-      for (const dep of deps.keys) out.installedKeys.add(dep);
-      if (deps.unknown) out.unknownInstalls.push({ file: step.file, line: step.line, message: deps.unknown });
+    const later = fs.file(imagePath);
+    const guess = later?.repoPath ?? guessRepoFile(repo, spec.context, reqFile.path);
+    // `COPY ${APP_PATH}/ /app/` with no default: the file may well be there; unknown, not missing.
+    const variableCopy = !later && !guess ? copiedFromVariable(repo.files.get(spec.dockerfilePath)?.text ?? '', stages, step) : null;
+    if (variableCopy !== null) {
+      out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} may come from COPY ${variableCopy}, whose source is a build variable` });
+      continue;
     }
+    const unread = !later && !guess && !reqFile.path.startsWith('/') ? repoJoin(spec.context, reqFile.path) : null;
+    if (unread !== null && !escapesRoot(unread) && repo.isTooLarge(unread)) {
+      out.unknownInstalls.push({ ...located, message: tooLargeMessage(unread) });
+      continue;
+    }
+    out.missingRequirementsFiles.push({ ...located, written: reqFile.path, reason: later ? 'not-copied-yet' : guess ? 'not-in-image' : 'not-found', repoPath: guess, constraint: reqFile.constraint });
+    if (guess) expandRequirementsFile(repo, guess, null, fs, step, reqFile.constraint, [guess], out);
   }
-  return out;
+  addInlinePackages(repo, spec.dockerfilePath, step, out);
+  if (step.pip.tool === 'pipenv' && step.pip.packages.length === 0 && step.pip.localPaths.length === 0) {
+    // `pipenv install --system --deploy` installs the Pipfile's [packages].
+    const deps = projectDependenciesAt(repo, fs, step.workdir);
+    for (const key of deps.keys) out.installedKeys.add(key);
+    if (deps.keys.length === 0) out.unknownInstalls.push({ file: step.file, line: step.line, message: 'pipenv installs from a Pipfile driftcheck could not read' });
+  }
+  for (const local of step.pip.localPaths) {
+    const { path, extras } = splitExtras(local.path);
+    // `pip install /wheels/*` of wheels a `pip wheel -w /wheels -r F` built: F's set.
+    const wheelhouse = depth < 2 && !step.pip.localPaths.some((l) => l.editable) ? wheelhouseFor(stages, step, path, repo.files.get(spec.dockerfilePath)?.text ?? '') : null;
+    if (wheelhouse) {
+      for (const wheelStep of wheelhouse.steps) {
+        out.wheelSteps.push(wheelStep);
+        collectStep(repo, spec, stages, wheelStep, out, depth + 1);
+      }
+      if (wheelhouse.unknown) out.unknownInstalls.push({ file: step.file, line: step.line, message: wheelhouse.unknown });
+      continue;
+    }
+    const imageDir = imageResolve(step.workdir, path || '.');
+    out.localPackageDirs.push(imageDir, `${imageDir === '/' ? '' : imageDir}/src`);
+    const deps = projectDependenciesAt(repo, fs, imageDir + extras);
+    for (const dep of deps.keys) out.installedKeys.add(dep);
+    if (deps.unknown) out.unknownInstalls.push({ file: step.file, line: step.line, message: deps.unknown });
+  }
 }
 
 const OPAQUE_RUN = /\b(?:conda|mamba|micromamba)\s+(?:install|env\s+(?:create|update)|create|update)\b|\bpip3?\s+install\b[^&|;\n]*\s[$`]/;
