@@ -7,7 +7,7 @@ import type { Comment, Flag, Instruction } from 'dockerfile-ast';
 import type { Span } from '../findings/types.js';
 import { readDirective } from './directives.js';
 import { detectNpm, detectPip, detectPipWheel, detectSystemPackages, type Located } from './install-commands.js';
-import { closingBrace, dockerShell, lexShell, programName, splitCommands, type ShellSource, type ShellToken } from './shell.js';
+import { closingBrace, dockerShell, expandVariables, lexShell, programName, splitCommands, type ShellSource, type ShellToken, type VariableValue } from './shell.js';
 import type {
   ArgInstruction,
   CommandInstruction,
@@ -495,7 +495,10 @@ class Builder implements Located {
   readonly diagnostics: ParseDiagnostic[] = [];
   esc = '\\';
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    private readonly buildArgs: Readonly<Record<string, string>> = {},
+  ) {
     this.lines = new LineTable(text);
   }
 
@@ -645,7 +648,7 @@ class Builder implements Located {
         out.push(this.copy(ins, base, st, argsStart, end));
         return;
       case 'RUN':
-        out.push(this.runInstruction(base, argsStart, end));
+        out.push(this.runInstruction(base, st, argsStart, end));
         return;
       case 'WORKDIR': {
         const src = logicalLine(this.text, argsStart, end, this.esc, true).src;
@@ -730,6 +733,25 @@ class Builder implements Located {
     });
   }
 
+  /**
+   * What a variable is worth in a RUN: an ENV value, an ARG's default or build argument; unknown
+   * for an ARG with neither, and for a name the RUN assigns itself (`X=…`, `for X in`, `read X`).
+   */
+  runLookup(st: StageState, text: string): (name: string) => VariableValue {
+    const assigned = new Set<string>();
+    for (const m of text.matchAll(/(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)\+?=/g)) assigned.add(m[1]!);
+    for (const m of text.matchAll(/\b(?:for|read(?:\s+-\w+)*|select)\s+([A-Za-z_][A-Za-z0-9_]*)/g)) assigned.add(m[1]!);
+    return (name) => {
+      if (assigned.has(name)) return 'unknown';
+      if (st.env.has(name)) return { value: st.env.get(name)! };
+      if (st.args.has(name)) {
+        const value = st.args.get(name);
+        return value === undefined ? 'unknown' : { value };
+      }
+      return 'unset';
+    };
+  }
+
   /** `ARG A=1 B` → pairs, defaults expanded with `lookup`. */
   argPairs(argsStart: number, end: number, lookup: Lookup): { name: string; value: string | null }[] {
     const src = logicalLine(this.text, argsStart, end, this.esc, true).src;
@@ -740,17 +762,22 @@ class Builder implements Located {
     });
   }
 
+  /** A build argument given for an ARG (compose `build.args`, `--build-arg`): it wins over the default. */
+  buildArg(name: string): string | undefined {
+    return Object.prototype.hasOwnProperty.call(this.buildArgs, name) ? this.buildArgs[name] : undefined;
+  }
+
   globalArg(argsStart: number, end: number): void {
     for (const p of this.argPairs(argsStart, end, this.globalLookup)) {
       this.globalArgs.push(p);
-      this.globals.set(p.name, p.value ?? undefined);
+      this.globals.set(p.name, this.buildArg(p.name) ?? p.value ?? undefined);
     }
   }
 
   stageArg(base: Base, st: StageState, argsStart: number, end: number): StageInstruction {
     const pairs = this.argPairs(argsStart, end, this.stageLookup(st));
     for (const p of pairs) {
-      st.args.set(p.name, p.value ?? this.globals.get(p.name));
+      st.args.set(p.name, this.buildArg(p.name) ?? p.value ?? this.globals.get(p.name));
     }
     const first = pairs[0];
     if (!first) return other(base);
@@ -824,7 +851,7 @@ class Builder implements Located {
     return c;
   }
 
-  runInstruction(base: Base, argsStart: number, end: number): RunInstruction {
+  runInstruction(base: Base, st: StageState, argsStart: number, end: number): RunInstruction {
     const backslash = this.esc === '\\';
     const { src, next } = logicalLine(this.text, argsStart, end, this.esc, true);
     const body = subSrc(src, this.afterFlags(src));
@@ -857,6 +884,9 @@ class Builder implements Located {
         }
       }
     }
+    // The shell sees the stage's ARG and ENV values: expand them so `-r $REQS` and `.[$EXTRAS]` are read.
+    const lookup = this.runLookup(st, text);
+    for (let i = 0; i < commands.length; i++) commands[i] = commands[i]!.flatMap((t) => expandVariables(t, this.text.slice(t.span.start, t.span.end), lookup));
     const pipInstalls: PipInstall[] = [];
     const pipWheels: PipWheel[] = [];
     const npmInstalls: NpmInstall[] = [];
@@ -950,8 +980,9 @@ function other(base: Base): OtherInstruction {
 }
 
 /** Parses a Dockerfile (BOM stripped; LF or CRLF). Never throws. */
-export function parseDockerfile(text: string): DockerfileModel {
-  const b = new Builder(text);
+/** `buildArgs`: the values a build passes for ARGs (compose `build.args`), over their defaults. */
+export function parseDockerfile(text: string, buildArgs: Readonly<Record<string, string>> = {}): DockerfileModel {
+  const b = new Builder(text, buildArgs);
   try {
     b.run();
   } catch (e) {

@@ -424,6 +424,33 @@ describe('parseDockerfile: RUN', () => {
     expect(run.pipWheels.map((w) => [w.wheelDir, w.requirementFiles.map((f) => f.path), values(w.packages)])).toEqual([[dir, files, packages]]);
   });
 
+  it('expands ARG defaults, build arguments and ENV in RUN words; values chosen at build time stay variables', () => {
+    const text = lines(
+      'FROM python:3.12',
+      'ARG REQS=requirements/prod.txt',
+      'ARG EXTRAS',
+      'ARG FLAGS="--no-cache-dir --upgrade"',
+      'ENV APP=/srv/app',
+      'RUN pip install $FLAGS -r ${REQS} "$APP[$EXTRAS]" ${EXTRA_PKG:-gunicorn==22.0.0} ${NOPE:+x}',
+      'RUN for g in a b; do flags="$flags --group $g"; done; uv sync $flags',
+      "RUN pip install '$REQS' $(cat list.txt)",
+    );
+    const plain = parseDockerfile(text);
+    expect(instr(plain, 'run', 0).commands.map(values)).toEqual([
+      ['pip', 'install', '--no-cache-dir', '--upgrade', '-r', 'requirements/prod.txt', '$APP[$EXTRAS]', 'gunicorn==22.0.0'],
+    ]);
+    const pip = instr(plain, 'run', 0).pipInstalls[0]!;
+    expect(pip.upgrade).toBe(true);
+    expect(at(text, pip.requirementFiles[0]!.span)).toBe('${REQS}');
+    expect(values(pip.packages)).toEqual(['gunicorn==22.0.0']);
+    // the variable the loop assigns is unknown; single quotes and command substitutions are not expanded
+    expect(instr(plain, 'run', 1).commands.at(-1)!.map((w) => w.value)).toEqual(['uv', 'sync', '$flags']);
+    expect(instr(plain, 'run', 2).commands.map(values)).toEqual([['pip', 'install', '$REQS', '$(cat list.txt)']]);
+    // compose build.args win over the defaults and give the ARG without one its value
+    const withArgs = parseDockerfile(text, { EXTRAS: 'a,b', REQS: 'r.txt' });
+    expect(instr(withArgs, 'run', 0).commands.map(values)[0]).toEqual(['pip', 'install', '--no-cache-dir', '--upgrade', '-r', 'r.txt', '/srv/app[a,b]', 'gunicorn==22.0.0']);
+  });
+
   it('handles RUN flags and the JSON form', () => {
     const text = lines(
       'FROM python:3.12',

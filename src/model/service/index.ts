@@ -103,7 +103,7 @@ function imageOnlyService(repo: Repository, composePath: string, compose: Compos
 }
 
 function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<ModelPart>): Service {
-  const dockerfile = repo.dockerfileAt(spec.dockerfilePath);
+  const dockerfile = repo.dockerfileAt(spec.dockerfilePath, spec.compose?.build?.args);
   const base = { ...emptyService(spec), devDockerfile: repo.roles.isDevDockerfile(spec.dockerfilePath) };
   if (!dockerfile || dockerfile.stages.length === 0) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
   const dockerignore = repo.dockerignoreFor(spec.context, spec.dockerfilePath);

@@ -121,7 +121,13 @@ function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageSt
   }
 }
 
-const OPAQUE_RUN = /\b(?:conda|mamba|micromamba)\s+(?:install|env\s+(?:create|update)|create|update)\b|\bpip3?\s+install\b[^&|;\n]*\s[$`]/;
+const OPAQUE_RUN = /\b(?:conda|mamba|micromamba)\s+(?:install|env\s+(?:create|update)|create|update)\b/;
+/**
+ * An install whose words still hold a variable after the stage's ARG and ENV values were expanded
+ * (the parser does that): `pip install $PACKAGES`, `uv sync $flags`, `.[$EXTRAS]` with an ARG that
+ * has no default. What it installs is chosen at build time.
+ */
+const VARIABLE_INSTALL = /\b(?:pip\d?(?:\.\d+)?\s+install|uv\s+(?:pip\s+(?:install|sync)|sync)|poetry\s+install|pipenv\s+(?:install|sync))\b.*[$`]/;
 
 /**
  * Installs driftcheck cannot see: a non-plain base image, conda, package names from variables, and
@@ -137,7 +143,13 @@ export function opaqueInstalls(repo: Repository, dockerfilePath: string, states:
     state.stage.instructions.forEach((instruction, index) => {
       if (instruction.kind !== 'run') return;
       if (OPAQUE_RUN.test(instruction.text)) {
-        out.push({ file: dockerfilePath, line: instruction.line, message: 'this RUN installs packages driftcheck cannot list (conda, or names from variables)' });
+        out.push({ file: dockerfilePath, line: instruction.line, message: 'this RUN installs packages driftcheck cannot list (conda)' });
+        return;
+      }
+      const variable = instruction.commands.map((words) => words.map((w) => w.value).join(' ')).find((command) => VARIABLE_INSTALL.test(command));
+      if (variable !== undefined) {
+        const names = [...new Set(variable.match(/\$\{?[A-Za-z_][A-Za-z0-9_]*|\$\(|`/g) ?? [])].map((n) => n.replace('{', '')).join(', ');
+        out.push({ file: dockerfilePath, line: instruction.line, message: `this RUN installs what ${names} says, a value chosen at build time` });
         return;
       }
       const script = (word: string): string | null => scriptText(repo, state, index, word);
@@ -311,6 +323,12 @@ function addInlinePackages(repo: Repository, dockerfilePath: string, step: Insta
   for (const word of step.pip.packages) {
     const parsed = parseRequirements(word.value).requirements[0];
     if (!parsed) continue;
+    // A word made by expanding a variable (`${PKG:-gunicorn}`) is installed, but its text is not
+    // where the Dockerfile says it, so no finding or fix may point into it.
+    if (!text.slice(word.span.start, word.span.end).replace(/^(["'])(.*)\1$/s, '$2').includes(word.value)) {
+      out.installedKeys.add(parsed.key);
+      continue;
+    }
     // Spans of the parsed word are relative to the word's value; shift them into the Dockerfile.
     const quote = text[word.span.start] === '"' || text[word.span.start] === "'" ? 1 : 0;
     const shift = word.span.start + quote;
