@@ -177,7 +177,18 @@ function projectInstall(tool: PipInstall['tool'], words: readonly ShellToken[], 
     }
   }
   const selection = selectedGroups(tool, words.map((w) => w.value));
+  // uv docs "Workspaces": `uv sync` installs the workspace root, `--package P` the member P, `--all-packages` every member.
+  const workspacePackages: string[] = [];
+  if (tool === 'uv') {
+    for (let i = sub + 1; i < words.length; i++) {
+      const v = words[i]!.value;
+      if (v === '--all-packages') workspacePackages.push('*');
+      else if (v === '--package' && words[i + 1]) workspacePackages.push(words[++i]!.value);
+      else if (v.startsWith('--package=')) workspacePackages.push(v.slice('--package='.length));
+    }
+  }
   return {
+    ...(workspacePackages.length > 0 ? { workspacePackages } : {}),
     tool,
     requirementFiles: [],
     packages: [],

@@ -104,6 +104,8 @@ export interface PipInstall {
   readonly upgrade: boolean;
   readonly line: number;
   readonly span: Span; // the words of this install command
+  /** `uv sync --package P` (repeatable; `*` for `--all-packages`): the workspace members it installs. */
+  readonly workspacePackages?: readonly string[];
 }
 
 /** `pip wheel -w DIR …`: what it builds into DIR (the options of an install, read the same way). */

@@ -7,7 +7,7 @@ import type { Requirement } from '../../parsers/types.js';
 import { basename, escapesRoot, imageResolve, isUrl, repoDirname, repoJoin } from '../../util/paths.js';
 import { unreadInstallCommands } from '../run-steps.js';
 import type { ImageFs, StageState } from '../image.js';
-import { projectDependenciesAt } from '../local-project.js';
+import { projectDependenciesAt, workspaceDependenciesAt } from '../local-project.js';
 import { normalizeName } from '../module-map.js';
 import type { Repository } from '../repository.js';
 import type { InstallStep, InstalledFile, InstalledRequirement, MissingRequirementsFile } from '../types.js';
@@ -115,7 +115,12 @@ function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageSt
     }
     const imageDir = imageResolve(step.workdir, path || '.');
     out.localPackageDirs.push(imageDir, `${imageDir === '/' ? '' : imageDir}/src`);
-    const deps = projectDependenciesAt(repo, fs, imageDir + extras);
+    const workspace = step.pip.tool === 'uv' ? workspaceDependenciesAt(repo, fs, imageDir + extras, step.pip.workspacePackages ?? []) : null;
+    for (const member of workspace?.memberDirs ?? []) {
+      const memberImageDir = imageResolve(imageDir, member);
+      out.localPackageDirs.push(memberImageDir, `${memberImageDir}/src`);
+    }
+    const deps = workspace ?? projectDependenciesAt(repo, fs, imageDir + extras);
     for (const dep of deps.keys) out.installedKeys.add(dep);
     if (deps.unknown) out.unknownInstalls.push({ file: step.file, line: step.line, message: deps.unknown });
   }
