@@ -991,3 +991,23 @@ export function parseDockerfile(text: string, buildArgs: Readonly<Record<string,
   const stages: DockerStage[] = b.stages.map((s) => s.stage);
   return { stages, globalArgs: b.globalArgs, directives: b.directives, diagnostics: b.diagnostics };
 }
+
+/**
+ * The commands of a shell script a RUN starts (`RUN ./scripts/install.sh`) and the installs among
+ * them, read with the RUN's lexer (lines and spans are the script's). `sh -c` bodies are descended
+ * into as in a RUN; variables are left as written (the script's own are not tracked).
+ */
+export function parseInstallScript(text: string): { commands: Word[][]; pipInstalls: PipInstall[]; pipWheels: PipWheel[] } {
+  const located: Located = { lines: new LineTable(text) };
+  const commands: Tok[][] = [];
+  for (const c of splitCommands(lexShell(rawSrc(text, 0, text.length), dockerShell(true)))) collectCommand(c, commands, true, 0);
+  const pipInstalls: PipInstall[] = [];
+  const pipWheels: PipWheel[] = [];
+  for (const c of commands) {
+    const pip = detectPip(c, located);
+    if (pip) pipInstalls.push(pip);
+    const wheel = detectPipWheel(c, located);
+    if (wheel) pipWheels.push(wheel);
+  }
+  return { commands: commands.map((c) => c.map((t) => ({ value: t.value, span: t.span }))), pipInstalls, pipWheels };
+}

@@ -5,7 +5,8 @@ import { basePythonPackages } from '../../knowledge/base-images.js';
 import { parseRequirements } from '../../parsers/requirements.js';
 import type { Requirement } from '../../parsers/types.js';
 import { basename, escapesRoot, imageResolve, isUrl, repoDirname, repoJoin } from '../../util/paths.js';
-import { unreadInstallCommands } from '../run-steps.js';
+import { scriptOfCommand, unreadInstallCommands } from '../run-steps.js';
+import { parseInstallScript } from '../../parsers/dockerfile.js';
 import type { ImageFs, StageState } from '../image.js';
 import { projectDependenciesAt, workspaceDependenciesAt } from '../local-project.js';
 import { normalizeName } from '../module-map.js';
@@ -46,7 +47,7 @@ function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageSt
   for (const reqFile of step.pip.requirementFiles) {
     const imagePath = imageResolve(step.workdir, reqFile.path);
     const found = fs.file(imagePath, step.instructionIndex);
-    const located = { file: spec.dockerfilePath, line: lineOfSpan(repo, spec.dockerfilePath, reqFile.span.start), span: reqFile.span };
+    const located = { file: step.file, line: lineOfSpan(repo, step.file, reqFile.span.start), span: reqFile.span };
     if (isUrl(reqFile.path)) {
       out.unknownInstalls.push({ ...located, message: urlMessage(reqFile.path) });
       continue;
@@ -94,7 +95,7 @@ function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageSt
     out.missingRequirementsFiles.push({ ...located, written: reqFile.path, reason: later ? 'not-copied-yet' : guess ? 'not-in-image' : 'not-found', repoPath: guess, constraint: reqFile.constraint });
     if (guess) expandRequirementsFile(repo, guess, null, fs, step, reqFile.constraint, [guess], out);
   }
-  addInlinePackages(repo, spec.dockerfilePath, step, out);
+  addInlinePackages(repo, step.file, step, out);
   if (step.pip.tool === 'pipenv' && step.pip.packages.length === 0 && step.pip.localPaths.length === 0) {
     // `pipenv install --system --deploy` installs the Pipfile's [packages].
     const deps = projectDependenciesAt(repo, fs, step.workdir);
@@ -164,16 +165,43 @@ export function opaqueInstalls(repo: Repository, dockerfilePath: string, states:
   return out;
 }
 
+/**
+ * Install steps of the scripts a RUN starts when the image holds them (#16 idiom 2): `RUN
+ * ./scripts/install.sh` whose `pip install -r requirements.txt` is an install step of this RUN, with
+ * the script's own lines and spans.
+ */
+export function scriptInstallSteps(repo: Repository, state: StageState, index: number): InstallStep[] {
+  const instruction = state.stage.instructions[index];
+  if (instruction?.kind !== 'run') return [];
+  const steps: InstallStep[] = [];
+  const workdir = state.workdirAt[index] ?? '/';
+  for (const words of instruction.commands) {
+    const script = scriptOfCommand(words);
+    if (script === null) continue;
+    const found = scriptFile(repo, state, index, script);
+    if (found === null) continue;
+    for (const pip of parseInstallScript(found.text).pipInstalls) {
+      steps.push({ file: found.repoPath, line: pip.line, span: pip.span, pip, stage: state.stage.index, instructionIndex: index, workdir });
+    }
+  }
+  return steps;
+}
+
 const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /** The text of a repository file the image holds where a RUN names it (a path, or a name on PATH). */
 function scriptText(repo: Repository, state: StageState, index: number, word: string): string | null {
+  return scriptFile(repo, state, index, word)?.text ?? null;
+}
+
+function scriptFile(repo: Repository, state: StageState, index: number, word: string): { repoPath: string; text: string } | null {
   const workdir = state.workdirAt[index] ?? state.workdir;
   const candidates = word.includes('/') ? [imageResolve(workdir, word)] : PATH_DIRS.map((dir) => `${dir}/${word}`);
   for (const path of candidates) {
     const file = state.fs.file(path, index);
     if (!file || escapesRoot(file.repoPath)) continue;
-    return (repo.files.get(file.repoPath) ?? repo.load(file.repoPath, 'config'))?.text ?? null;
+    const text = (repo.files.get(file.repoPath) ?? repo.load(file.repoPath, 'config'))?.text;
+    return text === undefined ? null : { repoPath: file.repoPath, text };
   }
   return null;
 }
