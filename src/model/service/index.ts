@@ -17,8 +17,9 @@ import { type BuildSpec, guessContext } from './context.js';
 import { emptyService } from './empty.js';
 import { projectServices } from './project-service.js';
 import type { ProjectOptions } from '../project-options.js';
-import { commandScripts, runFilesOf } from './run-files.js';
+import { afterWrapper, commandScripts, runFilesOf } from './run-files.js';
 import { simulateAndCollect, installLocalPackages } from './stages.js';
+import { collectStartupInstalls } from './installs.js';
 
 export { isProductionComposeService } from './compose-sets.js';
 export { splitExtras } from './installs.js';
@@ -115,15 +116,18 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
 
   const command = commandParts(spec, chain);
   const argv = command.flatMap((part) => part.argv);
-  const entry = entryOfCommand(argv);
-  const env = serviceEnv(final, spec.compose);
   const workingDir = spec.compose?.workingDir?.value;
+  // `ENTRYPOINT ["/entrypoint.sh"]` whose script ends in `exec "$@"`: the CMD after it is what runs.
+  const entry = entryOfCommand(argv) ?? entryOfCommand(afterWrapper(repo, final.fs, workingDir ?? final.workdir, argv));
+  const env = serviceEnv(final, spec.compose);
   const cwd = imageResolve(workingDir ?? final.workdir, entry?.chdir ?? '.');
   const pythonPath = pythonPathOf(cwd, entry, env.get('PYTHONPATH') ?? null, [...collected.localPackageDirs, sitePackages], final.fs);
   // `CMD ["npm", "test"]`, `nginx -g …`, or no command on a Node/nginx base without Python: the
   // image's Python files are copied but never run.
   const noPython = runsNoPython(argv) || (baseCommandIsNotPython(chain[0]?.stage.from.image ?? '') && (argv.length === 0 || !installsPython(chain)));
   // Not built when no selected rule reads it (RuleMeta.needs): an empty list, as for no Python.
+  const scripts = commandScripts(repo, final.fs, cwd, argv);
+  collectStartupInstalls(repo, spec, stages, final, cwd, command, scripts, collected);
   const runFiles = noPython || !parts.has('runFiles') ? { files: [], from: 'entry' as const } : runFilesOf(repo, final.fs, pythonPath, cwd, entry);
 
   return {
@@ -144,7 +148,7 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
     cwd,
     runFiles: runFiles.files,
     runFilesFrom: runFiles.from,
-    scripts: commandScripts(repo, final.fs, cwd, argv),
+    scripts,
   };
 }
 

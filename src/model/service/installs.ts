@@ -127,6 +127,40 @@ function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageSt
   }
 }
 
+/**
+ * Installs a service runs when its container starts (#16 idiom 7): `command: sh -c "pip install X
+ * && …"` and the pip/uv lines of the entrypoint scripts it runs. They install into the final image,
+ * from the command's working directory, after every build step. A command string is not a file
+ * with lines of its own here, so only what it names is counted: its packages, and requirements
+ * files the image holds.
+ */
+export function collectStartupInstalls(
+  repo: Repository, spec: BuildSpec, stages: readonly StageState[], final: StageState, cwd: string,
+  parts: readonly { readonly argv: readonly string[]; readonly file: string; readonly line: number }[], scripts: readonly string[], out: CollectedInstalls,
+): void {
+  const after = final.stage.instructions.length;
+  const step = (pip: InstallStep['pip'], file: string, line: number): InstallStep => ({ file, line, span: pip.span, pip, stage: final.stage.index, instructionIndex: after, workdir: cwd });
+  for (const part of parts) {
+    const c = part.argv.findIndex((w, i) => i > 0 && /^-\w*c\w*$/.test(w) && /^(?:\S*\/)?(?:ba|da|a|z|k)?sh$/.test(part.argv[0] ?? ''));
+    const script = c > 0 ? part.argv[c + 1] : undefined;
+    if (script === undefined) continue;
+    for (const pip of parseInstallScript(script).pipInstalls) {
+      for (const word of pip.packages) {
+        const parsed = parseRequirements(word.value).requirements[0];
+        if (parsed) out.installedKeys.add(parsed.key);
+      }
+      const present = pip.requirementFiles.filter((f) => final.fs.file(imageResolve(cwd, f.path)) !== undefined);
+      if (present.length < pip.requirementFiles.length || pip.localPaths.length > 0) out.unknownInstalls.push({ file: part.file, line: part.line, message: 'the command installs packages at container start that driftcheck cannot list' });
+      collectStep(repo, spec, stages, step({ ...pip, packages: [], localPaths: [], requirementFiles: present }, part.file, part.line), out, 0);
+    }
+  }
+  for (const path of scripts) {
+    const text = repo.files.get(path)?.text;
+    if (text === undefined) continue;
+    for (const pip of parseInstallScript(text).pipInstalls) collectStep(repo, spec, stages, step(pip, path, pip.line), out, 0);
+  }
+}
+
 const OPAQUE_RUN = /\b(?:conda|mamba|micromamba)\s+(?:install|env\s+(?:create|update)|create|update)\b/;
 /**
  * An install whose words still hold a variable after the stage's ARG and ENV values were expanded
