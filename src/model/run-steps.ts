@@ -143,6 +143,8 @@ function scriptCommand(path: string, context: RunContext, depth: number): string
   const piped = PIPED_INSTALLER.exec(text);
   if (piped && !KNOWN_INSTALLER_SCRIPTS.test(text)) return `runs ${path}, which pipes a downloaded script into ${piped[1]}`;
   for (const words of parseInstallScript(text).commands) {
+    // `pip install "$@"`: what it installs is what the RUN passes the script, not read here.
+    if (installsArguments(words)) return `runs ${path}, whose install takes its packages from the script's arguments`;
     const verdict = classify(words, context, depth + 1);
     if (verdict !== null) return `runs ${path}, which ${verdict}`;
   }
@@ -155,6 +157,14 @@ const INSTALLER_NAME = /install|pip|setup|deps|requirements|bootstrap|provision/
 const MAY_INSTALL = /\b(?:pip3?|uv|poetry|pipenv|pdm|conda|mamba|micromamba|easy_install|pipx)\s+(?:-\S+\s+)*(?:install|sync|add|create|update|env\s+create)\b|\bsetup\.py\s+(?:install|develop)\b|\bpython\d?(?:\.\d+)?\s+-m\s+pip\s+install\b/;
 
 const SCRIPT_SHELLS = SHELLS;
+
+/** An install command of a script whose words include the script's arguments (`"$@"`, `$*`, `$1`). */
+function installsArguments(words: readonly Word[]): boolean {
+  const values = words.map((w) => w.value);
+  const program = basename(values[0] ?? '');
+  const installs = (READ_INSTALLERS.has(program) || /^pip\d/.test(program) || (PYTHON.test(program) && values.includes('pip'))) && values.some((v) => v === 'install' || v === 'sync');
+  return installs && values.some((v) => /\$(?:@|\*|[0-9]|\{(?:@|\*|[0-9]+)\})/.test(v));
+}
 
 /** The script a command starts (`./install.sh`, `bash scripts/deps.sh`, `install-deps` on PATH), or null. */
 export function scriptOfCommand(words: readonly Word[]): string | null {

@@ -13,7 +13,7 @@ import { normalizeName } from '../module-map.js';
 import type { Repository } from '../repository.js';
 import type { InstallStep, InstalledFile, InstalledRequirement, MissingRequirementsFile } from '../types.js';
 import type { BuildSpec } from './context.js';
-import { generatedBy, boundByMount } from './run-instructions.js';
+import { clonedBy, generatedBy, boundByMount } from './run-instructions.js';
 import { wheelhouseFor } from './wheelhouse.js';
 
 export interface CollectedInstalls {
@@ -80,6 +80,11 @@ function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageSt
       continue;
     }
     const later = fs.file(imagePath);
+    const cloned = later ? null : clonedBy(stages, step, imagePath);
+    if (cloned !== null) {
+      out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} comes from the git clone at line ${cloned}, which driftcheck does not see` });
+      continue;
+    }
     const guess = later?.repoPath ?? guessRepoFile(repo, spec.context, reqFile.path);
     // `COPY ${APP_PATH}/ /app/` with no default: the file may well be there; unknown, not missing.
     const variableCopy = !later && !guess ? copiedFromVariable(repo.files.get(spec.dockerfilePath)?.text ?? '', stages, step) : null;
