@@ -7,7 +7,7 @@ import type { Comment, Flag, Instruction } from 'dockerfile-ast';
 import type { Span } from '../findings/types.js';
 import { readDirective } from './directives.js';
 import { detectNpm, detectPip, detectPipWheel, detectSystemPackages, type Located } from './install-commands.js';
-import { closingBrace, dockerShell, expandVariables, lexShell, programName, splitCommands, type ShellSource, type ShellToken, type VariableValue } from './shell.js';
+import { closingBrace, dockerShell, expandString, expandVariables, lexShell, programName, splitCommands, type ShellSource, type ShellToken, type VariableValue } from './shell.js';
 import type {
   ArgInstruction,
   CommandInstruction,
@@ -741,7 +741,7 @@ class Builder implements Located {
     const assigned = new Set<string>();
     for (const m of text.matchAll(/(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)\+?=/g)) assigned.add(m[1]!);
     for (const m of text.matchAll(/\b(?:for|read(?:\s+-\w+)*|select)\s+([A-Za-z_][A-Za-z0-9_]*)/g)) assigned.add(m[1]!);
-    return (name) => {
+    const outer = (name: string): VariableValue => {
       if (assigned.has(name)) return 'unknown';
       if (st.env.has(name)) return { value: st.env.get(name)! };
       if (st.args.has(name)) {
@@ -750,6 +750,8 @@ class Builder implements Located {
       }
       return 'unset';
     };
+    const loops = flagLoops(text, outer);
+    return (name) => loops.get(name) ?? outer(name);
   }
 
   /** `ARG A=1 B` → pairs, defaults expanded with `lookup`. */
@@ -990,6 +992,29 @@ export function parseDockerfile(text: string, buildArgs: Readonly<Record<string,
   }
   const stages: DockerStage[] = b.stages.map((s) => s.stage);
   return { stages, globalArgs: b.globalArgs, directives: b.directives, diagnostics: b.diagnostics };
+}
+
+const FLAG_LOOP = /\bfor\s+([A-Za-z_]\w*)\s+in\s+([^;\n]*?)\s*;\s*do\s+([A-Za-z_]\w*)="\$\{?\3\}?\s+([^"$]*)\$\{?\1\}?"\s*;?\s*done\b/g;
+
+/**
+ * Flags built by a loop over a list (`for g in $GROUPS; do flags="$flags --group $g"; done`): the
+ * value the loop gives the variable, when the list is known and nothing else assigns the variable
+ * (an empty `flags=""` before it aside). Anything else stays unknown.
+ */
+function flagLoops(text: string, lookup: (name: string) => VariableValue): Map<string, VariableValue> {
+  const out = new Map<string, VariableValue>();
+  for (const m of text.matchAll(FLAG_LOOP)) {
+    const [, item = '', list = '', flags = '', prefix = ''] = m;
+    const assignments = [...text.matchAll(new RegExp(`(?:^|[\\s;&|(])${flags}=("[^"]*"|'[^']*'|\\S*)`, 'g'))].map((a) => a[1] ?? '');
+    const others = assignments.filter((a) => a !== '' && a !== '""' && a !== "''");
+    if (others.length !== 1 || out.has(flags)) {
+      out.set(flags, 'unknown');
+      continue;
+    }
+    const items = expandString(list, list.split('').map(() => 0), (n) => (n === item ? 'unknown' : lookup(n)), 0);
+    out.set(flags, items === null ? 'unknown' : { value: items.value.split(/\s+/).filter(Boolean).map((i) => ` ${prefix}${i}`).join('') });
+  }
+  return out;
 }
 
 /**

@@ -382,7 +382,7 @@ export function expandVariables(tok: ShellToken, raw: string, lookup: (name: str
   return words;
 }
 
-function expandString(s: string, map: readonly number[], lookup: (name: string) => VariableValue, depth: number): { value: string; cmap: number[] } | null {
+export function expandString(s: string, map: readonly number[], lookup: (name: string) => VariableValue, depth: number): { value: string; cmap: number[] } | null {
   let value = '';
   const cmap: number[] = [];
   const at = (i: number): number => map[Math.min(i, map.length - 1)] ?? 0;

@@ -432,7 +432,9 @@ describe('parseDockerfile: RUN', () => {
       'ARG FLAGS="--no-cache-dir --upgrade"',
       'ENV APP=/srv/app',
       'RUN pip install $FLAGS -r ${REQS} "$APP[$EXTRAS]" ${EXTRA_PKG:-gunicorn==22.0.0} ${NOPE:+x}',
-      'RUN for g in a b; do flags="$flags --group $g"; done; uv sync $flags',
+      'RUN for g in a b; do flags="$flags --group $g"; done; flags="$(cat more)"; uv sync $flags',
+      'ARG GROUPS="web worker"',
+      'RUN flags=""; for g in $GROUPS; do flags="$flags --group $g"; done; uv sync --frozen $flags',
       "RUN pip install '$REQS' $(cat list.txt)",
     );
     const plain = parseDockerfile(text);
@@ -443,9 +445,11 @@ describe('parseDockerfile: RUN', () => {
     expect(pip.upgrade).toBe(true);
     expect(at(text, pip.requirementFiles[0]!.span)).toBe('${REQS}');
     expect(values(pip.packages)).toEqual(['gunicorn==22.0.0']);
-    // the variable the loop assigns is unknown; single quotes and command substitutions are not expanded
+    // a variable assigned outside a flag loop is unknown; single quotes and command substitutions are not expanded
     expect(instr(plain, 'run', 1).commands.at(-1)!.map((w) => w.value)).toEqual(['uv', 'sync', '$flags']);
-    expect(instr(plain, 'run', 2).commands.map(values)).toEqual([['pip', 'install', '$REQS', '$(cat list.txt)']]);
+    // a loop that builds flags from a known list is expanded
+    expect(instr(plain, 'run', 2).commands.at(-1)!.map((w) => w.value)).toEqual(['uv', 'sync', '--frozen', '--group', 'web', '--group', 'worker']);
+    expect(instr(plain, 'run', 3).commands.map(values)).toEqual([['pip', 'install', '$REQS', '$(cat list.txt)']]);
     // compose build.args win over the defaults and give the ARG without one its value
     const withArgs = parseDockerfile(text, { EXTRAS: 'a,b', REQS: 'r.txt' });
     expect(instr(withArgs, 'run', 0).commands.map(values)[0]).toEqual(['pip', 'install', '--no-cache-dir', '--upgrade', '-r', 'r.txt', '/srv/app[a,b]', 'gunicorn==22.0.0']);
