@@ -74,7 +74,15 @@ function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageSt
     if (generator) {
       // `poetry export -o requirements.txt && pip install -r requirements.txt`: the file is made
       // from the project's own metadata, which is what gets installed.
-      const deps = projectDependenciesAt(repo, fs, step.workdir);
+      // `uv export --package P -o F` in a uv workspace: the member's set (uv docs "uv export").
+      const exported = uvExportPackages(stages, generator);
+      const workspace = exported !== null ? workspaceDependenciesAt(repo, fs, step.workdir, exported) : null;
+      // The export lists the members as editable installs (`-e ./services/api`): their folders are importable.
+      for (const member of workspace?.memberDirs ?? []) {
+        const memberImageDir = imageResolve(step.workdir, member);
+        out.localPackageDirs.push(memberImageDir, `${memberImageDir}/src`);
+      }
+      const deps = workspace ?? projectDependenciesAt(repo, fs, step.workdir);
       for (const key of deps.keys) out.installedKeys.add(key);
       if (deps.keys.length === 0 || deps.unknown) out.unknownInstalls.push({ ...located, message: `${reqFile.path} is generated at build time (line ${generator})` });
       continue;
@@ -130,6 +138,27 @@ function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageSt
     for (const dep of deps.keys) out.installedKeys.add(dep);
     if (deps.unknown) out.unknownInstalls.push({ file: step.file, line: step.line, message: deps.unknown });
   }
+}
+
+/** The `--package`/`--all-packages` selection of a `uv export` on the RUN at `line`, or null when that RUN has none. */
+function uvExportPackages(stages: readonly StageState[], line: number): string[] | null {
+  for (const state of stages) {
+    for (const instruction of state.stage.instructions) {
+      if (instruction.kind !== 'run' || instruction.line !== line) continue;
+      for (const words of instruction.commands) {
+        const values = words.map((w) => w.value);
+        if (basename(values[0] ?? '') !== 'uv' || !values.includes('export')) continue;
+        const packages: string[] = [];
+        values.forEach((v, i) => {
+          if (v === '--all-packages') packages.push('*');
+          else if (v === '--package' && values[i + 1] !== undefined) packages.push(values[i + 1]!);
+          else if (v.startsWith('--package=')) packages.push(v.slice('--package='.length));
+        });
+        return packages;
+      }
+    }
+  }
+  return null;
 }
 
 /**
