@@ -8,6 +8,7 @@ import { parseJsonObject, type JsonObject } from '../parsers/json.js';
 import { parsePyproject, type PyprojectModel } from '../parsers/pyproject.js';
 import { scanPythonImports } from '../parsers/python-imports.js';
 import { scanNotebook } from '../parsers/notebook.js';
+import { scanJsImports, type JsFileModel } from '../parsers/js-imports.js';
 import { parseRequirements } from '../parsers/requirements.js';
 import type { FileKind, SourceFile } from '../source.js';
 import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
@@ -179,6 +180,21 @@ export class Repository {
   }
 
   private readonly jsons = new Map<string, JsonObject | null>();
+
+  /**
+   * A JavaScript or TypeScript file's imports, read on first use (only the files a Node service's
+   * entry reaches are read); null when the file cannot be read.
+   */
+  javascriptAt(path: string): JsFileModel | null {
+    const known = this.scripts.get(path);
+    if (known !== undefined) return known;
+    const file = this.load(path, 'javascript');
+    const model = file ? scanJsImports(file.text, /\.[cm]?tsx?$/.test(path)) : null;
+    this.scripts.set(path, model);
+    return model;
+  }
+
+  private readonly scripts = new Map<string, JsFileModel | null>();
 
   dockerfileAt(path: string): DockerfileModel | null {
     return this.load(path, 'dockerfile') ? (this.dockerfiles.get(path) ?? null) : null;

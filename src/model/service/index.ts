@@ -18,6 +18,7 @@ import { emptyService } from './empty.js';
 import { projectServices } from './project-service.js';
 import type { ProjectOptions } from '../project-options.js';
 import { commandScripts, runFilesOf } from './run-files.js';
+import { nodeRunOf } from './node-run.js';
 import { simulateAndCollect, installLocalPackages } from './stages.js';
 
 export { isProductionComposeService } from './compose-sets.js';
@@ -145,6 +146,7 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
     runFiles: runFiles.files,
     runFilesFrom: runFiles.from,
     scripts: commandScripts(repo, final.fs, cwd, argv),
+    node: parts.has('nodeRun') ? nodeRunOf(repo, final.fs, cwd, command) : null,
   };
 }
 
