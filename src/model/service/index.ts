@@ -146,7 +146,7 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
     runFiles: runFiles.files,
     runFilesFrom: runFiles.from,
     scripts: commandScripts(repo, final.fs, cwd, argv),
-    node: parts.has('nodeRun') ? nodeRunOf(repo, final.fs, cwd, command) : null,
+    node: parts.has('nodeRun') ? nodeRunOf(repo, final.fs, cwd, command, chain[0]?.stage.from.image) : null,
   };
 }
 

@@ -22,10 +22,15 @@ const TS_FILE = /\.(ts|mts|cts|tsx)$/;
 /** Files read per service at most: a closure larger than this is cut (and said so). */
 const MAX_FILES = 4000;
 
-export function nodeRunOf(repo: Repository, fs: ImageFs, cwd: string, command: readonly CommandPart[]): NodeRun | null {
+/** Images whose ENTRYPOINT is node itself: their CMD names the script (`CMD ["server.js"]`). */
+const NODE_ENTRYPOINT_IMAGES = /^(gcr\.io\/distroless\/nodejs\d*(-debian\d+)?|cgr\.dev\/chainguard\/node)(:|@|$)/;
+
+export function nodeRunOf(repo: Repository, fs: ImageFs, cwd: string, command: readonly CommandPart[], baseImage = ''): NodeRun | null {
   const part = command[command.length - 1];
-  const argv = command.flatMap((p) => p.argv);
-  if (!part || argv.length === 0) return null;
+  const written = command.flatMap((p) => p.argv);
+  if (!part || written.length === 0) return null;
+  const ownEntrypoint = command.some((p) => p.instruction === 'ENTRYPOINT' || p.instruction === 'entrypoint');
+  const argv = !ownEntrypoint && NODE_ENTRYPOINT_IMAGES.test(baseImage) ? ['node', ...written] : written;
   const segments = commandSegments(argv).map((s) => stripWrappers(crossEnv(s)));
   if (!segments.some((s) => NODE_PROGRAMS.has(programName(s[0] ?? '')))) return null;
   const entries: NodeEntry[] = [];

@@ -252,7 +252,7 @@ function omitDevOf(npm: NpmInstall, env: ReadonlyMap<string, string>, dockerfile
     o === '--production' || o === '--prod' || (o === '-P' && npm.tool === 'pnpm') || o === '--omit=dev' || o === '--only=prod' || o === '--only=production' || /^--production=(true)?$/.test(o),
   ) ?? (options.includes('--omit') && options[options.indexOf('--omit') + 1] === 'dev' ? '--omit dev' : undefined);
   if (options.some((o) => o === '--include=dev' || o === '--production=false' || o === '--prod=false' || o === '--dev' || o === '-D')) return null;
-  if (flag) return { file: dockerfile, line: npm.line, how: `${npm.tool} ${flag}` };
+  if (flag) return { file: dockerfile, line: npm.line, how: `${npm.tool} ${npm.command === 'ci' && npm.tool === 'npm' ? 'ci' : 'install'} ${flag}` };
   const nodeEnv = env.get('NODE_ENV');
   const npmProduction = env.get('npm_config_production') ?? env.get('NPM_CONFIG_PRODUCTION');
   const omit = env.get('npm_config_omit') ?? env.get('NPM_CONFIG_OMIT');
@@ -410,12 +410,13 @@ function judge(project: Project, service: Service, final: StageState, modules: S
   }
   for (const p of along) {
     evidence.push(...p.via);
-    evidence.push({ file: p.install.file, line: p.install.line, message: `${p.install.text} installs ${p.pkg}${p.omitDev ? ' without devDependencies' : ''}` });
+    const pruned = p.omitDev?.how.startsWith('npm prune') === true;
+    evidence.push({ file: p.install.file, line: p.install.line, message: `${p.install.text} installs ${p.pkg}${p.omitDev && !pruned ? ' without devDependencies' : ''}` });
     const dev = name in dependencyTable(project, p.pkg, 'devDependencies');
     if (dev && p.omitDev) {
       evidence.push({ file: p.pkg, line: tableLine(project, p.pkg, 'devDependencies', name), message: `${name} is only a devDependency` });
-      if (p.omitDev.line !== p.install.line || p.omitDev.how.startsWith('npm prune')) evidence.push({ file: p.omitDev.file, line: p.omitDev.line, message: `${p.omitDev.how}: devDependencies are not installed` });
-      reason ||= `it is only a devDependency of ${p.pkg}, and the image installs with ${p.omitDev.how}`;
+      if (p.omitDev.line !== p.install.line || pruned) evidence.push({ file: p.omitDev.file, line: p.omitDev.line, message: pruned ? `${p.omitDev.how} removes devDependencies` : `${p.omitDev.how}: devDependencies are not installed` });
+      reason ||= `it is only a devDependency of ${p.pkg}, and the image ${pruned ? 'removes devDependencies with' : 'installs with'} ${p.omitDev.how}`;
     } else {
       evidence.push({ file: p.pkg, line: 1, message: `${name} is not in dependencies, optionalDependencies or peerDependencies` });
       reason ||= `it is not declared in ${p.pkg}`;
@@ -434,7 +435,7 @@ function judge(project: Project, service: Service, final: StageState, modules: S
   for (const text of unproven.slice(0, 1)) evidence.push({ file: first.file.repoPath, line: first.imp.line, message: `not proven: ${text}` });
   const conditional = sites.every((s) => s.imp.conditional || s.imp.elidable);
   const severity: Verdict['severity'] = modules.open.length > 0 || !proven ? 'info' : conditional || maybeLocal.length > 0 ? 'warning' : 'error';
-  const how = conditional ? ' (only in conditional imports, or TypeScript imports that may be type-only)' : '';
+  const how = !conditional ? '' : sites.every((s) => s.imp.elidable) ? ' (only in TypeScript imports whose bindings may be used only as types)' : sites.every((s) => s.imp.conditional) ? ' (only under a condition)' : ' (only under a condition, or in TypeScript imports that may be type-only)';
   return { severity, message: `"${name}" is imported by code service "${service.name}" runs, but its image's node_modules does not have it: ${reason}${how}`, evidence };
 }
 
