@@ -113,7 +113,7 @@ Use instead: move \`helmet\` to \`dependencies\` (\`npm install --save-prod helm
           module: name,
           package: name,
           evidence: [
-            ...sites.slice(0, 3).map((s) => ({ file: s.file.repoPath, line: s.imp.line, message: `${s.imp.kind === 'require' ? 'requires' : 'imports'} ${s.imp.specifier ?? name}${s.imp.conditional ? ' (under a condition)' : ''}${s.imp.elidable ? ' (TypeScript: dropped if only used as a type)' : ''}` })),
+            ...sites.slice(0, 3).map((s) => ({ file: s.file.repoPath, line: s.imp.line, message: `${s.imp.kind === 'require' ? 'requires' : 'imports'} ${s.imp.specifier ?? name}${s.imp.specifier?.startsWith('#') ? ` (package.json "imports" maps it to ${name})` : ''}${s.imp.conditional ? ' (under a condition)' : ''}${s.imp.elidable ? ' (TypeScript: dropped if only used as a type)' : ''}` })),
             ...entryEvidence(service),
             ...verdict.evidence,
           ],
