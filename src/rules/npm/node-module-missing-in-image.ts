@@ -40,12 +40,15 @@ import that the image's \`node_modules\` does not hold:
   dependencies, so the lock decides);
 - declared only in \`devDependencies\` while the image installs without them: \`npm ci --omit=dev\`,
   \`--production\`, \`--only=prod\`, \`NODE_ENV=production\` set before the install, or \`npm prune
-  --production\`/\`--omit=dev\` after it (yarn \`--production\`, pnpm \`--prod\`, bun \`--production\`), and
-  the lock marks the package \`dev\`.
+  --production\`/\`--omit=dev\` after it (yarn \`--production\`, pnpm \`--prod\`, bun \`--production\`; an
+  \`.npmrc\` beside package.json with \`omit=dev\`, \`production=true\`, \`include=dev\` or
+  \`production=false\` decides over \`NODE_ENV\`), and the lock marks the package \`dev\`.
 Modules are read with real parsers: es-module-lexer for \`import\`, \`export … from\` and dynamic imports with a literal, and
 acorn for \`require()\` (cjs-module-lexer lists a module's exports, not its requires). Never flagged:
 Node's builtins (\`fs\`, \`node:fs\`, \`fs/promises\`), relative and absolute paths, \`#\` subpath imports,
-the package's own name, any package of the repository (workspaces, \`file:\` links), \`require.resolve\`,
+the package's own name, any package of the repository (workspaces, \`file:\` links), a name that is a
+folder or file of the application beside its package.json or in \`src/\` (tsconfig \`baseUrl\`/\`paths\`,
+\`NODE_PATH\`) or a package.json \`_moduleAliases\` key, \`require.resolve\`,
 specifiers that are not literals, \`import type\` and \`export type\`, and imports inside a \`try\` block
 (or a dynamic import with \`.catch\`): optional by design. A \`node_modules\` copied between stages
 (\`COPY --from=build /app/node_modules ./node_modules\`) carries the install of the stage it comes from.
@@ -93,7 +96,7 @@ Use instead: move \`helmet\` to \`dependencies\` (\`npm install --save-prod helm
         for (const imp of file.imports) {
           if (imp.specifier === null || imp.typeOnly || imp.guarded) continue;
           const name = packageOf(project, final, file, imp.specifier);
-          if (name === null || name === ownName || repoPackages.has(name)) continue;
+          if (name === null || name === ownName || repoPackages.has(name) || localAlias(project, final, pkg, name)) continue;
           const list = groups.get(name) ?? [];
           list.push({ file, imp });
           groups.set(name, list);
@@ -190,7 +193,7 @@ function stageModules(project: Project, service: Service, index: number, memo: M
         const lockFile = npm.tool === 'npm' ? (state.fs.file(imageResolve(workdir, 'npm-shrinkwrap.json'), i) ?? state.fs.file(imageResolve(workdir, 'package-lock.json'), i)) : undefined;
         const lock = lockFile && lockInSync(project.jsonAt(pkg.repoPath), project.jsonAt(lockFile.repoPath), project.npmGraphs.get(lockFile.repoPath)) ? lockFile.repoPath : null;
         const text = installText(project, dockerfile, ins.span, npm);
-        provisions.set(workdir, { dir: workdir, pkg: pkg.repoPath, tool: npm.tool, install: { file: dockerfile, line: npm.line, text }, omitDev: omitDevOf(npm, env, dockerfile, state, i), lock, via: [] });
+        provisions.set(workdir, { dir: workdir, pkg: pkg.repoPath, tool: npm.tool, install: { file: dockerfile, line: npm.line, text }, omitDev: omitDevOf(project, pkg.repoPath, npm, env, dockerfile, state, i), lock, via: [] });
       }
       for (const words of ins.commands) {
         const values = words.map((w) => w.value);
@@ -246,12 +249,15 @@ function findStageIndex(service: Service, ref: string): number | null {
 }
 
 /** Why an install leaves devDependencies out, or null when it installs them. */
-function omitDevOf(npm: NpmInstall, env: ReadonlyMap<string, string>, dockerfile: string, state: StageState, index: number): Provision['omitDev'] {
+function omitDevOf(project: Project, pkgRepo: string | null, npm: NpmInstall, env: ReadonlyMap<string, string>, dockerfile: string, state: StageState, index: number): Provision['omitDev'] {
   const options = npm.options;
   const flag = options.find((o) =>
     o === '--production' || o === '--prod' || (o === '-P' && npm.tool === 'pnpm') || o === '--omit=dev' || o === '--only=prod' || o === '--only=production' || /^--production=(true)?$/.test(o),
   ) ?? (options.includes('--omit') && options[options.indexOf('--omit') + 1] === 'dev' ? '--omit dev' : undefined);
   if (options.some((o) => o === '--include=dev' || o === '--production=false' || o === '--prod=false' || o === '--dev' || o === '-D')) return null;
+  // An .npmrc beside package.json that says anything about dev packages decides over NODE_ENV.
+  const npmrc = pkgRepo !== null ? npmrcDev(project, repoJoin(repoDirname(pkgRepo), '.npmrc')) : null;
+  if (npmrc && !flag) return npmrc.omit ? { file: npmrc.file, line: npmrc.line, how: npmrc.how } : null;
   if (flag) return { file: dockerfile, line: npm.line, how: `${npm.tool} ${npm.command === 'ci' && npm.tool === 'npm' ? 'ci' : 'install'} ${flag}` };
   const nodeEnv = env.get('NODE_ENV');
   const npmProduction = env.get('npm_config_production') ?? env.get('NPM_CONFIG_PRODUCTION');
@@ -262,6 +268,38 @@ function omitDevOf(npm: NpmInstall, env: ReadonlyMap<string, string>, dockerfile
   // npm, yarn 1, pnpm: NODE_ENV=production makes the install leave devDependencies out.
   if (nodeEnv === 'production' && npm.tool !== 'bun') return { file: dockerfile, line, how: `NODE_ENV=production set before ${npm.tool} ${npm.command === 'ci' && npm.tool === 'npm' ? 'ci' : 'install'}` };
   return null;
+}
+
+/** What an .npmrc says about dev packages (`omit=dev`, `production=true`, `include=dev`, `production=false`); null when nothing. */
+function npmrcDev(project: Project, path: string): { omit: boolean; file: string; line: number; how: string } | null {
+  const file = project.files.get(path);
+  if (!file) return null;
+  let found: { omit: boolean; file: string; line: number; how: string } | null = null;
+  file.text.split(/\r?\n|\r/).forEach((text, i) => {
+    const m = /^\s*(omit|include|production|only)\s*=\s*"?([^"#;\s]*)"?/.exec(text);
+    if (!m) return;
+    const [key, value] = [m[1] ?? '', (m[2] ?? '').toLowerCase()];
+    const omit = (key === 'omit' && value === 'dev') || (key === 'production' && value === 'true') || (key === 'only' && /^prod(uction)?$/.test(value));
+    const include = (key === 'include' && value === 'dev') || (key === 'production' && value === 'false');
+    if (omit || include) found = { omit, file: path, line: i + 1, how: `${key}=${value} in ${path}` };
+  });
+  return found;
+}
+
+/**
+ * A bare name that is the application's own code: a folder or file of that name beside its
+ * package.json or in its src/ (tsconfig `baseUrl`/`paths`, NODE_PATH=., module-alias), or a key of
+ * package.json `_moduleAliases`.
+ */
+function localAlias(project: Project, final: StageState, pkg: { repoPath: string; imagePath: string } | null, name: string): boolean {
+  if (!pkg) return false;
+  const aliases = project.jsonAt(pkg.repoPath)?._moduleAliases;
+  if (typeof aliases === 'object' && aliases !== null && (name in aliases || (name.split('/')[0] ?? '') in aliases)) return true;
+  const dir = pkg.imagePath.slice(0, pkg.imagePath.lastIndexOf('/')) || '/';
+  return ['', '/src', '/lib', '/app'].some((sub) => {
+    const base = `${dir === '/' ? '' : dir}${sub}/${name}`;
+    return final.fs.hasDir(base) || ['.js', '.ts', '.mjs', '.cjs', '.json'].some((ext) => final.fs.file(`${base}${ext}`) !== undefined);
+  });
 }
 
 function envLine(state: StageState, index: number): number {
