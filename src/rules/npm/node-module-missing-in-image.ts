@@ -2,7 +2,7 @@
 // JavaScript a Node service runs (Service.node: its entry and what that reaches) that the image's
 // node_modules cannot hold: undeclared, or only a devDependency of an install that omits them.
 import { builtinModules } from 'node:module';
-import type { Evidence, Span } from '../../findings/types.js';
+import type { Evidence, Fix, Span } from '../../findings/types.js';
 import type { StageState } from '../../model/image.js';
 import { lockInSync } from '../../model/npm-lock.js';
 import { subpathImport } from '../../model/service/node-run.js';
@@ -11,6 +11,7 @@ import type { JsImport } from '../../parsers/js-imports.js';
 import type { NpmInstall } from '../../parsers/types.js';
 import { imageResolve, isUnder, relativeTo, repoDirname, repoJoin } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
+import { addJsonDependency, moveJsonDependency } from '../edits.js';
 
 const BUILTINS = new Set(builtinModules);
 /** Base images known to hold no node_modules an application could resolve. */
@@ -24,7 +25,7 @@ export default defineRule({
     name: 'node-module-missing-in-image',
     severity: 'error',
     category: 'correctness',
-    fix: 'none',
+    fix: 'sometimes',
     needs: ['nodeRun'],
     npmGraphs: true,
     summary: "Package imported by the JavaScript a Node service runs, but missing from its image's node_modules",
@@ -77,6 +78,13 @@ time works on every developer's machine and in CI, and fails only in the product
 
 Use instead: move \`helmet\` to \`dependencies\` (\`npm install --save-prod helmet\`).
 
+## Fix safety
+Unsafe, and only for an error or a warning: a devDependency is moved to \`dependencies\` (its range
+kept); a package the lock holds only for development (a dependency of a devDependency) is added to
+\`dependencies\` with the lock's version (\`^x.y.z\`). Either changes what production installs, and
+the lock's \`dev\` flags stay stale until the next \`npm install\`. No fix adds a package the lock does
+not know: its name alone says nothing of whose package it is on the registry.
+
 ## References
 - Node.js documentation: Modules (CommonJS require resolution, node_modules lookup), ECMAScript modules, subpath imports
 - npm documentation: npm ci --omit, package-lock.json \`dev\` flags
@@ -121,7 +129,7 @@ Use instead: move \`helmet\` to \`dependencies\` (\`npm install --save-prod helm
             ...verdict.evidence,
           ],
           sites: sites.map((s) => ({ file: s.file.repoPath, line: s.imp.line })),
-          fix: null,
+          fix: verdict.fix,
         });
       }
     }
@@ -358,7 +366,7 @@ function repositoryPackageNames(project: Project): ReadonlySet<string> {
   return names;
 }
 
-type Verdict = { severity: 'error' | 'warning' | 'info'; message: string; evidence: Evidence[] };
+type Verdict = { severity: 'error' | 'warning' | 'info'; message: string; evidence: Evidence[]; fix: Fix | null };
 
 function dependencyTable(project: Project, pkgPath: string, table: string): Record<string, unknown> {
   const value = project.jsonAt(pkgPath)?.[table];
@@ -376,7 +384,7 @@ function bundled(project: Project, pkgPath: string, name: string): boolean {
 }
 
 /** The lock's entry for `name` as installed for a file in `dir` (nearest node_modules first, as Node looks). */
-function lockEntry(project: Project, lockPath: string, installDir: string, fileDir: string, name: string): { dev: boolean; key: string } | null | 'absent' {
+function lockEntry(project: Project, lockPath: string, installDir: string, fileDir: string, name: string): { dev: boolean; key: string; version: string | null } | null | 'absent' {
   const lock = project.jsonAt(lockPath);
   if (!lock) return null;
   const packages = lock.packages;
@@ -389,7 +397,7 @@ function lockEntry(project: Project, lockPath: string, installDir: string, fileD
         const entry = table[key];
         if (typeof entry === 'object' && entry !== null) {
           const e = entry as Record<string, unknown>;
-          return { dev: e.dev === true, key };
+          return { dev: e.dev === true, key, version: typeof e.version === 'string' ? e.version : null };
         }
       }
       if (dir === installDir || dir === '/') break;
@@ -400,7 +408,10 @@ function lockEntry(project: Project, lockPath: string, installDir: string, fileD
   const deps = lock.dependencies;
   if (typeof deps === 'object' && deps !== null && !Array.isArray(deps)) {
     const entry = (deps as Record<string, unknown>)[name];
-    if (typeof entry === 'object' && entry !== null) return { dev: (entry as Record<string, unknown>).dev === true, key: `dependencies.${name}` };
+    if (typeof entry === 'object' && entry !== null) {
+      const e = entry as Record<string, unknown>;
+      return { dev: e.dev === true, key: `dependencies.${name}`, version: typeof e.version === 'string' ? e.version : null };
+    }
     return 'absent';
   }
   return null;
@@ -457,7 +468,8 @@ function judge(project: Project, service: Service, final: StageState, modules: S
       reason ||= `it is only a devDependency of ${p.pkg}, and the image ${pruned ? 'removes devDependencies with' : 'installs with'} ${p.omitDev.how}`;
     } else {
       evidence.push({ file: p.pkg, line: 1, message: `${name} is not in dependencies, optionalDependencies or peerDependencies` });
-      reason ||= `it is not declared in ${p.pkg}`;
+      const locked = p.lock ? lockEntry(project, p.lock, p.dir, fileDir, name) : null;
+      reason ||= locked !== null && locked !== 'absent' ? `it is not declared in ${p.pkg}, and the lock holds it only for development (a dependency of a devDependency)` : `it is not declared in ${p.pkg}`;
     }
     if (p.lock) {
       const entry = lockEntry(project, p.lock, p.dir, fileDir, name);
@@ -474,7 +486,28 @@ function judge(project: Project, service: Service, final: StageState, modules: S
   const conditional = sites.every((s) => s.imp.conditional || s.imp.elidable);
   const severity: Verdict['severity'] = modules.open.length > 0 || !proven ? 'info' : conditional || maybeLocal.length > 0 ? 'warning' : 'error';
   const how = !conditional ? '' : sites.every((s) => s.imp.elidable) ? ' (only in TypeScript imports whose bindings may be used only as types)' : sites.every((s) => s.imp.conditional) ? ' (only under a condition)' : ' (only under a condition, or in TypeScript imports that may be type-only)';
-  return { severity, message: `"${name}" is imported by code service "${service.name}" runs, but its image's node_modules does not have it: ${reason}${how}`, evidence };
+  return { severity, message: `"${name}" is imported by code service "${service.name}" runs, but its image's node_modules does not have it: ${reason}${how}`, evidence, fix: severity === 'info' ? null : fixOf(project, along, fileDir, name) };
+}
+
+/**
+ * Declare it where the install reads it: a devDependency moves to dependencies; a package the lock
+ * holds only for development is added with its locked version (`^x.y.z`, npm's default prefix).
+ * Unsafe: it changes what production installs, and the lock's dev flags are stale until the next
+ * `npm install` rewrites them. None without a lock to take a version from (a name alone may belong
+ * to anyone on the registry), nor when several installs are involved.
+ */
+function fixOf(project: Project, along: readonly Provision[], fileDir: string, name: string): Fix | null {
+  const p = along.length === 1 ? along[0] : undefined;
+  const file = p ? project.files.get(p.pkg) : undefined;
+  if (!p || !file) return null;
+  if (name in dependencyTable(project, p.pkg, 'devDependencies')) {
+    const edits = moveJsonDependency(file, 'devDependencies', 'dependencies', name);
+    return edits ? { title: `Move ${name} from devDependencies to dependencies in ${p.pkg}`, applicability: 'unsafe', edits } : null;
+  }
+  const entry = p.lock ? lockEntry(project, p.lock, p.dir, fileDir, name) : null;
+  if (entry === null || entry === 'absent' || entry.version === null || !/^\d+\.\d+\.\d+/.test(entry.version)) return null;
+  const edit = addJsonDependency(file, 'dependencies', name, `^${entry.version}`);
+  return edit ? { title: `Add ${name}@^${entry.version} (the lock's version) to dependencies in ${p.pkg}`, applicability: 'unsafe', edits: [edit] } : null;
 }
 
 /** A COPY from the build context that may bring a local node_modules beside one of these package.json files (not .dockerignored). */
