@@ -479,7 +479,10 @@ function judge(project: Project, service: Service, final: StageState, modules: S
       unproven.push(p.tool === 'npm' ? `no package-lock.json in sync with ${p.pkg} is in the image, so ${name} may still come as a dependency of a dependency` : `driftcheck does not read ${p.tool}'s lock, so ${name} may still come as a dependency of a dependency`);
     }
   }
-  const maybeLocal = contextModules(service, final, along.map((p) => p.pkg));
+  // Where a node_modules from the build context would have to sit: beside the installed package.json
+  // files, or (nothing installed) in any folder above the importing file.
+  const folders = along.length > 0 ? along.map((p) => repoDirname(p.pkg)) : ancestors(repoDirname(first.file.repoPath));
+  const maybeLocal = contextModules(service, final, folders);
   evidence.push(...maybeLocal);
   evidence.push(...modules.open.slice(0, 3).map((e) => ({ ...e, message: `not understood: ${e.message}` })));
   for (const text of unproven.slice(0, 1)) evidence.push({ file: first.file.repoPath, line: first.imp.line, message: `not proven: ${text}` });
@@ -510,13 +513,22 @@ function fixOf(project: Project, along: readonly Provision[], fileDir: string, n
   return edit ? { title: `Add ${name}@^${entry.version} (the lock's version) to dependencies in ${p.pkg}`, applicability: 'unsafe', edits: [edit] } : null;
 }
 
-/** A COPY from the build context that may bring a local node_modules beside one of these package.json files (not .dockerignored). */
-function contextModules(service: Service, final: StageState, pkgs: readonly string[]): Evidence[] {
+function ancestors(dir: string): string[] {
+  const out = [dir];
+  for (let current = dir; current !== ''; ) {
+    current = repoDirname(current);
+    out.push(current);
+  }
+  return out;
+}
+
+/** A COPY from the build context that may bring a local node_modules into one of these repository folders (not .dockerignored). */
+function contextModules(service: Service, final: StageState, folders: readonly string[]): Evidence[] {
   const context = service.context;
   if (context === null) return [];
   const out: Evidence[] = [];
-  for (const pkg of pkgs) {
-    const modules = repoJoin(repoDirname(pkg), 'node_modules');
+  for (const folder of folders) {
+    const modules = repoJoin(folder, 'node_modules');
     if (!isUnder(modules, context) && context !== '') continue;
     const rel = relativeTo(modules, context);
     if (service.dockerignore?.ignores(rel) || service.dockerignore?.ignores(`${rel}/x`)) continue;
