@@ -63,9 +63,14 @@ can bring packages in. Otherwise:
 - no lock to read (yarn, pnpm, bun, \`npm install\` without package-lock.json, a lock out of sync)
   — the package may still come as a dependency of a dependency — or an install set driftcheck
   cannot list (a base image it does not know, \`COPY node_modules\` from the context or another image,
-  \`NODE_PATH\`, a RUN of a script or lerna/nx, an install without package.json): info, saying which;
+  \`NODE_PATH\`, a RUN of a script or lerna/nx, an install without package.json), or a file that a
+  build step (\`npm run build\`, tsc, esbuild, webpack, ...) may rewrite after it was copied, in its
+  stage or in the stage a \`COPY --from\` takes it from: info, saying which;
 - an entry it cannot find (\`next start\`, \`pm2-runtime ecosystem.config.js\`, a file a RUN builds,
   such as \`dist/\` from tsc, esbuild or webpack): nothing is reported for that part of the command.
+
+Inline \`# driftcheck:\` comments are not read in JavaScript: silence a package with
+\`ignore: [{package: <name>, rules: [NPM004]}]\` in the config.
 
 ## Why is this bad?
 The container starts and dies on \`Error: Cannot find module 'x'\` (\`ERR_MODULE_NOT_FOUND\`), or only
@@ -486,8 +491,13 @@ function judge(project: Project, service: Service, final: StageState, modules: S
   evidence.push(...maybeLocal);
   evidence.push(...modules.open.slice(0, 3).map((e) => ({ ...e, message: `not understood: ${e.message}` })));
   for (const text of unproven.slice(0, 1)) evidence.push({ file: first.file.repoPath, line: first.imp.line, message: `not proven: ${text}` });
+  // A file a build step of the image may rewrite (tsc, esbuild, webpack: bundlers inline or drop
+  // imports) is not proof of what runs.
+  const rebuilt = sites.map((s) => builtOver(service, final, s.file.imagePath));
+  const builtEvidence = rebuilt.every((b) => b !== null) ? rebuilt[0] : null;
+  if (builtEvidence) evidence.push(builtEvidence);
   const conditional = sites.every((s) => s.imp.conditional || s.imp.elidable);
-  const severity: Verdict['severity'] = modules.open.length > 0 || !proven ? 'info' : conditional || maybeLocal.length > 0 ? 'warning' : 'error';
+  const severity: Verdict['severity'] = modules.open.length > 0 || !proven || builtEvidence ? 'info' : conditional || maybeLocal.length > 0 ? 'warning' : 'error';
   const how = !conditional ? '' : sites.every((s) => s.imp.elidable) ? ' (only in TypeScript imports whose bindings may be used only as types)' : sites.every((s) => s.imp.conditional) ? ' (only under a condition)' : ' (only under a condition, or in TypeScript imports that may be type-only)';
   return { severity, message: `"${name}" is imported by code service "${service.name}" runs, but its image's node_modules does not have it: ${reason}${how}`, evidence, fix: severity === 'info' ? null : fixOf(project, along, fileDir, name) };
 }
@@ -511,6 +521,65 @@ function fixOf(project: Project, along: readonly Provision[], fileDir: string, n
   if (entry === null || entry === 'absent' || entry.version === null || !/^\d+\.\d+\.\d+/.test(entry.version)) return null;
   const edit = addJsonDependency(file, 'dependencies', name, `^${entry.version}`);
   return edit ? { title: `Add ${name}@^${entry.version} (the lock's version) to dependencies in ${p.pkg}`, applicability: 'unsafe', edits: [edit] } : null;
+}
+
+/** Scripts and programs that build or bundle JavaScript. */
+const BUILD_SCRIPT = /(^|[:-])(build|compile|bundle|dist|tsc|webpack|rollup|esbuild|vite|transpile|prepare|prepublish)([:-]|$)/i;
+const BUILD_PROGRAMS = new Set(['tsc', 'esbuild', 'webpack', 'webpack-cli', 'rollup', 'vite', 'ncc', 'tsup', 'swc', 'babel', 'parcel', 'nx', 'turbo', 'lerna', 'rspack']);
+
+/** The RUN that builds JavaScript, as evidence; null when the words are no build step. */
+function buildStep(words: readonly string[]): string | null {
+  const program = (words[0] ?? '').slice((words[0] ?? '').lastIndexOf('/') + 1);
+  const args = words.slice(1).filter((w) => !w.startsWith('-'));
+  if (program === 'npx' || program === 'pnpx' || program === 'bunx') return buildStep(args);
+  if (program === 'npm' || program === 'pnpm' || program === 'yarn' || program === 'bun') {
+    const script = args[0] === 'run' || args[0] === 'run-script' ? args[1] : program === 'yarn' || program === 'pnpm' ? args[0] : program === 'bun' && args[0] === 'build' ? 'build' : undefined;
+    return script !== undefined && BUILD_SCRIPT.test(script) ? words.join(' ') : null;
+  }
+  return BUILD_PROGRAMS.has(program) ? words.join(' ') : null;
+}
+
+/**
+ * Evidence that a build step may have rewritten this image file after it was copied: a build RUN
+ * later in the stage that copied it (or in a stage after it in the chain), or anywhere in the
+ * stage a `COPY --from` brought it from. Null when no build step can have touched it.
+ */
+function builtOver(service: Service, final: StageState, imagePath: string): Evidence | null {
+  const file = final.fs.file(imagePath);
+  if (!file) return null;
+  const dockerfile = service.dockerfilePath ?? '';
+  const chain: StageState[] = [];
+  for (let s: StageState | undefined = final; s; s = s.stage.from.stageRef === null ? undefined : service.stages[s.stage.from.stageRef]) chain.unshift(s);
+  const builds = (state: StageState, after: number): Evidence | null => {
+    for (const [i, ins] of state.stage.instructions.entries()) {
+      if (i <= after || ins.kind !== 'run') continue;
+      for (const words of ins.commands) {
+        const step = buildStep(words.map((w) => w.value));
+        if (step) return { file: dockerfile, line: ins.line, message: `not proven: RUN ${step} may rewrite ${imagePath} (a build or bundler step; bundlers inline or drop imports)` };
+      }
+    }
+    return null;
+  };
+  // The instruction that put it in the final stage: a COPY --from brings what another stage built.
+  const copy = final.stage.instructions.find((ins) => ins.kind === 'copy' && ins.line === file.copiedBy.line && file.copiedBy.file === dockerfile);
+  if (copy?.kind === 'copy' && copy.from !== null) {
+    const from = findStageIndex(service, copy.from);
+    const source = from === null ? undefined : service.stages[from];
+    if (source) {
+      for (let s: StageState | undefined = source; s; s = s.stage.from.stageRef === null ? undefined : service.stages[s.stage.from.stageRef]) {
+        const found = builds(s, -1);
+        if (found) return found;
+      }
+    }
+  }
+  // Copied into the chain, then built over: any build RUN after it, in its stage or a later one.
+  const addedIn = chain.findIndex((s) => s.fs.file(imagePath) !== undefined);
+  for (const [k, state] of chain.entries()) {
+    if (k < addedIn) continue;
+    const found = builds(state, k === addedIn ? (state.fs.file(imagePath)?.addedAt ?? -1) : -1);
+    if (found) return found;
+  }
+  return null;
 }
 
 function ancestors(dir: string): string[] {
