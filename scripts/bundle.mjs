@@ -11,9 +11,12 @@
 // - dist/index.js (the library), dist/bin/run.js (the interactive view, imported only by -i),
 //   scan-worker.js (worker threads) and index-fetch.js (the --index-url child process): ES
 //   modules sharing their chunks in dist/bin/.
-// ink/React (only -i), pip-requirements-js (loaded lazily by the requirements parser) and
+// ink/React (only -i), pip-requirements-js (loaded lazily by the requirements parser),
 // @npmcli/arborist (loaded by the npm graph child, npm-graph-child.js, only for a lock that needs it)
-// stay external, so they are still loaded only when used; they are the package's only dependencies.
+// and es-module-lexer, acorn and acorn-walk (required by src/parsers/js-imports.ts on the first
+// JavaScript file a Node service runs: es-module-lexer compiles its WebAssembly as soon as it is
+// evaluated, so bundled it would cost every run) stay external, so they are still loaded only when
+// used; they are the package's only dependencies.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -23,7 +26,7 @@ import { build } from 'rolldown';
 
 const OUT = 'dist/bin';
 const LIBRARY = 'dist/index.js';
-const EXTERNAL_PACKAGES = ['ink', 'react', 'pip-requirements-js', '@npmcli/arborist'];
+const EXTERNAL_PACKAGES = ['ink', 'react', 'pip-requirements-js', '@npmcli/arborist', 'es-module-lexer', 'acorn', 'acorn-walk'];
 const external = (id) => EXTERNAL_PACKAGES.some((name) => id === name || id.startsWith(`${name}/`));
 const BANNER = '// driftcheck library bundle (scripts/bundle.mjs)';
 const WARM_UP = 'fixtures/projects/sutazai';

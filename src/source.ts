@@ -15,6 +15,8 @@ export type FileKind =
   | 'package-lock'
   | 'npmrc'
   | 'python-lock'
+  /** JavaScript/TypeScript a Node service runs, read on demand (src/model/service/node-run.ts). */
+  | 'javascript'
   | 'config';
 
 export interface SourceFile {

@@ -114,6 +114,21 @@ describe('the cache is really used, and never trusted when it should not be', ()
     expect((await cli(['--format', 'json'], dir, cache)).stdout).not.toBe(before);
   });
 
+  it("sees an edit of a JavaScript file a Node service's entry reaches (read on demand, not discovered)", async () => {
+    const dir = tempDir('driftcheck-cache-node-');
+    cpSync(join(REPO_ROOT, 'fixtures/rules/node-module-missing-in-image/flags-undeclared-require'), dir, { recursive: true });
+    age(dir);
+    const cache = tempDir('driftcheck-cache-dir-');
+    const args = ['--select', 'NPM004', '--format', 'json'];
+    expect((await cli(args, dir, cache)).stdout).toContain('requires pg');
+    expect(entries(cache)).toHaveLength(1);
+    writeFileSync(join(dir, 'lib.js'), "const { Pool } = require('express');\nexports.connect = async () => new Pool();\n");
+    age(dir);
+    const warm = await cli(args, dir, cache);
+    expect(warm).toEqual(await cli([...args, '--no-cache'], dir, cache));
+    expect(warm.stdout).not.toContain('requires pg');
+  });
+
   it('options and config are part of the key', async () => {
     const { dir, cache } = agedCopy('sutazai');
     const all = await cli(['--format', 'json'], dir, cache);

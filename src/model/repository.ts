@@ -5,6 +5,7 @@ import type { ComposeFileModel, DockerfileModel, PythonFileModel, RequirementsFi
 import { parseJsonObject, type JsonObject } from '../parsers/json.js';
 import { parsePyproject, type PyprojectModel } from '../parsers/pyproject.js';
 import { scanNotebook } from '../parsers/notebook.js';
+import { scanJsImports, type JsFileModel } from '../parsers/js-imports.js';
 import { DIRECT_PARSE, type ParseMemo } from '../parsers/memo.js';
 import { parseDockerfile } from '../parsers/dockerfile.js';
 import type { FileKind, SourceFile } from '../source.js';
@@ -180,6 +181,21 @@ export class Repository {
   }
 
   private readonly jsons = new Map<string, JsonObject | null>();
+
+  /**
+   * A JavaScript or TypeScript file's imports, read on first use (only the files a Node service's
+   * entry reaches are read); null when the file cannot be read.
+   */
+  javascriptAt(path: string): JsFileModel | null {
+    const known = this.scripts.get(path);
+    if (known !== undefined) return known;
+    const file = this.load(path, 'javascript');
+    const model = file ? scanJsImports(file.text, /\.[cm]?tsx?$/.test(path)) : null;
+    this.scripts.set(path, model);
+    return model;
+  }
+
+  private readonly scripts = new Map<string, JsFileModel | null>();
 
   /**
    * The Dockerfile's model; with build arguments (compose `build.args`), parsed again with them

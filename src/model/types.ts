@@ -24,6 +24,7 @@ import type { MetadataIndex } from './metadata-index.js';
 import type { ModuleMap } from './module-map.js';
 import type { PythonProject } from './python-project-types.js';
 import type { NpmGraph } from './npm-graph-types.js';
+import type { JsImport } from '../parsers/js-imports.js';
 
 export interface Located {
   readonly file: string;
@@ -117,6 +118,38 @@ export interface Service {
   readonly envFileVars: readonly EnvFileVar[];
   /** Project mode: the Python project this service audits (its declarations and code); null for images. */
   readonly project: PythonProject | null;
+  /** The JavaScript the service runs, when its command runs Node (or npm, yarn, a Node framework); null otherwise or when not built. */
+  readonly node: NodeRun | null;
+}
+
+/** A file a Node service's command starts. */
+export interface NodeEntry {
+  readonly imagePath: string;
+  readonly repoPath: string;
+  /** Run by a TypeScript runner (ts-node, tsx, `node -r ts-node/register`, a .ts file). */
+  readonly typescript: boolean;
+  /** How the command reaches it (`npm start → "start": node dist/index.js`). */
+  readonly how: string;
+  readonly part: CommandPart;
+}
+
+export interface NodeRunFile {
+  readonly imagePath: string;
+  readonly repoPath: string;
+  /** TypeScript source run by a TypeScript runner. */
+  readonly typescript: boolean;
+  readonly imports: readonly JsImport[];
+  /** What of the file could not be read (see JsFileModel.unread). */
+  readonly unread: string | null;
+}
+
+/** The JavaScript a Node service runs (src/model/service/node-run.ts). */
+export interface NodeRun {
+  readonly entries: readonly NodeEntry[];
+  /** The entries' closure over relative and `#` imports, entries first. */
+  readonly files: readonly NodeRunFile[];
+  /** Parts of the command whose code driftcheck could not find (`next start`, a script built in the image), said how. */
+  readonly unknownEntries: readonly string[];
 }
 
 export interface EnvFileVar {
@@ -147,10 +180,11 @@ export interface FileDiagnostic {
 /**
  * Parts of the model that cost time to build and that only some rules read (`RuleMeta.needs`):
  * - `runFiles`: the Python files each service runs (the import closure from its entry module).
+ * - `nodeRun`: the JavaScript each Node service runs (read on demand from its entry).
  */
-export type ModelPart = 'runFiles';
+export type ModelPart = 'runFiles' | 'nodeRun';
 
-export const MODEL_PARTS: readonly ModelPart[] = ['runFiles'];
+export const MODEL_PARTS: readonly ModelPart[] = ['runFiles', 'nodeRun'];
 
 export interface Project {
   readonly root: string;

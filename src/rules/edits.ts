@@ -1,6 +1,7 @@
 // Builders for the text edits fixes carry. They only compute ranges; the fix engine applies them.
 import type { Span, TextEdit } from '../findings/types.js';
 import type { SourceFile } from '../source.js';
+import { jsonMembers, type JsonMember } from '../parsers/json-spans.js';
 
 /** A lone `\r` ends a line too (see LineIndex): appending after it needs no extra break. */
 function endsWithBreak(text: string): boolean {
@@ -145,4 +146,66 @@ function insertArrayItem(file: SourceFile, open: number, close: number, item: st
   const addition = `${closeLineIsBlank ? '' : file.eol}${indent}${item},${file.eol}`;
   if (!needsComma) return { file: file.path, start: insertAt, end: insertAt, text: addition };
   return { file: file.path, start: commaAt, end: insertAt, text: `,${text.slice(commaAt, insertAt)}${addition}` };
+}
+
+/**
+ * Moves `name` from one dependency table of a package.json to another (`devDependencies` →
+ * `dependencies`), keeping its range, the file's indentation and the target table's alphabetical
+ * order; the target table is created before the source one when absent. Null when the file is not
+ * a JSON object with that member.
+ */
+export function moveJsonDependency(file: SourceFile, from: string, to: string, name: string): TextEdit[] | null {
+  const members = jsonMembers(file.text);
+  const source = members?.find((m) => m.key === from);
+  const list = source?.members;
+  const index = list ? list.findIndex((m) => m.key === name) : -1;
+  const member = list?.[index];
+  if (!members || !source || !list || !member) return null;
+  const edits: TextEdit[] = [];
+  // Out of the source table, with its comma.
+  const next = list[index + 1];
+  const previous = list[index - 1];
+  if (next) edits.push({ file: file.path, start: member.span.start, end: next.span.start, text: '' });
+  else if (previous) edits.push({ file: file.path, start: previous.span.end, end: member.span.end, text: '' });
+  else edits.push({ file: file.path, start: source.value.start, end: source.value.end, text: '{}' });
+  const insert = insertJsonMember(file, members, to, name, file.text.slice(member.span.start, member.span.end), member.span.start, source.span.start);
+  return insert ? [...edits, insert] : null;
+}
+
+/** Adds `"name": "range"` to a dependency table of a package.json (created at the end when absent); null when the file is not a JSON object. */
+export function addJsonDependency(file: SourceFile, to: string, name: string, range: string): TextEdit | null {
+  const members = jsonMembers(file.text);
+  const last = members?.[members.length - 1];
+  if (!members || !last) return null;
+  return insertJsonMember(file, members, to, name, `${JSON.stringify(name)}: ${JSON.stringify(range)}`, last.span.start, null);
+}
+
+/**
+ * The edit that puts `entry` into table `to` in alphabetical order, indented like `like` (an
+ * offset on a member line); a new table goes before the member at `before`, or after the last one.
+ */
+function insertJsonMember(file: SourceFile, members: readonly JsonMember[], to: string, name: string, entry: string, like: number, before: number | null): TextEdit | null {
+  const text = file.text;
+  const eol = file.eol;
+  const indentOf = (offset: number): string => {
+    const lineStart = Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
+    return /^[ \t]*/.exec(text.slice(lineStart, offset))?.[0] ?? '';
+  };
+  const target = members.find((m) => m.key === to);
+  const top = members[0];
+  const tableIndent = top ? indentOf(top.span.start) : '  ';
+  const memberIndent = before === null ? `${tableIndent}${tableIndent}` : indentOf(like);
+  if (!target) {
+    const table = `"${to}": {${eol}${memberIndent}${entry}${eol}${tableIndent}}`;
+    if (before !== null) return { file: file.path, start: before, end: before, text: `${table},${eol}${tableIndent}` };
+    const last = members[members.length - 1];
+    return last ? { file: file.path, start: last.span.end, end: last.span.end, text: `,${eol}${tableIndent}${table}` } : null;
+  }
+  const list = target.members;
+  if (!list) return null;
+  if (list.length === 0) return { file: file.path, start: target.value.start, end: target.value.end, text: `{${eol}${memberIndent}${entry}${eol}${indentOf(target.span.start)}}` };
+  const after = list.find((m) => m.key > name);
+  const last = list[list.length - 1];
+  if (after) return { file: file.path, start: after.span.start, end: after.span.start, text: `${entry},${eol}${indentOf(after.span.start)}` };
+  return last ? { file: file.path, start: last.span.end, end: last.span.end, text: `,${eol}${indentOf(last.span.start)}${entry}` } : null;
 }

@@ -11,6 +11,7 @@ import knownIncompatiblePins from './pins/known-incompatible-pins.js';
 import lockfileDrift from './npm/lockfile-drift.js';
 import npmInstallInImage from './npm/npm-install-in-image.js';
 import nodeVersionDrift from './npm/node-version-drift.js';
+import nodeModuleMissingInImage from './npm/node-module-missing-in-image.js';
 import reloadInProduction from './production/reload-in-production.js';
 import debugEnabled from './production/debug-enabled.js';
 import devServer from './production/dev-server.js';
@@ -52,6 +53,7 @@ export const RULES: readonly Rule[] = [
   lockfileDrift,
   npmInstallInImage,
   nodeVersionDrift,
+  nodeModuleMissingInImage,
   reloadInProduction,
   debugEnabled,
   devServer,

@@ -18,10 +18,11 @@ const rule = (id: string): Rule => {
 describe('model parts per rule selection', () => {
   it('is the union of what the rules declare; a rule declaring nothing needs every part', () => {
     expect([...modelPartsFor([rule('PROD004'), rule('PIN001')])]).toEqual([]);
-    expect([...modelPartsFor([rule('PROD004'), rule('DEP001')])]).toEqual(['runFiles']);
-    expect([...modelPartsFor([rule('PIN005')])]).toEqual(['runFiles']);
+    expect([...modelPartsFor([rule('PROD004'), rule('DEP001')])]).toEqual(['runFiles', 'nodeRun']);
+    expect([...modelPartsFor([rule('PIN005')])]).toEqual(['runFiles', 'nodeRun']);
+    expect([...modelPartsFor([rule('NPM004'), rule('PROD004')])]).toEqual(['nodeRun']);
     // SUP001 runs whatever rules its directives name, selected or not
-    expect([...modelPartsFor([rule('SUP001')])]).toEqual(['runFiles']);
+    expect([...modelPartsFor([rule('SUP001')])]).toEqual(['runFiles', 'nodeRun']);
   });
 
   it('--select PROD004 builds no import closure; without trimModel (the library default) it does', () => {
@@ -33,6 +34,16 @@ describe('model parts per rule selection', () => {
     expect(trimmed.findings).toEqual(full.findings);
     expect(trimmed.services).toEqual(full.services);
     expect(trimmed.files).toEqual(full.files);
+  });
+
+  it('--select PROD004 reads no JavaScript of a Node service; --select NPM004 does', () => {
+    const root = join(REPO_ROOT, 'fixtures/rules/node-module-missing-in-image/flags-undeclared-require');
+    const trimmed = audit({ root, select: ['PROD004'], trimModel: true });
+    expect(trimmed.project.services.map((s) => s.node)).toEqual([null]);
+    expect(trimmed.files.map((f) => f.path)).not.toContain('server.js');
+    const npm = audit({ root, select: ['NPM004'], trimModel: true });
+    expect(npm.project.services[0]?.node?.files.map((f) => f.repoPath)).toEqual(['server.js', 'lib.js']);
+    expect(npm.files.filter((f) => f.kind === 'javascript').map((f) => f.path)).toEqual(['lib.js', 'server.js']);
   });
 
   it('every project fixture: the rules declaring needs find the same with a trimmed model as with a full one', () => {

@@ -14,8 +14,9 @@ describe('rule facts in meta', () => {
     expect(RULES.filter((r) => r.meta.configShorthand === 'allowUnused')).toHaveLength(1);
   });
 
+  // NPM004 asks whether a lock is in sync (lockInSync) before it trusts what the lock says npm hoists.
   it('the rules that read npm lock graphs say so (the engine loads them only for these)', () => {
-    expect(RULES.filter((r) => r.meta.npmGraphs).map((r) => r.meta.id)).toEqual(['NPM001', 'NPM002']);
+    expect(RULES.filter((r) => r.meta.npmGraphs).map((r) => r.meta.id)).toEqual(['NPM001', 'NPM002', 'NPM004']);
   });
 
   it('exactly one rule reviews the suppressions (SUP001)', () => {

@@ -40,6 +40,14 @@ function canaryRepo(): { dir: string; markers: string } {
     dependencies: { 'left-pad': '1.3.0' },
   }, null, 2));
   writeFileSync(join(dir, 'Makefile'), `all:\n\t${sh('make')}\n`);
+  // A Node service whose JavaScript NPM004 reads: running it, or evaluating anything but a plain
+  // string literal of it (es-module-lexer decodes literals), writes markers.
+  const js = (who: string): string => `require('fs').writeFileSync(${JSON.stringify(join(markers, who))}, 'ran')`;
+  mkdirSync(join(dir, 'web'));
+  writeFileSync(join(dir, 'web', 'Dockerfile'), 'FROM node:20-alpine\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD ["npm", "start"]\n');
+  writeFileSync(join(dir, 'web', 'package.json'), JSON.stringify({ name: 'web', scripts: { start: 'node server.js', prestart: sh('prestart') } }));
+  writeFileSync(join(dir, 'web', 'server.js'), `${js('server.js')};\nrequire(\`x\${${js('template')}}\`);\nimport(${js('dynamic')} || 'y');\nrequire('./lib' + ${js('concat')});\nrequire('./lib');\n`);
+  writeFileSync(join(dir, 'web', 'lib.js'), `${js('lib.js')};\nmodule.exports = require('left-pad');\n`);
   return { dir, markers };
 }
 
@@ -60,6 +68,10 @@ describe('never runs the audited code', () => {
     // The canaries are real: Python would have fired the marker (when Python exists here).
     const python = spawnSync('python3', [join(dir, 'conftest.py')]);
     if (python.status === 0) expect(existsSync(join(markers, 'conftest.py'))).toBe(true);
+    // ... and so would Node, for the service's JavaScript, which NPM004 did read (it names lib.js).
+    expect(cli(dir, ['--select', 'NPM004', '-q']).stdout).toContain('web/lib.js');
+    spawnSync(process.execPath, [join(dir, 'web', 'lib.js')]);
+    expect(existsSync(join(markers, 'lib.js'))).toBe(true);
   });
 });
 

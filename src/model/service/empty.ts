@@ -12,5 +12,6 @@ export function emptyService(base: Pick<Service, 'name' | 'kind' | 'composeFile'
     envFileVars: [],
     devDockerfile: false,
     project: null,
+    node: null,
   };
 }

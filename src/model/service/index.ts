@@ -18,6 +18,7 @@ import { emptyService } from './empty.js';
 import { projectServices } from './project-service.js';
 import type { ProjectOptions } from '../project-options.js';
 import { afterWrapper, commandScripts, runFilesOf } from './run-files.js';
+import { nodeRunOf } from './node-run.js';
 import { simulateAndCollect, installLocalPackages } from './stages.js';
 import { collectStartupInstalls } from './installs.js';
 
@@ -149,6 +150,7 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
     runFiles: runFiles.files,
     runFilesFrom: runFiles.from,
     scripts,
+    node: parts.has('nodeRun') ? nodeRunOf(repo, final.fs, cwd, command, chain[0]?.stage.from.image) : null,
   };
 }
 
