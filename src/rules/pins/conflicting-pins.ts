@@ -28,6 +28,11 @@ requirements files a Dockerfile installs, their \`-r\`/\`-c\` includes and inlin
 — that is an error: pip refuses the build (\`ResolutionImpossible\`) or the later install silently
 wins. Across files that are never installed together it is reported as information, with both
 locations, because hand-kept copies such as \`requirements-minimal.txt\` drift from the real one.
+Two versions in one file, or in the closure one file includes (\`requirements-dev.txt\` with
+\`-r requirements.txt\`), are an error whoever installs the file: \`pip install -r\` of it stops
+with \`ResolutionImpossible\`. The same version twice in one file is information ("duplicate
+requirement"); \`torch==2.5.1\` with \`torch==2.5.1+cu118\` is no conflict (PEP 440: \`==2.5.1\`
+matches the local build).
 
 ## Why is this bad?
 The version tested locally is not the version the image ships, and a rollback to the "minimal"
