@@ -7,6 +7,9 @@ import { classifyImport, installedKey, transitiveOf } from '../../model/queries.
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
 import { isReplacedBackport } from '../../knowledge/stdlib.js';
+import { META_PACKAGES } from '../../knowledge/transitive-data.js';
+
+const META = new Set(META_PACKAGES.map(([dist]) => normalizeName(dist)));
 
 export interface ImportSite {
   readonly file: string;
@@ -50,7 +53,11 @@ export function thirdPartyGroups(project: Project, service: Service): readonly D
         // not proven missing.
         const installed = installedKey(service, cls.guess.distributions) ?? (cls.guess.source === 'guess' ? (providedByName(project, service).get(cls.top) ?? null) : null);
         const via = installed !== null ? undefined : cls.guess.distributions.map((d) => transitive.get(normalizeName(d))?.replace(/\[.*\]$/, '')).find((v) => v !== undefined);
-        group = { guess: cls.guess, sites: [], status: installed !== null ? 'installed' : via ? 'transitive' : 'missing', via: via ?? null, installed };
+        // A meta-package (opentelemetry-exporter-otlp) is installed for what it requires: importing
+        // one of those is using the meta-package, not a transitive import.
+        const meta = via !== undefined && META.has(via) && service.installedKeys.has(via) ? via : null;
+        const provider = installed ?? meta;
+        group = { guess: cls.guess, sites: [], status: provider !== null ? 'installed' : via ? 'transitive' : 'missing', via: meta === null ? (via ?? null) : null, installed: provider };
         groups.set(key, group);
       }
       group.sites.push({ file: runFile.repoPath, imp });
