@@ -115,7 +115,8 @@ function reportWithinFile(project: Project, path: string, report: Report, report
         package: requirement.name,
         fix: null,
       });
-    } else if (sameVersion(partner.version, current.version)) {
+    } else if (sameVersion(partner.version, current.version) && sameExtras(partner.requirement, requirement)) {
+      // `granian==2.8.1` with `granian[pname]==2.8.1` adds an extra: not a duplicate.
       // `torch==2.5.1` and `torch==2.5.1+cu118` both hold for the local build: no conflict, and
       // not the same line twice either.
       report({
@@ -130,6 +131,11 @@ function reportWithinFile(project: Project, path: string, report: Report, report
       });
     }
   }
+}
+
+function sameExtras(a: Requirement, b: Requirement): boolean {
+  const norm = (r: Requirement): string => r.extras.map((e) => e.toLowerCase()).sort().join(',');
+  return norm(a) === norm(b);
 }
 
 /**
