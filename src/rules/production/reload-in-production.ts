@@ -23,7 +23,7 @@ export default defineRule({
     category: 'production',
     fix: 'sometimes',
     needs: ['runFiles'], // the entry script's uvicorn.run(..., reload=True)
-    summary: 'Auto-reload (--reload, watchfiles, nodemon) in the command a production service runs',
+    summary: 'Auto-reload (--reload, watchfiles, nodemon, uvicorn.run(reload=True)) in what a production service runs, its entrypoint script included',
     docs: `## What it does
 Flags \`--reload\` and its companions (\`--reload-dir\`, \`--reload-include\`, ...) in the command a
 service really runs — compose \`command:\`/\`entrypoint:\` or the image's \`CMD\`/\`ENTRYPOINT\`, including
