@@ -1,5 +1,5 @@
 import { commandSegments, programOf, stripWrappers } from '../../model/command.js';
-import { effectiveProbe, finalInstructions } from '../../model/production.js';
+import { composeValue, effectiveProbe, finalInstructions } from '../../model/production.js';
 import { commandEvidence } from '../../model/queries.js';
 import { defineRule } from '../define-rule.js';
 import { claimer } from './common.js';
@@ -66,7 +66,7 @@ Use instead: add
           span: compose.nameSpan,
           severity: 'info',
           service: service.name,
-          message: `service "${service.name}" ${what} but has no compose healthcheck; its image ${compose.image?.value ?? ''} may carry a HEALTHCHECK that driftcheck cannot see`,
+          message: `service "${service.name}" ${what} but has no compose healthcheck; its image ${compose.image ? (composeValue(service, compose.image.value)?.value ?? compose.image.value) : ''} may carry a HEALTHCHECK that driftcheck cannot see`,
           evidence,
         });
         continue;
