@@ -180,9 +180,23 @@ export class Repository {
 
   private readonly jsons = new Map<string, JsonObject | null>();
 
-  dockerfileAt(path: string): DockerfileModel | null {
-    return this.load(path, 'dockerfile') ? (this.dockerfiles.get(path) ?? null) : null;
+  /**
+   * The Dockerfile's model; with build arguments (compose `build.args`), parsed again with them
+   * over the ARG defaults (once per distinct set; its diagnostics are the plain parse's, reported once).
+   */
+  dockerfileAt(path: string, buildArgs: Readonly<Record<string, string>> = {}): DockerfileModel | null {
+    const plain = this.load(path, 'dockerfile') ? (this.dockerfiles.get(path) ?? null) : null;
+    if (plain === null || Object.keys(buildArgs).length === 0) return plain;
+    const key = `${path}\0${JSON.stringify(Object.entries(buildArgs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
+    let model = this.dockerfilesWithArgs.get(key);
+    if (!model) {
+      model = parseDockerfile(this.files.get(path)?.text ?? '', buildArgs);
+      this.dockerfilesWithArgs.set(key, model);
+    }
+    return model;
   }
+
+  private readonly dockerfilesWithArgs = new Map<string, DockerfileModel>();
 
   /** `<Dockerfile>.dockerignore` beside the Dockerfile wins over `<context>/.dockerignore` (BuildKit). */
   dockerignoreFor(context: string, dockerfilePath: string): DockerIgnore {
