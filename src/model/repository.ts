@@ -6,6 +6,7 @@ import { parseJsonObject, type JsonObject } from '../parsers/json.js';
 import { parsePyproject, type PyprojectModel } from '../parsers/pyproject.js';
 import { scanNotebook } from '../parsers/notebook.js';
 import { DIRECT_PARSE, type ParseMemo } from '../parsers/memo.js';
+import { parseDockerfile } from '../parsers/dockerfile.js';
 import type { FileKind, SourceFile } from '../source.js';
 import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
 import { DEFAULT_FILE_ROLES, FileRoles, type FileRolePolicy } from './file-roles.js';
