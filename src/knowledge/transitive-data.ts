@@ -215,6 +215,8 @@ export const WELL_KNOWN_REQUIRES_GROUPS: readonly Sourced<readonly [distribution
     ['opentelemetry-sdk', ['opentelemetry-api', 'opentelemetry-semantic-conventions', 'typing-extensions']],
     ['opentelemetry-semantic-conventions', ['opentelemetry-api', 'typing-extensions']],
     ['opentelemetry-proto', ['protobuf']],
+    // The meta-package: its modules live in the two exporters it requires.
+    ['opentelemetry-exporter-otlp', ['opentelemetry-exporter-otlp-proto-grpc', 'opentelemetry-exporter-otlp-proto-http']],
     ['opentelemetry-exporter-otlp-proto-grpc', ['googleapis-common-protos', 'grpcio', 'opentelemetry-api', 'opentelemetry-exporter-otlp-proto-common', 'opentelemetry-proto', 'opentelemetry-sdk']],
     ['sentry-sdk', ['certifi', 'urllib3']],
     ['prometheus-client', []],
@@ -460,3 +462,33 @@ export const WELL_KNOWN_REQUIRES_DIST_GROUPS: readonly Sourced<readonly [distrib
   ] },
 ];
 export const WELL_KNOWN_REQUIRES_DIST = sourced(WELL_KNOWN_REQUIRES_DIST_GROUPS);
+
+/**
+ * Dependencies of older releases that the current ones dropped (WELL_KNOWN_REQUIRES lists the
+ * current major): [distribution, the releases that require them, dependencies]. Applied when the
+ * image pins the distribution to a release in the range, so `import chardet` under
+ * `requests==2.25.1` is transitive, not missing.
+ */
+export const WELL_KNOWN_REQUIRES_OLDER_GROUPS: readonly Sourced<readonly [distribution: string, releases: string, requires: readonly string[]]>[] = [
+  { source: 'requests HISTORY.md 2.26.0: "Requests now uses charset_normalizer on Python 3 … chardet is no longer a required dependency"; setup.py of 2.25.x install_requires "chardet>=3.0.2,<5".', entries: [
+    ['requests', '<2.26', ['chardet']],
+  ] },
+  { source: 'uvicorn CHANGELOG.md 0.18.0 (2022-06-22), Removed: "Remove asgiref dependency (#1532)"; setup.py of 0.14.0–0.17.x install_requires "asgiref>=3.4.0".', entries: [
+    ['uvicorn', '>=0.14,<0.18', ['asgiref']],
+  ] },
+  { source: 'celery 4.x–5.0 requirements/default.txt: "pytz>dev" (with billiard, kombu, vine, click).', entries: [
+    ['celery', '>=4,<5.1', ['pytz']],
+  ] },
+];
+export const WELL_KNOWN_REQUIRES_OLDER = sourced(WELL_KNOWN_REQUIRES_OLDER_GROUPS);
+
+/**
+ * Meta-packages: distributions with no modules of their own, installed for the distributions they
+ * require. Importing one of those is using the meta-package, not a transitive import.
+ */
+export const META_PACKAGES_GROUPS: readonly Sourced<readonly [distribution: string]>[] = [
+  { source: 'opentelemetry-python exporter/opentelemetry-exporter-otlp/pyproject.toml: "a convenience to install all supported OpenTelemetry Collector Exporters" (requires the -proto-grpc and -proto-http exporters; ships no module of its own).', entries: [
+    ['opentelemetry-exporter-otlp'],
+  ] },
+];
+export const META_PACKAGES = sourced(META_PACKAGES_GROUPS);

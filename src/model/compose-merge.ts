@@ -33,6 +33,7 @@ export function mergeComposeService(base: ComposeService, baseFile: string, over
     entrypoint: over.entrypoint ?? tag(base.entrypoint, baseFile),
     environment: [...tagAll(base.environment.filter((e) => !env.has(e.key)), baseFile), ...over.environment],
     ports: [...tagAll(base.ports, baseFile), ...over.ports],
+    expose: [...tagAll(base.expose, baseFile), ...over.expose],
     healthcheck: over.healthcheck ?? tag(base.healthcheck, baseFile),
     volumes: [...tagAll(base.volumes.filter((v) => v.target === null || !targets.has(v.target)), baseFile), ...over.volumes],
     profiles: over.profiles.length > 0 ? over.profiles : base.profiles,

@@ -5,7 +5,8 @@ import {
   BINARY_TO_DISTRIBUTION,
   MODULE_TO_DISTRIBUTION,
 } from '../knowledge/module-map-data.js';
-import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES, WELL_KNOWN_REQUIRES_BEFORE_PYTHON } from '../knowledge/transitive-data.js';
+import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES, WELL_KNOWN_REQUIRES_BEFORE_PYTHON, WELL_KNOWN_REQUIRES_OLDER } from '../knowledge/transitive-data.js';
+import { satisfiesSpecifier } from './pep440.js';
 import { WELL_KNOWN_LEAVES } from '../knowledge/transitive-leaves-data.js';
 import { MORE_ALTERNATIVE_DISTRIBUTIONS, MORE_MODULE_TO_DISTRIBUTION } from '../knowledge/module-map-extra-data.js';
 import { normalizeName } from '../util/names.js';
@@ -178,4 +179,9 @@ export function transitiveClosure(roots: Iterable<string>, moreRequires: (key: s
     }
   }
   return via;
+}
+
+/** What an older release of `key` (normalised) required and the current one does not, at `version`. */
+export function olderReleaseRequires(key: string, version: string): readonly string[] {
+  return WELL_KNOWN_REQUIRES_OLDER.filter(([dist, releases]) => dist === key && satisfiesSpecifier(version, releases) === true).flatMap(([, , deps]) => deps.map(normalizeName));
 }

@@ -2,7 +2,7 @@
 import type { PyImport, Requirement } from '../parsers/types.js';
 import { imageResolve, isUnder, repoDirname, repoJoin } from '../util/paths.js';
 import { splitExtras } from './service/index.js';
-import { normalizeName, transitiveClosure, type DistributionGuess } from './module-map.js';
+import { normalizeName, olderReleaseRequires, transitiveClosure, type DistributionGuess } from './module-map.js';
 import { findModule, relativeBase } from './resolve.js';
 import { isStdlib } from '../knowledge/stdlib.js';
 import type { CommandPart, Project, RunFile, Service } from './types.js';
@@ -102,9 +102,17 @@ export function transitiveOf(project: Project, service: Service): ReadonlyMap<st
     // Requires-Dist from an installed env or a lockfile adds to the bundled table.
     // A project's locks (a compiled requirements.txt beside its .in: `h11  # via uvicorn`) add theirs.
     const locked = service.project?.lockEdges;
+    // An installed distribution pinned to an older release brings what that release required.
+    const pins = new Map<string, string>();
+    for (const i of service.installed) if (i.requirement.pin && !i.constraint && !pins.has(i.requirement.key)) pins.set(i.requirement.key, i.requirement.pin);
+    for (const i of service.installed) if (i.requirement.pin && i.constraint && !pins.has(i.requirement.key)) pins.set(i.requirement.key, i.requirement.pin);
+    const older = (key: string): readonly string[] => {
+      const pin = pins.get(key);
+      return pin ? olderReleaseRequires(key, pin) : [];
+    };
     const dependencies = locked && locked.size > 0
-      ? (key: string): string[] => [...project.metadata.dependencyNames(key), ...(locked.get(key) ?? [])]
-      : (key: string): string[] => project.metadata.dependencyNames(key);
+      ? (key: string): string[] => [...project.metadata.dependencyNames(key), ...(locked.get(key) ?? []), ...older(key)]
+      : (key: string): string[] => [...project.metadata.dependencyNames(key), ...older(key)];
     closure = transitiveClosure([...service.installedKeys, ...withExtras], dependencies, service.pythonVersion);
     transitiveCache.set(service, closure);
   }

@@ -474,11 +474,11 @@ export function parsePortShort(raw: string): { published: string | null; target:
   return { published: published === '' ? null : published, target: target === '' ? null : target };
 }
 
-function readPorts(ctx: Context, node: unknown): ComposeService['ports'] {
+function readPorts(ctx: Context, node: unknown, key = 'ports'): ComposeService['ports'] {
   const n = ctx.deref(node);
   const out: Mutable<ComposeService['ports'][number]>[] = [];
   if (!isSeq(n)) {
-    if (n !== null && !(isScalar(n) && n.value === null)) ctx.diagAt(n, '`ports` must be a list');
+    if (n !== null && !(isScalar(n) && n.value === null)) ctx.diagAt(n, `\`${key}\` must be a list`);
     return out;
   }
   for (const item of n.items) {
@@ -647,6 +647,7 @@ function readService(ctx: Context, name: string, keyNode: YamlNode, valueNode: Y
     entrypoint: readCommand(ctx, 'entrypoint', get('entrypoint')),
     environment: readEnvironment(ctx, get('environment')),
     ports: readPorts(ctx, get('ports')),
+    expose: readPorts(ctx, get('expose'), 'expose'),
     healthcheck: readHealthcheck(ctx, get('healthcheck')),
     volumes: readVolumes(ctx, get('volumes')),
     profiles: readProfiles(ctx, get('profiles')),

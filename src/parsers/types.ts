@@ -277,6 +277,8 @@ export interface ComposeService {
   readonly entrypoint: ComposeCommand | null;
   readonly environment: readonly { readonly key: string; readonly value: string | null; readonly line: number; readonly span: Span; readonly file?: string }[];
   readonly ports: readonly { readonly raw: string; readonly published: string | null; readonly target: string | null; readonly line: number; readonly span: Span; readonly file?: string }[];
+  /** `expose:` ports (reachable from other services only, e.g. behind a proxy); same shape as `ports`. */
+  readonly expose: readonly { readonly raw: string; readonly published: string | null; readonly target: string | null; readonly line: number; readonly span: Span; readonly file?: string }[];
   readonly healthcheck: { readonly test: readonly string[] | null; readonly disable: boolean; readonly line: number; readonly span: Span; readonly file?: string } | null;
   readonly volumes: readonly { readonly raw: string; readonly type: 'bind' | 'volume' | 'tmpfs' | 'other'; readonly source: string | null; readonly target: string | null; readonly line: number; readonly span: Span; readonly file?: string }[];
   readonly profiles: readonly string[];

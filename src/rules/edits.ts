@@ -101,6 +101,32 @@ export function addPyprojectDependency(file: SourceFile, name: string, version: 
   return { file: file.path, start: at, end: at, text: `${file.eol}${name} = ${JSON.stringify(version ?? '*')}` };
 }
 
+/**
+ * Adds `item` (a requirement string) to the array `key = [...]` of table `[table]`
+ * (`[project.optional-dependencies] test = [...]`, `[dependency-groups] dev = [...]`), or as
+ * `name = "*"` at the end of a Poetry `[tool.poetry.group.X.dependencies]` table. Null when the
+ * array or table is not written in that plain form.
+ */
+export function addPyprojectTableItem(file: SourceFile, section: string, name: string, version: string | null): TextEdit | null {
+  const text = file.text;
+  const poetry = /^tool\.poetry\.(group\.[^.]+\.dependencies|dev-dependencies)$/.test(section) ? tableRange(text, section) : null;
+  if (poetry) {
+    const body = text.slice(poetry.start, poetry.end).replace(/\s+$/, '');
+    const at = poetry.start + body.length;
+    return { file: file.path, start: at, end: at, text: `${file.eol}${name} = ${JSON.stringify(version ? `==${version}` : '*')}` };
+  }
+  const dot = section.lastIndexOf('.');
+  if (dot < 0) return null;
+  const range = tableRange(text, section.slice(0, dot));
+  if (!range) return null;
+  const key = section.slice(dot + 1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const found = new RegExp(`^[ \\t]*["']?${key}["']?[ \\t]*=[ \\t]*\\[`, 'm').exec(text.slice(range.start, range.end));
+  if (!found) return null;
+  const open = range.start + found.index + found[0].length - 1;
+  const close = closingBracket(text, open);
+  return close === -1 ? null : insertArrayItem(file, open, close, JSON.stringify(version ? `${name}==${version}` : name));
+}
+
 /** The body of a `[name]` table: from after its header line to the next header or the end. */
 function tableRange(text: string, name: string): { start: number; end: number } | null {
   const header = new RegExp(`^\\[[ \\t]*${name.replace(/\./g, '\\.')}[ \\t]*\\][^\\n]*\\n?`, 'm').exec(text);

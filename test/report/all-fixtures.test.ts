@@ -46,7 +46,7 @@ const fingerprint = (r: Result): string => r.partialFingerprints?.['driftcheck/v
 const uriOf = (r: Result): string => r.locations?.[0]?.physicalLocation?.artifactLocation?.uri ?? '';
 const lineOf = (r: Result): number => r.locations?.[0]?.physicalLocation?.region?.startLine ?? 0;
 
-/** Copies the fixture and pushes every flagged file down by SHIFT lines (a comment, or blank lines for JSON and notebooks). */
+/** Copies the fixture and pushes every flagged file down by SHIFT lines (a comment in the file's language, or blank lines for JSON and notebooks). */
 function shiftedCopy(dir: string, results: readonly Result[]): { copy: string; files: Set<string> } {
   const copy = mkdtempSync(join(tmpdir(), 'driftcheck-shift-'));
   temps.push(copy);
@@ -61,7 +61,8 @@ function shiftedCopy(dir: string, results: readonly Result[]): { copy: string; f
     const text = raw.slice(bom.length);
     if (/^#\s*(syntax|escape|check)\s*=/i.test(text)) continue; // Dockerfile parser directives must stay first
     const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    const top = /\.(json|ipynb)$/.test(file) ? eol.repeat(SHIFT) : `# shifted by the fingerprint test${eol}${eol.repeat(SHIFT - 1)}`;
+    const comment = /\.[cm]?[jt]sx?$/.test(file) ? '//' : '#';
+    const top = /\.(json|ipynb)$/.test(file) ? eol.repeat(SHIFT) : `${comment} shifted by the fingerprint test${eol}${eol.repeat(SHIFT - 1)}`;
     writeFileSync(path, `${bom}${top}${text}`);
     files.add(uri);
   }

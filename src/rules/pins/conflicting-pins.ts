@@ -5,6 +5,7 @@ import { sameVersion } from '../../model/versions.js';
 import type { Requirement } from '../../parsers/types.js';
 import { defineRule } from '../define-rule.js';
 import { replaceSpan } from '../edits.js';
+import { repoJoin } from '../../util/paths.js';
 
 interface Pin {
   readonly file: string;
@@ -27,6 +28,11 @@ requirements files a Dockerfile installs, their \`-r\`/\`-c\` includes and inlin
 — that is an error: pip refuses the build (\`ResolutionImpossible\`) or the later install silently
 wins. Across files that are never installed together it is reported as information, with both
 locations, because hand-kept copies such as \`requirements-minimal.txt\` drift from the real one.
+Two versions in one file, or in the closure one file includes (\`requirements-dev.txt\` with
+\`-r requirements.txt\`), are an error whoever installs the file: \`pip install -r\` of it stops
+with \`ResolutionImpossible\`. The same version twice in one file is information ("duplicate
+requirement"); \`torch==2.5.1\` with \`torch==2.5.1+cu118\` is no conflict (PEP 440: \`==2.5.1\`
+matches the local build).
 
 ## Why is this bad?
 The version tested locally is not the version the image ships, and a rollback to the "minimal"
@@ -51,7 +57,9 @@ hash-checked or compiled requirements file.
   check({ project, report }) {
     const byKey = pinsByDistribution(project);
     const reported = new Set<string>();
+    for (const path of [...project.requirements.keys()].sort()) reportWithinFile(project, path, report, reported);
     for (const service of project.services) reportWithinService(project, service, report, reported);
+    for (const path of [...project.requirements.keys()].sort()) reportWithinClosure(project, path, report, reported);
     for (const [key, pins] of byKey) reportAcrossFiles(project, key, pins, report, reported);
   },
 });
@@ -73,6 +81,124 @@ function pinsByDistribution(project: Project): Map<string, Pin[]> {
 
 function locationKey(pin: Pin): string {
   return `${pin.file}:${pin.requirement.span.start}`;
+}
+
+/**
+ * One file that pins a distribution twice: the same version is a harmless duplicate (info, the
+ * later line can go); two versions that no release satisfies together make `pip install -r` of
+ * that file fail (ResolutionImpossible), whoever installs it: an error against its partner line.
+ */
+function reportWithinFile(project: Project, path: string, report: Report, reported: Set<string>): void {
+  const seen = new Map<string, Pin[]>();
+  for (const requirement of project.requirements.get(path)?.requirements ?? []) {
+    if (!requirement.pin || requirement.url) continue;
+    const current: Pin = { file: path, requirement, version: requirement.pin };
+    const earlier = seen.get(requirement.key) ?? [];
+    seen.set(requirement.key, [...earlier, current]);
+    const partner = earlier.find((pin) => !markersDiffer(pin, current));
+    if (!partner) continue;
+    const common = commonVersion([partner.requirement.specifier, requirement.specifier]);
+    // The partner's line is in the evidence, not the message: a message is part of the finding's
+    // fingerprint, which must survive lines moving (src/findings/fingerprint.ts).
+    const where = 'an earlier line of this file';
+    reported.add(locationKey(current));
+    if (common === false) {
+      reported.add(locationKey(partner));
+      report({
+        file: path,
+        span: requirement.span,
+        severity: 'error',
+        service: null,
+        message: `"${requirement.name}" is pinned to ${current.version} here and to ${partner.version} on ${where}: pip refuses to install both (ResolutionImpossible)`,
+        evidence: [
+          { file: path, line: partner.requirement.line, message: `pins ${partner.requirement.name}==${partner.version}` },
+          { file: path, line: requirement.line, message: `pins ${requirement.name}==${current.version}` },
+        ],
+        package: requirement.name,
+        fix: null,
+      });
+    } else if (sameVersion(partner.version, current.version) && sameExtras(partner.requirement, requirement)) {
+      // `granian==2.8.1` with `granian[pname]==2.8.1` adds an extra: not a duplicate.
+      // `torch==2.5.1` and `torch==2.5.1+cu118` both hold for the local build: no conflict, and
+      // not the same line twice either.
+      report({
+        file: path,
+        span: requirement.span,
+        severity: 'info',
+        service: null,
+        message: `duplicate requirement: "${requirement.name}" is pinned to ${current.version} here and on ${where}`,
+        evidence: [{ file: path, line: partner.requirement.line, message: `pins ${partner.requirement.name}==${partner.version}` }],
+        package: requirement.name,
+        fix: null,
+      });
+    }
+  }
+}
+
+function sameExtras(a: Requirement, b: Requirement): boolean {
+  const norm = (r: Requirement): string => r.extras.map((e) => e.toLowerCase()).sort().join(',');
+  return norm(a) === norm(b);
+}
+
+/**
+ * The install closure of one requirements file: what `pip install -r FILE` reads, its `-r`
+ * includes and `-c` constraints (paths relative to the including file), in pip's order. Null when
+ * an include is not in the repository (the closure is not known).
+ */
+function closurePins(project: Project, root: string): Pin[] | null {
+  const out: Pin[] = [];
+  const visit = (path: string, stack: readonly string[]): boolean => {
+    const model = project.requirements.get(path);
+    if (!model) return false;
+    const items: { line: number; pin?: Pin; include?: string }[] = [
+      ...model.requirements.filter((r) => r.pin && !r.url).map((r) => ({ line: r.line, pin: { file: path, requirement: r, version: r.pin ?? '' } })),
+      ...model.includes.map((inc) => ({ line: inc.line, include: repoJoin(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '', inc.path) })),
+    ].sort((a, b) => a.line - b.line);
+    for (const item of items) {
+      if (item.pin) out.push(item.pin);
+      else if (item.include !== undefined && !stack.includes(item.include) && !visit(item.include, [...stack, item.include])) return false;
+    }
+    return true;
+  };
+  return visit(root, [root]) ? out : null;
+}
+
+/**
+ * `requirements-dev.txt` with `-r requirements.txt` is what `pip install -r requirements-dev.txt`
+ * installs: two pins of one distribution in that closure that no release satisfies together are
+ * an error (pip refuses with ResolutionImpossible), reported at the later line.
+ */
+function reportWithinClosure(project: Project, root: string, report: Report, reported: Set<string>): void {
+  if ((project.requirements.get(root)?.includes.length ?? 0) === 0) return;
+  const pins = closurePins(project, root);
+  if (!pins) return;
+  const firstByKey = new Map<string, Pin>();
+  for (const current of pins) {
+    const first = firstByKey.get(current.requirement.key);
+    if (!first) {
+      firstByKey.set(current.requirement.key, current);
+      continue;
+    }
+    if (first.file === current.file || markersDiffer(first, current) || reported.has(locationKey(current)) || reported.has(locationKey(first))) continue;
+    if (commonVersion([first.requirement.specifier, current.requirement.specifier]) !== false) continue;
+    reported.add(locationKey(current));
+    reported.add(locationKey(first));
+    const how = (file: string): string => (file === root ? root : `${file}, which ${root} includes`);
+    report({
+      file: current.file,
+      span: current.requirement.span,
+      severity: 'error',
+      service: null,
+      message: `"${current.requirement.name}" is pinned to ${current.version} here and to ${first.version} in ${how(first.file)}: pip install -r ${root} refuses both (ResolutionImpossible)`,
+      evidence: [
+        { file: first.file, line: first.requirement.line, message: `pins ${first.requirement.name}==${first.version}` },
+        { file: current.file, line: current.requirement.line, message: `pins ${current.requirement.name}==${current.version}` },
+        ...(current.file === root ? [] : [{ file: root, line: 1, message: `pip install -r ${root} reads both` }]),
+      ],
+      package: current.requirement.name,
+      fix: alignFix(project, current, first.version, `as in ${first.file}`),
+    });
+  }
 }
 
 function reportWithinService(project: Project, service: Service, report: Report, reported: Set<string>): void {

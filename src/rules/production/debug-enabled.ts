@@ -25,7 +25,7 @@ export default defineRule({
     // console, and Django's debug pages hand out settings and source to any client.
     security: { severity: 7.5, cwe: [489, 215] },
     fix: 'sometimes',
-    needs: [], // no service's run files (ModelPart)
+    needs: ['runFiles'], // the settings module the service loads
     summary: 'Debug mode (DEBUG=1, FLASK_DEBUG, --debug, NODE_ENV=development, app.run(debug=True)) in production',
     docs: `## What it does
 Flags debug mode in what a production service runs:
@@ -38,6 +38,11 @@ Flags debug mode in what a production service runs:
 - \`--debug\` on \`flask\`, \`hypercorn\`, \`sanic\` and \`quart\` in the command the service runs.
 - \`app.run(debug=True)\` (any \`.run(...)\` call) in the Python script the command starts
   (\`python app.py\`); a module imported by gunicorn/uvicorn never reaches its \`__main__\` block.
+- Settings that read the variable wrongly, in the code the service runs (for Django, the module
+  DJANGO_SETTINGS_MODULE names): \`DEBUG = bool(os.environ.get("DEBUG", 0))\` with \`DEBUG=0\` or
+  \`DEBUG=False\` set (bool() of a non-empty string is True: an error), and
+  \`DEBUG = env.bool("DEBUG", True)\` when the service sets no DEBUG (a warning: the deployment may
+  set it outside the repository).
 
 Compose override files, files named \`*dev*\`/\`*local*\`/\`*test*\`, services only started under a
 development profile, and \`Dockerfile.dev\`-style files are development files and not flagged. The
@@ -73,6 +78,7 @@ turning \`debug=True\` into \`debug=False\` in the entry script are safe.
       checkEnv(project, service, report, claim);
       checkFlags(project, service, report, claim);
       checkEntryScript(project, service, report, claim);
+      checkSettings(project, service, report, claim);
     }
   },
 });
@@ -149,4 +155,83 @@ function checkEntryScript(project: Project, service: Service, report: Report, cl
       fix: fixable && file ? { title: 'Set debug=False', applicability: 'safe', edits: [replaceSpan(file, { start: valueAt, end: call.span.end }, 'False')] } : null,
     });
   }
+}
+
+// `DEBUG = bool(os.environ.get("DEBUG", 0))`: any non-empty value, "0" and "False" included, is True.
+const BOOL_OF_ENV = /^DEBUG\s*=\s*bool\(\s*(?:os\.)?(?:environ\.get|getenv)\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*(?:,\s*([^()]*?))?\s*\)\s*\)/;
+// `DEBUG = env.bool("DEBUG", True)` (django-environ, environs): the default holds when the variable is unset.
+const ENV_BOOL = /^DEBUG\s*=\s*[A-Za-z_][A-Za-z0-9_]*\.bool\(\s*["']([A-Za-z_][A-Za-z0-9_]*)["']\s*,\s*(?:default\s*=\s*)?(True|False|1|0)\s*\)/;
+const SETTINGS_DEFAULT = /os\.environ\.setdefault\(\s*["']DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']\s*\)/;
+
+/**
+ * The settings module the service reads DEBUG from: every file of the import closure when the
+ * entry is followed; for Django (loaded by string) the module DJANGO_SETTINGS_MODULE names (the
+ * service's environment, else the default manage.py/wsgi.py/asgi.py set, when they agree).
+ */
+function settingsFiles(project: Project, service: Service, env: ReadonlyMap<string, EnvSetting>): string[] {
+  if (service.runFilesFrom === 'entry') return service.runFiles.map((f) => f.repoPath);
+  let module = env.get('DJANGO_SETTINGS_MODULE')?.value ?? null;
+  if (module === null && !env.has('DJANGO_SETTINGS_MODULE')) {
+    const defaults = new Set<string>();
+    for (const run of service.runFiles) {
+      if (!/(^|\/)(manage|wsgi|asgi)\.py$/.test(run.repoPath)) continue;
+      const found = SETTINGS_DEFAULT.exec(project.files.get(run.repoPath)?.text ?? '');
+      if (found?.[1]) defaults.add(found[1]);
+    }
+    module = defaults.size === 1 ? ([...defaults][0] ?? null) : null;
+  }
+  if (module === null || !/^[\w.]+$/.test(module)) return [];
+  const tail = `${module.replace(/\./g, '/')}.py`;
+  const hits = service.runFiles.map((f) => f.repoPath).filter((p) => p === tail || p.endsWith(`/${tail}`));
+  return hits.length === 1 ? hits : [];
+}
+
+/**
+ * Settings that turn debug on although the environment looks off: `bool(os.environ.get("DEBUG"))`
+ * with DEBUG set to "0" or "False" (a non-empty string is True), and `env.bool("DEBUG", True)`
+ * when the service sets no DEBUG (a warning: the deployment may set it outside the repository).
+ */
+function checkSettings(project: Project, service: Service, report: Report, claim: Claim): void {
+  const env = new Map<string, EnvSetting>();
+  for (const setting of envSettings(service)) env.set(setting.key, setting);
+  for (const path of settingsFiles(project, service, env)) {
+    const file = project.files.get(path);
+    if (!file) continue;
+    let offset = 0;
+    file.text.split('\n').forEach((line) => {
+      const start = offset;
+      offset += line.length + 1;
+      const boolOf = BOOL_OF_ENV.exec(line);
+      const envBool = boolOf ? null : ENV_BOOL.exec(line);
+      const name = boolOf?.[1] ?? envBool?.[1];
+      if (!name) return;
+      const setting = env.get(name);
+      const span = { start, end: start + line.trimEnd().length };
+      if (boolOf && setting && setting.value !== null && setting.value !== '' && !(setting.value in TRUTHY)) {
+        if (!claim(path, span)) return;
+        report({
+          file: path,
+          span,
+          service: service.name,
+          message: `DEBUG is True in production (service "${service.name}"): ${name}=${setting.value} is a non-empty string, and bool() of any non-empty string is True`,
+          evidence: [{ file: setting.file, line: setting.line, message: `sets ${name}=${setting.raw ?? setting.value}` }, ...commandOf(service)],
+        });
+      } else if (envBool && /^(True|1)$/.test(envBool[2] ?? '') && !setting) {
+        if (!claim(path, span)) return;
+        report({
+          file: path,
+          span,
+          severity: 'warning',
+          service: service.name,
+          message: `DEBUG defaults to True and service "${service.name}" sets no ${name}: debug mode is on in production unless the deployment sets ${name} outside the repository`,
+          evidence: commandOf(service),
+        });
+      }
+    });
+  }
+}
+
+function commandOf(service: Service): { file: string; line: number; message: string }[] {
+  const part = service.command[service.command.length - 1];
+  return part ? [commandEvidence(service, part)] : [];
 }

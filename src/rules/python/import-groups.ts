@@ -7,6 +7,9 @@ import { classifyImport, installedKey, transitiveOf } from '../../model/queries.
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
 import { isReplacedBackport } from '../../knowledge/stdlib.js';
+import { META_PACKAGES } from '../../knowledge/transitive-data.js';
+
+const META = new Set(META_PACKAGES.map(([dist]) => normalizeName(dist)));
 
 export interface ImportSite {
   readonly file: string;
@@ -20,6 +23,13 @@ export interface DistributionGroup {
   readonly status: 'installed' | 'transitive' | 'missing';
   /** For a transitive group: the installed distribution that pulls it in. */
   readonly via: string | null;
+  /**
+   * For an installed group: the installed distribution (normalised) that provides the module, by
+   * the one mapping every rule reads: the module map, else an installed distribution whose name
+   * gives the module by the usual patterns (python-X, X-python, pyX, django-X, X-client, X-sdk,
+   * X-py, X-core).
+   */
+  readonly installed: string | null;
 }
 
 const cache = new WeakMap<Service, readonly DistributionGroup[]>();
@@ -28,7 +38,7 @@ export function thirdPartyGroups(project: Project, service: Service): readonly D
   const cached = cache.get(service);
   if (cached) return cached;
   const transitive = transitiveOf(project, service);
-  const groups = new Map<string, { guess: DistributionGuess; sites: ImportSite[]; status: DistributionGroup['status']; via: string | null }>();
+  const groups = new Map<string, { guess: DistributionGuess; sites: ImportSite[]; status: DistributionGroup['status']; via: string | null; installed: string | null }>();
   for (const runFile of service.runFiles) {
     for (const imp of project.python.get(runFile.repoPath)?.imports ?? []) {
       if (imp.typeChecking) continue;
@@ -41,9 +51,13 @@ export function thirdPartyGroups(project: Project, service: Service): readonly D
       if (!group) {
         // A guessed name that an installed distribution's own name provides (django-csp -> csp):
         // not proven missing.
-        const installed = installedKey(service, cls.guess.distributions) !== null || (cls.guess.source === 'guess' && providedByName(project, service).has(cls.top));
-        const via = installed ? undefined : cls.guess.distributions.map((d) => transitive.get(normalizeName(d))?.replace(/\[.*\]$/, '')).find((v) => v !== undefined);
-        group = { guess: cls.guess, sites: [], status: installed ? 'installed' : via ? 'transitive' : 'missing', via: via ?? null };
+        const installed = installedKey(service, cls.guess.distributions) ?? (cls.guess.source === 'guess' ? (providedByName(project, service).get(cls.top) ?? null) : null);
+        const via = installed !== null ? undefined : cls.guess.distributions.map((d) => transitive.get(normalizeName(d))?.replace(/\[.*\]$/, '')).find((v) => v !== undefined);
+        // A meta-package (opentelemetry-exporter-otlp) is installed for what it requires: importing
+        // one of those is using the meta-package, not a transitive import.
+        const meta = via !== undefined && META.has(via) && service.installedKeys.has(via) ? via : null;
+        const provider = installed ?? meta;
+        group = { guess: cls.guess, sites: [], status: provider !== null ? 'installed' : via ? 'transitive' : 'missing', via: meta === null ? (via ?? null) : null, installed: provider };
         groups.set(key, group);
       }
       group.sites.push({ file: runFile.repoPath, imp });
@@ -56,13 +70,21 @@ export function thirdPartyGroups(project: Project, service: Service): readonly D
   return out;
 }
 
-const stemCache = new WeakMap<Service, ReadonlySet<string>>();
+const stemCache = new WeakMap<Service, ReadonlyMap<string, string>>();
 
-/** Import names the installed distributions' own names suggest (`nameStems`), per service. */
-function providedByName(project: Project, service: Service): ReadonlySet<string> {
+/**
+ * Import names the installed distributions' own names suggest (`nameStems`), per service, each
+ * with the installed distribution (normalised) that suggests it; the first in sorted order wins.
+ */
+function providedByName(project: Project, service: Service): ReadonlyMap<string, string> {
   let names = stemCache.get(service);
   if (!names) {
-    names = new Set([...service.installedKeys].flatMap((key) => [...project.moduleMap.importNamesOf(key.replace(/\[.*\]$/, '')), ...nameStems(key.replace(/\[.*\]$/, ''), true)]));
+    const map = new Map<string, string>();
+    for (const installed of [...service.installedKeys].sort()) {
+      const key = installed.replace(/\[.*\]$/, '');
+      for (const name of [...project.moduleMap.importNamesOf(key), ...nameStems(key, true)]) if (!map.has(name)) map.set(name, key);
+    }
+    names = map;
     stemCache.set(service, names);
   }
   return names;

@@ -2,7 +2,6 @@
 // development (dev groups and tables, dev extras, requirements-dev.txt) imported by code that is
 // not test code, so an install without the development dependencies breaks on it.
 import type { Evidence } from '../../findings/types.js';
-import { installedKey } from '../../model/queries.js';
 import type { Service } from '../../model/types.js';
 import { defineRule } from '../define-rule.js';
 import { siteEvidence, siteRefs, thirdPartyGroups, type ImportSite } from './import-groups.js';
@@ -62,7 +61,7 @@ when the driftcheck config does not set them.
       const test = new Set(python.code.filter((c) => c.test).map((c) => c.repoPath));
       for (const group of thirdPartyGroups(project, service)) {
         if (group.status !== 'installed') continue;
-        const key = installedKey(service, group.guess.distributions);
+        const key = group.installed;
         if (key === null || python.runtimeKeys.has(key)) continue;
         // Where the shipped code imports it, unconditionally or not; optional imports never break.
         const sites = group.sites.filter((site) => !test.has(site.file) && !site.imp.guarded);

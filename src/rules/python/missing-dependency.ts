@@ -4,7 +4,7 @@ import { commandEvidence, declaredAnywhere, localPyprojects, pinsInRepo, primary
 import type { Project, Service } from '../../model/types.js';
 import { pinForFile } from '../pin-holds.js';
 import { defineRule } from '../define-rule.js';
-import { addPyprojectDependency, appendLine, findToken } from '../edits.js';
+import { addPyprojectDependency, addPyprojectTableItem, appendLine, findToken } from '../edits.js';
 import { entryEvidence, installEvidence } from './evidence.js';
 import { severityOf, siteEvidence, siteRefs, thirdPartyGroups, type DistributionGroup, type ImportSite } from './import-groups.js';
 import { dependencyGaps } from '../../model/facts.js';
@@ -68,6 +68,10 @@ and version are ones the team already uses); unsafe when it is added unpinned. N
 distribution name is only a guess from the import name and the repository uses it nowhere (on PyPI
 that name may belong to anyone), and none that edits a hash-checked file; a compiled
 \`requirements.txt\` is fixed through its \`requirements.in\`, or not at all.
+A module only tests import (tests, conftest.py, test helpers) is never added to the runtime
+dependencies: the fix (unsafe) adds it to the project's test extra or group, else its dev one, else
+its development requirements file (\`requirements-dev.txt\`), and there is no fix when the project
+declares no development dependencies.
 
 ## Options
 \`moduleMap\` in \`.driftcheck.yaml\` maps import names to distributions the bundled table does not know.
@@ -124,7 +128,7 @@ that name may belong to anyone), and none that edits a hash-checked file; a comp
             ...gapEvidence(service, gapsHere),
           ],
           package: distribution,
-          fix: fixOf(project, service, key, distribution, group.guess),
+          fix: fixOf(project, service, key, distribution, group.guess, group.sites),
           sites: siteRefs(group.sites),
         });
       }
@@ -231,13 +235,16 @@ function messageOf(project: Project, service: Service, module: string, distribut
 // Distributions that restore a removed standard-library module (setuptools ships a distutils shim).
 const REPLACEMENTS: Readonly<Record<string, string>> = { distutils: 'setuptools', imp: '', asyncore: 'pyasyncore', asynchat: 'pyasynchat', smtpd: 'aiosmtpd' };
 
-function fixOf(project: Project, service: Service, key: string, distribution: string, guess: DistributionGuess): Fix | null {
+function fixOf(project: Project, service: Service, key: string, distribution: string, guess: DistributionGuess, sites: readonly ImportSite[] = []): Fix | null {
   const change = stdlibChange(distribution, service.pythonVersion);
   if (change) {
     const replacement = change.kind === 'removed' ? REPLACEMENTS[distribution] : undefined;
     if (!replacement) return null; // a newer standard-library module: no distribution provides it
-    return fixOf(project, service, normalizeName(replacement), replacement, { distributions: [replacement], source: 'table' });
+    return fixOf(project, service, normalizeName(replacement), replacement, { distributions: [replacement], source: 'table' }, sites);
   }
+  // Tests are not service code: what only tests import never goes into the runtime dependencies;
+  // it goes into the project's test or dev extra, group or requirements file, else nowhere.
+  if (sites.length > 0 && sites.every((site) => site.imp.guarded || isTestCode(service, site.file))) return testFixOf(project, service, key, distribution, guess);
   // A distribution name guessed from the import name, used nowhere in the repository, is never
   // added: on PyPI it may belong to a stranger (dependency confusion).
   // Known: from the curated map, used elsewhere in the repository, or a distribution the bundled
@@ -269,6 +276,41 @@ function fixOf(project: Project, service: Service, key: string, distribution: st
   const pyprojectFile = pyproject ? project.files.get(pyproject) : undefined;
   const edit = pyprojectFile ? addPyprojectDependency(pyprojectFile, distribution, pin?.version ?? null) : null;
   return pyproject && edit ? { title: title(pyproject), applicability, edits: [edit] } : null;
+}
+
+const TEST_PATH = /(^|\/)(tests?|testing)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
+
+/** Test code: the project's own marking in project mode, else the usual test paths. */
+function isTestCode(service: Service, path: string): boolean {
+  const code = service.project?.code.find((c) => c.repoPath === path);
+  return code ? code.test : TEST_PATH.test(path);
+}
+
+/**
+ * The fix for a module only tests import: added to the project's test (else dev) extra, group or
+ * requirements file, pinned as elsewhere in the repository when a pin holds; no fix when the project
+ * declares no development dependencies (the runtime ones are never the place).
+ */
+function testFixOf(project: Project, service: Service, key: string, distribution: string, guess: DistributionGuess): Fix | null {
+  const known = guess.source !== 'guess' || declaredAnywhere(project).has(key) || hasBundledRequires(key);
+  const dev = (service.project?.declarations ?? []).filter((d) => d.role === 'dev');
+  if (!known || dev.length === 0) return null;
+  const places = [...new Map(dev.map((d) => [`${d.file}\0${d.section}`, d])).values()];
+  const target = places.find((d) => /test/i.test(d.section) || (d.section === 'requirements' && /test/i.test(d.file))) ?? places[0];
+  if (!target) return null;
+  const file = project.files.get(target.file);
+  if (!file) return null;
+  const pin = target.section === 'requirements' ? pinForFile(project, target.file, key) : (pinsInRepo(project, key)[0] ?? null);
+  if (pin === undefined) return null;
+  const where = target.section === 'requirements' ? target.file : `${target.file} [${target.section}]`;
+  const line = pin ? `${distribution}==${pin.version}` : distribution;
+  const title = `Add ${line}${pin ? '' : ' (unpinned)'} to ${where}, where the project declares what its tests need`;
+  if (target.section === 'requirements') {
+    if ((project.requirements.get(target.file)?.requirements ?? []).some((r) => r.hashes.length > 0) || compiledFacts(project, target.file)?.compiled) return null;
+    return { title, applicability: 'unsafe', edits: [appendLine(file, line)] };
+  }
+  const edit = addPyprojectTableItem(file, target.section, distribution, pin?.version ?? null);
+  return edit ? { title, applicability: 'unsafe', edits: [edit] } : null;
 }
 
 function projectRequirementsFile(project: Project): string | null {

@@ -1,5 +1,5 @@
 import type { Evidence, Fix } from '../../findings/types.js';
-import { binariesOf, nameStems, normalizeName } from '../../model/module-map.js';
+import { binariesOf, hasBundledRequires, nameStems, normalizeName } from '../../model/module-map.js';
 import { dependencyGaps } from '../../model/facts.js';
 import { compiledFacts } from '../../model/compiled.js';
 import { transitiveOf } from '../../model/queries.js';
@@ -91,6 +91,25 @@ Dependencies declared in \`pyproject.toml\` or installed inline in a Dockerfile 
       // Project mode: a declaration another one depends on may be a pin for it (a freeze, a
       // compiled file named as the declarations): said, as a note.
       const neededBy = declaration.pinnedFor.length > 0 ? declaration.pinnedFor : declaration.services.some((s) => s.project !== null) ? neededByDeclared(project, declaration) : [];
+      // A freeze-shaped file (every line pinned) lists a whole environment: a line nothing imports
+      // may be there for another line whose dependencies driftcheck does not know.
+      const unknownPeers = neededBy.length === 0 ? freezePeersWithUnknownDeps(project, declaration) : [];
+      if (unknownPeers.length > 0) {
+        report({
+          file: declaration.file,
+          span: declaration.requirement.nameSpan,
+          severity: 'info',
+          service: declaration.services.length === 1 && declaration.services[0]?.kind !== 'project' ? (declaration.services[0]?.name ?? null) : null,
+          message: `${messageOf(declaration)} (${declaration.file} looks like a freeze of an environment: it may be pinned for ${unknownPeers.slice(0, 3).join(', ')}${unknownPeers.length > 3 ? ', …' : ''}, whose dependencies driftcheck does not know)`,
+          evidence: [
+            ...evidenceOf(project, declaration),
+            { file: declaration.file, line: declaration.requirement.line, message: `every line of ${declaration.file} is pinned and the reverse dependencies of ${unknownPeers.length} of them are unknown, so this is a note` },
+          ],
+          package: key,
+          fix: null,
+        });
+        continue;
+      }
       const file = project.files.get(declaration.file);
       report({
         file: declaration.file,
@@ -260,4 +279,27 @@ function removal(declaration: Declaration, file: Parameters<typeof replaceSpan>[
     applicability: 'unsafe',
     edits: [replaceSpan(file, declaration.requirement.lineSpan, '')],
   };
+}
+
+const freezeCache = new WeakMap<Project, Map<string, readonly string[]>>();
+
+/**
+ * Other lines of a freeze-shaped requirements file (at least five lines, every one pinned `==`,
+ * not a compiled file whose `# via` says who needs what) whose dependencies driftcheck does not
+ * know: not in an installed env, a lockfile or the bundled table. Empty for any other file.
+ */
+function freezePeersWithUnknownDeps(project: Project, declaration: Declaration): readonly string[] {
+  let byFile = freezeCache.get(project);
+  if (!byFile) {
+    byFile = new Map();
+    freezeCache.set(project, byFile);
+  }
+  let unknown = byFile.get(declaration.file);
+  if (!unknown) {
+    const reqs = project.requirements.get(declaration.file)?.requirements ?? [];
+    const shaped = reqs.length >= 5 && reqs.every((r) => r.pin !== null) && compiledFacts(project, declaration.file)?.compiled !== true;
+    unknown = shaped ? reqs.filter((r) => !hasBundledRequires(r.key) && !project.metadata.knows(r.key)).map((r) => r.key) : [];
+    byFile.set(declaration.file, unknown);
+  }
+  return unknown.filter((key) => key !== declaration.requirement.key);
 }
