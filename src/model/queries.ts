@@ -89,6 +89,43 @@ function classifyRelative(project: Project, service: Service, file: RunFile, imp
   return inRepo ? { kind: 'first-party-missing', candidates: [target] } : { kind: 'local' };
 }
 
+const mainFileCache = new WeakMap<Service, string | null>();
+
+/**
+ * The image path of the file the command starts as `__main__` (`python x.py`, `python -m pkg.mod`,
+ * `python -m pkg` runs pkg/__main__.py), or null: only there does `if __name__ == "__main__":` run.
+ */
+export function mainFileOf(service: Service): string | null {
+  let main = mainFileCache.get(service);
+  if (main === undefined) {
+    main = null;
+    const entry = service.entry;
+    const fs = service.final?.fs;
+    if (entry?.script && (entry.runner === 'python' || entry.runner === 'python3')) main = imageResolve(service.cwd, entry.script);
+    else if (entry?.module && entry.runner.startsWith('python') && fs) {
+      const parts = entry.module.split('.');
+      const hit = findModule(fs, service.pythonPath, parts);
+      const file = hit?.files.at(-1);
+      if (hit && file) main = file.imagePath.endsWith('/__init__.py') ? `${file.imagePath.slice(0, -'__init__.py'.length)}__main__.py` : file.imagePath;
+    }
+    mainFileCache.set(service, main);
+  }
+  return main;
+}
+
+/**
+ * The imports of a file that run in the service: an import in `if __name__ == "__main__":` runs
+ * only in the file the command starts (there it is as unconditional as the rest); in a module it is
+ * imported as, it never runs. In project mode (no command) it stays a conditional import.
+ */
+export function runningImports(project: Project, service: Service, file: RunFile): readonly PyImport[] {
+  const imports = project.python.get(file.repoPath)?.imports ?? [];
+  if (!imports.some((imp) => imp.mainBlock === true)) return imports;
+  if (service.kind === 'project' || service.runFilesFrom !== 'entry') return imports.map((imp) => (imp.mainBlock === true ? { ...imp, conditional: true } : imp));
+  const isMain = file.imagePath !== null && file.imagePath === mainFileOf(service);
+  return isMain ? imports : imports.filter((imp) => imp.mainBlock !== true);
+}
+
 const transitiveCache = new WeakMap<Service, ReadonlyMap<string, string>>();
 
 /**

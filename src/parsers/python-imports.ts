@@ -526,6 +526,12 @@ const IMPORT_ERRORS = new Set(['ImportError', 'ModuleNotFoundError', 'Exception'
 const TYPE_CHECKING = /^(?:[A-Za-z_]\w*\s*\.\s*)?TYPE_CHECKING$/;
 const MAIN_GUARD_NAME_FIRST = /^__name__\s*==\s*"\x01*"$/;
 const MAIN_GUARD_NAME_LAST = /^"\x01*"\s*==\s*__name__$/;
+// `find_spec("x")` (any qualifier), optionally `is not None`; `"x" in settings.INSTALLED_APPS`:
+// a test that the module is there before importing it. Strings are masked (`"\x01…"`).
+const SPEC_CALL = String.raw`(?:[A-Za-z_]\w*\s*\.\s*)*find_spec\s*\(\s*"\x01*"\s*\)`;
+const APPS = String.raw`"\x01*"\s+in\s+(?:[A-Za-z_]\w*\s*\.\s*)?INSTALLED_APPS`;
+const PRESENCE_TEST = new RegExp(String.raw`^(?:${SPEC_CALL}(?:\s+is\s+not\s+None)?|${APPS})$`);
+const ABSENCE_TEST = new RegExp(String.raw`^(?:not\s+${SPEC_CALL}|${SPEC_CALL}\s+is\s+None|"\x01*"\s+not\s+in\s+(?:[A-Za-z_]\w*\s*\.\s*)?INSTALLED_APPS)$`);
 const BLOCK_WORDS = new Set(['if', 'elif', 'else', 'while', 'for', 'with', 'try', 'except', 'finally', 'def', 'class', 'match', 'case']);
 const ASYNC_WORDS = new Set(['def', 'for', 'with']);
 
@@ -557,8 +563,11 @@ interface TryInfo {
 type Frame =
   | { readonly kind: 'try'; readonly indent: number; readonly info: TryInfo }
   | { readonly kind: 'except'; readonly indent: number; readonly info: TryInfo; readonly catches: boolean }
-  /** `if`/`elif`; `earlierNonTc`: an earlier test of the same chain was not TYPE_CHECKING. */
-  | { readonly kind: 'if'; readonly indent: number; readonly typeChecking: boolean; readonly earlierNonTc: boolean }
+  /**
+   * `if`/`elif`; `earlierNonTc`: an earlier test of the same chain was not TYPE_CHECKING; `presence`:
+   * the test checks the module is there (find_spec, INSTALLED_APPS); `main`: `__name__ == "__main__"`.
+   */
+  | { readonly kind: 'if'; readonly indent: number; readonly typeChecking: boolean; readonly earlierNonTc: boolean; readonly presence?: boolean; readonly main?: boolean }
   /** `else` of an if-chain; not conditional when every test before it was TYPE_CHECKING (always runs). */
   | { readonly kind: 'else'; readonly indent: number; readonly conditional: boolean }
   | { readonly kind: 'def' | 'match' | 'other'; readonly indent: number };
@@ -566,6 +575,9 @@ type Frame =
 interface Context {
   readonly tries: readonly TryInfo[];
   readonly handler: boolean;
+  /** Under a presence test or after an early-return gate: optional by design. */
+  readonly gated: boolean;
+  readonly mainBlock: boolean;
   readonly typeChecking: boolean;
   readonly inFunction: boolean;
   readonly conditional: boolean;
@@ -579,6 +591,8 @@ interface Header {
   readonly colon: number;
   /** The header's own expression is evaluated only when earlier tests failed (`elif`). */
   readonly exprConditional: boolean;
+  /** An `if` testing that a module is absent (`find_spec("x") is None`): a possible early-return gate. */
+  readonly absence?: boolean;
 }
 
 interface Hit {
@@ -638,6 +652,13 @@ class Analyzer {
   private readonly hits: Hit[];
   private hitIndex = 0;
   private mainGuard = false;
+  /** `if find_spec("x") is None:` seen at this indent; confirmed when its body starts with `return`. */
+  private pendingGate: { indent: number; inline: boolean } | null = null;
+  /**
+   * Confirmed early-return gates: the rest of their block is optional once the next line at their
+   * indent shows the `if` has no `elif`/`else` (`settled`).
+   */
+  private gates: { readonly indent: number; settled: boolean }[] = [];
   private readonly masked: string;
   private closersOf: LogicalLine | null = null;
   private readonly closers = new Map<number, number>();
@@ -655,7 +676,7 @@ class Analyzer {
     for (const line of this.lexed.lines) this.logicalLine(line);
     this.imports.forEach((imp, i) => {
       const ctx = this.contexts[i];
-      imp.guarded = ctx !== undefined && (ctx.handler || ctx.tries.some((t) => t.catchesImportError));
+      imp.guarded = ctx !== undefined && (ctx.handler || ctx.gated || ctx.tries.some((t) => t.catchesImportError));
     });
     // Dynamic imports are found after the statements of their line: restore source order.
     const imports = this.imports.sort((a, b) => a.span.start - b.span.start);
@@ -675,6 +696,7 @@ class Analyzer {
   }
 
   private logicalLine(line: LogicalLine): void {
+    this.trackGates(line);
     const sibling = this.popTo(line.indent);
     const header = this.header(line, sibling);
     if (header === null) {
@@ -685,8 +707,41 @@ class Analyzer {
     this.callHits(line, header.colon, header.exprConditional);
     this.stack.push(header.frame);
     this.cachedContext = null;
+    if (header.absence) {
+      const body = skipSpace(this.masked, header.colon + 1, line.end);
+      const inline = body < line.end;
+      if (!inline || wordAt(this.masked, body, line.end) === 'return') this.pendingGate = { indent: line.indent, inline };
+    }
     this.statements(header.colon + 1, line.end, line.semicolons);
     this.callHits(line, line.end, false);
+  }
+
+  /**
+   * Early-return gates: `if find_spec("x") is None:` whose body starts with `return` (and has no
+   * `elif`/`else`) makes the rest of its block run only when the module is there.
+   */
+  private trackGates(line: LogicalLine): void {
+    const word = wordAt(this.masked, line.start, line.end);
+    const pending = this.pendingGate;
+    if (pending && !pending.inline) {
+      this.pendingGate = null;
+      if (line.indent > pending.indent && word === 'return') this.gates.push({ indent: pending.indent, settled: false });
+    } else if (pending) {
+      this.pendingGate = null;
+      this.gates.push({ indent: pending.indent, settled: false });
+    }
+    if (this.gates.length === 0) return;
+    const kept = this.gates.filter((g) => line.indent > g.indent || (line.indent === g.indent && (g.settled || (word !== 'elif' && word !== 'else'))));
+    for (const g of kept) {
+      if (line.indent === g.indent && !g.settled) {
+        g.settled = true;
+        this.cachedContext = null;
+      }
+    }
+    if (kept.length !== this.gates.length) {
+      this.gates = kept;
+      this.cachedContext = null;
+    }
   }
 
   /** Pops the blocks this line is not inside; returns the popped header at the same indent. */
@@ -738,12 +793,16 @@ class Analyzer {
         if (catches) info.catchesImportError = true;
         return plain({ kind: 'except', indent, info, catches });
       }
-      case 'if':
-        if (this.isMainGuard(after, expr)) this.mainGuard = true;
-        return plain({ kind: 'if', indent, typeChecking: TYPE_CHECKING.test(stripParens(expr)), earlierNonTc: false });
+      case 'if': {
+        const main = this.isMainGuard(after, expr);
+        if (main) this.mainGuard = true;
+        const test = stripParens(expr);
+        return { ...plain({ kind: 'if', indent, typeChecking: TYPE_CHECKING.test(test), earlierNonTc: false, presence: PRESENCE_TEST.test(test), main }), absence: ABSENCE_TEST.test(test) };
+      }
       case 'elif': {
         const earlier = sibling?.kind === 'if' ? sibling.earlierNonTc || !sibling.typeChecking : true;
-        const frame: Frame = { kind: 'if', indent, typeChecking: TYPE_CHECKING.test(stripParens(expr)), earlierNonTc: earlier };
+        const test = stripParens(expr);
+        const frame: Frame = { kind: 'if', indent, typeChecking: TYPE_CHECKING.test(test), earlierNonTc: earlier, presence: PRESENCE_TEST.test(test) };
         return { frame, colon, exprConditional: earlier };
       }
       case 'else':
@@ -753,6 +812,9 @@ class Analyzer {
         return plain({ kind: 'def', indent });
       case 'match':
         return plain({ kind: 'match', indent });
+      case 'case':
+        // One arm of a match runs only when its pattern matches: conditional like an `if`.
+        return plain({ kind: 'if', indent, typeChecking: false, earlierNonTc: false });
       default:
         return plain({ kind: 'other', indent });
     }
@@ -776,16 +838,21 @@ class Analyzer {
     let typeChecking = false;
     let inFunction = false;
     let conditional = extraConditional;
+    let gated = this.gates.some((g) => g.settled);
+    let mainBlock = false;
     for (const f of this.stack) {
       if (f.kind === 'try') tries.push(f.info);
       else if (f.kind === 'except') handler ||= f.catches;
       else if (f.kind === 'if') {
         typeChecking ||= f.typeChecking;
-        conditional ||= f.earlierNonTc || !f.typeChecking;
+        // The main guard's body is its own context (`mainBlock`): it runs whenever the file is the script.
+        conditional ||= f.earlierNonTc || (!f.typeChecking && f.main !== true);
+        gated ||= f.presence === true;
+        mainBlock ||= f.main === true;
       } else if (f.kind === 'else') conditional ||= f.conditional;
       else if (f.kind === 'def') inFunction = true;
     }
-    const ctx = { tries, handler, typeChecking, inFunction, conditional };
+    const ctx = { tries, handler, gated, mainBlock, typeChecking, inFunction, conditional };
     if (!extraConditional) this.cachedContext = ctx;
     return ctx;
   }
@@ -888,9 +955,9 @@ class Analyzer {
 
   private addImport(module: string, level: number, names: string[], start: number, end: number, dynamic: boolean, ctx: Context): void {
     const { line, column } = this.position(start);
-    const { typeChecking, inFunction, conditional } = ctx;
+    const { typeChecking, inFunction, conditional, mainBlock } = ctx;
     const span = { start, end };
-    this.imports.push({ module, level, names, line, column, span, guarded: false, typeChecking, inFunction, conditional, dynamic });
+    this.imports.push({ module, level, names, line, column, span, guarded: false, typeChecking, inFunction, conditional, dynamic, ...(mainBlock ? { mainBlock } : {}) });
     this.contexts.push(ctx);
   }
 

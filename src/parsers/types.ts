@@ -296,7 +296,11 @@ export interface PyImport {
   readonly line: number;
   readonly column: number;
   readonly span: Span; // the module name (or the dots for `from . import x`)
-  /** Inside `try:` whose handlers catch ImportError/ModuleNotFoundError/Exception/BaseException or bare. */
+  /**
+   * Optional by design: inside `try:` whose handlers catch ImportError/ModuleNotFoundError/Exception/
+   * BaseException or bare; under `if find_spec("x"):` or `if "x" in settings.INSTALLED_APPS:`; or
+   * after an early-return gate (`if find_spec("x") is None: return`) in the same block.
+   */
   readonly guarded: boolean;
   /** Under `if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:`. */
   readonly typeChecking: boolean;
@@ -306,6 +310,8 @@ export interface PyImport {
   readonly conditional: boolean;
   /** `__import__('x')` / `importlib.import_module('x')` with a literal. */
   readonly dynamic: boolean;
+  /** Inside the body of `if __name__ == "__main__":` (runs only when the file is the script started). */
+  readonly mainBlock?: boolean;
 }
 
 /** A call like `uvicorn.run(app, reload=True)` or `app.run(debug=True)`, for PROD rules. */

@@ -1,7 +1,7 @@
 import type { Evidence, Fix } from '../../findings/types.js';
 import type { ImageFs } from '../../model/image.js';
 import { normalizeName } from '../../model/module-map.js';
-import { classifyImport, installedKey, transitiveOf } from '../../model/queries.js';
+import { classifyImport, installedKey, runningImports, transitiveOf } from '../../model/queries.js';
 import { findModule } from '../../model/resolve.js';
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
@@ -78,7 +78,7 @@ excluded by \`.dockerignore\`, and it copies it next to the code that imports it
 function missingByLocation(project: Project, service: Service): Map<string, Site[]> {
   const groups = new Map<string, Site[]>();
   for (const runFile of service.runFiles) {
-    for (const imp of project.python.get(runFile.repoPath)?.imports ?? []) {
+    for (const imp of runningImports(project, service, runFile)) {
       // Optional by design (try/except ImportError falls back): not proof of a broken image.
       // `tests.*` from application code: a development path (fixtures, seeding) whose test tree
       // images leave out on purpose; not proof of a broken image.
