@@ -16,7 +16,7 @@
 //      Calls (`__import__`, `import_module`, `.run(`) are found by one regex pass over the masked text.
 
 import type { Span } from '../findings/types.js';
-import type { Directive, ParseDiagnostic, PyImport, PyKeywordCall, PythonFileModel } from './types.js';
+import type { Directive, ParseDiagnostic, PyImport, PyKeywordCall, PyPathAssignment, PySysPathEdit, PythonFileModel } from './types.js';
 import { readDirective } from './directives.js';
 
 const TAB = 9;
@@ -597,12 +597,17 @@ interface Header {
 
 interface Hit {
   readonly at: number;
-  readonly kind: 'dynamic' | 'run';
+  readonly kind: 'dynamic' | 'run' | 'syspath';
   readonly after: number; // end of the regex match
 }
 
 const DYNAMIC_CALL = /\b(?:__import__|import_module)\s*\(\s*"/g;
 const RUN_CALL = /\brun\s*\(/g;
+// `sys.path.insert(` / `.append(` / `site.addsitedir(`; other writes to sys.path are recorded unevaluated.
+const SYS_PATH_CALL = /\bsys\s*\.\s*path\s*\.\s*(insert|append|extend)\s*\(|\bsite\s*\.\s*addsitedir\s*\(|\bsys\s*\.\s*path\s*(?:\[[^\]\n]*\]\s*)?(?:\+=|=(?!=))/g;
+// `NAME = …` whose value may be a path (it names __file__, a path function or is a string).
+const PATH_ASSIGNMENT = /^([A-Za-z_]\w*)\s*=(?!=)\s*(.+)$/s;
+const PATHISH = /__file__|dirname|abspath|realpath|Path|parent|path\.join|getcwd|^"/;
 const RUN_KEYWORDS = new Set(['reload', 'debug']);
 const CALLEE_LIMIT = 256; // bounds the backward walk over `a.b().run`, keeping the scan linear
 
@@ -623,6 +628,7 @@ function findHits(masked: string): Hit[] {
   const hits: Hit[] = [];
   for (const m of masked.matchAll(dynamicCallPattern(masked))) hits.push({ at: m.index, kind: 'dynamic', after: m.index + m[0].length });
   for (const m of masked.matchAll(RUN_CALL)) hits.push({ at: m.index, kind: 'run', after: m.index + m[0].length });
+  if (masked.includes('sys') || masked.includes('site')) for (const m of masked.matchAll(SYS_PATH_CALL)) hits.push({ at: m.index, kind: 'syspath', after: m.index + m[0].length });
   return hits.sort((a, b) => a.at - b.at);
 }
 
@@ -649,6 +655,8 @@ class Analyzer {
   private readonly contexts: Context[] = []; // parallel to `imports`
   private cachedContext: Context | null = null; // valid until the stack changes
   private readonly calls: PyKeywordCall[] = [];
+  readonly sysPathEdits: PySysPathEdit[] = [];
+  readonly pathAssignments: PyPathAssignment[] = [];
   private readonly hits: Hit[];
   private hitIndex = 0;
   private mainGuard = false;
@@ -875,6 +883,16 @@ class Analyzer {
     const word = wordAt(this.masked, p, end);
     if (word === 'import') this.importStatement(p + 6, end);
     else if (word === 'from') this.fromStatement(p + 4, end);
+    else if (word !== '' && this.masked.charCodeAt(skipSpace(this.masked, p + word.length, end)) === EQ) this.assignment(p, end);
+  }
+
+  /** `NAME = value` whose value may build a path: kept for evaluating sys.path changes. */
+  private assignment(p: number, end: number): void {
+    const m = PATH_ASSIGNMENT.exec(this.masked.slice(p, end).trimEnd());
+    if (!m || !PATHISH.test((m[2] ?? '').trim())) return;
+    const name = m[1] ?? '';
+    const valueStart = p + (m[0].length - (m[2] ?? '').length);
+    this.pathAssignments.push({ name, expr: this.text.slice(valueStart, end).trim(), line: this.position(p).line });
   }
 
   /** A dotted name (`a . b` is legal Python) starting at `p`. */
@@ -968,6 +986,7 @@ class Analyzer {
     let ctx: Context | null = null; // computed only for lines that have hits
     for (let hit = this.hits[this.hitIndex]; hit !== undefined && hit.at < end; hit = this.hits[++this.hitIndex]) {
       if (hit.kind === 'dynamic') this.dynamicImport(hit, (ctx ??= this.context(exprConditional)));
+      else if (hit.kind === 'syspath') this.sysPathCall(hit, line);
       else this.runCall(hit, line);
     }
   }
@@ -982,6 +1001,37 @@ class Analyzer {
     if (content === '' || content.includes('\\')) return; // escapes would need decoding: skip
     const level = /^\.*/.exec(content)?.[0].length ?? 0;
     this.addImport(content.slice(level), level, [], lit.contentStart, lit.contentEnd, true, ctx);
+  }
+
+  /** `sys.path.insert(0, X)`, `sys.path.append(X)`, `site.addsitedir(X)`: X's source text; else unevaluated. */
+  private sysPathCall(hit: Hit, line: LogicalLine): void {
+    const s = this.masked;
+    const call = s.slice(hit.at, hit.after);
+    const { line: lineNo } = this.position(hit.at);
+    const close = call.endsWith('(') ? this.closer(hit.after - 1, line) : -1;
+    const insert = /insert\s*\($/.test(call);
+    if (close < 0 || !(insert || /append\s*\($|addsitedir\s*\($/.test(call))) {
+      this.sysPathEdits.push({ expr: null, front: false, line: lineNo });
+      return;
+    }
+    // Top-level commas split the arguments.
+    const args: [number, number][] = [];
+    let argStart = hit.after;
+    for (let p = hit.after; p < close; p++) {
+      const c = s.charCodeAt(p);
+      if (isOpen(c)) {
+        p = this.closer(p, line);
+        if (p < 0) break;
+      } else if (c === COMMA) {
+        args.push([argStart, p]);
+        argStart = p + 1;
+      }
+    }
+    args.push([argStart, close]);
+    const arg = insert ? args[1] : args[0];
+    const front = insert && /^\s*0\s*$/.test(s.slice(args[0]?.[0] ?? 0, args[0]?.[1] ?? 0));
+    const expr = arg ? this.text.slice(arg[0], arg[1]).trim() : '';
+    this.sysPathEdits.push({ expr: expr === '' ? null : expr, front, line: lineNo });
   }
 
   /** `x.run(…, reload=…, debug=…)`: records those keyword arguments. */
@@ -1108,6 +1158,10 @@ export function scanPythonImports(text: string): PythonFileModel {
   const lexed = new Lexer(text).run();
   const analyzer = new Analyzer(text, lexed, lineStartsOf(text));
   const { imports, keywordCalls, hasMainGuard } = analyzer.run();
+  const paths = {
+    ...(analyzer.sysPathEdits.length > 0 ? { sysPathEdits: analyzer.sysPathEdits } : {}),
+    ...(analyzer.sysPathEdits.length > 0 && analyzer.pathAssignments.length > 0 ? { pathAssignments: analyzer.pathAssignments } : {}),
+  };
   const position = (offset: number): { line: number; column: number } => analyzer.position(offset);
   const diagnostics: ParseDiagnostic[] = lexed.problems.map((p) => ({
     message: p.message,
@@ -1115,5 +1169,5 @@ export function scanPythonImports(text: string): PythonFileModel {
     span: { start: p.start, end: p.end },
     severity: 'info',
   }));
-  return { imports, keywordCalls, hasMainGuard, directives: directivesOf(text, lexed.comments, position), diagnostics };
+  return { imports, keywordCalls, hasMainGuard, ...paths, directives: directivesOf(text, lexed.comments, position), diagnostics };
 }

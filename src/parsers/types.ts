@@ -324,8 +324,30 @@ export interface PyKeywordCall {
   readonly span: Span; // `keyword=value`
 }
 
+/**
+ * A change to `sys.path` (`sys.path.insert(0, X)`, `sys.path.append(X)`, `site.addsitedir(X)`):
+ * `expr` is the source text of X; null when the change is of another shape (`sys.path[0:0] = …`,
+ * `sys.path += …`, `sys.path.extend(…)`), which driftcheck does not evaluate.
+ */
+export interface PySysPathEdit {
+  readonly expr: string | null;
+  readonly front: boolean;
+  readonly line: number;
+}
+
+/** `NAME = <expression>` whose expression may build a path (`BASE = Path(__file__).parent`). */
+export interface PyPathAssignment {
+  readonly name: string;
+  readonly expr: string;
+  readonly line: number;
+}
+
 export interface PythonFileModel {
   readonly imports: readonly PyImport[];
+  /** Changes to sys.path, in source order (absent: none). */
+  readonly sysPathEdits?: readonly PySysPathEdit[];
+  /** Assignments a sys.path change may name (absent: none). */
+  readonly pathAssignments?: readonly PyPathAssignment[];
   readonly keywordCalls: readonly PyKeywordCall[];
   /** True when the file has `if __name__ == "__main__":`. */
   readonly hasMainGuard: boolean;

@@ -7,6 +7,7 @@ import type { Repository } from '../repository.js';
 import { findModule, importTargets } from '../resolve.js';
 import type { RunFile, Service } from '../types.js';
 import { appendAll } from '../../util/arrays.js';
+import { evaluateSysPathEntry } from '../sys-path.js';
 
 /** Folders of scripts run by hand or by tooling, not by the service (when no entry is known). */
 const SCRIPT_DIR = /(^|\/)(scripts?|bin|tools|devtools|dev|devenv|docs?|examples?|demos?|samples?|benchmarks?|migrations_scripts)\//;
@@ -102,4 +103,23 @@ export function runFilesOf(
   const files = [...seen.values()].map((f) => ({ repoPath: f.repoPath, imagePath: f.imagePath }));
   files.sort((a, b) => (a.imagePath < b.imagePath ? -1 : 1));
   return { files, from: 'entry' };
+}
+
+/**
+ * The sys.path changes of the files that run: each evaluated for its file (`__file__` is its image
+ * path; relative entries resolve against the working directory), or listed as unknown.
+ */
+export function sysPathEditsOf(repo: Repository, files: readonly RunFile[], cwd: string): { entries: { dir: string; front: boolean }[]; unknown: Service['sysPathUnknown'] } {
+  const entries: { dir: string; front: boolean }[] = [];
+  const unknown: { file: string; line: number; expr: string | null }[] = [];
+  for (const file of files) {
+    const model = repo.python.get(file.repoPath);
+    if (!model?.sysPathEdits || file.imagePath === null) continue;
+    for (const edit of model.sysPathEdits) {
+      const dir = edit.expr === null ? null : evaluateSysPathEntry(edit.expr, file.imagePath, cwd, model.pathAssignments ?? [], edit.line);
+      if (dir === null) unknown.push({ file: file.repoPath, line: edit.line, expr: edit.expr });
+      else entries.push({ dir, front: edit.front });
+    }
+  }
+  return { entries, unknown };
 }

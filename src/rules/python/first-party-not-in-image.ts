@@ -120,14 +120,13 @@ function resolvesFromAncestor(fs: ImageFs, imagePath: string, imp: { readonly mo
   return findModule(fs, dirs, parts) !== null;
 }
 
-const SYS_PATH_EDIT = /\bsys\.path\.(?:insert|append|extend)\b|\bsite\.addsitedir\b|\bsys\.path\s*(?:\+=|=)/;
 const pathUnknownCache = new WeakMap<Service, boolean>();
 
-/** sys.path is not known: no entry (every image file audited), or code that runs edits sys.path. */
+/** sys.path is not known: no entry (every image file audited), or code that runs changes sys.path in a way not evaluated. */
 function pathUnknown(project: Project, service: Service): boolean {
   let unknown = pathUnknownCache.get(service);
   if (unknown === undefined) {
-    unknown = service.runFilesFrom === 'all-image-files' || service.runFiles.some((f) => SYS_PATH_EDIT.test(project.files.get(f.repoPath)?.text ?? ''))
+    unknown = service.runFilesFrom === 'all-image-files' || service.sysPathUnknown.length > 0
       || service.scripts.some((path) => /\bPYTHONPATH=|sys\.path/.test(project.files.get(path)?.text ?? ''));
     pathUnknownCache.set(service, unknown);
   }

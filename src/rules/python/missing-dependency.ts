@@ -48,9 +48,13 @@ not know instead of guessing:
 - a distribution with unknown dependencies that may provide the module, an import only under a
   version/platform \`if\`, or code not proven to run (no entry found, or a framework such as Django
   that loads modules by name): \`info\`, saying which;
-- imports guarded by \`try/except ImportError\` are optional by design and not reported; nor are
-  imports under \`if TYPE_CHECKING:\`, or names that exist as packages in the repository (code on a
-  \`sys.path\` driftcheck did not see, never a PyPI project to guess).
+- imports guarded by \`try/except ImportError\`, \`if find_spec("x"):\`, \`if "x" in settings.INSTALLED_APPS:\`
+  or following an early \`if find_spec("x") is None: return\` are optional by design and not reported;
+  nor are imports under \`if TYPE_CHECKING:\`, in \`if __name__ == "__main__":\` of a module the
+  command imports (in the script it starts, they count), or names that exist as packages in the
+  repository (code on a \`sys.path\` driftcheck did not see, never a PyPI project to guess);
+- the code's \`sys.path.insert/append\` calls are evaluated (\`__file__\`, \`os.path\`, \`pathlib\`); one
+  that cannot be makes a name no table knows \`info\`, with no fix.
 
 ## Why is this bad?
 The container starts and then dies, or degrades, on \`ModuleNotFoundError\` — often only when the
@@ -105,7 +109,10 @@ that name may belong to anyone), and none that edits a hash-checked file; a comp
         // unknown, one imported only under a condition, or code not proven to run (no entry found,
         // or a framework that loads modules by name) is a note; everything known is an error.
         const conditionalOnly = severityOf(group.sites) === 'warning';
-        const severity = gapsHere.length > 0 || conditionalOnly || service.runFilesFrom === 'all-image-files' ? 'info' : 'error';
+        // A name no table knows, with sys.path changed in a way driftcheck could not evaluate: it
+        // may be code on that path, not a distribution. Unknown, not missing.
+        const pathUnknown = group.guess.source === 'guess' && service.sysPathUnknown.length > 0;
+        const severity = gapsHere.length > 0 || conditionalOnly || pathUnknown || service.runFilesFrom === 'all-image-files' ? 'info' : 'error';
         report({
           file: first.file,
           span: first.imp.span,
@@ -118,9 +125,10 @@ that name may belong to anyone), and none that edits a hash-checked file; a comp
             ...entryEvidence(service),
             ...installEvidence(service, distribution),
             ...gapEvidence(service, gapsHere),
+            ...(pathUnknown ? service.sysPathUnknown.slice(0, 2).map((u) => ({ file: u.file, line: u.line, message: `changes sys.path${u.expr ? ` to ${u.expr}` : ''}, which driftcheck cannot evaluate: "${first.imp.module}" may be code found there` })) : []),
           ],
           package: distribution,
-          fix: fixOf(project, service, key, distribution, group.guess),
+          fix: pathUnknown ? null : fixOf(project, service, key, distribution, group.guess),
           sites: siteRefs(group.sites),
         });
       }
