@@ -5,7 +5,7 @@ import { classifyImport, installedKey, runningImports, transitiveOf } from '../.
 import { findModule } from '../../model/resolve.js';
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
-import { basename, isUnder, relativeTo } from '../../util/paths.js';
+import { basename, isUnder, relativeTo, repoDirname } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
 import { insertLineAfter } from '../edits.js';
 import { entryEvidence } from './evidence.js';
@@ -52,12 +52,18 @@ excluded by \`.dockerignore\`, and it copies it next to the code that imports it
       for (const [location, sites] of missingByLocation(project, service)) {
         const first = sites[0];
         if (!first) continue;
-        const why = reason(service, location);
+        const elsewhere = unrelatedLocation(service, location);
+        const found = reason(service, location);
+        // A same-named package in a folder this service neither builds from nor copies (`tools/app/`
+        // for a backend's `app`): maybe another project's. Not proof that this one is missing.
+        const why = elsewhere
+          ? { ...found, fixable: false, evidence: [...found.evidence, { file: first.file, line: first.imp.line, message: `the only "${basename(location).replace(/\.py$/, '')}" in the repository is ${display(location)}, in a folder the image of service "${service.name}" neither is built from nor copies: it may be another project's` }] }
+          : found;
         report({
           file: first.file,
           span: first.imp.span,
           // Every file of the image (no known entry), or only under a conditional: not proven to run.
-          ...(service.runFilesFrom === 'all-image-files' || sites.every((s) => s.imp.conditional) ? { severity: 'warning' as const } : {}),
+          ...(elsewhere || service.runFilesFrom === 'all-image-files' || sites.every((s) => s.imp.conditional) ? { severity: 'warning' as const } : {}),
           service: service.name,
           message: `"${'.'.repeat(first.imp.level)}${first.imp.module}" is first-party code (${display(location)}) but the image of service "${service.name}" ${why.offPath ? 'cannot import it' : 'does not contain it'}${why.short}`,
           evidence: [
@@ -131,6 +137,16 @@ function pathUnknown(project: Project, service: Service): boolean {
     pathUnknownCache.set(service, unknown);
   }
   return unknown;
+}
+
+/**
+ * A candidate whose folder is neither the build context (or above it) nor a folder the image copies
+ * anything from: a same-named package of another project, not proof of what this service needs.
+ */
+function unrelatedLocation(service: Service, location: string): boolean {
+  const parent = repoDirname(location);
+  if (isUnder(service.context ?? '', parent)) return false;
+  return ![...(service.final?.fs.all() ?? [])].some((f) => isUnder(f.repoPath, parent));
 }
 
 /** A candidate at least two folders below the build context (not a top-level package of it). */
