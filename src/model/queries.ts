@@ -126,6 +126,48 @@ export function runningImports(project: Project, service: Service, file: RunFile
   return isMain ? imports : imports.filter((imp) => imp.mainBlock !== true);
 }
 
+const missingCodeCache = new WeakMap<Service, readonly RunFile[]>();
+
+/**
+ * First-party code the service's code imports that its image lacks (MOD001), as repo files: the
+ * modules named (`agents/core.py` for `import agents.core`, with the packages' `__init__.py`), and
+ * what they import in turn. Their third-party imports are still the service's needs.
+ */
+export function missingFirstPartyFiles(project: Project, service: Service): readonly RunFile[] {
+  let out = missingCodeCache.get(service);
+  if (out) return out;
+  const found = new Map<string, RunFile>();
+  const known = new Set(service.runFiles.map((f) => f.repoPath));
+  const queue: RunFile[] = [...service.runFiles];
+  const add = (repoPath: string): void => {
+    if (known.has(repoPath) || found.has(repoPath) || !project.python.has(repoPath)) return;
+    const file = { repoPath, imagePath: null };
+    found.set(repoPath, file);
+    queue.push(file);
+  };
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    for (const imp of runningImports(project, service, file)) {
+      if (imp.typeChecking || imp.level > 0) continue;
+      const cls = classifyImport(project, service, file, imp);
+      if (cls.kind !== 'first-party-missing') continue;
+      const parts = imp.module.split('.');
+      for (const location of cls.candidates) {
+        if (location.endsWith('.py')) {
+          add(location);
+          continue;
+        }
+        for (let n = 1; n <= parts.length; n++) add(repoJoin(location, ...parts.slice(1, n), '__init__.py'));
+        const base = repoJoin(location, ...parts.slice(1));
+        add(`${base}.py`);
+        for (const name of imp.names) if (name !== '*') add(`${repoJoin(base, name)}.py`);
+      }
+    }
+  }
+  out = [...found.values()].sort((a, b) => (a.repoPath < b.repoPath ? -1 : 1));
+  missingCodeCache.set(service, out);
+  return out;
+}
+
 const transitiveCache = new WeakMap<Service, ReadonlyMap<string, string>>();
 
 /**

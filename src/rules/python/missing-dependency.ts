@@ -1,6 +1,6 @@
 import type { Fix } from '../../findings/types.js';
 import type { DistributionGuess } from '../../model/module-map.js';
-import { commandEvidence, declaredAnywhere, localPyprojects, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
+import { commandEvidence, declaredAnywhere, localPyprojects, missingFirstPartyFiles, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import { pinForFile } from '../pin-holds.js';
 import { defineRule } from '../define-rule.js';
@@ -122,6 +122,7 @@ that name may belong to anyone), and none that edits a hash-checked file; a comp
           module: shownModule(project, service, first.imp.module, distribution),
           evidence: [
             ...siteEvidence(group.sites),
+            ...notInImageEvidence(project, service, group.sites),
             ...entryEvidence(service),
             ...installEvidence(service, distribution),
             ...gapEvidence(service, gapsHere),
@@ -141,6 +142,13 @@ function lineWithoutBreak(span: { start: number; end: number }, text: string): {
   let end = span.end;
   while (end > span.start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
   return { start: span.start, end };
+}
+
+/** Sites in first-party code the service imports but its image lacks (MOD001): still its needs. */
+function notInImageEvidence(project: Project, service: Service, sites: readonly ImportSite[]): { file: string; line: number; message: string }[] {
+  const missing = new Set(missingFirstPartyFiles(project, service).map((f) => f.repoPath));
+  const files = [...new Set(sites.map((s) => s.file).filter((f) => missing.has(f)))];
+  return files.slice(0, 2).map((file) => ({ file, line: 1, message: `the service's code imports ${file}, which its image does not contain yet (MOD001); once copied, it needs this module` }));
 }
 
 function mayComeFrom(gaps: readonly string[]): string {
