@@ -101,7 +101,7 @@ export function mainFileOf(service: Service): string | null {
     main = null;
     const entry = service.entry;
     const fs = service.final?.fs;
-    if (entry?.script && (entry.runner === 'python' || entry.runner === 'python3')) main = imageResolve(service.cwd, entry.script);
+    if (entry?.script && entry.runner.startsWith('python')) main = imageResolve(service.cwd, entry.script);
     else if (entry?.module && entry.runner.startsWith('python') && fs) {
       const parts = entry.module.split('.');
       const hit = findModule(fs, service.pythonPath, parts);

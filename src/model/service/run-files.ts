@@ -66,6 +66,10 @@ export function runFilesOf(
   entry: EntryPoint | null,
 ): { files: RunFile[]; from: Service['runFilesFrom'] } {
   const start: ImageFile[] = [];
+  // The file Python runs as `__main__` (`python x.py`, `python -m mod`): only there does an
+  // `if __name__ == "__main__":` block run; in a module it is imported as, it never does.
+  let mainPath: string | null = null;
+  const python = entry?.runner.startsWith('python') === true;
   if (entry?.module) {
     const parts = entry.module.split('.');
     const hit = findModule(fs, pythonPath, parts);
@@ -73,10 +77,12 @@ export function runFilesOf(
     // `python -m pkg` runs pkg/__main__.py after pkg/__init__.py.
     const main = hit && entry.runner === 'python' ? fs.file(`${hit.pathEntry === '/' ? '' : hit.pathEntry}/${parts.join('/')}/__main__.py`) : undefined;
     if (main) start.push(main);
+    if (python) mainPath = main?.imagePath ?? hit?.files.at(-1)?.imagePath ?? null;
   }
   if (entry?.script) {
     const file = fs.file(imageResolve(cwd, entry.script));
     if (file) start.push(file);
+    if (python && file) mainPath = file.imagePath;
   }
   let imported: Set<string> | null = null;
   const importedOnce = (): ReadonlySet<string> => (imported ??= importedNames(repo, fs));
@@ -95,7 +101,7 @@ export function runFilesOf(
     if (!file || seen.has(file.imagePath)) continue;
     seen.set(file.imagePath, file);
     for (const imp of repo.python.get(file.repoPath)?.imports ?? []) {
-      if (imp.typeChecking) continue;
+      if (imp.typeChecking || (imp.mainBlock === true && file.imagePath !== mainPath)) continue;
       if (imp.level === 0 && STRING_LOADERS.has(imp.module.split('.')[0] ?? '')) return allImageFiles();
       for (const target of importTargets(fs, pythonPath, file.imagePath, imp)) if (!seen.has(target.imagePath)) queue.push(target);
     }
