@@ -147,7 +147,9 @@ export function missingFirstPartyFiles(project: Project, service: Service): read
   };
   for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
     for (const imp of runningImports(project, service, file)) {
-      if (imp.typeChecking || imp.level > 0) continue;
+      // Optional code (try/except ImportError) and test helpers are not what the service needs,
+      // as MOD001 says.
+      if (imp.typeChecking || imp.guarded || imp.level > 0 || /^(tests?|testing)(\.|$)/.test(imp.module)) continue;
       const cls = classifyImport(project, service, file, imp);
       if (cls.kind !== 'first-party-missing') continue;
       const parts = imp.module.split('.');
