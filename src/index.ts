@@ -7,6 +7,7 @@ export { ConfigError, loadConfig, type RuleLookup } from './config/load.js';
 export { DEFAULT_CONFIG, type Config, type IgnoreEntry, type RuleSetting } from './config/types.js';
 export type { DiscoverOptions } from './discover.js';
 export { findingFingerprints, fingerprint } from './findings/fingerprint.js';
+export { mergeServiceFindings } from './findings/merge-services.js';
 export { SEVERITY_RANK, type Applicability, type Evidence, type Finding, type Fix, type Position, type Severity, type Span, type SuppressionKind, type TextEdit } from './findings/types.js';
 export { computeFixes, type AppliedFix, type FixOptions, type FixOutcome } from './fix/apply.js';
 export { unifiedDiff, unifiedDiffBytes } from './fix/patch.js';

@@ -92,7 +92,7 @@ describe('baseline entries are fingerprints (rule, file, service, message)', () 
 });
 
 describe('stale baseline entries', () => {
-  it('are listed in the text summary and as JSON v1 warnings, and do not change the exit code', async () => {
+  it('are listed in the text summary and as JSON warnings, and do not change the exit code', async () => {
     const dir = project({ 'app.py': 'import requests\nimport redis\nimport celery\n' });
     await runCliInProcess(['.', '--update-baseline', '--baseline', 'base.json'], { cwd: dir });
     write(dir, { 'app.py': 'import requests\nimport redis\n' }); // celery fixed

@@ -58,7 +58,7 @@ describe('the seed incident (fixtures/projects/sutazai)', () => {
   });
 
   it('follows the JSON contract', () => {
-    expect(json.version).toBe(1);
+    expect(json.version).toBe(2);
     expect(json.tool.name).toBe('driftcheck');
     expect(typeof json.tool.version).toBe('string');
     const keys = ['ruleId', 'ruleName', 'severity', 'file', 'line', 'column', 'endLine', 'endColumn', 'message', 'service', 'evidence', 'fix', 'suppressed'];

@@ -11,6 +11,7 @@ import { BaselineError, matchBaseline, readBaseline, writeBaseline, type Baselin
 import { ConfigError, loadConfig } from '../config/load.js';
 import type { Config } from '../config/types.js';
 import { SEVERITY_RANK, type Finding, type Severity } from '../findings/types.js';
+import { mergeServiceFindings } from '../findings/merge-services.js';
 import { computeFixes } from '../fix/apply.js';
 import { unifiedDiff, unifiedDiffBytes } from '../fix/patch.js';
 import { WriteError, writeFixes } from '../fix/write.js';
@@ -216,6 +217,8 @@ function report(
     shown = { ...result, findings: matched.findings, warnings: [...result.warnings, ...matched.stale.map((entry) => staleWarning(entry, where.label))] };
   }
   if (narrow !== null) shown = { ...shown, findings: narrow(shown.findings) };
+  // One finding per fact: after the baseline and narrowing, which see each service's finding.
+  shown = { ...shown, findings: mergeServiceFindings(shown.findings) };
   emit(options, options.statistics ? statisticsReport(shown, options.format === 'json' ? 'json' : 'text') : render(options, auditOptions, shown, io), io);
   return options.exitZero ? 0 : exitCode(shown, failOn);
 }
@@ -236,7 +239,7 @@ function ranRules(auditOptions: AuditOptions): Set<string> {
   return new Set([...selectedRules(auditOptions, auditOptions.config).map((r) => r.meta.id), PARSE_RULE.id, INTERNAL_RULE.id]);
 }
 
-/** A stale entry as a report warning (the text summary lists them; JSON v1 carries them in `warnings`). */
+/** A stale entry as a report warning (the text summary lists them; JSON carries them in `warnings`). */
 function staleWarning(entry: BaselineEntry, label: string): { file: string; message: string } {
   const times = entry.count > 1 ? ` (${entry.count} findings)` : '';
   return { file: entry.file, message: `stale baseline entry in ${label}, no such finding any more${times}: ${entry.ruleId} ${entry.message}; --update-baseline drops it` };
@@ -259,15 +262,11 @@ async function runInteractive(options: CliOptions, io: CliIo): Promise<number> {
     root: options.path.replace(/\\/g, '/'),
     cwd: io.cwd,
     threads: options.workers,
-    ...(base === null && baseline === null
-      ? {}
-      : {
-          postprocess: (r: AuditResult): AuditResult => {
-            const findings = baseline === null ? r.findings : matchBaseline(r.findings, baseline).findings;
-            const narrow = narrowing(root, base, before, r);
-            return { ...r, findings: narrow === null ? findings : narrow(findings) };
-          },
-        }),
+    postprocess: (r: AuditResult): AuditResult => {
+      const findings = baseline === null ? r.findings : matchBaseline(r.findings, baseline).findings;
+      const narrow = narrowing(root, base, before, r);
+      return { ...r, findings: mergeServiceFindings(narrow === null ? findings : narrow(findings)) };
+    },
   });
   return options.exitZero ? 0 : exitCode(result, options.failOn ?? config.failOn ?? 'error');
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { Finding } from './types.js';
 
-export type Fingerprinted = Pick<Finding, 'ruleId' | 'file' | 'service' | 'message'>;
+export type Fingerprinted = Pick<Finding, 'ruleId' | 'file' | 'service' | 'message' | 'identity'>;
 
 /** sha256 of rule id, file, service and message, first 16 hex digits. */
 export function fingerprint(finding: Fingerprinted): string {
@@ -29,7 +29,9 @@ export function findingFingerprints(findings: readonly Fingerprinted[]): string[
 }
 
 function identityKey(f: Fingerprinted): string {
-  return JSON.stringify([f.ruleId, f.file, f.service ?? '', f.message]);
+  // A finding merged across services is identified by its shown service's own finding.
+  const { service, message } = f.identity ?? f;
+  return JSON.stringify([f.ruleId, f.file, service ?? '', message]);
 }
 
 function hash(input: string): string {

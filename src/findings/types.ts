@@ -66,6 +66,16 @@ export interface Finding {
    * site shown goes away. Never in reports.
    */
   readonly sites?: readonly SiteRef[];
+  /**
+   * Every service the finding holds for, when it was found in several (the reports' one finding
+   * per fact: src/findings/merge-services.ts); `service` is the first. Absent: `service` alone.
+   */
+  readonly services?: readonly string[];
+  /**
+   * What identifies a merged finding across runs (fingerprint.ts): the shown service's own
+   * message, without the list of the other services, which may come and go.
+   */
+  readonly identity?: { readonly service: string | null; readonly message: string };
 }
 
 export interface SiteRef {

@@ -8,7 +8,6 @@
 // run untranspiled, or the child failed) says so and NPM001 keeps to direct dependencies.
 // The graph is a function of the texts only, so results are kept by their hash across the fix
 // engine's passes.
-import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +16,7 @@ import { graphSignal } from '../model/npm-lock.js';
 import { isJsonObject, parseJsonObject, type JsonObject } from '../parsers/json.js';
 import type { SourceFile } from '../source.js';
 import { compileGlob } from '../util/glob.js';
+import { childProcess } from '../util/lazy-builtins.js';
 import { escapesRoot, isUnder, repoDirname, repoJoin } from '../util/paths.js';
 
 const LOCK_NAMES = ['npm-shrinkwrap.json', 'package-lock.json'];
@@ -145,7 +145,7 @@ export async function preloadNpmGraphs(files: readonly SourceFile[]): Promise<vo
     return;
   }
   const output = await new Promise<string | null>((resolve) => {
-    const proc = spawn(process.execPath, [child], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const proc = childProcess().spawn(process.execPath, [child], { stdio: ['pipe', 'pipe', 'ignore'] });
     const chunks: Buffer[] = [];
     proc.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
     proc.on('error', () => resolve(null));
@@ -167,7 +167,7 @@ export function npmGraphsOf(files: readonly SourceFile[]): Map<string, NpmGraph>
   const fresh = new Map<NpmGraphRequest, NpmGraph>();
   if (missing.length > 0) {
     const child = childPath();
-    const result = child === null ? null : spawnSync(process.execPath, [child], { input: JSON.stringify(missing), encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
+    const result = child === null ? null : childProcess().spawnSync(process.execPath, [child], { input: JSON.stringify(missing), encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
     const graphs = child === null ? null : parseGraphs(result?.status === 0 ? result.stdout : null, missing.length);
     missing.forEach((r, i) => fresh.set(r, graphs?.[i] ?? { ok: false, code: 'LOADER', message: child === null ? 'the npm graph loader is not built (the sources run untranspiled)' : 'the npm graph loader failed' }));
     if (graphs) rememberAll(missing, graphs);

@@ -1,4 +1,4 @@
-// The JSON report: a contract other tools read (version 1). Stable key order, repo-relative
+// The JSON report: a contract other tools read (version 2; schema/report.schema.json). Stable key order, repo-relative
 // POSIX paths, no timestamps.
 import type { AuditReport } from '../audit.js';
 import { VERSION } from '../version.js';
@@ -6,7 +6,7 @@ import { summarize } from './summary.js';
 
 export function jsonReport(result: AuditReport, displayRoot: string): string {
   const body = {
-    version: 1,
+    version: 2,
     tool: { name: 'driftcheck', version: VERSION },
     root: displayRoot,
     findings: result.findings.map((f) => ({
@@ -20,6 +20,7 @@ export function jsonReport(result: AuditReport, displayRoot: string): string {
       endColumn: f.endColumn,
       message: f.message,
       service: f.service,
+      services: f.services ?? (f.service === null ? [] : [f.service]),
       evidence: f.evidence.map((e) => ({ file: e.file, line: e.line, message: e.message })),
       fix: f.fix ? { title: f.fix.title, applicability: f.fix.applicability } : null,
       suppressed: f.suppressed !== false,

@@ -99,8 +99,9 @@ function serviceTable(result: AuditReport, findings: readonly Finding[]): string
   const extra = [...new Set(findings.map((f) => f.service).filter((s): s is string => s !== null && !names.includes(s)))].sort();
   const rows = [...names, ...extra];
   if (findings.some((f) => f.service === null)) rows.push(REPOSITORY_ROW);
+  // A finding that holds for several services counts in each of their rows; the total counts it once.
   const count = (row: string, severity: Severity): number =>
-    findings.filter((f) => (row === REPOSITORY_ROW ? f.service === null : f.service === row) && f.severity === severity).length;
+    findings.filter((f) => (row === REPOSITORY_ROW ? f.service === null : (f.services ?? [f.service]).includes(row)) && f.severity === severity).length;
   const lines = ['| Service | Errors | Warnings | Info |', '|:--|--:|--:|--:|'];
   for (const row of rows) lines.push(`| ${row === REPOSITORY_ROW ? row : cell(row)} | ${count(row, 'error')} | ${count(row, 'warning')} | ${count(row, 'info')} |`);
   const total = (severity: Severity): number => findings.filter((f) => f.severity === severity).length;

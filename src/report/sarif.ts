@@ -195,6 +195,7 @@ function sarifResult(finding: Finding, index: ReadonlyMap<string, number>, finge
     properties: {
       ruleName: finding.ruleName,
       ...(finding.service !== null ? { service: finding.service } : {}),
+      ...(finding.services && finding.services.length > 1 ? { services: finding.services } : {}),
       ...(finding.fix ? { fixApplicability: finding.fix.applicability } : {}),
     },
   };

@@ -48,6 +48,14 @@ describe('markdown format through the CLI', () => {
 });
 
 describe('markdown report', () => {
+  it('counts a finding that holds for several services in each of their rows, once in the total (#15.3)', () => {
+    const services = ['api', 'worker'].map((name) => ({ name, kind: 'compose' as const, composeFile: 'compose.yml', dockerfile: 'Dockerfile', entry: null }));
+    const out = markdownReport(auditResult([finding({ services: ['api', 'worker'] })], services), { patch: '' });
+    expect(out).toContain('| api | 1 | 0 | 0 |');
+    expect(out).toContain('| worker | 1 | 0 | 0 |');
+    expect(out).toContain('| **Total** | **1** | **0** | **0** |');
+  });
+
   it('omits the patch block when there is no patch', async () => {
     const out = markdownReport(auditResult([finding()]), { patch: '' });
     expect(out).toContain('| 1 | error | DEP001 missing-dependency | `app/main.py:3` | api |');
