@@ -194,7 +194,7 @@ describe.skipIf(SKIP)('pre-commit hook (.pre-commit-hooks.yaml, language: node)'
       expect(passed.output).not.toContain('DEP001');
       console.info(`pre-commit try-repo: ${blocked.seconds.toFixed(1)} s (fresh node env), ${passed.seconds.toFixed(1)} s (again, npm cache warm)`);
     },
-    15 * 60_000,
+    25 * 60_000, // three installs of the hook (npm install, prepack build, tarball install): minutes on a loaded machine
   );
 });
 

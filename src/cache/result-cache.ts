@@ -62,7 +62,7 @@ export function resultCacheDir(env: Readonly<Record<string, string | undefined>>
  * Which build of driftcheck is running: the version alone would let a rebuilt checkout (same
  * version, new rules) reuse an older build's results, so the program files' stats count too.
  */
-function buildIdentity(): string {
+export function buildIdentity(): string {
   const dir = dirname(fileURLToPath(import.meta.url));
   try {
     return readdirSync(dir)

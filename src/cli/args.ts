@@ -287,9 +287,10 @@ Package metadata (for version checks; nothing is ever executed):
                          cached in the cache folder, see --cache-dir)
 
   -h, --help             this help        -V, --version      the version
-      --debug            stack traces for internal errors
-      --no-cache         audit even when nothing changed since the last identical run
-                         (results are cached, keyed by version, options and file stats)
+      --debug            stack traces for internal errors; what the caches reused
+      --no-cache         audit even when nothing changed since the last identical run, and
+                         parse every file (reports are cached by version, options and file
+                         stats; per-file parse results by content)
       --cache-dir DIR    the cache folder (default: DRIFTCHECK_CACHE_DIR, else the
                          user cache folder)
 

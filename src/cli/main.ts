@@ -4,6 +4,7 @@
 import { opendirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { audit, auditInParallel, discoverOptionsOf, selectedRules, type AuditOptions, type AuditReport, type AuditResult } from '../engine/pipeline.js';
+import { openParseCache, parseCacheDir } from '../cache/parse-cache.js';
 import { cacheable, readCachedReport, resultCacheDir, writeCachedReport } from '../cache/result-cache.js';
 import { cacheDir } from '../metadata/index-cache.js';
 import { DEFAULT_DISCOVER_OPTIONS, type DiscoverOptions } from '../discover.js';
@@ -138,15 +139,22 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const before = base === null || options.onlyChanged || options.updateBaseline ? null : await auditBase(root, base, auditOptions, options.workers, io.env);
   const startedAt = Date.now();
   const progress = progressLine(io.stderr, io.stderrIsTTY === true, progressDelay(io.env));
+  // Models parsed by the last run on this root, by text digest (--no-cache: none read, all stored).
+  const parseCache = openParseCache(parseCacheDir(cacheDir(env)), root, options.cache);
   let result: AuditResult;
   try {
-    result = await auditInParallel(auditOptions, options.workers, (stats) => {
+    result = await auditInParallel({ ...auditOptions, parseMemo: parseCache }, options.workers, (stats) => {
       if (!options.debug) return;
       progress.clear();
       io.stderr(`debug: Python files in ${stats.batches} batches, ${stats.batchesOnWorkers} of them on ${stats.workers} worker thread(s)\n`);
     }, progress.listener);
   } finally {
     progress.clear();
+  }
+  parseCache.save();
+  if (options.debug) {
+    const counts = Object.entries(parseCache.counts).map(([kind, c]) => `${kind} ${c.parsed} parsed, ${c.reused} reused`).join('; ');
+    io.stderr(`debug: parse cache: ${counts}\n`);
   }
   if (cache !== null) writeCachedReport(cache, auditOptions, result, startedAt);
   if (wantsFixes) {

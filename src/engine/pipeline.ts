@@ -11,6 +11,7 @@ import { buildProject } from '../model/project.js';
 import { MODEL_PARTS, type ModelPart, type Project } from '../model/types.js';
 import type { Rule } from '../rules/define-rule.js';
 import { discoverInParallel, type ScanStats, type Threads } from '../parallel/discover-parallel.js';
+import type { ParseMemo } from '../parsers/memo.js';
 import type { PythonFileModel } from '../parsers/types.js';
 import { makeSourceFile, type SourceFile } from '../source.js';
 import { appendAll } from '../util/arrays.js';
@@ -42,6 +43,11 @@ export interface AuditOptions {
    * `runFiles` is empty). For callers that read the findings only; default false.
    */
   readonly trimModel?: boolean;
+  /**
+   * Parses Python, requirements, Dockerfile and compose texts, remembering models across runs
+   * (src/cache/parse-cache.ts); default: every file is parsed. The findings are the same.
+   */
+  readonly parseMemo?: ParseMemo;
 }
 
 export interface ServiceSummary {
@@ -121,7 +127,7 @@ export async function auditInParallel(options: AuditOptions, threads: Threads, o
     onProgress({ step: 'reading', files, services: null });
     return yieldToEventLoop();
   });
-  const discovered = await discoverInParallel(options.root, discoverOptionsOf(options), threads, onRead);
+  const discovered = await discoverInParallel(options.root, discoverOptionsOf(options), threads, onRead, options.parseMemo);
   onStats?.(discovered.stats);
   // The asynchronous part of the audit, before it: the npm graphs (arborist) of the locks that need them.
   if (needsNpmGraphs(options)) await preloadNpmGraphs(applyOverrides(discovered.files, options.overrides));
@@ -166,6 +172,7 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
     // An oversized file still exists: a COPY puts it in the image.
     otherPaths: tooLarge.size ? [...discovered.otherPaths, ...tooLarge] : discovered.otherPaths,
     tooLarge,
+    ...(options.parseMemo ? { parseMemo: options.parseMemo } : {}),
     ...(options.trimModel ? { parts: modelPartsFor(rules) } : {}),
     readExtra: (repoPath, kind) => {
       if (escapesRoot(repoPath)) return null;

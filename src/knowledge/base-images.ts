@@ -3,6 +3,7 @@
 // (the service model: a non-plain base may install anything). One table; `source` says where a fact
 // comes from. Unknown images give null: a rule that needs a fact it cannot find reports nothing.
 
+import { sourced, type Sourced } from './sourced.js';
 export interface BaseImageFacts {
   readonly family: string;
   readonly curl: boolean;
@@ -144,3 +145,16 @@ const NON_PYTHON_COMMAND = /^(?:node|nginx|httpd|caddy|traefik|golang|openjdk|ec
 export function baseCommandIsNotPython(image: string): boolean {
   return !image.includes('$') && NON_PYTHON_COMMAND.test(splitImage(image).repo);
 }
+
+/**
+ * Directories every Linux base image already has: `COPY requirements.txt /tmp` copies the file
+ * into `/tmp`, as Docker does for an existing directory destination (Dockerfile reference, "COPY":
+ * a destination without a trailing slash is a file unless it is an existing directory).
+ */
+export const BASE_IMAGE_DIRECTORY_GROUPS: readonly Sourced<readonly [path: string]>[] = [
+  {
+    source: 'Filesystem Hierarchy Standard 3.0 (Linux Foundation), sections 3 "The Root Filesystem" and 4 "The /usr Hierarchy": directories present in the Debian, Ubuntu and Alpine base images',
+    entries: [['/tmp'], ['/opt'], ['/srv'], ['/etc'], ['/root'], ['/home'], ['/mnt'], ['/media'], ['/var'], ['/var/tmp'], ['/var/lib'], ['/var/log'], ['/usr'], ['/usr/local'], ['/usr/local/bin'], ['/usr/local/lib'], ['/usr/local/share'], ['/usr/src'], ['/usr/share'], ['/usr/bin'], ['/usr/lib'], ['/bin'], ['/sbin'], ['/lib']],
+  },
+];
+export const BASE_IMAGE_DIRECTORIES: ReadonlySet<string> = new Set(sourced(BASE_IMAGE_DIRECTORY_GROUPS).map(([path]) => path));

@@ -3,6 +3,7 @@
 // semantics, globs, and `COPY --from=<stage>` chains. Only files driftcheck reads are tracked.
 import type { DockerStage, DockerfileModel, StageInstruction } from '../parsers/types.js';
 import type { DockerIgnore } from './dockerignore.js';
+import { BASE_IMAGE_DIRECTORIES } from '../knowledge/base-images.js';
 import { basename, hasGlob, imageResolve, isUnder, pathsUnder, relativeTo, repoJoin } from '../util/paths.js';
 import { compileGlob } from '../util/glob.js';
 
@@ -157,7 +158,7 @@ function copy(
 ): void {
   const dest = imageResolve(workdir, instruction.dest.value);
   const destIsDir =
-    instruction.dest.value.endsWith('/') || instruction.dest.value === '.' || instruction.sources.length > 1 || fs.hasDir(dest) ||
+    instruction.dest.value.endsWith('/') || instruction.dest.value === '.' || instruction.sources.length > 1 || fs.hasDir(dest) || BASE_IMAGE_DIRECTORIES.has(dest) ||
     instruction.sources.some((s) => hasGlob(s.value));
   const origin = { file: input.dockerfilePath, line: instruction.line };
   const put = (repoPath: string, imagePath: string): void => fs.add({ imagePath, repoPath, addedAt: index, copiedBy: origin });

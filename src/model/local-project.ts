@@ -3,7 +3,8 @@
 // setup.cfg `install_requires`, or literal lists in setup.py — never by running setup.py.
 import { parseToml } from '../util/toml.js';
 import { parseRequirements } from '../parsers/requirements.js';
-import { repoJoin } from '../util/paths.js';
+import { repoDirname, repoJoin } from '../util/paths.js';
+import { compileGlob } from '../util/glob.js';
 import type { ImageFs } from './image.js';
 import type { Repository } from './repository.js';
 import { appendAll } from '../util/arrays.js';
@@ -107,4 +108,76 @@ function setupPyRequires(text: string): string[] | null {
   const strings = [...body.matchAll(/(['"])(.*?)\1/g)].map((m) => m[2] ?? '');
   const rest = body.replace(/(['"])(.*?)\1/g, '').replace(/#[^\n]*/g, '');
   return /[A-Za-z_]/.test(rest) ? null : keysOf(strings);
+}
+
+/**
+ * What `uv sync [--package P | --all-packages]` installs when the project at `dir` (an image
+ * directory, `[groups]` appended as for projectDependenciesAt) is a uv workspace root
+ * (`[tool.uv.workspace] members`; uv docs "Workspaces"): the root project, the members named by
+ * `--package`, or every member; each with the members it depends on. A virtual root (no
+ * `[project]`) is read as every member, the most `uv sync` can install. Null when `dir` holds no
+ * workspace root.
+ */
+export function workspaceDependenciesAt(repo: Repository, fs: ImageFs, dir: string, packages: readonly string[]): (LocalDependencies & { readonly memberDirs: readonly string[] }) | null {
+  const [, bare = '', extraList] = /^(.*?)(\[[^\]]*\])?$/.exec(dir) ?? [];
+  const extras = extraList ?? '';
+  const root = repoDirOfImageDir(fs, bare);
+  if (root === null) return null;
+  const rootPath = repoJoin(root, 'pyproject.toml');
+  const rootText = repo.load(rootPath, 'pyproject')?.text;
+  if (rootText === undefined) return null;
+  let data: Record<string, unknown>;
+  try {
+    data = parseToml(rootText) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  const tool = data['tool'] as Record<string, unknown> | undefined;
+  const workspace = (tool?.['uv'] as Record<string, unknown> | undefined)?.['workspace'] as Record<string, unknown> | undefined;
+  if (!workspace || typeof workspace !== 'object') return null;
+  const globs = (key: string): string[] => (Array.isArray(workspace[key]) ? (workspace[key] as unknown[]).filter((g): g is string => typeof g === 'string') : []);
+  const include = globs('members').map((g) => compileGlob(g.replace(/^\.\//, '').replace(/\/$/, ''), { doubleStar: true }));
+  const exclude = globs('exclude').map((g) => compileGlob(g.replace(/^\.\//, '').replace(/\/$/, ''), { doubleStar: true }));
+  const members = new Map<string, string>(); // normalised project name -> repo dir
+  for (const path of repo.contextPaths()) {
+    if (!path.endsWith('/pyproject.toml') || path === rootPath) continue;
+    const memberDir = repoDirname(path);
+    if (root !== '' && !memberDir.startsWith(`${root}/`)) continue;
+    const rel = root === '' ? memberDir : memberDir.slice(root.length + 1);
+    if (!include.some((m) => m(rel)) || exclude.some((m) => m(rel))) continue;
+    const name = repo.pyprojectAt(path)?.name;
+    if (name) members.set(normalize(name), memberDir);
+  }
+  const virtual = data['project'] === undefined;
+  const keys = new Set<string>();
+  let unknown: string | null = null;
+  const done = new Set<string>();
+  const install = (memberDir: string): void => {
+    if (done.has(memberDir)) return;
+    done.add(memberDir);
+    const deps = projectDependenciesAt(repo, null, memberDir + extras, false);
+    unknown ??= deps.unknown;
+    for (const key of deps.keys) {
+      keys.add(key);
+      const member = members.get(key);
+      if (member !== undefined) install(member); // `{ workspace = true }`: the member's own dependencies too
+    }
+  };
+  if (packages.includes('*') || (packages.length === 0 && virtual)) {
+    if (!virtual) install(root);
+    for (const memberDir of members.values()) install(memberDir);
+  } else if (packages.length === 0) install(root);
+  for (const name of packages) {
+    if (name === '*') continue;
+    const memberDir = members.get(normalize(name)) ?? (!virtual && normalize(String((data['project'] as Record<string, unknown>)['name'] ?? '')) === normalize(name) ? root : undefined);
+    if (memberDir === undefined) unknown ??= /[$`]/.test(name) ? `uv sync --package ${name} names a member chosen at build time` : `uv sync --package ${name} names no workspace member driftcheck found`;
+    else install(memberDir);
+  }
+  // Members are installed (editable) too: their folders, relative to the root, hold importable code.
+  const memberDirs = [...done].filter((d) => d !== root).map((d) => (root === '' ? d : d.slice(root.length + 1)));
+  return { keys: [...keys], unknown, memberDirs };
+}
+
+function normalize(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
 }

@@ -2,13 +2,11 @@
 // reference (a `-r` target, a compose dockerfile, an env file) are loaded on demand through a
 // reader the caller injects: the model never reads the disk.
 import type { ComposeFileModel, DockerfileModel, PythonFileModel, RequirementsFileModel } from '../parsers/types.js';
-import { parseCompose } from '../parsers/compose.js';
-import { parseDockerfile } from '../parsers/dockerfile.js';
 import { parseJsonObject, type JsonObject } from '../parsers/json.js';
 import { parsePyproject, type PyprojectModel } from '../parsers/pyproject.js';
-import { scanPythonImports } from '../parsers/python-imports.js';
 import { scanNotebook } from '../parsers/notebook.js';
-import { parseRequirements } from '../parsers/requirements.js';
+import { DIRECT_PARSE, type ParseMemo } from '../parsers/memo.js';
+import { parseDockerfile } from '../parsers/dockerfile.js';
 import type { FileKind, SourceFile } from '../source.js';
 import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
 import { DEFAULT_FILE_ROLES, FileRoles, type FileRolePolicy } from './file-roles.js';
@@ -36,6 +34,8 @@ export interface RepositoryInput {
   readonly tooLarge?: ReadonlySet<string>;
   /** Import models already scanned (on worker threads) for these exact files, by repo path. */
   readonly scannedPython?: ReadonlyMap<string, PythonFileModel>;
+  /** Parses Python, requirements, Dockerfile and compose texts (default: parses each; a store may remember models across runs). */
+  readonly parseMemo?: ParseMemo;
   /** Which compose files and Dockerfiles are development ones (config `production`/`development`/`composeSets`). */
   readonly fileRoles?: FileRolePolicy;
 }
@@ -68,12 +68,13 @@ export class Repository {
   }
 
   private parse(file: SourceFile): void {
+    const memo = this.input.parseMemo ?? DIRECT_PARSE;
     const report = (model: { diagnostics: readonly FileDiagnostic['diagnostic'][] }): void => {
       for (const diagnostic of model.diagnostics) this.diagnostics.push({ file: file.path, diagnostic });
     };
     switch (file.kind) {
       case 'python': {
-        const model = this.input.scannedPython?.get(file.path) ?? scanPythonImports(file.text);
+        const model = this.input.scannedPython?.get(file.path) ?? memo.parse('python', file.text);
         this.python.set(file.path, model);
         report(model);
         break;
@@ -83,19 +84,19 @@ export class Repository {
         this.notebookFiles.set(file.path, file);
         break;
       case 'requirements': {
-        const model = parseRequirements(file.text);
+        const model = memo.parse('requirements', file.text);
         this.requirements.set(file.path, model);
         report(model);
         break;
       }
       case 'dockerfile': {
-        const model = parseDockerfile(file.text);
+        const model = memo.parse('dockerfile', file.text);
         this.dockerfiles.set(file.path, model);
         report(model);
         break;
       }
       case 'compose': {
-        const model = parseCompose(file.text);
+        const model = memo.parse('compose', file.text);
         this.compose.set(file.path, model);
         report(model);
         break;
@@ -180,9 +181,23 @@ export class Repository {
 
   private readonly jsons = new Map<string, JsonObject | null>();
 
-  dockerfileAt(path: string): DockerfileModel | null {
-    return this.load(path, 'dockerfile') ? (this.dockerfiles.get(path) ?? null) : null;
+  /**
+   * The Dockerfile's model; with build arguments (compose `build.args`), parsed again with them
+   * over the ARG defaults (once per distinct set; its diagnostics are the plain parse's, reported once).
+   */
+  dockerfileAt(path: string, buildArgs: Readonly<Record<string, string>> = {}): DockerfileModel | null {
+    const plain = this.load(path, 'dockerfile') ? (this.dockerfiles.get(path) ?? null) : null;
+    if (plain === null || Object.keys(buildArgs).length === 0) return plain;
+    const key = `${path}\0${JSON.stringify(Object.entries(buildArgs).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))}`;
+    let model = this.dockerfilesWithArgs.get(key);
+    if (!model) {
+      model = parseDockerfile(this.files.get(path)?.text ?? '', buildArgs);
+      this.dockerfilesWithArgs.set(key, model);
+    }
+    return model;
   }
+
+  private readonly dockerfilesWithArgs = new Map<string, DockerfileModel>();
 
   /** `<Dockerfile>.dockerignore` beside the Dockerfile wins over `<context>/.dockerignore` (BuildKit). */
   dockerignoreFor(context: string, dockerfilePath: string): DockerIgnore {

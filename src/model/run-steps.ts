@@ -5,6 +5,7 @@
 // shell, pdm, conda, setup.py install) leaves the service's install set open, and the evidence
 // names the command.
 import { programName as basename } from '../parsers/shell.js';
+import { parseInstallScript } from '../parsers/dockerfile.js';
 import type { RunInstruction, Word } from '../parsers/types.js';
 
 /**
@@ -48,6 +49,10 @@ const INERT_SUBCOMMANDS = new Set([
   '--version', '-V', '--help', '-h',
 ]);
 
+const PIPED_INSTALLER = /\|\s*(?:sudo\s+)?(?:\S*\/)?(sh|bash|python\d?(?:\.\d+)?)\b(?!\s+\S+\.(?:py|sh))/;
+/** Installer scripts piped into a shell that install tools, not the application's packages. */
+const KNOWN_INSTALLER_SCRIPTS = /install\.python-poetry\.org|astral\.sh\/uv|get-pip\.py|nodesource|deb\.nodesource|rustup|sh\.rustup|get\.docker|yarnpkg|bun\.sh|pnpm/;
+
 export interface UnreadCommand {
   readonly line: number;
   /** What the evidence says, e.g. `runs bin/docker/pip-install, which driftcheck cannot read`. */
@@ -69,8 +74,8 @@ export function unreadInstallCommands(run: RunInstruction, context: RunContext, 
     if (!out.some((o) => o.message === message)) out.push({ line: run.line, message });
   };
   // `curl … | sh`, `curl … | python -`: an installer script fetched at build time.
-  const piped = /\|\s*(?:sudo\s+)?(?:\S*\/)?(sh|bash|python\d?(?:\.\d+)?)\b(?!\s+\S+\.(?:py|sh))/.exec(run.text);
-  if (piped && !/install\.python-poetry\.org|astral\.sh\/uv|get-pip\.py|nodesource|deb\.nodesource|rustup|sh\.rustup|get\.docker|yarnpkg|bun\.sh|pnpm/.test(run.text)) {
+  const piped = PIPED_INSTALLER.exec(run.text);
+  if (piped && !KNOWN_INSTALLER_SCRIPTS.test(run.text)) {
     say(`pipes a downloaded script into ${piped[1]}, which driftcheck cannot read`);
   }
   for (const words of run.commands) {
@@ -131,14 +136,48 @@ function scriptCommand(path: string, context: RunContext, depth: number): string
   // PATH (`alembic`, `tldextract`): open only when its name says it installs or provisions.
   if (text === null && !path.includes('/') && !INSTALLER_NAME.test(path)) return null;
   if (text === null) return `runs ${path}, which driftcheck cannot read`;
-  if (depth > 0) return null;
-  return MAY_INSTALL.test(text) ? `runs ${path}, which installs packages driftcheck does not read` : null;
+  if (!MAY_INSTALL.test(text)) return null;
+  // A script one level down is read like the RUN itself (#16 idiom 2): its pip/uv/poetry/pipenv
+  // commands are install steps (stages.ts), anything else that may install leaves the set open.
+  if (depth > 0) return `runs ${path}, which installs packages driftcheck does not read`;
+  const piped = PIPED_INSTALLER.exec(text);
+  if (piped && !KNOWN_INSTALLER_SCRIPTS.test(text)) return `runs ${path}, which pipes a downloaded script into ${piped[1]}`;
+  for (const words of parseInstallScript(text).commands) {
+    // `pip install "$@"`: what it installs is what the RUN passes the script, not read here.
+    if (installsArguments(words)) return `runs ${path}, whose install takes its packages from the script's arguments`;
+    const verdict = classify(words, context, depth + 1);
+    if (verdict !== null) return `runs ${path}, which ${verdict}`;
+  }
+  return null;
 }
 
 const INSTALLER_NAME = /install|pip|setup|deps|requirements|bootstrap|provision/i;
 
 /** Words in a script that start a Python package installer. */
 const MAY_INSTALL = /\b(?:pip3?|uv|poetry|pipenv|pdm|conda|mamba|micromamba|easy_install|pipx)\s+(?:-\S+\s+)*(?:install|sync|add|create|update|env\s+create)\b|\bsetup\.py\s+(?:install|develop)\b|\bpython\d?(?:\.\d+)?\s+-m\s+pip\s+install\b/;
+
+const SCRIPT_SHELLS = SHELLS;
+
+/** An install command of a script whose words include the script's arguments (`"$@"`, `$*`, `$1`). */
+function installsArguments(words: readonly Word[]): boolean {
+  const values = words.map((w) => w.value);
+  const program = basename(values[0] ?? '');
+  const installs = (READ_INSTALLERS.has(program) || /^pip\d/.test(program) || (PYTHON.test(program) && values.includes('pip'))) && values.some((v) => v === 'install' || v === 'sync');
+  return installs && values.some((v) => /\$(?:@|\*|[0-9]|\{(?:@|\*|[0-9]+)\})/.test(v));
+}
+
+/** The script a command starts (`./install.sh`, `bash scripts/deps.sh`, `install-deps` on PATH), or null. */
+export function scriptOfCommand(words: readonly Word[]): string | null {
+  const first = words[0]?.value ?? '';
+  if (first === '' || first.startsWith('-') || first.includes('$')) return null;
+  const program = basename(first);
+  if (SCRIPT_SHELLS.has(program)) {
+    if (words.some((w) => /^-\w*c\w*$/.test(w.value))) return null; // `sh -c '…'`: already read as commands
+    return words.slice(1).find((w) => !w.value.startsWith('-'))?.value ?? null;
+  }
+  if (NEVER_INSTALLS_PYTHON.has(program) || READ_INSTALLERS.has(program) || UNREAD_INSTALLERS.has(program) || PYTHON.test(program)) return null;
+  return first;
+}
 
 function xargsInstall(words: readonly Word[]): string | null {
   const rest = words.slice(1).map((w) => w.value);

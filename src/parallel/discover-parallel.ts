@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { DEFAULT_DISCOVER_OPTIONS, readSource, stampOf, walkTree, type DiscoveredInput, type DiscoverOptions, type Discovery, type FileStamp } from '../discover.js';
+import type { ParseMemo } from '../parsers/memo.js';
 import type { PythonFileModel } from '../parsers/types.js';
 import { makeSourceFile, type SourceFile } from '../source.js';
 import { decodeOutcomes, type ScanJob, type ScanOutcome, type ScanRequest, type ScanResponse } from './protocol.js';
@@ -56,6 +57,7 @@ export async function discoverInParallel(
   options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS,
   threads: Threads = 'auto',
   onRead?: (files: number) => Promise<void>,
+  memo?: ParseMemo,
 ): Promise<ParallelDiscovery> {
   const rootReal = realpathSync(root);
   const jobs: ScanJob[] = [];
@@ -78,7 +80,7 @@ export async function discoverInParallel(
     if (file) order.push(file);
   });
   const readHere = order.length - jobs.length;
-  const { outcomes, stats } = await scanAll(jobs, rootReal, options, workerCount(threads, jobs.length), onRead && ((scanned) => onRead(readHere + scanned)));
+  const { outcomes, stats } = await scanAll(jobs, rootReal, options, workerCount(threads, jobs.length), onRead && ((scanned) => onRead(readHere + scanned)), memo);
   const python = new Map<string, PythonFileModel>();
   const files: SourceFile[] = [];
   for (const entry of order) {
@@ -137,6 +139,7 @@ async function scanAll(
   options: DiscoverOptions,
   workers: number,
   onScanned?: (jobs: number) => Promise<void>,
+  memo?: ParseMemo,
 ): Promise<{ outcomes: ScanOutcome[]; stats: ScanStats }> {
   const outcomes: ScanOutcome[] = new Array<ScanOutcome>(jobs.length);
   const batches: [number, number][] = [];
@@ -144,7 +147,7 @@ async function scanAll(
   let scanned = 0; // jobs done, here or on a worker
   const runHere = (batch: number): void => {
     const [start, end] = batches[batch] ?? [0, 0];
-    for (let i = start; i < end; i++) outcomes[i] = scanJob(jobs[i] as ScanJob, rootReal, options);
+    for (let i = start; i < end; i++) outcomes[i] = scanJob(jobs[i] as ScanJob, rootReal, options, memo);
     scanned += end - start;
   };
   const url = workers > 0 && batches.length > 1 ? workerUrl() : null;

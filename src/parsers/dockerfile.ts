@@ -6,8 +6,8 @@ import { DockerfileParser, From, ModifiableInstruction } from 'dockerfile-ast';
 import type { Comment, Flag, Instruction } from 'dockerfile-ast';
 import type { Span } from '../findings/types.js';
 import { readDirective } from './directives.js';
-import { detectNpm, detectPip, detectSystemPackages, type Located } from './install-commands.js';
-import { closingBrace, dockerShell, lexShell, programName, splitCommands, type ShellSource, type ShellToken } from './shell.js';
+import { detectNpm, detectPip, detectPipWheel, detectSystemPackages, type Located } from './install-commands.js';
+import { closingBrace, dockerShell, expandString, expandVariables, lexShell, programName, splitCommands, type ShellSource, type ShellToken, type VariableValue } from './shell.js';
 import type {
   ArgInstruction,
   CommandInstruction,
@@ -23,6 +23,7 @@ import type {
   OtherInstruction,
   ParseDiagnostic,
   PipInstall,
+  PipWheel,
   RunInstruction,
   StageInstruction,
   UserInstruction,
@@ -494,7 +495,10 @@ class Builder implements Located {
   readonly diagnostics: ParseDiagnostic[] = [];
   esc = '\\';
 
-  constructor(readonly text: string) {
+  constructor(
+    readonly text: string,
+    private readonly buildArgs: Readonly<Record<string, string>> = {},
+  ) {
     this.lines = new LineTable(text);
   }
 
@@ -644,7 +648,7 @@ class Builder implements Located {
         out.push(this.copy(ins, base, st, argsStart, end));
         return;
       case 'RUN':
-        out.push(this.runInstruction(base, argsStart, end));
+        out.push(this.runInstruction(base, st, argsStart, end));
         return;
       case 'WORKDIR': {
         const src = logicalLine(this.text, argsStart, end, this.esc, true).src;
@@ -729,6 +733,27 @@ class Builder implements Located {
     });
   }
 
+  /**
+   * What a variable is worth in a RUN: an ENV value, an ARG's default or build argument; unknown
+   * for an ARG with neither, and for a name the RUN assigns itself (`X=…`, `for X in`, `read X`).
+   */
+  runLookup(st: StageState, text: string): (name: string) => VariableValue {
+    const assigned = new Set<string>();
+    for (const m of text.matchAll(/(?:^|[\s;&|(])(?:export\s+|local\s+|readonly\s+)?([A-Za-z_][A-Za-z0-9_]*)\+?=/g)) assigned.add(m[1]!);
+    for (const m of text.matchAll(/\b(?:for|read(?:\s+-\w+)*|select)\s+([A-Za-z_][A-Za-z0-9_]*)/g)) assigned.add(m[1]!);
+    const outer = (name: string): VariableValue => {
+      if (assigned.has(name)) return 'unknown';
+      if (st.env.has(name)) return { value: st.env.get(name)! };
+      if (st.args.has(name)) {
+        const value = st.args.get(name);
+        return value === undefined ? 'unknown' : { value };
+      }
+      return 'unset';
+    };
+    const loops = flagLoops(text, outer);
+    return (name) => loops.get(name) ?? outer(name);
+  }
+
   /** `ARG A=1 B` → pairs, defaults expanded with `lookup`. */
   argPairs(argsStart: number, end: number, lookup: Lookup): { name: string; value: string | null }[] {
     const src = logicalLine(this.text, argsStart, end, this.esc, true).src;
@@ -739,17 +764,22 @@ class Builder implements Located {
     });
   }
 
+  /** A build argument given for an ARG (compose `build.args`, `--build-arg`): it wins over the default. */
+  buildArg(name: string): string | undefined {
+    return Object.prototype.hasOwnProperty.call(this.buildArgs, name) ? this.buildArgs[name] : undefined;
+  }
+
   globalArg(argsStart: number, end: number): void {
     for (const p of this.argPairs(argsStart, end, this.globalLookup)) {
       this.globalArgs.push(p);
-      this.globals.set(p.name, p.value ?? undefined);
+      this.globals.set(p.name, this.buildArg(p.name) ?? p.value ?? undefined);
     }
   }
 
   stageArg(base: Base, st: StageState, argsStart: number, end: number): StageInstruction {
     const pairs = this.argPairs(argsStart, end, this.stageLookup(st));
     for (const p of pairs) {
-      st.args.set(p.name, p.value ?? this.globals.get(p.name));
+      st.args.set(p.name, this.buildArg(p.name) ?? p.value ?? this.globals.get(p.name));
     }
     const first = pairs[0];
     if (!first) return other(base);
@@ -823,7 +853,7 @@ class Builder implements Located {
     return c;
   }
 
-  runInstruction(base: Base, argsStart: number, end: number): RunInstruction {
+  runInstruction(base: Base, st: StageState, argsStart: number, end: number): RunInstruction {
     const backslash = this.esc === '\\';
     const { src, next } = logicalLine(this.text, argsStart, end, this.esc, true);
     const body = subSrc(src, this.afterFlags(src));
@@ -856,12 +886,18 @@ class Builder implements Located {
         }
       }
     }
+    // The shell sees the stage's ARG and ENV values: expand them so `-r $REQS` and `.[$EXTRAS]` are read.
+    const lookup = this.runLookup(st, text);
+    for (let i = 0; i < commands.length; i++) commands[i] = commands[i]!.flatMap((t) => expandVariables(t, this.text.slice(t.span.start, t.span.end), lookup));
     const pipInstalls: PipInstall[] = [];
+    const pipWheels: PipWheel[] = [];
     const npmInstalls: NpmInstall[] = [];
     const systemPackages: string[] = [];
     for (const c of commands) {
       const pip = detectPip(c, this);
       if (pip) pipInstalls.push(pip);
+      const wheel = detectPipWheel(c, this);
+      if (wheel) pipWheels.push(wheel);
       const npm = detectNpm(c, this);
       if (npm) npmInstalls.push(npm);
       for (const p of detectSystemPackages(c)) if (!systemPackages.includes(p)) systemPackages.push(p);
@@ -872,6 +908,7 @@ class Builder implements Located {
       text,
       commands: commands.map((c) => c.map((t) => ({ value: t.value, span: t.span }))),
       pipInstalls,
+      pipWheels,
       npmInstalls,
       systemPackages,
     };
@@ -945,8 +982,9 @@ function other(base: Base): OtherInstruction {
 }
 
 /** Parses a Dockerfile (BOM stripped; LF or CRLF). Never throws. */
-export function parseDockerfile(text: string): DockerfileModel {
-  const b = new Builder(text);
+/** `buildArgs`: the values a build passes for ARGs (compose `build.args`), over their defaults. */
+export function parseDockerfile(text: string, buildArgs: Readonly<Record<string, string>> = {}): DockerfileModel {
+  const b = new Builder(text, buildArgs);
   try {
     b.run();
   } catch (e) {
@@ -954,4 +992,47 @@ export function parseDockerfile(text: string): DockerfileModel {
   }
   const stages: DockerStage[] = b.stages.map((s) => s.stage);
   return { stages, globalArgs: b.globalArgs, directives: b.directives, diagnostics: b.diagnostics };
+}
+
+const FLAG_LOOP = /\bfor\s+([A-Za-z_]\w*)\s+in\s+([^;\n]*?)\s*;\s*do\s+([A-Za-z_]\w*)="\$\{?\3\}?\s+([^"$]*)\$\{?\1\}?"\s*;?\s*done\b/g;
+
+/**
+ * Flags built by a loop over a list (`for g in $GROUPS; do flags="$flags --group $g"; done`): the
+ * value the loop gives the variable, when the list is known and nothing else assigns the variable
+ * (an empty `flags=""` before it aside). Anything else stays unknown.
+ */
+function flagLoops(text: string, lookup: (name: string) => VariableValue): Map<string, VariableValue> {
+  const out = new Map<string, VariableValue>();
+  for (const m of text.matchAll(FLAG_LOOP)) {
+    const [, item = '', list = '', flags = '', prefix = ''] = m;
+    const assignments = [...text.matchAll(new RegExp(`(?:^|[\\s;&|(])${flags}=("[^"]*"|'[^']*'|\\S*)`, 'g'))].map((a) => a[1] ?? '');
+    const others = assignments.filter((a) => a !== '' && a !== '""' && a !== "''");
+    if (others.length !== 1 || out.has(flags)) {
+      out.set(flags, 'unknown');
+      continue;
+    }
+    const items = expandString(list, list.split('').map(() => 0), (n) => (n === item ? 'unknown' : lookup(n)), 0);
+    out.set(flags, items === null ? 'unknown' : { value: items.value.split(/\s+/).filter(Boolean).map((i) => ` ${prefix}${i}`).join('') });
+  }
+  return out;
+}
+
+/**
+ * The commands of a shell script a RUN starts (`RUN ./scripts/install.sh`) and the installs among
+ * them, read with the RUN's lexer (lines and spans are the script's). `sh -c` bodies are descended
+ * into as in a RUN; variables are left as written (the script's own are not tracked).
+ */
+export function parseInstallScript(text: string): { commands: Word[][]; pipInstalls: PipInstall[]; pipWheels: PipWheel[] } {
+  const located: Located = { lines: new LineTable(text) };
+  const commands: Tok[][] = [];
+  for (const c of splitCommands(lexShell(rawSrc(text, 0, text.length), dockerShell(true)))) collectCommand(c, commands, true, 0);
+  const pipInstalls: PipInstall[] = [];
+  const pipWheels: PipWheel[] = [];
+  for (const c of commands) {
+    const pip = detectPip(c, located);
+    if (pip) pipInstalls.push(pip);
+    const wheel = detectPipWheel(c, located);
+    if (wheel) pipWheels.push(wheel);
+  }
+  return { commands: commands.map((c) => c.map((t) => ({ value: t.value, span: t.span }))), pipInstalls, pipWheels };
 }

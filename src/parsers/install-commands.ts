@@ -5,7 +5,7 @@
 // command (from the shell lexer, with spans into the Dockerfile).
 import type { Span } from '../findings/types.js';
 import { programName, type ShellToken } from './shell.js';
-import type { NpmInstall, PipInstall, Word } from './types.js';
+import type { NpmInstall, PipInstall, PipWheel, Word } from './types.js';
 
 const PIP_VALUE_LONG = new Set([
   '--index-url', '--extra-index-url', '--find-links', '--trusted-host', '--target', '--prefix', '--root',
@@ -177,7 +177,18 @@ function projectInstall(tool: PipInstall['tool'], words: readonly ShellToken[], 
     }
   }
   const selection = selectedGroups(tool, words.map((w) => w.value));
+  // uv docs "Workspaces": `uv sync` installs the workspace root, `--package P` the member P, `--all-packages` every member.
+  const workspacePackages: string[] = [];
+  if (tool === 'uv') {
+    for (let i = sub + 1; i < words.length; i++) {
+      const v = words[i]!.value;
+      if (v === '--all-packages') workspacePackages.push('*');
+      else if (v === '--package' && words[i + 1]) workspacePackages.push(words[++i]!.value);
+      else if (v.startsWith('--package=')) workspacePackages.push(v.slice('--package='.length));
+    }
+  }
   return {
+    ...(workspacePackages.length > 0 ? { workspacePackages } : {}),
     tool,
     requirementFiles: [],
     packages: [],
@@ -225,6 +236,43 @@ function selectedGroups(tool: PipInstall['tool'], words: readonly string[]): str
 
 const PIP_NAME = /^pip(\d+(\.\d+)*)?$/;
 const PYTHON_NAME = /^(python(\d+(\.\d+)*)?|py)$/;
+
+/**
+ * `pip wheel [-w DIR] -r F pkgs` / `python -m pip wheel …`: builds wheels of F's set (and their
+ * dependencies, unless `--no-deps`) into DIR (pip docs "pip wheel": `-w/--wheel-dir`, default the
+ * current directory). What a later `pip install DIR/*` installs.
+ */
+export function detectPipWheel(words: readonly ShellToken[], ctx: Located): PipWheel | null {
+  const w0 = programName(words[0]?.value ?? '');
+  const at = (i: number): string | undefined => words[i]?.value;
+  let j = -1;
+  if (PIP_NAME.test(w0)) j = 1;
+  else if (PYTHON_NAME.test(w0)) {
+    let i = 1;
+    while (i < words.length && /^-[A-Za-z]+$/.test(at(i)!) && !at(i)!.startsWith('-m')) i++;
+    if (at(i) === '-m' && PIP_NAME.test(at(i + 1) ?? '')) j = i + 2;
+    else if (/^-mpip(\d+(\.\d+)*)?$/.test(at(i) ?? '')) j = i + 1;
+  }
+  if (j < 0 || at(j) !== 'wheel') return null;
+  // `-w DIR` / `--wheel-dir DIR` taken out first: pip install has no -w, so pipArguments would read DIR as a package.
+  let wheelDir = '.';
+  const rest: ShellToken[] = [];
+  for (let i = j + 1; i < words.length; i++) {
+    const v = words[i]!.value;
+    if (v === '-w' || v === '--wheel-dir') {
+      wheelDir = words[++i]?.value ?? wheelDir;
+      continue;
+    }
+    const inline = /^(?:--wheel-dir=|-w=?)(.+)$/.exec(v);
+    if (inline && (v.startsWith('--wheel-dir=') || v.startsWith('-w'))) {
+      wheelDir = inline[1]!;
+      continue;
+    }
+    rest.push(words[i]!);
+  }
+  const pip = pipArguments('pip', [words[0]!, ...rest], 1, false, ctx);
+  return { ...pip, line: ctx.lines.line(words[0]!.span.start), span: installSpan(words), wheelDir };
+}
 
 export function detectPip(words: readonly ShellToken[], ctx: Located): PipInstall | null {
   const w0 = programName(words[0]?.value ?? '');

@@ -332,3 +332,108 @@ export function programName(word: string): string {
   const k = Math.max(word.lastIndexOf('/'), word.lastIndexOf('\\'));
   return k < 0 ? word : word.slice(k + 1);
 }
+
+/**
+ * What a variable is worth where a shell word is expanded: its value, `unset` (no ARG or ENV
+ * declares it; `${X:-d}` takes the default), or `unknown` (chosen at build time: an ARG without a
+ * default, a variable the same script assigns).
+ */
+export type VariableValue = { readonly value: string } | 'unset' | 'unknown';
+
+const MAX_VARIABLE_DEPTH = 8;
+
+/**
+ * Parameter expansion of one word (`$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:+w}`, `${X+w}`) with
+ * `lookup`, then field splitting when the word had no quotes (`raw`: the word as written). Returns
+ * the word unchanged when any part is unknown (a command substitution, `${X%…}`, an unknown value),
+ * so callers still see the `$` and treat what it names as open. Expanded characters map to the
+ * offset of their `$`.
+ */
+export function expandVariables(tok: ShellToken, raw: string, lookup: (name: string) => VariableValue): ShellToken[] {
+  if (tok.op !== null || !tok.value.includes('$') || raw.includes("'") || raw.includes('`')) return [tok];
+  const expanded = expandString(tok.value, tok.cmap, lookup, 0);
+  if (expanded === null) return [tok];
+  const words: ShellToken[] = [];
+  const push = (value: string, cmap: number[]): void => {
+    if (value === '' || cmap.length === 0) return;
+    words.push({ value, cmap, span: { start: cmap[0]!, end: cmap[cmap.length - 1]! + 1 }, op: null });
+  };
+  if (raw.includes('"')) {
+    // "…$X…": one word, even when empty
+    words.push({ value: expanded.value, cmap: expanded.cmap, span: tok.span, op: null });
+    return words;
+  }
+  let value = '';
+  let cmap: number[] = [];
+  for (let i = 0; i < expanded.value.length; i++) {
+    const c = expanded.value[i]!;
+    if (c === ' ' || c === '\t' || c === '\n') {
+      push(value, cmap);
+      value = '';
+      cmap = [];
+    } else {
+      value += c;
+      cmap.push(expanded.cmap[i]!);
+    }
+  }
+  push(value, cmap);
+  // One word out of one word: it still spans what was written (`${REQS}`).
+  if (words.length === 1) return [{ ...words[0]!, span: tok.span }];
+  return words;
+}
+
+export function expandString(s: string, map: readonly number[], lookup: (name: string) => VariableValue, depth: number): { value: string; cmap: number[] } | null {
+  let value = '';
+  const cmap: number[] = [];
+  const at = (i: number): number => map[Math.min(i, map.length - 1)] ?? 0;
+  for (let i = 0; i < s.length; ) {
+    if (s[i] !== '$') {
+      value += s[i];
+      cmap.push(at(i));
+      i++;
+      continue;
+    }
+    let text: string;
+    let next: number;
+    if (s[i + 1] === '{') {
+      const close = closingBrace(s, i + 2);
+      if (close < 0) return null;
+      const body = s.slice(i + 2, close);
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(body)?.[0];
+      if (!name) return null;
+      const rest = body.slice(name.length);
+      const v = lookup(name);
+      if (v === 'unknown') return null;
+      const sub = (w: string): string | null => (depth >= MAX_VARIABLE_DEPTH ? null : (expandString(w, w.split('').map(() => at(i)), lookup, depth + 1)?.value ?? null));
+      const has = v !== 'unset';
+      const nonEmpty = has && v.value !== '';
+      let r: string | null;
+      if (rest === '') r = has ? v.value : null;
+      else if (rest.startsWith(':-')) r = nonEmpty ? v.value : sub(rest.slice(2));
+      else if (rest.startsWith('-')) r = has ? v.value : sub(rest.slice(1));
+      else if (rest.startsWith(':+')) r = nonEmpty ? sub(rest.slice(2)) : '';
+      else if (rest.startsWith('+')) r = has ? sub(rest.slice(1)) : '';
+      else r = null; // `${X%suffix}`, `${X:?msg}`, `${#X}`: not modelled
+      if (r === null) return null;
+      text = r;
+      next = close + 1;
+    } else {
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(s.slice(i + 1))?.[0];
+      if (!name) {
+        if (s[i + 1] === '(' || /[0-9@*#?$!-]/.test(s[i + 1] ?? '')) return null; // $(…), $1, $@
+        value += '$';
+        cmap.push(at(i));
+        i++;
+        continue;
+      }
+      const v = lookup(name);
+      if (v === 'unknown' || v === 'unset') return null;
+      text = v.value;
+      next = i + 1 + name.length;
+    }
+    value += text;
+    for (let k = 0; k < text.length; k++) cmap.push(at(i));
+    i = next;
+  }
+  return { value, cmap };
+}

@@ -104,6 +104,14 @@ export interface PipInstall {
   readonly upgrade: boolean;
   readonly line: number;
   readonly span: Span; // the words of this install command
+  /** `uv sync --package P` (repeatable; `*` for `--all-packages`): the workspace members it installs. */
+  readonly workspacePackages?: readonly string[];
+}
+
+/** `pip wheel -w DIR …`: what it builds into DIR (the options of an install, read the same way). */
+export interface PipWheel extends PipInstall {
+  /** The wheel directory as written (`.` when no `-w`), relative to the RUN's working directory. */
+  readonly wheelDir: string;
 }
 
 /** One npm, yarn, pnpm or bun install (install-commands.ts `detectNpm`). */
@@ -143,6 +151,8 @@ export interface RunInstruction extends InstructionBase {
   /** Simple commands split at `&&`, `||`, `;`, `|` and newlines; heredoc bodies included. */
   readonly commands: readonly (readonly Word[])[];
   readonly pipInstalls: readonly PipInstall[];
+  /** `pip wheel` commands: wheelhouses a later `pip install DIR/*` installs from. */
+  readonly pipWheels: readonly PipWheel[];
   readonly npmInstalls: readonly NpmInstall[];
   /** Packages named by apt-get/apk/yum/dnf/microdnf install. */
   readonly systemPackages: readonly string[];

@@ -144,6 +144,57 @@ export function atomicWrite(
   }
 }
 
+/**
+ * atomicWrite for content produced piece by piece (the parse cache's pack): the same exclusive,
+ * no-follow temp file beside `path`, written as pieces come, renamed over `path` by commit();
+ * abort() removes it. Nothing is visible at `path` before commit(). Not synced (a reader of such
+ * a file validates it).
+ */
+export interface AtomicWriter {
+  write(content: string): void;
+  commit(): void;
+  abort(): void;
+}
+
+export function atomicWriter(path: string): AtomicWriter {
+  const temp = `${path}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`;
+  let fd: number | null = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NOFOLLOW, 0o666);
+  const close = (): void => {
+    if (fd !== null) closeSync(fd);
+    fd = null;
+  };
+  const abort = (): void => {
+    close();
+    try {
+      unlinkSync(temp);
+    } catch {
+      // already renamed or gone
+    }
+  };
+  return {
+    write: (content) => {
+      if (fd === null) throw new Error('atomicWriter: already closed');
+      try {
+        writeFileSync(fd, content);
+      } catch (error) {
+        abort();
+        throw error;
+      }
+    },
+    commit: () => {
+      if (fd === null) throw new Error('atomicWriter: already closed');
+      try {
+        close();
+        renameSync(temp, path);
+      } catch (error) {
+        abort();
+        throw error;
+      }
+    },
+    abort,
+  };
+}
+
 export function errorCode(error: unknown): string {
   if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string') return error.code;
   return error instanceof Error ? error.message : String(error);

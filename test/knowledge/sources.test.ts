@@ -1,16 +1,18 @@
 // Every fact in knowledge/ says where it comes from (#14): a `source` on each entry of each table.
 import { describe, expect, it } from 'vitest';
-import { BASE_IMAGES } from '../../src/knowledge/base-images.js';
+import { BASE_IMAGE_DIRECTORY_GROUPS, BASE_IMAGES } from '../../src/knowledge/base-images.js';
 import { INCOMPATIBLE } from '../../src/knowledge/incompatible-data.js';
 import { ALTERNATIVE_DISTRIBUTIONS, BINARY_TO_DISTRIBUTION, MODULE_TO_DISTRIBUTION } from '../../src/knowledge/module-map-data.js';
 import { MORE_ALTERNATIVE_DISTRIBUTIONS, MORE_MODULE_TO_DISTRIBUTION } from '../../src/knowledge/module-map-extra-data.js';
 import { WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES, WELL_KNOWN_REQUIRES_BEFORE_PYTHON, WELL_KNOWN_REQUIRES_DIST } from '../../src/knowledge/transitive-data.js';
 import { WELL_KNOWN_LEAVES } from '../../src/knowledge/transitive-leaves-data.js';
 import { LOADED_BY } from '../../src/knowledge/usage-data.js';
+import { sourced } from '../../src/knowledge/sourced.js';
 
 const TUPLE_TABLES: Record<string, ReadonlyArray<readonly unknown[]>> = {
   MODULE_TO_DISTRIBUTION, ALTERNATIVE_DISTRIBUTIONS, BINARY_TO_DISTRIBUTION, MORE_MODULE_TO_DISTRIBUTION, MORE_ALTERNATIVE_DISTRIBUTIONS,
   WELL_KNOWN_REQUIRES, WELL_KNOWN_REQUIRES_BEFORE_PYTHON, WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES_DIST, WELL_KNOWN_LEAVES, LOADED_BY,
+  BASE_IMAGE_DIRECTORIES: sourced(BASE_IMAGE_DIRECTORY_GROUPS),
 };
 
 // A source names a document, a file or a published page: a few words at least, not a placeholder.

@@ -412,6 +412,49 @@ describe('parseDockerfile: RUN', () => {
     expect(instr(parseDockerfile(lines('FROM node:22', `RUN ${command}`)), 'run', 0).npmInstalls).toEqual([]);
   });
 
+  it.each([
+    ['pip wheel --wheel-dir /wheels -r requirements.txt', '/wheels', ['requirements.txt'], []],
+    ['pip wheel -w /w -r a.txt gunicorn==22.0.0', '/w', ['a.txt'], ['gunicorn==22.0.0']],
+    ['python -m pip wheel --wheel-dir=/w --no-deps .', '/w', [], []],
+    ['pip3 wheel -w=out requests', 'out', [], ['requests']],
+    ['pip wheel -r requirements.txt', '.', ['requirements.txt'], []],
+  ])('%s builds wheels into a wheelhouse, not an install', (command, dir, files, packages) => {
+    const run = instr(parseDockerfile(lines('FROM python:3.12', `RUN ${command}`)), 'run', 0);
+    expect(run.pipInstalls).toEqual([]);
+    expect(run.pipWheels.map((w) => [w.wheelDir, w.requirementFiles.map((f) => f.path), values(w.packages)])).toEqual([[dir, files, packages]]);
+  });
+
+  it('expands ARG defaults, build arguments and ENV in RUN words; values chosen at build time stay variables', () => {
+    const text = lines(
+      'FROM python:3.12',
+      'ARG REQS=requirements/prod.txt',
+      'ARG EXTRAS',
+      'ARG FLAGS="--no-cache-dir --upgrade"',
+      'ENV APP=/srv/app',
+      'RUN pip install $FLAGS -r ${REQS} "$APP[$EXTRAS]" ${EXTRA_PKG:-gunicorn==22.0.0} ${NOPE:+x}',
+      'RUN for g in a b; do flags="$flags --group $g"; done; flags="$(cat more)"; uv sync $flags',
+      'ARG GROUPS="web worker"',
+      'RUN flags=""; for g in $GROUPS; do flags="$flags --group $g"; done; uv sync --frozen $flags',
+      "RUN pip install '$REQS' $(cat list.txt)",
+    );
+    const plain = parseDockerfile(text);
+    expect(instr(plain, 'run', 0).commands.map(values)).toEqual([
+      ['pip', 'install', '--no-cache-dir', '--upgrade', '-r', 'requirements/prod.txt', '$APP[$EXTRAS]', 'gunicorn==22.0.0'],
+    ]);
+    const pip = instr(plain, 'run', 0).pipInstalls[0]!;
+    expect(pip.upgrade).toBe(true);
+    expect(at(text, pip.requirementFiles[0]!.span)).toBe('${REQS}');
+    expect(values(pip.packages)).toEqual(['gunicorn==22.0.0']);
+    // a variable assigned outside a flag loop is unknown; single quotes and command substitutions are not expanded
+    expect(instr(plain, 'run', 1).commands.at(-1)!.map((w) => w.value)).toEqual(['uv', 'sync', '$flags']);
+    // a loop that builds flags from a known list is expanded
+    expect(instr(plain, 'run', 2).commands.at(-1)!.map((w) => w.value)).toEqual(['uv', 'sync', '--frozen', '--group', 'web', '--group', 'worker']);
+    expect(instr(plain, 'run', 3).commands.map(values)).toEqual([['pip', 'install', '$REQS', '$(cat list.txt)']]);
+    // compose build.args win over the defaults and give the ARG without one its value
+    const withArgs = parseDockerfile(text, { EXTRAS: 'a,b', REQS: 'r.txt' });
+    expect(instr(withArgs, 'run', 0).commands.map(values)[0]).toEqual(['pip', 'install', '--no-cache-dir', '--upgrade', '-r', 'r.txt', '/srv/app[a,b]', 'gunicorn==22.0.0']);
+  });
+
   it('handles RUN flags and the JSON form', () => {
     const text = lines(
       'FROM python:3.12',

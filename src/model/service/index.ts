@@ -17,8 +17,9 @@ import { type BuildSpec, guessContext } from './context.js';
 import { emptyService } from './empty.js';
 import { projectServices } from './project-service.js';
 import type { ProjectOptions } from '../project-options.js';
-import { commandScripts, runFilesOf, sysPathEditsOf } from './run-files.js';
+import { afterWrapper, commandScripts, runFilesOf, sysPathEditsOf } from './run-files.js';
 import { simulateAndCollect, installLocalPackages } from './stages.js';
+import { collectStartupInstalls } from './installs.js';
 
 export { isProductionComposeService } from './compose-sets.js';
 export { splitExtras } from './installs.js';
@@ -103,7 +104,7 @@ function imageOnlyService(repo: Repository, composePath: string, compose: Compos
 }
 
 function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<ModelPart>): Service {
-  const dockerfile = repo.dockerfileAt(spec.dockerfilePath);
+  const dockerfile = repo.dockerfileAt(spec.dockerfilePath, spec.compose?.build?.args);
   const base = { ...emptyService(spec), devDockerfile: repo.roles.isDevDockerfile(spec.dockerfilePath) };
   if (!dockerfile || dockerfile.stages.length === 0) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
   const dockerignore = repo.dockerignoreFor(spec.context, spec.dockerfilePath);
@@ -111,19 +112,22 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
   if (!built) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
   const { stages, final, chain, installs, collected } = built;
   const sitePackages = `/usr/local/lib/python${pythonVersionOf(chain, dockerfile.globalArgs, spec.compose?.build?.args)}/site-packages`;
-  installLocalPackages(stages, final, installs, sitePackages);
+  installLocalPackages(stages, final, [...installs, ...collected.wheelSteps], sitePackages);
 
   const command = commandParts(spec, chain);
   const argv = command.flatMap((part) => part.argv);
-  const entry = entryOfCommand(argv);
-  const env = serviceEnv(final, spec.compose);
   const workingDir = spec.compose?.workingDir?.value;
+  // `ENTRYPOINT ["/entrypoint.sh"]` whose script ends in `exec "$@"`: the CMD after it is what runs.
+  const entry = entryOfCommand(argv) ?? entryOfCommand(afterWrapper(repo, final.fs, workingDir ?? final.workdir, argv));
+  const env = serviceEnv(final, spec.compose);
   const cwd = imageResolve(workingDir ?? final.workdir, entry?.chdir ?? '.');
   const pythonPath = pythonPathOf(cwd, entry, env.get('PYTHONPATH') ?? null, [...collected.localPackageDirs, sitePackages], final.fs);
   // `CMD ["npm", "test"]`, `nginx -g …`, or no command on a Node/nginx base without Python: the
   // image's Python files are copied but never run.
   const noPython = runsNoPython(argv) || (baseCommandIsNotPython(chain[0]?.stage.from.image ?? '') && (argv.length === 0 || !installsPython(chain)));
   // Not built when no selected rule reads it (RuleMeta.needs): an empty list, as for no Python.
+  const scripts = commandScripts(repo, final.fs, cwd, argv);
+  collectStartupInstalls(repo, spec, stages, final, cwd, command, scripts, collected);
   let runFiles = noPython || !parts.has('runFiles') ? { files: [], from: 'entry' as const } : runFilesOf(repo, final.fs, pythonPath, cwd, entry);
   // The code's own sys.path changes, evaluated where it runs; the closure is followed again with them.
   let sysPathUnknown: Service['sysPathUnknown'] = [];
@@ -158,7 +162,7 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
     cwd,
     runFiles: runFiles.files,
     runFilesFrom: runFiles.from,
-    scripts: commandScripts(repo, final.fs, cwd, argv),
+    scripts,
   };
 }
 

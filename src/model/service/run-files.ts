@@ -58,6 +58,20 @@ export function commandScripts(repo: Repository, fs: ImageFs, cwd: string, argv:
   return [...out].sort();
 }
 
+/**
+ * The words after a wrapper script that hands over to its arguments (`exec "$@"`, `exec gosu app
+ * "$@"`): `["/entrypoint.sh", "gunicorn", …]` → `["gunicorn", …]`. Empty when the first word is
+ * not such a script of the image.
+ */
+export function afterWrapper(repo: Repository, fs: ImageFs, cwd: string, argv: readonly string[]): string[] {
+  const [first, ...rest] = argv;
+  if (first === undefined || rest.length === 0 || first.includes('$')) return [];
+  const file = fs.file(imageResolve(cwd, first));
+  if (!file || file.repoPath.endsWith('.py') || escapesRoot(file.repoPath)) return [];
+  const text = (repo.files.get(file.repoPath) ?? repo.load(file.repoPath, 'config'))?.text ?? '';
+  return /^\s*exec\s+(?:(?:gosu|su-exec|tini|dumb-init|setpriv|runuser|chpst)\b[^\n"]*)?"\$@"\s*$/m.test(text) ? rest : [];
+}
+
 export function runFilesOf(
   repo: Repository,
   fs: ImageFs,

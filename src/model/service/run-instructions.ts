@@ -65,3 +65,40 @@ export function boundByMount(repo: Repository, spec: BuildSpec, stages: readonly
   }
   return null;
 }
+
+/** `git clone` options that take a value (git docs "git-clone"). */
+const CLONE_VALUE = new Set(['-b', '--branch', '-o', '--origin', '-u', '--upload-pack', '--depth', '--shallow-since', '--shallow-exclude', '--reference', '--reference-if-able', '--separate-git-dir', '-c', '--config', '-j', '--jobs', '--filter', '--server-option', '--template', '--bundle-uri', '--ref-format']);
+
+/**
+ * Line of a `RUN git clone URL [DIR]` before the step (in its stage or the stages it is built
+ * FROM) whose checkout holds `imagePath`: the file comes from the cloned tree, which driftcheck does
+ * not see (#16 idiom 10). Null when no clone covers it.
+ */
+export function clonedBy(stages: readonly StageState[], step: InstallStep, imagePath: string): number | null {
+  for (let state: StageState | undefined = stages[step.stage]; state; state = state.stage.from.stageRef === null ? undefined : stages[state.stage.from.stageRef]) {
+    const limit = state.stage.index === step.stage ? step.instructionIndex + 1 : state.stage.instructions.length;
+    for (let index = 0; index < limit; index++) {
+      const instruction = state.stage.instructions[index];
+      if (instruction?.kind !== 'run') continue;
+      let cwd = state.workdirAt[index] ?? '/';
+      for (const words of instruction.commands) {
+        const values = words.map((w) => w.value);
+        if (values[0] === 'cd' && values[1] !== undefined && !values[1].includes('$')) cwd = imageResolve(cwd, values[1]);
+        if (basename(values[0] ?? '') !== 'git' || values[1] !== 'clone') continue;
+        const positional: string[] = [];
+        for (let i = 2; i < values.length; i++) {
+          const v = values[i]!;
+          if (CLONE_VALUE.has(v)) i++;
+          else if (!v.startsWith('-')) positional.push(v);
+        }
+        const url = positional[0];
+        if (url === undefined) continue;
+        const dir = positional[1] ?? basename(url.replace(/\/+$/, '')).replace(/\.git$/, '');
+        if (dir.includes('$')) return instruction.line;
+        const root = imageResolve(cwd, dir);
+        if (imagePath === root || imagePath.startsWith(root === '/' ? '/' : `${root}/`)) return instruction.line;
+      }
+    }
+  }
+  return null;
+}

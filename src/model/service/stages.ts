@@ -9,7 +9,7 @@ import { findStage, simulateStages, type StageState } from '../image.js';
 import type { Repository } from '../repository.js';
 import type { InstallStep } from '../types.js';
 import type { BuildSpec } from './context.js';
-import { type CollectedInstalls, collectInstalls, opaqueInstalls, splitExtras } from './installs.js';
+import { type CollectedInstalls, collectInstalls, opaqueInstalls, scriptInstallSteps, splitExtras } from './installs.js';
 import { appendAll } from '../../util/arrays.js';
 
 interface Built {
@@ -37,7 +37,7 @@ export function simulateAndCollect(repo: Repository, spec: BuildSpec, dockerfile
     if (!final) return null;
     const chain = stageChain(stages, final);
     const installStages = withInstallSources(stages, chain);
-    const installs = installStages.flatMap((state) => installSteps(spec.dockerfilePath, state));
+    const installs = installStages.flatMap((state) => installSteps(repo, spec.dockerfilePath, state));
     const collected = collectInstalls(repo, spec, stages, installs);
     appendAll(collected.unknownInstalls, opaqueInstalls(repo, spec.dockerfilePath, installStages));
     for (const state of installStages) for (const key of basePythonPackages(state.stage.from.stageRef === null ? state.stage.from.image : '') ?? []) collected.installedKeys.add(key);
@@ -106,13 +106,14 @@ function withInstallSources(stages: readonly StageState[], chain: readonly Stage
   return [...out.values()].sort((a, b) => a.stage.index - b.stage.index);
 }
 
-function installSteps(dockerfilePath: string, state: StageState): InstallStep[] {
+function installSteps(repo: Repository, dockerfilePath: string, state: StageState): InstallStep[] {
   const steps: InstallStep[] = [];
   state.stage.instructions.forEach((instruction, index) => {
     if (instruction.kind !== 'run') return;
     for (const pip of instruction.pipInstalls) {
       steps.push({ file: dockerfilePath, line: pip.line, span: pip.span, pip, stage: state.stage.index, instructionIndex: index, workdir: state.workdirAt[index] ?? '/' });
     }
+    appendAll(steps, scriptInstallSteps(repo, state, index));
   });
   return steps;
 }

@@ -103,7 +103,11 @@ that name may belong to anyone), and none that edits a hash-checked file; a comp
         // defines is first-party code on a sys.path driftcheck did not see, never a PyPI guess.
         if (group.guess.source === 'guess' && project.firstParty.nestedPackagesNamed(first.imp.module.split('.')[0] ?? '').length > 0) continue;
         // A module the standard library dropped or has not yet added comes from no dependency.
-        const stdlibOnly = stdlibChange(first.imp.module.split('.')[0] ?? '', service.pythonVersion) !== null;
+        const change = stdlibChange(first.imp.module.split('.')[0] ?? '', service.pythonVersion);
+        const stdlibOnly = change !== null;
+        // A removed module a distribution of the install set restores (setuptools' distutils shim).
+        const restoredBy = change?.kind === 'removed' ? REPLACEMENTS[first.imp.module.split('.')[0] ?? ''] : undefined;
+        if (restoredBy && service.installedKeys.has(normalizeName(restoredBy))) continue;
         const gapsHere = stdlibOnly ? [] : gaps;
         // Severity follows proof: a module that may come from a distribution whose dependencies are
         // unknown, one imported only under a condition, or code not proven to run (no entry found,

@@ -1,0 +1,327 @@
+// Incremental runs (issue #18): the models of Python files, requirements files, Dockerfiles and
+// compose files parsed by the last run on a tree, keyed by the SHA-256 of each file's text, so a
+// run after one file changed parses that file only. The joins (model, rules) run as always: only
+// the per-file parse is remembered, and each model is a function of its text alone, so a
+// remembered model is exactly what parsing would give (the report is byte-identical).
+//
+// One pack file per audited root, `<cache dir>/parsed/<key>.jsonl`: a header line naming the key
+// (schema, driftcheck version and build, root), then one line per model:
+// `<kind>\t<text digest>\t<check>\t<model JSON>`, where check is a digest of the rest of the line.
+// Like the result cache's entries, a pack is not trusted: it is opened without following links,
+// non-blocking, size-capped; a line whose check fails, whose JSON does not parse or whose model has
+// not the exact shape the model code relies on is ignored (that file is parsed), and a pack with a
+// wrong header is ignored. After the audit the pack is rewritten (temp file + rename) with the
+// models this run used, so it holds one tree's files and no more; at most MAX_PACKS packs are kept.
+// The lines of models parsed during the run go to the new pack's temp file as they come (a cold
+// run on a 10,000-file tree would otherwise hold ~27 MB of JSON until the end).
+import { createHash } from 'node:crypto';
+import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { MEMO_KINDS, PARSERS, type MemoKind, type ParseMemo, type ParsedModels } from '../parsers/memo.js';
+import { atomicWriter, errorCode, readGuarded, type AtomicWriter } from '../util/safe-fs.js';
+import { VERSION } from '../version.js';
+import { buildIdentity } from './result-cache.js';
+
+/** Bumped whenever a parser's output shape or meaning changes without a version change. */
+const SCHEMA = 1;
+const MAGIC = 'driftcheck-parsed';
+/** Packs kept per cache folder (one per audited root); older ones are removed after a write. */
+const MAX_PACKS = 16;
+/** A 10,000-file tree's pack is ~30 MB; a larger file is not written, and not read. */
+const MAX_PACK_BYTES = 256 * 1024 * 1024;
+const STALE_TEMP_MS = 60 * 60 * 1000;
+/** Lines are written to the next pack's temp file in pieces of about this size, not kept. */
+const FLUSH_BYTES = 64 * 1024;
+
+/** How many files of each kind were parsed, and how many models came from the pack. */
+export type ParseCounts = { readonly [K in MemoKind]: { parsed: number; reused: number } };
+
+export interface ParseCache extends ParseMemo {
+  readonly counts: ParseCounts;
+  /** Rewrites the pack with the models this run used (when it differs); never throws. */
+  save(): void;
+}
+
+/** `<cache dir>/parsed`. */
+export function parseCacheDir(cacheRoot: string): string {
+  return join(cacheRoot, 'parsed');
+}
+
+/**
+ * The store for one root. `read` false (`--no-cache`): nothing is read from the pack, every file
+ * is parsed, and save() refreshes the pack.
+ */
+export function openParseCache(dir: string, root: string, read: boolean): ParseCache {
+  const key = keyOf(root);
+  const path = join(dir, `${key.slice(0, 40)}.jsonl`);
+  const stored = read ? loadPack(path, key) : new Map<string, string>();
+  const counts = Object.fromEntries(MEMO_KINDS.map((kind) => [kind, { parsed: 0, reused: 0 }])) as unknown as ParseCounts;
+  /** Stored lines this run used, by `<kind>\t<digest>` (slices of the pack's text, no copies). */
+  const reused = new Map<string, string>();
+  /** Models parsed by this run: their lines go to the next pack's temp file as they come. */
+  const fresh = new Set<string>();
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  let bytes = 0;
+  let writer: AtomicWriter | null | 'failed' = null;
+
+  /** Writes the pending lines to the next pack's temp file (created on first use). */
+  const flush = (): void => {
+    if (pending.length === 0 || writer === 'failed') return;
+    const text = pending.join('');
+    pending = [];
+    pendingBytes = 0;
+    bytes += text.length;
+    try {
+      if (bytes > MAX_PACK_BYTES) throw new Error('too large');
+      if (writer === null) {
+        mkdirSync(dir, { recursive: true });
+        writer = atomicWriter(path);
+        writer.write(`${MAGIC}\t${key}\n`);
+      }
+      writer.write(text);
+    } catch {
+      // a read-only or full cache folder only costs speed
+      if (writer !== null) writer.abort();
+      writer = 'failed';
+    }
+  };
+  const emit = (line: string): void => {
+    pending.push(line);
+    pendingBytes += line.length;
+    if (pendingBytes > FLUSH_BYTES) flush();
+  };
+
+  const parse = <K extends MemoKind>(kind: K, text: string): ParsedModels[K] => {
+    const id = `${kind}\t${createHash('sha256').update(text).digest('hex')}`;
+    const line = stored.get(id) ?? reused.get(id);
+    if (line !== undefined) {
+      const model = modelOf(kind, id, line);
+      if (model !== null) {
+        counts[kind].reused++;
+        reused.set(id, line);
+        stored.delete(id);
+        return model;
+      }
+    }
+    const model = (PARSERS[kind] as (text: string) => ParsedModels[K])(text);
+    counts[kind].parsed++;
+    if (writer !== 'failed' && !fresh.has(id) && !reused.has(id)) {
+      fresh.add(id);
+      const json = JSON.stringify(model);
+      emit(`${id}\t${checkOf(id, json)}\t${json}\n`);
+    }
+    return model;
+  };
+
+  const save = (): void => {
+    // Unchanged (every stored line used, none added): the pack stays as it is.
+    if (fresh.size === 0 && stored.size === 0) return;
+    for (const [id, line] of reused) if (!fresh.has(id)) emit(`${id}\t${line}\n`);
+    reused.clear();
+    stored.clear();
+    flush();
+    if (writer === null || writer === 'failed') return;
+    try {
+      writer.commit();
+      prune(dir);
+    } catch {
+      // as above
+    }
+    writer = 'failed';
+  };
+
+  return { parse, counts, save };
+}
+
+/**
+ * The pack's lines by `<kind>\t<digest>` (the rest of each line kept as text, parsed when used);
+ * empty when it is absent, is not ours or cannot be read. A pack that is not a regular file, too
+ * large or with a wrong header is deleted.
+ */
+function loadPack(path: string, key: string): Map<string, string> {
+  const lines = new Map<string, string>();
+  let text: string;
+  try {
+    const read = readGuarded(path, { rootReal: null, maxBytes: MAX_PACK_BYTES, followLinks: false });
+    if ('refused' in read) return discard(path, lines);
+    text = read.bytes.toString('utf8');
+  } catch (error) {
+    return errorCode(error) === 'ENOENT' ? lines : discard(path, lines);
+  }
+  let start = text.indexOf('\n');
+  if (start < 0 || text.slice(0, start) !== `${MAGIC}\t${key}`) return discard(path, lines);
+  start++;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    const second = text.indexOf('\t', text.indexOf('\t', start) + 1);
+    if (second > start && second < end) lines.set(text.slice(start, second), text.slice(second + 1, end));
+    start = end + 1;
+  }
+  return lines;
+}
+
+/** The model a stored line holds, or null when the line is damaged or not of the exact shape. */
+function modelOf<K extends MemoKind>(kind: K, id: string, line: string): ParsedModels[K] | null {
+  const tab = line.indexOf('\t');
+  if (tab < 0) return null;
+  const json = line.slice(tab + 1);
+  if (line.slice(0, tab) !== checkOf(id, json)) return null;
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return null;
+  }
+  return SHAPES[kind](value) ? (value as ParsedModels[K]) : null;
+}
+
+function checkOf(id: string, json: string): string {
+  return createHash('sha256').update(id).update('\t').update(json).digest('hex').slice(0, 32);
+}
+
+function discard(path: string, lines: Map<string, string>): Map<string, string> {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // best effort: it is refused again next time
+  }
+  return lines;
+}
+
+function keyOf(root: string): string {
+  let real = root;
+  try {
+    real = realpathSync(root);
+  } catch {
+    // keyed by the path as given
+  }
+  return createHash('sha256').update(JSON.stringify({ schema: SCHEMA, version: VERSION, build: buildIdentity(), root: real })).digest('hex');
+}
+
+/** Keeps the newest MAX_PACKS packs and removes temp files a killed run left behind (lstat: links are not followed). */
+function prune(dir: string): void {
+  const now = Date.now();
+  const packs: { name: string; mtime: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    let mtime: number;
+    try {
+      mtime = lstatSync(join(dir, name)).mtimeMs;
+    } catch {
+      continue;
+    }
+    if (name.endsWith('.jsonl')) packs.push({ name, mtime });
+    else if (name.endsWith('.tmp') && now - mtime > STALE_TEMP_MS) rmSync(join(dir, name), { force: true });
+  }
+  packs.sort((a, b) => b.mtime - a.mtime);
+  for (const stale of packs.slice(MAX_PACKS)) rmSync(join(dir, stale.name), { force: true });
+}
+
+// ---------------------------------------------------------------- shapes
+// The exact shape of each model (src/parsers/types.ts): a stored model that passes is one the
+// model code can read without a type error. Extra fields are ignored.
+
+type Check = (value: unknown) => boolean;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const str: Check = (v) => typeof v === 'string';
+const int: Check = (v) => Number.isInteger(v);
+const bool: Check = (v) => typeof v === 'boolean';
+const nullable = (check: Check): Check => (v) => v === null || check(v);
+const list = (check: Check): Check => (v) => Array.isArray(v) && v.every(check);
+const oneOf = (...values: readonly string[]): Check => (v) => typeof v === 'string' && values.includes(v);
+const dict = (check: Check): Check => (v) => isRecord(v) && Object.values(v).every(check);
+/** Every field of `required` present and valid; each of `optional` absent or valid. */
+const obj = (required: Readonly<Record<string, Check>>, optional: Readonly<Record<string, Check>> = {}): Check => {
+  const req = Object.entries(required);
+  const opt = Object.entries(optional);
+  return (v) => isRecord(v) && req.every(([k, check]) => check(v[k])) && opt.every(([k, check]) => v[k] === undefined || check(v[k]));
+};
+
+const span = obj({ start: int, end: int });
+const word = obj({ value: str, span });
+const directive = obj({ line: int, rules: list(str), reason: nullable(str), span, commentLine: int, source: oneOf('driftcheck', 'hadolint', 'deptry') });
+const diagnostic = obj({ message: str, line: int, column: int, span, severity: oneOf('error', 'warning', 'info') });
+const common = { directives: list(directive), diagnostics: list(diagnostic) };
+
+const python = obj({
+  imports: list(obj({ module: str, level: int, names: list(str), line: int, column: int, span, guarded: bool, typeChecking: bool, inFunction: bool, conditional: bool, dynamic: bool })),
+  keywordCalls: list(obj({ callee: str, keyword: str, value: str, line: int, column: int, span })),
+  hasMainGuard: bool,
+  ...common,
+});
+
+const requirements = obj({
+  requirements: list(obj({
+    name: str, key: str, extras: list(str), specifier: str, pin: nullable(str), marker: nullable(str), url: nullable(str), editable: bool,
+    hashes: list(str), line: int, column: int, span, nameSpan: span, specifierSpan: span, lineSpan: span,
+  })),
+  includes: list(obj({ kind: oneOf('requirement', 'constraint'), path: str, line: int, column: int, span, lineSpan: span })),
+  options: list(obj({ name: str, value: nullable(str), line: int })),
+  ...common,
+});
+
+const command = obj({ form: oneOf('json', 'shell'), argv: list(word), raw: str, line: int, span });
+const pipInstall = obj({
+  tool: oneOf('pip', 'uv', 'poetry', 'pipenv'),
+  requirementFiles: list(obj({ path: str, constraint: bool, span })),
+  packages: list(word),
+  localPaths: list(obj({ path: str, editable: bool, span })),
+  upgrade: bool, line: int, span,
+});
+const npmInstall = obj({ tool: oneOf('npm', 'yarn', 'pnpm', 'bun'), command: oneOf('install', 'ci', 'other'), line: int, span, options: list(str) });
+const base = { keyword: str, line: int, endLine: int, span };
+const INSTRUCTIONS: Readonly<Record<string, Check>> = {
+  copy: obj({ ...base, sources: list(word), dest: word, from: nullable(str), chown: nullable(str) }),
+  run: obj({ ...base, text: str, commands: list(list(word)), pipInstalls: list(pipInstall), npmInstalls: list(npmInstall), systemPackages: list(str) }),
+  workdir: obj({ ...base, path: str }),
+  env: obj({ ...base, pairs: list(obj({ key: str, value: str, span })) }),
+  arg: obj({ ...base, name: str, value: nullable(str) }),
+  user: obj({ ...base, user: str }),
+  cmd: obj({ ...base, command }),
+  entrypoint: obj({ ...base, command }),
+  healthcheck: obj({ ...base, none: bool, command: nullable(command) }),
+  expose: obj({ ...base, ports: list(str) }),
+  other: obj(base),
+};
+const instruction: Check = (v) => isRecord(v) && typeof v['kind'] === 'string' && Object.hasOwn(INSTRUCTIONS, v['kind']) && (INSTRUCTIONS[v['kind']] ?? (() => false))(v);
+const dockerfile = obj({
+  stages: list(obj({
+    index: int,
+    name: nullable(str),
+    from: obj({ image: str, raw: str, tag: nullable(str), digest: nullable(str), stageRef: nullable(int), line: int, span }),
+    instructions: list(instruction),
+  })),
+  globalArgs: list(obj({ name: str, value: nullable(str) })),
+  ...common,
+});
+
+const file = { file: str };
+const scalar = obj({ value: str, line: int, span }, file);
+const composeCommand = obj({ form: oneOf('string', 'list'), tokens: list(obj({ value: str, span: nullable(span) })), raw: str, line: int, span }, file);
+const compose = obj({
+  services: list(obj({
+    name: str, line: int, nameSpan: span,
+    build: nullable(obj({ context: str, dockerfile: nullable(str), target: nullable(str), args: dict(str), line: int, span }, file)),
+    image: nullable(scalar),
+    command: nullable(composeCommand),
+    entrypoint: nullable(composeCommand),
+    environment: list(obj({ key: str, value: nullable(str), line: int, span }, file)),
+    ports: list(obj({ raw: str, published: nullable(str), target: nullable(str), line: int, span }, file)),
+    healthcheck: nullable(obj({ test: nullable(list(str)), disable: bool, line: int, span }, file)),
+    volumes: list(obj({ raw: str, type: oneOf('bind', 'volume', 'tmpfs', 'other'), source: nullable(str), target: nullable(str), line: int, span }, file)),
+    profiles: list(str),
+    envFiles: list(obj({ path: str, required: bool, line: int, span }, file)),
+    user: nullable(scalar),
+    workingDir: nullable(scalar),
+    extends: nullable(obj({ service: str, file: nullable(str), line: int, span })),
+  })),
+  ...common,
+});
+
+/** Exported for the test that every model the parsers give passes its own shape check. */
+export const SHAPES: { readonly [K in MemoKind]: Check } = { python, requirements, dockerfile, compose };

@@ -1,0 +1,169 @@
+// The parse cache (src/cache/parse-cache.ts), through the CLI: after one file changed, a run parses
+// that file only (the counts --debug prints) and prints exactly what a --no-cache run prints on the
+// edited tree; a damaged pack is ignored line by line, never trusted and never a crash.
+import { createHash } from 'node:crypto';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SHAPES } from '../src/cache/parse-cache.js';
+import { discover } from '../src/discover.js';
+import { MEMO_KINDS, PARSERS, type MemoKind } from '../src/parsers/memo.js';
+import { REPO_ROOT } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/in-process.js';
+
+const temps: string[] = [];
+afterAll(() => {
+  for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+});
+
+function tempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+function copy(fixture: string): { dir: string; cache: string } {
+  const dir = tempDir('driftcheck-parse-tree-');
+  cpSync(join(REPO_ROOT, 'fixtures/projects', fixture), dir, { recursive: true });
+  return { dir, cache: tempDir('driftcheck-parse-cache-') };
+}
+
+type Counts = Record<MemoKind, { parsed: number; reused: number }>;
+
+/** A run with --debug: its output and the parse counts it printed. */
+async function run(dir: string, cache: string, extra: readonly string[] = []): Promise<{ status: number; stdout: string; counts: Counts }> {
+  const result = await runCliInProcess(['.', '--format', 'json', '--debug', ...extra], { cwd: dir, env: { DRIFTCHECK_CACHE_DIR: cache } });
+  const line = result.stderr.split('\n').find((l) => l.startsWith('debug: parse cache: '));
+  if (line === undefined) throw new Error(`no parse cache counts in stderr:\n${result.stderr}`);
+  const counts = Object.fromEntries(MEMO_KINDS.map((kind) => [kind, { parsed: -1, reused: -1 }])) as Counts;
+  for (const m of line.matchAll(/(\w+) (\d+) parsed, (\d+) reused/g)) counts[m[1] as MemoKind] = { parsed: Number(m[2]), reused: Number(m[3]) };
+  return { status: result.status, stdout: result.stdout, counts };
+}
+
+/** What a run without any cache prints on the tree as it is now. */
+async function fresh(dir: string): Promise<{ status: number; stdout: string }> {
+  const { status, stdout } = await run(dir, tempDir('driftcheck-parse-nocache-'), ['--no-cache']);
+  return { status, stdout };
+}
+
+const parsedTotal = (counts: Counts): number => MEMO_KINDS.reduce((n, kind) => n + counts[kind].parsed, 0);
+const reusedTotal = (counts: Counts): number => MEMO_KINDS.reduce((n, kind) => n + counts[kind].reused, 0);
+
+const EDITS: readonly { name: string; kind: MemoKind | null; edit: (dir: string) => void }[] = [
+  { name: 'a Python file', kind: 'python', edit: (dir) => appendFileSync(join(dir, 'backend/app/api/health.py'), '\nimport chromadb\n') },
+  { name: 'a requirements file', kind: 'requirements', edit: (dir) => appendFileSync(join(dir, 'backend/requirements.txt'), 'aio-pika==9.4.1\n') },
+  { name: 'a Dockerfile', kind: 'dockerfile', edit: (dir) => appendFileSync(join(dir, 'docker/backend/Dockerfile'), 'COPY agents/ ./agents/\n') },
+  {
+    name: 'a compose file',
+    kind: 'compose',
+    edit: (dir) => {
+      const path = join(dir, 'docker-compose.yml');
+      writeFileSync(path, readFileSync(path, 'utf8').replace(' --reload', ''));
+    },
+  },
+  { name: 'a deleted file', kind: null, edit: (dir) => rmSync(join(dir, 'backend/app/api/vectors.py')) },
+  { name: 'a renamed file', kind: null, edit: (dir) => renameSync(join(dir, 'backend/app/api/mesh.py'), join(dir, 'backend/app/api/messaging.py')) },
+];
+
+describe('after one file changed, only that file is parsed and the report is a --no-cache run\'s', () => {
+  for (const { name, kind, edit } of EDITS) {
+    it(name, async () => {
+      const { dir, cache } = copy('sutazai');
+      const first = await run(dir, cache);
+      expect(reusedTotal(first.counts)).toBe(0);
+      expect(parsedTotal(first.counts)).toBeGreaterThan(10);
+      edit(dir);
+      const second = await run(dir, cache);
+      expect(second.stdout, 'the edit changes the report').not.toEqual(first.stdout);
+      expect({ status: second.status, stdout: second.stdout }).toEqual(await fresh(dir));
+      for (const k of MEMO_KINDS) {
+        // The edited file is the one parsed; a deleted or renamed one (same text) parses nothing.
+        expect(second.counts[k].parsed, k).toBe(k === kind ? 1 : 0);
+        expect(second.counts[k].reused, k).toBe(first.counts[k].parsed - (k === kind || (kind === null && name.includes('deleted') && k === 'python') ? 1 : 0));
+      }
+      // And the pack now holds the edited tree: a third run parses nothing.
+      const third = await run(dir, cache, ['--select', 'DEP001']);
+      expect(parsedTotal(third.counts)).toBe(0);
+    });
+  }
+});
+
+/** The one pack of a cache folder. */
+function packOf(cache: string): string {
+  const names = readdirSync(join(cache, 'parsed')).filter((n) => n.endsWith('.jsonl'));
+  expect(names).toHaveLength(1);
+  return join(cache, 'parsed', names[0] ?? '');
+}
+
+describe('a damaged pack is ignored, never trusted', () => {
+  const damages: readonly { name: string; damage: (pack: string) => void; parsedAtLeast: number }[] = [
+    { name: 'cut short', damage: (pack) => writeFileSync(pack, readFileSync(pack).subarray(0, Math.floor(statSync(pack).size / 2))), parsedAtLeast: 1 },
+    { name: 'emptied', damage: (pack) => writeFileSync(pack, ''), parsedAtLeast: 10 },
+    { name: 'garbage', damage: (pack) => writeFileSync(pack, 'not a pack\n\u0000\u0001{{{'), parsedAtLeast: 10 },
+    {
+      name: 'a model altered (its check fails)',
+      damage: (pack) => writeFileSync(pack, readFileSync(pack, 'utf8').replace(/"line":(\d+)/g, (_, n: string) => `"line":${Number(n) + 1}`)),
+      parsedAtLeast: 10,
+    },
+    {
+      name: 'a model of the wrong shape with a valid check',
+      damage: (pack) => {
+        const lines = readFileSync(pack, 'utf8').split('\n').map((line) => {
+          const [kind, digest, , json] = line.split('\t');
+          if (kind === undefined || digest === undefined || json === undefined) return line;
+          const bad = JSON.stringify({ ...(JSON.parse(json) as object), imports: 'not a list', stages: 7, requirements: null, services: {} });
+          const check = createHash('sha256').update(`${kind}\t${digest}`).update('\t').update(bad).digest('hex').slice(0, 32);
+          return [kind, digest, check, bad].join('\t');
+        });
+        writeFileSync(pack, lines.join('\n'));
+      },
+      parsedAtLeast: 10,
+    },
+  ];
+  for (const { name, damage, parsedAtLeast } of damages) {
+    it(name, async () => {
+      const { dir, cache } = copy('sutazai');
+      const first = await run(dir, cache);
+      // Without damage the next run would reuse every model (checked by the tests above).
+      damage(packOf(cache));
+      appendFileSync(join(dir, 'backend/app/api/health.py'), '\n'); // a result-cache miss
+      const second = await run(dir, cache);
+      expect(parsedTotal(second.counts)).toBeGreaterThanOrEqual(parsedAtLeast);
+      expect({ status: second.status, stdout: second.stdout }).toEqual(await fresh(dir));
+      expect(second.stdout.length).toBeGreaterThan(0);
+      expect(first.status).toBe(second.status);
+    });
+  }
+
+  it('--no-cache reads no pack, and refreshes it', async () => {
+    const { dir, cache } = copy('sutazai');
+    await run(dir, cache);
+    const again = await run(dir, cache, ['--no-cache']);
+    expect(reusedTotal(again.counts)).toBe(0);
+    appendFileSync(join(dir, 'backend/app/api/health.py'), '\n');
+    const after = await run(dir, cache);
+    expect(after.counts.python.parsed).toBe(1);
+  });
+});
+
+describe('every model the parsers give passes its own shape check (else the cache would never answer)', () => {
+  const roots = [
+    ...readdirSync(join(REPO_ROOT, 'fixtures/projects')).map((name) => join(REPO_ROOT, 'fixtures/projects', name)),
+    ...readdirSync(join(REPO_ROOT, 'fixtures/rules')).flatMap((rule) => readdirSync(join(REPO_ROOT, 'fixtures/rules', rule)).map((c) => join(REPO_ROOT, 'fixtures/rules', rule, c))),
+  ];
+  it(`${roots.length} fixture trees`, () => {
+    const seen: Record<string, number> = {};
+    for (const root of roots) {
+      if (!statSync(root).isDirectory()) continue;
+      for (const file of discover(root).files) {
+        const kind = file.kind as MemoKind;
+        if (!MEMO_KINDS.includes(kind)) continue;
+        const model: unknown = JSON.parse(JSON.stringify(PARSERS[kind](file.text)));
+        expect(SHAPES[kind](model), `${root}/${file.path}`).toBe(true);
+        seen[kind] = (seen[kind] ?? 0) + 1;
+      }
+    }
+    for (const kind of MEMO_KINDS) expect(seen[kind] ?? 0, kind).toBeGreaterThan(5);
+  });
+});
