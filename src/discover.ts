@@ -7,6 +7,7 @@ import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { makeSourceFile, type Encoding, type FileKind, type SourceFile } from './source.js';
 import { errorCode, readGuarded, refusalMessage } from './util/safe-fs.js';
+import { ignoresCase, trackedFilesUnder } from './util/git-index.js';
 
 export interface DiscoverOptions {
   readonly maxFileBytes: number;
@@ -190,6 +191,11 @@ export function walkTree(
   const excluded = options.exclude?.length ? [{ dir: '', rules: ignore().add([...options.exclude]) }] : [];
 
   const gitignoreCode = options.gitignoreCode !== false;
+  // Git ignores only untracked files: a tracked file is audited whatever an ignore file says, and
+  // patterns match case-sensitively unless the repository sets core.ignorecase (git's default).
+  const tracked = trackedFilesUnder(root);
+  const ignoreCase = ignoresCase(root);
+  const isTracked = (rel: string): boolean => tracked?.files.has(rel) === true;
   // `gitIgnored`: a folder an ignore file hides, walked only for code when ignore files do not hide code.
   const walk = (dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[], gitIgnored: boolean): void => {
     let entries;
@@ -205,7 +211,7 @@ export function walkTree(
     // each) cost more than the walk itself on large trees (issue #18).
     const venv = entries.find((entry) => entry.name === 'pyvenv.cfg');
     if (dirRel !== '' && venv && (venv.isFile() || (venv.isSymbolicLink() && isVirtualenv(dirAbs)))) return;
-    const localScopes = entries.some((entry) => entry.name === '.gitignore' || entry.name === '.ignore') ? withGitignore(dirAbs, dirRel, scopes, options.maxFileBytes) : scopes;
+    const localScopes = entries.some((entry) => entry.name === '.gitignore' || entry.name === '.ignore') ? withGitignore(dirAbs, dirRel, scopes, options.maxFileBytes, ignoreCase) : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
@@ -214,15 +220,18 @@ export function walkTree(
         // A virtualenv (a pyvenv.cfg inside) is skipped once it is listed, above.
         if (SKIPPED_DIRS.has(entry.name) || isIgnored(excluded, rel, true)) continue;
         const hidden = gitIgnored || isIgnored(localScopes, rel, true);
-        if (hidden && gitignoreCode) continue;
+        // A hidden folder holding tracked files is walked for those files only.
+        if (hidden && gitignoreCode && tracked?.dirs.has(rel) !== true) continue;
         walk(abs, rel, localScopes, hidden);
         continue;
       }
       if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       const kind = classify(rel);
       // In a folder walked only for its code, nothing else is recorded (it was never walked before).
-      if (gitIgnored && !isCode(kind)) continue;
-      if (kind === null || isIgnored(excluded, rel, false) || ((gitIgnored || isIgnored(localScopes, rel, false)) && (gitignoreCode || !isCode(kind)))) {
+      const trackedFile = isTracked(rel);
+      if (gitIgnored && !isCode(kind) && !trackedFile && !gitignoreCode) continue;
+      if (gitIgnored && gitignoreCode && !trackedFile) continue;
+      if (kind === null || isIgnored(excluded, rel, false) || (!trackedFile && (gitIgnored || isIgnored(localScopes, rel, false)) && (gitignoreCode || !isCode(kind)))) {
         if (otherPaths.length < options.maxFiles) otherPaths.push(rel);
         continue;
       }
@@ -244,7 +253,7 @@ export function walkTree(
  * A `.gitignore` (and an `.ignore`, which ripgrep, fd and deptry read the same way) is read through
  * the guard too; like git (2.32+), a symlinked one is not followed.
  */
-function withGitignore(dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[], maxBytes: number): readonly IgnoreScope[] {
+function withGitignore(dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[], maxBytes: number, ignorecase: boolean): readonly IgnoreScope[] {
   let out = scopes;
   for (const name of ['.gitignore', '.ignore']) {
     let text: string;
@@ -255,7 +264,7 @@ function withGitignore(dirAbs: string, dirRel: string, scopes: readonly IgnoreSc
     } catch {
       continue;
     }
-    out = [...out, { dir: dirRel, rules: ignore().add(text) }];
+    out = [...out, { dir: dirRel, rules: ignore({ ignorecase }).add(text) }];
   }
   return out;
 }

@@ -36,15 +36,17 @@ export class FirstPartyIndex {
   }
 
   /**
-   * Packages inside other packages with this name (`app/services/` for `services`): code that
-   * imports `services` may mean `app.services`, which is not importable under that name.
+   * Packages and modules inside other packages with this name (`app/services/` or
+   * `app/services.py` for `services`): code that imports `services` may mean `app.services`, which
+   * is not importable under that name, but is the repository's, never a PyPI project to guess.
    */
   nestedPackagesNamed(name: string): string[] {
     const out: string[] = [];
     for (const file of this.pyFiles) {
-      if (!file.endsWith(`/${name}/__init__.py`)) continue;
-      const dir = repoDirname(file);
-      if (this.isPackage(repoDirname(dir))) out.push(dir);
+      if (file.endsWith(`/${name}/__init__.py`)) {
+        const dir = repoDirname(file);
+        if (this.isPackage(repoDirname(dir))) out.push(dir);
+      } else if (file.endsWith(`/${name}.py`) && this.isPackage(repoDirname(file))) out.push(file);
     }
     return out.sort();
   }

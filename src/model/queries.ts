@@ -89,6 +89,87 @@ function classifyRelative(project: Project, service: Service, file: RunFile, imp
   return inRepo ? { kind: 'first-party-missing', candidates: [target] } : { kind: 'local' };
 }
 
+const mainFileCache = new WeakMap<Service, string | null>();
+
+/**
+ * The image path of the file the command starts as `__main__` (`python x.py`, `python -m pkg.mod`,
+ * `python -m pkg` runs pkg/__main__.py), or null: only there does `if __name__ == "__main__":` run.
+ */
+export function mainFileOf(service: Service): string | null {
+  let main = mainFileCache.get(service);
+  if (main === undefined) {
+    main = null;
+    const entry = service.entry;
+    const fs = service.final?.fs;
+    if (entry?.script && entry.runner.startsWith('python')) main = imageResolve(service.cwd, entry.script);
+    else if (entry?.module && entry.runner.startsWith('python') && fs) {
+      const parts = entry.module.split('.');
+      const hit = findModule(fs, service.pythonPath, parts);
+      const file = hit?.files.at(-1);
+      if (hit && file) main = file.imagePath.endsWith('/__init__.py') ? `${file.imagePath.slice(0, -'__init__.py'.length)}__main__.py` : file.imagePath;
+    }
+    mainFileCache.set(service, main);
+  }
+  return main;
+}
+
+/**
+ * The imports of a file that run in the service: an import in `if __name__ == "__main__":` runs
+ * only in the file the command starts (there it is as unconditional as the rest); in a module it is
+ * imported as, it never runs. In project mode (no command) it stays a conditional import.
+ */
+export function runningImports(project: Project, service: Service, file: RunFile): readonly PyImport[] {
+  const imports = project.python.get(file.repoPath)?.imports ?? [];
+  if (!imports.some((imp) => imp.mainBlock === true)) return imports;
+  if (service.kind === 'project' || service.runFilesFrom !== 'entry') return imports.map((imp) => (imp.mainBlock === true ? { ...imp, conditional: true } : imp));
+  const isMain = file.imagePath !== null && file.imagePath === mainFileOf(service);
+  return isMain ? imports : imports.filter((imp) => imp.mainBlock !== true);
+}
+
+const missingCodeCache = new WeakMap<Service, readonly RunFile[]>();
+
+/**
+ * First-party code the service's code imports that its image lacks (MOD001), as repo files: the
+ * modules named (`agents/core.py` for `import agents.core`, with the packages' `__init__.py`), and
+ * what they import in turn. Their third-party imports are still the service's needs.
+ */
+export function missingFirstPartyFiles(project: Project, service: Service): readonly RunFile[] {
+  let out = missingCodeCache.get(service);
+  if (out) return out;
+  const found = new Map<string, RunFile>();
+  const known = new Set(service.runFiles.map((f) => f.repoPath));
+  const queue: RunFile[] = [...service.runFiles];
+  const add = (repoPath: string): void => {
+    if (known.has(repoPath) || found.has(repoPath) || !project.python.has(repoPath)) return;
+    const file = { repoPath, imagePath: null };
+    found.set(repoPath, file);
+    queue.push(file);
+  };
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    for (const imp of runningImports(project, service, file)) {
+      // Optional code (try/except ImportError) and test helpers are not what the service needs,
+      // as MOD001 says.
+      if (imp.typeChecking || imp.guarded || imp.level > 0 || /^(tests?|testing)(\.|$)/.test(imp.module)) continue;
+      const cls = classifyImport(project, service, file, imp);
+      if (cls.kind !== 'first-party-missing') continue;
+      const parts = imp.module.split('.');
+      for (const location of cls.candidates) {
+        if (location.endsWith('.py')) {
+          add(location);
+          continue;
+        }
+        for (let n = 1; n <= parts.length; n++) add(repoJoin(location, ...parts.slice(1, n), '__init__.py'));
+        const base = repoJoin(location, ...parts.slice(1));
+        add(`${base}.py`);
+        for (const name of imp.names) if (name !== '*') add(`${repoJoin(base, name)}.py`);
+      }
+    }
+  }
+  out = [...found.values()].sort((a, b) => (a.repoPath < b.repoPath ? -1 : 1));
+  missingCodeCache.set(service, out);
+  return out;
+}
+
 const transitiveCache = new WeakMap<Service, ReadonlyMap<string, string>>();
 
 /**

@@ -104,8 +104,10 @@ export interface Service {
   readonly command: readonly CommandPart[];
   readonly argv: readonly string[];
   readonly entry: EntryPoint | null;
-  /** Image directories on sys.path when the command runs. */
+  /** Image directories on sys.path when the command runs (with the code's evaluated sys.path changes). */
   readonly pythonPath: readonly string[];
+  /** Changes to sys.path in the code that runs which driftcheck could not evaluate: sys.path is not fully known. */
+  readonly sysPathUnknown: readonly { readonly file: string; readonly line: number; readonly expr: string | null }[];
   readonly cwd: string;
   /** Repo paths of the Python files that run, and how they were chosen. */
   readonly runFiles: readonly RunFile[];

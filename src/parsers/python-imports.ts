@@ -16,7 +16,7 @@
 //      Calls (`__import__`, `import_module`, `.run(`) are found by one regex pass over the masked text.
 
 import type { Span } from '../findings/types.js';
-import type { Directive, ParseDiagnostic, PyImport, PyKeywordCall, PythonFileModel } from './types.js';
+import type { Directive, ParseDiagnostic, PyImport, PyKeywordCall, PyPathAssignment, PySysPathEdit, PythonFileModel } from './types.js';
 import { readDirective } from './directives.js';
 
 const TAB = 9;
@@ -526,6 +526,12 @@ const IMPORT_ERRORS = new Set(['ImportError', 'ModuleNotFoundError', 'Exception'
 const TYPE_CHECKING = /^(?:[A-Za-z_]\w*\s*\.\s*)?TYPE_CHECKING$/;
 const MAIN_GUARD_NAME_FIRST = /^__name__\s*==\s*"\x01*"$/;
 const MAIN_GUARD_NAME_LAST = /^"\x01*"\s*==\s*__name__$/;
+// `find_spec("x")` (any qualifier), optionally `is not None`; `"x" in settings.INSTALLED_APPS`:
+// a test that the module is there before importing it. Strings are masked (`"\x01…"`).
+const SPEC_CALL = String.raw`(?:[A-Za-z_]\w*\s*\.\s*)*find_spec\s*\(\s*"\x01*"\s*\)`;
+const APPS = String.raw`"\x01*"\s+in\s+(?:[A-Za-z_]\w*\s*\.\s*)?INSTALLED_APPS`;
+const PRESENCE_TEST = new RegExp(String.raw`^(?:${SPEC_CALL}(?:\s+is\s+not\s+None)?|${APPS})$`);
+const ABSENCE_TEST = new RegExp(String.raw`^(?:not\s+${SPEC_CALL}|${SPEC_CALL}\s+is\s+None|"\x01*"\s+not\s+in\s+(?:[A-Za-z_]\w*\s*\.\s*)?INSTALLED_APPS)$`);
 const BLOCK_WORDS = new Set(['if', 'elif', 'else', 'while', 'for', 'with', 'try', 'except', 'finally', 'def', 'class', 'match', 'case']);
 const ASYNC_WORDS = new Set(['def', 'for', 'with']);
 
@@ -557,8 +563,11 @@ interface TryInfo {
 type Frame =
   | { readonly kind: 'try'; readonly indent: number; readonly info: TryInfo }
   | { readonly kind: 'except'; readonly indent: number; readonly info: TryInfo; readonly catches: boolean }
-  /** `if`/`elif`; `earlierNonTc`: an earlier test of the same chain was not TYPE_CHECKING. */
-  | { readonly kind: 'if'; readonly indent: number; readonly typeChecking: boolean; readonly earlierNonTc: boolean }
+  /**
+   * `if`/`elif`; `earlierNonTc`: an earlier test of the same chain was not TYPE_CHECKING; `presence`:
+   * the test checks the module is there (find_spec, INSTALLED_APPS); `main`: `__name__ == "__main__"`.
+   */
+  | { readonly kind: 'if'; readonly indent: number; readonly typeChecking: boolean; readonly earlierNonTc: boolean; readonly presence?: boolean; readonly main?: boolean }
   /** `else` of an if-chain; not conditional when every test before it was TYPE_CHECKING (always runs). */
   | { readonly kind: 'else'; readonly indent: number; readonly conditional: boolean }
   | { readonly kind: 'def' | 'match' | 'other'; readonly indent: number };
@@ -566,6 +575,9 @@ type Frame =
 interface Context {
   readonly tries: readonly TryInfo[];
   readonly handler: boolean;
+  /** Under a presence test or after an early-return gate: optional by design. */
+  readonly gated: boolean;
+  readonly mainBlock: boolean;
   readonly typeChecking: boolean;
   readonly inFunction: boolean;
   readonly conditional: boolean;
@@ -579,16 +591,23 @@ interface Header {
   readonly colon: number;
   /** The header's own expression is evaluated only when earlier tests failed (`elif`). */
   readonly exprConditional: boolean;
+  /** An `if` testing that a module is absent (`find_spec("x") is None`): a possible early-return gate. */
+  readonly absence?: boolean;
 }
 
 interface Hit {
   readonly at: number;
-  readonly kind: 'dynamic' | 'run';
+  readonly kind: 'dynamic' | 'run' | 'syspath';
   readonly after: number; // end of the regex match
 }
 
 const DYNAMIC_CALL = /\b(?:__import__|import_module)\s*\(\s*"/g;
 const RUN_CALL = /\brun\s*\(/g;
+// `sys.path.insert(` / `.append(` / `site.addsitedir(`; other writes to sys.path are recorded unevaluated.
+const SYS_PATH_CALL = /\bsys\s*\.\s*path\s*\.\s*(insert|append|extend)\s*\(|\bsite\s*\.\s*addsitedir\s*\(|\bsys\s*\.\s*path\s*(?:\[[^\]\n]*\]\s*)?(?:\+=|=(?!=))/g;
+// `NAME = …` whose value may be a path (it names __file__, a path function or is a string).
+const PATH_ASSIGNMENT = /^([A-Za-z_]\w*)\s*=(?!=)\s*(.+)$/s;
+const PATHISH = /__file__|dirname|abspath|realpath|Path|parent|path\.join|getcwd|^"/;
 const RUN_KEYWORDS = new Set(['reload', 'debug']);
 const CALLEE_LIMIT = 256; // bounds the backward walk over `a.b().run`, keeping the scan linear
 
@@ -609,6 +628,7 @@ function findHits(masked: string): Hit[] {
   const hits: Hit[] = [];
   for (const m of masked.matchAll(dynamicCallPattern(masked))) hits.push({ at: m.index, kind: 'dynamic', after: m.index + m[0].length });
   for (const m of masked.matchAll(RUN_CALL)) hits.push({ at: m.index, kind: 'run', after: m.index + m[0].length });
+  if (masked.includes('sys') || masked.includes('site')) for (const m of masked.matchAll(SYS_PATH_CALL)) hits.push({ at: m.index, kind: 'syspath', after: m.index + m[0].length });
   return hits.sort((a, b) => a.at - b.at);
 }
 
@@ -635,9 +655,18 @@ class Analyzer {
   private readonly contexts: Context[] = []; // parallel to `imports`
   private cachedContext: Context | null = null; // valid until the stack changes
   private readonly calls: PyKeywordCall[] = [];
+  readonly sysPathEdits: PySysPathEdit[] = [];
+  readonly pathAssignments: PyPathAssignment[] = [];
   private readonly hits: Hit[];
   private hitIndex = 0;
   private mainGuard = false;
+  /** `if find_spec("x") is None:` seen at this indent; confirmed when its body starts with `return`. */
+  private pendingGate: { indent: number; inline: boolean } | null = null;
+  /**
+   * Confirmed early-return gates: the rest of their block is optional once the next line at their
+   * indent shows the `if` has no `elif`/`else` (`settled`).
+   */
+  private gates: { readonly indent: number; settled: boolean }[] = [];
   private readonly masked: string;
   private closersOf: LogicalLine | null = null;
   private readonly closers = new Map<number, number>();
@@ -655,7 +684,7 @@ class Analyzer {
     for (const line of this.lexed.lines) this.logicalLine(line);
     this.imports.forEach((imp, i) => {
       const ctx = this.contexts[i];
-      imp.guarded = ctx !== undefined && (ctx.handler || ctx.tries.some((t) => t.catchesImportError));
+      imp.guarded = ctx !== undefined && (ctx.handler || ctx.gated || ctx.tries.some((t) => t.catchesImportError));
     });
     // Dynamic imports are found after the statements of their line: restore source order.
     const imports = this.imports.sort((a, b) => a.span.start - b.span.start);
@@ -675,6 +704,7 @@ class Analyzer {
   }
 
   private logicalLine(line: LogicalLine): void {
+    this.trackGates(line);
     const sibling = this.popTo(line.indent);
     const header = this.header(line, sibling);
     if (header === null) {
@@ -685,8 +715,41 @@ class Analyzer {
     this.callHits(line, header.colon, header.exprConditional);
     this.stack.push(header.frame);
     this.cachedContext = null;
+    if (header.absence) {
+      const body = skipSpace(this.masked, header.colon + 1, line.end);
+      const inline = body < line.end;
+      if (!inline || wordAt(this.masked, body, line.end) === 'return') this.pendingGate = { indent: line.indent, inline };
+    }
     this.statements(header.colon + 1, line.end, line.semicolons);
     this.callHits(line, line.end, false);
+  }
+
+  /**
+   * Early-return gates: `if find_spec("x") is None:` whose body starts with `return` (and has no
+   * `elif`/`else`) makes the rest of its block run only when the module is there.
+   */
+  private trackGates(line: LogicalLine): void {
+    const word = wordAt(this.masked, line.start, line.end);
+    const pending = this.pendingGate;
+    if (pending && !pending.inline) {
+      this.pendingGate = null;
+      if (line.indent > pending.indent && word === 'return') this.gates.push({ indent: pending.indent, settled: false });
+    } else if (pending) {
+      this.pendingGate = null;
+      this.gates.push({ indent: pending.indent, settled: false });
+    }
+    if (this.gates.length === 0) return;
+    const kept = this.gates.filter((g) => line.indent > g.indent || (line.indent === g.indent && (g.settled || (word !== 'elif' && word !== 'else'))));
+    for (const g of kept) {
+      if (line.indent === g.indent && !g.settled) {
+        g.settled = true;
+        this.cachedContext = null;
+      }
+    }
+    if (kept.length !== this.gates.length) {
+      this.gates = kept;
+      this.cachedContext = null;
+    }
   }
 
   /** Pops the blocks this line is not inside; returns the popped header at the same indent. */
@@ -738,12 +801,16 @@ class Analyzer {
         if (catches) info.catchesImportError = true;
         return plain({ kind: 'except', indent, info, catches });
       }
-      case 'if':
-        if (this.isMainGuard(after, expr)) this.mainGuard = true;
-        return plain({ kind: 'if', indent, typeChecking: TYPE_CHECKING.test(stripParens(expr)), earlierNonTc: false });
+      case 'if': {
+        const main = this.isMainGuard(after, expr);
+        if (main) this.mainGuard = true;
+        const test = stripParens(expr);
+        return { ...plain({ kind: 'if', indent, typeChecking: TYPE_CHECKING.test(test), earlierNonTc: false, presence: PRESENCE_TEST.test(test), main }), absence: ABSENCE_TEST.test(test) };
+      }
       case 'elif': {
         const earlier = sibling?.kind === 'if' ? sibling.earlierNonTc || !sibling.typeChecking : true;
-        const frame: Frame = { kind: 'if', indent, typeChecking: TYPE_CHECKING.test(stripParens(expr)), earlierNonTc: earlier };
+        const test = stripParens(expr);
+        const frame: Frame = { kind: 'if', indent, typeChecking: TYPE_CHECKING.test(test), earlierNonTc: earlier, presence: PRESENCE_TEST.test(test) };
         return { frame, colon, exprConditional: earlier };
       }
       case 'else':
@@ -753,6 +820,9 @@ class Analyzer {
         return plain({ kind: 'def', indent });
       case 'match':
         return plain({ kind: 'match', indent });
+      case 'case':
+        // One arm of a match runs only when its pattern matches: conditional like an `if`.
+        return plain({ kind: 'if', indent, typeChecking: false, earlierNonTc: false });
       default:
         return plain({ kind: 'other', indent });
     }
@@ -776,16 +846,21 @@ class Analyzer {
     let typeChecking = false;
     let inFunction = false;
     let conditional = extraConditional;
+    let gated = this.gates.some((g) => g.settled);
+    let mainBlock = false;
     for (const f of this.stack) {
       if (f.kind === 'try') tries.push(f.info);
       else if (f.kind === 'except') handler ||= f.catches;
       else if (f.kind === 'if') {
         typeChecking ||= f.typeChecking;
-        conditional ||= f.earlierNonTc || !f.typeChecking;
+        // The main guard's body is its own context (`mainBlock`): it runs whenever the file is the script.
+        conditional ||= f.earlierNonTc || (!f.typeChecking && f.main !== true);
+        gated ||= f.presence === true;
+        mainBlock ||= f.main === true;
       } else if (f.kind === 'else') conditional ||= f.conditional;
       else if (f.kind === 'def') inFunction = true;
     }
-    const ctx = { tries, handler, typeChecking, inFunction, conditional };
+    const ctx = { tries, handler, gated, mainBlock, typeChecking, inFunction, conditional };
     if (!extraConditional) this.cachedContext = ctx;
     return ctx;
   }
@@ -808,6 +883,16 @@ class Analyzer {
     const word = wordAt(this.masked, p, end);
     if (word === 'import') this.importStatement(p + 6, end);
     else if (word === 'from') this.fromStatement(p + 4, end);
+    else if (word !== '' && this.masked.charCodeAt(skipSpace(this.masked, p + word.length, end)) === EQ) this.assignment(p, end);
+  }
+
+  /** `NAME = value` whose value may build a path: kept for evaluating sys.path changes. */
+  private assignment(p: number, end: number): void {
+    const m = PATH_ASSIGNMENT.exec(this.masked.slice(p, end).trimEnd());
+    if (!m || !PATHISH.test((m[2] ?? '').trim())) return;
+    const name = m[1] ?? '';
+    const valueStart = p + (m[0].length - (m[2] ?? '').length);
+    this.pathAssignments.push({ name: detached(name), expr: detached(this.text.slice(valueStart, end).trim()), line: this.position(p).line });
   }
 
   /** A dotted name (`a . b` is legal Python) starting at `p`. */
@@ -888,9 +973,9 @@ class Analyzer {
 
   private addImport(module: string, level: number, names: string[], start: number, end: number, dynamic: boolean, ctx: Context): void {
     const { line, column } = this.position(start);
-    const { typeChecking, inFunction, conditional } = ctx;
+    const { typeChecking, inFunction, conditional, mainBlock } = ctx;
     const span = { start, end };
-    this.imports.push({ module: detached(module), level, names: names.map(detached), line, column, span, guarded: false, typeChecking, inFunction, conditional, dynamic });
+    this.imports.push({ module: detached(module), level, names: names.map(detached), line, column, span, guarded: false, typeChecking, inFunction, conditional, dynamic, ...(mainBlock ? { mainBlock } : {}) });
     this.contexts.push(ctx);
   }
 
@@ -901,6 +986,7 @@ class Analyzer {
     let ctx: Context | null = null; // computed only for lines that have hits
     for (let hit = this.hits[this.hitIndex]; hit !== undefined && hit.at < end; hit = this.hits[++this.hitIndex]) {
       if (hit.kind === 'dynamic') this.dynamicImport(hit, (ctx ??= this.context(exprConditional)));
+      else if (hit.kind === 'syspath') this.sysPathCall(hit, line);
       else this.runCall(hit, line);
     }
   }
@@ -915,6 +1001,37 @@ class Analyzer {
     if (content === '' || content.includes('\\')) return; // escapes would need decoding: skip
     const level = /^\.*/.exec(content)?.[0].length ?? 0;
     this.addImport(content.slice(level), level, [], lit.contentStart, lit.contentEnd, true, ctx);
+  }
+
+  /** `sys.path.insert(0, X)`, `sys.path.append(X)`, `site.addsitedir(X)`: X's source text; else unevaluated. */
+  private sysPathCall(hit: Hit, line: LogicalLine): void {
+    const s = this.masked;
+    const call = s.slice(hit.at, hit.after);
+    const { line: lineNo } = this.position(hit.at);
+    const close = call.endsWith('(') ? this.closer(hit.after - 1, line) : -1;
+    const insert = /insert\s*\($/.test(call);
+    if (close < 0 || !(insert || /append\s*\($|addsitedir\s*\($/.test(call))) {
+      this.sysPathEdits.push({ expr: null, front: false, line: lineNo });
+      return;
+    }
+    // Top-level commas split the arguments.
+    const args: [number, number][] = [];
+    let argStart = hit.after;
+    for (let p = hit.after; p < close; p++) {
+      const c = s.charCodeAt(p);
+      if (isOpen(c)) {
+        p = this.closer(p, line);
+        if (p < 0) break;
+      } else if (c === COMMA) {
+        args.push([argStart, p]);
+        argStart = p + 1;
+      }
+    }
+    args.push([argStart, close]);
+    const arg = insert ? args[1] : args[0];
+    const front = insert && /^\s*0\s*$/.test(s.slice(args[0]?.[0] ?? 0, args[0]?.[1] ?? 0));
+    const expr = arg ? this.text.slice(arg[0], arg[1]).trim() : '';
+    this.sysPathEdits.push({ expr: expr === '' ? null : detached(expr), front, line: lineNo });
   }
 
   /** `x.run(…, reload=…, debug=…)`: records those keyword arguments. */
@@ -1063,6 +1180,10 @@ export function scanPythonImports(text: string): PythonFileModel {
   const lexed = new Lexer(text).run();
   const analyzer = new Analyzer(text, lexed, lineStartsOf(text));
   const { imports, keywordCalls, hasMainGuard } = analyzer.run();
+  const paths = {
+    ...(analyzer.sysPathEdits.length > 0 ? { sysPathEdits: analyzer.sysPathEdits } : {}),
+    ...(analyzer.sysPathEdits.length > 0 && analyzer.pathAssignments.length > 0 ? { pathAssignments: analyzer.pathAssignments } : {}),
+  };
   const position = (offset: number): { line: number; column: number } => analyzer.position(offset);
   const diagnostics: ParseDiagnostic[] = lexed.problems.map((p) => ({
     message: p.message,
@@ -1070,5 +1191,5 @@ export function scanPythonImports(text: string): PythonFileModel {
     span: { start: p.start, end: p.end },
     severity: 'info',
   }));
-  return { imports, keywordCalls, hasMainGuard, directives: directivesOf(text, lexed.comments, position), diagnostics };
+  return { imports, keywordCalls, hasMainGuard, ...paths, directives: directivesOf(text, lexed.comments, position), diagnostics };
 }

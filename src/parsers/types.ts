@@ -308,7 +308,11 @@ export interface PyImport {
   readonly line: number;
   readonly column: number;
   readonly span: Span; // the module name (or the dots for `from . import x`)
-  /** Inside `try:` whose handlers catch ImportError/ModuleNotFoundError/Exception/BaseException or bare. */
+  /**
+   * Optional by design: inside `try:` whose handlers catch ImportError/ModuleNotFoundError/Exception/
+   * BaseException or bare; under `if find_spec("x"):` or `if "x" in settings.INSTALLED_APPS:`; or
+   * after an early-return gate (`if find_spec("x") is None: return`) in the same block.
+   */
   readonly guarded: boolean;
   /** Under `if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:`. */
   readonly typeChecking: boolean;
@@ -318,6 +322,8 @@ export interface PyImport {
   readonly conditional: boolean;
   /** `__import__('x')` / `importlib.import_module('x')` with a literal. */
   readonly dynamic: boolean;
+  /** Inside the body of `if __name__ == "__main__":` (runs only when the file is the script started). */
+  readonly mainBlock?: boolean;
 }
 
 /** A call like `uvicorn.run(app, reload=True)` or `app.run(debug=True)`, for PROD rules. */
@@ -330,8 +336,30 @@ export interface PyKeywordCall {
   readonly span: Span; // `keyword=value`
 }
 
+/**
+ * A change to `sys.path` (`sys.path.insert(0, X)`, `sys.path.append(X)`, `site.addsitedir(X)`):
+ * `expr` is the source text of X; null when the change is of another shape (`sys.path[0:0] = …`,
+ * `sys.path += …`, `sys.path.extend(…)`), which driftcheck does not evaluate.
+ */
+export interface PySysPathEdit {
+  readonly expr: string | null;
+  readonly front: boolean;
+  readonly line: number;
+}
+
+/** `NAME = <expression>` whose expression may build a path (`BASE = Path(__file__).parent`). */
+export interface PyPathAssignment {
+  readonly name: string;
+  readonly expr: string;
+  readonly line: number;
+}
+
 export interface PythonFileModel {
   readonly imports: readonly PyImport[];
+  /** Changes to sys.path, in source order (absent: none). */
+  readonly sysPathEdits?: readonly PySysPathEdit[];
+  /** Assignments a sys.path change may name (absent: none). */
+  readonly pathAssignments?: readonly PyPathAssignment[];
   readonly keywordCalls: readonly PyKeywordCall[];
   /** True when the file has `if __name__ == "__main__":`. */
   readonly hasMainGuard: boolean;

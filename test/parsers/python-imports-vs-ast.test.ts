@@ -47,6 +47,32 @@ def catches(h):
     elts = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
     return any(last_name(e) in QUAL for e in elts)
 
+def is_spec(e):
+    return isinstance(e, ast.Call) and last_name(e.func) == 'find_spec' and len(e.args) == 1 and not e.keywords and isinstance(e.args[0], ast.Constant) and isinstance(e.args[0].value, str) and all(isinstance(n, (ast.Name, ast.Attribute, ast.expr_context)) for n in ast.walk(e.func))
+
+def is_apps(e, op):
+    return isinstance(e, ast.Compare) and len(e.ops) == 1 and isinstance(e.ops[0], op) and isinstance(e.left, ast.Constant) and isinstance(e.left.value, str) and last_name(e.comparators[0]) == 'INSTALLED_APPS' and (isinstance(e.comparators[0], ast.Name) or isinstance(e.comparators[0].value, ast.Name))
+
+def is_none_cmp(e, op):
+    return isinstance(e, ast.Compare) and len(e.ops) == 1 and isinstance(e.ops[0], op) and is_spec(e.left) and isinstance(e.comparators[0], ast.Constant) and e.comparators[0].value is None
+
+def presence(t):
+    return is_spec(t) or is_none_cmp(t, ast.IsNot) or is_apps(t, ast.In)
+
+def absence(t):
+    return (isinstance(t, ast.UnaryOp) and isinstance(t.op, ast.Not) and is_spec(t.operand)) or is_none_cmp(t, ast.Is) or is_apps(t, ast.NotIn)
+
+def is_main(t):
+    if not (isinstance(t, ast.Compare) and len(t.ops) == 1 and isinstance(t.ops[0], ast.Eq)): return False
+    a, b = t.left, t.comparators[0]
+    name = lambda e: isinstance(e, ast.Name) and e.id == '__name__'
+    lit = lambda e: isinstance(e, ast.Constant) and e.value == '__main__'
+    return (name(a) and lit(b)) or (lit(a) and name(b))
+
+def gate(stmt):
+    # if find_spec("x") is None: return  (no elif/else): the rest of the block is optional
+    return isinstance(stmt, ast.If) and absence(stmt.test) and not stmt.orelse and isinstance(stmt.body[0], ast.Return)
+
 def is_tc(t):
     if isinstance(t, ast.Name): return t.id == 'TYPE_CHECKING'
     return isinstance(t, ast.Attribute) and t.attr == 'TYPE_CHECKING' and isinstance(t.value, ast.Name)
@@ -69,7 +95,7 @@ class Src:
         return [li + 1, start - self.u16(self.starts[li]) + 1, start]
 
 def child_flags(node, field, flags):
-    g, t, f, c = flags
+    g, t, f, c, m = flags
     if isinstance(node, TRY_TYPES):
         if field == 'body' and any(catches(h) for h in node.handlers): g = True
     elif isinstance(node, ast.ExceptHandler):
@@ -77,11 +103,15 @@ def child_flags(node, field, flags):
     elif isinstance(node, ast.If):
         if field == 'body':
             if is_tc(node.test): t = True
+            elif is_main(node.test) and not getattr(node, '_elif', False): m = True
             else: c = True
+            if presence(node.test): g = True
         elif field == 'orelse' and not is_tc(node.test): c = True
     elif isinstance(node, DEFS):
         if field == 'body': f = True
-    return (g, t, f, c)
+    elif isinstance(node, ast.match_case):
+        if field == 'body': c = True
+    return (g, t, f, c, m)
 
 def from_module_offset(src, node):
     text = src.text
@@ -108,7 +138,7 @@ def literal(src, const):
     return cs + len(prefix) + q
 
 def record(src, out, module, level, off, flags, dynamic, names=()):
-    out.append([module, level] + src.pos(off) + [flags[0], flags[1], flags[2], flags[3], dynamic, list(names)])
+    out.append([module, level] + src.pos(off) + [flags[0], flags[1], flags[2], flags[3], dynamic, list(names), flags[4]])
 
 def visit(src, node, flags, imports, calls):
     if isinstance(node, ast.Import):
@@ -135,11 +165,15 @@ def visit(src, node, flags, imports, calls):
                     callee = ast.unparse(node.func)
                     calls.append([callee, kw.arg, src.text[vs:ve]] + src.pos(src.off(kw.lineno, kw.col_offset)))
 
+def elif_of(src, node):
+    # An elif is an If inside orelse whose own line starts with 'elif'.
+    return src.text.startswith('elif', src.off(node.lineno, node.col_offset))
+
 def walk(src, tree):
     # Without a call-like text anywhere, only statements can hold what we look for: skip expressions.
     statements_only = CALLS.search(src.text) is None
     imports, calls = [], []
-    stack = [(tree, (False, False, False, False))]
+    stack = [(tree, (False, False, False, False, False))]
     while stack:
         node, flags = stack.pop()
         visit(src, node, flags, imports, calls)
@@ -148,8 +182,11 @@ def walk(src, tree):
             if isinstance(value, list):
                 if value and isinstance(value[0], BLOCKS if statements_only else ast.AST):
                     cf = child_flags(node, field, flags)
+                    if isinstance(node, ast.If) and field == 'orelse' and len(value) == 1 and isinstance(value[0], ast.If):
+                        value[0]._elif = elif_of(src, value[0])
                     for child in value:
                         if isinstance(child, ast.AST): stack.append((child, cf))
+                        if isinstance(child, ast.stmt) and gate(child): cf = (True,) + cf[1:]
             elif isinstance(value, ast.AST) and not statements_only:
                 stack.append((value, child_flags(node, field, flags)))
     imports.sort(key=lambda r: r[4])
@@ -174,7 +211,7 @@ sys.setrecursionlimit(100000)
 main()
 `;
 
-type AstImport = [string, number, number, number, number, boolean, boolean, boolean, boolean, boolean, string[]];
+type AstImport = [string, number, number, number, number, boolean, boolean, boolean, boolean, boolean, string[], boolean];
 type AstCall = [string, string, string, number, number, number];
 type AstResult = { imports: AstImport[]; calls: AstCall[] } | null;
 
@@ -393,7 +430,7 @@ class PyGen {
   }
 
   private ifChain(indent: string, depth: number): string[] {
-    const tests = ['TYPE_CHECKING', 'typing.TYPE_CHECKING', '(TYPE_CHECKING)', 'sys.version_info >= (3, 8)', 'sys.platform == "win32"', '__name__ == "__main__"', "'__main__' == __name__", 'd[1:2]', '(n := 5) > 3', 'lambda: 1', 'x if y else z', 'import_module("dyn_in_test")', '{1: 2}', 'TYPE_CHECKING and flag'];
+    const tests = ['TYPE_CHECKING', 'typing.TYPE_CHECKING', '(TYPE_CHECKING)', 'sys.version_info >= (3, 8)', 'sys.platform == "win32"', '__name__ == "__main__"', "'__main__' == __name__", 'd[1:2]', '(n := 5) > 3', 'lambda: 1', 'x if y else z', 'import_module("dyn_in_test")', '{1: 2}', 'TYPE_CHECKING and flag', 'importlib.util.find_spec("spec_mod")', 'find_spec("spec_mod") is not None', '"app_mod" in settings.INSTALLED_APPS', '"app_mod" in INSTALLED_APPS', 'find_spec(name)', 'find_spec("a") and flag', '(__name__ == "__main__")'];
     const lines = this.clause(indent, `if ${this.pick(tests)}:`, depth);
     const elifs = this.int(3);
     for (let i = 0; i < elifs; i++) lines.push(...this.clause(indent, `elif ${this.pick(tests)}:`, depth));
@@ -415,6 +452,14 @@ class PyGen {
     if (head.endsWith('(')) {
       lines.push(`${indent}${head}`, `${indent}${this.unit}x=1,`, `${indent}):`, ...this.body(indent, depth));
       return lines;
+    }
+    if (this.chance(0.3)) {
+      // An early-return gate (`if find_spec("x") is None: return`), sometimes not one.
+      const inner = indent + this.unit;
+      const test = this.pick(['importlib.util.find_spec("gate_mod") is None', 'not find_spec("gate_mod")', '"gate_app" not in settings.INSTALLED_APPS', 'find_spec("gate_mod") is not None', 'not flag']);
+      const gate = this.chance(0.3) ? [`${inner}if ${test}: return`] : [`${inner}if ${test}:`, `${inner}${this.unit}${this.pick(['return', 'return None', 'raise ImportError("x")', 'pass'])}`];
+      if (this.chance(0.2)) gate.push(`${inner}else:`, `${inner}${this.unit}import else_mod`);
+      return [...lines, `${indent}${head}`, ...gate, ...this.body(indent, depth)];
     }
     return [...lines, ...this.clause(indent, head, depth)];
   }
@@ -438,7 +483,7 @@ class PyGen {
 // ------------------------------------------------------------------------------------------ comparison
 
 function scannerImports(model: PythonFileModel): AstImport[] {
-  return model.imports.map((i) => [i.module, i.level, i.line, i.column, i.span.start, i.guarded, i.typeChecking, i.inFunction, i.conditional, i.dynamic, [...i.names]]);
+  return model.imports.map((i) => [i.module, i.level, i.line, i.column, i.span.start, i.guarded, i.typeChecking, i.inFunction, i.conditional, i.dynamic, [...i.names], i.mainBlock === true]);
 }
 
 function scannerCalls(model: PythonFileModel): AstCall[] {

@@ -290,7 +290,7 @@ describe('scanPythonImports: context flags', () => {
     expect(flags(text)).toEqual({ deco: NONE, default: NONE, lazy: FN, nested: FN, meta: NONE, in_class: NONE, x: FN, after: NONE });
   });
 
-  it('gives no flag for with/for/while/match blocks and handles soft keywords', () => {
+  it('gives no flag for with/for/while blocks, makes match arms conditional and handles soft keywords', () => {
     const text = py(
       'match = 1',
       'case = match',
@@ -307,7 +307,57 @@ describe('scanPythonImports: context flags', () => {
       'while (x := f()):',
       '    import g',
     );
-    expect(flags(text)).toEqual({ a: NONE, b: NONE, c: NONE, d: NONE, e: NONE, g: NONE });
+    // One arm of a match runs only when its pattern matches.
+    expect(flags(text)).toEqual({ a: COND, b: COND, c: NONE, d: NONE, e: NONE, g: NONE });
+  });
+
+  it('makes imports optional under find_spec and INSTALLED_APPS tests and after early-return gates', () => {
+    const text = py(
+      'if importlib.util.find_spec("a") is not None:',
+      '    import a',
+      'if "b" in settings.INSTALLED_APPS: import b',
+      'if find_spec(name):',
+      '    import c',
+      'def f():',
+      '    if find_spec("d") is None:',
+      '        return',
+      '    import d',
+      'def g():',
+      '    if not find_spec("e"): return',
+      '    else:',
+      '        import e',
+      '    import e2',
+      'def h():',
+      '    if find_spec("r") is None:',
+      '        raise ImportError("r")',
+      '    import r',
+      'import top',
+    );
+    const got = byModule(text);
+    expect(Object.fromEntries([...got].map(([m, i]) => [m, i.guarded]))).toEqual({ a: true, b: true, c: false, d: true, e: false, e2: false, r: false, top: false });
+  });
+
+  it('marks the body of the main guard, which is not otherwise conditional', () => {
+    const got = byModule(py('if __name__ == "__main__":', '    import cli', '    if x:', '        import opt', 'else:', '    import other', 'import top'));
+    expect([...got].map(([m, i]) => [m, i.mainBlock === true, i.conditional])).toEqual([['cli', true, false], ['opt', true, true], ['other', false, true], ['top', false, false]]);
+  });
+
+  it('records sys.path changes and the path assignments they may name', () => {
+    const model = scanPythonImports(py(
+      'BASE = os.path.dirname(os.path.abspath(__file__))',
+      'count = 3',
+      'sys.path.insert(0, os.path.join(BASE, ".."))',
+      'sys.path.append(str(Path(__file__).parents[1] / "lib"))',
+      'sys.path += ["x"]',
+      'site.addsitedir("/opt/site")',
+    ));
+    expect(model.sysPathEdits).toEqual([
+      { expr: 'os.path.join(BASE, "..")', front: true, line: 3 },
+      { expr: 'str(Path(__file__).parents[1] / "lib")', front: false, line: 4 },
+      { expr: null, front: false, line: 5 },
+      { expr: '"/opt/site"', front: false, line: 6 },
+    ]);
+    expect(model.pathAssignments).toEqual([{ name: 'BASE', expr: 'os.path.dirname(os.path.abspath(__file__))', line: 1 }]);
   });
 
   it('applies the elif chain to a dynamic import in the elif test', () => {
@@ -453,7 +503,8 @@ describe('scanPythonImports: keyword calls, main guard, directives', () => {
     expect(scanPythonImports(py("if (__name__ == '__main__'):", '    import cli')).hasMainGuard).toBe(true);
     expect(scanPythonImports(py('if __name__ == "__other__":', '    pass')).hasMainGuard).toBe(false);
     expect(scanPythonImports(py('s = "if __name__ == \'__main__\':"')).hasMainGuard).toBe(false);
-    expect(byModule(py("if __name__ == '__main__':", '    import cli')).get('cli')?.conditional).toBe(true);
+    // Not conditional: it runs whenever the file is the script started (`mainBlock`).
+    expect(byModule(py("if __name__ == '__main__':", '    import cli')).get('cli')?.mainBlock).toBe(true);
   });
 
   it('reads directives from comments, on the line of the comment', () => {

@@ -7,7 +7,7 @@ export function emptyService(base: Pick<Service, 'name' | 'kind' | 'composeFile'
   return {
     ...base, context: null, dockerfilePath: null, dockerfile: null, dockerignore: null, stages: [], final: null, pythonVersion: DEFAULT_PYTHON,
     installs: [], installedFiles: [], installed: [], installedKeys: new Set(), missingRequirementsFiles: [], unknownInstalls: [],
-    localPackageDirs: [], command: [], argv: [], entry: null, pythonPath: [], cwd: '/', runFiles: [], runFilesFrom: 'entry', scripts: [],
+    localPackageDirs: [], command: [], argv: [], entry: null, pythonPath: [], sysPathUnknown: [], cwd: '/', runFiles: [], runFilesFrom: 'entry', scripts: [],
     composeVars: EMPTY_VARS,
     envFileVars: [],
     devDockerfile: false,

@@ -17,7 +17,7 @@ import { type BuildSpec, guessContext } from './context.js';
 import { emptyService } from './empty.js';
 import { projectServices } from './project-service.js';
 import type { ProjectOptions } from '../project-options.js';
-import { afterWrapper, commandScripts, runFilesOf } from './run-files.js';
+import { afterWrapper, commandScripts, runFilesOf, sysPathEditsOf } from './run-files.js';
 import { nodeRunOf } from './node-run.js';
 import { simulateAndCollect, installLocalPackages } from './stages.js';
 import { collectStartupInstalls } from './installs.js';
@@ -129,7 +129,20 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
   // Not built when no selected rule reads it (RuleMeta.needs): an empty list, as for no Python.
   const scripts = commandScripts(repo, final.fs, cwd, argv);
   collectStartupInstalls(repo, spec, stages, final, cwd, command, scripts, collected);
-  const runFiles = noPython || !parts.has('runFiles') ? { files: [], from: 'entry' as const } : runFilesOf(repo, final.fs, pythonPath, cwd, entry);
+  let runFiles = noPython || !parts.has('runFiles') ? { files: [], from: 'entry' as const } : runFilesOf(repo, final.fs, pythonPath, cwd, entry);
+  // The code's own sys.path changes, evaluated where it runs; the closure is followed again with them.
+  let sysPathUnknown: Service['sysPathUnknown'] = [];
+  for (let round = 0; round < 3 && runFiles.from === 'entry' && runFiles.files.length > 0; round++) {
+    const edits = sysPathEditsOf(repo, runFiles.files, cwd);
+    sysPathUnknown = edits.unknown;
+    const added = edits.entries.filter((e) => !pythonPath.includes(e.dir));
+    if (added.length === 0) break;
+    for (const e of added) {
+      if (e.front) pythonPath.unshift(e.dir);
+      else pythonPath.push(e.dir);
+    }
+    runFiles = runFilesOf(repo, final.fs, pythonPath, cwd, entry);
+  }
 
   return {
     ...base,
@@ -146,6 +159,7 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
     argv,
     entry,
     pythonPath,
+    sysPathUnknown,
     cwd,
     runFiles: runFiles.files,
     runFilesFrom: runFiles.from,

@@ -7,6 +7,7 @@ import type { Repository } from '../repository.js';
 import { findModule, importTargets } from '../resolve.js';
 import type { RunFile, Service } from '../types.js';
 import { appendAll } from '../../util/arrays.js';
+import { evaluateSysPathEntry } from '../sys-path.js';
 
 /** Folders of scripts run by hand or by tooling, not by the service (when no entry is known). */
 const SCRIPT_DIR = /(^|\/)(scripts?|bin|tools|devtools|dev|devenv|docs?|examples?|demos?|samples?|benchmarks?|migrations_scripts)\//;
@@ -79,6 +80,10 @@ export function runFilesOf(
   entry: EntryPoint | null,
 ): { files: RunFile[]; from: Service['runFilesFrom'] } {
   const start: ImageFile[] = [];
+  // The file Python runs as `__main__` (`python x.py`, `python -m mod`): only there does an
+  // `if __name__ == "__main__":` block run; in a module it is imported as, it never does.
+  let mainPath: string | null = null;
+  const python = entry?.runner.startsWith('python') === true;
   if (entry?.module) {
     const parts = entry.module.split('.');
     const hit = findModule(fs, pythonPath, parts);
@@ -86,10 +91,12 @@ export function runFilesOf(
     // `python -m pkg` runs pkg/__main__.py after pkg/__init__.py.
     const main = hit && entry.runner === 'python' ? fs.file(`${hit.pathEntry === '/' ? '' : hit.pathEntry}/${parts.join('/')}/__main__.py`) : undefined;
     if (main) start.push(main);
+    if (python) mainPath = main?.imagePath ?? hit?.files.at(-1)?.imagePath ?? null;
   }
   if (entry?.script) {
     const file = fs.file(imageResolve(cwd, entry.script));
     if (file) start.push(file);
+    if (python && file) mainPath = file.imagePath;
   }
   let imported: Set<string> | null = null;
   const importedOnce = (): ReadonlySet<string> => (imported ??= importedNames(repo, fs));
@@ -108,7 +115,7 @@ export function runFilesOf(
     if (!file || seen.has(file.imagePath)) continue;
     seen.set(file.imagePath, file);
     for (const imp of repo.python.get(file.repoPath)?.imports ?? []) {
-      if (imp.typeChecking) continue;
+      if (imp.typeChecking || (imp.mainBlock === true && file.imagePath !== mainPath)) continue;
       if (imp.level === 0 && STRING_LOADERS.has(imp.module.split('.')[0] ?? '')) return allImageFiles();
       for (const target of importTargets(fs, pythonPath, file.imagePath, imp)) if (!seen.has(target.imagePath)) queue.push(target);
     }
@@ -116,4 +123,23 @@ export function runFilesOf(
   const files = [...seen.values()].map((f) => ({ repoPath: f.repoPath, imagePath: f.imagePath }));
   files.sort((a, b) => (a.imagePath < b.imagePath ? -1 : 1));
   return { files, from: 'entry' };
+}
+
+/**
+ * The sys.path changes of the files that run: each evaluated for its file (`__file__` is its image
+ * path; relative entries resolve against the working directory), or listed as unknown.
+ */
+export function sysPathEditsOf(repo: Repository, files: readonly RunFile[], cwd: string): { entries: { dir: string; front: boolean }[]; unknown: Service['sysPathUnknown'] } {
+  const entries: { dir: string; front: boolean }[] = [];
+  const unknown: { file: string; line: number; expr: string | null }[] = [];
+  for (const file of files) {
+    const model = repo.python.get(file.repoPath);
+    if (!model?.sysPathEdits || file.imagePath === null) continue;
+    for (const edit of model.sysPathEdits) {
+      const dir = edit.expr === null ? null : evaluateSysPathEntry(edit.expr, file.imagePath, cwd, model.pathAssignments ?? [], edit.line);
+      if (dir === null) unknown.push({ file: file.repoPath, line: edit.line, expr: edit.expr });
+      else entries.push({ dir, front: edit.front });
+    }
+  }
+  return { entries, unknown };
 }

@@ -1,13 +1,13 @@
 import type { Evidence, Fix } from '../../findings/types.js';
 import type { ImageFs } from '../../model/image.js';
 import { normalizeName } from '../../model/module-map.js';
-import { classifyImport, installedKey, transitiveOf } from '../../model/queries.js';
+import { classifyImport, installedKey, runningImports, transitiveOf } from '../../model/queries.js';
 import { findModule } from '../../model/resolve.js';
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
-import { basename, isUnder, relativeTo } from '../../util/paths.js';
+import { basename, isUnder, relativeTo, repoDirname } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
-import { insertLineAfter } from '../edits.js';
+import { findToken, insertLineAfter } from '../edits.js';
 import { entryEvidence } from './evidence.js';
 
 interface Site {
@@ -27,7 +27,15 @@ export default defineRule({
 Flags imports of the repository's own packages and modules (\`agents.core\`, \`shared.utils\`) that
 code running in a service needs but the image does not contain: no \`COPY\`/\`ADD\` brings them in,
 \`.dockerignore\` drops them, they lie outside the build context, or they are copied somewhere that
-is not on \`sys.path\` when the command runs (\`WORKDIR\`, \`PYTHONPATH\`, \`--app-dir\`).
+is not on \`sys.path\` when the command runs (\`WORKDIR\`, \`PYTHONPATH\`, \`--app-dir\`, the code's own
+\`sys.path.insert\`). An import whose prefix names a folder the image copies under another name
+(\`from backend.app import x\` with \`backend/\` copied to \`/app\`) is flagged with that explanation:
+PYTHONPATH cannot help. The module the command itself runs counts too: \`uvicorn app.main:app\` whose
+image has the package \`app\` but no \`app/main.py\` (nor has the repository) cannot start.
+
+A same-named package in a folder the service neither builds from nor copies (\`tools/app/\` for a
+backend's \`app\`) is a warning without a fix: it may be another project's. A \`sys.path\` change
+driftcheck cannot evaluate makes code near the importer not reported.
 
 ## Why is this bad?
 The code works on a developer's machine, where the whole repository is on disk, and fails in the
@@ -49,15 +57,22 @@ excluded by \`.dockerignore\`, and it copies it next to the code that imports it
   check({ project, report }) {
     for (const service of project.services) {
       if (!service.final) continue;
+      reportMissingEntry(project, service, report);
       for (const [location, sites] of missingByLocation(project, service)) {
         const first = sites[0];
         if (!first) continue;
-        const why = reason(service, location);
+        const elsewhere = unrelatedLocation(service, location);
+        const found = reason(service, location);
+        // A same-named package in a folder this service neither builds from nor copies (`tools/app/`
+        // for a backend's `app`): maybe another project's. Not proof that this one is missing.
+        const why = elsewhere
+          ? { ...found, fixable: false, evidence: [...found.evidence, { file: first.file, line: first.imp.line, message: `the only "${basename(location).replace(/\.py$/, '')}" in the repository is ${display(location)}, in a folder the image of service "${service.name}" neither is built from nor copies: it may be another project's` }] }
+          : found;
         report({
           file: first.file,
           span: first.imp.span,
           // Every file of the image (no known entry), or only under a conditional: not proven to run.
-          ...(service.runFilesFrom === 'all-image-files' || sites.every((s) => s.imp.conditional) ? { severity: 'warning' as const } : {}),
+          ...(elsewhere || service.runFilesFrom === 'all-image-files' || sites.every((s) => s.imp.conditional) ? { severity: 'warning' as const } : {}),
           service: service.name,
           message: `"${'.'.repeat(first.imp.level)}${first.imp.module}" is first-party code (${display(location)}) but the image of service "${service.name}" ${why.offPath ? 'cannot import it' : 'does not contain it'}${why.short}`,
           evidence: [
@@ -78,7 +93,7 @@ excluded by \`.dockerignore\`, and it copies it next to the code that imports it
 function missingByLocation(project: Project, service: Service): Map<string, Site[]> {
   const groups = new Map<string, Site[]>();
   for (const runFile of service.runFiles) {
-    for (const imp of project.python.get(runFile.repoPath)?.imports ?? []) {
+    for (const imp of runningImports(project, service, runFile)) {
       // Optional by design (try/except ImportError falls back): not proof of a broken image.
       // `tests.*` from application code: a development path (fixtures, seeding) whose test tree
       // images leave out on purpose; not proof of a broken image.
@@ -120,18 +135,27 @@ function resolvesFromAncestor(fs: ImageFs, imagePath: string, imp: { readonly mo
   return findModule(fs, dirs, parts) !== null;
 }
 
-const SYS_PATH_EDIT = /\bsys\.path\.(?:insert|append|extend)\b|\bsite\.addsitedir\b|\bsys\.path\s*(?:\+=|=)/;
 const pathUnknownCache = new WeakMap<Service, boolean>();
 
-/** sys.path is not known: no entry (every image file audited), or code that runs edits sys.path. */
+/** sys.path is not known: no entry (every image file audited), or code that runs changes sys.path in a way not evaluated. */
 function pathUnknown(project: Project, service: Service): boolean {
   let unknown = pathUnknownCache.get(service);
   if (unknown === undefined) {
-    unknown = service.runFilesFrom === 'all-image-files' || service.runFiles.some((f) => SYS_PATH_EDIT.test(project.files.get(f.repoPath)?.text ?? ''))
+    unknown = service.runFilesFrom === 'all-image-files' || service.sysPathUnknown.length > 0
       || service.scripts.some((path) => /\bPYTHONPATH=|sys\.path/.test(project.files.get(path)?.text ?? ''));
     pathUnknownCache.set(service, unknown);
   }
   return unknown;
+}
+
+/**
+ * A candidate whose folder is neither the build context (or above it) nor a folder the image copies
+ * anything from: a same-named package of another project, not proof of what this service needs.
+ */
+function unrelatedLocation(service: Service, location: string): boolean {
+  const parent = repoDirname(location);
+  if (isUnder(service.context ?? '', parent)) return false;
+  return ![...(service.final?.fs.all() ?? [])].some((f) => isUnder(f.repoPath, parent));
 }
 
 /** A candidate at least two folders below the build context (not a top-level package of it). */
@@ -176,6 +200,16 @@ function reason(service: Service, location: string): { short: string; evidence: 
     const ignoreFile = context ? `${context}/.dockerignore` : '.dockerignore';
     return { short: ' (.dockerignore excludes it)', evidence: [{ file: ignoreFile, line: ignoredAt, message: `excludes ${display(location)} from the build context` }], fixable: false };
   }
+  const renamed = copiedRenamed(service, location);
+  if (renamed) {
+    const name = basename(location).replace(/\.py$/, '');
+    return {
+      short: ` (its contents are copied to ${renamed}, where they import without the "${name}." prefix: the import's prefix is wrong, and PYTHONPATH cannot help)`,
+      evidence: [{ file: dockerfile, line: service.final?.stage.from.line ?? 1, message: `${display(location)} is copied as ${renamed}, which is not named "${name}"; import its modules without "${name}." (or copy it to a folder named ${name})` }],
+      fixable: false,
+      offPath: true,
+    };
+  }
   const elsewhere = copiedElsewhere(service, location);
   if (elsewhere) {
     return {
@@ -186,6 +220,25 @@ function reason(service: Service, location: string): { short: string; evidence: 
     };
   }
   return { short: '', evidence: [{ file: dockerfile, line: service.final?.stage.from.line ?? 1, message: `no COPY/ADD puts ${display(location)} on the image's sys.path (${service.pythonPath.join(', ')})` }], fixable: true };
+}
+
+/**
+ * The image folder a package's contents were copied to under another name (`COPY backend/ /app/`
+ * for `backend`), when that folder is on sys.path or is the working directory: the code is there,
+ * but importable only without the package prefix.
+ */
+function copiedRenamed(service: Service, location: string): string | null {
+  const fs = service.final?.fs;
+  if (!fs || location.endsWith('.py')) return null;
+  for (const file of fs.all()) {
+    if (!file.repoPath.startsWith(`${location}/`)) continue;
+    const rest = file.repoPath.slice(location.length);
+    if (!file.imagePath.endsWith(rest)) return null;
+    const imageDir = file.imagePath.slice(0, file.imagePath.length - rest.length) || '/';
+    if (basename(imageDir) === basename(location)) return null;
+    return service.pythonPath.includes(imageDir) || imageDir === service.cwd ? imageDir : null;
+  }
+  return null;
 }
 
 /** Image directory holding the package when it was copied somewhere off sys.path. */
@@ -227,4 +280,46 @@ function copyFix(project: Project, service: Service, location: string): Fix | nu
   const destDir = pathEntry === workdir ? '.' : pathEntry;
   const line = location.endsWith('.py') ? `COPY ${source} ${destDir}/` : `COPY ${source}/ ${destDir}/${name}/`;
   return { title: `Add "${line}" to ${file.path}`, applicability: 'safe', edits: [insertLineAfter(file, anchorLine, line)] };
+}
+
+type Report = Parameters<Parameters<typeof defineRule>[0]['check']>[0]['report'];
+
+// Runners that import exactly the module they are given (celery -A also tries `<name>.celery`).
+const MODULE_RUNNERS = new Set(['uvicorn', 'gunicorn', 'hypercorn', 'daphne', 'python', 'python3']);
+
+/**
+ * `uvicorn app.main:app` whose image has the package `app` but no module `app.main`: the container
+ * cannot start. An error when the repository has no such module either (it exists nowhere) or has
+ * it where the image does not (not copied); unknown when sys.path is not fully known.
+ */
+function reportMissingEntry(project: Project, service: Service, report: Report): void {
+  const entry = service.entry;
+  const fs = service.final?.fs;
+  const part = service.command[service.command.length - 1];
+  if (!entry?.module || !fs || !part || !MODULE_RUNNERS.has(entry.runner) || service.sysPathUnknown.length > 0) return;
+  const parts = entry.module.split('.');
+  if (parts.length < 2 || findModule(fs, service.pythonPath, parts)) return;
+  // The package must be the repository's and in the image, or the module may come from a distribution.
+  const top = findModule(fs, service.pythonPath, parts.slice(0, 1));
+  if (!top || top.namespace || top.files.some((f) => f.repoPath.startsWith('/'))) return;
+  const file = project.files.get(part.file);
+  if (!file) return;
+  const module = entry.module;
+  const inRepo = project.firstParty.candidates(module).filter((c) => project.firstParty.hasModuleAt(c, module));
+  const where = inRepo[0];
+  const parent = parts.slice(0, -1).join('.');
+  report({
+    file: part.file,
+    span: findToken(file, part.span, entry.module) ?? part.span,
+    service: service.name,
+    message: where
+      ? `the command runs ${entry.module}, which is first-party code (${display(where)}) but the image of service "${service.name}" does not contain it`
+      : `the command runs ${entry.module}, which exists nowhere: the image of service "${service.name}" has the package ${parent} but no module ${parts.at(-1) ?? ''} in it, and neither has the repository`,
+    evidence: [
+      ...entryEvidence(service),
+      { file: top.files[0]?.repoPath ?? part.file, line: 1, message: `${parts[0] ?? ''} is found at ${top.pathEntry === '/' ? '' : top.pathEntry}/${parts[0] ?? ''} in the image (sys.path: ${service.pythonPath.join(', ')})` },
+    ],
+    fix: null,
+    module: parts[0] ?? entry.module,
+  });
 }

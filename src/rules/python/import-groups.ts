@@ -3,7 +3,7 @@
 // (transitive), or not at all. Shared by DEP001 and DEP003 so both read one classification.
 import type { Evidence, Severity } from '../../findings/types.js';
 import { nameStems, normalizeName, type DistributionGuess } from '../../model/module-map.js';
-import { classifyImport, installedKey, transitiveOf } from '../../model/queries.js';
+import { classifyImport, installedKey, missingFirstPartyFiles, runningImports, transitiveOf } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
 import { isReplacedBackport } from '../../knowledge/stdlib.js';
@@ -39,8 +39,10 @@ export function thirdPartyGroups(project: Project, service: Service): readonly D
   if (cached) return cached;
   const transitive = transitiveOf(project, service);
   const groups = new Map<string, { guess: DistributionGuess; sites: ImportSite[]; status: DistributionGroup['status']; via: string | null; installed: string | null }>();
-  for (const runFile of service.runFiles) {
-    for (const imp of project.python.get(runFile.repoPath)?.imports ?? []) {
+  // Code the image should hold but does not (MOD001) still says what the service needs.
+  const missingCode = service.kind === 'project' ? [] : missingFirstPartyFiles(project, service);
+  for (const runFile of [...service.runFiles, ...missingCode]) {
+    for (const imp of runningImports(project, service, runFile)) {
       if (imp.typeChecking) continue;
       // `if sys.version_info < (3, 11): import tomli` never runs where tomllib exists.
       if ((imp.guarded || imp.conditional) && isReplacedBackport(imp.module, service.pythonVersion)) continue;

@@ -1,6 +1,6 @@
 import type { Fix } from '../../findings/types.js';
 import type { DistributionGuess } from '../../model/module-map.js';
-import { commandEvidence, declaredAnywhere, localPyprojects, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
+import { commandEvidence, declaredAnywhere, localPyprojects, missingFirstPartyFiles, pinsInRepo, primaryRequirementsFile } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import { pinForFile } from '../pin-holds.js';
 import { defineRule } from '../define-rule.js';
@@ -48,9 +48,13 @@ not know instead of guessing:
 - a distribution with unknown dependencies that may provide the module, an import only under a
   version/platform \`if\`, or code not proven to run (no entry found, or a framework such as Django
   that loads modules by name): \`info\`, saying which;
-- imports guarded by \`try/except ImportError\` are optional by design and not reported; nor are
-  imports under \`if TYPE_CHECKING:\`, or names that exist as packages in the repository (code on a
-  \`sys.path\` driftcheck did not see, never a PyPI project to guess).
+- imports guarded by \`try/except ImportError\`, \`if find_spec("x"):\`, \`if "x" in settings.INSTALLED_APPS:\`
+  or following an early \`if find_spec("x") is None: return\` are optional by design and not reported;
+  nor are imports under \`if TYPE_CHECKING:\`, in \`if __name__ == "__main__":\` of a module the
+  command imports (in the script it starts, they count), or names that exist as packages in the
+  repository (code on a \`sys.path\` driftcheck did not see, never a PyPI project to guess);
+- the code's \`sys.path.insert/append\` calls are evaluated (\`__file__\`, \`os.path\`, \`pathlib\`); one
+  that cannot be makes a name no table knows \`info\`, with no fix.
 
 ## Why is this bad?
 The container starts and then dies, or degrades, on \`ModuleNotFoundError\` — often only when the
@@ -113,7 +117,10 @@ declares no development dependencies.
         // unknown, one imported only under a condition, or code not proven to run (no entry found,
         // or a framework that loads modules by name) is a note; everything known is an error.
         const conditionalOnly = severityOf(group.sites) === 'warning';
-        const severity = gapsHere.length > 0 || conditionalOnly || service.runFilesFrom === 'all-image-files' ? 'info' : 'error';
+        // A name no table knows, with sys.path changed in a way driftcheck could not evaluate: it
+        // may be code on that path, not a distribution. Unknown, not missing.
+        const pathUnknown = group.guess.source === 'guess' && service.sysPathUnknown.length > 0;
+        const severity = gapsHere.length > 0 || conditionalOnly || pathUnknown || service.runFilesFrom === 'all-image-files' ? 'info' : 'error';
         report({
           file: first.file,
           span: first.imp.span,
@@ -123,12 +130,14 @@ declares no development dependencies.
           module: shownModule(project, service, first.imp.module, distribution),
           evidence: [
             ...siteEvidence(group.sites),
+            ...notInImageEvidence(project, service, group.sites),
             ...entryEvidence(service),
             ...installEvidence(service, distribution),
             ...gapEvidence(service, gapsHere),
+            ...(pathUnknown ? service.sysPathUnknown.slice(0, 2).map((u) => ({ file: u.file, line: u.line, message: `changes sys.path${u.expr ? ` to ${u.expr}` : ''}, which driftcheck cannot evaluate: "${first.imp.module}" may be code found there` })) : []),
           ],
           package: distribution,
-          fix: fixOf(project, service, key, distribution, group.guess, group.sites),
+          fix: pathUnknown ? null : fixOf(project, service, key, distribution, group.guess, group.sites),
           sites: siteRefs(group.sites),
         });
       }
@@ -141,6 +150,13 @@ function lineWithoutBreak(span: { start: number; end: number }, text: string): {
   let end = span.end;
   while (end > span.start && (text[end - 1] === '\n' || text[end - 1] === '\r')) end--;
   return { start: span.start, end };
+}
+
+/** Sites in first-party code the service imports but its image lacks (MOD001): still its needs. */
+function notInImageEvidence(project: Project, service: Service, sites: readonly ImportSite[]): { file: string; line: number; message: string }[] {
+  const missing = new Set(missingFirstPartyFiles(project, service).map((f) => f.repoPath));
+  const files = [...new Set(sites.map((s) => s.file).filter((f) => missing.has(f)))];
+  return files.slice(0, 2).map((file) => ({ file, line: 1, message: `the service's code imports ${file}, which its image does not contain yet (MOD001); once copied, it needs this module` }));
 }
 
 function mayComeFrom(gaps: readonly string[]): string {

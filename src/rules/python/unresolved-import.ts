@@ -56,7 +56,7 @@ No automatic fix: the right module is a human decision.
     };
     for (const [path, model] of [...project.python.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
       for (const imp of model.imports) {
-        if (imp.guarded || imp.conditional || imp.typeChecking) continue;
+        if (imp.guarded || imp.conditional || imp.mainBlock === true || imp.typeChecking) continue;
         if ([...imp.module.split('.'), ...imp.names].some((part) => GENERATED.test(part))) continue;
         const missing = imp.level > 0 ? missingRelative(modules, path, imp) : missingAbsoluteOnce(imp);
         if (!missing) continue;
