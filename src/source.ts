@@ -1,4 +1,5 @@
 import type { Position, Span } from './findings/types.js';
+import { lastIndexAtMost } from './util/arrays.js';
 
 /** The kinds of file driftcheck reads. */
 export type FileKind =
@@ -53,13 +54,7 @@ export class LineIndex {
 
   position(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] ?? 0) <= clamped) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastIndexAtMost(this.starts, clamped);
     return { line: lo + 1, column: clamped - (this.starts[lo] ?? 0) + 1 };
   }
 

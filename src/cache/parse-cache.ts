@@ -15,12 +15,12 @@
 // The lines of models parsed during the run go to the new pack's temp file as they come (a cold
 // run on a 10,000-file tree would otherwise hold ~27 MB of JSON until the end).
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync } from 'node:fs';
+import { mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MEMO_KINDS, PARSERS, type MemoKind, type ParseMemo, type ParsedModels } from '../parsers/memo.js';
 import { atomicWriter, errorCode, readGuarded, type AtomicWriter } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
-import { buildIdentity } from './result-cache.js';
+import { buildIdentity, pruneCacheDir } from './result-cache.js';
 
 /** Bumped whenever a parser's output shape or meaning changes without a version change. */
 const SCHEMA = 1;
@@ -29,7 +29,6 @@ const MAGIC = 'driftcheck-parsed';
 const MAX_PACKS = 16;
 /** A 10,000-file tree's pack is ~30 MB; a larger file is not written, and not read. */
 const MAX_PACK_BYTES = 256 * 1024 * 1024;
-const STALE_TEMP_MS = 60 * 60 * 1000;
 /** Lines are written to the next pack's temp file in pieces of about this size, not kept. */
 const FLUSH_BYTES = 64 * 1024;
 
@@ -200,22 +199,9 @@ function keyOf(root: string): string {
   return createHash('sha256').update(JSON.stringify({ schema: SCHEMA, version: VERSION, build: buildIdentity(), root: real })).digest('hex');
 }
 
-/** Keeps the newest MAX_PACKS packs and removes temp files a killed run left behind (lstat: links are not followed). */
+/** Keeps the newest MAX_PACKS packs (and clears stale temp files). */
 function prune(dir: string): void {
-  const now = Date.now();
-  const packs: { name: string; mtime: number }[] = [];
-  for (const name of readdirSync(dir)) {
-    let mtime: number;
-    try {
-      mtime = lstatSync(join(dir, name)).mtimeMs;
-    } catch {
-      continue;
-    }
-    if (name.endsWith('.jsonl')) packs.push({ name, mtime });
-    else if (name.endsWith('.tmp') && now - mtime > STALE_TEMP_MS) rmSync(join(dir, name), { force: true });
-  }
-  packs.sort((a, b) => b.mtime - a.mtime);
-  for (const stale of packs.slice(MAX_PACKS)) rmSync(join(dir, stale.name), { force: true });
+  pruneCacheDir(dir, '.jsonl', MAX_PACKS);
 }
 
 // ---------------------------------------------------------------- shapes

@@ -294,8 +294,11 @@ function signatureOf(
   return { signature: hash.digest('hex'), newestMtime };
 }
 
-/** Keeps the newest MAX_ENTRIES entries and removes temp files a killed run left behind (lstat: links are not followed). */
-function prune(dir: string): void {
+/**
+ * Keeps the newest `keep` files ending in `suffix` in a cache folder and removes temp files a
+ * killed run left behind (lstat: links are not followed). Shared with the parse cache.
+ */
+export function pruneCacheDir(dir: string, suffix: string, keep: number): void {
   const now = Date.now();
   const entries: { name: string; mtime: number }[] = [];
   for (const name of readdirSync(dir)) {
@@ -305,9 +308,13 @@ function prune(dir: string): void {
     } catch {
       continue;
     }
-    if (name.endsWith('.json')) entries.push({ name, mtime });
+    if (name.endsWith(suffix)) entries.push({ name, mtime });
     else if (name.endsWith('.tmp') && now - mtime > STALE_TEMP_MS) rmSync(join(dir, name), { force: true });
   }
   entries.sort((a, b) => b.mtime - a.mtime);
-  for (const stale of entries.slice(MAX_ENTRIES)) rmSync(join(dir, stale.name), { force: true });
+  for (const stale of entries.slice(keep)) rmSync(join(dir, stale.name), { force: true });
+}
+
+function prune(dir: string): void {
+  pruneCacheDir(dir, '.json', MAX_ENTRIES);
 }

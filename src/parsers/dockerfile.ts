@@ -8,6 +8,7 @@ import type { Span } from '../findings/types.js';
 import { readDirective } from './directives.js';
 import { detectNpm, detectPip, detectPipWheel, detectSystemPackages, type Located } from './install-commands.js';
 import { closingBrace, dockerShell, expandString, expandVariables, lexShell, programName, splitCommands, type ShellSource, type ShellToken, type VariableValue } from './shell.js';
+import { lastIndexAtMost } from '../util/arrays.js';
 import type {
   ArgInstruction,
   CommandInstruction,
@@ -57,14 +58,7 @@ class LineTable {
 
   /** 0-based line of an offset. */
   lineIndex(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastIndexAtMost(this.starts, offset);
   }
 
   line(offset: number): number {

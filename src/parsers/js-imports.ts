@@ -11,6 +11,7 @@
 import { createRequire } from 'node:module';
 import type { Node, Options } from 'acorn';
 import type { Span } from '../findings/types.js';
+import { lastIndexAtMost } from '../util/arrays.js';
 
 /** One module a file loads. */
 export interface JsImport {
@@ -183,12 +184,5 @@ function lineStarts(text: string): number[] {
 }
 
 function lineAt(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if ((starts[mid] ?? 0) <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo + 1;
+  return lastIndexAtMost(starts, offset) + 1;
 }

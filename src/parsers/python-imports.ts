@@ -18,6 +18,7 @@
 import type { Span } from '../findings/types.js';
 import type { Directive, ParseDiagnostic, PyImport, PyKeywordCall, PyPathAssignment, PySysPathEdit, PythonFileModel } from './types.js';
 import { readDirective } from './directives.js';
+import { lastIndexAtMost } from '../util/arrays.js';
 
 const TAB = 9;
 const LF = 10;
@@ -693,13 +694,7 @@ class Analyzer {
 
   position(offset: number): { line: number; column: number } {
     const starts = this.lineStarts;
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastIndexAtMost(starts, offset);
     return { line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
   }
 
