@@ -235,10 +235,13 @@ const diagnostic = obj({ message: str, line: int, column: int, span, severity: o
 const common = { directives: list(directive), diagnostics: list(diagnostic) };
 
 const python = obj({
-  imports: list(obj({ module: str, level: int, names: list(str), line: int, column: int, span, guarded: bool, typeChecking: bool, inFunction: bool, conditional: bool, dynamic: bool })),
+  imports: list(obj({ module: str, level: int, names: list(str), line: int, column: int, span, guarded: bool, typeChecking: bool, inFunction: bool, conditional: bool, dynamic: bool }, { mainBlock: bool })),
   keywordCalls: list(obj({ callee: str, keyword: str, value: str, line: int, column: int, span })),
   hasMainGuard: bool,
   ...common,
+}, {
+  sysPathEdits: list(obj({ expr: nullable(str), front: bool, line: int })),
+  pathAssignments: list(obj({ name: str, expr: str, line: int })),
 });
 
 const requirements = obj({
@@ -298,6 +301,7 @@ const compose = obj({
     entrypoint: nullable(composeCommand),
     environment: list(obj({ key: str, value: nullable(str), line: int, span }, file)),
     ports: list(obj({ raw: str, published: nullable(str), target: nullable(str), line: int, span }, file)),
+    expose: list(obj({ raw: str, published: nullable(str), target: nullable(str), line: int, span }, file)),
     healthcheck: nullable(obj({ test: nullable(list(str)), disable: bool, line: int, span }, file)),
     volumes: list(obj({ raw: str, type: oneOf('bind', 'volume', 'tmpfs', 'other'), source: nullable(str), target: nullable(str), line: int, span }, file)),
     profiles: list(str),
