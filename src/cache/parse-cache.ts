@@ -309,7 +309,7 @@ const compose = obj({
     user: nullable(scalar),
     workingDir: nullable(scalar),
     extends: nullable(obj({ service: str, file: nullable(str), line: int, span })),
-  })),
+  }, { reset: list(str), override: list(str) })),
   ...common,
 });
 

@@ -20,13 +20,28 @@ function tagAll<T extends Tagged>(values: readonly T[], file: string): T[] {
 
 /**
  * `over` on top of `base` (written in `baseFile`): single values are replaced, `environment` is
- * merged by key, `volumes` by container path, `ports` appended — compose's merge rules.
+ * merged by key, `volumes` by container path, `ports` appended — compose's merge rules. A field
+ * `over` writes `!reset` is unset (base's value dropped); one it writes `!override` is over's alone.
  */
 export function mergeComposeService(base: ComposeService, baseFile: string, over: ComposeService): ComposeService {
+  const merged = mergeFields(base, baseFile, over);
+  const reset = new Set(over.reset ?? []);
+  const override = new Set(over.override ?? []);
+  if (reset.size === 0 && override.size === 0) return merged;
+  const out: Record<string, unknown> = { ...merged };
+  for (const field of override) out[field] = (over as unknown as Record<string, unknown>)[field];
+  for (const field of reset) out[field] = Array.isArray(out[field]) ? [] : null;
+  delete out['reset'];
+  delete out['override'];
+  return out as unknown as ComposeService;
+}
+
+function mergeFields(base: ComposeService, baseFile: string, over: ComposeService): ComposeService {
   const env = new Set(over.environment.map((e) => e.key));
   const targets = new Set(over.volumes.map((v) => v.target));
+  const { reset: _reset, override: _override, ...rest } = over;
   return {
-    ...over,
+    ...rest,
     build: over.build ?? tag(base.build, baseFile),
     image: over.image ?? tag(base.image, baseFile),
     command: over.command ?? tag(base.command, baseFile),

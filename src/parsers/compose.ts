@@ -628,6 +628,23 @@ function readEnvFiles(ctx: Context, node: unknown): ComposeService['envFiles'] {
   return out;
 }
 
+/**
+ * Compose's merge tags (Compose Specification, "Merge and override": `!reset` removes what the
+ * files below set, `!override` replaces it instead of merging). Declared so that yaml resolves them
+ * (no "Unresolved tag" warning); readService reads which keys carry them.
+ */
+const COMPOSE_TAGS = (['!reset', '!override'] as const).flatMap((tag) => [
+  { tag, resolve: (value: string): string => value },
+  { tag, collection: 'map' as const, resolve: <T>(value: T): T => value },
+  { tag, collection: 'seq' as const, resolve: <T>(value: T): T => value },
+]);
+
+/** The service keys whose merge tags the model keeps, by the model's field name. */
+const MERGE_TAGGED: Readonly<Record<string, string>> = {
+  build: 'build', image: 'image', command: 'command', entrypoint: 'entrypoint', environment: 'environment', ports: 'ports', expose: 'expose',
+  healthcheck: 'healthcheck', volumes: 'volumes', profiles: 'profiles', env_file: 'envFiles', user: 'user', working_dir: 'workingDir',
+};
+
 function readService(ctx: Context, name: string, keyNode: YamlNode, valueNode: YamlNode | null): ComposeService | null {
   const n = ctx.deref(valueNode);
   if (!isMap(n)) {
@@ -635,7 +652,14 @@ function readService(ctx: Context, name: string, keyNode: YamlNode, valueNode: Y
     return null;
   }
   const e = entryMap(ctx, n);
-  const get = (k: string): YamlNode | null => e.get(k)?.value ?? null;
+  const tagOf = (k: string): string | undefined => {
+    const value = e.get(k)?.value;
+    return value && typeof value === 'object' && 'tag' in value ? (value as { tag?: string }).tag : undefined;
+  };
+  const reset = Object.keys(MERGE_TAGGED).filter((k) => tagOf(k) === '!reset');
+  const override = Object.keys(MERGE_TAGGED).filter((k) => tagOf(k) === '!override');
+  // `key: !reset …` unsets the key: this file sets nothing there, and the files below it neither.
+  const get = (k: string): YamlNode | null => (reset.includes(k) ? null : (e.get(k)?.value ?? null));
   const nameSpan = ctx.span(keyNode);
   return {
     name,
@@ -655,6 +679,8 @@ function readService(ctx: Context, name: string, keyNode: YamlNode, valueNode: Y
     user: readScalarField(ctx, 'user', get('user')),
     workingDir: readScalarField(ctx, 'working_dir', get('working_dir')),
     extends: readExtends(ctx, get('extends')),
+    ...(reset.length > 0 ? { reset: reset.map((k) => MERGE_TAGGED[k] as string) } : {}),
+    ...(override.length > 0 ? { override: override.map((k) => MERGE_TAGGED[k] as string) } : {}),
   };
 }
 
@@ -780,7 +806,7 @@ export function parseCompose(text: string): ComposeFileModel {
       ctx.diag(`YAML nested deeper than ${MAX_YAML_DEPTH} levels; the file is not read`, { start: tooDeep, end: tooDeep });
       return finish(ctx, [], readDirectivesSafely(ctx, comments));
     }
-    const composer = new Composer({ merge: true, uniqueKeys: false, prettyErrors: false });
+    const composer = new Composer({ merge: true, uniqueKeys: false, prettyErrors: false, customTags: COMPOSE_TAGS });
     const docs = [...composer.compose(tokens)];
     if (docs.length === 0) {
       const info = composer.streamInfo();

@@ -288,6 +288,10 @@ export interface ComposeService {
   readonly workingDir: ComposeScalar | null;
   /** `extends: base` or `extends: {service: base, file: common.yml}`. */
   readonly extends: { readonly service: string; readonly file: string | null; readonly line: number; readonly span: Span } | null;
+  /** Fields (model names) written `!reset`: unset here and in what this service is merged onto. */
+  readonly reset?: readonly string[];
+  /** Fields (model names) written `!override`: they replace, not merge with, what lies below. */
+  readonly override?: readonly string[];
 }
 
 export interface ComposeFileModel {

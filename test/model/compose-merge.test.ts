@@ -74,3 +74,41 @@ describe('parseDotenv', () => {
     ]);
   });
 });
+
+describe('compose merge tags !reset and !override (#16 idiom 12)', () => {
+  const TAGGED = [
+    'services:',
+    '  api:',
+    '    extends: base',
+    '    command: !reset null',
+    '    ports: !reset []',
+    '    environment: !override',
+    '      ONLY: "1"',
+    '    volumes: !override',
+    '      - other:/cache',
+    '',
+  ].join('\n');
+  const parsed = parseCompose(TAGGED);
+  const child = parsed.services[0]!;
+  const base = parseCompose(BASE).services[0]!;
+  const merged = mergeComposeService(base, 'common.yml', child);
+
+  it('are read without a YAML warning, the reset keys unset in the file itself', () => {
+    expect(parsed.diagnostics).toEqual([]);
+    expect(child.command).toBeNull();
+    expect(child.ports).toEqual([]);
+    expect(child.reset).toEqual(['command', 'ports']);
+    expect(child.override).toEqual(['environment', 'volumes']);
+  });
+
+  it('!reset drops what the service is merged onto, !override replaces it instead of merging', () => {
+    expect(merged.command).toBeNull();
+    expect(merged.ports).toEqual([]);
+    expect(merged.environment.map((e) => e.key)).toEqual(['ONLY']);
+    expect(merged.volumes.map((v) => v.raw)).toEqual(['other:/cache']);
+    // Untagged fields still merge, and the merged service carries no tags any more.
+    expect(merged.build?.context).toBe('.');
+    expect(merged.reset).toBeUndefined();
+    expect(merged.override).toBeUndefined();
+  });
+});
