@@ -55,6 +55,8 @@ export interface ServiceSummary {
   readonly kind: 'compose' | 'dockerfile' | 'project';
   readonly composeFile: string | null;
   readonly dockerfile: string | null;
+  /** compose's `build.target`: the stage built; null for the whole Dockerfile. */
+  readonly target: string | null;
   readonly entry: string | null;
 }
 
@@ -198,7 +200,7 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
     findings: sortFindings(suppressed),
     files: [...project.files.values()].map((f) => ({ path: f.path, kind: f.kind })).sort((a, b) => (a.path < b.path ? -1 : 1)),
     services: project.services.map((s) => ({
-      name: s.name, kind: s.kind, composeFile: s.composeFile, dockerfile: s.dockerfilePath,
+      name: s.name, kind: s.kind, composeFile: s.composeFile, dockerfile: s.dockerfilePath, target: s.compose?.build?.target ?? null,
       entry: s.entry ? `${s.entry.runner} ${s.entry.module ?? s.entry.script ?? ''}`.trim() : null,
     })),
     warnings: project.warnings,

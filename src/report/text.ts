@@ -65,7 +65,8 @@ function serviceHeading(result: AuditReport, name: string): string {
   const service = result.services.find((s) => s.name === name);
   if (!service) return `Service ${name}`;
   const parts = [service.composeFile, service.dockerfile].filter((p): p is string => p !== null);
-  const from = parts.length > 0 ? ` (${parts.join(' -> ')})` : '';
+  const target = service.target ? `, target ${service.target}` : '';
+  const from = parts.length > 0 ? ` (${parts.join(' -> ')}${target})` : '';
   return `Service ${name}${from}`;
 }
 

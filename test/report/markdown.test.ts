@@ -49,7 +49,7 @@ describe('markdown format through the CLI', () => {
 
 describe('markdown report', () => {
   it('counts a finding that holds for several services in each of their rows, once in the total (#15.3)', () => {
-    const services = ['api', 'worker'].map((name) => ({ name, kind: 'compose' as const, composeFile: 'compose.yml', dockerfile: 'Dockerfile', entry: null }));
+    const services = ['api', 'worker'].map((name) => ({ name, kind: 'compose' as const, composeFile: 'compose.yml', dockerfile: 'Dockerfile', target: null, entry: null }));
     const out = markdownReport(auditResult([finding({ services: ['api', 'worker'] })], services), { patch: '' });
     expect(out).toContain('| api | 1 | 0 | 0 |');
     expect(out).toContain('| worker | 1 | 0 | 0 |');
@@ -95,8 +95,8 @@ describe('markdown report', () => {
       auditResult(
         [finding(), finding({ severity: 'warning' }), finding({ service: null, severity: 'info', ruleId: 'PIN001', ruleName: 'conflicting-pins' })],
         [
-          { name: 'api', kind: 'compose', composeFile: 'docker-compose.yml', dockerfile: 'Dockerfile', entry: null },
-          { name: 'db', kind: 'compose', composeFile: 'docker-compose.yml', dockerfile: null, entry: null },
+          { name: 'api', kind: 'compose', composeFile: 'docker-compose.yml', dockerfile: 'Dockerfile', target: null, entry: null },
+          { name: 'db', kind: 'compose', composeFile: 'docker-compose.yml', dockerfile: null, target: null, entry: null },
         ],
       ),
     );

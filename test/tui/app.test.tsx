@@ -350,7 +350,7 @@ describe('interactive report (ink)', () => {
   });
 
   it('rule docs are re-flowed to the pane width, not cut along their hard line breaks', async () => {
-    const app = start({ columns: 80, rows: 60 }); // tall enough for the whole of DEP002's docs
+    const app = start({ columns: 80, rows: 90 }); // tall enough for MOD001's docs down to "Why is this bad?"
     await app.ready(KEYS);
     app.stdin.write(ENTER);
     const frame = await app.until('  What it does');
