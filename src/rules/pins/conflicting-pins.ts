@@ -140,6 +140,9 @@ function sameExtras(a: Requirement, b: Requirement): boolean {
   return norm(a) === norm(b);
 }
 
+/** Include chains longer than this are not followed (as the model's -r reading stops at 32 files). */
+const MAX_INCLUDE_DEPTH = 32;
+
 /**
  * The install closure of one requirements file: what `pip install -r FILE` reads, its `-r`
  * includes and `-c` constraints (paths relative to the including file), in pip's order. Null when
@@ -147,9 +150,15 @@ function sameExtras(a: Requirement, b: Requirement): boolean {
  */
 function closurePins(project: Project, root: string): Pin[] | null {
   const out: Pin[] = [];
+  // Each file once: a file included twice adds its pins again, which changes nothing here, and
+  // following every path of a diamond of includes is exponential (30 levels: 2^30 reads). Chains
+  // deeper than pip's own reading (the model stops at MAX_INCLUDE_DEPTH) leave the closure unknown.
+  const read = new Set<string>();
   const visit = (path: string, stack: readonly string[]): boolean => {
     const model = project.requirements.get(path);
-    if (!model) return false;
+    if (!model || stack.length > MAX_INCLUDE_DEPTH) return false;
+    if (read.has(path)) return true;
+    read.add(path);
     const items: { line: number; pin?: Pin; include?: string }[] = [
       ...model.requirements.filter((r) => r.pin && !r.url).map((r) => ({ line: r.line, pin: { file: path, requirement: r, version: r.pin ?? '' } })),
       ...model.includes.map((inc) => ({ line: inc.line, include: repoJoin(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '', inc.path) })),
