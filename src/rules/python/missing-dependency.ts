@@ -109,9 +109,6 @@ declares no development dependencies.
         // A module the standard library dropped or has not yet added comes from no dependency.
         const change = stdlibChange(first.imp.module.split('.')[0] ?? '', service.pythonVersion);
         const stdlibOnly = change !== null;
-        // A removed module a distribution of the install set restores (setuptools' distutils shim).
-        const restoredBy = change?.kind === 'removed' ? REPLACEMENTS[first.imp.module.split('.')[0] ?? ''] : undefined;
-        if (restoredBy && service.installedKeys.has(normalizeName(restoredBy))) continue;
         const gapsHere = stdlibOnly ? [] : gaps;
         // Severity follows proof: a module that may come from a distribution whose dependencies are
         // unknown, one imported only under a condition, or code not proven to run (no entry found,
