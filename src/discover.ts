@@ -7,7 +7,7 @@ import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import { makeSourceFile, type Encoding, type FileKind, type SourceFile } from './source.js';
 import { errorCode, readGuarded, refusalMessage } from './util/safe-fs.js';
-import { ignoresCase, trackedFilesUnder } from './util/git-index.js';
+import { gitIgnoreFacts } from './util/git-index.js';
 
 export interface DiscoverOptions {
   readonly maxFileBytes: number;
@@ -193,9 +193,9 @@ export function walkTree(
   const gitignoreCode = options.gitignoreCode !== false;
   // Git ignores only untracked files: a tracked file is audited whatever an ignore file says, and
   // patterns match case-sensitively unless the repository sets core.ignorecase (git's default).
-  const tracked = trackedFilesUnder(root);
-  const ignoreCase = ignoresCase(root);
-  const isTracked = (rel: string): boolean => tracked?.files.has(rel) === true;
+  // Read on first use: only a tree whose ignore files hide something reads the index.
+  const git = gitIgnoreFacts(root);
+  const isTracked = (rel: string): boolean => git.tracked()?.files.has(rel) === true;
   // `gitIgnored`: a folder an ignore file hides, walked only for code when ignore files do not hide code.
   const walk = (dirAbs: string, dirRel: string, scopes: readonly IgnoreScope[], gitIgnored: boolean): void => {
     let entries;
@@ -211,7 +211,7 @@ export function walkTree(
     // each) cost more than the walk itself on large trees (issue #18).
     const venv = entries.find((entry) => entry.name === 'pyvenv.cfg');
     if (dirRel !== '' && venv && (venv.isFile() || (venv.isSymbolicLink() && isVirtualenv(dirAbs)))) return;
-    const localScopes = entries.some((entry) => entry.name === '.gitignore' || entry.name === '.ignore') ? withGitignore(dirAbs, dirRel, scopes, options.maxFileBytes, ignoreCase) : scopes;
+    const localScopes = entries.some((entry) => entry.name === '.gitignore' || entry.name === '.ignore') ? withGitignore(dirAbs, dirRel, scopes, options.maxFileBytes, git.ignoreCase()) : scopes;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const rel = dirRel ? `${dirRel}/${entry.name}` : entry.name;
@@ -221,17 +221,17 @@ export function walkTree(
         if (SKIPPED_DIRS.has(entry.name) || isIgnored(excluded, rel, true)) continue;
         const hidden = gitIgnored || isIgnored(localScopes, rel, true);
         // A hidden folder holding tracked files is walked for those files only.
-        if (hidden && gitignoreCode && tracked?.dirs.has(rel) !== true) continue;
+        if (hidden && gitignoreCode && git.tracked()?.dirs.has(rel) !== true) continue;
         walk(abs, rel, localScopes, hidden);
         continue;
       }
       if (!entry.isFile() && !entry.isSymbolicLink()) continue;
       const kind = classify(rel);
       // In a folder walked only for its code, nothing else is recorded (it was never walked before).
-      const trackedFile = isTracked(rel);
-      if (gitIgnored && !isCode(kind) && !trackedFile && !gitignoreCode) continue;
-      if (gitIgnored && gitignoreCode && !trackedFile) continue;
-      if (kind === null || isIgnored(excluded, rel, false) || (!trackedFile && (gitIgnored || isIgnored(localScopes, rel, false)) && (gitignoreCode || !isCode(kind)))) {
+      // (isTracked last in each test: the index is read only when an ignore rule hides something.)
+      if (gitIgnored && !isCode(kind) && !gitignoreCode && !isTracked(rel)) continue;
+      if (gitIgnored && gitignoreCode && !isTracked(rel)) continue;
+      if (kind === null || isIgnored(excluded, rel, false) || ((gitIgnored || isIgnored(localScopes, rel, false)) && (gitignoreCode || !isCode(kind)) && !isTracked(rel))) {
         if (otherPaths.length < options.maxFiles) otherPaths.push(rel);
         continue;
       }

@@ -95,24 +95,30 @@ export function parseGitIndex(data: Buffer, hashBytes = 20): string[] | null {
   return paths;
 }
 
-/**
- * The tracked files under `root` (an absolute folder), or null when there is no work tree or its
- * index cannot be read.
- */
-export function trackedFilesUnder(root: string, env: Readonly<Record<string, string | undefined>> = process.env): TrackedFiles | null {
+interface GitRepository {
+  readonly top: string;
+  readonly gitDir: string;
+  readonly config: string;
+}
+
+/** The work tree above `root`, its git directory and config, or null when there is none. */
+function gitRepositoryOf(root: string, env: Readonly<Record<string, string | undefined>>): GitRepository | null {
   const top = workTreeTop(root, env);
-  if (!top) return null;
-  const gitDir = gitDirOf(top);
-  if (!gitDir) return null;
-  const config = readSmallFile(join(gitDir, 'config'), 1024 * 1024)?.toString('utf8') ?? '';
-  const sha256 = /^\s*objectformat\s*=\s*sha256\s*$/im.test(config);
-  const data = readSmallFile(join(gitDir, 'index'), MAX_INDEX_BYTES);
+  const gitDir = top ? gitDirOf(top) : null;
+  if (!top || !gitDir) return null;
+  return { top, gitDir, config: readSmallFile(join(gitDir, 'config'), 1024 * 1024)?.toString('utf8') ?? '' };
+}
+
+/** The tracked files under `root` (an absolute folder), or null when the index cannot be read. */
+function trackedFilesIn(repo: GitRepository, root: string): TrackedFiles | null {
+  const sha256 = /^\s*objectformat\s*=\s*sha256\s*$/im.test(repo.config);
+  const data = readSmallFile(join(repo.gitDir, 'index'), MAX_INDEX_BYTES);
   if (!data) return null;
   const paths = parseGitIndex(data, sha256 ? 32 : 20);
   if (!paths) return null;
   let rel: string;
   try {
-    rel = relative(top, realpathSync(root));
+    rel = relative(repo.top, realpathSync(root));
   } catch {
     return null;
   }
@@ -133,10 +139,31 @@ export function trackedFilesUnder(root: string, env: Readonly<Record<string, str
   return { files, dirs };
 }
 
-/** Whether the repository's config sets `core.ignorecase = true` (git's default is false). */
-export function ignoresCase(root: string, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
-  const top = workTreeTop(root, env);
-  const gitDir = top ? gitDirOf(top) : null;
-  const config = gitDir ? (readSmallFile(join(gitDir, 'config'), 1024 * 1024)?.toString('utf8') ?? '') : '';
-  return /^\s*ignorecase\s*=\s*true\s*$/im.test(config);
+export interface GitIgnoreFacts {
+  /** The tracked files under the root; null when there is no work tree or its index cannot be read. */
+  tracked(): TrackedFiles | null;
+  /** Whether the repository's config sets `core.ignorecase = true` (git's default is false). */
+  ignoreCase(): boolean;
+}
+
+/**
+ * What git's ignore rules depend on, for a walk of `root`: each read on first use (a tree without
+ * ignore files never reads the index) and the work tree, git directory and config found once.
+ */
+export function gitIgnoreFacts(root: string, env: Readonly<Record<string, string | undefined>> = process.env): GitIgnoreFacts {
+  let repo: GitRepository | null | undefined;
+  let tracked: TrackedFiles | null | undefined;
+  const repository = (): GitRepository | null => (repo === undefined ? (repo = gitRepositoryOf(root, env)) : repo);
+  return {
+    tracked() {
+      if (tracked === undefined) {
+        const found = repository();
+        tracked = found ? trackedFilesIn(found, root) : null;
+      }
+      return tracked;
+    },
+    ignoreCase() {
+      return /^\s*ignorecase\s*=\s*true\s*$/im.test(repository()?.config ?? '');
+    },
+  };
 }
