@@ -537,6 +537,17 @@ const BLOCK_WORDS = new Set(['if', 'elif', 'else', 'while', 'for', 'with', 'try'
 const ASYNC_WORDS = new Set(['def', 'for', 'with']);
 
 /** Does an except clause's type expression (masked, between `except` and `:`) catch import errors? */
+/** The index of the bracket closing the one at `open` (masked text: strings hold no brackets), or -1. */
+function matchingClose(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isOpen(c)) depth++;
+    else if (isClose(c) && --depth === 0) return i;
+  }
+  return -1;
+}
+
 function handlerCatchesImportError(expr: string): boolean {
   let t = expr.trim();
   if (t.startsWith('*')) t = t.slice(1); // except*
@@ -559,7 +570,22 @@ function handlerCatchesImportError(expr: string): boolean {
 /** Shared by every import inside one `try`: its handlers are only known after its body. */
 interface TryInfo {
   catchesImportError: boolean;
+  /**
+   * What the first handler that catches import errors does (the one Python runs for an
+   * ImportError), read from its body: `raises` (an unconditional `raise`, `sys.exit()`), `fallback`
+   * (it binds a name, returns, or does anything else driftcheck does not read as inert), `reports`
+   * (it only logs, prints or warns), `silent` (only `pass`, `...` or a string).
+   */
+  handling?: { shape: HandlerShape; line: number; frame: Frame };
 }
+
+type HandlerShape = 'raises' | 'fallback' | 'reports' | 'silent';
+
+const SHAPE_RANK: Readonly<Record<HandlerShape, number>> = { silent: 0, reports: 1, fallback: 2, raises: 3 };
+/** `logger.warning(`, `logging.exception(`, `log.info(`, `warnings.warn(`, `print(`: tells, changes nothing. */
+const REPORT_CALL = /^(?:[A-Za-z_]\w*\s*\.\s*)*(?:debug|info|warning|warn|error|exception|critical|fatal|log|print|echo|secho)\s*\($/;
+/** `sys.exit(`, `exit(`, `quit(`, `os._exit(`: the process ends, like an unhandled ImportError. */
+const EXIT_CALL = /^(?:sys\s*\.\s*exit|exit|quit|os\s*\.\s*_exit)\s*\($/;
 
 type Frame =
   | { readonly kind: 'try'; readonly indent: number; readonly info: TryInfo }
@@ -685,7 +711,22 @@ class Analyzer {
     for (const line of this.lexed.lines) this.logicalLine(line);
     this.imports.forEach((imp, i) => {
       const ctx = this.contexts[i];
-      imp.guarded = ctx !== undefined && (ctx.handler || ctx.gated || ctx.tries.some((t) => t.catchesImportError));
+      if (ctx === undefined) return;
+      // The innermost try whose handler does not itself raise decides; a handler that raises hands
+      // the error to the next try out, or to the caller (then the guard proves nothing optional).
+      let decided: TryInfo | null = null;
+      let raising: TryInfo | null = null;
+      for (let k = ctx.tries.length - 1; k >= 0 && decided === null; k--) {
+        const t = ctx.tries[k];
+        if (!t?.catchesImportError) continue;
+        if (t.handling?.shape === 'raises') raising ??= t;
+        else decided = t;
+      }
+      imp.guarded = ctx.handler || ctx.gated || decided !== null;
+      if (ctx.handler || ctx.gated) return;
+      const shown = decided ?? raising;
+      const shape = shown?.handling?.shape;
+      if (shown && (shape === 'raises' || shape === 'reports')) imp.guard = { handling: shape, line: shown.handling?.line ?? imp.line };
     });
     // Dynamic imports are found after the statements of their line: restore source order.
     const imports = this.imports.sort((a, b) => a.span.start - b.span.start);
@@ -702,6 +743,9 @@ class Analyzer {
     this.trackGates(line);
     const sibling = this.popTo(line.indent);
     const header = this.header(line, sibling);
+    // A block inside the deciding handler (`if enabled: sys.exit()`, `for`, `with`): conditional or
+    // more than a report; read as a fallback (optional by design), never as proof.
+    if (header !== null) this.handlerSees('fallback');
     if (header === null) {
       this.statements(line.start, line.end, line.semicolons);
       this.callHits(line, line.end, false);
@@ -794,7 +838,9 @@ class Analyzer {
         const info = sibling?.kind === 'try' || sibling?.kind === 'except' ? sibling.info : { catchesImportError: false };
         const catches = handlerCatchesImportError(expr);
         if (catches) info.catchesImportError = true;
-        return plain({ kind: 'except', indent, info, catches });
+        const frame: Frame = { kind: 'except', indent, info, catches };
+        if (catches && info.handling === undefined) info.handling = { shape: 'silent', line: this.position(after).line, frame };
+        return plain(frame);
       }
       case 'if': {
         const main = this.isMainGuard(after, expr);
@@ -873,9 +919,38 @@ class Analyzer {
     this.statement(start, to);
   }
 
+  /** Records what the deciding except handler at the top of the stack does, strongest kind wins. */
+  private handlerSees(shape: HandlerShape): void {
+    const top = this.stack.at(-1);
+    if (top?.kind !== 'except') return;
+    const handling = top.info.handling;
+    if (handling?.frame !== top) return;
+    if (SHAPE_RANK[shape] > SHAPE_RANK[handling.shape]) handling.shape = shape;
+  }
+
+  /** The kind of one simple statement in a handler body. */
+  private handlerStatementShape(p: number, end: number, word: string): HandlerShape {
+    const s = this.masked;
+    const text = s.slice(p, end).trim();
+    if (text === '' || word === 'pass' || text === '...' || /^(?:[A-Za-z]{0,2}"\x01*"\s*)+$/.test(text)) return 'silent';
+    if (word === 'raise') return 'raises';
+    // A call statement: the callee up to its `(`, and nothing after the closing parenthesis.
+    const open = text.indexOf('(');
+    if (open > 0 && text.endsWith(')')) {
+      const callee = text.slice(0, open + 1);
+      const close = matchingClose(text, open);
+      if (close === text.length - 1) {
+        if (EXIT_CALL.test(callee)) return 'raises';
+        if (REPORT_CALL.test(callee)) return 'reports';
+      }
+    }
+    return 'fallback';
+  }
+
   private statement(start: number, end: number): void {
     const p = skipSpace(this.masked, start, end);
     const word = wordAt(this.masked, p, end);
+    if (this.stack.at(-1)?.kind === 'except') this.handlerSees(this.handlerStatementShape(p, end, word));
     if (word === 'import') this.importStatement(p + 6, end);
     else if (word === 'from') this.fromStatement(p + 4, end);
     else if (word !== '' && this.masked.charCodeAt(skipSpace(this.masked, p + word.length, end)) === EQ) this.assignment(p, end);

@@ -47,6 +47,37 @@ def catches(h):
     elts = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
     return any(last_name(e) in QUAL for e in elts)
 
+RANK = {'silent': 0, 'reports': 1, 'fallback': 2, 'raises': 3}
+REPORTS = {'debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'print', 'echo', 'secho'}
+EXITS = {'sys.exit', 'exit', 'quit', 'os._exit'}
+
+def dotted(e):
+    if isinstance(e, ast.Name): return e.id
+    if isinstance(e, ast.Attribute):
+        d = dotted(e.value)
+        return None if d is None else d + '.' + e.attr
+    return None
+
+def stmt_shape(s):
+    if isinstance(s, ast.Pass): return 'silent'
+    if isinstance(s, ast.Raise): return 'raises'
+    if isinstance(s, ast.Expr):
+        v = s.value
+        if isinstance(v, ast.Constant) and (v.value is Ellipsis or isinstance(v.value, (str, bytes))): return 'silent'
+        if isinstance(v, ast.JoinedStr): return 'silent'
+        if isinstance(v, ast.Call):
+            d = dotted(v.func)
+            if d in EXITS: return 'raises'
+            if d is not None and d.split('.')[-1] in REPORTS: return 'reports'
+    return 'fallback'
+
+def handling(node):
+    # The first handler that catches import errors decides; its strongest statement kind wins.
+    for h in node.handlers:
+        if catches(h):
+            return (max((stmt_shape(s) for s in h.body), key=RANK.get), h.lineno)
+    return None
+
 def is_spec(e):
     return isinstance(e, ast.Call) and last_name(e.func) == 'find_spec' and len(e.args) == 1 and not e.keywords and isinstance(e.args[0], ast.Constant) and isinstance(e.args[0].value, str) and all(isinstance(n, (ast.Name, ast.Attribute, ast.expr_context)) for n in ast.walk(e.func))
 
@@ -95,9 +126,9 @@ class Src:
         return [li + 1, start - self.u16(self.starts[li]) + 1, start]
 
 def child_flags(node, field, flags):
-    g, t, f, c, m = flags
+    g, t, f, c, m, tries = flags
     if isinstance(node, TRY_TYPES):
-        if field == 'body' and any(catches(h) for h in node.handlers): g = True
+        if field == 'body' and any(catches(h) for h in node.handlers): tries = tries + (handling(node),)
     elif isinstance(node, ast.ExceptHandler):
         if field == 'body' and catches(node): g = True
     elif isinstance(node, ast.If):
@@ -111,7 +142,16 @@ def child_flags(node, field, flags):
         if field == 'body': f = True
     elif isinstance(node, ast.match_case):
         if field == 'body': c = True
-    return (g, t, f, c, m)
+    return (g, t, f, c, m, tries)
+
+def guard_of(flags):
+    # guarded, and the handler that proves more than "optional" (raises / reports), as the scanner says.
+    g, tries = flags[0], flags[5]
+    decided = next((h for h in reversed(tries) if h[0] != 'raises'), None)
+    guarded = g or decided is not None
+    if g: return guarded, None
+    shown = decided or next((h for h in reversed(tries) if h[0] == 'raises'), None)
+    return guarded, (list(shown) if shown and shown[0] in ('raises', 'reports') else None)
 
 def from_module_offset(src, node):
     text = src.text
@@ -138,7 +178,8 @@ def literal(src, const):
     return cs + len(prefix) + q
 
 def record(src, out, module, level, off, flags, dynamic, names=()):
-    out.append([module, level] + src.pos(off) + [flags[0], flags[1], flags[2], flags[3], dynamic, list(names), flags[4]])
+    guarded, guard = guard_of(flags)
+    out.append([module, level] + src.pos(off) + [guarded, flags[1], flags[2], flags[3], dynamic, list(names), flags[4], guard])
 
 def visit(src, node, flags, imports, calls):
     if isinstance(node, ast.Import):
@@ -173,7 +214,7 @@ def walk(src, tree):
     # Without a call-like text anywhere, only statements can hold what we look for: skip expressions.
     statements_only = CALLS.search(src.text) is None
     imports, calls = [], []
-    stack = [(tree, (False, False, False, False, False))]
+    stack = [(tree, (False, False, False, False, False, ()))]
     while stack:
         node, flags = stack.pop()
         visit(src, node, flags, imports, calls)
@@ -211,7 +252,7 @@ sys.setrecursionlimit(100000)
 main()
 `;
 
-type AstImport = [string, number, number, number, number, boolean, boolean, boolean, boolean, boolean, string[], boolean];
+type AstImport = [string, number, number, number, number, boolean, boolean, boolean, boolean, boolean, string[], boolean, [string, number] | null];
 type AstCall = [string, string, string, number, number, number];
 type AstResult = { imports: AstImport[]; calls: AstCall[] } | null;
 
@@ -323,7 +364,7 @@ class PyGen {
     const m = this.mod();
     const n = this.name();
     const u = this.unit;
-    const k = this.int(42);
+    const k = this.int(45);
     switch (k) {
       case 0: return [`import ${m}`];
       case 1: return [`import ${m} as alias_${this.counter++}`];
@@ -366,6 +407,10 @@ class PyGen {
       case 38: return [`x = 1 + \\`, `${indent}${u}2`];
       case 39: return depth > 0 ? ['pass'] : ['...'];
       case 40: return [`print("import in call"); value = (n := 10)`];
+      // What an except handler may do: re-raise, exit, only report, or fall back.
+      case 41: return [this.pick(['raise', 'raise ImportError("x") from None', 'sys.exit(1)', 'sys . exit("no")', 'os._exit(3)', 'quit()'])];
+      case 42: return [this.pick(['logger.warning("x %s", e)', 'logging . exception ( "y" )', 'log.info("a"); print("b")', 'warnings.warn("w")', 'print("p")', 'click.echo(msg)'])];
+      case 43: return [this.pick(['"""doc"""', "b'bytes'", '...', 'f"{x}"', 'x = None', 'HAS_X = False', 'logger.warning("x")[0]', 'print("a") if f else None', 'get_logger().error("x")', '"a" "b"'])];
       default: return [`\u00e9l\u00e8ve = import_module(r"${m}") if flag else None`];
     }
   }
@@ -483,7 +528,7 @@ class PyGen {
 // ------------------------------------------------------------------------------------------ comparison
 
 function scannerImports(model: PythonFileModel): AstImport[] {
-  return model.imports.map((i) => [i.module, i.level, i.line, i.column, i.span.start, i.guarded, i.typeChecking, i.inFunction, i.conditional, i.dynamic, [...i.names], i.mainBlock === true]);
+  return model.imports.map((i) => [i.module, i.level, i.line, i.column, i.span.start, i.guarded, i.typeChecking, i.inFunction, i.conditional, i.dynamic, [...i.names], i.mainBlock === true, i.guard ? [i.guard.handling, i.guard.line] : null]);
 }
 
 function scannerCalls(model: PythonFileModel): AstCall[] {
