@@ -77,6 +77,7 @@ export function buildProject(input: ProjectInput): Project {
     metadata: input.metadata ?? EMPTY_METADATA,
     npmGraphs: input.npmGraphs ?? new Map(),
     absentPaths: [...repo.missing].sort(),
+    onDisk: (repoPath) => repo.onDisk(repoPath),
     tooLargePaths: [...(input.tooLarge ?? [])].sort(),
     pyprojectAt: (path) => (repo.files.has(path) ? repo.pyprojectAt(path) : null),
     jsonAt: (path) => repo.jsonAt(path),

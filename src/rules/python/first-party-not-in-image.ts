@@ -2,7 +2,7 @@ import type { Evidence, Fix } from '../../findings/types.js';
 import type { ImageFs } from '../../model/image.js';
 import { normalizeName } from '../../model/module-map.js';
 import { classifyImport, installedKey, runningImports, transitiveOf } from '../../model/queries.js';
-import { findModule } from '../../model/resolve.js';
+import { findModule, moduleOnDisk } from '../../model/resolve.js';
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
 import { basename, isUnder, relativeTo, repoDirname } from '../../util/paths.js';
@@ -306,6 +306,8 @@ function reportMissingEntry(project: Project, service: Service, report: Report):
   if (!entry?.module || !fs || !part || !MODULE_RUNNERS.has(entry.runner) || service.sysPathUnknown.length > 0) return;
   const parts = entry.module.split('.');
   if (parts.length < 2 || findModule(fs, service.pythonPath, parts)) return;
+  // In a git-ignored folder the image copies: on disk, so in the build context (not audited).
+  if (moduleOnDisk(project.onDisk, fs, service.pythonPath, parts)) return;
   // The package must be the repository's and in the image, or the module may come from a distribution.
   const top = findModule(fs, service.pythonPath, parts.slice(0, 1));
   if (!top || top.namespace || top.files.some((f) => f.repoPath.startsWith('/'))) return;
