@@ -322,9 +322,11 @@ export interface PyImport {
    * The handler of the enclosing `try` when it proves more than "optional": it `raises` (an
    * unconditional `raise` or `sys.exit()`: the import is required, `guarded` is false) or only
    * `reports` the failure (logs, prints or warns, binding no fallback: the feature is lost at run
-   * time, `guarded` stays true). `line` is the handler's `except` line.
+   * time, `guarded` stays true), or binds no fallback while the module uses the name at module
+   * level afterwards: `used`, a NameError at import (`guarded` is false, `line` is the use's line).
+   * Otherwise `line` is the handler's `except` line.
    */
-  readonly guard?: { readonly handling: 'raises' | 'reports'; readonly line: number };
+  readonly guard?: { readonly handling: 'raises' | 'reports' | 'used'; readonly line: number };
   /** Under `if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:`. */
   readonly typeChecking: boolean;
   /** Inside a def/async def body (lazy import). */

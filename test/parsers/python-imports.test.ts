@@ -315,6 +315,34 @@ describe('scanPythonImports: context flags', () => {
     expect(shape('app.telemetry')).toEqual([true, 'reports', 52]);
   });
 
+  it('a module-level try with no fallback whose name a later module-level statement reads is no guard', () => {
+    const text = py(
+      'try:',
+      '    import yaml',
+      '    from fast import dumps as fast_dumps',
+      'except ImportError:',
+      '    pass',
+      'try:',
+      '    import lazy',
+      'except ImportError:',
+      '    pass',
+      'try:',
+      '    import rebound',
+      'except ImportError:',
+      '    pass',
+      'rebound = None',
+      'print(rebound.x, keyword=lazy)',
+      'SETTINGS = yaml.safe_load("a: 1")',
+      'def f():',
+      '    return lazy.thing, fast_dumps',
+    );
+    const got = byModule(text);
+    expect([got.get('yaml')?.guarded, got.get('yaml')?.guard]).toEqual([false, { handling: 'used', line: 16 }]);
+    expect([got.get('fast')?.guarded, got.get('fast')?.guard]).toEqual([true, undefined]); // used only in a function
+    expect([got.get('lazy')?.guarded, got.get('lazy')?.guard]).toEqual([false, { handling: 'used', line: 15 }]); // `keyword=lazy` reads it
+    expect([got.get('rebound')?.guarded, got.get('rebound')?.guard]).toEqual([true, undefined]); // rebound first
+  });
+
   it('marks TYPE_CHECKING blocks; their else branch always runs', () => {
     const text = py(
       'if TYPE_CHECKING:',

@@ -111,7 +111,9 @@ export function guardEvidence(file: string, imp: PyImport): Evidence[] {
   if (imp.guard === undefined) return [];
   const message = imp.guard.handling === 'raises'
     ? `its except handler re-raises or exits: the try/except makes the import no less required`
-    : `its except handler only logs or prints the failure and binds no fallback: what the try block defines is missing at run time`;
+    : imp.guard.handling === 'used'
+      ? `the except handler binds no fallback, and this module-level statement uses the name: NameError when the file is imported`
+      : `its except handler only logs or prints the failure and binds no fallback: what the try block defines is missing at run time`;
   return [{ file, line: imp.guard.line, message }];
 }
 
@@ -140,6 +142,7 @@ export function siteEvidence(allSites: readonly ImportSite[]): Evidence[] {
 function contextNote(imp: PyImport): string {
   if (lostFeature(imp)) return ` inside try/except ImportError whose handler (line ${imp.guard?.line ?? imp.line}) only reports the failure`;
   if (imp.guard?.handling === 'raises') return ` inside try/except ImportError whose handler (line ${imp.guard.line}) re-raises or exits`;
+  if (imp.guard?.handling === 'used') return ` inside try/except ImportError with no fallback, and used unguarded at line ${imp.guard.line}`;
   if (imp.guarded) return ' inside try/except ImportError';
   if (imp.conditional) return ' under a conditional';
   if (imp.inFunction) return ' inside a function';

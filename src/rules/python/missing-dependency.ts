@@ -50,7 +50,9 @@ not know instead of guessing:
   that loads modules by name): \`info\`, saying which;
 - an import inside \`try/except ImportError\` whose handler only reports the failure (logs, prints or
   warns; no fallback bound): \`warning\` at most, no fix, the handler named in the evidence; a handler
-  that unconditionally re-raises or exits makes the import count as unguarded;
+  that unconditionally re-raises or exits, or one that binds no fallback in a module-level \`try\`
+  whose name a later module-level statement uses (a NameError at import), makes the import count as
+  unguarded;
 - imports guarded by \`try/except ImportError\` that fall back (a name bound, an alternative import,
   a return, a flag) or only \`pass\`, \`if find_spec("x"):\`, \`if "x" in settings.INSTALLED_APPS:\`
   or following an early \`if find_spec("x") is None: return\` are optional by design and not reported;
