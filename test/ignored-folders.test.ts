@@ -3,7 +3,7 @@
 // build output, data), so a rule that would call a module or file under one absent asks the disk
 // first (one lstat): present there, it is unknown rather than missing; absent there, the finding stands.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -91,5 +91,29 @@ describe('git-ignored folders are in the build context', () => {
     const list = await findings(repo({ ...TRACKED, '.dockerignore': 'config/\napp/generated/\nlocal/\n' }, ON_DISK));
     expect(about(list, 'app.generated.api').map((f) => [f.ruleId, f.severity])).toEqual([['MOD001', 'error']]);
     expect(about(list, 'extra.txt').map((f) => f.severity)).toContain('error');
+  });
+});
+
+describe('git-ignored folders and the result cache', () => {
+  it('redoes a cached report when a file appears under an ignored folder it asked the disk about', async () => {
+    const root = repo(TRACKED, { 'app/generated/__init__.py': '' });
+    // Files older than the racy window, as in a real checkout, so the report is cached.
+    const past = new Date(Date.now() - 3_600_000);
+    const age = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) age(path);
+        utimesSync(path, past, past);
+      }
+    };
+    age(root);
+    const env = { DRIFTCHECK_CACHE_DIR: mkdtempSync(join(tmpdir(), 'driftcheck-ignored-cache-')) };
+    temps.push(env.DRIFTCHECK_CACHE_DIR);
+    const run = async (): Promise<Finding[]> => (JSON.parse((await runCliInProcess([root, '--format', 'json'], { env })).stdout) as { findings: Finding[] }).findings;
+    expect(about(await run(), 'app.generated.api')).toHaveLength(1);
+    expect(readdirSync(join(env.DRIFTCHECK_CACHE_DIR, 'results')).length).toBeGreaterThan(0);
+    expect(about(await run(), 'app.generated.api')).toHaveLength(1); // from the cache
+    writeFileSync(join(root, 'app/generated/api.py'), ON_DISK['app/generated/api.py']);
+    expect(about(await run(), 'app.generated.api')).toEqual([]);
   });
 });
