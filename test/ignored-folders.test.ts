@@ -80,6 +80,13 @@ describe('git-ignored folders are in the build context', () => {
     expect(about(list, 'extra.txt').filter((f) => f.ruleId === 'PIN004' || f.severity === 'error')).toEqual([]);
   });
 
+  it('reads the same with discovery on worker threads (built: npm run build first)', async () => {
+    const run = await runCliInProcess([repo(TRACKED, ON_DISK), '--format', 'json', '--no-cache', '--workers', '2'], { built: true });
+    const list = (JSON.parse(run.stdout) as { findings: Finding[] }).findings;
+    expect(about(list, 'app.generated.api')).toEqual([]);
+    expect(about(list, 'config')).toEqual([]);
+  });
+
   it('still reports them when the disk has nothing there', async () => {
     const list = await findings(repo(TRACKED, { 'app/generated/__init__.py': '' }));
     expect(about(list, 'app.generated.api').map((f) => [f.ruleId, f.severity])).toEqual([['MOD001', 'error']]);
