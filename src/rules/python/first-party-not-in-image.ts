@@ -38,6 +38,13 @@ A same-named package in a folder the service neither builds from nor copies (\`t
 backend's \`app\`) is a warning without a fix: it may be another project's. A \`sys.path\` change
 driftcheck cannot evaluate makes code near the importer not reported.
 
+An import inside \`try/except ImportError\` (or \`except Exception\`) whose handler falls back (binds
+a name, imports another module, returns) or only passes is optional by design and not reported; one
+whose handler only logs or prints the failure is a warning without a fix (the feature is lost in
+this image), the handler named in the evidence; one whose handler re-raises or exits counts as
+unguarded. Code in a git-ignored, untracked folder that the image copies (and \`.dockerignore\` does
+not drop) is on disk, so in the build context: not reported.
+
 ## Why is this bad?
 The code works on a developer's machine, where the whole repository is on disk, and fails in the
 container with \`ModuleNotFoundError: No module named 'agents'\`.
