@@ -67,6 +67,19 @@ export interface MissingRequirementsFile extends Located {
 }
 
 /** One part of the command a container runs, where it is written. */
+/** A module a system package installs for the system interpreter (#16 idiom 8). */
+export interface SystemModule {
+  readonly package: string;
+  readonly module: string;
+  /** Distributions (normalised) that provide the module: an import of theirs is served. */
+  readonly keys: readonly string[];
+  readonly file: string;
+  readonly line: number;
+  /** Whether the Python the service runs reads the system's packages: 'yes' makes them installed. */
+  readonly reach: 'yes' | 'no' | 'unknown';
+  readonly why: string;
+}
+
 export interface CommandPart extends Located {
   readonly origin: 'compose' | 'dockerfile';
   readonly instruction: 'command' | 'entrypoint' | 'CMD' | 'ENTRYPOINT';
@@ -99,6 +112,8 @@ export interface Service {
   readonly missingRequirementsFiles: readonly MissingRequirementsFile[];
   /** Installs whose packages cannot be listed statically; missing-module findings soften to warnings. */
   readonly unknownInstalls: readonly { readonly file: string; readonly line: number; readonly message: string }[];
+  /** Modules the image's system packages install (`apt-get install python3-psycopg2`) and whether the service's Python reads them. */
+  readonly systemModules: readonly SystemModule[];
   /** Image directories put on sys.path by `pip install .`/`-e .`. */
   readonly localPackageDirs: readonly string[];
   readonly command: readonly CommandPart[];

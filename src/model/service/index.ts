@@ -21,6 +21,7 @@ import { afterWrapper, commandScripts, runFilesOf, sysPathEditsOf } from './run-
 import { nodeRunOf } from './node-run.js';
 import { simulateAndCollect, installLocalPackages } from './stages.js';
 import { collectStartupInstalls } from './installs.js';
+import { systemModulesOf } from './system-python.js';
 
 export { isProductionComposeService } from './compose-sets.js';
 export { splitExtras } from './installs.js';
@@ -29,20 +30,19 @@ export { imagePython } from './command.js';
 
 export function buildServices(repo: Repository, firstParty: FirstPartyIndex, moduleMap: ModuleMap, parts: ReadonlySet<ModelPart> = new Set(MODEL_PARTS), projectOptions?: ProjectOptions): Service[] {
   void firstParty;
-  void moduleMap;
   const services: Service[] = [];
   const builtDockerfiles = new Set<string>();
   for (const set of composeSets(repo)) {
     const builders = imageBuilders(set.services);
     for (const { composePath, compose } of set.services) {
-      const service = composeBuiltService(repo, composePath, withBuilderOf(compose, builders), set.production, set.explicit === true, parts);
+      const service = composeBuiltService(repo, composePath, withBuilderOf(compose, builders), set.production, set.explicit === true, parts, moduleMap);
       if (service.dockerfilePath) builtDockerfiles.add(service.dockerfilePath);
       services.push(service);
     }
   }
   for (const dockerfilePath of [...repo.dockerfiles.keys()].sort()) {
     if (builtDockerfiles.has(dockerfilePath)) continue;
-    services.push(standaloneService(repo, dockerfilePath, parts));
+    services.push(standaloneService(repo, dockerfilePath, parts, moduleMap));
   }
   if (!services.some((s) => s.dockerfile !== null)) services.push(...projectServices(repo, projectOptions));
   return withUniqueNames(services);
@@ -67,17 +67,17 @@ function withUniqueNames(services: Service[]): Service[] {
   });
 }
 
-function composeBuiltService(repo: Repository, composePath: string, compose: ComposeService, setProduction: boolean, explicit: boolean, parts: ReadonlySet<ModelPart>): Service {
+function composeBuiltService(repo: Repository, composePath: string, compose: ComposeService, setProduction: boolean, explicit: boolean, parts: ReadonlySet<ModelPart>, moduleMap: ModuleMap): Service {
   // Production unless the repository shows a development setup (roles.ts); configured files and
   // production overlays are taken at their word.
   const evidence = explicit || repo.roles.configuredRole(composePath) === false ? null : developmentEvidence(repo, composePath, compose);
   const production = setProduction && isProductionComposeService(repo.roles, composePath, compose) && evidence === null;
   const composeVars = dotenvBeside(repo, composePath);
-  const service = composeBuiltServiceInner(repo, composePath, compose, production, parts);
+  const service = composeBuiltServiceInner(repo, composePath, compose, production, parts, moduleMap);
   return { ...service, composeVars, envFileVars: envFileVars(repo, composePath, compose) };
 }
 
-function composeBuiltServiceInner(repo: Repository, composePath: string, compose: ComposeService, production: boolean, parts: ReadonlySet<ModelPart>): Service {
+function composeBuiltServiceInner(repo: Repository, composePath: string, compose: ComposeService, production: boolean, parts: ReadonlySet<ModelPart>, moduleMap: ModuleMap): Service {
   if (!compose.build) return imageOnlyService(repo, composePath, compose, production);
   const context = repoJoin(repoDirname(compose.build.file ?? composePath), compose.build.context);
   const dockerfilePath = repoJoin(context, compose.build.dockerfile ?? 'Dockerfile');
@@ -87,14 +87,14 @@ function composeBuiltServiceInner(repo: Repository, composePath: string, compose
   return dockerService(repo, {
     name: compose.name, kind: 'compose', composeFile: composePath, compose, production,
     context, dockerfilePath, target: compose.build.target,
-  }, parts);
+  }, parts, moduleMap);
 }
 
-function standaloneService(repo: Repository, dockerfilePath: string, parts: ReadonlySet<ModelPart>): Service {
+function standaloneService(repo: Repository, dockerfilePath: string, parts: ReadonlySet<ModelPart>, moduleMap: ModuleMap): Service {
   return dockerService(repo, {
     name: dockerfilePath, kind: 'dockerfile', composeFile: null, compose: null,
     production: !repo.roles.isDevDockerfile(dockerfilePath), context: guessContext(repo, dockerfilePath), dockerfilePath, target: null,
-  }, parts);
+  }, parts, moduleMap);
 }
 
 function imageOnlyService(repo: Repository, composePath: string, compose: ComposeService, production: boolean): Service {
@@ -104,7 +104,7 @@ function imageOnlyService(repo: Repository, composePath: string, compose: Compos
   return { ...emptyService({ name: compose.name, kind: 'compose', composeFile: composePath, compose, production }), command, argv, entry: entryOfCommand(argv) };
 }
 
-function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<ModelPart>): Service {
+function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<ModelPart>, moduleMap: ModuleMap): Service {
   const dockerfile = repo.dockerfileAt(spec.dockerfilePath, spec.compose?.build?.args);
   const base = { ...emptyService(spec), devDockerfile: repo.roles.isDevDockerfile(spec.dockerfilePath) };
   if (!dockerfile || dockerfile.stages.length === 0) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
@@ -120,6 +120,9 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
   const workingDir = spec.compose?.workingDir?.value;
   // `ENTRYPOINT ["/entrypoint.sh"]` whose script ends in `exec "$@"`: the CMD after it is what runs.
   const entry = entryOfCommand(argv) ?? entryOfCommand(afterWrapper(repo, final.fs, workingDir ?? final.workdir, argv));
+  // `apt-get install python3-psycopg2`: installed when the service runs the system Python (idiom 8).
+  const systemModules = systemModulesOf(spec.dockerfilePath, chain, argv, moduleMap);
+  for (const system of systemModules) if (system.reach === 'yes') for (const key of system.keys) collected.installedKeys.add(key);
   const env = serviceEnv(final, spec.compose);
   const cwd = imageResolve(workingDir ?? final.workdir, entry?.chdir ?? '.');
   const pythonPath = pythonPathOf(cwd, entry, env.get('PYTHONPATH') ?? null, [...collected.localPackageDirs, sitePackages], final.fs);
@@ -155,6 +158,7 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
     pythonVersion: pythonVersionOf(chain, dockerfile.globalArgs, spec.compose?.build?.args),
     installs,
     ...collected,
+    systemModules,
     command,
     argv,
     entry,
