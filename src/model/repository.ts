@@ -12,6 +12,7 @@ import type { FileKind, SourceFile } from '../source.js';
 import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
 import { DEFAULT_FILE_ROLES, FileRoles, type FileRolePolicy } from './file-roles.js';
 import type { FileDiagnostic } from './types.js';
+import { parseGitRemotes, type GitRemote } from './git-remotes.js';
 import { lowerBound, pathsUnder, relativeTo } from '../util/paths.js';
 
 /**
@@ -122,6 +123,14 @@ export class Repository {
     this.notebookModels.set(path, model);
     for (const diagnostic of model.diagnostics) this.diagnostics.push({ file: path, diagnostic });
     return model;
+  }
+
+  private remotes: readonly GitRemote[] | undefined;
+
+  /** The remotes of the repository's own `.git/config` (audited folder at the work tree's top); [] without one. */
+  gitRemotes(): readonly GitRemote[] {
+    this.remotes ??= parseGitRemotes(this.load('.git/config', 'config')?.text ?? '');
+    return this.remotes;
   }
 
   /** A file of a given kind, loading it from disk the first time it is referenced. */

@@ -10,7 +10,9 @@ import { baseCommandIsNotPython } from '../../knowledge/base-images.js';
 import type { FirstPartyIndex } from '../first-party.js';
 import { type ModuleMap, normalizeName } from '../module-map.js';
 import type { Repository } from '../repository.js';
-import { MODEL_PARTS, type ModelPart, type Service } from '../types.js';
+import { MODEL_PARTS, type ModelPart, type Service, type ServiceClone } from '../types.js';
+import { gitClonesIn } from './run-instructions.js';
+import { canonicalGitUrl } from '../git-remotes.js';
 import { commandParts, composeCommandParts, serviceEnv, pythonPathOf, pythonVersionOf } from './command.js';
 import { isProductionComposeService, imageBuilders, withBuilderOf, composeSets, envFileVars, dotenvBeside } from './compose-sets.js';
 import { type BuildSpec, guessContext } from './context.js';
@@ -159,6 +161,7 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
     installs,
     ...collected,
     systemModules,
+    clones: clonesOf(repo, chain),
     command,
     argv,
     entry,
@@ -172,6 +175,14 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
   };
 }
 
+
+/** The chain's `git clone`s; `.git/config` is read only when there is one. */
+function clonesOf(repo: Repository, chain: readonly StageState[]): ServiceClone[] {
+  const clones = chain.flatMap((state) => gitClonesIn(state));
+  if (clones.length === 0) return [];
+  const remotes = repo.gitRemotes();
+  return clones.map((clone) => ({ ...clone, remote: remotes.find((r) => canonicalGitUrl(r.url) === canonicalGitUrl(clone.url)) ?? null }));
+}
 
 /** Whether any stage of the chain installs Python packages or an interpreter (pip, apt python3). */
 function installsPython(chain: readonly StageState[]): boolean {
