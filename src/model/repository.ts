@@ -133,6 +133,20 @@ export class Repository {
     return this.remotes;
   }
 
+  private readonly peeked = new Map<string, SourceFile | null>();
+
+  /**
+   * A file's text for a question about the repository (the scripts that build images, #16 idiom
+   * 11), read once and not added to the audited files: no rule reads it, and the report's file
+   * count stays the files the audit checks.
+   */
+  peek(path: string): SourceFile | null {
+    const known = this.files.get(path);
+    if (known) return known;
+    if (!this.peeked.has(path)) this.peeked.set(path, this.missing.has(path) ? null : this.input.readExtra(path, 'config'));
+    return this.peeked.get(path) ?? null;
+  }
+
   /** A file of a given kind, loading it from disk the first time it is referenced. */
   load(path: string, kind: FileKind): SourceFile | null {
     const known = this.files.get(path);

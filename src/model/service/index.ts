@@ -24,6 +24,7 @@ import { nodeRunOf } from './node-run.js';
 import { simulateAndCollect, installLocalPackages } from './stages.js';
 import { collectStartupInstalls } from './installs.js';
 import { systemModulesOf } from './system-python.js';
+import { externalBuilds, imageKey, type ExternalBuild } from './external-builds.js';
 
 export { isProductionComposeService } from './compose-sets.js';
 export { splitExtras } from './installs.js';
@@ -34,10 +35,18 @@ export function buildServices(repo: Repository, firstParty: FirstPartyIndex, mod
   void firstParty;
   const services: Service[] = [];
   const builtDockerfiles = new Set<string>();
+  let external: Map<string, ExternalBuild> | undefined;
   for (const set of composeSets(repo)) {
     const builders = imageBuilders(set.services);
     for (const { composePath, compose } of set.services) {
-      const service = composeBuiltService(repo, composePath, withBuilderOf(compose, builders), set.production, set.explicit === true, parts, moduleMap);
+      let linked = withBuilderOf(compose, builders);
+      // `image: app_api` that `docker build -t app_api …` in a Makefile, script or CI workflow builds.
+      if (!linked.build && linked.image && !/[$`]/.test(linked.image.value)) {
+        external ??= externalBuilds(repo);
+        const build = external.get(imageKey(linked.image.value))?.build;
+        if (build) linked = { ...linked, build };
+      }
+      const service = composeBuiltService(repo, composePath, linked, set.production, set.explicit === true, parts, moduleMap);
       if (service.dockerfilePath) builtDockerfiles.add(service.dockerfilePath);
       services.push(service);
     }
