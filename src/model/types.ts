@@ -136,6 +136,8 @@ export interface Service {
   readonly systemModules: readonly SystemModule[];
   /** `git clone`s in the final image's stages, each with the repository's own remote when it clones that (#16 idiom 10). */
   readonly clones: readonly ServiceClone[];
+  /** `FROM acme/api:1.0` where this repository builds acme/api:1.0 (#16 idiom 9): that image, who builds it, and the image its chain starts from. */
+  readonly repoBase: { readonly image: string; readonly builtBy: string; readonly dockerfilePath: string; readonly root: string | null } | null;
   /** Image directories put on sys.path by `pip install .`/`-e .`. */
   readonly localPackageDirs: readonly string[];
   readonly command: readonly CommandPart[];

@@ -15,7 +15,7 @@ import { gitClonesIn } from './run-instructions.js';
 import { canonicalGitUrl } from '../git-remotes.js';
 import { commandParts, composeCommandParts, serviceEnv, pythonPathOf, pythonVersionOf } from './command.js';
 import { isProductionComposeService, imageBuilders, withBuilderOf, composeSets, envFileVars, dotenvBeside } from './compose-sets.js';
-import { type BuildSpec, guessContext } from './context.js';
+import { type BuildSpec, type RepoImages, guessContext } from './context.js';
 import { emptyService } from './empty.js';
 import { projectServices } from './project-service.js';
 import type { ProjectOptions } from '../project-options.js';
@@ -25,6 +25,7 @@ import { simulateAndCollect, installLocalPackages } from './stages.js';
 import { collectStartupInstalls } from './installs.js';
 import { systemModulesOf } from './system-python.js';
 import { externalBuilds, imageKey, type ExternalBuild } from './external-builds.js';
+import { repoImages } from './repo-images.js';
 
 export { isProductionComposeService } from './compose-sets.js';
 export { splitExtras } from './installs.js';
@@ -36,7 +37,9 @@ export function buildServices(repo: Repository, firstParty: FirstPartyIndex, mod
   const services: Service[] = [];
   const builtDockerfiles = new Set<string>();
   let external: Map<string, ExternalBuild> | undefined;
-  for (const set of composeSets(repo)) {
+  const sets = composeSets(repo);
+  const images = repoImages(repo, sets.flatMap((set) => set.services));
+  for (const set of sets) {
     const builders = imageBuilders(set.services);
     for (const { composePath, compose } of set.services) {
       let linked = withBuilderOf(compose, builders);
@@ -46,14 +49,14 @@ export function buildServices(repo: Repository, firstParty: FirstPartyIndex, mod
         const build = external.get(imageKey(linked.image.value))?.build;
         if (build) linked = { ...linked, build };
       }
-      const service = composeBuiltService(repo, composePath, linked, set.production, set.explicit === true, parts, moduleMap);
+      const service = composeBuiltService(repo, composePath, linked, set.production, set.explicit === true, parts, moduleMap, images);
       if (service.dockerfilePath) builtDockerfiles.add(service.dockerfilePath);
       services.push(service);
     }
   }
   for (const dockerfilePath of [...repo.dockerfiles.keys()].sort()) {
     if (builtDockerfiles.has(dockerfilePath)) continue;
-    services.push(standaloneService(repo, dockerfilePath, parts, moduleMap));
+    services.push(standaloneService(repo, dockerfilePath, parts, moduleMap, images));
   }
   if (!services.some((s) => s.dockerfile !== null)) services.push(...projectServices(repo, projectOptions));
   return withUniqueNames(services);
@@ -78,17 +81,17 @@ function withUniqueNames(services: Service[]): Service[] {
   });
 }
 
-function composeBuiltService(repo: Repository, composePath: string, compose: ComposeService, setProduction: boolean, explicit: boolean, parts: ReadonlySet<ModelPart>, moduleMap: ModuleMap): Service {
+function composeBuiltService(repo: Repository, composePath: string, compose: ComposeService, setProduction: boolean, explicit: boolean, parts: ReadonlySet<ModelPart>, moduleMap: ModuleMap, images: RepoImages): Service {
   // Production unless the repository shows a development setup (roles.ts); configured files and
   // production overlays are taken at their word.
   const evidence = explicit || repo.roles.configuredRole(composePath) === false ? null : developmentEvidence(repo, composePath, compose);
   const production = setProduction && isProductionComposeService(repo.roles, composePath, compose) && evidence === null;
   const composeVars = dotenvBeside(repo, composePath);
-  const service = composeBuiltServiceInner(repo, composePath, compose, production, parts, moduleMap);
+  const service = composeBuiltServiceInner(repo, composePath, compose, production, parts, moduleMap, images);
   return { ...service, composeVars, envFileVars: envFileVars(repo, composePath, compose) };
 }
 
-function composeBuiltServiceInner(repo: Repository, composePath: string, compose: ComposeService, production: boolean, parts: ReadonlySet<ModelPart>, moduleMap: ModuleMap): Service {
+function composeBuiltServiceInner(repo: Repository, composePath: string, compose: ComposeService, production: boolean, parts: ReadonlySet<ModelPart>, moduleMap: ModuleMap, images: RepoImages): Service {
   if (!compose.build) return imageOnlyService(repo, composePath, compose, production);
   const context = repoJoin(repoDirname(compose.build.file ?? composePath), compose.build.context);
   const dockerfilePath = repoJoin(context, compose.build.dockerfile ?? 'Dockerfile');
@@ -98,14 +101,14 @@ function composeBuiltServiceInner(repo: Repository, composePath: string, compose
   return dockerService(repo, {
     name: compose.name, kind: 'compose', composeFile: composePath, compose, production,
     context, dockerfilePath, target: compose.build.target,
-  }, parts, moduleMap);
+  }, parts, moduleMap, images);
 }
 
-function standaloneService(repo: Repository, dockerfilePath: string, parts: ReadonlySet<ModelPart>, moduleMap: ModuleMap): Service {
+function standaloneService(repo: Repository, dockerfilePath: string, parts: ReadonlySet<ModelPart>, moduleMap: ModuleMap, images: RepoImages): Service {
   return dockerService(repo, {
     name: dockerfilePath, kind: 'dockerfile', composeFile: null, compose: null,
     production: !repo.roles.isDevDockerfile(dockerfilePath), context: guessContext(repo, dockerfilePath), dockerfilePath, target: null,
-  }, parts, moduleMap);
+  }, parts, moduleMap, images);
 }
 
 function imageOnlyService(repo: Repository, composePath: string, compose: ComposeService, production: boolean): Service {
@@ -115,18 +118,22 @@ function imageOnlyService(repo: Repository, composePath: string, compose: Compos
   return { ...emptyService({ name: compose.name, kind: 'compose', composeFile: composePath, compose, production }), command, argv, entry: entryOfCommand(argv) };
 }
 
-function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<ModelPart>, moduleMap: ModuleMap): Service {
+function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<ModelPart>, moduleMap: ModuleMap, images: RepoImages): Service {
   const dockerfile = repo.dockerfileAt(spec.dockerfilePath, spec.compose?.build?.args);
   const base = { ...emptyService(spec), devDockerfile: repo.roles.isDevDockerfile(spec.dockerfilePath) };
   if (!dockerfile || dockerfile.stages.length === 0) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
   const dockerignore = repo.dockerignoreFor(spec.context, spec.dockerfilePath);
-  const built = simulateAndCollect(repo, spec, dockerfile, dockerignore);
+  const built = simulateAndCollect(repo, spec, dockerfile, dockerignore, images);
   if (!built) return { ...base, context: spec.context, dockerfilePath: spec.dockerfilePath, dockerfile };
   const { stages, final, chain, installs, collected } = built;
-  const sitePackages = `/usr/local/lib/python${pythonVersionOf(chain, dockerfile.globalArgs, spec.compose?.build?.args)}/site-packages`;
+  // `FROM acme/api:1.0` built by this repository: its command, Python and user carry over (idiom 9).
+  const rootFrom = chain[0]?.stage.from;
+  const repoBase = rootFrom && rootFrom.stageRef === null && rootFrom.image !== '' ? images.resolve(rootFrom.image) : null;
+  const pythonVersion = repoBase?.pythonVersion ?? pythonVersionOf(chain, dockerfile.globalArgs, spec.compose?.build?.args);
+  const sitePackages = `/usr/local/lib/python${pythonVersion}/site-packages`;
   installLocalPackages(stages, final, [...installs, ...collected.wheelSteps], sitePackages);
 
-  const command = commandParts(spec, chain);
+  const command = commandParts(spec, chain, repoBase);
   const argv = command.flatMap((part) => part.argv);
   const workingDir = spec.compose?.workingDir?.value;
   // `ENTRYPOINT ["/entrypoint.sh"]` whose script ends in `exec "$@"`: the CMD after it is what runs.
@@ -166,7 +173,8 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
     dockerignore,
     stages,
     final,
-    pythonVersion: pythonVersionOf(chain, dockerfile.globalArgs, spec.compose?.build?.args),
+    pythonVersion,
+    repoBase: repoBase ? { image: repoBase.image, builtBy: repoBase.builtBy, dockerfilePath: repoBase.dockerfilePath, root: repoBase.root } : null,
     installs,
     ...collected,
     systemModules,
