@@ -137,6 +137,8 @@ export interface Service {
   /** `git clone`s in the final image's stages, each with the repository's own remote when it clones that (#16 idiom 10). */
   readonly clones: readonly ServiceClone[];
   /** `FROM acme/api:1.0` where this repository builds acme/api:1.0 (#16 idiom 9): that image, who builds it, and the image its chain starts from. */
+  /** The command starts as root and drops privileges itself (uWSGI `uid =`, supervisord programs with `user =`). */
+  readonly privilegeDrop: { readonly file: string; readonly line: number; readonly how: string } | null;
   readonly repoBase: { readonly image: string; readonly builtBy: string; readonly dockerfilePath: string; readonly root: string | null } | null;
   /** Image directories put on sys.path by `pip install .`/`-e .`. */
   readonly localPackageDirs: readonly string[];

@@ -6,11 +6,12 @@ import { escapesRoot, imageResolve, repoDirname, repoJoin } from '../../util/pat
 import { entryOfCommand, runsNoPython } from '../command.js';
 import type { StageState } from '../image.js';
 import { developmentEvidence } from '../roles.js';
-import { baseCommandIsNotPython } from '../../knowledge/base-images.js';
+import { baseCommandIsNotPython, baseStartScript } from '../../knowledge/base-images.js';
+import type { Span } from '../../findings/types.js';
 import type { FirstPartyIndex } from '../first-party.js';
 import { type ModuleMap, normalizeName } from '../module-map.js';
 import type { Repository } from '../repository.js';
-import { MODEL_PARTS, type ModelPart, type Service, type ServiceClone } from '../types.js';
+import { MODEL_PARTS, type CommandPart, type ModelPart, type Service, type ServiceClone } from '../types.js';
 import { gitClonesIn } from './run-instructions.js';
 import { canonicalGitUrl } from '../git-remotes.js';
 import { commandParts, composeCommandParts, serviceEnv, pythonPathOf, pythonVersionOf } from './command.js';
@@ -26,6 +27,7 @@ import { collectStartupInstalls } from './installs.js';
 import { systemModulesOf } from './system-python.js';
 import { externalBuilds, imageKey, type ExternalBuild } from './external-builds.js';
 import { repoImages } from './repo-images.js';
+import { privilegeDropOf } from './privileges.js';
 
 export { isProductionComposeService } from './compose-sets.js';
 export { splitExtras } from './installs.js';
@@ -133,9 +135,12 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
   const sitePackages = `/usr/local/lib/python${pythonVersion}/site-packages`;
   installLocalPackages(stages, final, [...installs, ...collected.wheelSteps], sitePackages);
 
-  const command = commandParts(spec, chain, repoBase);
+  const ownCommand = commandParts(spec, chain, repoBase);
+  // No command of its own on tiangolo/uvicorn-gunicorn*: the image's /start.sh runs (idiom 9).
+  const started = ownCommand.length === 0 && rootFrom?.stageRef === null ? startScriptCommand(rootFrom.image, spec.dockerfilePath, rootFrom, final) : null;
+  const command = started ? [started.part] : ownCommand;
   const argv = command.flatMap((part) => part.argv);
-  const workingDir = spec.compose?.workingDir?.value;
+  const workingDir = spec.compose?.workingDir?.value ?? started?.workdir;
   // `ENTRYPOINT ["/entrypoint.sh"]` whose script ends in `exec "$@"`: the CMD after it is what runs.
   const entry = entryOfCommand(argv) ?? entryOfCommand(afterWrapper(repo, final.fs, workingDir ?? final.workdir, argv));
   // `apt-get install python3-psycopg2`: installed when the service runs the system Python (idiom 8).
@@ -179,6 +184,7 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
     ...collected,
     systemModules,
     clones: clonesOf(repo, chain),
+    privilegeDrop: privilegeDropOf(repo, final, cwd, argv, env),
     command,
     argv,
     entry,
@@ -192,6 +198,20 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
   };
 }
 
+
+/** The command a documented base image's start script runs (tiangolo/uvicorn-gunicorn*), with its working directory. */
+function startScriptCommand(image: string, dockerfilePath: string, from: { readonly line: number; readonly span: Span }, final: StageState): { part: CommandPart; workdir: string } | null {
+  const script = baseStartScript(image);
+  if (!script) return null;
+  const workdir = final.workdir === '/' ? script.workdir : final.workdir;
+  const env = (key: string): string | undefined => final.env.get(key)?.value;
+  const module = env('APP_MODULE') ?? (() => {
+    const name = env('MODULE_NAME') ?? script.modules.find(([file]) => final.fs.file(file) !== undefined)?.[1];
+    return name === undefined ? undefined : `${name}:${env('VARIABLE_NAME') ?? 'app'}`;
+  })();
+  const argv = module === undefined ? [...script.argv] : [...script.argv, module];
+  return { part: { origin: 'dockerfile', instruction: 'CMD', argv, compose: null, docker: null, file: dockerfilePath, line: from.line, span: from.span }, workdir };
+}
 
 /** The chain's `git clone`s; `.git/config` is read only when there is one. */
 function clonesOf(repo: Repository, chain: readonly StageState[]): ServiceClone[] {
