@@ -10,7 +10,7 @@ import { normalizeName, type ModuleMap } from '../module-map.js';
 import type { SystemModule } from '../types.js';
 
 /** Images whose only Python is the one their package manager installs (docker-library: none of their own). */
-const DISTRIBUTION_IMAGES = new Set(['debian', 'ubuntu', 'alpine', 'buildpack-deps', 'node', 'nginx']);
+const DISTRIBUTION_IMAGES = new Set(['debian', 'ubuntu', 'alpine', 'buildpack-deps', 'node', 'nginx', 'nvidia/cuda']);
 /** Images that bring their own interpreter in /usr/local (docker-library/python, pypy). */
 const OWN_PYTHON_IMAGES = new Set(['python', 'pypy']);
 const VENV = /(?:-m\s+venv|\bvirtualenv|\buv\s+venv)\b/;
