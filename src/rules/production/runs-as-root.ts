@@ -32,7 +32,8 @@ Flags a production service whose container runs as root:
 - otherwise the final stage's last \`USER\` (inherited through \`FROM <stage>\`) is \`root\`/\`0\`;
 - otherwise there is no \`USER\` at all and the base image is one known to default to root
   (\`python\`, \`node\`, \`debian\`, \`ubuntu\`, \`alpine\`, \`nvidia/cuda\`, \`tiangolo/uvicorn-gunicorn*\`,
-  distroless without \`:nonroot\`, ...). An unknown base image may set its own \`USER\`: \`info\` only.
+  distroless without \`:nonroot\`, ...). An unknown base image may set its own \`USER\`: \`info\` only
+  (\`FROM scratch\` is not judged).
   Distroless \`:nonroot\` tags, Chainguard and \`locustio/locust\` images count as non-root. A base
   image this repository builds (compose \`build:\` with \`image:\`, or \`docker build -t\` in a script)
   passes on its own \`USER\`, or the default user of the image it starts from.
@@ -105,6 +106,8 @@ Use instead: add \`RUN useradd --create-home app\` and \`USER app\` before \`CMD
       ];
       // s6-overlay's /init starts as root and drops privileges per service (s6-setuidgid in each run script).
       const s6 = service.argv[0] === '/init';
+      // FROM scratch: a static binary with no user database; not a base whose USER is unknown.
+      if (!facts && !s6 && image?.toLowerCase() === 'scratch') continue;
       if (!facts || s6) {
         // Unknown: a base image that may set its own USER, or an init that drops privileges per service.
         report({
