@@ -31,7 +31,10 @@ not a well-known dependency of something it installs. The program the command ru
 \`CMD ["uvicorn", ...]\` needs uvicorn in the image, and \`uv run …\`/\`poetry run …\` need the runner as
 well — unless the image has it from elsewhere (\`COPY --from=ghcr.io/astral-sh/uv /uv /bin/\`, uv's
 install script, an astral-sh/uv base image, \`apt-get install supervisor\`). Base images whose packages are known count as
-installs (AWS Lambda's Python images ship boto3 and its dependencies), and so do system packages
+installs (AWS Lambda's Python images ship boto3 and its dependencies; \`tiangolo/uvicorn-gunicorn-fastapi\`
+uvicorn, gunicorn and fastapi[all], and its start script runs \`app.main:app\`), an image this
+repository builds (\`FROM acme/api:1.0\` where compose or a \`docker build -t\` script builds it) passes
+on what it installs and runs, and so do system packages
 (\`apt-get install python3-psycopg2\`, \`apk add py3-yaml\`) where the service runs the system
 \`python3\` (a \`debian\`, \`ubuntu\` or \`alpine\` base): a \`python:3.x\` image runs its own
 \`/usr/local/bin/python\`, which does not read them, so a module only they install is a \`warning\`
