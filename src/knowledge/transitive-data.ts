@@ -396,6 +396,8 @@ export const WELL_KNOWN_EXTRAS_GROUPS: readonly Sourced<readonly [distributionWi
   { source: 'What an extra adds on top of the base distribution\'s WELL_KNOWN_REQUIRES, flattened through nested extras (`fastapi[standard]` pulls `uvicorn[standard]`, whose extras are listed too). Keys are `normalised-name[extra]`; requirement names are PEP 503-normalised. Platform-markered members that hold on Linux (uvloop: not Windows) are kept; Windows-only ones (colorama) are not. Source: each project\'s `[project.optional-dependencies]` / `extras_require`.', entries: [
     ['uvicorn[standard]', ['httptools', 'python-dotenv', 'pyyaml', 'uvloop', 'watchfiles', 'websockets']],
     ['fastapi[standard]', ['email-validator', 'fastapi-cli', 'httptools', 'httpx', 'jinja2', 'python-dotenv', 'python-multipart', 'pyyaml', 'uvicorn', 'uvloop', 'watchfiles', 'websockets']],
+    // fastapi's `all` extra (the tiangolo/uvicorn-gunicorn-fastapi images install fastapi[all]), uvicorn[standard] flattened.
+    ['fastapi[all]', ['email-validator', 'fastapi-cli', 'httptools', 'httpx', 'itsdangerous', 'jinja2', 'orjson', 'pydantic-extra-types', 'pydantic-settings', 'python-dotenv', 'python-multipart', 'pyyaml', 'ujson', 'uvicorn', 'uvloop', 'watchfiles', 'websockets']],
     ['celery[redis]', ['redis']],
     ['celery[msgpack]', ['msgpack']],
     ['celery[yaml]', ['pyyaml']],

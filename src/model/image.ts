@@ -127,6 +127,11 @@ export interface BuildInput {
   readonly unwalkedDirs?: readonly string[];
   /** What the disk holds at a repo path under one of them (Repository.onDisk). */
   readonly onDisk?: (repoPath: string) => 'file' | 'dir' | null;
+  /**
+   * The final stage of an image this repository builds, for a `FROM` naming it (#16 idiom 9): the
+   * stage starts with that image's files, environment, working directory and user.
+   */
+  readonly baseOf?: (image: string) => StageState | null;
 }
 
 // Paths that carry installed packages rather than application code.
@@ -137,7 +142,8 @@ export function simulateStages(input: BuildInput): StageState[] {
   const states: StageState[] = [];
   for (const stage of input.dockerfile.stages) {
     const parent = stage.from.stageRef !== null ? states[stage.from.stageRef] : undefined;
-    states.push(simulateStage(stage, parent, states, contextFiles, input));
+    const image = parent || !input.baseOf || stage.from.image === '' ? null : input.baseOf(stage.from.image);
+    states.push(simulateStage(stage, parent ?? (image ? { ...image, installsFrom: [] } : undefined), states, contextFiles, input));
   }
   return states;
 }

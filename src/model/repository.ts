@@ -12,6 +12,7 @@ import type { FileKind, SourceFile } from '../source.js';
 import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
 import { DEFAULT_FILE_ROLES, FileRoles, type FileRolePolicy } from './file-roles.js';
 import type { FileDiagnostic } from './types.js';
+import { parseGitRemotes, type GitRemote } from './git-remotes.js';
 import { isUnder, lowerBound, pathsUnder, relativeTo } from '../util/paths.js';
 
 /**
@@ -126,6 +127,28 @@ export class Repository {
     this.notebookModels.set(path, model);
     for (const diagnostic of model.diagnostics) this.diagnostics.push({ file: path, diagnostic });
     return model;
+  }
+
+  private remotes: readonly GitRemote[] | undefined;
+
+  /** The remotes of the repository's own `.git/config` (audited folder at the work tree's top); [] without one. */
+  gitRemotes(): readonly GitRemote[] {
+    this.remotes ??= parseGitRemotes(this.load('.git/config', 'config')?.text ?? '');
+    return this.remotes;
+  }
+
+  private readonly peeked = new Map<string, SourceFile | null>();
+
+  /**
+   * A file's text for a question about the repository (the scripts that build images, #16 idiom
+   * 11), read once and not added to the audited files: no rule reads it, and the report's file
+   * count stays the files the audit checks.
+   */
+  peek(path: string): SourceFile | null {
+    const known = this.files.get(path);
+    if (known) return known;
+    if (!this.peeked.has(path)) this.peeked.set(path, this.missing.has(path) ? null : this.input.readExtra(path, 'config'));
+    return this.peeked.get(path) ?? null;
   }
 
   /** A file of a given kind, loading it from disk the first time it is referenced. */

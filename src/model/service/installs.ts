@@ -213,11 +213,11 @@ const VARIABLE_INSTALL = /\b(?:pip\d?(?:\.\d+)?\s+install|uv\s+(?:pip\s+(?:insta
  * Installs driftcheck cannot see: a non-plain base image, conda, package names from variables, and
  * every RUN command that could install Python distributions but was not read (run-steps.ts).
  */
-export function opaqueInstalls(repo: Repository, dockerfilePath: string, states: readonly StageState[]): { file: string; line: number; message: string }[] {
+export function opaqueInstalls(repo: Repository, dockerfilePath: string, states: readonly StageState[], builtHere: (image: string) => boolean = () => false): { file: string; line: number; message: string }[] {
   const out: { file: string; line: number; message: string }[] = [];
   for (const state of states) {
     const from = state.stage.from;
-    if (from.stageRef === null && from.image !== '' && basePythonPackages(from.image) === null) {
+    if (from.stageRef === null && from.image !== '' && basePythonPackages(from.image) === null && !builtHere(from.image)) {
       out.push({ file: dockerfilePath, line: from.line, message: `base image ${from.image} may already install Python packages` });
     }
     state.stage.instructions.forEach((instruction, index) => {

@@ -205,7 +205,7 @@ function reason(service: Service, location: string): { short: string; evidence: 
   if (!isUnder(location, context)) {
     return {
       short: ` (it is outside the build context "${context || '.'}")`,
-      evidence: [{ file: service.composeFile ?? dockerfile, line: service.compose?.build?.line ?? 1, message: `build context is "${context || '.'}", which does not contain ${display(location)}` }],
+      evidence: [{ file: service.compose?.build?.file ?? service.composeFile ?? dockerfile, line: service.compose?.build?.line ?? 1, message: `build context is "${context || '.'}", which does not contain ${display(location)}` }],
       fixable: false,
     };
   }

@@ -30,8 +30,15 @@ not installed inline by \`pip install x\`, not a dependency of the local project
 not a well-known dependency of something it installs. The program the command runs counts too:
 \`CMD ["uvicorn", ...]\` needs uvicorn in the image, and \`uv run …\`/\`poetry run …\` need the runner as
 well — unless the image has it from elsewhere (\`COPY --from=ghcr.io/astral-sh/uv /uv /bin/\`, uv's
-install script, an astral-sh/uv base image). Base images whose packages are known count as
-installs (AWS Lambda's Python images ship boto3 and its dependencies). Without Docker, the imports
+install script, an astral-sh/uv base image, \`apt-get install supervisor\`). Base images whose packages are known count as
+installs (AWS Lambda's Python images ship boto3 and its dependencies; \`tiangolo/uvicorn-gunicorn-fastapi\`
+uvicorn, gunicorn and fastapi[all], and its start script runs \`app.main:app\`), an image this
+repository builds (\`FROM acme/api:1.0\` where compose or a \`docker build -t\` script builds it) passes
+on what it installs and runs, and so do system packages
+(\`apt-get install python3-psycopg2\`, \`apk add py3-yaml\`) where the service runs the system
+\`python3\` (a \`debian\`, \`ubuntu\` or \`alpine\` base): a \`python:3.x\` image runs its own
+\`/usr/local/bin/python\`, which does not read them, so a module only they install is a \`warning\`
+there (\`info\` beside a virtual environment or another Python). Without Docker, the imports
 of each Python project's code (notebooks included) are checked against everything it declares,
 runtime and development (README, *Project mode*); a module only a development table declares is
 DEP004's.
@@ -128,7 +135,11 @@ declares no development dependencies.
         // A name no table knows, with sys.path changed in a way driftcheck could not evaluate: it
         // may be code on that path, not a distribution. Unknown, not missing.
         const pathUnknown = group.guess.source === 'guess' && service.sysPathUnknown.length > 0;
-        const severity = gapsHere.length > 0 || conditionalOnly || pathUnknown || service.runFilesFrom === 'all-image-files' ? 'info' : lostOnly ? 'warning' : 'error';
+        // A system package installs it for a Python the service may not run (python:3.x images run
+        // /usr/local/bin/python): the module is missing there, but never an error on that alone.
+        const system = systemModulesFor(service, group.guess.distributions, key);
+        const systemSeverity = system.some((s) => s.reach === 'unknown') ? 'info' : system.length > 0 ? 'warning' : 'error';
+        const severity = gapsHere.length > 0 || conditionalOnly || pathUnknown || service.runFilesFrom === 'all-image-files' ? 'info' : lostOnly && systemSeverity === 'error' ? 'warning' : systemSeverity;
         report({
           file: first.file,
           span: first.imp.span,
@@ -143,6 +154,7 @@ declares no development dependencies.
             ...entryEvidence(service),
             ...installEvidence(service, distribution),
             ...gapEvidence(service, gapsHere),
+            ...system.slice(0, 2).map((s) => ({ file: s.file, line: s.line, message: s.why })),
             ...(pathUnknown ? service.sysPathUnknown.slice(0, 2).map((u) => ({ file: u.file, line: u.line, message: `changes sys.path${u.expr ? ` to ${u.expr}` : ''}, which driftcheck cannot evaluate: "${first.imp.module}" may be code found there` })) : []),
           ],
           package: distribution,
@@ -155,6 +167,12 @@ declares no development dependencies.
     }
   },
 });
+
+/** System packages that install the module for a Python the service may not read (reach no/unknown). */
+function systemModulesFor(service: Service, distributions: readonly string[], key: string): Service['systemModules'] {
+  const keys = new Set([key, ...distributions.map(normalizeName)]);
+  return service.systemModules.filter((s) => s.reach !== 'yes' && s.keys.some((k) => keys.has(k)));
+}
 
 function lineWithoutBreak(span: { start: number; end: number }, text: string): { start: number; end: number } {
   let end = span.end;
