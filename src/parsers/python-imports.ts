@@ -574,7 +574,10 @@ function assignmentParts(s: string, p: number, end: number): { start: number; en
 
 /** Does the expression read the name (not `x.name`, not `name=` as a keyword, not `name :=`)? */
 function usesName(s: string, from: number, to: number, name: string): boolean {
-  for (let at = s.indexOf(name, from); at >= 0 && at + name.length <= to; at = s.indexOf(name, at + 1)) {
+  // Searched within the statement only, so a file's statements are each read once per name.
+  const region = s.slice(from, to);
+  for (let rel = region.indexOf(name); rel >= 0; rel = region.indexOf(name, rel + 1)) {
+    const at = from + rel;
     if (at > 0 && isIdentChar(s.charCodeAt(at - 1))) continue;
     if (isIdentChar(s.charCodeAt(at + name.length))) continue;
     let b = at - 1;
