@@ -35,6 +35,12 @@ export interface Discovery {
    */
   readonly otherPaths: readonly string[];
   /**
+   * Folders an ignore file hides that were not walked (or walked only for their tracked files):
+   * what they hold on disk is unknown, not absent. Docker sends them in the build context unless
+   * `.dockerignore` excludes them, so a rule that would call a path under one absent asks the disk.
+   */
+  readonly unwalkedDirs?: readonly string[];
+  /**
    * Every file discovery tried to read, in walk order, with its stat as taken just before the
    * read (null when it could not be taken): the result cache's signature, without a second walk.
    */
@@ -147,13 +153,13 @@ export function discover(root: string, options: DiscoverOptions = DEFAULT_DISCOV
   const files: SourceFile[] = [];
   const inputs: DiscoveredInput[] = [];
   const rootReal = realpathSync(root);
-  const { warnings, otherPaths } = walkTree(root, options, (candidate, warnings) => {
+  const { warnings, otherPaths, unwalkedDirs } = walkTree(root, options, (candidate, warnings) => {
     let stamp: FileStamp | null = null;
     const file = readSource(candidate.abs, candidate.rel, candidate.kind, candidate.isLink, rootReal, options, warnings, (stat) => (stamp = stampOf(stat)));
     inputs.push({ rel: candidate.rel, stamp });
     if (file) files.push(file);
   });
-  return { files, warnings, otherPaths, inputs };
+  return { files, warnings, otherPaths, unwalkedDirs, inputs };
 }
 
 /** A file discovery would read, found by walking only (nothing read). */
@@ -182,9 +188,10 @@ export function walkTree(
   root: string,
   options: DiscoverOptions,
   accept: (candidate: Candidate, warnings: { file: string; message: string }[]) => void,
-): { warnings: { file: string; message: string }[]; otherPaths: string[] } {
+): { warnings: { file: string; message: string }[]; otherPaths: string[]; unwalkedDirs: string[] } {
   const warnings: { file: string; message: string }[] = [];
   const otherPaths: string[] = [];
+  const unwalkedDirs: string[] = [];
   let accepted = 0;
   let budgetWarned = false;
   // `--exclude` always applies, to code too; ignore files may not hide code (gitignoreCode false).
@@ -220,7 +227,9 @@ export function walkTree(
         // A virtualenv (a pyvenv.cfg inside) is skipped once it is listed, above.
         if (SKIPPED_DIRS.has(entry.name) || isIgnored(excluded, rel, true)) continue;
         const hidden = gitIgnored || isIgnored(localScopes, rel, true);
-        // A hidden folder holding tracked files is walked for those files only.
+        // A hidden folder holding tracked files is walked for those files only. Either way its
+        // untracked files are not seen: recorded, so absence under it is asked of the disk.
+        if (hidden && gitignoreCode && !gitIgnored) unwalkedDirs.push(rel);
         if (hidden && gitignoreCode && git.tracked()?.dirs.has(rel) !== true) continue;
         walk(abs, rel, localScopes, hidden);
         continue;
@@ -246,7 +255,7 @@ export function walkTree(
   };
 
   walk(root, '', [], false);
-  return { warnings, otherPaths };
+  return { warnings, otherPaths, unwalkedDirs };
 }
 
 /**

@@ -23,7 +23,7 @@ import { VERSION } from '../version.js';
 import { buildIdentity, pruneCacheDir } from './result-cache.js';
 
 /** Bumped whenever a parser's output shape or meaning changes without a version change. */
-const SCHEMA = 1;
+const SCHEMA = 3;
 const MAGIC = 'driftcheck-parsed';
 /** Packs kept per cache folder (one per audited root); older ones are removed after a write. */
 const MAX_PACKS = 16;
@@ -235,7 +235,7 @@ const diagnostic = obj({ message: str, line: int, column: int, span, severity: o
 const common = { directives: list(directive), diagnostics: list(diagnostic) };
 
 const python = obj({
-  imports: list(obj({ module: str, level: int, names: list(str), line: int, column: int, span, guarded: bool, typeChecking: bool, inFunction: bool, conditional: bool, dynamic: bool }, { mainBlock: bool })),
+  imports: list(obj({ module: str, level: int, names: list(str), line: int, column: int, span, guarded: bool, typeChecking: bool, inFunction: bool, conditional: bool, dynamic: bool }, { mainBlock: bool, guard: obj({ handling: oneOf('raises', 'reports', 'used'), line: int }) })),
   keywordCalls: list(obj({ callee: str, keyword: str, value: str, line: int, column: int, span })),
   hasMainGuard: bool,
   ...common,

@@ -253,8 +253,16 @@ export interface Project {
   readonly metadata: MetadataIndex;
   /** The dependency graph of each package-lock.json (by its path) that was loaded (src/metadata/npm-graph.ts). */
   readonly npmGraphs: ReadonlyMap<string, NpmGraph>;
-  /** Paths some file referenced (a `-r` target, a .dockerignore) that did not exist or could not be read. */
+  /**
+   * Paths some file referenced (a `-r` target, a .dockerignore) that did not exist or could not be
+   * read, and paths asked of the disk under unwalked folders (onDisk): the result cache stamps them.
+   */
   readonly absentPaths: readonly string[];
+  /**
+   * What the disk holds at a repo path under an ignored folder the walk did not enter (untracked
+   * files are in the build context unless .dockerignore drops them); null elsewhere or when absent.
+   */
+  readonly onDisk?: (repoPath: string) => 'file' | 'dir' | null;
   /** Files that exist but were not read for being over the size limit, sorted. */
   readonly tooLargePaths: readonly string[];
   /** A pyproject.toml that was read, parsed once by the Repository; null when it was not read. */

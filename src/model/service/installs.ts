@@ -100,6 +100,12 @@ function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageSt
       out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} may come from COPY ${variableCopy}, whose source is a build variable` });
       continue;
     }
+    // Copied from a git-ignored folder the walk did not enter: on disk, the install is not read.
+    const fromDisk = later ? null : fs.unwalkedAt(imagePath);
+    if (fromDisk !== null && repo.onDisk(fromDisk) === 'file') {
+      out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} is copied from ${fromDisk}, in a git-ignored folder driftcheck does not read` });
+      continue;
+    }
     const unread = !later && !guess && !reqFile.path.startsWith('/') ? repoJoin(spec.context, reqFile.path) : null;
     if (unread !== null && !escapesRoot(unread) && repo.isTooLarge(unread)) {
       out.unknownInstalls.push({ ...located, message: tooLargeMessage(unread) });

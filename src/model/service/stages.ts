@@ -33,7 +33,7 @@ export function simulateAndCollect(repo: Repository, spec: BuildSpec, dockerfile
     // The context's membership is shared by every service building from it (Repository.contextFiles):
     // only a round that loaded new files computes it again, from the .dockerignore's memo.
     const contextFiles = repo.contextFiles(spec.context, dockerignore);
-    const stages = simulateStages({ dockerfilePath: spec.dockerfilePath, dockerfile, context: spec.context, repoFiles: repo.contextPaths(), dockerignore, contextFiles, ...(baseOf ? { baseOf } : {}) });
+    const stages = simulateStages({ dockerfilePath: spec.dockerfilePath, dockerfile, context: spec.context, repoFiles: repo.contextPaths(), dockerignore, contextFiles, unwalkedDirs: repo.unwalkedDirs(), onDisk: (path) => repo.onDisk(path), ...(baseOf ? { baseOf } : {}) });
     const final = (spec.target ? findStage(stages, spec.target) : undefined) ?? stages[stages.length - 1];
     if (!final) return null;
     const chain = stageChain(stages, final);
