@@ -25,8 +25,28 @@ export function declaredAnywhere(project: Project): ReadonlySet<string> {
   return keys;
 }
 
+/** Answers of classifyImport per project and service, for imports whose answer is not the importing file's. */
+const classCache = new WeakMap<Project, WeakMap<Service, Map<string, ImportClass>>>();
+
+/**
+ * How an import resolves for a service. An absolute import's answer depends on the file only in
+ * project mode (its own folder is on sys.path), so elsewhere it is remembered per module and names:
+ * a service running 2,000 files asks about the same modules thousands of times (issue #15, onyx).
+ */
 export function classifyImport(project: Project, service: Service, file: RunFile, imp: PyImport): ImportClass {
   if (imp.level > 0) return classifyRelative(project, service, file, imp);
+  if (service.project?.codeRoots) return classifyAbsolute(project, service, file, imp);
+  let byService = classCache.get(project);
+  if (!byService) classCache.set(project, (byService = new WeakMap()));
+  let answers = byService.get(service);
+  if (!answers) byService.set(service, (answers = new Map()));
+  const key = imp.names.length === 0 ? imp.module : `${imp.module}\0${imp.names.join('\0')}`;
+  let answer = answers.get(key);
+  if (answer === undefined) answers.set(key, (answer = classifyAbsolute(project, service, file, imp)));
+  return answer;
+}
+
+function classifyAbsolute(project: Project, service: Service, file: RunFile, imp: PyImport): ImportClass {
   const parts = imp.module.split('.');
   const top = parts[0] ?? '';
   if (top === '__future__' || isStdlib(top, service.pythonVersion)) return { kind: 'stdlib' };
