@@ -50,7 +50,7 @@ function under(prefix: string, patch: string): string {
     .replace(/^\+\+\+ b\//gm, `+++ b/${prefix}`);
 }
 
-const requirements = (sub: string): string => readFileSync(join(sub, 'backend/requirements-minimal.txt'), 'utf8');
+const requirements = (sub: string): string => readFileSync(join(sub, 'backend/requirements.txt'), 'utf8');
 
 describe('patch paths start at the top of the git work tree', () => {
   it('finds the top by walking up to .git (a folder, or a worktree gitfile), without git', () => {
@@ -80,7 +80,7 @@ describe('patch paths start at the top of the git work tree', () => {
     const out = runCli(['deploy/sutazai', '--diff'], { cwd: top });
     expect(out.status).toBe(0);
     expect(out.stdout).toBe(under('deploy/sutazai/', EXPECTED));
-    expect(out.stderr).toBe('7 fixes in 4 files (nothing written; apply with git apply or patch -p1 from the repository root)\n');
+    expect(out.stderr).toBe('4 fixes in 3 files (nothing written; apply with git apply or patch -p1 from the repository root)\n');
     writeFileSync(join(top, 'fix.patch'), out.stdout);
     expect(run('patch', ['-p1', '--dry-run', '-i', 'fix.patch'], top).status).toBe(0);
     must(top, 'git', 'apply', 'fix.patch');
@@ -92,7 +92,7 @@ describe('patch paths start at the top of the git work tree', () => {
   it('the same patch from inside the folder (--patch FILE): git apply there, patch -p1 at the top', () => {
     const { top, sub } = monorepo();
     const out = runCli(['.', '--patch', 'fix.patch', '--fail-on', 'never'], { cwd: sub });
-    expect([out.status, out.stderr]).toEqual([0, 'wrote fix.patch: 7 fixes in 4 files\n']);
+    expect([out.status, out.stderr]).toEqual([0, 'wrote fix.patch: 4 fixes in 3 files\n']);
     const patch = readFileSync(join(sub, 'fix.patch'), 'utf8');
     expect(patch).toBe(under('deploy/sutazai/', EXPECTED));
     // git reads "diff --git" paths from the top of the work tree, wherever it runs.
@@ -140,9 +140,9 @@ describe('patch paths start at the top of the git work tree', () => {
       while (app.stdin.listenerCount('readable') === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
       app.stdin.write('a');
       app.stdin.write('w');
-      await until('Write 7 selected fixes to (default driftcheck.patch): _');
+      await until('Write 4 selected fixes to (default driftcheck.patch): _');
       app.stdin.write('\r');
-      await until('Wrote driftcheck.patch: 7 fixes in 4 files');
+      await until('Wrote driftcheck.patch: 4 fixes in 3 files');
     } finally {
       app.unmount();
     }

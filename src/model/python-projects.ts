@@ -21,6 +21,11 @@ export type { CodeFile, Declaration, DeclarationRole, PythonProject } from './py
 const DEV_NAME = /^(dev|devel|develop|development|test|tests|testing|lint|linting|linters?|typing|types|mypy|docs?|documentation|ci|style|format|formatting|qa|check|checks|coverage|bench|benchmarks?|tools?)$/i;
 /** Requirements files for development, by base name (`requirements-dev.txt`, `dev-requirements.txt`, `test.txt`). */
 const DEV_FILE = /(^|[-_.])(dev|devel|develop|development|test|tests|testing|lint|linting|doc|docs|ci|local|typing|mypy|style|build)([-_.]|$)/i;
+
+/** A requirements file whose base name says it is for development (`requirements-dev.txt`, `test.txt`). */
+export function isDevRequirementsName(path: string): boolean {
+  return DEV_FILE.test(basename(path).toLowerCase().replace(/\.(txt|in)$/, ''));
+}
 /** Folders whose requirements files are for development (docs/requirements.txt). */
 const DEV_DIR = /(^|\/)(docs?|tests?|testing|ci|\.github|benchmarks?|tools?|dev)(\/|$)/i;
 /** Code that is not shipped: tests, docs, benchmarks, examples, their helpers and task files. */
@@ -165,7 +170,7 @@ function buildProject(
         locks.push(path);
         continue;
       }
-      const dev = devFiles ? devFiles.has(path) : DEV_FILE.test(lower.replace(/\.(txt|in)$/, '')) || DEV_DIR.test(relativeTo(repoDirname(path), root));
+      const dev = devFiles ? devFiles.has(path) : isDevRequirementsName(path) || DEV_DIR.test(relativeTo(repoDirname(path), root));
       addFileLines(repo, path, dev ? 'dev' : 'main', declarations, named);
     }
   }

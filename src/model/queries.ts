@@ -4,6 +4,7 @@ import { imageResolve, isUnder, repoDirname, repoJoin } from '../util/paths.js';
 import { splitExtras } from './service/index.js';
 import { normalizeName, olderReleaseRequires, transitiveClosure, type DistributionGuess } from './module-map.js';
 import { findModule, relativeBase } from './resolve.js';
+import { isDevRequirementsName } from './python-projects.js';
 import { isStdlib } from '../knowledge/stdlib.js';
 import type { CommandPart, Project, RunFile, Service } from './types.js';
 
@@ -260,10 +261,13 @@ export function pinsInRepo(project: Project, key: string): readonly RepoPin[] {
   return index.get(key) ?? [];
 }
 
-/** The first requirements file the service's image installs directly (not via -r), if any. */
+/** The requirements file a fix adds to: the last runtime file the image installs directly (not via -r). */
 export function primaryRequirementsFile(service: Service): string | null {
-  const direct = service.installedFiles.find((f) => f.chain.length === 1 && !f.constraint);
-  return direct?.path ?? null;
+  const direct = service.installedFiles.filter((f) => f.chain.length === 1 && !f.constraint);
+  // Layered installs (a core set in its own layer, then the rest): the last runtime file is the
+  // one that completes the image and whose pins win; a dev or test file is never the place.
+  const runtime = direct.filter((f) => !isDevRequirementsName(f.path));
+  return (runtime.at(-1) ?? direct[0])?.path ?? null;
 }
 
 /** Evidence link for the command a service runs: "compose `command:` runs: uvicorn ...". */

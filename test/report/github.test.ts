@@ -73,7 +73,7 @@ describe('github format through the CLI', () => {
     expect(lines).toHaveLength(json.findings.filter((f) => !f.suppressed).length);
     for (const line of lines) expect(line).toMatch(ANNOTATION);
     expect(run.stdout).toContain('::error file=backend/app/api/mesh.py,line=3,col=8,endLine=3,endColumn=16,title=DEP001 missing-dependency::');
-    expect(run.stdout).toContain('%0A-> docker/backend/Dockerfile:9 image installs backend/requirements.txt%0A');
+    expect(run.stdout).toContain('%0A-> docker/backend/Dockerfile:10 image installs backend/requirements.txt%0A');
   });
 
   it('uses paths relative to the working directory when auditing a subdirectory', async () => {

@@ -17,12 +17,12 @@ function press(state: TuiState, ...keys: (string | KeyPress)[]): TuiState {
 const start = (): TuiState => reducer(initialState(), { type: 'load', findings });
 
 describe('tui reducer', () => {
-  it('the fixture gives 14 findings, grouped by service then file', () => {
-    expect(findings).toHaveLength(14);
+  it('the fixture gives 15 findings, grouped by service then file', () => {
+    expect(findings).toHaveLength(15);
     const rows = arrange(findings, start()).rows;
     expect(rows[0]).toEqual({ kind: 'group', text: 'Service backend' });
     expect(rows[1]).toEqual({ kind: 'subgroup', text: 'backend/app/api/agents.py' });
-    expect(rows.filter((r) => r.kind === 'finding')).toHaveLength(14);
+    expect(rows.filter((r) => r.kind === 'finding')).toHaveLength(15);
   });
 
   it('moves with arrows and j/k, clamped to the list', () => {
@@ -36,8 +36,8 @@ describe('tui reducer', () => {
     s = press(s, 'k');
     expect(s.cursor).toBe(1);
     s = press(s, ...Array<string>(20).fill('j'));
-    expect(s.cursor).toBe(13);
-    expect(current(s)?.ruleId).toBe('PIN001');
+    expect(s.cursor).toBe(14);
+    expect(current(s)?.ruleId).toBe('PROD005');
     expect(press(s, { home: true }).cursor).toBe(0);
   });
 
@@ -75,10 +75,13 @@ describe('tui reducer', () => {
     let s = press(start(), 's');
     expect(s.severity).toBe('error');
     expect(arranged(s).findings.every((f) => f.severity === 'error')).toBe(true);
-    expect(arranged(s).findings).toHaveLength(4);
-    s = press(s, 's', 's');
+    expect(arranged(s).findings).toHaveLength(7);
+    s = press(s, 's');
+    expect(s.severity).toBe('warning');
+    expect(arranged(s).findings).toHaveLength(8);
+    s = press(s, 's');
     expect(s.severity).toBe('info');
-    expect(arranged(s).findings).toHaveLength(3);
+    expect(arranged(s).findings).toHaveLength(0);
     s = press(s, 's');
     expect(s.severity).toBe('all');
     s = press(s, 'g');
@@ -98,13 +101,13 @@ describe('tui reducer', () => {
     s = press(s, 'j', 'j', 'j', ' '); // starlette: unsafe, may be chosen explicitly
     expect(chosen(s).map((f) => f.fix?.applicability)).toEqual(['unsafe']);
     s = press(s, 'a');
-    expect(chosen(s)).toHaveLength(8);
-    expect(s.status).toBe('Selected 7 safe fixes');
+    expect(chosen(s)).toHaveLength(5);
+    expect(s.status).toBe('Selected 4 safe fixes');
     s = press(s, 'a');
     expect(chosen(s)).toHaveLength(1);
     // with a filter, "a" only takes what is shown
-    s = press(s, '/', 'P', 'I', 'N', { return: true }, 'a');
-    expect(chosen(s).map((f) => f.ruleId).sort()).toEqual(['DEP003', 'PIN001', 'PIN001', 'PIN001']);
+    s = press(s, '/', 'D', 'E', 'P', '0', '0', '1', { return: true }, 'a');
+    expect(chosen(s).map((f) => f.ruleId).sort()).toEqual(['DEP001', 'DEP001', 'DEP003']);
   });
 
   it('"w" asks for a file name (default driftcheck.patch) only when fixes are selected', () => {
@@ -123,7 +126,7 @@ describe('tui reducer', () => {
     const done = reducer(accepted, { type: 'effect-done', status: 'Wrote it' });
     expect(done.effect).toBeNull();
     expect(done.status).toBe('Wrote it');
-    expect(chosen(done)).toHaveLength(7);
+    expect(chosen(done)).toHaveLength(4);
   });
 
   it('"F" asks y/n before applying; n cancels; a new audit clears the selection', () => {
@@ -188,7 +191,7 @@ describe('tui reducer', () => {
     let s = press(start(), 'a', 'q');
     expect(s.mode).toBe('quit');
     expect(s.effect).toBeNull();
-    expect(unwritten(s)).toHaveLength(7);
+    expect(unwritten(s)).toHaveLength(4);
     expect(press(s, 'x').mode).toBe('quit');
     expect(press(s, 'n').mode).toBe('list');
     expect(press(s, { escape: true }).mode).toBe('list');

@@ -26,7 +26,9 @@ export default defineRule({
 Flags a distribution pinned (\`==\`) to different versions. Inside one image's install set — the
 requirements files a Dockerfile installs, their \`-r\`/\`-c\` includes and inline \`pip install x==1\`
 — that is an error: pip refuses the build (\`ResolutionImpossible\`) or the later install silently
-wins. Across files that are never installed together it is reported as information, with both
+wins. Two separate pip commands of one stage (\`RUN pip install -r core.txt\`, then \`RUN pip
+install -r requirements.txt\`) each pin for themselves: the later one replaces the earlier version,
+so the finding is reported at the later pin (what ships) and its fix aligns the earlier one. Across files that are never installed together it is reported as information, with both
 locations, because hand-kept copies such as \`requirements-minimal.txt\` drift from the real one.
 Two versions in one file, or in the closure one file includes (\`requirements-dev.txt\` with
 \`-r requirements.txt\`), are an error whoever installs the file: \`pip install -r\` of it stops
@@ -45,8 +47,9 @@ file reintroduces old bugs.
 Use instead: the same pin in both files.
 
 ## Fix safety
-Within one image, the fix aligns the conflicting pins to the version that satisfies every
-constraint there. Across files, only a file no image installs (a stale copy) is aligned, safely, to
+Within one pip command, the fix aligns the conflicting pins to the version that satisfies every
+constraint there. When a later command replaces an earlier pin, the earlier pin is aligned to the
+version that ships (unsafe: the earlier install must still resolve with its other pins). Across files, only a file no image installs (a stale copy) is aligned, safely, to
 the file an image installs; a file another image installs keeps its pin (no fix): that image's
 versions are its own, and aligning them to an unrelated image could break it. No fix edits a
 hash-checked or compiled requirements file.
@@ -211,7 +214,7 @@ function reportWithinClosure(project: Project, root: string, report: Report, rep
 }
 
 function reportWithinService(project: Project, service: Service, report: Report, reported: Set<string>): void {
-  const firstByKey = new Map<string, Pin>();
+  const firstByKey = new Map<string, { pin: Pin; installed: InstalledRequirement }>();
   const env = { python_version: service.pythonVersion };
   // Pins are compared once the image's environment is known: a marker false for its Python or
   // for Linux drops the line, as pip does; a plain project has no known Python, so markers stay.
@@ -220,12 +223,13 @@ function reportWithinService(project: Project, service: Service, report: Report,
   for (const installed of live) {
     const pin = installed.requirement.pin;
     if (!pin || firstByKey.has(installed.requirement.key)) continue;
-    firstByKey.set(installed.requirement.key, { file: installed.file, requirement: installed.requirement, version: pin });
+    firstByKey.set(installed.requirement.key, { pin: { file: installed.file, requirement: installed.requirement, version: pin }, installed });
   }
   for (const installed of live) {
-    const first = firstByKey.get(installed.requirement.key);
+    const entry = firstByKey.get(installed.requirement.key);
     const specifier = installed.requirement.specifier;
-    if (!first || first.requirement === installed.requirement || specifier === '' || installed.requirement.url) continue;
+    if (!entry || entry.pin.requirement === installed.requirement || specifier === '' || installed.requirement.url) continue;
+    const first = entry.pin;
     // A plain project lists every requirements file (dev, docs, old ones) as "installed": there,
     // only pins are compared; ranges are checked only against a real image's install set.
     if (!evaluated && !installed.requirement.pin) continue;
@@ -235,6 +239,10 @@ function reportWithinService(project: Project, service: Service, report: Report,
     if (commonVersion([first.requirement.specifier, specifier]) !== false) continue;
     reported.add(locationKey(current));
     reported.add(locationKey(first));
+    if (evaluated && installed.requirement.pin && replacedLater(entry.installed, installed)) {
+      reportReplaced(project, service, { pin: first, installed: entry.installed }, { pin: current, installed }, report);
+      continue;
+    }
     const shown = installed.requirement.pin ? `pinned to ${current.version} here and to` : `constrained to ${specifier} here but pinned to`;
     report({
       file: current.file,
@@ -251,6 +259,42 @@ function reportWithinService(project: Project, service: Service, report: Report,
       fix: withinServiceFix(project, live, current, first),
     });
   }
+}
+
+/**
+ * Two installs of one stage, one after the other (`RUN pip install -r core.txt`, then `RUN pip
+ * install -r requirements.txt`), each pinning the distribution for itself (no constraint file
+ * reaches across commands): the later one replaces the earlier version, so the image ships the
+ * later pin and the earlier one is never what runs.
+ */
+function replacedLater(earlier: InstalledRequirement, later: InstalledRequirement): boolean {
+  return earlier.via.pip !== later.via.pip && earlier.via.stage === later.via.stage && !earlier.constraint && !later.constraint;
+}
+
+/**
+ * Reported at the later pin, the install that changes the image (where an override is written and
+ * suppressed), and fixed at the earlier one: aligning it to the version that ships changes nothing
+ * the image runs.
+ */
+function reportReplaced(project: Project, service: Service, earlier: { pin: Pin; installed: InstalledRequirement }, later: { pin: Pin; installed: InstalledRequirement }, report: Report): void {
+  const { requirement } = later.pin;
+  const installs = (side: { pin: Pin; installed: InstalledRequirement }): string =>
+    side.pin.file === side.installed.via.file ? `${side.pin.requirement.name}==${side.pin.version}` : side.pin.file;
+  report({
+    file: later.pin.file,
+    span: requirement.span,
+    severity: 'error',
+    service: service.name,
+    message: `"${requirement.name}" is pinned to ${later.pin.version} here, which replaces the ${earlier.pin.version} the image of service "${service.name}" installed before from ${earlier.pin.file}: that pin is not what ships`,
+    evidence: [
+      { file: earlier.installed.via.file, line: earlier.installed.via.line, message: `installs ${installs(earlier)} first` },
+      { file: earlier.pin.file, line: earlier.pin.requirement.line, message: `pins ${earlier.pin.requirement.name}==${earlier.pin.version}` },
+      { file: later.installed.via.file, line: later.installed.via.line, message: `installs ${installs(later)} after it, in a separate pip command` },
+      { file: later.pin.file, line: requirement.line, message: `pins ${requirement.name}==${later.pin.version}: pip replaces ${earlier.pin.version} with it` },
+    ],
+    package: requirement.name,
+    fix: alignFix(project, earlier.pin, later.pin.version, `in ${earlier.pin.file}, as in ${later.pin.file}, which the image installs after it`),
+  });
 }
 
 /**

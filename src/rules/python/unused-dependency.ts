@@ -3,11 +3,12 @@ import { binariesOf, hasBundledRequires, nameStems, normalizeName } from '../../
 import { dependencyGaps } from '../../model/facts.js';
 import { compiledFacts } from '../../model/compiled.js';
 import { transitiveOf } from '../../model/queries.js';
+import { isDevRequirementsName } from '../../model/python-projects.js';
 import { isNeededByAnother } from '../../parsers/requirements-annotations.js';
 import type { InstalledRequirement, Project, Service } from '../../model/types.js';
 import { LOADED_BY, NEVER_UNUSED, PLUGIN_PREFIXES, PLUGIN_SUFFIXES } from '../../knowledge/usage-data.js';
 import type { Requirement } from '../../parsers/types.js';
-import { basename, repoDirname, repoJoin } from '../../util/paths.js';
+import { repoDirname, repoJoin } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
 import { replaceSpan } from '../edits.js';
 import { usageOf } from './usage.js';
@@ -141,7 +142,6 @@ interface Declaration {
   readonly removable: boolean;
 }
 
-const DEV_FILE = /(^|[-_.])(dev|devel|develop|development|test|tests|testing|lint|linting|doc|docs|ci|local|typing|mypy|style|build)([-_.]|$)/i;
 
 /** Requirement lines production images install, grouped by where they are written. */
 function declarations(project: Project): Declaration[] {
@@ -164,7 +164,7 @@ function declarations(project: Project): Declaration[] {
     // gives nothing to prove a package unused against.
     if (service.kind !== 'project' && service.runFiles.length === 0) continue;
     for (const installed of service.installed) {
-      if (installed.constraint || DEV_FILE.test(basename(installed.file).replace(/\.(txt|in)$/, ''))) continue;
+      if (installed.constraint || isDevRequirementsName(installed.file)) continue;
       // `# via starlette` (pip-compile, uv): the compiler pinned it for another distribution.
       const compiled = compiledFacts(project, installed.file);
       if (compiled && isNeededByAnother(compiled, installed.requirement)) continue;
