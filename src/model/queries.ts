@@ -26,8 +26,13 @@ export function declaredAnywhere(project: Project): ReadonlySet<string> {
   return keys;
 }
 
-/** Answers of classifyImport per project and service, for imports whose answer is not the importing file's. */
-const classCache = new WeakMap<Project, WeakMap<Service, Map<string, ImportClass>>>();
+/**
+ * Answers of classifyImport per project and service, for imports whose answer is not the importing
+ * file's: by module, then by imported names (keys are the scanner's shared strings when there is
+ * at most one name, so the memo adds no strings of its own).
+ */
+const classCache = new WeakMap<Project, WeakMap<Service, Map<string, Map<string, ImportClass>>>>();
+const MEMO_MIN_RUN_FILES = 256;
 
 /**
  * How an import resolves for a service. An absolute import's answer depends on the file only in
@@ -36,14 +41,18 @@ const classCache = new WeakMap<Project, WeakMap<Service, Map<string, ImportClass
  */
 export function classifyImport(project: Project, service: Service, file: RunFile, imp: PyImport): ImportClass {
   if (imp.level > 0) return classifyRelative(project, service, file, imp);
-  if (service.project?.codeRoots) return classifyAbsolute(project, service, file, imp);
+  // Only services running many files repeat a module often enough to pay for the memo's memory
+  // (onyx: 2,000 files a service, −0.4 s; the 10k bench tree: 50, +4 MiB of peak RSS and no gain).
+  if (service.project?.codeRoots || service.runFiles.length < MEMO_MIN_RUN_FILES) return classifyAbsolute(project, service, file, imp);
   let byService = classCache.get(project);
   if (!byService) classCache.set(project, (byService = new WeakMap()));
-  let answers = byService.get(service);
-  if (!answers) byService.set(service, (answers = new Map()));
-  const key = imp.names.length === 0 ? imp.module : `${imp.module}\0${imp.names.join('\0')}`;
-  let answer = answers.get(key);
-  if (answer === undefined) answers.set(key, (answer = classifyAbsolute(project, service, file, imp)));
+  let modules = byService.get(service);
+  if (!modules) byService.set(service, (modules = new Map()));
+  let answers = modules.get(imp.module);
+  if (!answers) modules.set(imp.module, (answers = new Map()));
+  const names = imp.names.length === 0 ? '' : imp.names.length === 1 ? (imp.names[0] ?? '') : imp.names.join('\0');
+  let answer = answers.get(names);
+  if (answer === undefined) answers.set(names, (answer = classifyAbsolute(project, service, file, imp)));
   return answer;
 }
 
