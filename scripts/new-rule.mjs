@@ -1,4 +1,4 @@
-// Scaffolds a rule: `node scripts/new-rule.mjs PROD012 some-name production [--dry-run]`.
+// Scaffolds a rule: `node scripts/new-rule.mjs PROD013 some-name production [--dry-run]`.
 // Writes src/rules/<folder>/<name>.ts (meta with the required docs headings, an empty check), adds
 // the rule to the registry (src/rules/index.ts: its import and its line in RULES, after the last
 // rule of the same folder) and creates fixtures/rules/<name>/flags-example/ and ok-example/.
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CATEGORIES = ['correctness', 'reproducibility', 'security', 'production'];
-const USAGE = 'usage: node scripts/new-rule.mjs ID name folder [--dry-run]   (e.g. PROD012 some-name production)';
+const USAGE = 'usage: node scripts/new-rule.mjs ID name folder [--dry-run]   (e.g. PROD013 some-name production)';
 
 const args = process.argv.slice(2);
 const dryRun = args.includes('--dry-run');
@@ -23,7 +23,7 @@ function fail(message) {
 }
 
 if (!id || !name || !folder || extra.length > 0) fail('expected an id, a name and a folder');
-if (!/^[A-Z]{3,4}\d{3}$/.test(id)) fail(`"${id}" is not a rule id (PREFIX + 3 digits, e.g. PROD012)`);
+if (!/^[A-Z]{3,4}\d{3}$/.test(id)) fail(`"${id}" is not a rule id (PREFIX + 3 digits, e.g. PROD013)`);
 if (!/^[a-z]+(-[a-z]+)*$/.test(name)) fail(`"${name}" is not a rule name (kebab-case, e.g. some-name)`);
 if (!/^[a-z]+(-[a-z]+)*$/.test(folder)) fail(`"${folder}" is not a folder name (lower-case, e.g. production)`);
 

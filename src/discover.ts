@@ -35,6 +35,12 @@ export interface Discovery {
    */
   readonly otherPaths: readonly string[];
   /**
+   * Folders an ignore file hides that were not walked (or walked only for their tracked files):
+   * what they hold on disk is unknown, not absent. Docker sends them in the build context unless
+   * `.dockerignore` excludes them, so a rule that would call a path under one absent asks the disk.
+   */
+  readonly unwalkedDirs?: readonly string[];
+  /**
    * Every file discovery tried to read, in walk order, with its stat as taken just before the
    * read (null when it could not be taken): the result cache's signature, without a second walk.
    */
@@ -147,13 +153,13 @@ export function discover(root: string, options: DiscoverOptions = DEFAULT_DISCOV
   const files: SourceFile[] = [];
   const inputs: DiscoveredInput[] = [];
   const rootReal = realpathSync(root);
-  const { warnings, otherPaths } = walkTree(root, options, (candidate, warnings) => {
+  const { warnings, otherPaths, unwalkedDirs } = walkTree(root, options, (candidate, warnings) => {
     let stamp: FileStamp | null = null;
     const file = readSource(candidate.abs, candidate.rel, candidate.kind, candidate.isLink, rootReal, options, warnings, (stat) => (stamp = stampOf(stat)));
     inputs.push({ rel: candidate.rel, stamp });
     if (file) files.push(file);
   });
-  return { files, warnings, otherPaths, inputs };
+  return { files, warnings, otherPaths, unwalkedDirs, inputs };
 }
 
 /** A file discovery would read, found by walking only (nothing read). */
@@ -178,17 +184,19 @@ export interface RecordedWalk {
   readonly warningsBefore: readonly number[];
   readonly warnings: readonly { readonly file: string; readonly message: string }[];
   readonly otherPaths: readonly string[];
+  /** Folders the walk did not enter (see Discovery.unwalkedDirs). */
+  readonly unwalkedDirs: readonly string[];
 }
 
 /** The files discovery would read and the names it would record, without reading any (the result cache's check). */
 export function listFiles(root: string, options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS): RecordedWalk {
   const candidates: Candidate[] = [];
   const warningsBefore: number[] = [];
-  const { warnings, otherPaths } = walkTree(root, options, (candidate, walkWarnings) => {
+  const { warnings, otherPaths, unwalkedDirs } = walkTree(root, options, (candidate, walkWarnings) => {
     candidates.push(candidate);
     warningsBefore.push(walkWarnings.length);
   });
-  return { root, optionsKey: JSON.stringify(options), candidates, warningsBefore, warnings, otherPaths };
+  return { root, optionsKey: JSON.stringify(options), candidates, warningsBefore, warnings, otherPaths, unwalkedDirs };
 }
 
 /**
@@ -200,7 +208,7 @@ export function walkOrReplay(
   options: DiscoverOptions,
   accept: (candidate: Candidate, warnings: { file: string; message: string }[]) => void,
   recorded?: RecordedWalk,
-): { warnings: { file: string; message: string }[]; otherPaths: string[]; replayed: boolean } {
+): { warnings: { file: string; message: string }[]; otherPaths: string[]; unwalkedDirs: string[]; replayed: boolean } {
   if (recorded === undefined || recorded.root !== root || recorded.optionsKey !== JSON.stringify(options)) return { ...walkTree(root, options, accept), replayed: false };
   const warnings: { file: string; message: string }[] = [];
   let next = 0; // the walk's own warnings emitted so far
@@ -210,7 +218,7 @@ export function walkOrReplay(
     accept(candidate, warnings);
   });
   while (next < recorded.warnings.length) warnings.push({ ...(recorded.warnings[next++] as { file: string; message: string }) });
-  return { warnings, otherPaths: [...recorded.otherPaths], replayed: true };
+  return { warnings, otherPaths: [...recorded.otherPaths], unwalkedDirs: [...recorded.unwalkedDirs], replayed: true };
 }
 
 /**
@@ -222,9 +230,10 @@ export function walkTree(
   root: string,
   options: DiscoverOptions,
   accept: (candidate: Candidate, warnings: { file: string; message: string }[]) => void,
-): { warnings: { file: string; message: string }[]; otherPaths: string[] } {
+): { warnings: { file: string; message: string }[]; otherPaths: string[]; unwalkedDirs: string[] } {
   const warnings: { file: string; message: string }[] = [];
   const otherPaths: string[] = [];
+  const unwalkedDirs: string[] = [];
   let accepted = 0;
   let budgetWarned = false;
   // `--exclude` always applies, to code too; ignore files may not hide code (gitignoreCode false).
@@ -260,7 +269,9 @@ export function walkTree(
         // A virtualenv (a pyvenv.cfg inside) is skipped once it is listed, above.
         if (SKIPPED_DIRS.has(entry.name) || isIgnored(excluded, rel, true)) continue;
         const hidden = gitIgnored || isIgnored(localScopes, rel, true);
-        // A hidden folder holding tracked files is walked for those files only.
+        // A hidden folder holding tracked files is walked for those files only. Either way its
+        // untracked files are not seen: recorded, so absence under it is asked of the disk.
+        if (hidden && gitignoreCode && !gitIgnored) unwalkedDirs.push(rel);
         if (hidden && gitignoreCode && git.tracked()?.dirs.has(rel) !== true) continue;
         walk(abs, rel, localScopes, hidden);
         continue;
@@ -286,7 +297,7 @@ export function walkTree(
   };
 
   walk(root, '', [], false);
-  return { warnings, otherPaths };
+  return { warnings, otherPaths, unwalkedDirs };
 }
 
 /**

@@ -24,10 +24,10 @@ describe('scripts/new-rule.mjs', () => {
   it('writes the rule file, one registry import and entry, and the two fixture folders', () => {
     const root = copy();
     const before = readFileSync(join(root, 'src/rules/index.ts'), 'utf8');
-    const result = run(root, ['PROD012', 'some-name', 'production']);
+    const result = run(root, ['PROD013', 'some-name', 'production']);
     expect(result.status, result.stderr).toBe(0);
     const rule = readFileSync(join(root, 'src/rules/production/some-name.ts'), 'utf8');
-    for (const text of ["id: 'PROD012'", "name: 'some-name'", "category: 'production'", '## What it does', '## Why is this bad?', '## Example']) expect(rule).toContain(text);
+    for (const text of ["id: 'PROD013'", "name: 'some-name'", "category: 'production'", '## What it does', '## Why is this bad?', '## Example']) expect(rule).toContain(text);
     const after = readFileSync(join(root, 'src/rules/index.ts'), 'utf8').split('\n');
     const added = after.filter((line) => !before.split('\n').includes(line));
     expect(added).toEqual(["import someName from './production/some-name.js';", '  someName,']);
@@ -37,7 +37,7 @@ describe('scripts/new-rule.mjs', () => {
   it('--dry-run writes nothing', () => {
     const root = copy();
     const before = readFileSync(join(root, 'src/rules/index.ts'), 'utf8');
-    const result = run(root, ['PROD012', 'some-name', 'production', '--dry-run']);
+    const result = run(root, ['PROD013', 'some-name', 'production', '--dry-run']);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toContain('would write src/rules/production/some-name.ts');
     expect(readFileSync(join(root, 'src/rules/index.ts'), 'utf8')).toBe(before);

@@ -185,6 +185,12 @@ describe('Python models are stored packed (issue #18: memory and read time of th
       }
     }
     expect(imports).toBeGreaterThan(50);
+    // An import whose handler raises or only reports keeps its `guard`, in the same place.
+    const text = 'try:\n    import yaml\nexcept ImportError:\n    raise SystemExit("pip install pyyaml")\ntry:\n    import toml\nexcept ImportError:\n    print("no toml")\n';
+    const model = PARSERS.python(text);
+    expect(model.imports.map((imp) => imp.guard?.handling)).toEqual(['raises', 'reports']);
+    const back = unpackPython(JSON.parse(JSON.stringify(packPython(model))) as ReturnType<typeof packPython>);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(model));
   });
 
   it("the pack's Python lines are under half the models' JSON", async () => {

@@ -28,7 +28,7 @@ import { VERSION } from '../version.js';
 import { buildIdentity, pruneCacheDir } from './result-cache.js';
 
 /** Bumped whenever a parser's output shape or meaning changes without a version change. */
-const SCHEMA = 2;
+const SCHEMA = 4;
 const MAGIC = 'driftcheck-parsed';
 /** Packs kept per cache folder (one per audited root); older ones are removed after a write. */
 const MAX_PACKS = 16;
@@ -184,8 +184,13 @@ function modelOf<K extends MemoKind>(kind: K, id: string, line: string): ParsedM
 
 // ---------------------------------------------------------------- Python models, packed
 
-/** An import as stored: module, level, names, line, column, span start, span end, flags (FLAGS). */
-type PackedImport = [string, number, string[], number, number, number, number, number];
+/**
+ * An import as stored: module, level, names, line, column, span start, span end, flags (FLAGS),
+ * then the handling and line of its `guard` when it has one.
+ */
+type PackedImport = [string, number, string[], number, number, number, number, number] | [string, number, string[], number, number, number, number, number, GuardHandling, number];
+type GuardHandling = NonNullable<PyImport['guard']>['handling'];
+const GUARD_HANDLINGS: readonly GuardHandling[] = ['raises', 'reports', 'used'];
 type PackedPython = Omit<PythonFileModel, 'imports'> & { readonly imports: readonly PackedImport[] };
 
 const FLAGS = ['guarded', 'typeChecking', 'inFunction', 'conditional', 'dynamic', 'mainBlock'] as const;
@@ -199,17 +204,20 @@ export function packPython(model: PythonFileModel): PackedPython {
       FLAGS.forEach((flag, bit) => {
         if (imp[flag] === true) flags |= 1 << bit;
       });
-      return [imp.module, imp.level, [...imp.names], imp.line, imp.column, imp.span.start, imp.span.end, flags];
+      const packed: PackedImport = [imp.module, imp.level, [...imp.names], imp.line, imp.column, imp.span.start, imp.span.end, flags];
+      return imp.guard ? [...packed, imp.guard.handling, imp.guard.line] : packed;
     }),
   };
 }
 
 /** The model a packed one stands for: the same fields in the scanner's order, names shared. */
 export function unpackPython(packed: PackedPython): PythonFileModel {
-  const imports: PyImport[] = packed.imports.map(([module, level, names, line, column, start, end, flags]) => ({
+  const imports: PyImport[] = packed.imports.map(([module, level, names, line, column, start, end, flags, handling, guardLine]) => ({
     module: detached(module), level, names: names.map(detached), line, column, span: { start, end },
     guarded: (flags & 1) !== 0, typeChecking: (flags & 2) !== 0, inFunction: (flags & 4) !== 0, conditional: (flags & 8) !== 0, dynamic: (flags & 16) !== 0,
     ...((flags & 32) !== 0 ? { mainBlock: true } : {}),
+    // The scanner sets `guard` after the rest: last, as there.
+    ...(handling !== undefined ? { guard: { handling, line: guardLine ?? line } } : {}),
   }));
   return { ...packed, imports };
 }
@@ -274,7 +282,7 @@ const diagnostic = obj({ message: str, line: int, column: int, span, severity: o
 const common = { directives: list(directive), diagnostics: list(diagnostic) };
 
 const python = obj({
-  imports: list(obj({ module: str, level: int, names: list(str), line: int, column: int, span, guarded: bool, typeChecking: bool, inFunction: bool, conditional: bool, dynamic: bool }, { mainBlock: bool })),
+  imports: list(obj({ module: str, level: int, names: list(str), line: int, column: int, span, guarded: bool, typeChecking: bool, inFunction: bool, conditional: bool, dynamic: bool }, { mainBlock: bool, guard: obj({ handling: oneOf('raises', 'reports', 'used'), line: int }) })),
   keywordCalls: list(obj({ callee: str, keyword: str, value: str, line: int, column: int, span })),
   hasMainGuard: bool,
   ...common,
@@ -353,7 +361,8 @@ const compose = obj({
 });
 
 const packedImport: Check = (v) =>
-  Array.isArray(v) && v.length === 8 && str(v[0]) && int(v[1]) && list(str)(v[2]) && int(v[3]) && int(v[4]) && int(v[5]) && int(v[6]) && int(v[7]) && (v[7] as number) >= 0 && (v[7] as number) <= ALL_FLAGS;
+  Array.isArray(v) && (v.length === 8 || (v.length === 10 && oneOf(...GUARD_HANDLINGS)(v[8]) && int(v[9]))) &&
+  str(v[0]) && int(v[1]) && list(str)(v[2]) && int(v[3]) && int(v[4]) && int(v[5]) && int(v[6]) && int(v[7]) && (v[7] as number) >= 0 && (v[7] as number) <= ALL_FLAGS;
 /** A stored Python model: the model's shape with its imports packed. */
 const packedPython = (v: unknown): v is PackedPython => isRecord(v) && Array.isArray(v['imports']) && v['imports'].every(packedImport) && python({ ...v, imports: [] });
 

@@ -1,7 +1,7 @@
 // The pipeline, as a library: discover -> parse -> model -> rules -> suppress -> sort.
 // Rules run in run-rules.ts; suppression (inline, config, SUP001) is suppressions.ts.
 // No printing and no process.exit here; the CLI decides what to show and how to exit.
-import { realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, stampOf, type DiscoveredInput, type FileStamp, type DiscoverOptions, type Discovery, type RecordedWalk } from '../discover.js';
 import type { Finding, Span } from '../findings/types.js';
@@ -180,6 +180,18 @@ function* auditSteps(options: AuditOptions, discovered: Discovery, scannedPython
     // An oversized file still exists: a COPY puts it in the image.
     otherPaths: tooLarge.size ? [...discovered.otherPaths, ...tooLarge] : discovered.otherPaths,
     tooLarge,
+    unwalkedDirs: discovered.unwalkedDirs ?? [],
+    // Only asked for paths under a folder the walk did not enter (an ignored, untracked one): one
+    // lstat, never a walk.
+    onDisk: (repoPath) => {
+      if (escapesRoot(repoPath)) return null;
+      try {
+        const stat = lstatSync(join(root, repoPath));
+        return stat.isDirectory() ? 'dir' : 'file';
+      } catch {
+        return null;
+      }
+    },
     ...(options.parseMemo ? { parseMemo: options.parseMemo } : {}),
     ...(options.trimModel ? { parts: modelPartsFor(rules) } : {}),
     readExtra: (repoPath, kind) => {

@@ -42,6 +42,7 @@ const ALPINE = /(^|-)alpine/;
 const WINDOWS = /windowsservercore|nanoserver/;
 const UV = /^(ghcr\.io\/astral-sh\/uv|astral\/uv)$/;
 const UV_PROGRAMS = ['uv', 'uvx'];
+const TIANGOLO_PROGRAMS = ['uvicorn', 'gunicorn', '/start.sh', '/start-reload.sh'];
 
 /** Official images (docker.io/library) that install no Python packages of their own. */
 const OFFICIAL_PLAIN = ['python', 'ubuntu', 'debian', 'alpine', 'busybox', 'buildpack-deps', 'amazonlinux', 'centos', 'fedora', 'rockylinux', 'almalinux', 'archlinux', 'node', 'nginx', 'scratch'];
@@ -69,13 +70,21 @@ export const BASE_IMAGES: readonly Entry[] = [
   { family: 'distroless-nonroot', repo: /^gcr\.io\/distroless\//, tag: /nonroot/, curl: false, wget: false, shell: false, rootByDefault: false, source: 'GoogleContainerTools/distroless README (nonroot tags, no shell)' },
   { family: 'distroless', repo: /^gcr\.io\/distroless\//, tag: ANY, curl: false, wget: false, shell: false, rootByDefault: true, source: 'GoogleContainerTools/distroless README (no shell)' },
   { family: 'chainguard', repo: /^cgr\.dev\/chainguard\//, tag: /^(?!.*-dev$)/, curl: false, wget: false, shell: false, rootByDefault: false, source: 'Chainguard Images docs (minimal images run as nonroot, no shell)' },
+  // Known families (#16 idiom 9). nvidia/cuda: Ubuntu/UBI with the CUDA libraries, no USER, no curl/wget.
+  { family: 'nvidia-cuda', repo: /^(?:nvcr\.io\/)?nvidia\/cuda$/, tag: ANY, curl: false, wget: false, shell: true, rootByDefault: true, source: 'NVIDIA container-images/cuda Dockerfiles (base/runtime/devel: FROM ubuntu or ubi, apt/yum CUDA packages, no USER)' },
+  // locustio/locust: pip-installs locust into python slim and switches to its own user.
+  { family: 'locust', repo: /^locustio\/locust$/, tag: ANY, curl: false, wget: false, shell: true, rootByDefault: false, programs: ['locust'], source: 'locustio/locust Dockerfile (FROM python slim, pip install locust, USER locust)' },
+  // tiangolo/uvicorn-gunicorn(-fastapi|-starlette): python full images (buildpack-deps: curl, wget), no USER, /start.sh runs gunicorn.
+  { family: 'tiangolo-uvicorn-gunicorn-slim', repo: /^tiangolo\/uvicorn-gunicorn(?:-[a-z]+)*$/, tag: SLIM, curl: false, wget: false, shell: true, rootByDefault: true, programs: TIANGOLO_PROGRAMS, source: 'tiangolo/uvicorn-gunicorn-docker docker-images/python3.X-slim.dockerfile (FROM python:3.X-slim, CMD /start.sh, no USER)' },
+  { family: 'tiangolo-uvicorn-gunicorn-alpine', repo: /^tiangolo\/uvicorn-gunicorn(?:-[a-z]+)*$/, tag: ALPINE, curl: false, wget: true, shell: true, rootByDefault: true, programs: TIANGOLO_PROGRAMS, source: 'tiangolo/uvicorn-gunicorn-docker docker-images/python3.X-alpine.dockerfile (FROM python:3.X-alpine, busybox wget, no USER)' },
+  { family: 'tiangolo-uvicorn-gunicorn', repo: /^tiangolo\/uvicorn-gunicorn(?:-[a-z]+)*$/, tag: ANY, curl: true, wget: true, shell: true, rootByDefault: true, programs: TIANGOLO_PROGRAMS, source: 'tiangolo/uvicorn-gunicorn-docker docker-images/python3.X.dockerfile (FROM python:3.X: curl, wget; CMD /start.sh, no USER)' },
   // Bare distribution images: no curl, no wget.
   { family: 'debian', repo: /^debian$/, tag: ANY, curl: false, wget: false, shell: true, rootByDefault: true, source: 'debuerreotype minbase rootfs (no curl/wget)' },
   { family: 'ubuntu', repo: /^ubuntu$/, tag: ANY, curl: false, wget: false, shell: true, rootByDefault: true, source: 'Ubuntu cloud minimal rootfs used by the official image (no curl/wget)' },
   { family: 'alpine', repo: /^alpine$/, tag: ANY, curl: false, wget: true, shell: true, rootByDefault: true, source: 'alpine minirootfs (busybox wget, no curl)' },
 
   // Python packages. Base images whose Python packages are known (none, or the list given): anything
-  // else (a team's base image, tiangolo/uvicorn-gunicorn-fastapi, pytorch/pytorch, ...) may already
+  // else (a team's base image, pytorch/pytorch, ...) may already
   // install what code imports. Matched on the FROM reference as written; the first match wins.
   ...OFFICIAL_PLAIN.map((name): PythonEntry => ({ family: name, reference: new RegExp(`^(?:(?:docker\\.io|index\\.docker\\.io)\\/)?(?:library\\/)?${name}(?:[:@]|$)`), pythonPackages: [], source: `docker-library/official-images: the ${name} image's Dockerfile installs no Python distributions (pip, setuptools and wheel aside)` })),
   { family: 'distroless', reference: /^gcr\.io\/distroless\//, pythonPackages: [], source: 'GoogleContainerTools/distroless README: language runtime only, no package manager' },
@@ -89,6 +98,13 @@ export const BASE_IMAGES: readonly Entry[] = [
     pythonPackages: ['boto3', 'botocore', 's3transfer', 'jmespath', 'python-dateutil', 'six', 'urllib3'],
     source: 'AWS Lambda docs, "Python runtimes": the runtime includes the SDK; botocore\'s own requirements give the rest',
   },
+  // Known families (#16 idiom 9): nvidia/cuda ships no Python; locustio/locust ships locust (and
+  // what it requires); tiangolo/uvicorn-gunicorn ships uvicorn[standard] and gunicorn, its -fastapi
+  // variant adds fastapi[all] (the -starlette one is not listed: unknown, an open install set).
+  { family: 'nvidia-cuda', reference: /^(?:nvcr\.io\/)?nvidia\/cuda(?:[:@]|$)/, pythonPackages: [], source: 'NVIDIA container-images/cuda Dockerfiles: CUDA packages on ubuntu/ubi, no Python installed' },
+  { family: 'locust', reference: /^(?:docker\.io\/)?locustio\/locust(?:[:@]|$)/, pythonPackages: ['locust'], source: 'locustio/locust Dockerfile: pip install of locust into python slim, nothing else' },
+  { family: 'tiangolo-uvicorn-gunicorn-fastapi', reference: /^(?:docker\.io\/)?tiangolo\/uvicorn-gunicorn-fastapi(?:[:@]|$)/, pythonPackages: ['uvicorn', 'uvicorn[standard]', 'gunicorn', 'fastapi', 'fastapi[all]'], source: 'tiangolo/uvicorn-gunicorn-fastapi-docker docker-images/requirements.txt (uvicorn[standard], gunicorn, fastapi[all] since 2023; plain fastapi before) on tiangolo/uvicorn-gunicorn' },
+  { family: 'tiangolo-uvicorn-gunicorn', reference: /^(?:docker\.io\/)?tiangolo\/uvicorn-gunicorn(?:[:@]|$)/, pythonPackages: ['uvicorn', 'uvicorn[standard]', 'gunicorn'], source: 'tiangolo/uvicorn-gunicorn-docker docker-images/requirements.txt (uvicorn[standard], gunicorn)' },
   { family: 'uv', reference: /^(?:ghcr\.io\/astral-sh|(?:docker\.io\/)?astral)\/uv(?:[:@]|$)/, pythonPackages: [], source: 'uv docs, "Using uv in Docker": the uv images add the uv binary to a base image' },
 ];
 
@@ -158,3 +174,36 @@ export const BASE_IMAGE_DIRECTORY_GROUPS: readonly Sourced<readonly [path: strin
   },
 ];
 export const BASE_IMAGE_DIRECTORIES: ReadonlySet<string> = new Set(sourced(BASE_IMAGE_DIRECTORY_GROUPS).map(([path]) => path));
+
+/**
+ * The command a base image runs when the Dockerfile built on it sets none, for the families whose
+ * start script is documented: tiangolo/uvicorn-gunicorn* run /start.sh, which starts gunicorn with
+ * uvicorn workers on `app.main:app` when /app/app/main.py exists, else `main:app` when /app/main.py
+ * does (MODULE_NAME, VARIABLE_NAME and APP_MODULE override it), from WORKDIR /app.
+ */
+export interface BaseStartScript {
+  readonly repo: RegExp;
+  readonly workdir: string;
+  /** The program and options the script runs; the application module is appended. */
+  readonly argv: readonly string[];
+  /** [file in the image, module:variable it selects], first match wins. */
+  readonly modules: readonly (readonly [file: string, module: string])[];
+  readonly source: string;
+}
+
+export const BASE_START_SCRIPTS: readonly BaseStartScript[] = [
+  {
+    repo: /^tiangolo\/uvicorn-gunicorn(?:-[a-z]+)*$/,
+    workdir: '/app',
+    argv: ['gunicorn', '-k', 'uvicorn.workers.UvicornWorker', '-c', '/gunicorn_conf.py'],
+    modules: [['/app/app/main.py', 'app.main'], ['/app/main.py', 'main']],
+    source: 'tiangolo/uvicorn-gunicorn-docker docker-images/start.sh (DEFAULT_MODULE_NAME app.main or main, exec gunicorn -c "$GUNICORN_CONF" "$APP_MODULE"; gunicorn_conf.py sets the uvicorn worker)',
+  },
+];
+
+/** The documented start script of a base image, or null. */
+export function baseStartScript(image: string): BaseStartScript | null {
+  if (image.includes('$')) return null;
+  const { repo } = splitImage(image);
+  return BASE_START_SCRIPTS.find((s) => s.repo.test(repo)) ?? null;
+}

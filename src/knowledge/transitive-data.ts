@@ -396,6 +396,8 @@ export const WELL_KNOWN_EXTRAS_GROUPS: readonly Sourced<readonly [distributionWi
   { source: 'What an extra adds on top of the base distribution\'s WELL_KNOWN_REQUIRES, flattened through nested extras (`fastapi[standard]` pulls `uvicorn[standard]`, whose extras are listed too). Keys are `normalised-name[extra]`; requirement names are PEP 503-normalised. Platform-markered members that hold on Linux (uvloop: not Windows) are kept; Windows-only ones (colorama) are not. Source: each project\'s `[project.optional-dependencies]` / `extras_require`.', entries: [
     ['uvicorn[standard]', ['httptools', 'python-dotenv', 'pyyaml', 'uvloop', 'watchfiles', 'websockets']],
     ['fastapi[standard]', ['email-validator', 'fastapi-cli', 'httptools', 'httpx', 'jinja2', 'python-dotenv', 'python-multipart', 'pyyaml', 'uvicorn', 'uvloop', 'watchfiles', 'websockets']],
+    // fastapi's `all` extra (the tiangolo/uvicorn-gunicorn-fastapi images install fastapi[all]), uvicorn[standard] flattened.
+    ['fastapi[all]', ['email-validator', 'fastapi-cli', 'httptools', 'httpx', 'itsdangerous', 'jinja2', 'orjson', 'pydantic-extra-types', 'pydantic-settings', 'python-dotenv', 'python-multipart', 'pyyaml', 'ujson', 'uvicorn', 'uvloop', 'watchfiles', 'websockets']],
     ['celery[redis]', ['redis']],
     ['celery[msgpack]', ['msgpack']],
     ['celery[yaml]', ['pyyaml']],
@@ -470,14 +472,23 @@ export const WELL_KNOWN_REQUIRES_DIST = sourced(WELL_KNOWN_REQUIRES_DIST_GROUPS)
  * `requests==2.25.1` is transitive, not missing.
  */
 export const WELL_KNOWN_REQUIRES_OLDER_GROUPS: readonly Sourced<readonly [distribution: string, releases: string, requires: readonly string[]]>[] = [
-  { source: 'requests HISTORY.md 2.26.0: "Requests now uses charset_normalizer on Python 3 … chardet is no longer a required dependency"; setup.py of 2.25.x install_requires "chardet>=3.0.2,<5".', entries: [
-    ['requests', '<2.26', ['chardet']],
+  { source: 'requests setup.py install_requires, read at git tags: v2.15.1 has none (chardet, idna, urllib3 vendored), v2.16.0 "chardet>=3.0.2,<3.1.0" (the first release that unvendored it), v2.25.1 "chardet>=3.0.2,<5", v2.26.0 chardet only for Python < 3 (charset_normalizer on Python 3).', entries: [
+    ['requests', '>=2.16,<2.26', ['chardet']],
   ] },
   { source: 'uvicorn CHANGELOG.md 0.18.0 (2022-06-22), Removed: "Remove asgiref dependency (#1532)"; setup.py of 0.14.0–0.17.x install_requires "asgiref>=3.4.0".', entries: [
     ['uvicorn', '>=0.14,<0.18', ['asgiref']],
   ] },
-  { source: 'celery 4.x–5.0 requirements/default.txt: "pytz>dev" (with billiard, kombu, vine, click).', entries: [
-    ['celery', '>=4,<5.1', ['pytz']],
+  { source: 'celery requirements/default.txt, read at git tags: "pytz>dev" at v3.1.0, v4.0.0, v5.0.0, v5.1.0, "pytz>=2021.3" at v5.2.7 and v5.3.0b2; gone at v5.3.0rc1 and v5.3.0 (tzdata, python-dateutil instead).', entries: [
+    ['celery', '>=3.1,<5.3', ['pytz']],
+  ] },
+  { source: 'Babel setup.py install_requires at v2.13.0/v2.13.1: "setuptools; python_version>=\'3.12\'" (absent at v2.12.1 and v2.14.0).', entries: [
+    ['babel', '>=2.13,<2.14', ['setuptools']],
+  ] },
+  { source: 'instana (python-sensor) dependencies read at git tags: v2.1.0–v2.6.0 setup.py/pyproject.toml autowrapt, basictracer, fysom, opentracing, protobuf, requests, six, urllib3; v3.0.0 protobuf and six (opentracing and basictracer dropped); six until v3.6.0; setuptools v3.5.0–v3.9.0.', entries: [
+    ['instana', '>=2,<3', ['basictracer', 'opentracing', 'protobuf', 'six']],
+    ['instana', '>=3.0,<3.1', ['protobuf', 'six']],
+    ['instana', '>=3.1,<3.7', ['six']],
+    ['instana', '>=3.5,<3.10', ['setuptools']],
   ] },
 ];
 export const WELL_KNOWN_REQUIRES_OLDER = sourced(WELL_KNOWN_REQUIRES_OLDER_GROUPS);

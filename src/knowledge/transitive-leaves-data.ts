@@ -199,6 +199,24 @@ export const WELL_KNOWN_LEAVES: ReadonlyArray<readonly [distribution: string, re
   ['sortedcontainers', [], 'sortedcontainers setup.py (no install_requires)'],
   ['wheel', [], 'wheel pyproject.toml (no dependencies)'],
   ['zipp', [], 'zipp pyproject.toml (no dependencies)'],
+  // Issue #17 point 8: distributions whose unknown dependencies kept DEP002 from proving a line
+  // unused (miguelgrinberg/microblog, instana/robot-shop); each read from the upstream repository
+  // (git tags) or the released sdist.
+  ['aiosmtpd', ['atpublic', 'attrs'], 'aiosmtpd setup.cfg install_requires at tags 1.4.4.post2 and v1.4.6 (typing-extensions only for Python < 3.8)'],
+  ['atpublic', [], 'atpublic 4.0 and 6.0.2 sdist pyproject.toml: dependencies = [] (importlib_resources is a test-only extra)'],
+  ['autowrapt', ['wrapt'], 'autowrapt setup.py install_requires (1.0): wrapt>=1.10.4'],
+  ['babel', [], 'Babel setup.py install_requires at v2.12.1, v2.14.0, v2.16.0: pytz only for Python < 3.9 (2.13.x also setuptools on Python >= 3.12: WELL_KNOWN_REQUIRES_OLDER)'],
+  ['basictracer', ['opentracing', 'protobuf', 'six'], 'basictracer-python setup.py install_requires (3.1.0, 3.2.0)'],
+  ['flask-babel', ['babel', 'flask', 'jinja2', 'pytz'], 'flask-babel pyproject.toml [tool.poetry.dependencies] at v4.0.0 and v4.1.0'],
+  ['flask-httpauth', ['flask'], 'Flask-HTTPAuth setup.cfg install_requires at v4.8.0; pyproject.toml dependencies at HEAD'],
+  ['flask-mail', ['blinker', 'flask'], 'Flask-Mail setup.py install_requires at 0.9.1; pyproject.toml dependencies at HEAD (0.10)'],
+  ['flask-moment', ['flask', 'packaging'], 'Flask-Moment setup.cfg install_requires at v1.0.5; pyproject.toml dependencies at HEAD'],
+  ['fysom', [], 'fysom build.py (pybuilder, v2.1.5): no depends_on'],
+  ['httpie', ['charset-normalizer', 'defusedxml', 'multidict', 'pip', 'pygments', 'pysocks', 'requests', 'requests-toolbelt', 'rich', 'setuptools'], 'httpie setup.py install_requires at 3.2.2, setup.cfg at 3.2.4 (requests[socks] installs PySocks; colorama only on Windows)'],
+  ['instana', ['autowrapt', 'fysom', 'opentelemetry-api', 'opentelemetry-semantic-conventions', 'pyyaml', 'requests', 'typing-extensions', 'urllib3'], 'instana (python-sensor) pyproject.toml dependencies at v3.10.0–v3.17.0 (psutil only on Windows); what older releases add: WELL_KNOWN_REQUIRES_OLDER'],
+  ['langdetect', ['six'], 'langdetect setup.py install_requires at v1.0.8 and v1.0.9'],
+  ['opentracing', [], 'opentracing-python setup.py install_requires at 2.4.0 (futures only for Python 2.7)'],
+  ['uwsgi', [], 'uWSGI setup.py get_extra_require(): greenlet only when built with the greenlet main plugin; the default profile (buildconf/default.ini, main_plugin = python,gevent) requires nothing'],
 ];
 
 /*

@@ -14,6 +14,9 @@ export const LOADED_BY_GROUPS: readonly Sourced<readonly [distribution: string, 
   { source: 'Pydantic docs: EmailStr needs email-validator.', entries: [
     ['email-validator', ['pydantic']],
   ] },
+  { source: 'WTForms src/wtforms/validators.py: `try: import email_validator` at module level, and `Email()` raises "Install \'email_validator\' for email validation support" without it (the `wtforms[email]` extra).', entries: [
+    ['email-validator', ['wtforms']],
+  ] },
   { source: 'SQLAlchemy dialects / Django database backends load the DB-API driver named by the URL or ENGINE.', entries: [
     ...['psycopg2', 'psycopg2-binary', 'psycopg', 'psycopg-binary', 'psycopg-c', 'psycopg-pool', 'asyncpg', 'pymysql', 'mysqlclient', 'aiomysql', 'asyncmy', 'mysql-connector-python', 'aiosqlite', 'cx-oracle', 'oracledb', 'pyodbc', 'pymssql', 'clickhouse-sqlalchemy', 'snowflake-sqlalchemy', 'sqlalchemy-bigquery', 'pg8000'].map(
       (d) => [d, ['sqlalchemy', 'django', 'alembic', 'sqlmodel', 'tortoise-orm', 'peewee', 'databases', 'flask-sqlalchemy', 'dj-database-url', 'records', 'ormar', 'piccolo', 'pandas']] as const,

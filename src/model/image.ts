@@ -20,12 +20,40 @@ export class ImageFs {
   private readonly dirs = new Set<string>(['/']);
   /** Every folder with a `.py` file somewhere below it (closed under parentDir): namespace lookups without a scan. */
   private readonly pythonDirs = new Set<string>();
+  /**
+   * Image paths whose content comes from a folder the discovery walk did not enter (git-ignored,
+   * untracked): Docker copies what is on disk there, which driftcheck knows only by asking.
+   */
+  private readonly unwalked: { readonly imagePath: string; readonly repoPath: string }[] = [];
 
   static inherit(parent: ImageFs): ImageFs {
     const fs = new ImageFs();
     for (const file of parent.files.values()) fs.add({ ...file, addedAt: -1 });
     for (const dir of parent.dirs) fs.dirs.add(dir);
+    fs.unwalked.push(...parent.unwalked);
     return fs;
+  }
+
+  /** The image path holds what the disk has at the repo path (a file or a folder not walked). */
+  addUnwalked(imagePath: string, repoPath: string): void {
+    if (!this.unwalked.some((u) => u.imagePath === imagePath && u.repoPath === repoPath)) this.unwalked.push({ imagePath, repoPath });
+  }
+
+  /** Mappings at or below an image path, for `COPY --from` of that path. */
+  unwalkedUnder(imagePath: string): readonly { readonly imagePath: string; readonly repoPath: string }[] {
+    return this.unwalked.filter((u) => isUnder(u.imagePath, imagePath) || isUnder(imagePath, u.imagePath));
+  }
+
+  /** The repo path whose on-disk content an image path would have, when it comes from an unwalked folder. */
+  unwalkedAt(imagePath: string): string | null {
+    for (const u of this.unwalked) {
+      if (isUnder(imagePath, u.imagePath)) return imagePath === u.imagePath ? u.repoPath : `${u.repoPath}/${relativeTo(imagePath, u.imagePath)}`;
+    }
+    return null;
+  }
+
+  hasUnwalked(): boolean {
+    return this.unwalked.length > 0;
   }
 
   add(file: ImageFile): void {
@@ -110,6 +138,15 @@ export interface BuildInput {
    * (Repository.contextFiles shares them between services); computed from the fields above if not.
    */
   readonly contextFiles?: readonly string[];
+  /** Ignored folders the discovery walk did not enter, sorted (their files are unknown, not absent). */
+  readonly unwalkedDirs?: readonly string[];
+  /** What the disk holds at a repo path under one of them (Repository.onDisk). */
+  readonly onDisk?: (repoPath: string) => 'file' | 'dir' | null;
+  /**
+   * The final stage of an image this repository builds, for a `FROM` naming it (#16 idiom 9): the
+   * stage starts with that image's files, environment, working directory and user.
+   */
+  readonly baseOf?: (image: string) => StageState | null;
 }
 
 // Paths that carry installed packages rather than application code.
@@ -120,7 +157,8 @@ export function simulateStages(input: BuildInput): StageState[] {
   const states: StageState[] = [];
   for (const stage of input.dockerfile.stages) {
     const parent = stage.from.stageRef !== null ? states[stage.from.stageRef] : undefined;
-    states.push(simulateStage(stage, parent, states, contextFiles, input));
+    const image = parent || !input.baseOf || stage.from.image === '' ? null : input.baseOf(stage.from.image);
+    states.push(simulateStage(stage, parent ?? (image ? { ...image, installsFrom: [] } : undefined), states, contextFiles, input));
   }
   return states;
 }
@@ -190,6 +228,10 @@ function copy(
         continue;
       }
       for (const file of source.fs.under(srcPath)) put(file.repoPath, joinImage(dest, relativeTo(file.imagePath, srcPath)));
+      for (const u of source.fs.unwalkedUnder(srcPath)) {
+        if (isUnder(u.imagePath, srcPath)) fs.addUnwalked(joinImage(dest, relativeTo(u.imagePath, srcPath)), u.repoPath);
+        else fs.addUnwalked(destIsDir && !source.fs.hasDir(srcPath) ? joinImage(dest, basename(srcPath)) : dest, `${u.repoPath}/${relativeTo(srcPath, u.imagePath)}`.replace(/\/$/, ''));
+      }
     }
     return;
   }
@@ -210,7 +252,32 @@ function copy(
       continue;
     }
     for (const file of under) put(file, joinImage(dest, relativeTo(file, repoPath)));
-    fs.addDir(dest);
+    copyUnwalked(repoPath, dest, destIsDir, under.length === 0, fs, input);
+    if (under.length > 0) fs.addDir(dest);
+  }
+}
+
+/**
+ * Folders the discovery walk did not enter (git-ignored, untracked) that a COPY takes along: the
+ * image holds whatever the disk has there, unless .dockerignore drops it. Recorded, not walked; a
+ * rule about to call a path under one absent asks the disk (Project.onDisk).
+ */
+function copyUnwalked(repoPath: string, dest: string, destIsDir: boolean, nothingKnown: boolean, fs: ImageFs, input: BuildInput): void {
+  const dirs = input.unwalkedDirs ?? [];
+  if (dirs.length === 0) return;
+  const context = input.context;
+  const inContext = (path: string): boolean => isUnder(path, context) && !input.dockerignore.ignores(relativeTo(path, context));
+  // The source itself lies in an unwalked folder (`COPY config/local.py .` with config/ ignored).
+  if (nothingKnown && dirs.some((dir) => isUnder(repoPath, dir)) && inContext(repoPath)) {
+    const kind = input.onDisk?.(repoPath) ?? null;
+    // A folder's contents land in dest; a file lands in dest, or in it by name when dest is a folder.
+    if (kind === 'dir') fs.addUnwalked(dest, repoPath);
+    else if (kind === 'file') fs.addUnwalked(destIsDir ? joinImage(dest, basename(repoPath)) : dest, repoPath);
+    return;
+  }
+  for (const dir of pathsUnder(dirs, repoPath)) {
+    if (dir === repoPath || !inContext(dir)) continue;
+    fs.addUnwalked(joinImage(dest, relativeTo(dir, repoPath)), dir);
   }
 }
 

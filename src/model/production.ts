@@ -4,6 +4,7 @@ import type { Span } from '../findings/types.js';
 import { InterpolationError, interpolate } from '../parsers/compose.js';
 import type { DockerCommand, StageInstruction } from '../parsers/types.js';
 import { baseImageFacts } from '../knowledge/base-images.js';
+import { systemPackagePrograms } from '../knowledge/system-packages.js';
 import { shellSplit } from './command.js';
 import type { StageState } from './image.js';
 import { stageChain } from './service/index.js';
@@ -183,7 +184,8 @@ const PIPX_INSTALL = /\bpipx\s+install\s+((?:-\S+\s+)*)([A-Za-z0-9][A-Za-z0-9_.-
 /**
  * Programs the final image has from outside pip, which a command may run: files copied from
  * another image or stage (`COPY --from=ghcr.io/astral-sh/uv:0.5 /uv /uvx /bin/`), install
- * scripts and pipx, and what the base image ships (the astral-sh/uv images).
+ * scripts and pipx, system packages (`apt-get install supervisor`), and what the base image ships
+ * (the astral-sh/uv images).
  */
 export function programsOutsidePip(service: Service): Set<string> {
   const programs = new Set<string>(baseImageFacts(rootImage(service) ?? '')?.programs ?? []);
@@ -193,6 +195,8 @@ export function programsOutsidePip(service: Service): Set<string> {
     } else if (instruction.kind === 'run') {
       for (const [script, tools] of INSTALLER_SCRIPTS) if (script.test(instruction.text)) for (const tool of tools) programs.add(tool);
       for (const match of instruction.text.matchAll(PIPX_INSTALL)) programs.add(match[2] ?? '');
+      // `apt-get install supervisor` puts supervisord on PATH (#16 idiom 8).
+      for (const pkg of instruction.systemPackages) for (const program of systemPackagePrograms(pkg)) programs.add(program);
     }
   }
   programs.delete('');

@@ -76,7 +76,11 @@ export function buildProject(input: ProjectInput): Project {
     installedBy,
     metadata: input.metadata ?? EMPTY_METADATA,
     npmGraphs: input.npmGraphs ?? new Map(),
-    absentPaths: [...repo.missing].sort(),
+    // Read when the report is cached, after the rules: paths they asked the disk about count too.
+    get absentPaths() {
+      return [...repo.missing].sort();
+    },
+    onDisk: (repoPath) => repo.onDisk(repoPath),
     tooLargePaths: [...(input.tooLarge ?? [])].sort(),
     pyprojectAt: (path) => (repo.files.has(path) ? repo.pyprojectAt(path) : null),
     jsonAt: (path) => repo.jsonAt(path),

@@ -3,7 +3,7 @@ import type { PyImport, Requirement } from '../parsers/types.js';
 import { imageResolve, isUnder, repoDirname, repoJoin } from '../util/paths.js';
 import { splitExtras } from './service/index.js';
 import { normalizeName, olderReleaseRequires, transitiveClosure, type DistributionGuess } from './module-map.js';
-import { findModule, relativeBase } from './resolve.js';
+import { findModule, moduleOnDisk, relativeBase } from './resolve.js';
 import { isDevRequirementsName } from './python-projects.js';
 import { isStdlib } from '../knowledge/stdlib.js';
 import type { CommandPart, Project, RunFile, Service } from './types.js';
@@ -70,6 +70,9 @@ function classifyAbsolute(project: Project, service: Service, file: RunFile, imp
   const hit = fs ? findModule(fs, service.pythonPath, parts) : null;
   // A folder without __init__.py (an `alembic/` migrations dir) loses to the installed package.
   if (hit && !(hit.namespace && looksThirdParty(project, service, guess))) return { kind: 'local' };
+  // Code the image copies from a git-ignored folder the walk did not enter: on disk, so in the
+  // build context; what it holds is not audited, but it is not absent.
+  if (!hit && fs && !looksThirdParty(project, service, guess) && moduleOnDisk(project.onDisk, fs, service.pythonPath, parts)) return { kind: 'local' };
   const candidates = project.firstParty.candidates(imp.module, imp.names);
   if (candidates.length > 0) {
     if (!fs) return { kind: 'local' };
@@ -111,7 +114,7 @@ function classifyRelative(project: Project, service: Service, file: RunFile, imp
   const parts = imp.module.split('.');
   const fs = service.final?.fs;
   if (!fs || file.imagePath === null) return { kind: 'local' };
-  if (findModule(fs, [relativeBase(file.imagePath, imp.level)], parts)) return { kind: 'local' };
+  if (findModule(fs, [relativeBase(file.imagePath, imp.level)], parts) || moduleOnDisk(project.onDisk, fs, [relativeBase(file.imagePath, imp.level)], parts)) return { kind: 'local' };
   let repoBase = repoDirname(file.repoPath);
   for (let i = 1; i < imp.level; i++) repoBase = repoDirname(repoBase);
   const target = repoJoin(repoBase, ...parts);

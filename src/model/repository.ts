@@ -12,7 +12,8 @@ import type { FileKind, SourceFile } from '../source.js';
 import { EMPTY_DOCKERIGNORE, parseDockerignore, type DockerIgnore } from './dockerignore.js';
 import { DEFAULT_FILE_ROLES, FileRoles, type FileRolePolicy } from './file-roles.js';
 import type { FileDiagnostic } from './types.js';
-import { lowerBound, pathsUnder, relativeTo } from '../util/paths.js';
+import { parseGitRemotes, type GitRemote } from './git-remotes.js';
+import { isUnder, lowerBound, pathsUnder, relativeTo } from '../util/paths.js';
 
 /**
  * Reads a repo file that discovery did not classify (a `-r` target, a compose dockerfile). The model
@@ -28,6 +29,10 @@ export interface RepositoryInput {
   readonly readExtra: ExtraFileReader;
   /** Names of files that exist but are not read (see Discovery.otherPaths). */
   readonly otherPaths?: readonly string[];
+  /** Ignored folders the walk did not enter (see Discovery.unwalkedDirs), sorted or not. */
+  readonly unwalkedDirs?: readonly string[];
+  /** What is on disk at a repo path (`lstat`), asked only under an unwalked folder; absent: unknown. */
+  readonly onDisk?: (repoPath: string) => 'file' | 'dir' | null;
   /**
    * Files that exist but were not read for being over the size limit (discovered or read on
    * demand; the reader adds to it): what they hold is unknown, not absent.
@@ -122,6 +127,28 @@ export class Repository {
     this.notebookModels.set(path, model);
     for (const diagnostic of model.diagnostics) this.diagnostics.push({ file: path, diagnostic });
     return model;
+  }
+
+  private remotes: readonly GitRemote[] | undefined;
+
+  /** The remotes of the repository's own `.git/config` (audited folder at the work tree's top); [] without one. */
+  gitRemotes(): readonly GitRemote[] {
+    this.remotes ??= parseGitRemotes(this.load('.git/config', 'config')?.text ?? '');
+    return this.remotes;
+  }
+
+  private readonly peeked = new Map<string, SourceFile | null>();
+
+  /**
+   * A file's text for a question about the repository (the scripts that build images, #16 idiom
+   * 11), read once and not added to the audited files: no rule reads it, and the report's file
+   * count stays the files the audit checks.
+   */
+  peek(path: string): SourceFile | null {
+    const known = this.files.get(path);
+    if (known) return known;
+    if (!this.peeked.has(path)) this.peeked.set(path, this.missing.has(path) ? null : this.input.readExtra(path, 'config'));
+    return this.peeked.get(path) ?? null;
   }
 
   /** A file of a given kind, loading it from disk the first time it is referenced. */
@@ -256,6 +283,32 @@ export class Repository {
   }
 
   private readonly contextMembers = new Map<DockerIgnore, Map<string, { paths: readonly string[]; files: readonly string[] }>>();
+
+  /** Ignored folders the walk did not enter, sorted. */
+  unwalkedDirs(): readonly string[] {
+    this.unwalkedSorted ??= [...new Set(this.input.unwalkedDirs ?? [])].sort();
+    return this.unwalkedSorted;
+  }
+
+  private unwalkedSorted: string[] | null = null;
+  private readonly diskAnswers = new Map<string, 'file' | 'dir' | null>();
+
+  /**
+   * What the disk holds at a repo path under an unwalked folder (one lstat, remembered); null for
+   * any other path (the walk saw everything there) or when nothing is there.
+   */
+  onDisk(repoPath: string): 'file' | 'dir' | null {
+    const dirs = this.unwalkedDirs();
+    if (!this.input.onDisk || !dirs.some((dir) => isUnder(repoPath, dir))) return null;
+    let answer = this.diskAnswers.get(repoPath);
+    if (answer === undefined) {
+      answer = this.input.onDisk(repoPath);
+      this.diskAnswers.set(repoPath, answer);
+      // Stamped by the result cache with the absent paths: the report is redone when it changes.
+      this.missing.add(repoPath);
+    }
+    return answer;
+  }
 
   /** Every known repo path, sorted; cached until a file is loaded on demand. */
   repoPaths(): readonly string[] {

@@ -37,6 +37,23 @@ export function findModule(fs: ImageFs, pythonPath: readonly string[], parts: re
   return null;
 }
 
+/**
+ * A module the image would hold from a folder the discovery walk did not enter (git-ignored,
+ * untracked, copied by a COPY): the repo path the disk has for it, or null. One lstat per
+ * candidate, only when the image copies such a folder.
+ */
+export function moduleOnDisk(onDisk: ((repoPath: string) => 'file' | 'dir' | null) | undefined, fs: ImageFs, pythonPath: readonly string[], parts: readonly string[]): string | null {
+  if (!onDisk || !fs.hasUnwalked() || parts.length === 0) return null;
+  for (const entry of pythonPath) {
+    const base = joinImage(entry, parts);
+    for (const [suffix, kind] of [['.py', 'file'], ['/__init__.py', 'file'], ['', 'dir']] as const) {
+      const repoPath = fs.unwalkedAt(`${base}${suffix}`);
+      if (repoPath !== null && onDisk(repoPath) === kind) return repoPath;
+    }
+  }
+  return null;
+}
+
 /** The package directory a relative import starts from. */
 export function relativeBase(fileImagePath: string, level: number): string {
   let dir = fileImagePath.slice(0, fileImagePath.lastIndexOf('/')) || '/';

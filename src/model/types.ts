@@ -1,5 +1,6 @@
 // The model rules query: parsed files plus the per-service join (DESIGN.md §1).
 import type { Span } from '../findings/types.js';
+import type { GitRemote } from './git-remotes.js';
 import type {
   ComposeCommand,
   ComposeFileModel,
@@ -67,6 +68,38 @@ export interface MissingRequirementsFile extends Located {
 }
 
 /** One part of the command a container runs, where it is written. */
+/** A `git clone URL [DIR]` in a RUN (#16 idiom 10): where the checkout lands in the image. */
+export interface GitClone {
+  readonly url: string;
+  /** The folder the clone creates (an image path), or null when it comes from a variable. */
+  readonly root: string | null;
+  /** `--branch`/`-b` as written, else null (the remote's default branch). */
+  readonly branch: string | null;
+  readonly line: number;
+  /** The URL word in the Dockerfile. */
+  readonly span: Span;
+  readonly stage: number;
+  readonly instructionIndex: number;
+}
+
+/** A `git clone` in the image; `remote` when its URL is one of the repository's own remotes. */
+export interface ServiceClone extends GitClone {
+  readonly remote: GitRemote | null;
+}
+
+/** A module a system package installs for the system interpreter (#16 idiom 8). */
+export interface SystemModule {
+  readonly package: string;
+  readonly module: string;
+  /** Distributions (normalised) that provide the module: an import of theirs is served. */
+  readonly keys: readonly string[];
+  readonly file: string;
+  readonly line: number;
+  /** Whether the Python the service runs reads the system's packages: 'yes' makes them installed. */
+  readonly reach: 'yes' | 'no' | 'unknown';
+  readonly why: string;
+}
+
 export interface CommandPart extends Located {
   readonly origin: 'compose' | 'dockerfile';
   readonly instruction: 'command' | 'entrypoint' | 'CMD' | 'ENTRYPOINT';
@@ -99,6 +132,14 @@ export interface Service {
   readonly missingRequirementsFiles: readonly MissingRequirementsFile[];
   /** Installs whose packages cannot be listed statically; missing-module findings soften to warnings. */
   readonly unknownInstalls: readonly { readonly file: string; readonly line: number; readonly message: string }[];
+  /** Modules the image's system packages install (`apt-get install python3-psycopg2`) and whether the service's Python reads them. */
+  readonly systemModules: readonly SystemModule[];
+  /** `git clone`s in the final image's stages, each with the repository's own remote when it clones that (#16 idiom 10). */
+  readonly clones: readonly ServiceClone[];
+  /** `FROM acme/api:1.0` where this repository builds acme/api:1.0 (#16 idiom 9): that image, who builds it, and the image its chain starts from. */
+  /** The command starts as root and drops privileges itself (uWSGI `uid =`, supervisord programs with `user =`). */
+  readonly privilegeDrop: { readonly file: string; readonly line: number; readonly how: string } | null;
+  readonly repoBase: { readonly image: string; readonly builtBy: string; readonly dockerfilePath: string; readonly root: string | null } | null;
   /** Image directories put on sys.path by `pip install .`/`-e .`. */
   readonly localPackageDirs: readonly string[];
   readonly command: readonly CommandPart[];
@@ -212,8 +253,16 @@ export interface Project {
   readonly metadata: MetadataIndex;
   /** The dependency graph of each package-lock.json (by its path) that was loaded (src/metadata/npm-graph.ts). */
   readonly npmGraphs: ReadonlyMap<string, NpmGraph>;
-  /** Paths some file referenced (a `-r` target, a .dockerignore) that did not exist or could not be read. */
+  /**
+   * Paths some file referenced (a `-r` target, a .dockerignore) that did not exist or could not be
+   * read, and paths asked of the disk under unwalked folders (onDisk): the result cache stamps them.
+   */
   readonly absentPaths: readonly string[];
+  /**
+   * What the disk holds at a repo path under an ignored folder the walk did not enter (untracked
+   * files are in the build context unless .dockerignore drops them); null elsewhere or when absent.
+   */
+  readonly onDisk?: (repoPath: string) => 'file' | 'dir' | null;
   /** Files that exist but were not read for being over the size limit, sorted. */
   readonly tooLargePaths: readonly string[];
   /** A pyproject.toml that was read, parsed once by the Repository; null when it was not read. */

@@ -67,7 +67,7 @@ export async function discoverInParallel(
   const order: (SourceFile | number)[] = []; // a file read here, or the index of a Python job
   const inputs: (DiscoveredInput | number)[] = []; // the same for every file tried
   const jobWarnings = new Map<Warning, number>(); // placeholder in the walk's warnings -> job
-  const { warnings, otherPaths, replayed } = walkOrReplay(root, options, (candidate, walkWarnings) => {
+  const { warnings, otherPaths, unwalkedDirs, replayed } = walkOrReplay(root, options, (candidate, walkWarnings) => {
     if (candidate.kind === 'python') {
       const placeholder = { file: '', message: '' };
       jobWarnings.set(placeholder, jobs.length);
@@ -101,7 +101,7 @@ export async function discoverInParallel(
     return job === undefined ? [w] : [...(outcomes[job]?.warnings ?? [])];
   });
   const stampedInputs = inputs.map((input) => (typeof input === 'number' ? { rel: jobs[input]?.rel ?? '', stamp: outcomes[input]?.stamp ?? null } : input));
-  return { files, warnings: orderedWarnings, otherPaths, python, stats: { ...stats, walkReplayed: replayed }, inputs: stampedInputs };
+  return { files, warnings: orderedWarnings, otherPaths, unwalkedDirs, python, stats: { ...stats, walkReplayed: replayed }, inputs: stampedInputs };
 }
 
 function workerCount(threads: Threads, pythonFiles: number): number {

@@ -537,6 +537,72 @@ const BLOCK_WORDS = new Set(['if', 'elif', 'else', 'while', 'for', 'with', 'try'
 const ASYNC_WORDS = new Set(['def', 'for', 'with']);
 
 /** Does an except clause's type expression (masked, between `except` and `:`) catch import errors? */
+/** Statements that are neither an expression nor an assignment (their names are not read here). */
+const NOT_EXPRESSION = new Set(['del', 'assert', 'raise', 'pass', 'global', 'nonlocal', 'return', 'break', 'continue']);
+
+/**
+ * The targets and value of `a = b = value` (top-level `=` only), `[statement]` for an expression
+ * statement, null for an augmented (`+=`) or annotated (`x: int = 1`) assignment.
+ */
+function assignmentParts(s: string, p: number, end: number): { start: number; end: number }[] | null {
+  const parts: { start: number; end: number }[] = [];
+  let depth = 0;
+  let from = p;
+  const first = nameEnd(s, p, end);
+  if (first > p && s.charCodeAt(skipSpace(s, first, end)) === COLON) return null;
+  for (let i = p; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (isOpen(c)) depth++;
+    else if (isClose(c)) depth--;
+    else if (c === EQ && depth === 0) {
+      const prev = s.charCodeAt(i - 1);
+      const next = s.charCodeAt(i + 1);
+      if (next === EQ) {
+        i++;
+        continue;
+      }
+      if (prev === EQ || prev === 33 /* ! */ || prev === 60 /* < */ || prev === 62 /* > */) continue;
+      if (prev === COLON) continue; // walrus, `(x := 1)` outside brackets is a syntax error anyway
+      if ('+-*/%&|^@'.includes(s[i - 1] ?? '')) return null;
+      parts.push({ start: from, end: i });
+      from = i + 1;
+    }
+  }
+  parts.push({ start: from, end });
+  return parts;
+}
+
+/** Does the expression read the name (not `x.name`, not `name=` as a keyword, not `name :=`)? */
+function usesName(s: string, from: number, to: number, name: string): boolean {
+  // Searched within the statement only, so a file's statements are each read once per name.
+  const region = s.slice(from, to);
+  for (let rel = region.indexOf(name); rel >= 0; rel = region.indexOf(name, rel + 1)) {
+    const at = from + rel;
+    if (at > 0 && isIdentChar(s.charCodeAt(at - 1))) continue;
+    if (isIdentChar(s.charCodeAt(at + name.length))) continue;
+    let b = at - 1;
+    while (b >= from && isBlank(s.charCodeAt(b))) b--;
+    if (b >= 0 && s.charCodeAt(b) === DOT) continue;
+    const n = skipSpace(s, at + name.length, to);
+    const c = s.charCodeAt(n);
+    if (c === EQ && s.charCodeAt(n + 1) !== EQ) continue;
+    if (c === COLON && s.charCodeAt(n + 1) === EQ) continue;
+    return true;
+  }
+  return false;
+}
+
+/** The index of the bracket closing the one at `open` (masked text: strings hold no brackets), or -1. */
+function matchingClose(text: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (isOpen(c)) depth++;
+    else if (isClose(c) && --depth === 0) return i;
+  }
+  return -1;
+}
+
 function handlerCatchesImportError(expr: string): boolean {
   let t = expr.trim();
   if (t.startsWith('*')) t = t.slice(1); // except*
@@ -559,7 +625,24 @@ function handlerCatchesImportError(expr: string): boolean {
 /** Shared by every import inside one `try`: its handlers are only known after its body. */
 interface TryInfo {
   catchesImportError: boolean;
+  /**
+   * What the first handler that catches import errors does (the one Python runs for an
+   * ImportError), read from its body: `raises` (an unconditional `raise`, `sys.exit()`), `fallback`
+   * (it binds a name, returns, or does anything else driftcheck does not read as inert), `reports`
+   * (it only logs, prints or warns), `silent` (only `pass`, `...` or a string).
+   */
+  handling?: { shape: HandlerShape; line: number; frame: Frame };
+  /** A `try` at module level: the names its direct imports bind, for the use-after check. */
+  moduleLevel?: Map<string, DraftImport[]>;
 }
+
+type HandlerShape = 'raises' | 'fallback' | 'reports' | 'silent';
+
+const SHAPE_RANK: Readonly<Record<HandlerShape, number>> = { silent: 0, reports: 1, fallback: 2, raises: 3 };
+/** `logger.warning(`, `logging.exception(`, `log.info(`, `warnings.warn(`, `print(`: tells, changes nothing. */
+const REPORT_CALL = /^(?:[A-Za-z_]\w*\s*\.\s*)*(?:debug|info|warning|warn|error|exception|critical|fatal|log|print|echo|secho)\s*\($/;
+/** `sys.exit(`, `exit(`, `quit(`, `os._exit(`: the process ends, like an unhandled ImportError. */
+const EXIT_CALL = /^(?:sys\s*\.\s*exit|exit|quit|os\s*\.\s*_exit)\s*\($/;
 
 type Frame =
   | { readonly kind: 'try'; readonly indent: number; readonly info: TryInfo }
@@ -661,6 +744,15 @@ class Analyzer {
   private readonly hits: Hit[];
   private hitIndex = 0;
   private mainGuard = false;
+  /** Module-level `try` statements whose handlers may still be coming. */
+  private moduleTries: TryInfo[] = [];
+  /**
+   * Names bound only by imports in a module-level `try` whose import-error handler binds no
+   * fallback (it passes, or only reports): a use at module level afterwards fails with NameError.
+   */
+  private readonly watched = new Map<string, DraftImport[]>();
+  /** Imports whose name is used at module level after such a try: the line of the use. */
+  private readonly usedAfter = new Map<DraftImport, number>();
   /** `if find_spec("x") is None:` seen at this indent; confirmed when its body starts with `return`. */
   private pendingGate: { indent: number; inline: boolean } | null = null;
   /**
@@ -685,7 +777,29 @@ class Analyzer {
     for (const line of this.lexed.lines) this.logicalLine(line);
     this.imports.forEach((imp, i) => {
       const ctx = this.contexts[i];
-      imp.guarded = ctx !== undefined && (ctx.handler || ctx.gated || ctx.tries.some((t) => t.catchesImportError));
+      if (ctx === undefined) return;
+      // The innermost try whose handler does not itself raise decides; a handler that raises hands
+      // the error to the next try out, or to the caller (then the guard proves nothing optional).
+      let decided: TryInfo | null = null;
+      let raising: TryInfo | null = null;
+      for (let k = ctx.tries.length - 1; k >= 0 && decided === null; k--) {
+        const t = ctx.tries[k];
+        if (!t?.catchesImportError) continue;
+        if (t.handling?.shape === 'raises') raising ??= t;
+        else decided = t;
+      }
+      imp.guarded = ctx.handler || ctx.gated || decided !== null;
+      if (ctx.handler || ctx.gated) return;
+      const usedAt = this.usedAfter.get(imp);
+      if (usedAt !== undefined && decided !== null) {
+        // The handler bound nothing and the name is used at module level: NameError at import.
+        imp.guarded = false;
+        imp.guard = { handling: 'used', line: usedAt };
+        return;
+      }
+      const shown = decided ?? raising;
+      const shape = shown?.handling?.shape;
+      if (shown && (shape === 'raises' || shape === 'reports')) imp.guard = { handling: shape, line: shown.handling?.line ?? imp.line };
     });
     // Dynamic imports are found after the statements of their line: restore source order.
     const imports = this.imports.sort((a, b) => a.span.start - b.span.start);
@@ -699,9 +813,13 @@ class Analyzer {
   }
 
   private logicalLine(line: LogicalLine): void {
+    if (this.moduleTries.length > 0) this.settleModuleTries(line);
     this.trackGates(line);
     const sibling = this.popTo(line.indent);
     const header = this.header(line, sibling);
+    // A block inside the deciding handler (`if enabled: sys.exit()`, `for`, `with`): conditional or
+    // more than a report; read as a fallback (optional by design), never as proof.
+    if (header !== null) this.handlerSees('fallback');
     if (header === null) {
       this.statements(line.start, line.end, line.semicolons);
       this.callHits(line, line.end, false);
@@ -788,13 +906,21 @@ class Analyzer {
     const expr = this.masked.slice(after, colon);
     const plain = (frame: Frame): Header => ({ frame, colon, exprConditional: false });
     switch (word) {
-      case 'try':
-        return plain({ kind: 'try', indent, info: { catchesImportError: false } });
+      case 'try': {
+        const info: TryInfo = { catchesImportError: false };
+        if (this.stack.length === 0) {
+          info.moduleLevel = new Map();
+          this.moduleTries.push(info);
+        }
+        return plain({ kind: 'try', indent, info });
+      }
       case 'except': {
         const info = sibling?.kind === 'try' || sibling?.kind === 'except' ? sibling.info : { catchesImportError: false };
         const catches = handlerCatchesImportError(expr);
         if (catches) info.catchesImportError = true;
-        return plain({ kind: 'except', indent, info, catches });
+        const frame: Frame = { kind: 'except', indent, info, catches };
+        if (catches && info.handling === undefined) info.handling = { shape: 'silent', line: this.position(after).line, frame };
+        return plain(frame);
       }
       case 'if': {
         const main = this.isMainGuard(after, expr);
@@ -873,9 +999,75 @@ class Analyzer {
     this.statement(start, to);
   }
 
+  /** A line at module level that does not continue the try (`except`, `else`, `finally`) ends it. */
+  private settleModuleTries(line: LogicalLine): void {
+    const word = wordAt(this.masked, line.start, line.end);
+    if (line.indent > (this.stack[0]?.indent ?? 0) || word === 'except' || word === 'else' || word === 'finally') return;
+    for (const info of this.moduleTries) {
+      const shape = info.handling?.shape;
+      if (!info.catchesImportError || (shape !== 'silent' && shape !== 'reports')) continue;
+      for (const [name, imports] of info.moduleLevel ?? []) this.watched.set(name, [...(this.watched.get(name) ?? []), ...imports]);
+    }
+    this.moduleTries = [];
+  }
+
+  /**
+   * A simple statement at module level: an expression, or an assignment whose value uses a
+   * watched name (not as an attribute, a keyword argument or a walrus target), proves the
+   * guarded import needed; a plain assignment to the name ends its watch.
+   */
+  private moduleStatement(p: number, end: number, word: string): void {
+    const s = this.masked;
+    if (word === '' && s.charCodeAt(p) === 64 /* @ decorator */) return;
+    if (NOT_EXPRESSION.has(word)) return;
+    const parts = assignmentParts(s, p, end);
+    if (parts === null) return; // augmented or annotated assignment
+    const value = parts[parts.length - 1] ?? { start: p, end };
+    for (const [name, imports] of [...this.watched]) {
+      if (!usesName(s, value.start, value.end, name)) continue;
+      const line = this.position(p).line;
+      for (const imp of imports) if (!this.usedAfter.has(imp)) this.usedAfter.set(imp, line);
+      this.watched.delete(name);
+    }
+    for (const target of parts.slice(0, -1)) {
+      const t = s.slice(target.start, target.end).trim();
+      if (this.watched.has(t)) this.watched.delete(t);
+    }
+  }
+
+  /** Records what the deciding except handler at the top of the stack does, strongest kind wins. */
+  private handlerSees(shape: HandlerShape): void {
+    const top = this.stack.at(-1);
+    if (top?.kind !== 'except') return;
+    const handling = top.info.handling;
+    if (handling?.frame !== top) return;
+    if (SHAPE_RANK[shape] > SHAPE_RANK[handling.shape]) handling.shape = shape;
+  }
+
+  /** The kind of one simple statement in a handler body. */
+  private handlerStatementShape(p: number, end: number, word: string): HandlerShape {
+    const s = this.masked;
+    const text = s.slice(p, end).trim();
+    if (text === '' || word === 'pass' || text === '...' || /^(?:[A-Za-z]{0,2}"\x01*"\s*)+$/.test(text)) return 'silent';
+    if (word === 'raise') return 'raises';
+    // A call statement: the callee up to its `(`, and nothing after the closing parenthesis.
+    const open = text.indexOf('(');
+    if (open > 0 && text.endsWith(')')) {
+      const callee = text.slice(0, open + 1);
+      const close = matchingClose(text, open);
+      if (close === text.length - 1) {
+        if (EXIT_CALL.test(callee)) return 'raises';
+        if (REPORT_CALL.test(callee)) return 'reports';
+      }
+    }
+    return 'fallback';
+  }
+
   private statement(start: number, end: number): void {
     const p = skipSpace(this.masked, start, end);
     const word = wordAt(this.masked, p, end);
+    if (this.stack.at(-1)?.kind === 'except') this.handlerSees(this.handlerStatementShape(p, end, word));
+    if (this.stack.length === 0 && this.watched.size > 0 && word !== 'import' && word !== 'from') this.moduleStatement(p, end, word);
     if (word === 'import') this.importStatement(p + 6, end);
     else if (word === 'from') this.fromStatement(p + 4, end);
     else if (word !== '' && this.masked.charCodeAt(skipSpace(this.masked, p + word.length, end)) === EQ) this.assignment(p, end);
@@ -908,6 +1100,16 @@ class Analyzer {
     return { module: parts.join('.'), start: p, end: e };
   }
 
+  /** The alias after `as` at `p`, or null. */
+  private aliasAt(p: number, end: number): string | null {
+    const s = this.masked;
+    const q = skipSpace(s, p, end);
+    if (wordAt(s, q, end) !== 'as') return null;
+    const a = skipSpace(s, q + 2, end);
+    const e = nameEnd(s, a, end);
+    return e > a ? s.slice(a, e) : null;
+  }
+
   /** After `as`, skips the alias; returns the position after it (or `p` when there is no `as`). */
   private skipAlias(p: number, end: number): number {
     const s = this.masked;
@@ -922,6 +1124,7 @@ class Analyzer {
       const name = this.dotted(skipSpace(s, p, end), end);
       if (name === null) return;
       this.addImport(name.module, 0, [], name.start, name.end, false, this.context(false));
+      this.binds([this.aliasAt(name.end, end) ?? name.module.split('.')[0] ?? '']);
       p = skipSpace(s, this.skipAlias(name.end, end), end);
       if (p >= end || s.charCodeAt(p) !== COMMA) return;
       p++;
@@ -944,13 +1147,15 @@ class Analyzer {
     if (name === null && level === 0) return;
     const kw = skipSpace(s, name ? name.end : p, end);
     if (wordAt(s, kw, end) !== 'import') return;
-    const names = this.importedNames(kw + 6, end);
+    const bound: string[] = [];
+    const names = this.importedNames(kw + 6, end, bound);
     const start = level > 0 ? dotsStart : (name?.start ?? p);
     this.addImport(name?.module ?? '', level, names, start, name ? name.end : dotsEnd, false, this.context(false));
+    this.binds(bound);
   }
 
   /** `*`, `a, b as c` or `(a, b as c,)`. */
-  private importedNames(p: number, end: number): string[] {
+  private importedNames(p: number, end: number, bound: string[] = []): string[] {
     const s = this.masked;
     p = skipSpace(s, p, end);
     if (s.charCodeAt(p) === LPAR) p = skipSpace(s, p + 1, end);
@@ -960,9 +1165,24 @@ class Analyzer {
       const e = nameEnd(s, p, end);
       if (e === p) return names;
       names.push(s.slice(p, e));
+      bound.push(this.aliasAt(e, end) ?? s.slice(p, e));
       p = skipSpace(s, this.skipAlias(e, end), end);
       if (p >= end || s.charCodeAt(p) !== COMMA) return names;
       p = skipSpace(s, p + 1, end);
+    }
+  }
+
+  /**
+   * The names the import statement just added binds: inside a module-level `try` (a direct child
+   * of its body) they are watched once the try is over; at module level they end a watch.
+   */
+  private binds(names: readonly string[]): void {
+    const imp = this.imports[this.imports.length - 1];
+    const top = this.stack[0];
+    if (this.stack.length === 0) {
+      for (const name of names) this.watched.delete(name);
+    } else if (imp && this.stack.length === 1 && top?.kind === 'try' && top.info.moduleLevel) {
+      for (const name of names) if (name !== '*' && name !== '') top.info.moduleLevel.set(name, [...(top.info.moduleLevel.get(name) ?? []), imp]);
     }
   }
 

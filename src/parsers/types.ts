@@ -318,6 +318,15 @@ export interface PyImport {
    * after an early-return gate (`if find_spec("x") is None: return`) in the same block.
    */
   readonly guarded: boolean;
+  /**
+   * The handler of the enclosing `try` when it proves more than "optional": it `raises` (an
+   * unconditional `raise` or `sys.exit()`: the import is required, `guarded` is false) or only
+   * `reports` the failure (logs, prints or warns, binding no fallback: the feature is lost at run
+   * time, `guarded` stays true), or binds no fallback while the module uses the name at module
+   * level afterwards: `used`, a NameError at import (`guarded` is false, `line` is the use's line).
+   * Otherwise `line` is the handler's `except` line.
+   */
+  readonly guard?: { readonly handling: 'raises' | 'reports' | 'used'; readonly line: number };
   /** Under `if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:`. */
   readonly typeChecking: boolean;
   /** Inside a def/async def body (lazy import). */

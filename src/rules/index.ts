@@ -23,6 +23,7 @@ import sourceBindMount from './production/source-bind-mount.js';
 import shellFormCommand from './production/shell-form-command.js';
 import commandOverridesCmd from './production/command-overrides-cmd.js';
 import hardcodedSecret from './production/hardcoded-secret.js';
+import applicationClonedInImage from './production/application-cloned-in-image.js';
 import firstPartyNotInImage from './python/first-party-not-in-image.js';
 import missingDependency from './python/missing-dependency.js';
 import transitiveDependency from './python/transitive-dependency.js';
@@ -65,6 +66,7 @@ export const RULES: readonly Rule[] = [
   shellFormCommand,
   commandOverridesCmd,
   hardcodedSecret,
+  applicationClonedInImage,
   unusedSuppression,
 ];
 

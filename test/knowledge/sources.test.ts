@@ -8,11 +8,13 @@ import { META_PACKAGES, WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES, WELL_KNOWN_REQUI
 import { WELL_KNOWN_LEAVES } from '../../src/knowledge/transitive-leaves-data.js';
 import { LOADED_BY } from '../../src/knowledge/usage-data.js';
 import { sourced } from '../../src/knowledge/sourced.js';
+import { SYSTEM_PACKAGE_GROUPS } from '../../src/knowledge/system-packages.js';
 
 const TUPLE_TABLES: Record<string, ReadonlyArray<readonly unknown[]>> = {
   MODULE_TO_DISTRIBUTION, ALTERNATIVE_DISTRIBUTIONS, BINARY_TO_DISTRIBUTION, MORE_MODULE_TO_DISTRIBUTION, MORE_ALTERNATIVE_DISTRIBUTIONS,
   WELL_KNOWN_REQUIRES, WELL_KNOWN_REQUIRES_BEFORE_PYTHON, WELL_KNOWN_EXTRAS, WELL_KNOWN_REQUIRES_DIST, WELL_KNOWN_REQUIRES_OLDER, META_PACKAGES, WELL_KNOWN_LEAVES, LOADED_BY,
   BASE_IMAGE_DIRECTORIES: sourced(BASE_IMAGE_DIRECTORY_GROUPS),
+  SYSTEM_PACKAGES: sourced(SYSTEM_PACKAGE_GROUPS),
 };
 
 // A source names a document, a file or a published page: a few words at least, not a placeholder.

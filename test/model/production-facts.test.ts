@@ -1,7 +1,7 @@
 // Unit checks of the production rules' building blocks: base-image facts, dev-server and port
 // recognition, secret names and token shapes, floating tags.
 import { describe, expect, it } from 'vitest';
-import { baseImageFacts, splitImage } from '../../src/knowledge/base-images.js';
+import { baseImageFacts, basePythonPackages, baseStartScript, splitImage } from '../../src/knowledge/base-images.js';
 import { devServerOf } from '../../src/rules/production/dev-server.js';
 import { floating } from '../../src/rules/production/floating-image-tag.js';
 import { secretName, tokenShape } from '../../src/rules/production/hardcoded-secret.js';
@@ -21,6 +21,10 @@ describe('baseImageFacts', () => {
     ['gcr.io/distroless/python3-debian12:nonroot', 'distroless-nonroot', false, false],
     ['debian:bookworm', 'debian', false, false],
     ['ubuntu:24.04', 'ubuntu', false, false],
+    ['nvidia/cuda:12.4.1-runtime-ubuntu22.04', 'nvidia-cuda', false, false],
+    ['tiangolo/uvicorn-gunicorn-fastapi:python3.11-slim', 'tiangolo-uvicorn-gunicorn-slim', false, false],
+    ['tiangolo/uvicorn-gunicorn:python3.11', 'tiangolo-uvicorn-gunicorn', true, true],
+    ['locustio/locust:2.31.8', 'locust', false, false],
   ])('%s', (image, family, curl, wget) => {
     expect(baseImageFacts(image)).toMatchObject({ family, curl, wget });
   });
@@ -107,5 +111,26 @@ describe('secret names and token shapes', () => {
     expect(tokenShape(`ghp_${'a1B2'.repeat(9)}`)).toBe('a GitHub token');
     expect(tokenShape('xoxb-1234567890-abcdef')).toBe('a Slack token');
     expect(tokenShape('not-a-token')).toBeNull();
+  });
+});
+
+describe('known base image families (#16 idiom 9)', () => {
+  it('users: nvidia/cuda and tiangolo run as root, locust does not', () => {
+    expect(baseImageFacts('nvidia/cuda:12.4.1-base-ubuntu22.04')?.rootByDefault).toBe(true);
+    expect(baseImageFacts('tiangolo/uvicorn-gunicorn-fastapi:python3.11')?.rootByDefault).toBe(true);
+    expect(baseImageFacts('locustio/locust')?.rootByDefault).toBe(false);
+  });
+
+  it('Python packages: locust, tiangolo, none on nvidia/cuda; the starlette variant stays unknown', () => {
+    expect(basePythonPackages('locustio/locust:2.31.8')).toEqual(['locust']);
+    expect(basePythonPackages('tiangolo/uvicorn-gunicorn-fastapi:python3.11')).toContain('fastapi[all]');
+    expect(basePythonPackages('tiangolo/uvicorn-gunicorn:python3.11')).toEqual(['uvicorn', 'uvicorn[standard]', 'gunicorn']);
+    expect(basePythonPackages('nvidia/cuda:12.4.1-runtime-ubuntu22.04')).toEqual([]);
+    expect(basePythonPackages('tiangolo/uvicorn-gunicorn-starlette:python3.11')).toBeNull();
+  });
+
+  it('start script: tiangolo images only', () => {
+    expect(baseStartScript('tiangolo/uvicorn-gunicorn-fastapi:python3.11')?.modules.map(([, m]) => m)).toEqual(['app.main', 'main']);
+    expect(baseStartScript('python:3.12')).toBeNull();
   });
 });

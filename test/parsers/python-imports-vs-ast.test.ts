@@ -47,6 +47,37 @@ def catches(h):
     elts = h.type.elts if isinstance(h.type, ast.Tuple) else [h.type]
     return any(last_name(e) in QUAL for e in elts)
 
+RANK = {'silent': 0, 'reports': 1, 'fallback': 2, 'raises': 3}
+REPORTS = {'debug', 'info', 'warning', 'warn', 'error', 'exception', 'critical', 'fatal', 'log', 'print', 'echo', 'secho'}
+EXITS = {'sys.exit', 'exit', 'quit', 'os._exit'}
+
+def dotted(e):
+    if isinstance(e, ast.Name): return e.id
+    if isinstance(e, ast.Attribute):
+        d = dotted(e.value)
+        return None if d is None else d + '.' + e.attr
+    return None
+
+def stmt_shape(s):
+    if isinstance(s, ast.Pass): return 'silent'
+    if isinstance(s, ast.Raise): return 'raises'
+    if isinstance(s, ast.Expr):
+        v = s.value
+        if isinstance(v, ast.Constant) and (v.value is Ellipsis or isinstance(v.value, (str, bytes))): return 'silent'
+        if isinstance(v, ast.JoinedStr): return 'silent'
+        if isinstance(v, ast.Call):
+            d = dotted(v.func)
+            if d in EXITS: return 'raises'
+            if d is not None and d.split('.')[-1] in REPORTS: return 'reports'
+    return 'fallback'
+
+def handling(node):
+    # The first handler that catches import errors decides; its strongest statement kind wins.
+    for h in node.handlers:
+        if catches(h):
+            return (max((stmt_shape(s) for s in h.body), key=RANK.get), h.lineno)
+    return None
+
 def is_spec(e):
     return isinstance(e, ast.Call) and last_name(e.func) == 'find_spec' and len(e.args) == 1 and not e.keywords and isinstance(e.args[0], ast.Constant) and isinstance(e.args[0].value, str) and all(isinstance(n, (ast.Name, ast.Attribute, ast.expr_context)) for n in ast.walk(e.func))
 
@@ -95,9 +126,9 @@ class Src:
         return [li + 1, start - self.u16(self.starts[li]) + 1, start]
 
 def child_flags(node, field, flags):
-    g, t, f, c, m = flags
+    g, t, f, c, m, tries = flags
     if isinstance(node, TRY_TYPES):
-        if field == 'body' and any(catches(h) for h in node.handlers): g = True
+        if field == 'body' and any(catches(h) for h in node.handlers): tries = tries + (handling(node),)
     elif isinstance(node, ast.ExceptHandler):
         if field == 'body' and catches(node): g = True
     elif isinstance(node, ast.If):
@@ -111,7 +142,65 @@ def child_flags(node, field, flags):
         if field == 'body': f = True
     elif isinstance(node, ast.match_case):
         if field == 'body': c = True
-    return (g, t, f, c, m)
+    return (g, t, f, c, m, tries)
+
+def loads(node):
+    # Names read, f-strings left out (the scanner treats them as opaque).
+    out, stack = set(), [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.JoinedStr): continue
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load): out.add(n.id)
+        stack.extend(ast.iter_child_nodes(n))
+    return out
+
+def bound(stmt):
+    # (record key, names it binds) for each import record of a statement.
+    if isinstance(stmt, ast.Import):
+        return [(('i', a.lineno, a.col_offset), [a.asname or a.name.split('.')[0]]) for a in stmt.names]
+    if isinstance(stmt, ast.ImportFrom):
+        return [(('f', stmt.lineno, stmt.col_offset), [a.asname or a.name for a in stmt.names if a.name != '*'])]
+    return []
+
+def used_after(tree):
+    # A module-level try whose import-error handler binds nothing (passes or only reports): a name
+    # its direct imports bind, read by a later module-level expression or assignment value, is a
+    # NameError at import. Record key -> line of that use.
+    used, watch, pending = {}, {}, []
+    for stmt in getattr(tree, 'body', []):
+        for t in pending:
+            h = handling(t)
+            if h and h[0] in ('silent', 'reports'):
+                for s in t.body:
+                    for key, names in bound(s):
+                        for n in names: watch.setdefault(n, []).append(key)
+        pending = []
+        if isinstance(stmt, TRY_TYPES):
+            pending.append(stmt)
+            continue
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for _key, names in bound(stmt):
+                for n in names: watch.pop(n, None)
+            continue
+        if isinstance(stmt, ast.Expr): value, targets = stmt.value, []
+        elif isinstance(stmt, ast.Assign): value, targets = stmt.value, stmt.targets
+        else: continue
+        for n in loads(value):
+            for key in watch.pop(n, []): used.setdefault(key, stmt.lineno)
+        for tg in targets:
+            if isinstance(tg, ast.Name): watch.pop(tg.id, None)
+    return used
+
+USED = {}
+
+def guard_of(flags):
+    # guarded, and the handler that proves more than "optional" (raises / reports), as the scanner says.
+    g, tries = flags[0], flags[5]
+    decided = next((h for h in reversed(tries) if h[0] != 'raises'), None)
+    guarded = g or decided is not None
+    if g: return guarded, None
+    shown = decided or next((h for h in reversed(tries) if h[0] == 'raises'), None)
+    return guarded, (list(shown) if shown and shown[0] in ('raises', 'reports') else None)
 
 def from_module_offset(src, node):
     text = src.text
@@ -137,16 +226,19 @@ def literal(src, const):
     if '\\' in seg or body != const.value: return None
     return cs + len(prefix) + q
 
-def record(src, out, module, level, off, flags, dynamic, names=()):
-    out.append([module, level] + src.pos(off) + [flags[0], flags[1], flags[2], flags[3], dynamic, list(names), flags[4]])
+def record(src, out, module, level, off, flags, dynamic, names=(), key=None):
+    guarded, guard = guard_of(flags)
+    if key in USED and not flags[0] and any(h[0] != 'raises' for h in flags[5]):
+        guarded, guard = False, ['used', USED[key]]
+    out.append([module, level] + src.pos(off) + [guarded, flags[1], flags[2], flags[3], dynamic, list(names), flags[4], guard])
 
 def visit(src, node, flags, imports, calls):
     if isinstance(node, ast.Import):
         for a in node.names:
-            record(src, imports, a.name, 0, src.off(a.lineno, a.col_offset), flags, False)
+            record(src, imports, a.name, 0, src.off(a.lineno, a.col_offset), flags, False, (), ('i', a.lineno, a.col_offset))
     elif isinstance(node, ast.ImportFrom):
         names = [a.name for a in node.names]
-        record(src, imports, node.module or '', node.level, from_module_offset(src, node), flags, False, names)
+        record(src, imports, node.module or '', node.level, from_module_offset(src, node), flags, False, names, ('f', node.lineno, node.col_offset))
     elif isinstance(node, ast.Call):
         name = last_name(node.func)
         if name in DYN and node.args:
@@ -173,7 +265,7 @@ def walk(src, tree):
     # Without a call-like text anywhere, only statements can hold what we look for: skip expressions.
     statements_only = CALLS.search(src.text) is None
     imports, calls = [], []
-    stack = [(tree, (False, False, False, False, False))]
+    stack = [(tree, (False, False, False, False, False, ()))]
     while stack:
         node, flags = stack.pop()
         visit(src, node, flags, imports, calls)
@@ -203,6 +295,8 @@ def main():
         except (SyntaxError, ValueError, UnicodeDecodeError, RecursionError, MemoryError):
             results.append(None)
             continue
+        USED.clear()
+        USED.update(used_after(tree))
         imports, calls = walk(Src(text), tree)
         results.append({'imports': imports, 'calls': calls})
     json.dump(results, open(sys.argv[2], 'w'))
@@ -211,7 +305,7 @@ sys.setrecursionlimit(100000)
 main()
 `;
 
-type AstImport = [string, number, number, number, number, boolean, boolean, boolean, boolean, boolean, string[], boolean];
+type AstImport = [string, number, number, number, number, boolean, boolean, boolean, boolean, boolean, string[], boolean, [string, number] | null];
 type AstCall = [string, string, string, number, number, number];
 type AstResult = { imports: AstImport[]; calls: AstCall[] } | null;
 
@@ -323,7 +417,7 @@ class PyGen {
     const m = this.mod();
     const n = this.name();
     const u = this.unit;
-    const k = this.int(42);
+    const k = this.int(46);
     switch (k) {
       case 0: return [`import ${m}`];
       case 1: return [`import ${m} as alias_${this.counter++}`];
@@ -366,6 +460,11 @@ class PyGen {
       case 38: return [`x = 1 + \\`, `${indent}${u}2`];
       case 39: return depth > 0 ? ['pass'] : ['...'];
       case 40: return [`print("import in call"); value = (n := 10)`];
+      // What an except handler may do: re-raise, exit, only report, or fall back.
+      case 41: return [this.pick(['raise', 'raise ImportError("x") from None', 'sys.exit(1)', 'sys . exit("no")', 'os._exit(3)', 'quit()'])];
+      case 42: return [this.pick(['logger.warning("x %s", e)', 'logging . exception ( "y" )', 'log.info("a"); print("b")', 'warnings.warn("w")', 'print("p")', 'click.echo(msg)'])];
+      case 44: return [this.pick(['print(json.dumps({}))', 'value = yaml.safe_load(s)', 'a = b = None', 'helper(thing=1)', 'data = {a: b}', 'r = requests if flag else os', 'os = None', 'x1.run()', 'v = numpy . array(q)', 'z += 1', 'Other: int = 2', 'del t', 'w = [other for other in q]', 'k = (thing := 3)'])];
+      case 43: return [this.pick(['"""doc"""', "b'bytes'", '...', 'f"{x}"', 'x = None', 'HAS_X = False', 'logger.warning("x")[0]', 'print("a") if f else None', 'get_logger().error("x")', '"a" "b"'])];
       default: return [`\u00e9l\u00e8ve = import_module(r"${m}") if flag else None`];
     }
   }
@@ -412,6 +511,7 @@ class PyGen {
   }
 
   private tryStatement(indent: string, depth: number): string[] {
+    if (this.chance(0.35)) return this.optionalImport(indent);
     const handlers = ['except ImportError:', 'except ModuleNotFoundError:', 'except (ImportError, AttributeError):', 'except Exception:', 'except BaseException as e:', 'except:', 'except KeyError:', 'except (KeyError, ValueError):', 'except ImportError as e:', 'except builtins.ImportError:', 'except OSError:'];
     const lines = this.clause(indent, 'try:', depth);
     if (this.chance(0.1)) {
@@ -427,6 +527,16 @@ class PyGen {
     if (count > 0 && this.chance(0.3)) lines.push(...this.clause(indent, 'else:', depth));
     if (count === 0 || this.chance(0.2)) lines.push(...this.clause(indent, 'finally:', depth));
     return lines;
+  }
+
+  /** An optional import the usual ways: the handler re-raises, reports, passes or falls back; uses may follow. */
+  private optionalImport(indent: string): string[] {
+    const inner = indent + this.unit;
+    const body = this.pick([['import json'], ['import yaml as a'], ['from numpy import array, helper as b'], ['import os.path', 'import x1'], ['from . import thing'], ['import requests', 'HAS = True']]);
+    const handler = this.pick(['except ImportError:', 'except Exception as e:', 'except (ImportError, KeyError):', 'except KeyError:']);
+    const action = this.pick([['pass'], ['logger.warning("missing")'], ['print("no")', '"""doc"""'], ['raise'], ['sys.exit(1)'], ['json = None'], ['a = b = None'], ['log.info("x")', 'pass']]);
+    const after = this.chance(0.7) ? [this.pick(['print(json.dumps({}))', 'value = a.load(s)', 'c = b(array)', 'os.path.join("x")', 'x1.run()', 'thing()', 'print(requests.get)', 'json = 1', 'k = json', 'e = {a: b}'])] : [];
+    return [`${indent}try:`, ...body.map((l) => inner + l), `${indent}${handler}`, ...action.map((l) => inner + l), ...after.map((l) => indent + l)];
   }
 
   private ifChain(indent: string, depth: number): string[] {
@@ -483,7 +593,7 @@ class PyGen {
 // ------------------------------------------------------------------------------------------ comparison
 
 function scannerImports(model: PythonFileModel): AstImport[] {
-  return model.imports.map((i) => [i.module, i.level, i.line, i.column, i.span.start, i.guarded, i.typeChecking, i.inFunction, i.conditional, i.dynamic, [...i.names], i.mainBlock === true]);
+  return model.imports.map((i) => [i.module, i.level, i.line, i.column, i.span.start, i.guarded, i.typeChecking, i.inFunction, i.conditional, i.dynamic, [...i.names], i.mainBlock === true, i.guard ? [i.guard.handling, i.guard.line] : null]);
 }
 
 function scannerCalls(model: PythonFileModel): AstCall[] {
@@ -630,6 +740,11 @@ describe('python import scanner vs CPython ast', () => {
         `keyword calls ${calls.matched}/${calls.total} agree, ${(scannedChars / 1e6).toFixed(1)}M characters (both corpora) scanned in ${scanSeconds.toFixed(2)} s in total`,
     );
     expect(unparsed, 'generated files ast could not parse').toBe(0);
+    // Every kind of except handler the scanner tells apart occurs, so agreement covers each.
+    const guards = new Map<string, number>();
+    for (const model of generated.models) for (const i of model.imports) if (i.guard) guards.set(i.guard.handling, (guards.get(i.guard.handling) ?? 0) + 1);
+    console.log(`generated corpus: guards ${JSON.stringify(Object.fromEntries(guards))}`);
+    for (const handling of ['raises', 'reports', 'used']) expect(guards.get(handling) ?? 0, handling).toBeGreaterThan(20);
     expect(imports.total).toBeGreaterThan(20_000);
     expect(imports.mismatches.slice(0, 20)).toEqual([]);
     expect(calls.total).toBeGreaterThan(500);

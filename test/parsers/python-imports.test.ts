@@ -244,6 +244,105 @@ describe('scanPythonImports: context flags', () => {
     });
   });
 
+  it('reads what the except handler does: re-raises or exits (required), only reports (a lost feature), or falls back', () => {
+    const text = py(
+      'try:',
+      '    import raises',
+      'except ImportError as e:',
+      '    logger.error("no raises")',
+      '    raise RuntimeError("install raises") from e',
+      'try:',
+      '    import exits',
+      'except ImportError: sys.exit("exits is required")',
+      'try:',
+      '    from gremlin.config import Local',
+      '    class Remote(Local): pass',
+      'except ImportError:',
+      '    logging.warning("""gremlin not installed""")',
+      'try:',
+      '    import silent',
+      'except ImportError:',
+      '    """optional"""',
+      '    pass',
+      'try:',
+      '    import flagged',
+      '    HAS_FLAGGED = True',
+      'except ImportError:',
+      '    HAS_FLAGGED = False',
+      'try:',
+      '    import conditional_exit',
+      'except ImportError:',
+      '    if settings.ENABLED:',
+      '        sys.exit("needed")',
+      'try:',
+      '    import alternative',
+      'except ImportError:',
+      '    print("falling back")',
+      '    import fallback_module',
+      'try:',
+      '    import first_handler',
+      'except KeyError:',
+      '    raise',
+      'except Exception:',
+      '    log.debug("x")',
+      'except ImportError:',
+      '    raise',
+      'try:',
+      '    try:',
+      '        import inner',
+      '    except ImportError:',
+      '        raise',
+      'except Exception:',
+      '    inner = None',
+      'def f():',
+      '    try:',
+      '        from app.telemetry import uuid',
+      '    except Exception:',
+      '        logger.debug("failed to tag")',
+    );
+    const got = byModule(text);
+    const shape = (m: string): [boolean, string | null, number | null] => [got.get(m)?.guarded ?? true, got.get(m)?.guard?.handling ?? null, got.get(m)?.guard?.line ?? null];
+    expect(shape('raises')).toEqual([false, 'raises', 3]);
+    expect(shape('exits')).toEqual([false, 'raises', 8]);
+    expect(shape('gremlin.config')).toEqual([true, 'reports', 12]);
+    expect(shape('silent')).toEqual([true, null, null]);
+    expect(shape('flagged')).toEqual([true, null, null]);
+    expect(shape('conditional_exit')).toEqual([true, null, null]);
+    expect(shape('alternative')).toEqual([true, null, null]);
+    expect(shape('fallback_module')).toEqual([true, null, null]); // inside the handler: the fallback itself
+    expect(shape('first_handler')).toEqual([true, 'reports', 38]); // `except Exception` comes first: it decides
+    expect(shape('inner')).toEqual([true, null, null]); // re-raised to an outer try that falls back
+    expect(shape('app.telemetry')).toEqual([true, 'reports', 52]);
+  });
+
+  it('a module-level try with no fallback whose name a later module-level statement reads is no guard', () => {
+    const text = py(
+      'try:',
+      '    import yaml',
+      '    from fast import dumps as fast_dumps',
+      'except ImportError:',
+      '    pass',
+      'try:',
+      '    import lazy',
+      'except ImportError:',
+      '    pass',
+      'try:',
+      '    import rebound',
+      'except ImportError:',
+      '    pass',
+      'rebound = None',
+      'print(rebound.x, keyword=lazy)',
+      'SETTINGS = yaml.safe_load("a: 1")',
+      'def f():',
+      '    return lazy.thing, fast_dumps',
+    );
+    const got = byModule(text);
+    expect([got.get('yaml')?.guarded, got.get('yaml')?.guard]).toEqual([false, { handling: 'used', line: 16 }]);
+    expect([got.get('fast')?.guarded, got.get('fast')?.guard]).toEqual([true, undefined]); // used only in a function
+    expect([got.get('lazy')?.guarded, got.get('lazy')?.guard]).toEqual([false, { handling: 'used', line: 15 }]); // `keyword=lazy` reads it
+    expect([got.get('rebound')?.guarded, got.get('rebound')?.guard]).toEqual([true, undefined]); // rebound first
+  });
+
   it('marks TYPE_CHECKING blocks; their else branch always runs', () => {
     const text = py(
       'if TYPE_CHECKING:',

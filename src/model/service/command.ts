@@ -9,9 +9,10 @@ import type { BuildSpec } from './context.js';
 
 export const DEFAULT_PYTHON = '3.12';
 
-export function commandParts(spec: BuildSpec, chain: readonly StageState[]): CommandPart[] {
-  let entrypoint: CommandPart | null = null;
-  let cmd: CommandPart | null = null;
+export function commandParts(spec: BuildSpec, chain: readonly StageState[], base: { readonly entrypoint: CommandPart | null; readonly cmd: CommandPart | null } | null = null): CommandPart[] {
+  // A FROM of an image the repository builds inherits its ENTRYPOINT and CMD (#16 idiom 9).
+  let entrypoint: CommandPart | null = base?.entrypoint ?? null;
+  let cmd: CommandPart | null = base?.cmd ?? null;
   for (const state of chain) {
     for (const instruction of state.stage.instructions) {
       if (instruction.kind !== 'cmd' && instruction.kind !== 'entrypoint') continue;

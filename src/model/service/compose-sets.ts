@@ -119,7 +119,7 @@ function baseOf(repo: Repository, overridePath: string, claimed: ReadonlySet<str
   return BASE_COMPOSE.map((name) => (dir ? `${dir}/${name}` : name)).find((candidate) => repo.compose.has(candidate) && !claimed.has(candidate));
 }
 
-type MergedService = { readonly composePath: string; readonly compose: ComposeService };
+export type MergedService = { readonly composePath: string; readonly compose: ComposeService };
 
 /** Services of several files (each with `extends` already resolved) merged in order, by name. */
 function mergedServices(files: readonly { readonly file: string; readonly services: readonly ComposeService[] }[]): MergedService[] {

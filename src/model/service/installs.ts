@@ -100,6 +100,12 @@ function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageSt
       out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} may come from COPY ${variableCopy}, whose source is a build variable` });
       continue;
     }
+    // Copied from a git-ignored folder the walk did not enter: on disk, the install is not read.
+    const fromDisk = later ? null : fs.unwalkedAt(imagePath);
+    if (fromDisk !== null && repo.onDisk(fromDisk) === 'file') {
+      out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} is copied from ${fromDisk}, in a git-ignored folder driftcheck does not read` });
+      continue;
+    }
     const unread = !later && !guess && !reqFile.path.startsWith('/') ? repoJoin(spec.context, reqFile.path) : null;
     if (unread !== null && !escapesRoot(unread) && repo.isTooLarge(unread)) {
       out.unknownInstalls.push({ ...located, message: tooLargeMessage(unread) });
@@ -207,11 +213,11 @@ const VARIABLE_INSTALL = /\b(?:pip\d?(?:\.\d+)?\s+install|uv\s+(?:pip\s+(?:insta
  * Installs driftcheck cannot see: a non-plain base image, conda, package names from variables, and
  * every RUN command that could install Python distributions but was not read (run-steps.ts).
  */
-export function opaqueInstalls(repo: Repository, dockerfilePath: string, states: readonly StageState[]): { file: string; line: number; message: string }[] {
+export function opaqueInstalls(repo: Repository, dockerfilePath: string, states: readonly StageState[], builtHere: (image: string) => boolean = () => false): { file: string; line: number; message: string }[] {
   const out: { file: string; line: number; message: string }[] = [];
   for (const state of states) {
     const from = state.stage.from;
-    if (from.stageRef === null && from.image !== '' && basePythonPackages(from.image) === null) {
+    if (from.stageRef === null && from.image !== '' && basePythonPackages(from.image) === null && !builtHere(from.image)) {
       out.push({ file: dockerfilePath, line: from.line, message: `base image ${from.image} may already install Python packages` });
     }
     state.stage.instructions.forEach((instruction, index) => {

@@ -3,7 +3,7 @@
 import { basename, escapesRoot, imageResolve, repoJoin } from '../../util/paths.js';
 import type { StageState } from '../image.js';
 import type { Repository } from '../repository.js';
-import type { InstallStep } from '../types.js';
+import type { GitClone, InstallStep } from '../types.js';
 import type { BuildSpec } from './context.js';
 
 const GENERATES = /\b(?:poetry|uv|pdm)\s+export\b|\bpip-compile\b|\bpipenv\s+requirements\b|\bpip\s+freeze\b/;
@@ -69,6 +69,36 @@ export function boundByMount(repo: Repository, spec: BuildSpec, stages: readonly
 /** `git clone` options that take a value (git docs "git-clone"). */
 const CLONE_VALUE = new Set(['-b', '--branch', '-o', '--origin', '-u', '--upload-pack', '--depth', '--shallow-since', '--shallow-exclude', '--reference', '--reference-if-able', '--separate-git-dir', '-c', '--config', '-j', '--jobs', '--filter', '--server-option', '--template', '--bundle-uri', '--ref-format']);
 
+/** The `git clone`s of a stage's RUNs, up to (not including) instruction `limit`. */
+export function gitClonesIn(state: StageState, limit = state.stage.instructions.length): GitClone[] {
+  const out: GitClone[] = [];
+  for (let index = 0; index < limit; index++) {
+    const instruction = state.stage.instructions[index];
+    if (instruction?.kind !== 'run') continue;
+    let cwd = state.workdirAt[index] ?? '/';
+    for (const words of instruction.commands) {
+      const values = words.map((w) => w.value);
+      if (values[0] === 'cd' && values[1] !== undefined && !values[1].includes('$')) cwd = imageResolve(cwd, values[1]);
+      if (basename(values[0] ?? '') !== 'git' || values[1] !== 'clone') continue;
+      const positional: number[] = [];
+      let branch: string | null = null;
+      for (let i = 2; i < values.length; i++) {
+        const v = values[i]!;
+        if (v === '-b' || v === '--branch') branch = values[i + 1] ?? null;
+        else if (v.startsWith('--branch=')) branch = v.slice('--branch='.length);
+        if (CLONE_VALUE.has(v)) i++;
+        else if (!v.startsWith('-')) positional.push(i);
+      }
+      const at = positional[0];
+      if (at === undefined) continue;
+      const url = values[at]!;
+      const dir = positional[1] !== undefined ? values[positional[1]]! : basename(url.replace(/\/+$/, '')).replace(/\.git$/, '');
+      out.push({ url, root: dir.includes('$') ? null : imageResolve(cwd, dir), branch, line: instruction.line, span: words[at]!.span, stage: state.stage.index, instructionIndex: index });
+    }
+  }
+  return out;
+}
+
 /**
  * Line of a `RUN git clone URL [DIR]` before the step (in its stage or the stages it is built
  * FROM) whose checkout holds `imagePath`: the file comes from the cloned tree, which driftcheck does
@@ -77,27 +107,9 @@ const CLONE_VALUE = new Set(['-b', '--branch', '-o', '--origin', '-u', '--upload
 export function clonedBy(stages: readonly StageState[], step: InstallStep, imagePath: string): number | null {
   for (let state: StageState | undefined = stages[step.stage]; state; state = state.stage.from.stageRef === null ? undefined : stages[state.stage.from.stageRef]) {
     const limit = state.stage.index === step.stage ? step.instructionIndex + 1 : state.stage.instructions.length;
-    for (let index = 0; index < limit; index++) {
-      const instruction = state.stage.instructions[index];
-      if (instruction?.kind !== 'run') continue;
-      let cwd = state.workdirAt[index] ?? '/';
-      for (const words of instruction.commands) {
-        const values = words.map((w) => w.value);
-        if (values[0] === 'cd' && values[1] !== undefined && !values[1].includes('$')) cwd = imageResolve(cwd, values[1]);
-        if (basename(values[0] ?? '') !== 'git' || values[1] !== 'clone') continue;
-        const positional: string[] = [];
-        for (let i = 2; i < values.length; i++) {
-          const v = values[i]!;
-          if (CLONE_VALUE.has(v)) i++;
-          else if (!v.startsWith('-')) positional.push(v);
-        }
-        const url = positional[0];
-        if (url === undefined) continue;
-        const dir = positional[1] ?? basename(url.replace(/\/+$/, '')).replace(/\.git$/, '');
-        if (dir.includes('$')) return instruction.line;
-        const root = imageResolve(cwd, dir);
-        if (imagePath === root || imagePath.startsWith(root === '/' ? '/' : `${root}/`)) return instruction.line;
-      }
+    for (const clone of gitClonesIn(state, limit)) {
+      if (clone.root === null) return clone.line;
+      if (imagePath === clone.root || imagePath.startsWith(clone.root === '/' ? '/' : `${clone.root}/`)) return clone.line;
     }
   }
   return null;

@@ -8,7 +8,7 @@ import type { DockerIgnore } from '../dockerignore.js';
 import { findStage, simulateStages, type StageState } from '../image.js';
 import type { Repository } from '../repository.js';
 import type { InstallStep } from '../types.js';
-import type { BuildSpec } from './context.js';
+import type { BuildSpec, RepoImage, RepoImages } from './context.js';
 import { type CollectedInstalls, collectInstalls, opaqueInstalls, scriptInstallSteps, splitExtras } from './installs.js';
 import { appendAll } from '../../util/arrays.js';
 
@@ -25,22 +25,32 @@ interface Built {
  * `-r` (any name, any folder) are loaded on demand while collecting, so the build is simulated
  * again until the set of known files stops growing: then COPY sees them like any other file.
  */
-export function simulateAndCollect(repo: Repository, spec: BuildSpec, dockerfile: DockerfileModel, dockerignore: DockerIgnore): Built | null {
+export function simulateAndCollect(repo: Repository, spec: BuildSpec, dockerfile: DockerfileModel, dockerignore: DockerIgnore, images: RepoImages | null = null): Built | null {
+  const baseOf = images ? (image: string): StageState | null => images.resolve(image)?.final ?? null : undefined;
   let built: Built | null = null;
   for (let round = 0; round < 3; round++) {
     const known = repo.repoPaths().length;
     // The context's membership is shared by every service building from it (Repository.contextFiles):
     // only a round that loaded new files computes it again, from the .dockerignore's memo.
     const contextFiles = repo.contextFiles(spec.context, dockerignore);
-    const stages = simulateStages({ dockerfilePath: spec.dockerfilePath, dockerfile, context: spec.context, repoFiles: repo.contextPaths(), dockerignore, contextFiles });
+    const stages = simulateStages({ dockerfilePath: spec.dockerfilePath, dockerfile, context: spec.context, repoFiles: repo.contextPaths(), dockerignore, contextFiles, unwalkedDirs: repo.unwalkedDirs(), onDisk: (path) => repo.onDisk(path), ...(baseOf ? { baseOf } : {}) });
     const final = (spec.target ? findStage(stages, spec.target) : undefined) ?? stages[stages.length - 1];
     if (!final) return null;
     const chain = stageChain(stages, final);
     const installStages = withInstallSources(stages, chain);
     const installs = installStages.flatMap((state) => installSteps(repo, spec.dockerfilePath, state));
     const collected = collectInstalls(repo, spec, stages, installs);
-    appendAll(collected.unknownInstalls, opaqueInstalls(repo, spec.dockerfilePath, installStages));
+    const repoBase = (state: StageState): RepoImage | null => (state.stage.from.stageRef === null && state.stage.from.image !== '' ? (images?.resolve(state.stage.from.image) ?? null) : null);
+    appendAll(collected.unknownInstalls, opaqueInstalls(repo, spec.dockerfilePath, installStages, (image) => (images?.resolve(image) ?? null) !== null));
     for (const state of installStages) for (const key of basePythonPackages(state.stage.from.stageRef === null ? state.stage.from.image : '') ?? []) collected.installedKeys.add(key);
+    // `FROM acme/api:1.0` that the repository builds: what that image installs is installed here.
+    for (const state of installStages) {
+      const base = repoBase(state);
+      if (!base) continue;
+      for (const key of base.installedKeys) collected.installedKeys.add(key);
+      appendAll(collected.unknownInstalls, base.unknownInstalls);
+      appendAll(collected.localPackageDirs, base.localPackageDirs);
+    }
     built = { stages, final, chain, installs, collected };
     if (repo.repoPaths().length === known) break;
   }

@@ -31,9 +31,16 @@ Flags a production service whose container runs as root:
 - compose \`user: root\` / \`user: "0"\`;
 - otherwise the final stage's last \`USER\` (inherited through \`FROM <stage>\`) is \`root\`/\`0\`;
 - otherwise there is no \`USER\` at all and the base image is one known to default to root
-  (\`python\`, \`node\`, \`debian\`, \`ubuntu\`, \`alpine\`, distroless without \`:nonroot\`, ...).
-  An unknown base image may set its own \`USER\`, so it is not judged; distroless \`:nonroot\`
-  tags and Chainguard images count as non-root.
+  (\`python\`, \`node\`, \`debian\`, \`ubuntu\`, \`alpine\`, \`nvidia/cuda\`, \`tiangolo/uvicorn-gunicorn*\`,
+  distroless without \`:nonroot\`, ...). An unknown base image may set its own \`USER\`: \`info\` only
+  (\`FROM scratch\` is not judged).
+  Distroless \`:nonroot\` tags, Chainguard and \`locustio/locust\` images count as non-root. A base
+  image this repository builds (compose \`build:\` with \`image:\`, or \`docker build -t\` in a script)
+  passes on its own \`USER\`, or the default user of the image it starts from.
+
+Commands that drop root themselves are not flagged: uWSGI with \`uid =\` in its ini file (or
+\`--uid\`, \`UWSGI_UID\`), supervisord whose every \`[program:…]\` sets \`user =\`. s6-overlay's
+\`/init\` starts as root and runs each service as its run script chooses: \`info\`.
 
 A compose \`user:\` with a non-root value wins over the Dockerfile. Commands that start as root on
 purpose to drop privileges (\`gosu\`, \`su-exec\`, \`setpriv\`, \`runuser\`) are not flagged.
@@ -69,7 +76,7 @@ Use instead: add \`RUN useradd --create-home app\` and \`USER app\` before \`CMD
         }
         continue; // compose decides the user
       }
-      if (!service.final || !service.dockerfilePath || !productionDockerfile(service) || dropsPrivileges(service)) continue;
+      if (!service.final || !service.dockerfilePath || !productionDockerfile(service) || dropsPrivileges(service) || service.privilegeDrop) continue;
       const user = service.final.user;
       if (user) {
         if (!ROOT.test(user.user.trim())) continue;
@@ -83,21 +90,44 @@ Use instead: add \`RUN useradd --create-home app\` and \`USER app\` before \`CMD
         });
         continue;
       }
-      const image = rootImage(service);
+      // `FROM acme/base` built by this repository: its own USER was inherited above; without one,
+      // the image it starts from decides (#16 idiom 9).
+      const written = rootImage(service);
+      const image = service.repoBase ? service.repoBase.root : written;
       const facts = image ? baseImageFacts(image) : null;
-      if (!facts || !facts.rootByDefault) continue;
+      if (facts && !facts.rootByDefault) continue;
       const from = service.final.stage.from;
       if (!claim(service.dockerfilePath, from.span)) continue;
       const root = finalChain(service)[0];
+      const evidence = [
+        ...(root && root !== service.final ? [{ file: service.dockerfilePath, line: root.stage.from.line, message: `the final stage builds on FROM ${written ?? image ?? root.stage.from.raw}` }] : []),
+        ...(service.repoBase ? [{ file: service.repoBase.dockerfilePath, line: 1, message: `${service.repoBase.image} is built by ${service.repoBase.builtBy} from ${service.repoBase.dockerfilePath}, which sets no USER${image ? ` on ${image}` : ''}` }] : []),
+        ...service.command.slice(-1).map((part) => ({ ...commandEvidence(service, part), message: `${commandEvidence(service, part).message} (as root)` })),
+      ];
+      // s6-overlay's /init starts as root and drops privileges per service (s6-setuidgid in each run script).
+      const s6 = service.argv[0] === '/init';
+      // FROM scratch: a static binary with no user database; not a base whose USER is unknown.
+      if (!facts && !s6 && image?.toLowerCase() === 'scratch') continue;
+      if (!facts || s6) {
+        // Unknown: a base image that may set its own USER, or an init that drops privileges per service.
+        report({
+          file: service.dockerfilePath,
+          span: from.span,
+          severity: 'info',
+          service: service.name,
+          message: s6
+            ? 'the container starts s6-overlay\'s /init as root, which runs each service as the user its run script chooses (s6-setuidgid); not checked'
+            : `the final image may run as root: no USER in the final stage, and the default user of base image ${image ?? from.raw} is not known`,
+          evidence,
+        });
+        continue;
+      }
       report({
         file: service.dockerfilePath,
         span: from.span,
         service: service.name,
-        message: `the final image runs as root: no USER in the final stage and ${image} runs as root by default`,
-        evidence: [
-          ...(root && root !== service.final ? [{ file: service.dockerfilePath, line: root.stage.from.line, message: `the final stage builds on FROM ${image}` }] : []),
-          ...service.command.slice(-1).map((part) => ({ ...commandEvidence(service, part), message: `${commandEvidence(service, part).message} (as root)` })),
-        ],
+        message: `the final image runs as root: no USER in the final stage and ${service.repoBase ? `${service.repoBase.image}, which this repository builds on ${image},` : image} runs as root by default`,
+        evidence,
       });
     }
   },

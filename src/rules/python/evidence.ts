@@ -34,6 +34,10 @@ export function installEvidence(service: Service, distribution: string): Evidenc
   for (const step of service.installs.filter((s) => s.pip.localPaths.length > 0).slice(0, 2)) {
     out.push({ file: step.file, line: step.line, message: `image installs the local project ${step.pip.localPaths.map((p) => p.path).join(' ')} and its declared dependencies` });
   }
+  if (service.repoBase && service.dockerfilePath) {
+    const base = service.repoBase;
+    out.push({ file: service.dockerfilePath, line: service.stages.find((s) => s.stage.from.stageRef === null && s.stage.from.image !== '')?.stage.from.line ?? 1, message: `builds on ${base.image}, which ${base.builtBy} builds from ${base.dockerfilePath}; ${distribution} is not in what that image installs` });
+  }
   if (out.length === 0 && service.dockerfilePath) {
     out.push({ file: service.dockerfilePath, line: service.final?.stage.from.line ?? 1, message: 'image installs no Python requirements at all' });
   }

@@ -2,13 +2,14 @@ import type { Evidence, Fix } from '../../findings/types.js';
 import type { ImageFs } from '../../model/image.js';
 import { normalizeName } from '../../model/module-map.js';
 import { classifyImport, installedKey, runningImports, transitiveOf } from '../../model/queries.js';
-import { findModule } from '../../model/resolve.js';
+import { findModule, moduleOnDisk } from '../../model/resolve.js';
 import type { Project, Service } from '../../model/types.js';
 import type { PyImport } from '../../parsers/types.js';
 import { basename, isUnder, relativeTo, repoDirname } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
 import { findToken, insertLineAfter } from '../edits.js';
 import { entryEvidence } from './evidence.js';
+import { guardEvidence, lostFeature } from './import-groups.js';
 
 interface Site {
   readonly file: string;
@@ -37,6 +38,13 @@ A same-named package in a folder the service neither builds from nor copies (\`t
 backend's \`app\`) is a warning without a fix: it may be another project's. A \`sys.path\` change
 driftcheck cannot evaluate makes code near the importer not reported.
 
+An import inside \`try/except ImportError\` (or \`except Exception\`) whose handler falls back (binds
+a name, imports another module, returns) or only passes is optional by design and not reported; one
+whose handler only logs or prints the failure is a warning without a fix (the feature is lost in
+this image), the handler named in the evidence; one whose handler re-raises or exits counts as
+unguarded. Code in a git-ignored, untracked folder that the image copies (and \`.dockerignore\` does
+not drop) is on disk, so in the build context: not reported.
+
 ## Why is this bad?
 The code works on a developer's machine, where the whole repository is on disk, and fails in the
 container with \`ModuleNotFoundError: No module named 'agents'\`.
@@ -63,6 +71,9 @@ excluded by \`.dockerignore\`, and it copies it next to the code that imports it
         if (!first) continue;
         const elsewhere = unrelatedLocation(service, location);
         const found = reason(service, location);
+        // Only imported inside try/except whose handler logs the failure: the service runs without
+        // the feature, so a warning, and no fix (copying it in is the team's call).
+        const lostOnly = sites.every((s) => lostFeature(s.imp));
         // A same-named package in a folder this service neither builds from nor copies (`tools/app/`
         // for a backend's `app`): maybe another project's. Not proof that this one is missing.
         const why = elsewhere
@@ -72,16 +83,17 @@ excluded by \`.dockerignore\`, and it copies it next to the code that imports it
           file: first.file,
           span: first.imp.span,
           // Every file of the image (no known entry), or only under a conditional: not proven to run.
-          ...(elsewhere || service.runFilesFrom === 'all-image-files' || sites.every((s) => s.imp.conditional) ? { severity: 'warning' as const } : {}),
+          ...(elsewhere || service.runFilesFrom === 'all-image-files' || sites.every((s) => s.imp.conditional) || lostOnly ? { severity: 'warning' as const } : {}),
           service: service.name,
-          message: `"${'.'.repeat(first.imp.level)}${first.imp.module}" is first-party code (${display(location)}) but the image of service "${service.name}" ${why.offPath ? 'cannot import it' : 'does not contain it'}${why.short}`,
+          message: `"${'.'.repeat(first.imp.level)}${first.imp.module}" is first-party code (${display(location)}) but the image of service "${service.name}" ${why.offPath ? 'cannot import it' : 'does not contain it'}${why.short}${lostOnly ? ' (imported only inside try/except whose handler just reports the failure: that feature is lost)' : ''}`,
           evidence: [
-            ...sites.slice(0, 3).map((s) => ({ file: s.file, line: s.imp.line, message: `imports ${'.'.repeat(s.imp.level)}${s.imp.module}` })),
+            ...sites.slice(0, 3).map((s) => ({ file: s.file, line: s.imp.line, message: `imports ${'.'.repeat(s.imp.level)}${s.imp.module}${lostFeature(s.imp) ? ' inside try/except' : ''}` })),
+            ...(lostOnly ? guardEvidence(first.file, first.imp) : []),
             ...entryEvidence(service),
             ...copyEvidence(service),
             ...why.evidence,
           ],
-          fix: why.fixable ? copyFix(project, service, location) : null,
+          fix: why.fixable && !lostOnly ? copyFix(project, service, location) : null,
           sites: sites.map((s) => ({ file: s.file, line: s.imp.line })),
           ...(first.imp.level === 0 ? { module: first.imp.module.split('.')[0] ?? first.imp.module } : {}),
         });
@@ -97,7 +109,9 @@ function missingByLocation(project: Project, service: Service): Map<string, Site
       // Optional by design (try/except ImportError falls back): not proof of a broken image.
       // `tests.*` from application code: a development path (fixtures, seeding) whose test tree
       // images leave out on purpose; not proof of a broken image.
-      if (imp.typeChecking || imp.guarded || /^(tests?|testing)(\.|$)/.test(imp.module)) continue;
+      // A handler that only reports the failure (logs it, binds no fallback) proves the loss of a
+      // feature, not optional code: reported at warning level.
+      if (imp.typeChecking || (imp.guarded && !lostFeature(imp)) || /^(tests?|testing)(\.|$)/.test(imp.module)) continue;
       const cls = classifyImport(project, service, runFile, imp);
       if (cls.kind !== 'first-party-missing') continue;
       // `import jwt` with a `config/settings/jwt.py` somewhere: if the image installs a distribution
@@ -191,7 +205,7 @@ function reason(service: Service, location: string): { short: string; evidence: 
   if (!isUnder(location, context)) {
     return {
       short: ` (it is outside the build context "${context || '.'}")`,
-      evidence: [{ file: service.composeFile ?? dockerfile, line: service.compose?.build?.line ?? 1, message: `build context is "${context || '.'}", which does not contain ${display(location)}` }],
+      evidence: [{ file: service.compose?.build?.file ?? service.composeFile ?? dockerfile, line: service.compose?.build?.line ?? 1, message: `build context is "${context || '.'}", which does not contain ${display(location)}` }],
       fixable: false,
     };
   }
@@ -299,6 +313,8 @@ function reportMissingEntry(project: Project, service: Service, report: Report):
   if (!entry?.module || !fs || !part || !MODULE_RUNNERS.has(entry.runner) || service.sysPathUnknown.length > 0) return;
   const parts = entry.module.split('.');
   if (parts.length < 2 || findModule(fs, service.pythonPath, parts)) return;
+  // In a git-ignored folder the image copies: on disk, so in the build context (not audited).
+  if (moduleOnDisk(project.onDisk, fs, service.pythonPath, parts)) return;
   // The package must be the repository's and in the image, or the module may come from a distribution.
   const top = findModule(fs, service.pythonPath, parts.slice(0, 1));
   if (!top || top.namespace || top.files.some((f) => f.repoPath.startsWith('/'))) return;

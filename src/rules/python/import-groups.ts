@@ -94,7 +94,27 @@ function providedByName(project: Project, service: Service): ReadonlyMap<string,
 
 /** Hard imports first: they decide the severity and where the finding is shown. */
 export function hardness(site: ImportSite): number {
-  return site.imp.guarded || site.imp.conditional ? 1 : 0;
+  return site.imp.guarded || site.imp.conditional ? (lostFeature(site.imp) ? 1 : 2) : 0;
+}
+
+/**
+ * A guarded import whose handler only reports the failure (logs, prints, warns) and binds no
+ * fallback: the code copes, but what the try block defines is lost in this image. Proof that the
+ * image lacks something the code wants, at warning level at most.
+ */
+export function lostFeature(imp: PyImport): boolean {
+  return imp.guarded && imp.guard?.handling === 'reports';
+}
+
+/** The guard's evidence: where the handler is and what it does. */
+export function guardEvidence(file: string, imp: PyImport): Evidence[] {
+  if (imp.guard === undefined) return [];
+  const message = imp.guard.handling === 'raises'
+    ? `its except handler re-raises or exits: the try/except makes the import no less required`
+    : imp.guard.handling === 'used'
+      ? `the except handler binds no fallback, and this module-level statement uses the name: NameError when the file is imported`
+      : `its except handler only logs or prints the failure and binds no fallback: what the try block defines is missing at run time`;
+  return [{ file, line: imp.guard.line, message }];
 }
 
 /** Every import site as a place the finding is about (a suppression at any of them is in use). */
@@ -106,6 +126,11 @@ export function severityOf(sites: readonly ImportSite[]): Severity {
   return sites.some((s) => hardness(s) === 0) ? 'error' : 'warning';
 }
 
+/** Sites that prove a need: unguarded ones, and guarded ones whose handler only reports the loss. */
+export function provingSites(sites: readonly ImportSite[]): ImportSite[] {
+  return sites.filter((s) => !s.imp.guarded || lostFeature(s.imp));
+}
+
 export function siteEvidence(allSites: readonly ImportSite[]): Evidence[] {
   // `from x import a` and `import x.b` on one line are two imports but one place to look at.
   const sites = allSites.filter((s, i) => allSites.findIndex((o) => o.file === s.file && o.imp.line === s.imp.line) === i);
@@ -115,6 +140,9 @@ export function siteEvidence(allSites: readonly ImportSite[]): Evidence[] {
 }
 
 function contextNote(imp: PyImport): string {
+  if (lostFeature(imp)) return ` inside try/except ImportError whose handler (line ${imp.guard?.line ?? imp.line}) only reports the failure`;
+  if (imp.guard?.handling === 'raises') return ` inside try/except ImportError whose handler (line ${imp.guard.line}) re-raises or exits`;
+  if (imp.guard?.handling === 'used') return ` inside try/except ImportError with no fallback, and used unguarded at line ${imp.guard.line}`;
   if (imp.guarded) return ' inside try/except ImportError';
   if (imp.conditional) return ' under a conditional';
   if (imp.inFunction) return ' inside a function';

@@ -6,7 +6,7 @@ import { pinForFile } from '../pin-holds.js';
 import { defineRule } from '../define-rule.js';
 import { addPyprojectDependency, addPyprojectTableItem, appendLine, findToken } from '../edits.js';
 import { entryEvidence, installEvidence } from './evidence.js';
-import { severityOf, siteEvidence, siteRefs, thirdPartyGroups, type DistributionGroup, type ImportSite } from './import-groups.js';
+import { guardEvidence, lostFeature, provingSites, severityOf, siteEvidence, siteRefs, thirdPartyGroups, type DistributionGroup, type ImportSite } from './import-groups.js';
 import { dependencyGaps } from '../../model/facts.js';
 import { compiledFacts } from '../../model/compiled.js';
 import { commandNeeds, isProvided, partWriting } from './command-needs.js';
@@ -30,8 +30,15 @@ not installed inline by \`pip install x\`, not a dependency of the local project
 not a well-known dependency of something it installs. The program the command runs counts too:
 \`CMD ["uvicorn", ...]\` needs uvicorn in the image, and \`uv run …\`/\`poetry run …\` need the runner as
 well — unless the image has it from elsewhere (\`COPY --from=ghcr.io/astral-sh/uv /uv /bin/\`, uv's
-install script, an astral-sh/uv base image). Base images whose packages are known count as
-installs (AWS Lambda's Python images ship boto3 and its dependencies). Without Docker, the imports
+install script, an astral-sh/uv base image, \`apt-get install supervisor\`). Base images whose packages are known count as
+installs (AWS Lambda's Python images ship boto3 and its dependencies; \`tiangolo/uvicorn-gunicorn-fastapi\`
+uvicorn, gunicorn and fastapi[all], and its start script runs \`app.main:app\`), an image this
+repository builds (\`FROM acme/api:1.0\` where compose or a \`docker build -t\` script builds it) passes
+on what it installs and runs, and so do system packages
+(\`apt-get install python3-psycopg2\`, \`apk add py3-yaml\`) where the service runs the system
+\`python3\` (a \`debian\`, \`ubuntu\` or \`alpine\` base): a \`python:3.x\` image runs its own
+\`/usr/local/bin/python\`, which does not read them, so a module only they install is a \`warning\`
+there (\`info\` beside a virtual environment or another Python). Without Docker, the imports
 of each Python project's code (notebooks included) are checked against everything it declares,
 runtime and development (README, *Project mode*); a module only a development table declares is
 DEP004's.
@@ -48,7 +55,13 @@ not know instead of guessing:
 - a distribution with unknown dependencies that may provide the module, an import only under a
   version/platform \`if\`, or code not proven to run (no entry found, or a framework such as Django
   that loads modules by name): \`info\`, saying which;
-- imports guarded by \`try/except ImportError\`, \`if find_spec("x"):\`, \`if "x" in settings.INSTALLED_APPS:\`
+- an import inside \`try/except ImportError\` whose handler only reports the failure (logs, prints or
+  warns; no fallback bound): \`warning\` at most, no fix, the handler named in the evidence; a handler
+  that unconditionally re-raises or exits, or one that binds no fallback in a module-level \`try\`
+  whose name a later module-level statement uses (a NameError at import), makes the import count as
+  unguarded;
+- imports guarded by \`try/except ImportError\` that fall back (a name bound, an alternative import,
+  a return, a flag) or only \`pass\`, \`if find_spec("x"):\`, \`if "x" in settings.INSTALLED_APPS:\`
   or following an early \`if find_spec("x") is None: return\` are optional by design and not reported;
   nor are imports under \`if TYPE_CHECKING:\`, in \`if __name__ == "__main__":\` of a module the
   command imports (in the script it starts, they count), or names that exist as packages in the
@@ -90,8 +103,9 @@ declares no development dependencies.
   check({ project, report }) {
     for (const service of project.services) {
       if (service.kind !== 'project' && !service.dockerfile) continue;
-      // try/except ImportError around every import of it: optional by design, the code copes.
-      const missing = thirdPartyGroups(project, service).filter((g) => g.status === 'missing' && g.sites.some((site) => !site.imp.guarded));
+      // try/except ImportError around every import of it: optional by design, the code copes —
+      // unless a handler only reports the failure, binding no fallback (a feature lost: warning).
+      const missing = thirdPartyGroups(project, service).filter((g) => g.status === 'missing' && provingSites(g.sites).length > 0);
       if (service.unknownInstalls.length > 0) {
         // An open install set proves nothing missing: one note naming what was not read.
         reportUnverified(project, service, missing, report);
@@ -100,8 +114,12 @@ declares no development dependencies.
       const gaps = dependencyGaps(project, service);
       for (const group of missing) {
         const key = group.key;
-        const first = group.sites.find((site) => !site.imp.guarded) ?? group.sites[0];
+        const proving = provingSites(group.sites);
+        const first = proving[0];
         if (!first) continue;
+        // Every proving site is in a try whose handler only reports the failure: the code copes
+        // (a feature is lost, the service runs), so a warning at most.
+        const lostOnly = proving.every((site) => lostFeature(site.imp));
         const distribution = group.guess.distributions[0] ?? key;
         // `from services.post import X` with app/services/ in the repo: a name the repository
         // defines is first-party code on a sys.path driftcheck did not see, never a PyPI guess.
@@ -113,11 +131,15 @@ declares no development dependencies.
         // Severity follows proof: a module that may come from a distribution whose dependencies are
         // unknown, one imported only under a condition, or code not proven to run (no entry found,
         // or a framework that loads modules by name) is a note; everything known is an error.
-        const conditionalOnly = severityOf(group.sites) === 'warning';
+        const conditionalOnly = proving.every((site) => site.imp.conditional);
         // A name no table knows, with sys.path changed in a way driftcheck could not evaluate: it
         // may be code on that path, not a distribution. Unknown, not missing.
         const pathUnknown = group.guess.source === 'guess' && service.sysPathUnknown.length > 0;
-        const severity = gapsHere.length > 0 || conditionalOnly || pathUnknown || service.runFilesFrom === 'all-image-files' ? 'info' : 'error';
+        // A system package installs it for a Python the service may not run (python:3.x images run
+        // /usr/local/bin/python): the module is missing there, but never an error on that alone.
+        const system = systemModulesFor(service, group.guess.distributions, key);
+        const systemSeverity = system.some((s) => s.reach === 'unknown') ? 'info' : system.length > 0 ? 'warning' : 'error';
+        const severity = gapsHere.length > 0 || conditionalOnly || pathUnknown || service.runFilesFrom === 'all-image-files' ? 'info' : lostOnly && systemSeverity === 'error' ? 'warning' : systemSeverity;
         report({
           file: first.file,
           span: first.imp.span,
@@ -127,14 +149,17 @@ declares no development dependencies.
           module: shownModule(project, service, first.imp.module, distribution),
           evidence: [
             ...siteEvidence(group.sites),
+            ...guardEvidence(first.file, first.imp),
             ...notInImageEvidence(project, service, group.sites),
             ...entryEvidence(service),
             ...installEvidence(service, distribution),
             ...gapEvidence(service, gapsHere),
+            ...system.slice(0, 2).map((s) => ({ file: s.file, line: s.line, message: s.why })),
             ...(pathUnknown ? service.sysPathUnknown.slice(0, 2).map((u) => ({ file: u.file, line: u.line, message: `changes sys.path${u.expr ? ` to ${u.expr}` : ''}, which driftcheck cannot evaluate: "${first.imp.module}" may be code found there` })) : []),
           ],
           package: distribution,
-          fix: pathUnknown ? null : fixOf(project, service, key, distribution, group.guess, group.sites),
+          // A guard that reports the loss was written on purpose: installing it is the team's call.
+          fix: pathUnknown || lostOnly ? null : fixOf(project, service, key, distribution, group.guess, group.sites),
           sites: siteRefs(group.sites),
         });
       }
@@ -142,6 +167,12 @@ declares no development dependencies.
     }
   },
 });
+
+/** System packages that install the module for a Python the service may not read (reach no/unknown). */
+function systemModulesFor(service: Service, distributions: readonly string[], key: string): Service['systemModules'] {
+  const keys = new Set([key, ...distributions.map(normalizeName)]);
+  return service.systemModules.filter((s) => s.reach !== 'yes' && s.keys.some((k) => keys.has(k)));
+}
 
 function lineWithoutBreak(span: { start: number; end: number }, text: string): { start: number; end: number } {
   let end = span.end;
@@ -240,7 +271,10 @@ function messageOf(project: Project, service: Service, module: string, distribut
   }
   const shown = shownModule(project, service, module, distribution);
   const name = shown === distribution ? `"${shown}"` : `"${shown}" (distribution ${distribution})`;
-  const optional = severityOf(sites) === 'warning' ? ' (only in guarded or conditional imports)' : '';
+  const lost = provingSites(sites);
+  const optional = lost.length > 0 && lost.every((site) => lostFeature(site.imp))
+    ? ' (imported only inside try/except ImportError whose handler just reports the failure: that feature is lost)'
+    : severityOf(sites) === 'warning' ? ' (only in guarded or conditional imports)' : '';
   if (service.kind === 'project') return `${name} is imported but not declared as a dependency${optional}`;
   return `${name} is imported but the image of service "${service.name}" never installs it${optional}`;
 }

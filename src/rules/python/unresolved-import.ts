@@ -60,6 +60,9 @@ No automatic fix: the right module is a human decision.
         if ([...imp.module.split('.'), ...imp.names].some((part) => GENERATED.test(part))) continue;
         const missing = imp.level > 0 ? missingRelative(modules, path, imp) : missingAbsoluteOnce(imp);
         if (!missing) continue;
+        // Under a git-ignored folder the walk did not enter, the disk may have it.
+        const at = missing.parent === '' ? missing.name : `${missing.parent}/${missing.name}`;
+        if (project.onDisk?.(`${at}.py`) === 'file' || project.onDisk?.(at) === 'dir') continue;
         const hint = modules.closestSibling(missing.parent, missing.name);
         report({
           file: path,

@@ -8,7 +8,7 @@ import { isNeededByAnother } from '../../parsers/requirements-annotations.js';
 import type { InstalledRequirement, Project, Service } from '../../model/types.js';
 import { LOADED_BY, NEVER_UNUSED, PLUGIN_PREFIXES, PLUGIN_SUFFIXES } from '../../knowledge/usage-data.js';
 import type { Requirement } from '../../parsers/types.js';
-import { repoDirname, repoJoin } from '../../util/paths.js';
+import { basename, repoDirname, repoJoin } from '../../util/paths.js';
 import { defineRule } from '../define-rule.js';
 import { replaceSpan } from '../edits.js';
 import { usageOf } from './usage.js';
@@ -34,7 +34,9 @@ SQLAlchemy or Django, \`uvloop\` under uvicorn, \`python-multipart\` under FastA
 engines). A requirement shared by several images counts as used when any of them uses it.
 
 Not reported: lines a compiler pinned for another distribution (pip-compile and uv write
-\`# via starlette\` under them; lines \`# via -r requirements.in\` are direct and are checked), pins
+\`# via starlette\` under them; lines \`# via -r requirements.in\` are direct and are checked, and so
+are lines \`# via myproject\` naming only the repository's own project when the image does not
+install it, as \`uv export --no-emit-project\` writes its direct dependencies), pins
 of well-known dependencies of other installed distributions (lock files),
 type stubs (\`types-*\`, \`*-stubs\`) and plugins (\`pytest-*\`, \`flake8-*\`, ...), build and
 installer tools (pip, setuptools, wheel, ...), data packages (tzdata, certifi), and files named for
@@ -167,12 +169,43 @@ function declarations(project: Project): Declaration[] {
       if (installed.constraint || isDevRequirementsName(installed.file)) continue;
       // `# via starlette` (pip-compile, uv): the compiler pinned it for another distribution.
       const compiled = compiledFacts(project, installed.file);
-      if (compiled && isNeededByAnother(compiled, installed.requirement)) continue;
+      if (compiled && isNeededByAnother(compiled, installed.requirement) && !onlyForAbsentProject(project, service, compiled, installed.requirement)) continue;
       const removable = project.requirements.has(installed.file);
       add(byLocation, installed.file, installed.requirement, service, removable);
     }
   }
   return [...byLocation.values()];
+}
+
+const projectNamesCache = new WeakMap<Project, ReadonlySet<string>>();
+
+/** The names of the repository's own Python projects (every pyproject.toml read), normalised. */
+function repositoryProjectNames(project: Project): ReadonlySet<string> {
+  let names = projectNamesCache.get(project);
+  if (!names) {
+    const found = new Set<string>();
+    for (const path of project.repoPaths) {
+      if (basename(path) !== 'pyproject.toml') continue;
+      const name = project.pyprojectAt(path)?.name;
+      if (name) found.add(normalizeName(name));
+    }
+    names = found;
+    projectNamesCache.set(project, names);
+  }
+  return names;
+}
+
+/**
+ * `# via onyx` where onyx is the repository's own project and the image does not install it
+ * (`uv export --no-emit-project` names the exported project as the reason for its direct
+ * dependencies): no installed distribution needs the line, so the image's own code must use it.
+ */
+function onlyForAbsentProject(project: Project, service: Service, compiled: NonNullable<ReturnType<typeof compiledFacts>>, requirement: Requirement): boolean {
+  const parents = compiled.via.get(requirement.line)?.parents ?? [];
+  if (parents.length === 0) return false;
+  const own = repositoryProjectNames(project);
+  const installed = new Set([...service.installedKeys, ...transitiveOf(project, service).keys()].map((k) => normalizeName(k.replace(/\[.*\]$/, ''))));
+  return parents.every((parent) => own.has(parent) && !installed.has(parent));
 }
 
 function add(map: Map<string, Declaration>, file: string, requirement: Requirement, service: Service, removable: boolean, pinnedFor: readonly string[] = []): void {

@@ -6,7 +6,7 @@ import { normalizeName } from '../../model/module-map.js';
 import { classifyImport, distributionOf } from '../../model/queries.js';
 import type { Project, RunFile, Service } from '../../model/types.js';
 import type { SourceFile } from '../../source.js';
-import { pathsUnder } from '../../util/paths.js';
+import { basename, pathsUnder } from '../../util/paths.js';
 
 export interface UsageFacts {
   /** Top-level and full dotted names of every imported module. */
@@ -98,14 +98,44 @@ function serviceFiles(project: Project, service: Service): string[] {
       const cls = classifyImport(project, service, file, imp);
       if (cls.kind !== 'first-party-missing') continue;
       for (const location of cls.candidates) {
-        if (expanded.has(location)) continue;
-        expanded.add(location);
-        const paths = location.endsWith('.py') ? [location] : pathsUnder(project.repoPaths, location);
+        const key = `${location}\0${imp.module}\0${imp.names.join(',')}`;
+        if (expanded.has(key)) continue;
+        expanded.add(key);
+        const paths = location.endsWith('.py') ? [location] : (moduleFilesUnder(project, location, imp) ?? pathsUnder(project.repoPaths, location));
         for (const repoPath of paths) if (repoPath.endsWith('.py') && project.python.has(repoPath) && !out.has(repoPath)) out.set(repoPath, { repoPath, imagePath: null });
       }
     }
   }
   return [...out.keys()].sort();
+}
+
+/**
+ * The files Python runs for `import a.b.c` (or `from a.b import c`) when the package `a` is the
+ * folder `location`: each package's `__init__.py` on the way and the module itself (a submodule
+ * named after `import`, too), not every file of the package. Null when the folder is not a
+ * package the module names (then the whole folder counts, as before).
+ */
+function moduleFilesUnder(project: Project, location: string, imp: { readonly module: string; readonly names: readonly string[] }): string[] | null {
+  const parts = imp.module.split('.');
+  const at = parts.indexOf(basename(location));
+  if (at < 0) return null;
+  const out: string[] = [];
+  const add = (path: string): void => {
+    if (project.python.has(path)) out.push(path);
+  };
+  let dir = location;
+  add(`${dir}/__init__.py`);
+  for (const part of parts.slice(at + 1)) {
+    add(`${dir}/${part}.py`);
+    dir = `${dir}/${part}`;
+    add(`${dir}/__init__.py`);
+  }
+  for (const name of imp.names) {
+    if (name === '*') continue;
+    add(`${dir}/${name}.py`);
+    add(`${dir}/${name}/__init__.py`);
+  }
+  return out;
 }
 
 /** The Dockerfile and compose file that build and start the service. */
