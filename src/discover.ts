@@ -170,13 +170,55 @@ export interface Candidate {
   readonly isLink: boolean;
 }
 
+/**
+ * One walk of the tree, kept so that it can be replayed: the result cache's check walks the tree,
+ * and on a miss hands its walk to discovery instead of walking twice (issue #18).
+ */
+export interface RecordedWalk {
+  readonly root: string;
+  /** The options it was taken with (JSON): a walk is replayed only for the same ones. */
+  readonly optionsKey: string;
+  /** The files discovery would read, in walk order. */
+  readonly candidates: readonly Candidate[];
+  /** For each candidate, how many of the walk's own warnings came before it. */
+  readonly warningsBefore: readonly number[];
+  readonly warnings: readonly { readonly file: string; readonly message: string }[];
+  readonly otherPaths: readonly string[];
+  /** Folders the walk did not enter (see Discovery.unwalkedDirs). */
+  readonly unwalkedDirs: readonly string[];
+}
+
 /** The files discovery would read and the names it would record, without reading any (the result cache's check). */
-export function listFiles(root: string, options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS): { candidates: Candidate[]; otherPaths: readonly string[] } {
+export function listFiles(root: string, options: DiscoverOptions = DEFAULT_DISCOVER_OPTIONS): RecordedWalk {
   const candidates: Candidate[] = [];
-  const { otherPaths } = walkTree(root, options, (candidate) => {
+  const warningsBefore: number[] = [];
+  const { warnings, otherPaths, unwalkedDirs } = walkTree(root, options, (candidate, walkWarnings) => {
     candidates.push(candidate);
+    warningsBefore.push(walkWarnings.length);
   });
-  return { candidates, otherPaths };
+  return { root, optionsKey: JSON.stringify(options), candidates, warningsBefore, warnings, otherPaths, unwalkedDirs };
+}
+
+/**
+ * walkTree, or the replay of a walk recorded moments before with the same root and options:
+ * `accept` sees the same candidates, and the warnings come out in the same order.
+ */
+export function walkOrReplay(
+  root: string,
+  options: DiscoverOptions,
+  accept: (candidate: Candidate, warnings: { file: string; message: string }[]) => void,
+  recorded?: RecordedWalk,
+): { warnings: { file: string; message: string }[]; otherPaths: string[]; unwalkedDirs: string[]; replayed: boolean } {
+  if (recorded === undefined || recorded.root !== root || recorded.optionsKey !== JSON.stringify(options)) return { ...walkTree(root, options, accept), replayed: false };
+  const warnings: { file: string; message: string }[] = [];
+  let next = 0; // the walk's own warnings emitted so far
+  recorded.candidates.forEach((candidate, i) => {
+    const before = recorded.warningsBefore[i] ?? 0;
+    while (next < before) warnings.push({ ...(recorded.warnings[next++] as { file: string; message: string }) });
+    accept(candidate, warnings);
+  });
+  while (next < recorded.warnings.length) warnings.push({ ...(recorded.warnings[next++] as { file: string; message: string }) });
+  return { warnings, otherPaths: [...recorded.otherPaths], unwalkedDirs: [...recorded.unwalkedDirs], replayed: true };
 }
 
 /**

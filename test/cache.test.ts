@@ -129,6 +129,26 @@ describe('the cache is really used, and never trusted when it should not be', ()
     expect(warm.stdout).not.toContain('requires pg');
   });
 
+  it('on a miss, discovery replays the walk of the check: the same report as --no-cache, warnings in order', async () => {
+    const { dir, cache } = agedCopy('sutazai');
+    const args = ['--format', 'json', '--max-files', '9'];
+    await cli(args, dir, cache);
+    expect(entries(cache)).toHaveLength(1);
+    // Then a warning from reading (a binary .py file) before one from the walk itself (the file limit).
+    writeFileSync(join(dir, 'agents/blob.py'), Buffer.from([0x69, 0x6d, 0x00, 0x70]));
+    appendFileSync(join(dir, 'agents/worker.py'), '\nimport left_pad_for_python\n');
+    const missed = await cli([...args, '--debug'], dir, cache);
+    expect(missed.stderr).toContain('debug: result cache: miss; discovery replayed the walk of its check');
+    const fresh = await cli([...args, '--no-cache', '--debug'], dir, cache);
+    expect(fresh.stderr).not.toContain('replayed the walk');
+    expect(missed.stdout).toBe(fresh.stdout);
+    expect(missed.status).toBe(fresh.status);
+    const warnings = (JSON.parse(missed.stdout) as { warnings: { message: string }[] }).warnings.map((w) => w.message);
+    expect(warnings.findIndex((m) => m.startsWith('binary file'))).toBeGreaterThanOrEqual(0);
+    expect(warnings.findIndex((m) => m.startsWith('binary file'))).toBeLessThan(warnings.findIndex((m) => m.startsWith('file limit of 9')));
+    expect(missed.stdout).toContain('left_pad_for_python');
+  });
+
   it('options and config are part of the key', async () => {
     const { dir, cache } = agedCopy('sutazai');
     const all = await cli(['--format', 'json'], dir, cache);

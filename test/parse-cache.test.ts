@@ -6,7 +6,8 @@ import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, renameS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SHAPES } from '../src/cache/parse-cache.js';
+import { SHAPES, packPython, unpackPython } from '../src/cache/parse-cache.js';
+import type { PythonFileModel } from '../src/parsers/types.js';
 import { discover } from '../src/discover.js';
 import { MEMO_KINDS, PARSERS, type MemoKind } from '../src/parsers/memo.js';
 import { REPO_ROOT } from './helpers/cli.js';
@@ -103,7 +104,8 @@ describe('a damaged pack is ignored, never trusted', () => {
     { name: 'garbage', damage: (pack) => writeFileSync(pack, 'not a pack\n\u0000\u0001{{{'), parsedAtLeast: 10 },
     {
       name: 'a model altered (its check fails)',
-      damage: (pack) => writeFileSync(pack, readFileSync(pack, 'utf8').replace(/"line":(\d+)/g, (_, n: string) => `"line":${Number(n) + 1}`)),
+      // (A Python model's imports are tuples without "line" keys; every Python model has hasMainGuard.)
+      damage: (pack) => writeFileSync(pack, readFileSync(pack, 'utf8').replace(/"line":(\d+)/g, (_, n: string) => `"line":${Number(n) + 1}`).replace(/"hasMainGuard":false/g, '"hasMainGuard":true')),
       parsedAtLeast: 10,
     },
     {
@@ -165,5 +167,48 @@ describe('every model the parsers give passes its own shape check (else the cach
       }
     }
     for (const kind of MEMO_KINDS) expect(seen[kind] ?? 0, kind).toBeGreaterThan(5);
+  });
+});
+
+describe('Python models are stored packed (issue #18: memory and read time of the pack)', () => {
+  it('a packed model comes back equal to the scanned one, field order and shared names included', () => {
+    let imports = 0;
+    for (const fixture of readdirSync(join(REPO_ROOT, 'fixtures/projects'))) {
+      for (const file of discover(join(REPO_ROOT, 'fixtures/projects', fixture)).files) {
+        if (file.kind !== 'python') continue;
+        const model = PARSERS.python(file.text);
+        const back = unpackPython(JSON.parse(JSON.stringify(packPython(model))) as ReturnType<typeof packPython>);
+        expect(back, file.path).toEqual(model);
+        expect(JSON.stringify(back)).toBe(JSON.stringify(model));
+        back.imports.forEach((imp, i) => expect(imp.module === model.imports[i]?.module).toBe(true));
+        imports += model.imports.length;
+      }
+    }
+    expect(imports).toBeGreaterThan(50);
+    // An import whose handler raises or only reports keeps its `guard`, in the same place.
+    const text = 'try:\n    import yaml\nexcept ImportError:\n    raise SystemExit("pip install pyyaml")\ntry:\n    import toml\nexcept ImportError:\n    print("no toml")\n';
+    const model = PARSERS.python(text);
+    expect(model.imports.map((imp) => imp.guard?.handling)).toEqual(['raises', 'reports']);
+    const back = unpackPython(JSON.parse(JSON.stringify(packPython(model))) as ReturnType<typeof packPython>);
+    expect(JSON.stringify(back)).toBe(JSON.stringify(model));
+  });
+
+  it("the pack's Python lines are under half the models' JSON", async () => {
+    const { dir, cache } = copy('sutazai');
+    await run(dir, cache);
+    let stored = 0;
+    let json = 0;
+    const models = new Map<string, PythonFileModel>();
+    for (const file of discover(dir).files) if (file.kind === 'python') models.set(createHash('sha256').update(file.text).digest('hex'), PARSERS.python(file.text));
+    for (const line of readFileSync(packOf(cache), 'utf8').split('\n')) {
+      const [kind, digest, , payload] = line.split('\t');
+      if (kind !== 'python' || digest === undefined || payload === undefined) continue;
+      const model = models.get(digest);
+      if (!model || model.imports.length === 0) continue;
+      stored += payload.length;
+      json += JSON.stringify(model).length;
+    }
+    expect(json).toBeGreaterThan(1000);
+    expect(stored).toBeLessThan(json / 2);
   });
 });

@@ -7,6 +7,9 @@
 // One pack file per audited root, `<cache dir>/parsed/<key>.jsonl`: a header line naming the key
 // (schema, driftcheck version and build, root), then one line per model:
 // `<kind>\t<text digest>\t<check>\t<model JSON>`, where check is a digest of the rest of the line.
+// A Python model's imports are stored as tuples (`[module, level, names, line, column, start, end,
+// flags]`), a quarter of their JSON, and come back with the scanner's shared name strings: models
+// read from the pack then hold what scanned ones hold (issue #18: ~50 MB against 27 MB as JSON).
 // Like the result cache's entries, a pack is not trusted: it is opened without following links,
 // non-blocking, size-capped; a line whose check fails, whose JSON does not parse or whose model has
 // not the exact shape the model code relies on is ignored (that file is parsed), and a pack with a
@@ -18,12 +21,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { MEMO_KINDS, PARSERS, type MemoKind, type ParseMemo, type ParsedModels } from '../parsers/memo.js';
+import { detached } from '../parsers/python-imports.js';
+import type { PyImport, PythonFileModel } from '../parsers/types.js';
 import { atomicWriter, errorCode, readGuarded, type AtomicWriter } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
 import { buildIdentity, pruneCacheDir } from './result-cache.js';
 
 /** Bumped whenever a parser's output shape or meaning changes without a version change. */
-const SCHEMA = 3;
+const SCHEMA = 4;
 const MAGIC = 'driftcheck-parsed';
 /** Packs kept per cache folder (one per audited root); older ones are removed after a write. */
 const MAX_PACKS = 16;
@@ -107,7 +112,7 @@ export function openParseCache(dir: string, root: string, read: boolean): ParseC
     counts[kind].parsed++;
     if (writer !== 'failed' && !fresh.has(id) && !reused.has(id)) {
       fresh.add(id);
-      const json = JSON.stringify(model);
+      const json = JSON.stringify(kind === 'python' ? packPython(model as PythonFileModel) : model);
       emit(`${id}\t${checkOf(id, json)}\t${json}\n`);
     }
     return model;
@@ -173,8 +178,50 @@ function modelOf<K extends MemoKind>(kind: K, id: string, line: string): ParsedM
   } catch {
     return null;
   }
+  if (kind === 'python') return packedPython(value) ? (unpackPython(value) as ParsedModels[K]) : null;
   return SHAPES[kind](value) ? (value as ParsedModels[K]) : null;
 }
+
+// ---------------------------------------------------------------- Python models, packed
+
+/**
+ * An import as stored: module, level, names, line, column, span start, span end, flags (FLAGS),
+ * then the handling and line of its `guard` when it has one.
+ */
+type PackedImport = [string, number, string[], number, number, number, number, number] | [string, number, string[], number, number, number, number, number, GuardHandling, number];
+type GuardHandling = NonNullable<PyImport['guard']>['handling'];
+const GUARD_HANDLINGS: readonly GuardHandling[] = ['raises', 'reports', 'used'];
+type PackedPython = Omit<PythonFileModel, 'imports'> & { readonly imports: readonly PackedImport[] };
+
+const FLAGS = ['guarded', 'typeChecking', 'inFunction', 'conditional', 'dynamic', 'mainBlock'] as const;
+const ALL_FLAGS = (1 << FLAGS.length) - 1;
+
+export function packPython(model: PythonFileModel): PackedPython {
+  return {
+    ...model,
+    imports: model.imports.map((imp) => {
+      let flags = 0;
+      FLAGS.forEach((flag, bit) => {
+        if (imp[flag] === true) flags |= 1 << bit;
+      });
+      const packed: PackedImport = [imp.module, imp.level, [...imp.names], imp.line, imp.column, imp.span.start, imp.span.end, flags];
+      return imp.guard ? [...packed, imp.guard.handling, imp.guard.line] : packed;
+    }),
+  };
+}
+
+/** The model a packed one stands for: the same fields in the scanner's order, names shared. */
+export function unpackPython(packed: PackedPython): PythonFileModel {
+  const imports: PyImport[] = packed.imports.map(([module, level, names, line, column, start, end, flags, handling, guardLine]) => ({
+    module: detached(module), level, names: names.map(detached), line, column, span: { start, end },
+    guarded: (flags & 1) !== 0, typeChecking: (flags & 2) !== 0, inFunction: (flags & 4) !== 0, conditional: (flags & 8) !== 0, dynamic: (flags & 16) !== 0,
+    ...((flags & 32) !== 0 ? { mainBlock: true } : {}),
+    // The scanner sets `guard` after the rest: last, as there.
+    ...(handling !== undefined ? { guard: { handling, line: guardLine ?? line } } : {}),
+  }));
+  return { ...packed, imports };
+}
+
 
 function checkOf(id: string, json: string): string {
   return createHash('sha256').update(id).update('\t').update(json).digest('hex').slice(0, 32);
@@ -312,6 +359,12 @@ const compose = obj({
   }, { reset: list(str), override: list(str) })),
   ...common,
 });
+
+const packedImport: Check = (v) =>
+  Array.isArray(v) && (v.length === 8 || (v.length === 10 && oneOf(...GUARD_HANDLINGS)(v[8]) && int(v[9]))) &&
+  str(v[0]) && int(v[1]) && list(str)(v[2]) && int(v[3]) && int(v[4]) && int(v[5]) && int(v[6]) && int(v[7]) && (v[7] as number) >= 0 && (v[7] as number) <= ALL_FLAGS;
+/** A stored Python model: the model's shape with its imports packed. */
+const packedPython = (v: unknown): v is PackedPython => isRecord(v) && Array.isArray(v['imports']) && v['imports'].every(packedImport) && python({ ...v, imports: [] });
 
 /** Exported for the test that every model the parsers give passes its own shape check. */
 export const SHAPES: { readonly [K in MemoKind]: Check } = { python, requirements, dockerfile, compose };

@@ -23,7 +23,7 @@ import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } fro
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuditOptions, AuditReport, AuditResult } from '../audit.js';
-import { DEFAULT_DISCOVER_OPTIONS, contentDigest, contentDigestOf, listFiles, stampOf, type FileStamp } from '../discover.js';
+import { DEFAULT_DISCOVER_OPTIONS, contentDigest, contentDigestOf, listFiles, stampOf, type FileStamp, type RecordedWalk } from '../discover.js';
 import { DEFAULT_CONFIG } from '../config/types.js';
 import { cacheDir } from '../metadata/index-cache.js';
 import { findLocalEnv } from '../metadata/python-env.js';
@@ -31,7 +31,6 @@ import { SEVERITY_RANK } from '../findings/types.js';
 import { atomicWrite, errorCode, readGuarded } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
 
-type Listing = ReturnType<typeof listFiles>;
 
 const FORMAT = 3;
 const RACY_MS = 2_000;
@@ -88,27 +87,37 @@ export function cacheable(options: AuditOptions): boolean {
 
 /** The stored report of an identical earlier run, or null. */
 export function readCachedReport(dir: string, options: AuditOptions): AuditReport | null {
+  return lookupCachedReport(dir, options).report;
+}
+
+/**
+ * The stored report of an identical earlier run, or null; on a miss after walking the tree (an
+ * entry existed but an input changed), that walk too, for discovery to replay instead of walking
+ * again (`AuditOptions.walk`).
+ */
+export function lookupCachedReport(dir: string, options: AuditOptions): { report: AuditReport | null; walk: RecordedWalk | null } {
+  const miss = { report: null, walk: null };
   const key = keyOf(options);
   const path = entryPath(dir, key);
   let data: unknown;
   try {
     const read = readGuarded(path, { rootReal: null, maxBytes: MAX_ENTRY_BYTES, followLinks: false });
-    if ('refused' in read) return discard(path);
+    if ('refused' in read) return { ...miss, report: discard(path) };
     data = JSON.parse(read.bytes.toString('utf8'));
   } catch (error) {
     // ELOOP: a symbolic link (O_NOFOLLOW); a syntax error: a truncated or foreign file.
-    return errorCode(error) === 'ENOENT' ? null : discard(path);
+    return errorCode(error) === 'ENOENT' ? miss : { ...miss, report: discard(path) };
   }
-  if (!isEntry(data, key)) return discard(path);
+  if (!isEntry(data, key)) return { ...miss, report: discard(path) };
   const entry = data;
   const extras = extrasOf(entry);
   const listing = currentListing(options);
-  if (listing === null) return null;
+  if (listing === null) return miss;
   const inputs = listing.candidates.map((candidate) => ({ rel: candidate.rel, stamp: null }));
   const maxBytes = (options.discover ?? DEFAULT_DISCOVER_OPTIONS).maxFileBytes;
   const digests = new Map(digestedOf(entry).map((path) => [path, currentDigest(join(options.root, path), maxBytes)]));
   const current = signatureOf(options, inputs, extras.read, extras.absent, listing.otherPaths, new Map(), digests);
-  return current.signature === entry.signature ? entry.report : null;
+  return current.signature === entry.signature ? { report: entry.report, walk: null } : { report: null, walk: listing };
 }
 
 /**
@@ -252,7 +261,7 @@ function entryPath(dir: string, key: string): string {
   return join(dir, `${key.slice(0, 40)}.json`);
 }
 
-function currentListing(options: AuditOptions): Listing | null {
+function currentListing(options: AuditOptions): RecordedWalk | null {
   try {
     return listFiles(options.root, options.discover ?? DEFAULT_DISCOVER_OPTIONS);
   } catch {

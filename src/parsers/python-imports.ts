@@ -1376,7 +1376,7 @@ function directivesOf(text: string, comments: readonly Span[], position: (offset
  * tree, issue #18). Concatenation and a slice flatten it into a string of its own length; equal
  * names share one copy.
  */
-function detached(s: string): string {
+export function detached(s: string): string {
   const known = INTERNED.get(s);
   if (known !== undefined) return known;
   const copy = s.length < 13 ? s : ` ${s}`.slice(1);

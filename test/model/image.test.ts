@@ -1,7 +1,7 @@
 // The image file set as Docker builds it: COPY semantics, .dockerignore, WORKDIR, --from chains.
 import { describe, expect, it } from 'vitest';
 import { parseDockerignore } from '../../src/model/dockerignore.js';
-import { simulateStages } from '../../src/model/image.js';
+import { ImageFs, simulateStages } from '../../src/model/image.js';
 import { parseDockerfile } from '../../src/parsers/dockerfile.js';
 
 const REPO = [
@@ -87,5 +87,22 @@ describe('.dockerignore', () => {
     expect(parseDockerignore('**/main.py').ignores('app/main.py')).toBe(true);
     expect(parseDockerignore('*\n!app\n').ignores('app/main.py')).toBe(false);
     expect(parseDockerignore('*\n!app\n').ignores('other.py')).toBe(true);
+  });
+});
+
+describe('ImageFs.hasPythonUnder (the index namespace lookups use)', () => {
+  it('agrees with a scan of under() for every folder, file and missing path, as files are added', () => {
+    const fs = new ImageFs();
+    const files = ['/app/pkg/mod.py', '/app/pkg/data.json', '/app/other/readme.md', '/srv/ns/deep/er/x.py', '/odd//double.py', '/app/pkg.py/inner.txt', '/opt/tool.py', '/usr/lib/python3/site.py'];
+    const probes = ['/app', '/app/pkg', '/app/pkg/mod.py', '/app/other', '/srv', '/srv/ns', '/srv/ns/deep', '/srv/ns/deep/er', '/odd', '/odd/', '/app/pkg.py', '/opt/tool.py', '/opt', '/usr/lib', '/nope', '/ap', '/app/pk', '/', ''];
+    const scan = (path: string): boolean => fs.under(path).some((f) => f.imagePath.endsWith('.py'));
+    for (const [i, imagePath] of files.entries()) {
+      fs.add({ imagePath, repoPath: imagePath.slice(1), addedAt: i, copiedBy: { file: 'Dockerfile', line: 1 } });
+      for (const probe of probes) expect(fs.hasPythonUnder(probe), `${probe} after ${imagePath}`).toBe(scan(probe));
+    }
+    const child = ImageFs.inherit(fs);
+    for (const probe of probes) expect(child.hasPythonUnder(probe), `${probe} inherited`).toBe(scan(probe));
+    expect(fs.hasPythonUnder('/srv/ns')).toBe(true);
+    expect(fs.hasPythonUnder('/app/other')).toBe(false);
   });
 });

@@ -70,7 +70,7 @@ export function installLocalPackages(stages: readonly StageState[], final: Stage
     for (const local of step.pip.localPaths) {
       const dir = imageResolve(step.workdir, splitExtras(local.path).path);
       const srcLayout = `${dir === '/' ? '' : dir}/src`;
-      const root = fs.under(srcLayout).some((f) => f.imagePath.endsWith('.py')) ? srcLayout : dir;
+      const root = fs.hasPythonUnder(srcLayout) ? srcLayout : dir;
       for (const file of fs.under(root)) {
         if (!file.imagePath.endsWith('.py') || file.imagePath === `${root}/setup.py`) continue;
         const rel = root === '/' ? file.imagePath.slice(1) : file.imagePath.slice(root.length + 1);

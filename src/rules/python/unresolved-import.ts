@@ -81,6 +81,8 @@ interface Missing {
   readonly name: string; // the first module name that is absent there
 }
 
+/** From this many locations of one name on, ModuleIndex indexes the paths below them. */
+const MANY_LOCATIONS = 8;
 const SOURCE_EXTENSIONS = /\.(py|pyi|pyx|pxd|so|pyd|c|cc|cpp|rs)$/;
 // Written by protoc, setuptools-scm, versioneer or a build step, so absent from the repository.
 const GENERATED = /(_pb2|_pb2_grpc|_pb2_grpc_async|_version|__version__|version|_build_info|_generated)$/;
@@ -116,6 +118,51 @@ class ModuleIndex {
 
   isDir(location: string): boolean {
     return location === '' || this.dirs.has(location);
+  }
+
+  /**
+   * Whether `firstMissing(location, parts)` is null for some location: the module path exists
+   * below one of them, or a proper prefix of it is a module file there (the rest are attributes).
+   * With many locations (a monorepo whose 200 services each have an `app/` package), the paths
+   * below all of them are indexed once instead of walking every location for every module name.
+   */
+  resolvesBelowAny(name: string, locations: readonly string[], parts: readonly string[]): boolean {
+    // `locations` are the folders of the top-level `name` (the same list whenever name is the same).
+    let below = this.below.get(name);
+    if (below === undefined) {
+      const plain = (path: string): boolean => path !== '' && path.split('/').every((seg) => seg !== '' && seg !== '.' && seg !== '..');
+      below = locations.length >= MANY_LOCATIONS && locations.every(plain) ? this.pathsBelow(new Set(locations)) : null;
+      this.below.set(name, below);
+    }
+    if (below === null || !parts.every((part) => part !== '' && !part.includes('/'))) {
+      return locations.some((location) => this.firstMissing(location, parts) === null);
+    }
+    if (below.paths.has(parts.join('/'))) return true;
+    let prefix = '';
+    for (const part of parts.slice(0, -1)) {
+      prefix = prefix === '' ? part : `${prefix}/${part}`;
+      if (below.files.has(prefix)) return true;
+    }
+    return false;
+  }
+
+  private readonly below = new Map<string, { readonly paths: ReadonlySet<string>; readonly files: ReadonlySet<string> } | null>();
+
+  /** Every stem and folder below any of `locations`, relative to it; `files`: the stems that are no folder. */
+  private pathsBelow(locations: ReadonlySet<string>): { paths: Set<string>; files: Set<string> } {
+    const paths = new Set<string>();
+    const files = new Set<string>();
+    const add = (path: string, file: boolean): void => {
+      for (let dir = repoDirname(path); dir !== ''; dir = repoDirname(dir)) {
+        if (!locations.has(dir)) continue;
+        const rel = path.slice(dir.length + 1);
+        paths.add(rel);
+        if (file) files.add(rel);
+      }
+    };
+    for (const stem of this.stems) add(stem, !this.dirs.has(stem));
+    for (const dir of this.dirs) add(dir, false);
+    return { paths, files };
   }
 
   /** The first missing part of `parts` below `base`, or null when the whole path exists. */
@@ -164,11 +211,8 @@ function missingAbsolute(project: Project, modules: ModuleIndex, imp: PyImport):
   if (locations.length === 0) return null;
   // A name the repo shadows but a distribution also provides (`google`, `redis/` next to redis).
   if (project.moduleMap.lookup(imp.module).source !== 'guess' || declaredAnywhere(project).has(normalizeName(top))) return null;
-  let first: Missing | null = null;
-  for (const location of locations) {
-    const missing = modules.firstMissing(location, parts.slice(1));
-    if (!missing) return null;
-    first ??= missing;
-  }
-  return first;
+  // Missing only when it resolves below none of them; then said of the first.
+  const rest = parts.slice(1);
+  if (modules.resolvesBelowAny(top, locations, rest)) return null;
+  return modules.firstMissing(locations[0] ?? '', rest);
 }
