@@ -2,7 +2,7 @@
 // (fixtures/rules/*/flags-*); whatever patch driftcheck produces must apply with `git apply` and
 // every file it touched must re-parse without new errors; a second audit must not crash.
 // A few dozen seeded cases (FIX_FUZZ_CASES), each a real audit + patch + git apply.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -20,7 +20,7 @@ const SEED = Number(process.env['FUZZ_SEED'] ?? 20_261_126);
 const RULES = join(REPO_ROOT, 'fixtures/rules');
 const fixtures = readdirSync(RULES).sort().flatMap((rule) =>
   readdirSync(join(RULES, rule)).sort().filter((c) => c.startsWith('flags-')).map((c) => join(RULES, rule, c)),
-);
+).filter((dir) => existsSync(join(dir, 'expected.patch'))); // the ones whose findings have a fix
 
 function inputs(dir: string, rel = ''): string[] {
   return readdirSync(join(dir, rel)).sort().flatMap((name) => {
