@@ -42,6 +42,10 @@ type stubs (\`types-*\`, \`*-stubs\`) and plugins (\`pytest-*\`, \`flake8-*\`, .
 installer tools (pip, setuptools, wheel, ...), data packages (tzdata, certifi), and files named for
 development (\`requirements-dev.txt\`, \`*test*\`, \`*lint*\`, \`*doc*\`).
 
+Information only, without a fix, when every image that installs the line also runs an install step
+driftcheck could not read (\`RUN venv/bin/opentelemetry-bootstrap -a install\`, a script it cannot
+see): a package that step installs may need it, so "unused" is not proven.
+
 In project mode, a declaration nothing imports that another declared distribution depends on (or
 a line of a compiled file named as the declarations, \`# via\` another) is \`info\`: it may be a pin
 for that one.
@@ -114,19 +118,23 @@ Dependencies declared in \`pyproject.toml\` or installed inline in a Dockerfile 
         continue;
       }
       const file = project.files.get(declaration.file);
+      // An install step driftcheck could not read may bring a distribution that needs this one:
+      // "unused" is then not proven, only noted, with the step that was not read.
+      const unread = openInstallsOf(declaration);
       report({
         file: declaration.file,
         span: declaration.requirement.nameSpan,
-        ...(toolbox || neededBy.length > 0 ? { severity: 'info' as const } : {}),
+        ...(toolbox || neededBy.length > 0 || unread.length > 0 ? { severity: 'info' as const } : {}),
         service: declaration.services.length === 1 && declaration.services[0]?.kind !== 'project' ? (declaration.services[0]?.name ?? null) : null,
         message: messageOf(declaration) + (neededBy.length > 0 ? ` (${neededBy.slice(0, 3).join(', ')} ${neededBy.length === 1 ? 'depends' : 'depend'} on it: a pin for ${neededBy.length === 1 ? 'it' : 'them'}?)` : ''),
         evidence: [
           ...evidenceOf(project, declaration),
           ...(toolbox ? [{ file: declaration.file, line: 1, message: `${counts.unused} of the ${counts.total} packages of ${declaration.file} are unused by the service's code: likely installed for code that is not in the image, so this is a note` }] : []),
           ...(neededBy.length > 0 ? [{ file: declaration.file, line: declaration.requirement.line, message: `declared directly, but only ${neededBy.join(', ')} need${neededBy.length === 1 ? 's' : ''} it, so this is a note` }] : []),
+          ...unread.map((step) => ({ file: step.file, line: step.line, message: `${step.message}: a package it installs may need ${declaration.requirement.name}, so this is a note` })),
         ],
         package: key,
-        fix: file && declaration.removable && neededBy.length === 0 ? removal(declaration, file) : null,
+        fix: file && declaration.removable && neededBy.length === 0 && unread.length === 0 ? removal(declaration, file) : null,
       });
     }
   },
@@ -219,6 +227,17 @@ function add(map: Map<string, Declaration>, file: string, requirement: Requireme
     return;
   }
   map.set(at, { file, requirement, pinnedFor, services: [service], serviceSet: new Set([service]), removable });
+}
+
+/**
+ * The install steps driftcheck could not read, when every image that installs the declaration has
+ * one (an image whose install set is closed proves the package unused there); at most three.
+ */
+function openInstallsOf(declaration: Declaration): Service['unknownInstalls'] {
+  const images = declaration.services.filter((s) => s.kind !== 'project');
+  if (images.length === 0 || images.some((s) => s.unknownInstalls.length === 0)) return [];
+  const steps = new Map(images.flatMap((s) => s.unknownInstalls).map((step) => [`${step.file}:${step.line}:${step.message}`, step]));
+  return [...steps.values()].slice(0, 3);
 }
 
 function isExempt(key: string): boolean {
