@@ -62,12 +62,14 @@ describe('audit work grows roughly linearly', () => {
   }, 120_000);
 
   it('with the number of compose services sharing one Dockerfile and requirements', () => {
-    const small = compose(1000);
+    const small = compose(500);
     const big = compose(4000);
     time(small); // warm up
     const ratio = time(big) / Math.max(1, time(small));
-    // 4x the services: ~4 now; 8.1 when every service re-scanned the compose file and copied its words
-    expect(ratio).toBeLessThan(7);
+    // 8x the services: 3-4 alone, up to ~7 beside a parallel test run (CPU time counts the
+    // garbage collector's threads); ~27 when every service re-scanned the compose file and copied
+    // its words (8.1 at 4x, where a loaded run of linear code also reached 7.1)
+    expect(ratio).toBeLessThan(16);
     expect(audit({ root: big }).services).toHaveLength(4000);
   }, 120_000);
 });
