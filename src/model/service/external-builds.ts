@@ -31,6 +31,8 @@ export function imageKey(image: string): string {
   return `${repo}:${tag || 'latest'}${digest ? `@${digest}` : ''}`;
 }
 
+const buildsCache = new WeakMap<Repository, Map<string, ExternalBuild>>();
+
 export interface ExternalBuild {
   readonly image: string;
   readonly build: Build;
@@ -40,7 +42,10 @@ export interface ExternalBuild {
  * The images the repository's scripts build, by `imageKey`, as compose would build them: `build.file`
  * is the script, the context and Dockerfile relative to its folder as compose reads them.
  */
-export function externalBuilds(repo: Repository): Map<string, ExternalBuild> {
+export function externalBuilds(repo: Repository): ReadonlyMap<string, ExternalBuild> {
+  // Asked by the compose services (idiom 11) and by FROM lines (idiom 9): the scripts are read once.
+  const cached = buildsCache.get(repo);
+  if (cached) return cached;
   const out = new Map<string, ExternalBuild>();
   const scripts = repo.contextPaths().filter((path) => BUILD_SCRIPT.test(path)).slice(0, MAX_SCRIPTS);
   for (const path of scripts) {
@@ -68,6 +73,7 @@ export function externalBuilds(repo: Repository): Map<string, ExternalBuild> {
       for (const tag of parsed.tags) if (!out.has(imageKey(tag))) out.set(imageKey(tag), { image: tag, build });
     }
   }
+  buildsCache.set(repo, out);
   return out;
 }
 

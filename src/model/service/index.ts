@@ -25,7 +25,7 @@ import { nodeRunOf } from './node-run.js';
 import { simulateAndCollect, installLocalPackages } from './stages.js';
 import { collectStartupInstalls } from './installs.js';
 import { systemModulesOf } from './system-python.js';
-import { externalBuilds, imageKey, type ExternalBuild } from './external-builds.js';
+import { externalBuilds, imageKey } from './external-builds.js';
 import { repoImages } from './repo-images.js';
 import { privilegeDropOf } from './privileges.js';
 
@@ -38,7 +38,6 @@ export function buildServices(repo: Repository, firstParty: FirstPartyIndex, mod
   void firstParty;
   const services: Service[] = [];
   const builtDockerfiles = new Set<string>();
-  let external: Map<string, ExternalBuild> | undefined;
   const sets = composeSets(repo);
   const images = repoImages(repo, sets.flatMap((set) => set.services));
   for (const set of sets) {
@@ -47,8 +46,7 @@ export function buildServices(repo: Repository, firstParty: FirstPartyIndex, mod
       let linked = withBuilderOf(compose, builders);
       // `image: app_api` that `docker build -t app_api …` in a Makefile, script or CI workflow builds.
       if (!linked.build && linked.image && !/[$`]/.test(linked.image.value)) {
-        external ??= externalBuilds(repo);
-        const build = external.get(imageKey(linked.image.value))?.build;
+        const build = externalBuilds(repo).get(imageKey(linked.image.value))?.build;
         if (build) linked = { ...linked, build };
       }
       const service = composeBuiltService(repo, composePath, linked, set.production, set.explicit === true, parts, moduleMap, images);
