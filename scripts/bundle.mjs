@@ -18,7 +18,8 @@
 // evaluated, so bundled it would cost every run) stay external, so they are still loaded only when
 // used; they are the package's only dependencies.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,10 +91,20 @@ await build({
 
 // launch.ts runs core.cjs as a vm.Script, where import() fails: the one import() main.ts has is
 // the fallback behind start()'s loader of the interactive view. Refuse any other.
-const core = readFileSync(join(OUT, 'core.cjs'), 'utf8');
-const dynamicImports = core.match(/\bimport\((?!"\.\/run\.js"\))/g) ?? [];
+const bundled = readFileSync(join(OUT, 'core.cjs'), 'utf8');
+const dynamicImports = bundled.match(/\bimport\((?!"\.\/run\.js"\))/g) ?? [];
 if (dynamicImports.length > 0) throw new Error(`bundle: core.cjs has ${dynamicImports.length} import() besides the interactive view's; vm.Script cannot run them (src/cli/launch.ts)`);
-if (/[^\x00-\x7f]/.test(core)) console.warn('bundle: core.cjs is not ASCII-only: V8 holds it as a two-byte string (slower start-up)');
+if (/[^\x00-\x7f]/.test(bundled)) console.warn('bundle: core.cjs is not ASCII-only: V8 holds it as a two-byte string (slower start-up)');
+
+// core.cjs becomes the exact text launch.ts compiles, so that the 1.5 MB text is compiled as read
+// (never copied into a wrapped string): Node's CommonJS wrapper around the bundle, as an
+// expression whose value is the wrapper function (a vm.Script's completion value) and which a
+// require() of the file (launch.ts with --debug, for the source map) gets as its exports. The
+// wrapper opens on the bundle's first line, so the source map's lines still hold. The last line is
+// the build id, a digest of the text above it, which the code cache's header repeats (launch.ts).
+const wrapped = `(typeof module === "object" ? module : {}).exports = (function (exports, require, module, __filename, __dirname) { ${bundled}\n});\n`;
+const buildId = createHash('sha256').update(wrapped).digest('hex').slice(0, 32);
+writeFileSync(join(OUT, 'core.cjs'), `${wrapped}// driftcheck build ${buildId}\n`);
 
 // The command itself.
 await build({

@@ -34,6 +34,12 @@ function run(bin: string, args: readonly string[] = ARGS, env: Record<string, st
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
+// core.cjs.cache: this magic line, the bundle's build id (32 hex digits, the bundle's last line
+// `// driftcheck build <id>`), the SHA-256 digest of the data, the data (src/cli/launch.ts).
+const MAGIC = Buffer.from('driftcheck code cache 2\n');
+const buildId = (core: string): string => /\/\/ driftcheck build ([0-9a-f]{32})\n$/.exec(readFileSync(core, 'latin1'))?.[1] ?? '(none)';
+const cacheFile = (id: string, data: Buffer): Buffer => Buffer.concat([MAGIC, Buffer.from(id, 'latin1'), createHash('sha256').update(data).digest(), data]);
+const parts = (file: Buffer): { id: string; data: Buffer } => ({ id: file.toString('latin1', MAGIC.length, MAGIC.length + 32), data: file.subarray(MAGIC.length + 64) });
 const cacheLine = (stderr: string): string => stderr.split('\n').find((line) => line.startsWith('driftcheck: code cache')) ?? '(no line)';
 const CACHE = (): string => join(copy, 'core.cjs.cache');
 const original = (): Buffer => readFileSync(join(REPO_ROOT, 'dist/bin/core.cjs.cache'));
@@ -45,6 +51,14 @@ describe('the code cache of the bundled CLI', () => {
     const inProcess = await runCliInProcess(ARGS);
     expect({ status: result.status, stdout: result.stdout }).toEqual({ status: inProcess.status, stdout: inProcess.stdout });
     expect(result.status).toBe(1);
+  });
+
+  it('is matched to the bundle by the build id on its last line, and checked by a digest of its data alone', () => {
+    const { id, data } = parts(original());
+    expect(id).toBe(buildId(join(REPO_ROOT, 'dist/bin/core.cjs')));
+    // Written here from the parts: the launcher accepts exactly this layout.
+    writeFileSync(CACHE(), cacheFile(id, data));
+    expect(cacheLine(run(copy).stderr)).toBe('driftcheck: code cache used');
   });
 
   it('DRIFTCHECK_CODE_CACHE=off and --debug compile without it, with the same report', () => {
@@ -78,12 +92,15 @@ describe('the code cache of the bundled CLI', () => {
       }, 'not used (absent or invalid)'],
       // A whole, digest-checked file whose data V8 does not accept (another V8, other flags, or
       // not code cache data at all): V8's own checks refuse it.
-      ['data V8 refuses, with a matching digest', () => {
-        const source = readFileSync(join(copy, 'core.cjs'));
-        const magic = Buffer.from('driftcheck code cache 1\n');
+      ['data V8 refuses, with the right id and digest', () => {
         const data = Buffer.alloc(4096, 7);
-        writeFileSync(CACHE(), Buffer.concat([magic, createHash('sha256').update(source).update(data).digest(), data]));
+        writeFileSync(CACHE(), cacheFile(buildId(join(copy, 'core.cjs')), data));
       }, 'not used (rejected by V8)'],
+      // The id ties the data to one build: the same data under another id is not used.
+      ['whole data with another build id', () => {
+        const { data } = parts(original());
+        writeFileSync(CACHE(), cacheFile('0'.repeat(32), data));
+      }, 'not used (absent or invalid)'],
     ];
     for (const [name, damage, line] of cases) {
       it(name, () => {
@@ -97,6 +114,21 @@ describe('the code cache of the bundled CLI', () => {
         expect({ status: result.status, stdout: result.stdout }).toEqual(want);
       });
     }
+
+    it('a bundle rebuilt with another id (its last line changed)', () => {
+      const want = expected();
+      writeFileSync(CACHE(), original());
+      const core = readFileSync(join(REPO_ROOT, 'dist/bin/core.cjs'), 'latin1');
+      writeFileSync(join(copy, 'core.cjs'), core.replace(/\/\/ driftcheck build [0-9a-f]{32}\n$/, `// driftcheck build ${'f'.repeat(32)}\n`), 'latin1');
+      expect(buildId(join(copy, 'core.cjs'))).toBe('f'.repeat(32));
+      try {
+        const result = run(copy);
+        expect(cacheLine(result.stderr)).toBe('driftcheck: code cache not used (absent or invalid)');
+        expect({ status: result.status, stdout: result.stdout }).toEqual(want);
+      } finally {
+        writeFileSync(join(copy, 'core.cjs'), core, 'latin1');
+      }
+    });
 
     it('a bundle changed after the build (the cache was made for other text)', () => {
       const want = expected();
