@@ -50,6 +50,16 @@ const entries = (cache: string): string[] => {
   }
 };
 
+/** An entry: a header line (key, signature, extra files) and the report line (result-cache.ts). */
+function readEntry<R>(path: string): { header: Record<string, unknown>; report: R } {
+  const [header, report, ...rest] = readFileSync(path, 'utf8').split('\n');
+  expect(rest, 'two lines').toEqual([]);
+  return { header: JSON.parse(header ?? '') as Record<string, unknown>, report: JSON.parse(report ?? '') as R };
+}
+function writeEntry(path: string, entry: { header: Record<string, unknown>; report: unknown }): void {
+  writeFileSync(path, `${JSON.stringify(entry.header)}\n${JSON.stringify(entry.report)}`);
+}
+
 const FIXTURES = readdirSync(join(REPO_ROOT, 'fixtures/projects')).sort();
 
 describe('warm runs print what a fresh audit prints', () => {
@@ -75,11 +85,11 @@ describe('the cache is really used, and never trusted when it should not be', ()
     await cli(['--format', 'json'], dir, cache);
     const [name] = entries(cache);
     const path = join(cache, 'results', name ?? '');
-    const entry = JSON.parse(readFileSync(path, 'utf8')) as { report: { findings: { message: string }[] } };
+    const entry = readEntry<{ findings: { message: string }[] }>(path);
     const first = entry.report.findings[0];
     if (!first) throw new Error('sutazai has findings');
     first.message = 'DOCTORED';
-    writeFileSync(path, JSON.stringify(entry));
+    writeEntry(path, entry);
     expect((await cli(['--format', 'json'], dir, cache)).stdout).toContain('DOCTORED');
     expect((await cli(['--format', 'json', '--no-cache'], dir, cache)).stdout).not.toContain('DOCTORED');
     // The --no-cache run replaced the stale entry: the next cached run is fresh too (#22 point 9).
@@ -211,10 +221,10 @@ describe('the cache is really used, and never trusted when it should not be', ()
         expect(entries(cache).length, 'an old mtime: the run is stored').toBe(1);
         // Its files' ctimes are fresh: signed by their text too. Doctored, to show a hit below.
         const path = join(cache, 'results', entries(cache)[0] ?? '');
-        const entry = JSON.parse(readFileSync(path, 'utf8')) as { digested: string[]; report: { services: { entry: string }[] } };
-        expect(entry.digested).toContain('app.py');
+        const entry = readEntry<{ services: { entry: string }[] }>(path);
+        expect(entry.header['digested']).toContain('app.py');
         for (const service of entry.report.services) service.entry = 'DOCTORED';
-        writeFileSync(path, JSON.stringify(entry));
+        writeEntry(path, entry);
         expect((await cli(['--format', 'json'], dir, cache)).stdout, 'unchanged: served from the cache').toContain('DOCTORED');
         // `cp -p` of a same-size file: same inode, size and mtime; ctime moves, but not to another second.
         writeFileSync(app, 'import reqwests\n');
@@ -240,7 +250,12 @@ describe('the cache is really used, and never trusted when it should not be', ()
     const fresh = await cli(['--format', 'json'], dir, cache);
     const [name] = entries(cache);
     const path = join(cache, 'results', name ?? '');
-    for (const junk of ['', '{', 'null', '{"format":1}', readFileSync(path, 'utf8').slice(0, 1000), '\u0000\u0001binary']) {
+    const [header = '', report = ''] = readFileSync(path, 'utf8').split('\n');
+    const junks = [
+      '', '{', 'null', '{"format":1}', readFileSync(path, 'utf8').slice(0, 1000), '\u0000\u0001binary',
+      header, `${header}\n`, `${header}\n${report.slice(0, report.length >> 1)}`, `${header}\nnull`, `${header}\n{"root":"."}`,
+    ];
+    for (const junk of junks) {
       writeFileSync(path, junk);
       const run = await cli(['--format', 'json'], dir, cache);
       expect(run).toEqual(fresh);
@@ -287,7 +302,7 @@ describe('the cache is really used, and never trusted when it should not be', ()
     const names = readdirSync(join(cache, 'results'));
     expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
     expect(names.length).toBe(1);
-    expect(() => JSON.parse(readFileSync(join(cache, 'results', names[0] ?? ''), 'utf8')) as unknown).not.toThrow();
+    expect(() => readEntry(join(cache, 'results', names[0] ?? ''))).not.toThrow();
     expect(statSync(join(cache, 'results', names[0] ?? '')).size).toBeGreaterThan(100);
   });
 });

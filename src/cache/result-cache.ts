@@ -18,6 +18,11 @@
 // renamed (concurrent runs never see half an entry). An entry is not trusted: it is opened without
 // following links and non-blocking, must be a regular file under MAX_ENTRY_BYTES and have the
 // exact shape of a report; anything else is deleted and counts as a miss.
+//
+// An entry is two lines of JSON: what the check needs (the key, the signature, the extra files),
+// then the report. The check parses the first line only; the report (megabytes on a large tree) is
+// parsed after the signature matched, so a miss never parses it, and a hit holds it only while it
+// is rendered, not while the tree is walked and stat'ed.
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdirSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -32,7 +37,7 @@ import { atomicWrite, errorCode, readGuarded } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
 
 
-const FORMAT = 3;
+const FORMAT = 4;
 const RACY_MS = 2_000;
 /** Entries kept per cache directory; older ones are removed after a write. */
 const MAX_ENTRIES = 64;
@@ -41,7 +46,8 @@ const MAX_ENTRY_BYTES = 256 * 1024 * 1024;
 /** Temp files older than this are leftovers of a killed run (a write takes milliseconds). */
 const STALE_TEMP_MS = 60 * 60 * 1000;
 
-interface Entry {
+/** An entry's first line. */
+interface Header {
   readonly format: number;
   readonly key: string;
   readonly signature: string;
@@ -49,7 +55,6 @@ interface Entry {
   readonly extras: { readonly read: readonly string[]; readonly absent: readonly string[] };
   /** Files whose ctime was too fresh to trust: the signature includes a digest of their text. */
   readonly digested?: readonly string[];
-  readonly report: AuditReport;
 }
 
 /** `<cache dir>/results` (DRIFTCHECK_CACHE_DIR, else the platform's user cache folder). */
@@ -99,25 +104,36 @@ export function lookupCachedReport(dir: string, options: AuditOptions): { report
   const miss = { report: null, walk: null };
   const key = keyOf(options);
   const path = entryPath(dir, key);
-  let data: unknown;
+  let bytes: Buffer;
+  let newline: number;
+  let header: unknown;
   try {
     const read = readGuarded(path, { rootReal: null, maxBytes: MAX_ENTRY_BYTES, followLinks: false });
     if ('refused' in read) return { ...miss, report: discard(path) };
-    data = JSON.parse(read.bytes.toString('utf8'));
+    bytes = read.bytes;
+    newline = bytes.indexOf(0x0a);
+    if (newline === -1) return { ...miss, report: discard(path) };
+    header = JSON.parse(bytes.toString('utf8', 0, newline));
   } catch (error) {
     // ELOOP: a symbolic link (O_NOFOLLOW); a syntax error: a truncated or foreign file.
     return errorCode(error) === 'ENOENT' ? miss : { ...miss, report: discard(path) };
   }
-  if (!isEntry(data, key)) return { ...miss, report: discard(path) };
-  const entry = data;
-  const extras = extrasOf(entry);
+  if (!isHeader(header, key)) return { ...miss, report: discard(path) };
+  const extras = extrasOf(header);
   const listing = currentListing(options);
   if (listing === null) return miss;
-  const inputs = listing.candidates.map((candidate) => ({ rel: candidate.rel, stamp: null }));
   const maxBytes = (options.discover ?? DEFAULT_DISCOVER_OPTIONS).maxFileBytes;
-  const digests = new Map(digestedOf(entry).map((path) => [path, currentDigest(join(options.root, path), maxBytes)]));
-  const current = signatureOf(options, inputs, extras.read, extras.absent, listing.otherPaths, new Map(), digests);
-  return current.signature === entry.signature ? { report: entry.report, walk: null } : { report: null, walk: listing };
+  const digests = new Map(digestedOf(header).map((path) => [path, currentDigest(join(options.root, path), maxBytes)]));
+  const current = signatureOf(options, listing.candidates, extras.read, extras.absent, listing.otherPaths, new Map(), digests);
+  if (current.signature !== header.signature) return { report: null, walk: listing };
+  // Nothing changed: the report, which must have the exact shape a renderer relies on.
+  let report: unknown;
+  try {
+    report = JSON.parse(bytes.toString('utf8', newline + 1));
+  } catch {
+    report = null;
+  }
+  return isReport(report) ? { report, walk: null } : { report: discard(path), walk: listing };
 }
 
 /**
@@ -143,15 +159,15 @@ export function writeCachedReport(dir: string, options: AuditOptions, result: Au
   if (current.newestMtime > racy) return;
   const key = keyOf(options);
   const report: AuditReport = { root: result.root, findings: result.findings, files: result.files, services: result.services, warnings: result.warnings, ...(result.notes ? { notes: result.notes } : {}) };
-  const entry: Entry = {
+  const header: Header = {
     format: FORMAT, key, signature: current.signature, extras: { read, absent: result.project.absentPaths },
     ...(digests.size > 0 ? { digested: [...digests.keys()].sort() } : {}),
-    report,
   };
   try {
     mkdirSync(dir, { recursive: true });
     // No fsync: an entry cut short by a crash fails the shape check and is deleted (a miss).
-    atomicWrite(entryPath(dir, key), JSON.stringify(entry), { durable: false });
+    // JSON.stringify escapes every newline inside strings: the first newline ends the header.
+    atomicWrite(entryPath(dir, key), `${JSON.stringify(header)}\n${JSON.stringify(report)}`, { durable: false });
     prune(dir);
   } catch {
     // a read-only or full cache directory only costs speed
@@ -168,12 +184,12 @@ function discard(path: string): null {
   return null;
 }
 
-/** The exact shape a renderer and the exit code rely on: a wrong type would be an internal error. */
-function isEntry(value: unknown, key: string): value is Entry {
-  const entry = value as Partial<Entry> | null;
-  return typeof entry === 'object' && entry !== null && entry.format === FORMAT && entry.key === key && typeof entry.signature === 'string' && isReport(entry.report);
+function isHeader(value: unknown, key: string): value is Header {
+  const header = value as Partial<Header> | null;
+  return typeof header === 'object' && header !== null && header.format === FORMAT && header.key === key && typeof header.signature === 'string';
 }
 
+/** The exact shape a renderer and the exit code rely on: a wrong type would be an internal error. */
 function isReport(value: unknown): value is AuditReport {
   const r = value as Record<string, unknown> | null;
   return (
@@ -214,14 +230,14 @@ function nullableString(value: unknown): boolean {
   return value === null || typeof value === 'string';
 }
 
-function extrasOf(entry: Entry): { read: string[]; absent: string[] } {
-  const extras = entry.extras as { read?: unknown; absent?: unknown } | undefined;
+function extrasOf(header: Header): { read: string[]; absent: string[] } {
+  const extras = header.extras as { read?: unknown; absent?: unknown } | undefined;
   const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
   return { read: strings(extras?.read), absent: strings(extras?.absent) };
 }
 
-function digestedOf(entry: Entry): string[] {
-  const digested = entry.digested as unknown;
+function digestedOf(header: Header): string[] {
+  const digested = header.digested as unknown;
   return Array.isArray(digested) ? digested.filter((v): v is string => typeof v === 'string') : [];
 }
 
@@ -271,11 +287,12 @@ function currentListing(options: AuditOptions): RecordedWalk | null {
 
 /**
  * A digest of every input's identity (ctime too: `touch -d` or an extraction can set an old
- * mtime), and the newest mtime. Inputs without a stamp are stat'ed now.
+ * mtime), and the newest mtime. Inputs without a stamp are stat'ed now (at `abs` when the walk
+ * gave it, else below the root).
  */
 function signatureOf(
   options: AuditOptions,
-  inputs: readonly { readonly rel: string; readonly stamp: FileStamp | null }[],
+  inputs: readonly { readonly rel: string; readonly abs?: string; readonly stamp?: FileStamp | null }[],
   read: readonly string[],
   absent: readonly string[],
   otherPaths: readonly string[],
@@ -284,22 +301,40 @@ function signatureOf(
 ): { signature: string; newestMtime: number } {
   const hash = createHash('sha256');
   let newestMtime = 0;
-  const addFile = (label: string, path: string, known: FileStamp | null): void => {
-    let stamp = known;
-    try {
-      stamp ??= stampOf(statSync(join(options.root, path)));
-    } catch {
-      hash.update(`${label}\0${path}\0absent\n`);
-      return;
+  // The lines are hashed in batches: one update per file cost as much as the hashing itself.
+  let batch = '';
+  const line = (text: string): void => {
+    batch += text;
+    if (batch.length > 65_536) {
+      hash.update(batch);
+      batch = '';
+    }
+  };
+  const addFile = (label: string, path: string, known: FileStamp | null | undefined, abs: string | undefined): void => {
+    let stamp = known ?? null;
+    if (stamp === null) {
+      let stat;
+      try {
+        // No exception for the common case of a missing file; any other error counts the same.
+        stat = statSync(abs ?? join(options.root, path), { throwIfNoEntry: false });
+      } catch {
+        stat = undefined;
+      }
+      if (stat === undefined) {
+        line(`${label}\0${path}\0absent\n`);
+        return;
+      }
+      stamp = stampOf(stat);
     }
     newestMtime = Math.max(newestMtime, stamp.mtimeMs);
-    hash.update(`${label}\0${path}\0${stamp.key}\n`);
+    line(`${label}\0${path}\0${stamp.key}\n`);
   };
-  for (const input of inputs) addFile('read', input.rel, input.stamp);
-  for (const path of read) addFile('extra', path, readStamps.get(path) ?? null);
-  for (const path of absent) addFile('absent', path, null);
-  hash.update(`other\0${[...otherPaths].sort().join('\0')}\n`);
-  for (const path of [...digests.keys()].sort()) hash.update(`digest\0${path}\0${digests.get(path) ?? ''}\n`);
+  for (const input of inputs) addFile('read', input.rel, input.stamp, input.abs);
+  for (const path of read) addFile('extra', path, readStamps.get(path), undefined);
+  for (const path of absent) addFile('absent', path, null, undefined);
+  line(`other\0${[...otherPaths].sort().join('\0')}\n`);
+  for (const path of [...digests.keys()].sort()) line(`digest\0${path}\0${digests.get(path) ?? ''}\n`);
+  hash.update(batch);
   return { signature: hash.digest('hex'), newestMtime };
 }
 
