@@ -270,17 +270,21 @@ describe('result-cache entries are validated, not trusted (#22 point 10)', () =>
   const warm = (repo: string, cache: string, args: string[] = ['--format', 'json']): RunResult =>
     runCli(['.', ...args], { cwd: repo, env: { DRIFTCHECK_CACHE_DIR: cache }, bounded: true });
 
+  /** An entry's report: its second line (the first is the header the check reads, result-cache.ts). */
+  const reportOf = (entry: string): { findings: Record<string, unknown>[] } => JSON.parse(readFileSync(entry, 'utf8').split('\n')[1] ?? '') as { findings: Record<string, unknown>[] };
+
   function doctor(entry: string, change: (report: { findings: Record<string, unknown>[] }) => void): void {
-    const data = JSON.parse(readFileSync(entry, 'utf8')) as { report: { findings: Record<string, unknown>[] } };
-    change(data.report);
-    writeFileSync(entry, JSON.stringify(data));
+    const [header] = readFileSync(entry, 'utf8').split('\n');
+    const report = reportOf(entry);
+    change(report);
+    writeFileSync(entry, `${header ?? ''}\n${JSON.stringify(report)}`);
   }
 
   it('a valid-looking entry of the wrong shape is deleted and the audit runs (no internal error)', () => {
     const { repo, cache, entry, fresh } = cached();
     doctor(entry, (report) => Object.assign(report, { findings: 5 }));
     expect(warm(repo, cache)).toEqual(fresh);
-    expect(JSON.parse(readFileSync(entry, 'utf8'))).toMatchObject({ report: { findings: [{ ruleId: 'DEP001' }] } });
+    expect(reportOf(entry)).toMatchObject({ findings: [{ ruleId: 'DEP001' }] });
   });
 
   it('a bogus severity cannot flip the exit code', () => {
