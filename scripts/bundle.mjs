@@ -69,6 +69,37 @@ await build({
   },
 });
 
+// Bundled CommonJS packages that most runs never use, evaluated on first use instead of at every
+// start (their module bodies cost milliseconds: semver builds its regular expressions, dockerfile-ast
+// loads vscode-languageserver-types): in core.cjs only, each import line below becomes a stand-in
+// whose property reads `require()` the package, which the bundler turns into a call of the package's
+// lazy initializer. The stand-in of a class is a function, so `instanceof` and static methods work.
+// The build fails when a line is missing: a changed import would otherwise make the package eager
+// again without anyone noticing (or use a binding the stand-in does not provide).
+const LAZY_IMPORTS = [
+  { module: 'dist/model/npm-lock.js', line: "import semver from 'semver';", package: 'semver', bindings: [['semver', null]] },
+  { module: 'dist/rules/npm/node-version-drift.js', line: "import semver from 'semver';", package: 'semver', bindings: [['semver', null]] },
+  { module: 'dist/parsers/dockerfile.js', line: "import { DockerfileParser, From, ModifiableInstruction } from 'dockerfile-ast';", package: 'dockerfile-ast', bindings: [['DockerfileParser', 'DockerfileParser'], ['From', 'From'], ['ModifiableInstruction', 'ModifiableInstruction']] },
+];
+const lazyImports = {
+  name: 'lazy-commonjs-packages',
+  transform(code, id) {
+    const lazy = LAZY_IMPORTS.filter((entry) => id.endsWith(entry.module));
+    if (lazy.length === 0) return null;
+    let out = code;
+    for (const entry of lazy) {
+      if (!out.includes(entry.line)) throw new Error(`bundle: ${entry.module} no longer has the line \`${entry.line}\` (LAZY_IMPORTS in scripts/bundle.mjs)`);
+      const load = `__lazy_${entry.package.replace(/\W/g, '_')}`;
+      const standIns = entry.bindings.map(([local, name]) => {
+        const target = name === null ? `${load}()` : `${load}()[${JSON.stringify(name)}]`;
+        return `const ${local} = new Proxy(function () {}, { get: (_, key) => ${target}[key], construct: (_, args) => new (${target})(...args), apply: (_, self, args) => Reflect.apply(${target}, self, args) });`;
+      });
+      out = out.replace(entry.line, [`let ${load}_module;`, `const ${load} = () => (${load}_module ??= require(${JSON.stringify(entry.package)}));`, ...standIns].join('\n'));
+    }
+    return { code: out, map: null };
+  },
+};
+
 // The CLI as one CommonJS file: vm.Script compiles scripts, not ES modules, and only a script can
 // be given code cache data on Node 20.
 await build({
@@ -83,6 +114,7 @@ await build({
         return source === '../tui/run.js' ? { id: './run.js', external: true } : null;
       },
     },
+    lazyImports,
   ],
   // ASCII only (strings escaped, comments but licences left out): V8 keeps a one-byte source, which
   // decodes, hashes and compiles faster than a two-byte one, and a smaller file to read.

@@ -141,6 +141,33 @@ describe('the code cache of the bundled CLI', () => {
   });
 });
 
+describe('bundled packages a run does not use are not evaluated', () => {
+  // semver's module body reads NODE_DEBUG once (its debug switch): a spy on process.env, set up
+  // before the command starts, sees whether the bundle evaluated semver (scripts/bundle.mjs,
+  // LAZY_IMPORTS; dockerfile-ast is deferred the same way).
+  function semverEvaluated(fixture: string): boolean {
+    const out = join(cacheDir, `env-${Math.random().toString(36).slice(2)}.json`);
+    const preload = join(cacheDir, 'spy-env.cjs');
+    writeFileSync(preload, [
+      'const real = process.env;',
+      'const reads = [];',
+      "process.env = new Proxy(real, { get(target, key) { if (key === 'NODE_DEBUG') reads.push(new Error().stack.split('\\n')[2] ?? ''); return Reflect.get(target, key); } });",
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(reads)));`,
+    ].join('\n'));
+    const result = spawnSync(process.execPath, ['-r', preload, join(REPO_ROOT, 'dist/bin/driftcheck.js'), fixture, '--no-cache'], { encoding: 'utf8', env: { ...process.env, DRIFTCHECK_CACHE_DIR: cacheDir, NO_COLOR: '1' } });
+    expect([0, 1], result.stderr).toContain(result.status);
+    return (JSON.parse(readFileSync(out, 'utf8')) as string[]).some((frame) => frame.includes('core.cjs'));
+  }
+
+  it('an audit with no npm lock or Node service never evaluates semver', () => {
+    expect(semverEvaluated(FIXTURE)).toBe(false);
+  });
+
+  it('control: a Node service whose engines range is checked does', () => {
+    expect(semverEvaluated(join(REPO_ROOT, 'fixtures/rules/node-version-drift/flags-build-stage-yarn'))).toBe(true);
+  });
+});
+
 describe('built-ins a run does not use are not loaded', () => {
   /** The Node built-in modules the command loaded, as process.moduleLoadList lists them at exit. */
   function builtins(args: readonly string[]): string[] {
