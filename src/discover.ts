@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { makeSourceFile, type Encoding, type FileKind, type SourceFile } from './source.js';
+import { FileChangedError, makeSourceFile, type Encoding, type FileKind, type SourceFile } from './source.js';
 import { errorCode, readGuarded, refusalMessage } from './util/safe-fs.js';
 import { gitIgnoreFacts } from './util/git-index.js';
 
@@ -382,6 +382,30 @@ export function readSource(
     warnings.push({ file: rel, message: `cannot read file: ${errorCode(error)}` });
     return null;
   }
+}
+
+/**
+ * The text of a file read before, read again: the same guard as the first read, and the text must
+ * have the digest (textDigest) it had then, else FileChangedError (a position or a fix computed
+ * from the first read would not fit it).
+ */
+export function readTextAgain(abs: string, rel: string, isLink: boolean, rootReal: string, options: DiscoverOptions, digest: string): string {
+  let text: string;
+  try {
+    const read = readGuarded(abs, { rootReal, maxBytes: options.maxFileBytes, followLinks: isLink });
+    if ('refused' in read) throw new FileChangedError(rel);
+    const { raw } = decode(read.bytes);
+    text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  } catch {
+    throw new FileChangedError(rel);
+  }
+  if (textDigest(text) !== digest) throw new FileChangedError(rel);
+  return text;
+}
+
+/** The digest of a file's text (BOM removed): what the parse cache keys a model by. */
+export function textDigest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function isUtf16(buffer: Buffer): boolean {

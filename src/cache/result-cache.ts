@@ -33,7 +33,7 @@ import { VERSION } from '../version.js';
 
 
 const FORMAT = 3;
-const RACY_MS = 2_000;
+export const RACY_MS = 2_000;
 /** Entries kept per cache directory; older ones are removed after a write. */
 const MAX_ENTRIES = 64;
 /** A report of a 200,000-file tree stays far below this; a larger entry is not one of ours. */
