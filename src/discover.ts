@@ -186,6 +186,11 @@ export interface RecordedWalk {
   readonly otherPaths: readonly string[];
   /** Folders the walk did not enter (see Discovery.unwalkedDirs). */
   readonly unwalkedDirs: readonly string[];
+  /**
+   * Each candidate's stat as the result cache's check took it (following links; null when it
+   * could not be taken): a file whose stat an earlier run recorded need not be stat'ed again.
+   */
+  readonly stamps?: readonly (FileStamp | null)[];
 }
 
 /** The files discovery would read and the names it would record, without reading any (the result cache's check). */
@@ -206,7 +211,7 @@ export function listFiles(root: string, options: DiscoverOptions = DEFAULT_DISCO
 export function walkOrReplay(
   root: string,
   options: DiscoverOptions,
-  accept: (candidate: Candidate, warnings: { file: string; message: string }[]) => void,
+  accept: (candidate: Candidate, warnings: { file: string; message: string }[], checked?: FileStamp | null) => void,
   recorded?: RecordedWalk,
 ): { warnings: { file: string; message: string }[]; otherPaths: string[]; unwalkedDirs: string[]; replayed: boolean } {
   if (recorded === undefined || recorded.root !== root || recorded.optionsKey !== JSON.stringify(options)) return { ...walkTree(root, options, accept), replayed: false };
@@ -215,7 +220,7 @@ export function walkOrReplay(
   recorded.candidates.forEach((candidate, i) => {
     const before = recorded.warningsBefore[i] ?? 0;
     while (next < before) warnings.push({ ...(recorded.warnings[next++] as { file: string; message: string }) });
-    accept(candidate, warnings);
+    accept(candidate, warnings, recorded.stamps?.[i]);
   });
   while (next < recorded.warnings.length) warnings.push({ ...(recorded.warnings[next++] as { file: string; message: string }) });
   return { warnings, otherPaths: [...recorded.otherPaths], unwalkedDirs: [...recorded.unwalkedDirs], replayed: true };

@@ -115,6 +115,13 @@ describe('a Python file whose stat is unchanged since the last run is not read (
     expect({ status: second.status, stdout: second.stdout }).toEqual(expected);
     const report = JSON.parse(second.stdout) as { findings: { file: string; line: number }[] };
     expect(report.findings.filter((f) => f.file.endsWith('.py') && f.file !== 'backend/app/api/health.py' && f.line > 1).length).toBeGreaterThan(0);
+    // Options with no stored report (so no check walked the tree first): the stats are taken by
+    // discovery itself, with the same outcome. The edit above is too fresh to be recorded.
+    const third = await run(dir, cache, ['--select', 'DEP001,MOD001']);
+    expect(third.counts.python.parsed).toBe(0);
+    expect(third.unread).toBe(first.counts.python.parsed - 1);
+    const selectedFresh = await run(dir, tempDir('driftcheck-parse-nocache-'), ['--no-cache', '--select', 'DEP001,MOD001']);
+    expect({ status: third.status, stdout: third.stdout }).toEqual({ status: selectedFresh.status, stdout: selectedFresh.stdout });
   });
 });
 

@@ -116,8 +116,9 @@ export function lookupCachedReport(dir: string, options: AuditOptions): { report
   const inputs = listing.candidates.map((candidate) => ({ rel: candidate.rel, stamp: null }));
   const maxBytes = (options.discover ?? DEFAULT_DISCOVER_OPTIONS).maxFileBytes;
   const digests = new Map(digestedOf(entry).map((path) => [path, currentDigest(join(options.root, path), maxBytes)]));
-  const current = signatureOf(options, inputs, extras.read, extras.absent, listing.otherPaths, new Map(), digests);
-  return current.signature === entry.signature ? { report: entry.report, walk: null } : { report: null, walk: listing };
+  const stamps: (FileStamp | null)[] = [];
+  const current = signatureOf(options, inputs, extras.read, extras.absent, listing.otherPaths, new Map(), digests, (index, stamp) => (stamps[index] = stamp));
+  return current.signature === entry.signature ? { report: entry.report, walk: null } : { report: null, walk: { ...listing, stamps } };
 }
 
 /**
@@ -281,21 +282,26 @@ function signatureOf(
   otherPaths: readonly string[],
   readStamps: ReadonlyMap<string, FileStamp | null> = new Map(),
   digests: ReadonlyMap<string, string> = new Map(),
+  onInputStamp?: (index: number, stamp: FileStamp | null) => void,
 ): { signature: string; newestMtime: number } {
   const hash = createHash('sha256');
   let newestMtime = 0;
-  const addFile = (label: string, path: string, known: FileStamp | null): void => {
+  const addFile = (label: string, path: string, known: FileStamp | null): FileStamp | null => {
     let stamp = known;
     try {
       stamp ??= stampOf(statSync(join(options.root, path)));
     } catch {
       hash.update(`${label}\0${path}\0absent\n`);
-      return;
+      return null;
     }
     newestMtime = Math.max(newestMtime, stamp.mtimeMs);
     hash.update(`${label}\0${path}\0${stamp.key}\n`);
+    return stamp;
   };
-  for (const input of inputs) addFile('read', input.rel, input.stamp);
+  inputs.forEach((input, index) => {
+    const stamp = addFile('read', input.rel, input.stamp);
+    onInputStamp?.(index, stamp);
+  });
   for (const path of read) addFile('extra', path, readStamps.get(path) ?? null);
   for (const path of absent) addFile('absent', path, null);
   hash.update(`other\0${[...otherPaths].sort().join('\0')}\n`);

@@ -31,15 +31,20 @@ export function scanJob(job: ScanJob, rootReal: string, options: DiscoverOptions
 
 /** The outcome of a file whose stat is unchanged since an earlier run recorded it, without reading it; null otherwise. */
 function unchanged(job: ScanJob, rootReal: string, options: DiscoverOptions, files: FileMemo): ScanOutcome | null {
-  let stamp: FileStamp;
+  // The stat the result cache's check took moments before, else one taken now. Only a stamp equal
+  // to a recorded regular file's (same inode, size and times) is used; anything else is read, so
+  // its warning is given as before.
+  let stamp: FileStamp | null = job.checked ?? null;
   try {
-    const stat = lstatSync(job.abs);
-    // Anything but a regular file within the limit is read, so its warning is given as before.
-    if (!stat.isFile() || stat.size > options.maxFileBytes) return null;
-    stamp = stampOf(stat);
+    if (stamp === null) {
+      const stat = lstatSync(job.abs);
+      if (!stat.isFile()) return null;
+      stamp = stampOf(stat);
+    }
   } catch {
     return null;
   }
+  if (stamp.size > options.maxFileBytes) return null;
   const hit = files.unchanged('python', job.rel, stamp.key);
   if (hit === undefined) return null;
   files.remember(job.rel, hit.record, stamp);
