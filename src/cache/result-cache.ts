@@ -28,6 +28,7 @@ import { DEFAULT_CONFIG } from '../config/types.js';
 import { cacheDir } from '../metadata/index-cache.js';
 import { findLocalEnv } from '../metadata/python-env.js';
 import { SEVERITY_RANK } from '../findings/types.js';
+import { FileChangedError } from '../source.js';
 import { atomicWrite, errorCode, readGuarded } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
 
@@ -138,7 +139,14 @@ export function writeCachedReport(dir: string, options: AuditOptions, result: Au
     if (stamp === null || stamp.ctimeMs <= racy) continue;
     const file = result.project.files.get(path);
     if (!file) return; // fresh, and not read (too large, binary, refused): nothing to sign it by
-    digests.set(path, contentDigest(file));
+    try {
+      digests.set(path, contentDigest(file));
+    } catch (error) {
+      // A text not held is read again to be signed; changed since the audit read it, it cannot
+      // sign this result: not stored (the report printed is the one of the text read).
+      if (error instanceof FileChangedError) return;
+      throw error;
+    }
   }
   const current = signatureOf(options, result.inputs, read, result.project.absentPaths, result.project.otherPaths, result.extraStamps, digests);
   if (current.newestMtime > racy) return;
