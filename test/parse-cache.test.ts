@@ -98,6 +98,29 @@ describe('after one file changed, only that file is parsed and the report is a -
 });
 
 describe('a Python file whose stat is unchanged since the last run is not read (issue #18)', () => {
+  it('a damaged or forged record is not used: the file is read', async () => {
+    const { dir, cache } = copy('sutazai');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const first = await run(dir, cache);
+    const pack = packOf(cache);
+    const lines = readFileSync(pack, 'utf8').split('\n');
+    const records = lines.filter((line) => line.startsWith('file\t'));
+    expect(records.length).toBe(first.counts.python.parsed);
+    // One record's check broken, the others' stamps changed with their checks recomputed.
+    writeFileSync(pack, lines.map((line, i) => {
+      if (!line.startsWith('file\t')) return line;
+      const [kind, path, check, json] = line.split('\t') as [string, string, string, string];
+      if (i === lines.indexOf(records[0] ?? '')) return [kind, path, `0${check.slice(1)}`, json].join('\t');
+      const forged = JSON.stringify([`0${(JSON.parse(json) as string[])[0] ?? ''}`, ...(JSON.parse(json) as unknown[]).slice(1)]);
+      return [kind, path, createHash('sha256').update(`${kind}\t${path}`).update('\t').update(forged).digest('hex').slice(0, 32), forged].join('\t');
+    }).join('\n'));
+    appendFileSync(join(dir, 'backend/app/api/health.py'), '\nimport chromadb\n');
+    const second = await run(dir, cache);
+    expect(second.unread).toBe(0);
+    expect(second.counts.python.parsed).toBe(1);
+    expect({ status: second.status, stdout: second.stdout }).toEqual(await fresh(dir));
+  });
+
   it('after one edit, the other Python files are taken by their stat, and the report is a --no-cache run\'s', async () => {
     const { dir, cache } = copy('sutazai');
     // Stats are trusted only once older than RACY_MS (2 s) at the start of a run.

@@ -193,23 +193,26 @@ const EOLS: readonly FileRecord['eol'][] = ['\n', '\r\n', '\r'];
 
 /** A stored file record, or null when absent, damaged or not of the exact shape. */
 function recordOf(id: string, line: string | undefined): FileRecord | null {
-  if (line === undefined) return null;
-  const tab = line.indexOf('\t');
-  if (tab < 0) return null;
-  const json = line.slice(tab + 1);
-  if (line.slice(0, tab) !== checkOf(id, json)) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return null;
-  }
+  const value = line === undefined ? undefined : checkedJson(id, line);
   if (!Array.isArray(value) || value.length !== 5) return null;
   const [stamp, digest, encoding, bom, eol] = value as unknown[];
   if (typeof stamp !== 'string' || typeof digest !== 'string' || !/^[0-9a-f]{64}$/.test(digest) || typeof bom !== 'boolean') return null;
   const knownEncoding = ENCODINGS.find((e) => e === encoding);
   const knownEol = EOLS.find((e) => e === eol);
   return knownEncoding === undefined || knownEol === undefined ? null : { stamp, digest, encoding: knownEncoding, bom, eol: knownEol };
+}
+
+/** The JSON value of a stored line (`<check>\t<JSON>`), or undefined when its check fails or it does not parse. */
+function checkedJson(id: string, line: string): unknown {
+  const tab = line.indexOf('\t');
+  if (tab < 0) return undefined;
+  const json = line.slice(tab + 1);
+  if (line.slice(0, tab) !== checkOf(id, json)) return undefined;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -242,16 +245,8 @@ function loadPack(path: string, key: string): Map<string, string> {
 
 /** The model a stored line holds, or null when the line is damaged or not of the exact shape. */
 function modelOf<K extends MemoKind>(kind: K, id: string, line: string): ParsedModels[K] | null {
-  const tab = line.indexOf('\t');
-  if (tab < 0) return null;
-  const json = line.slice(tab + 1);
-  if (line.slice(0, tab) !== checkOf(id, json)) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return null;
-  }
+  const value = checkedJson(id, line);
+  if (value === undefined) return null;
   if (kind === 'python') return packedPython(value) ? (unpackPython(value) as ParsedModels[K]) : null;
   return SHAPES[kind](value) ? (value as ParsedModels[K]) : null;
 }
