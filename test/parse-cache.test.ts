@@ -2,7 +2,7 @@
 // that file only (the counts --debug prints) and prints exactly what a --no-cache run prints on the
 // edited tree; a damaged pack is ignored line by line, never trusted and never a crash.
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -289,5 +289,25 @@ describe('a text read again must be the text scanned (issue #18: texts are not h
     expect(() => again.file?.text).toThrow(/^app\.py: changed on disk during the audit; run driftcheck again$/);
     rmSync(path);
     expect(() => again.file?.lines.position(3)).toThrow(FileChangedError);
+  });
+
+  it('reads again what the first read decoded: Latin-1, UTF-16 with its BOM, a link inside the root', () => {
+    const dir = tempDir('driftcheck-reread-');
+    const memo = openParseCache(tempDir('driftcheck-reread-cache-'), dir, true);
+    const cases: { name: string; bytes: Buffer; text: string; encoding: string; link?: boolean }[] = [
+      { name: 'latin.py', bytes: Buffer.from('# caf\xe9\nimport requests\n', 'latin1'), text: '# caf\u00e9\nimport requests\n', encoding: 'latin1' },
+      { name: 'wide.py', bytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('import requests\r\n', 'utf16le')]), text: 'import requests\r\n', encoding: 'utf16le' },
+      { name: 'linked.py', bytes: Buffer.from('import requests\n'), text: 'import requests\n', encoding: 'utf8', link: true },
+    ];
+    for (const c of cases) {
+      const target = join(dir, c.link ? 'real.py' : c.name);
+      writeFileSync(target, c.bytes);
+      if (c.link) symlinkSync('real.py', join(dir, c.name));
+      const outcome = scanJob({ abs: join(dir, c.name), rel: c.name, kind: 'python', isLink: c.link === true }, realpathSync(dir), DEFAULT_DISCOVER_OPTIONS, memo);
+      expect(outcome.model?.imports.map((i) => i.module), c.name).toEqual(['requests']);
+      expect(outcome.file?.encoding, c.name).toBe(c.encoding);
+      expect(outcome.file?.text, c.name).toBe(c.text);
+      if (c.link) expect(outcome.file?.target).toBe('real.py');
+    }
   });
 });
