@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
-import { makeSourceFile, type Encoding, type FileKind, type SourceFile } from './source.js';
+import { FileChangedError, makeSourceFile, type Encoding, type FileKind, type SourceFile } from './source.js';
 import { errorCode, readGuarded, refusalMessage } from './util/safe-fs.js';
 import { gitIgnoreFacts } from './util/git-index.js';
 
@@ -186,6 +186,11 @@ export interface RecordedWalk {
   readonly otherPaths: readonly string[];
   /** Folders the walk did not enter (see Discovery.unwalkedDirs). */
   readonly unwalkedDirs: readonly string[];
+  /**
+   * Each candidate's stat as the result cache's check took it (following links; null when it
+   * could not be taken): a file whose stat an earlier run recorded need not be stat'ed again.
+   */
+  readonly stamps?: readonly (FileStamp | null)[];
 }
 
 /** The files discovery would read and the names it would record, without reading any (the result cache's check). */
@@ -206,7 +211,7 @@ export function listFiles(root: string, options: DiscoverOptions = DEFAULT_DISCO
 export function walkOrReplay(
   root: string,
   options: DiscoverOptions,
-  accept: (candidate: Candidate, warnings: { file: string; message: string }[]) => void,
+  accept: (candidate: Candidate, warnings: { file: string; message: string }[], checked?: FileStamp | null) => void,
   recorded?: RecordedWalk,
 ): { warnings: { file: string; message: string }[]; otherPaths: string[]; unwalkedDirs: string[]; replayed: boolean } {
   if (recorded === undefined || recorded.root !== root || recorded.optionsKey !== JSON.stringify(options)) return { ...walkTree(root, options, accept), replayed: false };
@@ -215,7 +220,7 @@ export function walkOrReplay(
   recorded.candidates.forEach((candidate, i) => {
     const before = recorded.warningsBefore[i] ?? 0;
     while (next < before) warnings.push({ ...(recorded.warnings[next++] as { file: string; message: string }) });
-    accept(candidate, warnings);
+    accept(candidate, warnings, recorded.stamps?.[i]);
   });
   while (next < recorded.warnings.length) warnings.push({ ...(recorded.warnings[next++] as { file: string; message: string }) });
   return { warnings, otherPaths: [...recorded.otherPaths], unwalkedDirs: [...recorded.unwalkedDirs], replayed: true };
@@ -382,6 +387,30 @@ export function readSource(
     warnings.push({ file: rel, message: `cannot read file: ${errorCode(error)}` });
     return null;
   }
+}
+
+/**
+ * The text of a file read before, read again: the same guard as the first read, and the text must
+ * have the digest (textDigest) it had then, else FileChangedError (a position or a fix computed
+ * from the first read would not fit it).
+ */
+export function readTextAgain(abs: string, rel: string, isLink: boolean, rootReal: string, options: DiscoverOptions, digest: string): string {
+  let text: string;
+  try {
+    const read = readGuarded(abs, { rootReal, maxBytes: options.maxFileBytes, followLinks: isLink });
+    if ('refused' in read) throw new FileChangedError(rel);
+    const { raw } = decode(read.bytes);
+    text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+  } catch {
+    throw new FileChangedError(rel);
+  }
+  if (textDigest(text) !== digest) throw new FileChangedError(rel);
+  return text;
+}
+
+/** The digest of a file's text (BOM removed): what the parse cache keys a model by. */
+export function textDigest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
 
 function isUtf16(buffer: Buffer): boolean {

@@ -41,7 +41,12 @@ export class LineIndex {
   /** Built on first use: most files (Python files without findings) never need a position. */
   private startsCache: number[] | null = null;
 
-  constructor(private readonly text: string) {}
+  /** The text, or how to get it (a file whose text is read again when first needed). */
+  constructor(private readonly source: string | (() => string)) {}
+
+  private get text(): string {
+    return typeof this.source === 'string' ? this.source : this.source();
+  }
 
   private get starts(): number[] {
     if (this.startsCache === null) this.startsCache = lineStarts(this.text);
@@ -75,9 +80,47 @@ export class LineIndex {
 export function makeSourceFile(path: string, kind: FileKind, raw: string, encoding: Encoding = 'utf8', target?: string): SourceFile {
   const bom = raw.charCodeAt(0) === 0xfeff;
   const text = bom ? raw.slice(1) : raw;
+  return { path, kind, text, bom, eol: eolOf(text), encoding, ...(target === undefined ? {} : { target }), lines: new LineIndex(text) };
+}
+
+/**
+ * A file whose text is not held: `load` reads it again when something first needs it (a finding's
+ * position, a fix, a suppression comment), and it is kept from then on. Discovery drops the texts
+ * of Python files once they are scanned (issue #18: the texts are most of a large tree's memory,
+ * and a run after one file changed need not read the unchanged ones at all).
+ */
+export function makeLazySourceFile(
+  path: string,
+  kind: FileKind,
+  read: { readonly bom: boolean; readonly eol: SourceFile['eol']; readonly encoding: Encoding; readonly target?: string },
+  load: () => string,
+): SourceFile {
+  let text: string | null = null;
+  const file: SourceFile = {
+    path, kind, bom: read.bom, eol: read.eol, encoding: read.encoding, ...(read.target === undefined ? {} : { target: read.target }),
+    get text(): string {
+      text ??= load();
+      return text;
+    },
+    lines: new LineIndex(() => file.text),
+  };
+  return file;
+}
+
+/** The line ending makeSourceFile finds in a text (BOM removed). */
+export function eolOf(text: string): SourceFile['eol'] {
   const firstBreak = text.indexOf('\n');
-  const eol = firstBreak > 0 && text[firstBreak - 1] === '\r' ? '\r\n' : firstBreak === -1 && text.includes('\r') ? '\r' : '\n';
-  return { path, kind, text, bom, eol, encoding, ...(target === undefined ? {} : { target }), lines: new LineIndex(text) };
+  return firstBreak > 0 && text[firstBreak - 1] === '\r' ? '\r\n' : firstBreak === -1 && text.includes('\r') ? '\r' : '\n';
+}
+
+/**
+ * A file whose text, read again, is not the one driftcheck read before: it changed during the
+ * audit, so positions and fixes computed from the first read would not fit it. One line, exit 2.
+ */
+export class FileChangedError extends Error {
+  constructor(readonly file: string) {
+    super(`${file}: changed on disk during the audit; run driftcheck again`);
+  }
 }
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { audit } from '../src/audit.js';
 import { readCachedReport, writeCachedReport } from '../src/cache/result-cache.js';
+import { openParseCache } from '../src/cache/parse-cache.js';
+import { auditInParallel } from '../src/engine/pipeline.js';
 import { simulateTimestampResolution } from '../src/discover.js';
 import { atomicWrite } from '../src/util/safe-fs.js';
 import { CLI, REPO_ROOT, type RunResult } from './helpers/cli.js';
@@ -190,6 +192,25 @@ describe('the cache is really used, and never trusted when it should not be', ()
     utimesSync(join(dir, 'deps.pip'), past, past);
     writeCachedReport(cache, options, result, startedAt);
     expect(readCachedReport(cache, options)).toBeNull();
+  });
+
+  it('does not store a run when a file whose text was not held changed before it could be signed', async () => {
+    const dir = tempDir('driftcheck-cache-tree-');
+    const cache = tempDir('driftcheck-cache-dir-');
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nCOPY app.py .\nCMD ["python", "app.py"]\n');
+    writeFileSync(join(dir, 'app.py'), 'import yaml\n');
+    age(dir); // old mtimes, fresh ctimes: app.py is signed by its text, read again (not held)
+    const options = { root: dir };
+    const startedAt = Date.now();
+    const result = await auditInParallel({ ...options, parseMemo: openParseCache(join(cache, 'parsed'), dir, true, startedAt) }, 1);
+    writeFileSync(join(dir, 'app.py'), 'import toml\n');
+    utimesSync(join(dir, 'app.py'), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
+    expect(() => writeCachedReport(cache, options, result, startedAt)).not.toThrow();
+    expect(readCachedReport(cache, options)).toBeNull();
+    // Unchanged, the same run is stored: the test above is not vacuous.
+    const again = await auditInParallel({ ...options, parseMemo: openParseCache(join(cache, 'parsed'), dir, true, startedAt) }, 1);
+    writeCachedReport(cache, options, again, startedAt);
+    expect(readCachedReport(cache, options)?.findings).toEqual(again.findings);
   });
 
   it('does not store a run whose inputs were modified moments ago (racy mtimes)', async () => {

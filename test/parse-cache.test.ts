@@ -2,13 +2,15 @@
 // that file only (the counts --debug prints) and prints exactly what a --no-cache run prints on the
 // edited tree; a damaged pack is ignored line by line, never trusted and never a crash.
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SHAPES, packPython, unpackPython } from '../src/cache/parse-cache.js';
+import { SHAPES, openParseCache, packPython, unpackPython } from '../src/cache/parse-cache.js';
+import { scanJob } from '../src/parallel/scan.js';
+import { FileChangedError } from '../src/source.js';
 import type { PythonFileModel } from '../src/parsers/types.js';
-import { discover } from '../src/discover.js';
+import { DEFAULT_DISCOVER_OPTIONS, discover } from '../src/discover.js';
 import { MEMO_KINDS, PARSERS, type MemoKind } from '../src/parsers/memo.js';
 import { REPO_ROOT } from './helpers/cli.js';
 import { runCliInProcess } from './helpers/in-process.js';
@@ -33,13 +35,15 @@ function copy(fixture: string): { dir: string; cache: string } {
 type Counts = Record<MemoKind, { parsed: number; reused: number }>;
 
 /** A run with --debug: its output and the parse counts it printed. */
-async function run(dir: string, cache: string, extra: readonly string[] = []): Promise<{ status: number; stdout: string; counts: Counts }> {
+async function run(dir: string, cache: string, extra: readonly string[] = []): Promise<{ status: number; stdout: string; counts: Counts; unread: number }> {
   const result = await runCliInProcess(['.', '--format', 'json', '--debug', ...extra], { cwd: dir, env: { DRIFTCHECK_CACHE_DIR: cache } });
   const line = result.stderr.split('\n').find((l) => l.startsWith('debug: parse cache: '));
   if (line === undefined) throw new Error(`no parse cache counts in stderr:\n${result.stderr}`);
   const counts = Object.fromEntries(MEMO_KINDS.map((kind) => [kind, { parsed: -1, reused: -1 }])) as Counts;
   for (const m of line.matchAll(/(\w+) (\d+) parsed, (\d+) reused/g)) counts[m[1] as MemoKind] = { parsed: Number(m[2]), reused: Number(m[3]) };
-  return { status: result.status, stdout: result.stdout, counts };
+  const unread = /; (\d+) files not read \(stat unchanged\)$/.exec(line);
+  if (unread === null) throw new Error(`no count of files not read in: ${line}`);
+  return { status: result.status, stdout: result.stdout, counts, unread: Number(unread[1]) };
 }
 
 /** What a run without any cache prints on the tree as it is now. */
@@ -83,11 +87,65 @@ describe('after one file changed, only that file is parsed and the report is a -
         expect(second.counts[k].parsed, k).toBe(k === kind ? 1 : 0);
         expect(second.counts[k].reused, k).toBe(first.counts[k].parsed - (k === kind || (kind === null && name.includes('deleted') && k === 'python') ? 1 : 0));
       }
+      // The tree was copied moments ago: no stat is old enough to stand for a file (a write within
+      // RACY_MS could keep it), so every file was read.
+      expect(second.unread).toBe(0);
       // And the pack now holds the edited tree: a third run parses nothing.
       const third = await run(dir, cache, ['--select', 'DEP001']);
       expect(parsedTotal(third.counts)).toBe(0);
     });
   }
+});
+
+describe('a Python file whose stat is unchanged since the last run is not read (issue #18)', () => {
+  it('a damaged or forged record is not used: the file is read', async () => {
+    const { dir, cache } = copy('sutazai');
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const first = await run(dir, cache);
+    const pack = packOf(cache);
+    const lines = readFileSync(pack, 'utf8').split('\n');
+    const records = lines.filter((line) => line.startsWith('file\t'));
+    expect(records.length).toBe(first.counts.python.parsed);
+    // One record's check broken, the others' stamps changed with their checks recomputed.
+    writeFileSync(pack, lines.map((line, i) => {
+      if (!line.startsWith('file\t')) return line;
+      const [kind, path, check, json] = line.split('\t') as [string, string, string, string];
+      if (i === lines.indexOf(records[0] ?? '')) return [kind, path, `0${check.slice(1)}`, json].join('\t');
+      const forged = JSON.stringify([`0${(JSON.parse(json) as string[])[0] ?? ''}`, ...(JSON.parse(json) as unknown[]).slice(1)]);
+      return [kind, path, createHash('sha256').update(`${kind}\t${path}`).update('\t').update(forged).digest('hex').slice(0, 32), forged].join('\t');
+    }).join('\n'));
+    appendFileSync(join(dir, 'backend/app/api/health.py'), '\nimport chromadb\n');
+    const second = await run(dir, cache);
+    expect(second.unread).toBe(0);
+    expect(second.counts.python.parsed).toBe(1);
+    expect({ status: second.status, stdout: second.stdout }).toEqual(await fresh(dir));
+  });
+
+  it('after one edit, the other Python files are taken by their stat, and the report is a --no-cache run\'s', async () => {
+    const { dir, cache } = copy('sutazai');
+    // Stats are trusted only once older than RACY_MS (2 s) at the start of a run.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const first = await run(dir, cache);
+    expect(first.unread).toBe(0);
+    appendFileSync(join(dir, 'backend/app/api/health.py'), '\nimport chromadb\n');
+    const second = await run(dir, cache);
+    // Every Python file but the edited one: their models come from the pack, their texts are read
+    // only where a finding needs a position (the report has findings in such files).
+    expect(second.counts.python.parsed).toBe(1);
+    expect(second.unread).toBe(first.counts.python.parsed - 1);
+    expect(second.unread).toBeGreaterThan(10);
+    const expected = await fresh(dir);
+    expect({ status: second.status, stdout: second.stdout }).toEqual(expected);
+    const report = JSON.parse(second.stdout) as { findings: { file: string; line: number }[] };
+    expect(report.findings.filter((f) => f.file.endsWith('.py') && f.file !== 'backend/app/api/health.py' && f.line > 1).length).toBeGreaterThan(0);
+    // Options with no stored report (so no check walked the tree first): the stats are taken by
+    // discovery itself, with the same outcome. The edit above is too fresh to be recorded.
+    const third = await run(dir, cache, ['--select', 'DEP001,MOD001']);
+    expect(third.counts.python.parsed).toBe(0);
+    expect(third.unread).toBe(first.counts.python.parsed - 1);
+    const selectedFresh = await run(dir, tempDir('driftcheck-parse-nocache-'), ['--no-cache', '--select', 'DEP001,MOD001']);
+    expect({ status: third.status, stdout: third.stdout }).toEqual({ status: selectedFresh.status, stdout: selectedFresh.stdout });
+  });
 });
 
 /** The one pack of a cache folder. */
@@ -210,5 +268,46 @@ describe('Python models are stored packed (issue #18: memory and read time of th
     }
     expect(json).toBeGreaterThan(1000);
     expect(stored).toBeLessThan(json / 2);
+  });
+});
+
+describe('a text read again must be the text scanned (issue #18: texts are not held after the scan)', () => {
+  it('is read again, checked, when needed; changed since the scan, it is a one-line error naming the file', () => {
+    const dir = tempDir('driftcheck-reread-');
+    const path = join(dir, 'app.py');
+    writeFileSync(path, '\ufeffimport os\r\nimport chromadb\r\n');
+    const memo = openParseCache(tempDir('driftcheck-reread-cache-'), dir, true);
+    const outcome = scanJob({ abs: path, rel: 'app.py', kind: 'python', isLink: false }, realpathSync(dir), DEFAULT_DISCOVER_OPTIONS, memo);
+    expect(outcome.model?.imports.map((i) => i.module)).toEqual(['os', 'chromadb']);
+    expect(outcome.file).toMatchObject({ bom: true, eol: '\r\n', encoding: 'utf8' });
+    expect(outcome.file?.lines.position(11)).toEqual({ line: 2, column: 1 });
+    expect(outcome.file?.text).toBe('import os\r\nimport chromadb\r\n');
+    // Changed after the scan, before anything needed the text:
+    const again = scanJob({ abs: path, rel: 'app.py', kind: 'python', isLink: false }, realpathSync(dir), DEFAULT_DISCOVER_OPTIONS, memo);
+    writeFileSync(path, 'import os\nimport chromadb  # now another text\n');
+    expect(() => again.file?.text).toThrow(FileChangedError);
+    expect(() => again.file?.text).toThrow(/^app\.py: changed on disk during the audit; run driftcheck again$/);
+    rmSync(path);
+    expect(() => again.file?.lines.position(3)).toThrow(FileChangedError);
+  });
+
+  it('reads again what the first read decoded: Latin-1, UTF-16 with its BOM, a link inside the root', () => {
+    const dir = tempDir('driftcheck-reread-');
+    const memo = openParseCache(tempDir('driftcheck-reread-cache-'), dir, true);
+    const cases: { name: string; bytes: Buffer; text: string; encoding: string; link?: boolean }[] = [
+      { name: 'latin.py', bytes: Buffer.from('# caf\xe9\nimport requests\n', 'latin1'), text: '# caf\u00e9\nimport requests\n', encoding: 'latin1' },
+      { name: 'wide.py', bytes: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('import requests\r\n', 'utf16le')]), text: 'import requests\r\n', encoding: 'utf16le' },
+      { name: 'linked.py', bytes: Buffer.from('import requests\n'), text: 'import requests\n', encoding: 'utf8', link: true },
+    ];
+    for (const c of cases) {
+      const target = join(dir, c.link ? 'real.py' : c.name);
+      writeFileSync(target, c.bytes);
+      if (c.link) symlinkSync('real.py', join(dir, c.name));
+      const outcome = scanJob({ abs: join(dir, c.name), rel: c.name, kind: 'python', isLink: c.link === true }, realpathSync(dir), DEFAULT_DISCOVER_OPTIONS, memo);
+      expect(outcome.model?.imports.map((i) => i.module), c.name).toEqual(['requests']);
+      expect(outcome.file?.encoding, c.name).toBe(c.encoding);
+      expect(outcome.file?.text, c.name).toBe(c.text);
+      if (c.link) expect(outcome.file?.target).toBe('real.py');
+    }
   });
 });

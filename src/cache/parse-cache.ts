@@ -7,6 +7,11 @@
 // One pack file per audited root, `<cache dir>/parsed/<key>.jsonl`: a header line naming the key
 // (schema, driftcheck version and build, root), then one line per model:
 // `<kind>\t<text digest>\t<check>\t<model JSON>`, where check is a digest of the rest of the line.
+// Python files are also remembered by their stat: `file\t<path as JSON>\t<check>\t<record JSON>`
+// (stamp, text digest, how the text was decoded). A run that finds a file's stamp unchanged takes
+// its model without reading it, and reads its text only if a finding, a fix or a suppression needs
+// it (checked against the digest then). Like the result cache, a stamp is remembered only when it
+// is older than RACY_MS at the start of the run: a later write must change it.
 // A Python model's imports are stored as tuples (`[module, level, names, line, column, start, end,
 // flags]`), a quarter of their JSON, and come back with the scanner's shared name strings: models
 // read from the pack then hold what scanned ones hold (issue #18: ~50 MB against 27 MB as JSON).
@@ -20,15 +25,16 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { MEMO_KINDS, PARSERS, type MemoKind, type ParseMemo, type ParsedModels } from '../parsers/memo.js';
+import { textDigest, type FileStamp } from '../discover.js';
+import { MEMO_KINDS, PARSERS, type FileMemo, type FileRecord, type MemoKind, type ParseMemo, type ParsedModels } from '../parsers/memo.js';
 import { detached } from '../parsers/python-imports.js';
 import type { PyImport, PythonFileModel } from '../parsers/types.js';
 import { atomicWriter, errorCode, readGuarded, type AtomicWriter } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
-import { buildIdentity, pruneCacheDir } from './result-cache.js';
+import { buildIdentity, pruneCacheDir, RACY_MS } from './result-cache.js';
 
 /** Bumped whenever a parser's output shape or meaning changes without a version change. */
-const SCHEMA = 4;
+const SCHEMA = 5;
 const MAGIC = 'driftcheck-parsed';
 /** Packs kept per cache folder (one per audited root); older ones are removed after a write. */
 const MAX_PACKS = 16;
@@ -42,6 +48,9 @@ export type ParseCounts = { readonly [K in MemoKind]: { parsed: number; reused: 
 
 export interface ParseCache extends ParseMemo {
   readonly counts: ParseCounts;
+  readonly files: FileMemo;
+  /** Files taken by their unchanged stat, without reading them. */
+  unread(): number;
   /** Rewrites the pack with the models this run used (when it differs); never throws. */
   save(): void;
 }
@@ -53,9 +62,10 @@ export function parseCacheDir(cacheRoot: string): string {
 
 /**
  * The store for one root. `read` false (`--no-cache`): nothing is read from the pack, every file
- * is parsed, and save() refreshes the pack.
+ * is parsed, and save() refreshes the pack. `startedAt`: when the run started (Date.now()); a
+ * file's stamp is remembered only when older than RACY_MS then.
  */
-export function openParseCache(dir: string, root: string, read: boolean): ParseCache {
+export function openParseCache(dir: string, root: string, read: boolean, startedAt = Date.now()): ParseCache {
   const key = keyOf(root);
   const path = join(dir, `${key.slice(0, 40)}.jsonl`);
   const stored = read ? loadPack(path, key) : new Map<string, string>();
@@ -96,18 +106,23 @@ export function openParseCache(dir: string, root: string, read: boolean): ParseC
     if (pendingBytes > FLUSH_BYTES) flush();
   };
 
-  const parse = <K extends MemoKind>(kind: K, text: string): ParsedModels[K] => {
-    const id = `${kind}\t${createHash('sha256').update(text).digest('hex')}`;
+  /** The stored model of a text, or null; a line used is moved to `reused` (it goes to the next pack). */
+  const take = <K extends MemoKind>(kind: K, id: string): ParsedModels[K] | null => {
     const line = stored.get(id) ?? reused.get(id);
-    if (line !== undefined) {
-      const model = modelOf(kind, id, line);
-      if (model !== null) {
-        counts[kind].reused++;
-        reused.set(id, line);
-        stored.delete(id);
-        return model;
-      }
-    }
+    if (line === undefined) return null;
+    const model = modelOf(kind, id, line);
+    if (model === null) return null;
+    counts[kind].reused++;
+    reused.set(id, line);
+    stored.delete(id);
+    return model;
+  };
+
+  const parseDigested = <K extends MemoKind>(kind: K, text: string): { model: ParsedModels[K]; digest: string } => {
+    const digest = textDigest(text);
+    const id = `${kind}\t${digest}`;
+    const known = take(kind, id);
+    if (known !== null) return { model: known, digest };
     const model = (PARSERS[kind] as (text: string) => ParsedModels[K])(text);
     counts[kind].parsed++;
     if (writer !== 'failed' && !fresh.has(id) && !reused.has(id)) {
@@ -115,8 +130,38 @@ export function openParseCache(dir: string, root: string, read: boolean): ParseC
       const json = JSON.stringify(kind === 'python' ? packPython(model as PythonFileModel) : model);
       emit(`${id}\t${checkOf(id, json)}\t${json}\n`);
     }
-    return model;
+    return { model, digest };
   };
+
+  let unread = 0;
+  const recordId = (rel: string): string => `file\t${JSON.stringify(rel)}`;
+  const files: FileMemo = {
+    parseDigested,
+    unchanged: (kind, rel, stamp) => {
+      const id = recordId(rel);
+      const record = recordOf(id, stored.get(id) ?? reused.get(id));
+      if (record === null || record.stamp !== stamp) return undefined;
+      const model = take(kind, `${kind}\t${record.digest}`);
+      if (model === null) return undefined;
+      unread++;
+      return { record, model };
+    },
+    remember: (rel, record, stamp) => {
+      if (!trusted(stamp, startedAt) || writer === 'failed') return;
+      const id = recordId(rel);
+      const json = JSON.stringify([record.stamp, record.digest, record.encoding, record.bom, record.eol]);
+      const line = `${checkOf(id, json)}\t${json}`;
+      if (stored.get(id) === line) {
+        reused.set(id, line);
+        stored.delete(id);
+      } else if (!fresh.has(id) && !reused.has(id)) {
+        fresh.add(id);
+        emit(`${id}\t${line}\n`);
+      }
+    },
+  };
+
+  const parse = <K extends MemoKind>(kind: K, text: string): ParsedModels[K] => parseDigested(kind, text).model;
 
   const save = (): void => {
     // Unchanged (every stored line used, none added): the pack stays as it is.
@@ -135,7 +180,39 @@ export function openParseCache(dir: string, root: string, read: boolean): ParseC
     writer = 'failed';
   };
 
-  return { parse, counts, save };
+  return { parse, files, counts, save, unread: () => unread };
+}
+
+/** A stamp older than RACY_MS when the run started: a later write changes it (see result-cache.ts). */
+function trusted(stamp: FileStamp, startedAt: number): boolean {
+  return Math.max(stamp.mtimeMs, stamp.ctimeMs) <= startedAt - RACY_MS;
+}
+
+const ENCODINGS: readonly FileRecord['encoding'][] = ['utf8', 'latin1', 'utf16le', 'utf16be'];
+const EOLS: readonly FileRecord['eol'][] = ['\n', '\r\n', '\r'];
+
+/** A stored file record, or null when absent, damaged or not of the exact shape. */
+function recordOf(id: string, line: string | undefined): FileRecord | null {
+  const value = line === undefined ? undefined : checkedJson(id, line);
+  if (!Array.isArray(value) || value.length !== 5) return null;
+  const [stamp, digest, encoding, bom, eol] = value as unknown[];
+  if (typeof stamp !== 'string' || typeof digest !== 'string' || !/^[0-9a-f]{64}$/.test(digest) || typeof bom !== 'boolean') return null;
+  const knownEncoding = ENCODINGS.find((e) => e === encoding);
+  const knownEol = EOLS.find((e) => e === eol);
+  return knownEncoding === undefined || knownEol === undefined ? null : { stamp, digest, encoding: knownEncoding, bom, eol: knownEol };
+}
+
+/** The JSON value of a stored line (`<check>\t<JSON>`), or undefined when its check fails or it does not parse. */
+function checkedJson(id: string, line: string): unknown {
+  const tab = line.indexOf('\t');
+  if (tab < 0) return undefined;
+  const json = line.slice(tab + 1);
+  if (line.slice(0, tab) !== checkOf(id, json)) return undefined;
+  try {
+    return JSON.parse(json) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -168,16 +245,8 @@ function loadPack(path: string, key: string): Map<string, string> {
 
 /** The model a stored line holds, or null when the line is damaged or not of the exact shape. */
 function modelOf<K extends MemoKind>(kind: K, id: string, line: string): ParsedModels[K] | null {
-  const tab = line.indexOf('\t');
-  if (tab < 0) return null;
-  const json = line.slice(tab + 1);
-  if (line.slice(0, tab) !== checkOf(id, json)) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    return null;
-  }
+  const value = checkedJson(id, line);
+  if (value === undefined) return null;
   if (kind === 'python') return packedPython(value) ? (unpackPython(value) as ParsedModels[K]) : null;
   return SHAPES[kind](value) ? (value as ParsedModels[K]) : null;
 }
@@ -287,6 +356,8 @@ const python = obj({
   hasMainGuard: bool,
   ...common,
 }, {
+  stringWords: str,
+  debugLines: list(obj({ start: int, text: str })),
   sysPathEdits: list(obj({ expr: nullable(str), front: bool, line: int })),
   pathAssignments: list(obj({ name: str, expr: str, line: int })),
 });

@@ -33,12 +33,13 @@ import { DEFAULT_CONFIG } from '../config/types.js';
 import { cacheDir } from '../metadata/index-cache.js';
 import { findLocalEnv } from '../metadata/python-env.js';
 import { SEVERITY_RANK } from '../findings/types.js';
+import { FileChangedError } from '../source.js';
 import { atomicWrite, errorCode, readGuarded } from '../util/safe-fs.js';
 import { VERSION } from '../version.js';
 
 
 const FORMAT = 4;
-const RACY_MS = 2_000;
+export const RACY_MS = 2_000;
 /** Entries kept per cache directory; older ones are removed after a write. */
 const MAX_ENTRIES = 64;
 /** A report of a 200,000-file tree stays far below this; a larger entry is not one of ours. */
@@ -124,8 +125,10 @@ export function lookupCachedReport(dir: string, options: AuditOptions): { report
   if (listing === null) return miss;
   const maxBytes = (options.discover ?? DEFAULT_DISCOVER_OPTIONS).maxFileBytes;
   const digests = new Map(digestedOf(header).map((path) => [path, currentDigest(join(options.root, path), maxBytes)]));
-  const current = signatureOf(options, listing.candidates, extras.read, extras.absent, listing.otherPaths, new Map(), digests);
-  if (current.signature !== header.signature) return { report: null, walk: listing };
+  // The stats taken here go to discovery on a miss (RecordedWalk.stamps): no file is stat'ed twice.
+  const stamps: (FileStamp | null)[] = [];
+  const current = signatureOf(options, listing.candidates, extras.read, extras.absent, listing.otherPaths, new Map(), digests, (index, stamp) => (stamps[index] = stamp));
+  if (current.signature !== header.signature) return { report: null, walk: { ...listing, stamps } };
   // Nothing changed: the report, which must have the exact shape a renderer relies on.
   let report: unknown;
   try {
@@ -133,7 +136,7 @@ export function lookupCachedReport(dir: string, options: AuditOptions): { report
   } catch {
     report = null;
   }
-  return isReport(report) ? { report, walk: null } : { report: discard(path), walk: listing };
+  return isReport(report) ? { report, walk: null } : { report: discard(path), walk: { ...listing, stamps } };
 }
 
 /**
@@ -153,7 +156,14 @@ export function writeCachedReport(dir: string, options: AuditOptions, result: Au
     if (stamp === null || stamp.ctimeMs <= racy) continue;
     const file = result.project.files.get(path);
     if (!file) return; // fresh, and not read (too large, binary, refused): nothing to sign it by
-    digests.set(path, contentDigest(file));
+    try {
+      digests.set(path, contentDigest(file));
+    } catch (error) {
+      // A text not held is read again to be signed; changed since the audit read it, it cannot
+      // sign this result: not stored (the report printed is the one of the text read).
+      if (error instanceof FileChangedError) return;
+      throw error;
+    }
   }
   const current = signatureOf(options, result.inputs, read, result.project.absentPaths, result.project.otherPaths, result.extraStamps, digests);
   if (current.newestMtime > racy) return;
@@ -298,6 +308,7 @@ function signatureOf(
   otherPaths: readonly string[],
   readStamps: ReadonlyMap<string, FileStamp | null> = new Map(),
   digests: ReadonlyMap<string, string> = new Map(),
+  onInputStamp?: (index: number, stamp: FileStamp | null) => void,
 ): { signature: string; newestMtime: number } {
   const hash = createHash('sha256');
   let newestMtime = 0;
@@ -310,7 +321,7 @@ function signatureOf(
       batch = '';
     }
   };
-  const addFile = (label: string, path: string, known: FileStamp | null | undefined, abs: string | undefined): void => {
+  const addFile = (label: string, path: string, known: FileStamp | null | undefined, abs: string | undefined): FileStamp | null => {
     let stamp = known ?? null;
     if (stamp === null) {
       let stat;
@@ -322,14 +333,19 @@ function signatureOf(
       }
       if (stat === undefined) {
         line(`${label}\0${path}\0absent\n`);
-        return;
+        return null;
       }
       stamp = stampOf(stat);
     }
     newestMtime = Math.max(newestMtime, stamp.mtimeMs);
     line(`${label}\0${path}\0${stamp.key}\n`);
+    return stamp;
   };
-  for (const input of inputs) addFile('read', input.rel, input.stamp, input.abs);
+  for (let index = 0; index < inputs.length; index++) {
+    const input = inputs[index] as (typeof inputs)[number];
+    const stamp = addFile('read', input.rel, input.stamp, input.abs);
+    onInputStamp?.(index, stamp);
+  }
   for (const path of read) addFile('extra', path, readStamps.get(path), undefined);
   for (const path of absent) addFile('absent', path, null, undefined);
   line(`other\0${[...otherPaths].sort().join('\0')}\n`);

@@ -22,6 +22,7 @@ import { findRule, INTERNAL_RULE, PARSE_RULE, renameHint, ruleLookup } from '../
 import { atomicWrite, errorCode, isInside, writeRefusal } from '../util/safe-fs.js';
 import { workTreePrefix } from '../util/work-tree.js';
 import { VERSION } from '../version.js';
+import { FileChangedError } from '../source.js';
 import { HELP, parseCliArgs, type CliOptions } from './args.js';
 import { auditBase, changedPaths, gitBase, introduced, touchedBy, type GitBase } from './changed.js';
 import { progressDelay, progressLine } from './progress.js';
@@ -55,7 +56,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   try {
     return await dispatch(parseCliArgs(argv), io);
   } catch (error) {
-    const known = error instanceof UsageError || error instanceof WriteError || error instanceof ConfigError || error instanceof BaselineError;
+    const known = error instanceof UsageError || error instanceof WriteError || error instanceof ConfigError || error instanceof BaselineError || error instanceof FileChangedError;
     const message = error instanceof Error ? error.message : String(error);
     io.stderr(`driftcheck: ${known ? '' : 'internal error: '}${message}\n`);
     if (argv.includes('--debug') && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
@@ -140,7 +141,7 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   const startedAt = Date.now();
   const progress = progressLine(io.stderr, io.stderrIsTTY === true, progressDelay(io.env));
   // Models parsed by the last run on this root, by text digest (--no-cache: none read, all stored).
-  const parseCache = openParseCache(parseCacheDir(cacheDir(env)), root, options.cache);
+  const parseCache = openParseCache(parseCacheDir(cacheDir(env)), root, options.cache, startedAt);
   let result: AuditResult;
   try {
     // On a miss, discovery replays the walk the cache's check took instead of walking again.
@@ -156,7 +157,7 @@ async function runAudit(options: CliOptions, io: CliIo): Promise<number> {
   parseCache.save();
   if (options.debug) {
     const counts = Object.entries(parseCache.counts).map(([kind, c]) => `${kind} ${c.parsed} parsed, ${c.reused} reused`).join('; ');
-    io.stderr(`debug: parse cache: ${counts}\n`);
+    io.stderr(`debug: parse cache: ${counts}; ${parseCache.unread()} files not read (stat unchanged)\n`);
   }
   if (cache !== null) writeCachedReport(cache, auditOptions, result, startedAt);
   if (wantsFixes) {

@@ -67,14 +67,14 @@ export async function discoverInParallel(
   const order: (SourceFile | number)[] = []; // a file read here, or the index of a Python job
   const inputs: (DiscoveredInput | number)[] = []; // the same for every file tried
   const jobWarnings = new Map<Warning, number>(); // placeholder in the walk's warnings -> job
-  const { warnings, otherPaths, unwalkedDirs, replayed } = walkOrReplay(root, options, (candidate, walkWarnings) => {
+  const { warnings, otherPaths, unwalkedDirs, replayed } = walkOrReplay(root, options, (candidate, walkWarnings, checked) => {
     if (candidate.kind === 'python') {
       const placeholder = { file: '', message: '' };
       jobWarnings.set(placeholder, jobs.length);
       walkWarnings.push(placeholder);
       order.push(jobs.length);
       inputs.push(jobs.length);
-      jobs.push(candidate);
+      jobs.push(checked === undefined ? candidate : { ...candidate, checked });
       return;
     }
     let stamp: FileStamp | null = null;

@@ -11,6 +11,8 @@ export interface ScanJob {
   readonly rel: string;
   readonly kind: FileKind;
   readonly isLink: boolean;
+  /** The file's stat as the result cache's check took it moments before (RecordedWalk.stamps). */
+  readonly checked?: FileStamp | null;
 }
 
 export interface ScanRequest {

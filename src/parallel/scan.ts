@@ -1,13 +1,56 @@
 // Reading and import-scanning one Python file: the unit of work the main thread and the workers
 // share, so both produce the same outcome for the same file.
-import { readSource, stampOf, type DiscoverOptions, type FileStamp } from '../discover.js';
-import { DIRECT_PARSE, type ParseMemo } from '../parsers/memo.js';
+import { lstatSync } from 'node:fs';
+import { readSource, readTextAgain, stampOf, type DiscoverOptions, type FileStamp } from '../discover.js';
+import { DIRECT_PARSE, type FileMemo, type FileRecord, type ParseMemo } from '../parsers/memo.js';
+import { makeLazySourceFile, type SourceFile } from '../source.js';
 import type { ScanJob, ScanOutcome, ScanWarning } from './protocol.js';
 
-/** `memo`: on the main thread, the store of models parsed by earlier runs (workers parse every file). */
+/**
+ * `memo`: on the main thread, the store of models parsed by earlier runs (workers parse every
+ * file). With a store that remembers files (`memo.files`), a file whose stat is the one an earlier
+ * run recorded is not read at all, and no file's text is held after its scan: it is read again,
+ * and checked, only if something needs it (issue #18).
+ */
 export function scanJob(job: ScanJob, rootReal: string, options: DiscoverOptions, memo: ParseMemo = DIRECT_PARSE): ScanOutcome {
+  const files = memo.files;
+  if (files !== undefined && !job.isLink) {
+    const unread = unchanged(job, rootReal, options, files);
+    if (unread !== null) return unread;
+  }
   const warnings: ScanWarning[] = [];
   let stamp: FileStamp | null = null;
   const file = readSource(job.abs, job.rel, job.kind, job.isLink, rootReal, options, warnings, (stat) => (stamp = stampOf(stat)));
-  return { file, model: file ? memo.parse('python', file.text) : null, warnings, stamp };
+  if (!file) return { file, model: null, warnings, stamp };
+  if (files === undefined) return { file, model: memo.parse('python', file.text), warnings, stamp };
+  const { model, digest } = files.parseDigested('python', file.text);
+  const record: FileRecord = { stamp: (stamp as FileStamp | null)?.key ?? '', digest, encoding: file.encoding, bom: file.bom, eol: file.eol };
+  if (stamp !== null && !job.isLink) files.remember(job.rel, record, stamp);
+  return { file: textLater(job, rootReal, options, record, file.target), model, warnings, stamp };
+}
+
+/** The outcome of a file whose stat is unchanged since an earlier run recorded it, without reading it; null otherwise. */
+function unchanged(job: ScanJob, rootReal: string, options: DiscoverOptions, files: FileMemo): ScanOutcome | null {
+  // The stat the result cache's check took moments before, else one taken now. Only a stamp equal
+  // to a recorded regular file's (same inode, size and times) is used; anything else is read, so
+  // its warning is given as before.
+  let stamp: FileStamp | null = job.checked ?? null;
+  try {
+    if (stamp === null) {
+      const stat = lstatSync(job.abs);
+      if (!stat.isFile()) return null;
+      stamp = stampOf(stat);
+    }
+  } catch {
+    return null;
+  }
+  if (stamp.size > options.maxFileBytes) return null;
+  const hit = files.unchanged('python', job.rel, stamp.key);
+  if (hit === undefined) return null;
+  files.remember(job.rel, hit.record, stamp);
+  return { file: textLater(job, rootReal, options, hit.record), model: hit.model, warnings: [], stamp };
+}
+
+function textLater(job: ScanJob, rootReal: string, options: DiscoverOptions, record: FileRecord, target?: string): SourceFile {
+  return makeLazySourceFile(job.rel, job.kind, { ...record, ...(target === undefined ? {} : { target }) }, () => readTextAgain(job.abs, job.rel, job.isLink, rootReal, options, record.digest));
 }

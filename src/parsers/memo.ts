@@ -6,6 +6,9 @@ import { parseCompose } from './compose.js';
 import { parseDockerfile } from './dockerfile.js';
 import { scanPythonImports } from './python-imports.js';
 import { parseRequirements } from './requirements.js';
+import type { FileStamp } from '../discover.js';
+import type { Encoding, SourceFile } from '../source.js';
+import { debugAssignmentLines, stringLiteralWords } from './text-facts.js';
 import type { ComposeFileModel, DockerfileModel, PythonFileModel, RequirementsFileModel } from './types.js';
 
 export interface ParsedModels {
@@ -20,7 +23,9 @@ export type MemoKind = keyof ParsedModels;
 export const MEMO_KINDS: readonly MemoKind[] = ['python', 'requirements', 'dockerfile', 'compose'];
 
 export const PARSERS: { readonly [K in MemoKind]: (text: string) => ParsedModels[K] } = {
-  python: scanPythonImports,
+  // What rules read of every file's text travels with its imports (text-facts.ts): the text of a
+  // file without findings then need not be held or read again (issue #18).
+  python: (text) => ({ ...scanPythonImports(text), stringWords: stringLiteralWords(text), debugLines: debugAssignmentLines(text) }),
   requirements: parseRequirements,
   dockerfile: parseDockerfile,
   compose: parseCompose,
@@ -29,6 +34,33 @@ export const PARSERS: { readonly [K in MemoKind]: (text: string) => ParsedModels
 /** Parses `text` as `kind`, or hands back the model an earlier run parsed from the same text. */
 export interface ParseMemo {
   parse<K extends MemoKind>(kind: K, text: string): ParsedModels[K];
+  /** A store that also remembers files by their stat (absent: every file is read). */
+  readonly files?: FileMemo;
+}
+
+/** What a run read of one file: enough to stand for it, unread, while its stat is unchanged. */
+export interface FileRecord {
+  /** FileStamp.key: size, mtime, ctime and inode. */
+  readonly stamp: string;
+  /** textDigest of its text (BOM removed): a text read again must have it. */
+  readonly digest: string;
+  readonly encoding: Encoding;
+  readonly bom: boolean;
+  readonly eol: SourceFile['eol'];
+}
+
+/**
+ * Files remembered by their stat (issue #18: a run after one file changed reads that file only).
+ * A record is kept only for a stat old enough that a later write must change it (as the result
+ * cache trusts stats).
+ */
+export interface FileMemo {
+  /** The model and the text's digest, parsed or remembered. */
+  parseDigested<K extends MemoKind>(kind: K, text: string): { readonly model: ParsedModels[K]; readonly digest: string };
+  /** What an earlier run read at `rel` when its stamp was `stamp` now, with the model of that text. */
+  unchanged<K extends MemoKind>(kind: K, rel: string, stamp: string): { readonly record: FileRecord; readonly model: ParsedModels[K] } | undefined;
+  /** Remembers what this run read at `rel`, as of `stamp`, for the next run. */
+  remember(rel: string, record: FileRecord, stamp: FileStamp): void;
 }
 
 /** No memory: every file is parsed. */

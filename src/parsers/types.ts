@@ -367,6 +367,8 @@ export interface PyPathAssignment {
   readonly line: number;
 }
 
+import type { TextLine } from './text-facts.js';
+
 export interface PythonFileModel {
   readonly imports: readonly PyImport[];
   /** Changes to sys.path, in source order (absent: none). */
@@ -378,4 +380,11 @@ export interface PythonFileModel {
   readonly hasMainGuard: boolean;
   readonly directives: readonly Directive[];
   readonly diagnostics: readonly ParseDiagnostic[];
+  /**
+   * The distinct words inside its string literals, space-separated (parsers/text-facts.ts);
+   * absent when not computed (a notebook's cells): then they are read from the text.
+   */
+  readonly stringWords?: string;
+  /** Its lines that assign DEBUG at their start (parsers/text-facts.ts); absent when not computed. */
+  readonly debugLines?: readonly TextLine[];
 }

@@ -3,6 +3,7 @@ import { envSettings, valueSpan, type EnvSetting } from '../../model/production.
 import { commandEvidence } from '../../model/queries.js';
 import type { Project, Service } from '../../model/types.js';
 import { imageResolve } from '../../util/paths.js';
+import { debugAssignmentLines } from '../../parsers/text-facts.js';
 import { defineRule } from '../define-rule.js';
 import { removeArgument, replaceSpan } from '../edits.js';
 import { claimer, locateWord, type Report } from './common.js';
@@ -197,18 +198,15 @@ function checkSettings(project: Project, service: Service, report: Report, claim
   for (const path of settingsFiles(project, service, env)) {
     const file = project.files.get(path);
     if (!file) continue;
-    let offset = 0;
-    file.text.split('\n').forEach((line) => {
-      const start = offset;
-      offset += line.length + 1;
+    for (const { start, text: line } of project.python.get(path)?.debugLines ?? debugAssignmentLines(file.text)) {
       const boolOf = BOOL_OF_ENV.exec(line);
       const envBool = boolOf ? null : ENV_BOOL.exec(line);
       const name = boolOf?.[1] ?? envBool?.[1];
-      if (!name) return;
+      if (!name) continue;
       const setting = env.get(name);
       const span = { start, end: start + line.trimEnd().length };
       if (boolOf && setting && setting.value !== null && setting.value !== '' && !(setting.value in TRUTHY)) {
-        if (!claim(path, span)) return;
+        if (!claim(path, span)) continue;
         report({
           file: path,
           span,
@@ -217,7 +215,7 @@ function checkSettings(project: Project, service: Service, report: Report, claim
           evidence: [{ file: setting.file, line: setting.line, message: `sets ${name}=${setting.raw ?? setting.value}` }, ...commandOf(service)],
         });
       } else if (envBool && /^(True|1)$/.test(envBool[2] ?? '') && !setting) {
-        if (!claim(path, span)) return;
+        if (!claim(path, span)) continue;
         report({
           file: path,
           span,
@@ -227,7 +225,7 @@ function checkSettings(project: Project, service: Service, report: Report, claim
           evidence: commandOf(service),
         });
       }
-    });
+    }
   }
 }
 

@@ -6,6 +6,7 @@ import { normalizeName } from '../../model/module-map.js';
 import { classifyImport, distributionOf } from '../../model/queries.js';
 import type { Project, RunFile, Service } from '../../model/types.js';
 import type { SourceFile } from '../../source.js';
+import { stringLiteralWords } from '../../parsers/text-facts.js';
 import { basename, pathsUnder } from '../../util/paths.js';
 
 export interface UsageFacts {
@@ -166,7 +167,7 @@ function fileFacts(project: Project, file: SourceFile): FileFacts {
     }
     const words = new Set<string>();
     // A notebook's text is JSON, every line of its code a string: its words would be all its code.
-    if (file.kind !== 'notebook') for (const match of file.text.matchAll(/'([^'\\\n]|\\.){1,300}'|"([^"\\\n]|\\.){1,300}"/g)) for (const word of wordsOf(match[0])) words.add(word);
+    if (file.kind !== 'notebook') for (const word of wordsOf(project.python.get(file.path)?.stringWords ?? stringLiteralWords(file.text))) words.add(word);
     facts = { modules: [...modules], distributions: [...distributions], words: [...words] };
     fileFactsCache.set(file, facts);
   }
