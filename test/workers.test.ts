@@ -67,3 +67,31 @@ describe('the same report with 1, 2 or 3 threads', () => {
     expect(result.stderr).toMatch(/--workers expects a positive whole number/);
   });
 });
+
+describe('with worker threads, a run after one edit reads and scans only that file (issue #18)', () => {
+  it("workers send digests, not texts; their models go to the parse cache; the next run reads none of the unchanged files", { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'driftcheck-workers-edit-'));
+    const cache = mkdtempSync(join(tmpdir(), 'driftcheck-workers-cache-'));
+    temps.push(dir, cache);
+    generate(dir, resolveParams({ services: 6, pyPerService: 40, seed: 5 }), { force: true });
+    // Stats are remembered only once older than 2 s at the start of a run.
+    await new Promise((resolve) => setTimeout(resolve, 2300));
+    const cached = (workers: number) => runCliInProcess([dir, '--debug', '--format', 'json', '--workers', String(workers)], { built: true, env: { DRIFTCHECK_CACHE_DIR: cache } });
+    const counts = (stderr: string) => {
+      const parse = /python (\d+) parsed, (\d+) reused; .*; (\d+) files not read/.exec(stderr);
+      return { parsed: Number(parse?.[1]), reused: Number(parse?.[2]), unread: Number(parse?.[3]), onWorkers: Number(debugLine(stderr)?.[2]) };
+    };
+    const first = await cached(3);
+    const python = counts(first.stderr);
+    expect(python.onWorkers, 'batches scanned on worker threads').toBeGreaterThan(0);
+    expect(python.parsed).toBeGreaterThan(200);
+    const service = join(dir, 'services', readdirSync(join(dir, 'services')).sort()[2] ?? '', 'app');
+    const edited = readdirSync(service).sort().find((name) => name.endsWith('.py')) ?? '';
+    writeFileSync(join(service, edited), '\nimport not_installed_anywhere\n', { flag: 'a' });
+    const second = await cached(3);
+    expect(counts(second.stderr)).toEqual({ parsed: 1, reused: python.parsed - 1, unread: python.parsed - 1, onWorkers: 0 });
+    const fresh = await audit(dir, 1, 'json');
+    expect(second.stdout).toContain('not_installed_anywhere');
+    expect({ status: second.status, stdout: second.stdout }).toEqual({ status: fresh.status, stdout: fresh.stdout });
+  });
+});

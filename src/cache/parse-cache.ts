@@ -118,18 +118,23 @@ export function openParseCache(dir: string, root: string, read: boolean, started
     return model;
   };
 
-  const parseDigested = <K extends MemoKind>(kind: K, text: string): { model: ParsedModels[K]; digest: string } => {
-    const digest = textDigest(text);
-    const id = `${kind}\t${digest}`;
-    const known = take(kind, id);
-    if (known !== null) return { model: known, digest };
-    const model = (PARSERS[kind] as (text: string) => ParsedModels[K])(text);
+  /** A model this run parsed (here or on a worker): its line goes to the next pack. */
+  const keep = <K extends MemoKind>(kind: K, id: string, model: ParsedModels[K]): void => {
     counts[kind].parsed++;
     if (writer !== 'failed' && !fresh.has(id) && !reused.has(id)) {
       fresh.add(id);
       const json = JSON.stringify(kind === 'python' ? packPython(model as PythonFileModel) : model);
       emit(`${id}\t${checkOf(id, json)}\t${json}\n`);
     }
+  };
+
+  const parseDigested = <K extends MemoKind>(kind: K, text: string): { model: ParsedModels[K]; digest: string } => {
+    const digest = textDigest(text);
+    const id = `${kind}\t${digest}`;
+    const known = take(kind, id);
+    if (known !== null) return { model: known, digest };
+    const model = (PARSERS[kind] as (text: string) => ParsedModels[K])(text);
+    keep(kind, id, model);
     return { model, digest };
   };
 
@@ -146,6 +151,7 @@ export function openParseCache(dir: string, root: string, read: boolean, started
       unread++;
       return { record, model };
     },
+    adopt: (kind, digest, model) => keep(kind, `${kind}\t${digest}`, model),
     remember: (rel, record, stamp) => {
       if (!trusted(stamp, startedAt) || writer === 'failed') return;
       const id = recordId(rel);

@@ -12,7 +12,7 @@ import type { ParseMemo } from '../parsers/memo.js';
 import type { PythonFileModel } from '../parsers/types.js';
 import { makeSourceFile, type SourceFile } from '../source.js';
 import { decodeOutcomes, type ScanJob, type ScanOutcome, type ScanRequest, type ScanResponse } from './protocol.js';
-import { scanJob } from './scan.js';
+import { scanJob, textLater, unchangedOutcome } from './scan.js';
 import { appendAll } from '../util/arrays.js';
 import { workerThreads } from '../util/lazy-builtins.js';
 
@@ -67,14 +67,23 @@ export async function discoverInParallel(
   const order: (SourceFile | number)[] = []; // a file read here, or the index of a Python job
   const inputs: (DiscoveredInput | number)[] = []; // the same for every file tried
   const jobWarnings = new Map<Warning, number>(); // placeholder in the walk's warnings -> job
+  // Python files whose stat an earlier run recorded: taken here, unread, and never sent to a worker.
+  const unchanged = new Map<string, PythonFileModel>();
   const { warnings, otherPaths, unwalkedDirs, replayed } = walkOrReplay(root, options, (candidate, walkWarnings, checked) => {
+    const outcome = candidate.kind === 'python' && memo?.files ? unchangedOutcome(checked === undefined ? candidate : { ...candidate, checked }, rootReal, options, memo.files) : null;
+    if (outcome?.file && outcome.model) {
+      unchanged.set(outcome.file.path, outcome.model);
+      inputs.push({ rel: candidate.rel, stamp: outcome.stamp });
+      order.push(outcome.file);
+      return;
+    }
     if (candidate.kind === 'python') {
       const placeholder = { file: '', message: '' };
       jobWarnings.set(placeholder, jobs.length);
       walkWarnings.push(placeholder);
       order.push(jobs.length);
       inputs.push(jobs.length);
-      jobs.push(checked === undefined ? candidate : { ...candidate, checked });
+      jobs.push(candidate);
       return;
     }
     let stamp: FileStamp | null = null;
@@ -89,6 +98,8 @@ export async function discoverInParallel(
   for (const entry of order) {
     if (typeof entry !== 'number') {
       files.push(entry);
+      const model = unchanged.get(entry.path);
+      if (model) python.set(entry.path, model);
       continue;
     }
     const outcome = outcomes[entry];
@@ -174,7 +185,7 @@ async function scanAll(
       const batch = front++;
       const [start, end] = batches[batch] ?? [0, 0];
       member.inFlight.add(batch);
-      const request: ScanRequest = { batch, jobs: jobs.slice(start, end), rootReal, options };
+      const request: ScanRequest = { batch, jobs: jobs.slice(start, end), rootReal, options, digested: memo?.files !== undefined };
       member.worker.postMessage(request);
     }
   };
@@ -189,8 +200,16 @@ async function scanAll(
   for (const member of pool) {
     member.worker.on('message', (response: ScanResponse) => {
       const [start, end] = batches[response.batch] ?? [0, 0];
-      const decoded = decodeOutcomes(response, jobs.slice(start, end), (job, raw, encoding, target) => makeSourceFile(job.rel, job.kind, raw, encoding, target));
-      decoded.forEach((outcome, k) => (outcomes[start + k] = outcome));
+      const decoded = decodeOutcomes(response, jobs.slice(start, end), (job, text, target) =>
+        'record' in text ? textLater(job, rootReal, options, text.record, target) : makeSourceFile(job.rel, job.kind, text.raw, text.encoding, target));
+      decoded.forEach((outcome, k) => {
+        outcomes[start + k] = outcome;
+        // A worker parsed it: the store keeps its model and, for a file stat'ed, its record.
+        const job = jobs[start + k];
+        if (!outcome.record || !outcome.model || !memo?.files || !job) return;
+        memo.files.adopt('python', outcome.record.digest, outcome.model);
+        if (outcome.stamp !== null && !job.isLink) memo.files.remember(job.rel, outcome.record, outcome.stamp);
+      });
       scanned += end - start;
       batchesOnWorkers++;
       member.inFlight.delete(response.batch);

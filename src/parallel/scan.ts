@@ -7,17 +7,14 @@ import { makeLazySourceFile, type SourceFile } from '../source.js';
 import type { ScanJob, ScanOutcome, ScanWarning } from './protocol.js';
 
 /**
- * `memo`: on the main thread, the store of models parsed by earlier runs (workers parse every
- * file). With a store that remembers files (`memo.files`), a file whose stat is the one an earlier
- * run recorded is not read at all, and no file's text is held after its scan: it is read again,
- * and checked, only if something needs it (issue #18).
+ * `memo`: on the main thread, the store of models parsed by earlier runs. With a store that
+ * remembers files (`memo.files`), no file's text is held after its scan: it is read again, and
+ * checked, only if something needs it (issue #18); files whose stat an earlier run recorded are
+ * not read at all (unchangedOutcome, asked before a file becomes a job). A worker scans with
+ * DIGESTED_PARSE: it reads and parses every file, and sends back the digest instead of the text.
  */
 export function scanJob(job: ScanJob, rootReal: string, options: DiscoverOptions, memo: ParseMemo = DIRECT_PARSE): ScanOutcome {
   const files = memo.files;
-  if (files !== undefined && !job.isLink) {
-    const unread = unchanged(job, rootReal, options, files);
-    if (unread !== null) return unread;
-  }
   const warnings: ScanWarning[] = [];
   let stamp: FileStamp | null = null;
   const file = readSource(job.abs, job.rel, job.kind, job.isLink, rootReal, options, warnings, (stat) => (stamp = stampOf(stat)));
@@ -26,11 +23,15 @@ export function scanJob(job: ScanJob, rootReal: string, options: DiscoverOptions
   const { model, digest } = files.parseDigested('python', file.text);
   const record: FileRecord = { stamp: (stamp as FileStamp | null)?.key ?? '', digest, encoding: file.encoding, bom: file.bom, eol: file.eol };
   if (stamp !== null && !job.isLink) files.remember(job.rel, record, stamp);
-  return { file: textLater(job, rootReal, options, record, file.target), model, warnings, stamp };
+  return { file: textLater(job, rootReal, options, record, file.target), model, warnings, stamp, record };
 }
 
-/** The outcome of a file whose stat is unchanged since an earlier run recorded it, without reading it; null otherwise. */
-function unchanged(job: ScanJob, rootReal: string, options: DiscoverOptions, files: FileMemo): ScanOutcome | null {
+/**
+ * The outcome of a file whose stat is unchanged since an earlier run recorded it, without reading
+ * it; null otherwise (a link is always read).
+ */
+export function unchangedOutcome(job: ScanJob, rootReal: string, options: DiscoverOptions, files: FileMemo): ScanOutcome | null {
+  if (job.isLink) return null;
   // The stat the result cache's check took moments before, else one taken now. Only a stamp equal
   // to a recorded regular file's (same inode, size and times) is used; anything else is read, so
   // its warning is given as before.
@@ -48,9 +49,10 @@ function unchanged(job: ScanJob, rootReal: string, options: DiscoverOptions, fil
   const hit = files.unchanged('python', job.rel, stamp.key);
   if (hit === undefined) return null;
   files.remember(job.rel, hit.record, stamp);
-  return { file: textLater(job, rootReal, options, hit.record), model: hit.model, warnings: [], stamp };
+  return { file: textLater(job, rootReal, options, hit.record), model: hit.model, warnings: [], stamp, record: hit.record };
 }
 
-function textLater(job: ScanJob, rootReal: string, options: DiscoverOptions, record: FileRecord, target?: string): SourceFile {
+/** A file whose text is read again (and checked against the record's digest) when first needed. */
+export function textLater(job: ScanJob, rootReal: string, options: DiscoverOptions, record: FileRecord, target?: string): SourceFile {
   return makeLazySourceFile(job.rel, job.kind, { ...record, ...(target === undefined ? {} : { target }) }, () => readTextAgain(job.abs, job.rel, job.isLink, rootReal, options, record.digest));
 }

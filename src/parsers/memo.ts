@@ -6,7 +6,7 @@ import { parseCompose } from './compose.js';
 import { parseDockerfile } from './dockerfile.js';
 import { scanPythonImports } from './python-imports.js';
 import { parseRequirements } from './requirements.js';
-import type { FileStamp } from '../discover.js';
+import { textDigest, type FileStamp } from '../discover.js';
 import type { Encoding, SourceFile } from '../source.js';
 import { debugAssignmentLines, stringLiteralWords } from './text-facts.js';
 import type { ComposeFileModel, DockerfileModel, PythonFileModel, RequirementsFileModel } from './types.js';
@@ -61,9 +61,26 @@ export interface FileMemo {
   unchanged<K extends MemoKind>(kind: K, rel: string, stamp: string): { readonly record: FileRecord; readonly model: ParsedModels[K] } | undefined;
   /** Remembers what this run read at `rel`, as of `stamp`, for the next run. */
   remember(rel: string, record: FileRecord, stamp: FileStamp): void;
+  /** Keeps a model parsed elsewhere (on a worker thread) from a text of this digest. */
+  adopt<K extends MemoKind>(kind: K, digest: string, model: ParsedModels[K]): void;
 }
+
 
 /** No memory: every file is parsed. */
 export const DIRECT_PARSE: ParseMemo = {
   parse: (kind, text) => PARSERS[kind](text),
+};
+
+/**
+ * Parses every text and gives its digest, remembering nothing: a worker thread's, so that the
+ * texts need not travel back to the main thread (it reads a text again when one is needed).
+ */
+export const DIGESTED_PARSE: ParseMemo = {
+  parse: DIRECT_PARSE.parse,
+  files: {
+    parseDigested: (kind, text) => ({ model: PARSERS[kind](text), digest: textDigest(text) }),
+    unchanged: () => undefined,
+    remember: () => undefined,
+    adopt: () => undefined,
+  },
 };
