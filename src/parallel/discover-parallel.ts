@@ -3,6 +3,8 @@
 // are split into batches that worker threads and the main thread take from opposite ends of one
 // queue, so neither waits while work remains. Files, models and warnings come back in walk order,
 // so the result is the same as `discover` + a scan on one thread, whatever the thread count.
+// With a parse cache, a Python file whose stat an earlier run recorded is taken on the main thread
+// as the walk meets it, unread, and never becomes a job.
 import { existsSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
