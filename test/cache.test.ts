@@ -197,13 +197,15 @@ describe('the cache is really used, and never trusted when it should not be', ()
   it('does not store a run when a file whose text was not held changed before it could be signed', async () => {
     const dir = tempDir('driftcheck-cache-tree-');
     const cache = tempDir('driftcheck-cache-dir-');
-    writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nCOPY app.py .\nCMD ["python", "app.py"]\n');
-    writeFileSync(join(dir, 'app.py'), 'import yaml\n');
+    writeFileSync(join(dir, 'Dockerfile'), 'FROM python:3.12-slim\nCOPY app.py .\nCMD ["python", "-m", "app"]\n');
+    // No finding in app.py, and run as a module: nothing reads its text during the audit.
+    writeFileSync(join(dir, 'app.py'), 'import os\n');
     age(dir); // old mtimes, fresh ctimes: app.py is signed by its text, read again (not held)
     const options = { root: dir };
     const startedAt = Date.now();
     const result = await auditInParallel({ ...options, parseMemo: openParseCache(join(cache, 'parsed'), dir, true, startedAt) }, 1);
-    writeFileSync(join(dir, 'app.py'), 'import toml\n');
+    expect(result.findings.filter((f) => f.file === 'app.py')).toEqual([]);
+    writeFileSync(join(dir, 'app.py'), 'import re\n');
     utimesSync(join(dir, 'app.py'), new Date(Date.now() - 3_600_000), new Date(Date.now() - 3_600_000));
     expect(() => writeCachedReport(cache, options, result, startedAt)).not.toThrow();
     expect(readCachedReport(cache, options)).toBeNull();
