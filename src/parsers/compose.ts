@@ -645,6 +645,11 @@ const MERGE_TAGGED: Readonly<Record<string, string>> = {
   healthcheck: 'healthcheck', volumes: 'volumes', profiles: 'profiles', env_file: 'envFiles', user: 'user', working_dir: 'workingDir',
 };
 
+/** The tag written on a node (`!reset`, `!override`), if any. */
+function tagOf(node: YamlNode | null | undefined): string | undefined {
+  return node && typeof node === 'object' && 'tag' in node ? (node as { tag?: string }).tag : undefined;
+}
+
 function readService(ctx: Context, name: string, keyNode: YamlNode, valueNode: YamlNode | null): ComposeService | null {
   const n = ctx.deref(valueNode);
   if (!isMap(n)) {
@@ -652,12 +657,8 @@ function readService(ctx: Context, name: string, keyNode: YamlNode, valueNode: Y
     return null;
   }
   const e = entryMap(ctx, n);
-  const tagOf = (k: string): string | undefined => {
-    const value = e.get(k)?.value;
-    return value && typeof value === 'object' && 'tag' in value ? (value as { tag?: string }).tag : undefined;
-  };
-  const reset = Object.keys(MERGE_TAGGED).filter((k) => tagOf(k) === '!reset');
-  const override = Object.keys(MERGE_TAGGED).filter((k) => tagOf(k) === '!override');
+  const reset = Object.keys(MERGE_TAGGED).filter((k) => tagOf(e.get(k)?.value) === '!reset');
+  const override = Object.keys(MERGE_TAGGED).filter((k) => tagOf(e.get(k)?.value) === '!override');
   // `key: !reset …` unsets the key: this file sets nothing there, and the files below it neither.
   const get = (k: string): YamlNode | null => (reset.includes(k) ? null : (e.get(k)?.value ?? null));
   const nameSpan = ctx.span(keyNode);
@@ -711,6 +712,9 @@ function readServices(ctx: Context, doc: Document.Parsed): ComposeService[] {
   }
   for (const c of candidates) {
     if (c.key.startsWith('x-')) continue;
+    // `worker: !reset` in an override file removes the service the files below define: nothing
+    // of it is read here (what the base file defines is read there), and it is not malformed.
+    if (tagOf(c.value) === '!reset') continue;
     if (v1) {
       const m = ctx.deref(c.value);
       if (!isMap(m)) continue;

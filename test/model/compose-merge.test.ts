@@ -111,4 +111,11 @@ describe('compose merge tags !reset and !override (#16 idiom 12)', () => {
     expect(merged.reset).toBeUndefined();
     expect(merged.override).toBeUndefined();
   });
+  it('a whole service written `!reset` (removed by an override file) is not read, and is no error', () => {
+    const override = parseCompose(['services:', '  proxy: !reset', '  worker: !reset null', '  api:', '    depends_on: !override', '      db:', '        condition: service_started', '    image: app:1', ''].join('\n'));
+    expect(override.diagnostics).toEqual([]);
+    expect(override.services.map((s) => s.name)).toEqual(['api']);
+    // Untagged, a service with no mapping is still malformed.
+    expect(parseCompose('services:\n  proxy:\n  api:\n    image: app:1\n').diagnostics.map((d) => d.message)).toEqual(['service "proxy" must be a mapping']);
+  });
 });
