@@ -13,7 +13,7 @@ import { normalizeName } from '../module-map.js';
 import type { Repository } from '../repository.js';
 import type { InstallStep, InstalledFile, InstalledRequirement, MissingRequirementsFile } from '../types.js';
 import type { BuildSpec } from './context.js';
-import { clonedBy, generatedBy, boundByMount } from './run-instructions.js';
+import { clonedBy, generatedBy, boundByMount, mountedFromElsewhere } from './run-instructions.js';
 import { wheelhouseFor } from './wheelhouse.js';
 
 export interface CollectedInstalls {
@@ -85,6 +85,11 @@ function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageSt
       const deps = workspace ?? projectDependenciesAt(repo, fs, step.workdir);
       for (const key of deps.keys) out.installedKeys.add(key);
       if (deps.keys.length === 0 || deps.unknown) out.unknownInstalls.push({ ...located, message: `${reqFile.path} is generated at build time (line ${generator})` });
+      continue;
+    }
+    const mountedFrom = mountedFromElsewhere(repo, spec, stages, step, imagePath);
+    if (mountedFrom !== null) {
+      out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} is bind-mounted from ${mountedFrom} (--mount=from=${mountedFrom}), whose file driftcheck could not trace to the repository` });
       continue;
     }
     const later = fs.file(imagePath);

@@ -49,21 +49,59 @@ function isSpace(code: number): boolean {
 
 /** `RUN --mount=type=bind,source=requirements.txt,target=/tmp/req.txt pip install -r /tmp/req.txt`. */
 export function boundByMount(repo: Repository, spec: BuildSpec, stages: readonly StageState[], step: InstallStep, imagePath: string, kind: 'requirements' | 'config' = 'requirements'): string | null {
+  for (const mount of bindMountsOf(repo, spec, stages, step, imagePath)) {
+    let repoPath: string | null;
+    if (mount.from === null) repoPath = repoJoin(spec.context, mount.source.replace(/^\/+/, ''), mount.rest);
+    else {
+      // `--mount=from=build,src=/app/req.txt,…`: the file as that stage of this Dockerfile holds it.
+      const stage = stageNamed(stages, mount.from, step.stage);
+      repoPath = stage?.fs.file(imageResolve('/', [mount.source, mount.rest].filter(Boolean).join('/')))?.repoPath ?? null;
+    }
+    if (repoPath !== null && !escapesRoot(repoPath) && (kind === 'config' ? repo.files.has(repoPath) || repo.load(repoPath, 'config') : repo.load(repoPath, 'requirements'))) return repoPath;
+  }
+  return null;
+}
+
+/**
+ * The `from=` of a bind mount of this RUN that covers `imagePath` but that boundByMount could not
+ * follow to a repository file (another image, or a file a stage made): what the step reads there
+ * is unknown, not absent. Null when no such mount covers it.
+ */
+export function mountedFromElsewhere(repo: Repository, spec: BuildSpec, stages: readonly StageState[], step: InstallStep, imagePath: string): string | null {
+  return bindMountsOf(repo, spec, stages, step, imagePath).find((mount) => mount.from !== null)?.from ?? null;
+}
+
+interface BindMount {
+  /** `from=` (a stage or an image), null for the build context. */
+  readonly from: string | null;
+  readonly source: string;
+  /** `imagePath` below the mount point ('' for the mount point itself). */
+  readonly rest: string;
+}
+
+/** The bind mounts (`RUN --mount=type=bind,…`) of the step's instruction whose target covers `imagePath`. */
+function bindMountsOf(repo: Repository, spec: BuildSpec, stages: readonly StageState[], step: InstallStep, imagePath: string): BindMount[] {
   const instruction = stages[step.stage]?.stage.instructions[step.instructionIndex];
   const text = instruction ? (repo.files.get(spec.dockerfilePath)?.text.slice(instruction.span.start, instruction.span.end) ?? '') : '';
+  const out: BindMount[] = [];
   for (const match of text.matchAll(/--mount=(\S+)/g)) {
     const fields = new Map((match[1] ?? '').split(',').map((kv) => [kv.split('=')[0] ?? '', kv.slice(kv.indexOf('=') + 1)] as const));
     const type = fields.get('type') ?? 'bind';
     const target = fields.get('target') ?? fields.get('dst') ?? fields.get('destination');
-    if (type !== 'bind' || !target || fields.has('from')) continue;
+    if (type !== 'bind' || !target) continue;
     const mountPoint = imageResolve(step.workdir, target);
-    const source = fields.get('source') ?? fields.get('src') ?? '.';
     const rest = imagePath === mountPoint ? '' : imagePath.startsWith(`${mountPoint}/`) ? imagePath.slice(mountPoint.length + 1) : null;
     if (rest === null) continue;
-    const repoPath = repoJoin(spec.context, source.replace(/^\/+/, ''), rest);
-    if (!escapesRoot(repoPath) && (kind === 'config' ? repo.files.has(repoPath) || repo.load(repoPath, 'config') : repo.load(repoPath, 'requirements'))) return repoPath;
+    const from = fields.get('from') ?? null;
+    out.push({ from, source: fields.get('source') ?? fields.get('src') ?? (from === null ? '.' : '/'), rest });
   }
-  return null;
+  return out;
+}
+
+/** A stage of this Dockerfile by `AS` name (case-insensitive) or index, before stage `before`. */
+function stageNamed(stages: readonly StageState[], ref: string, before: number): StageState | undefined {
+  const index = /^\d+$/.test(ref) ? Number(ref) : stages.findIndex((s) => s.stage.name?.toLowerCase() === ref.toLowerCase());
+  return index >= 0 && index < before ? stages[index] : undefined;
 }
 
 /** `git clone` options that take a value (git docs "git-clone"). */
