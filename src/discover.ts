@@ -125,12 +125,8 @@ function isComposeByContentName(relPath: string): boolean {
   return !lower.startsWith('.github/') && COMPOSE_BY_CONTENT_NAME.test(lower.slice(lower.lastIndexOf('/') + 1));
 }
 
-/**
- * Jinja block tags on their own line, or a `{{ … }}` placeholder in a key or an instruction, or
- * as the start of an unquoted value (`name: {{project_name}}_data`, a `django-admin startproject
- * --template` placeholder: not even YAML until it is rendered).
- */
-const TEMPLATE_SYNTAX = /^[ \t]*\{%-?\s|^[ \t]*\{\{|^[ \t]*[A-Za-z_-]*\{\{[^}\n]*\}\}[A-Za-z_-]*:|^[ \t]*(?:-[ \t]+)?[A-Za-z0-9_.-]+:[ \t]+\{\{[^}\n]*\}\}/m;
+/** Jinja block tags on their own line, or a `{{ … }}` placeholder in a key or an instruction. */
+const TEMPLATE_SYNTAX = /^[ \t]*\{%-?\s|^[ \t]*\{\{|^[ \t]*[A-Za-z_-]*\{\{[^}\n]*\}\}[A-Za-z_-]*:/m;
 
 function hasTopLevelServices(text: string): boolean {
   return /^services[ \t]*:[ \t]*(#.*)?\r?$/m.test(text);

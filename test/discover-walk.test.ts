@@ -92,15 +92,3 @@ describe('the tree walk', () => {
     expect(seen.length).toBeGreaterThan(0); // the patch saw discovery's own opens
   });
 });
-
-describe('templates rendered before use are not read as compose files', () => {
-  it('a `{{placeholder}}_suffix` value (django-admin startproject --template) is a template, not a parse error', () => {
-    const root = tree({
-      'docker-compose.yml': 'services:\n  db:\n    image: postgres:16\n    environment:\n      - POSTGRES_DB={{project_name}}\nvolumes:\n  dbdata:\n    name: {{project_name}}_dbdata\n',
-      'compose.yaml': 'services:\n  web:\n    image: "{{ quoted }}"\n    command: echo "{{.Names}}"\n    labels:\n      - rule=Host(`{{ host }}`)\n',
-    });
-    const found = discover(root);
-    expect(found.files.map((f) => f.path)).toEqual(['compose.yaml']);
-    expect(found.warnings).toEqual([{ file: 'docker-compose.yml', message: 'a template ({% … %} / {{ … }} lines), rendered before use; not read' }]);
-  });
-});
