@@ -794,13 +794,30 @@ function errorText(err: unknown): string {
 
 // ---------------------------------------------------------------- entry point
 
+/** A Jinja/Django template placeholder or tag: `{{ name }}`, `{% if %}`. */
+const TEMPLATE_PLACEHOLDER = /\{\{[^{}\n]*\}\}|\{%[^%\n]*%\}/;
+
+/** The line of `text` holding offset `at`. */
+function lineAt(text: string, at: number): string {
+  const start = text.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
+  const end = text.indexOf('\n', at);
+  return text.slice(start, end === -1 ? text.length : end);
+}
+
 export function parseCompose(text: string): ComposeFileModel {
   const lc = new LineCounter();
   const ctx = new Context(text, lc);
   const comments: Comment[] = [];
   let services: ComposeService[] = [];
-  const yamlError = (e: { message: string; pos: [number, number] }, severity: Severity = 'error'): void =>
+  const yamlError = (e: { message: string; pos: [number, number] }, severity: Severity = 'error'): void => {
+    // On a line with a template placeholder (`name: {{project_name}}_data` in a `django-admin
+    // startproject --template` tree), the YAML is valid only once rendered: not a broken file.
+    if (severity === 'error' && TEMPLATE_PLACEHOLDER.test(lineAt(text, e.pos[0]))) {
+      ctx.diag(`YAML: ${oneLine(e.message)} (on a line with a {{ … }} template placeholder: the file is valid only once rendered)`, { start: e.pos[0], end: e.pos[1] }, 'info');
+      return;
+    }
     ctx.diag(`${severity === 'error' ? 'invalid YAML' : 'YAML'}: ${oneLine(e.message)}`, { start: e.pos[0], end: e.pos[1] }, severity);
+  };
   try {
     // What parseAllDocuments does, with the CST read on the way for comments (one parse).
     const tokens = [...new Parser(lc.addNewLine).parse(text)];

@@ -431,6 +431,15 @@ describe('parseCompose: directives', () => {
 });
 
 describe('parseCompose: diagnostics', () => {
+  it('a YAML error on a line with a {{ … }} template placeholder is a note (valid once rendered), elsewhere an error', () => {
+    const template = parseCompose('services:\n  db:\n    image: postgres:16\n    volumes:\n      - dbdata:/var/lib/postgresql/data\nvolumes:\n  dbdata:\n    name: {{project_name}}_dbdata\n');
+    expect(template.diagnostics.map((d) => [d.severity, d.line])).toEqual([['info', 8]]);
+    expect(template.diagnostics[0]?.message).toMatch(/template placeholder: the file is valid only once rendered/);
+    expect(template.services.map((s) => s.name)).toEqual(['db']);
+    const broken = parseCompose('services:\n  db:\n    image: postgres:16\nvolumes:\n  dbdata:\n    name: [unclosed_dbdata\n');
+    expect(broken.diagnostics.map((d) => d.severity)).toContain('error');
+  });
+
   it('reports bad indentation with a line, without throwing', () => {
     const text = 'services:\n  api:\n    image: x\n   build: .\n';
     const m = parseCompose(text);
