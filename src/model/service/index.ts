@@ -140,7 +140,8 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
   const argv = command.flatMap((part) => part.argv);
   const workingDir = spec.compose?.workingDir?.value ?? started?.workdir;
   // `ENTRYPOINT ["/entrypoint.sh"]` whose script ends in `exec "$@"`: the CMD after it is what runs.
-  const entry = entryOfCommand(argv) ?? entryOfCommand(afterWrapper(repo, final.fs, workingDir ?? final.workdir, argv));
+  const imagePath = final.env.get('PATH')?.value;
+  const entry = entryOfCommand(argv) ?? entryOfCommand(afterWrapper(repo, final.fs, workingDir ?? final.workdir, argv, imagePath));
   // `apt-get install python3-psycopg2`: installed when the service runs the system Python (idiom 8).
   const systemModules = systemModulesOf(spec.dockerfilePath, chain, argv, moduleMap);
   for (const system of systemModules) if (system.reach === 'yes') for (const key of system.keys) collected.installedKeys.add(key);
@@ -151,7 +152,7 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
   // image's Python files are copied but never run.
   const noPython = runsNoPython(argv) || (baseCommandIsNotPython(chain[0]?.stage.from.image ?? '') && (argv.length === 0 || !installsPython(chain)));
   // Not built when no selected rule reads it (RuleMeta.needs): an empty list, as for no Python.
-  const scripts = commandScripts(repo, final.fs, cwd, argv);
+  const scripts = commandScripts(repo, final.fs, cwd, argv, imagePath);
   collectStartupInstalls(repo, spec, stages, final, cwd, command, scripts, collected);
   let runFiles = noPython || !parts.has('runFiles') ? { files: [], from: 'entry' as const } : runFilesOf(repo, final.fs, pythonPath, cwd, entry);
   // The code's own sys.path changes, evaluated where it runs; the closure is followed again with them.

@@ -46,11 +46,27 @@ const STRING_LOADERS = new Set(['django']);
  * holds from the repository that is not Python (`/entrypoint.sh`, `./start`, `sh docker/run.sh`).
  * Loaded as text, so the programs they start count as used.
  */
-export function commandScripts(repo: Repository, fs: ImageFs, cwd: string, argv: readonly string[]): string[] {
+/**
+ * The image file a command word names: the path from the working directory, else, for a bare
+ * name (`CMD ["run.sh"]` with `ENV PATH="/scripts:$PATH"`), the first folder of the image's PATH
+ * that holds it, as exec finds it.
+ */
+function commandFile(fs: ImageFs, cwd: string, word: string, path: string | undefined): ImageFile | undefined {
+  const direct = fs.file(imageResolve(cwd, word));
+  if (direct !== undefined || word.includes('/') || path === undefined) return direct;
+  for (const dir of path.split(':')) {
+    if (!dir.startsWith('/')) continue;
+    const found = fs.file(imageResolve(dir, word));
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+export function commandScripts(repo: Repository, fs: ImageFs, cwd: string, argv: readonly string[], path?: string): string[] {
   const out = new Set<string>();
   for (const word of argv) {
     if (word === '' || word.startsWith('-') || word.includes('$') || !/^[./]|\.(sh|bash)$/.test(word)) continue;
-    const file = fs.file(imageResolve(cwd, word));
+    const file = commandFile(fs, cwd, word, path);
     if (!file || file.repoPath.endsWith('.py') || escapesRoot(file.repoPath)) continue;
     const known = repo.files.get(file.repoPath); // never re-read a file discovered as another kind
     if (known ? known.kind === 'config' : repo.load(file.repoPath, 'config')) out.add(file.repoPath);
@@ -63,10 +79,10 @@ export function commandScripts(repo: Repository, fs: ImageFs, cwd: string, argv:
  * "$@"`): `["/entrypoint.sh", "gunicorn", …]` → `["gunicorn", …]`. Empty when the first word is
  * not such a script of the image.
  */
-export function afterWrapper(repo: Repository, fs: ImageFs, cwd: string, argv: readonly string[]): string[] {
+export function afterWrapper(repo: Repository, fs: ImageFs, cwd: string, argv: readonly string[], path?: string): string[] {
   const [first, ...rest] = argv;
   if (first === undefined || rest.length === 0 || first.includes('$')) return [];
-  const file = fs.file(imageResolve(cwd, first));
+  const file = commandFile(fs, cwd, first, path);
   if (!file || file.repoPath.endsWith('.py') || escapesRoot(file.repoPath)) return [];
   const text = (repo.files.get(file.repoPath) ?? repo.load(file.repoPath, 'config'))?.text ?? '';
   return /^\s*exec\s+(?:(?:gosu|su-exec|tini|dumb-init|setpriv|runuser|chpst)\b[^\n"]*)?"\$@"\s*$/m.test(text) ? rest : [];
