@@ -4,7 +4,7 @@
 import type { ComposeService } from '../../parsers/types.js';
 import { escapesRoot, imageResolve, repoDirname, repoJoin } from '../../util/paths.js';
 import { entryOfCommand, runsNoPython } from '../command.js';
-import type { StageState } from '../image.js';
+import type { ImageFs, StageState } from '../image.js';
 import { developmentEvidence } from '../roles.js';
 import { baseCommandIsNotPython, baseStartScript } from '../../knowledge/base-images.js';
 import type { Span } from '../../findings/types.js';
@@ -152,7 +152,7 @@ function dockerService(repo: Repository, spec: BuildSpec, parts: ReadonlySet<Mod
   // image's Python files are copied but never run.
   const noPython = runsNoPython(argv) || (baseCommandIsNotPython(chain[0]?.stage.from.image ?? '') && (argv.length === 0 || !installsPython(chain)));
   // Not built when no selected rule reads it (RuleMeta.needs): an empty list, as for no Python.
-  const scripts = commandScripts(repo, final.fs, cwd, argv, imagePath);
+  const scripts = [...commandScripts(repo, final.fs, cwd, argv, imagePath), ...procfileOf(repo, final.fs, cwd)].sort();
   collectStartupInstalls(repo, spec, stages, final, cwd, command, scripts, collected);
   let runFiles = noPython || !parts.has('runFiles') ? { files: [], from: 'entry' as const } : runFilesOf(repo, final.fs, pythonPath, cwd, entry);
   // The code's own sys.path changes, evaluated where it runs; the closure is followed again with them.
@@ -226,3 +226,12 @@ function installsPython(chain: readonly StageState[]): boolean {
 }
 
 export { normalizeName };
+
+/**
+ * A `Procfile` the image holds in its working directory (Heroku, Dokku, honcho, foreman): its
+ * process lines (`web: gunicorn app:app`) are how a platform starts the image, whatever its CMD.
+ */
+function procfileOf(repo: Repository, fs: ImageFs, cwd: string): string[] {
+  const file = fs.file(imageResolve(cwd, 'Procfile'));
+  return file && !escapesRoot(file.repoPath) && (repo.files.get(file.repoPath) ?? repo.load(file.repoPath, 'config')) ? [file.repoPath] : [];
+}
