@@ -35,7 +35,9 @@ PYTHONPATH cannot help. The module the command itself runs counts too: \`uvicorn
 image has the package \`app\` but no \`app/main.py\` (nor has the repository) cannot start.
 
 A same-named package in a folder the service neither builds from nor copies (\`tools/app/\` for a
-backend's \`app\`) is a warning without a fix: it may be another project's. A \`sys.path\` change
+backend's \`app\`) is a warning without a fix: it may be another project's. When the repository's
+folder of that name does not hold the submodule imported (\`pkg.sub\` where \`pkg/\` has no \`sub\`),
+it is a note: that folder is no proof of where the code comes from. A \`sys.path\` change
 driftcheck cannot evaluate makes code near the importer not reported.
 
 An import inside \`try/except ImportError\` (or \`except Exception\`) whose handler falls back (binds
@@ -76,14 +78,25 @@ excluded by \`.dockerignore\`, and it copies it next to the code that imports it
         const lostOnly = sites.every((s) => lostFeature(s.imp));
         // A same-named package in a folder this service neither builds from nor copies (`tools/app/`
         // for a backend's `app`): maybe another project's. Not proof that this one is missing.
-        const why = elsewhere
-          ? { ...found, fixable: false, evidence: [...found.evidence, { file: first.file, line: first.imp.line, message: `the only "${basename(location).replace(/\.py$/, '')}" in the repository is ${display(location)}, in a folder the image of service "${service.name}" neither is built from nor copies: it may be another project's` }] }
+        // `servicex.did_finder.x` where the repository's `servicex/` has no `did_finder`: that folder
+        // does not hold what the import names, so it is no proof of where the code should come from.
+        const notThere = sites.every((s) => s.imp.level === 0 && !project.firstParty.hasModuleAt(location, s.imp.module));
+        const why = elsewhere || notThere
+          ? {
+            ...found,
+            fixable: false,
+            evidence: [
+              ...found.evidence,
+              ...(elsewhere ? [{ file: first.file, line: first.imp.line, message: `the only "${basename(location).replace(/\.py$/, '')}" in the repository is ${display(location)}, in a folder the image of service "${service.name}" neither is built from nor copies: it may be another project's` }] : []),
+              ...(notThere ? [{ file: first.file, line: first.imp.line, message: `${display(location)} has no ${first.imp.module}: not known to be the code this import names` }] : []),
+            ],
+          }
           : found;
         report({
           file: first.file,
           span: first.imp.span,
           // Every file of the image (no known entry), or only under a conditional: not proven to run.
-          ...(elsewhere || service.runFilesFrom === 'all-image-files' || sites.every((s) => s.imp.conditional) || lostOnly ? { severity: 'warning' as const } : {}),
+          ...(notThere ? { severity: 'info' as const } : elsewhere || service.runFilesFrom === 'all-image-files' || sites.every((s) => s.imp.conditional) || lostOnly ? { severity: 'warning' as const } : {}),
           service: service.name,
           message: `"${'.'.repeat(first.imp.level)}${first.imp.module}" is first-party code (${display(location)}) but the image of service "${service.name}" ${why.offPath ? 'cannot import it' : 'does not contain it'}${why.short}${lostOnly ? ' (imported only inside try/except whose handler just reports the failure: that feature is lost)' : ''}`,
           evidence: [
