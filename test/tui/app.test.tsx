@@ -403,8 +403,12 @@ describe('interactive report (ink)', () => {
     await waitFor(app.lastFrame, (t) => t.includes('7 errors  8 warnings  0 info'), 'the report');
     const frames = app.frames.map(strip);
     const report = frames.findIndex((f) => f.includes('7 errors'));
-    const progress = ['auditing: reading files…', 'read; building services…', 'services built; checking rules'].map((text) => frames.findIndex((f) => f.includes(text)));
-    expect(progress.every((at) => at >= 0 && at < report), progress.join()).toBe(true);
+    // Ink draws at most one frame per throttle interval: on a loaded machine a short step (the
+    // model build) can pass between two frames. Every step drawn comes before the report, in
+    // order, and at least two of the three are drawn.
+    const progress = ['auditing: reading files…', 'read; building services…', 'services built; checking rules'].map((text) => frames.findIndex((f) => f.includes(text))).filter((at) => at >= 0);
+    expect(progress.length, progress.join()).toBeGreaterThanOrEqual(2);
+    expect(progress.every((at) => at < report), progress.join()).toBe(true);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
   });
 });
