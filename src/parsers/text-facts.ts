@@ -30,8 +30,8 @@ export interface TextLine {
 }
 
 /**
- * The lines (split at `\n`, as PROD003 reads them) that assign `DEBUG` at their start
- * (`DEBUG = bool(os.environ.get(…))`): the settings PROD003 checks.
+ * The lines (split at `\n`, as PROD002 reads them) that assign `DEBUG` at their start
+ * (`DEBUG = bool(os.environ.get(…))`): the settings PROD002 checks.
  */
 export function debugAssignmentLines(text: string): TextLine[] {
   const lines: TextLine[] = [];
