@@ -144,8 +144,8 @@ export function openParseCache(dir: string, root: string, read: boolean, started
     parseDigested,
     unchanged: (kind, rel, stamp) => {
       const id = recordId(rel);
-      const record = recordOf(id, stored.get(id) ?? reused.get(id));
-      if (record === null || record.stamp !== stamp) return undefined;
+      const record = recordOf(id, stored.get(id) ?? reused.get(id), stamp);
+      if (record === null) return undefined;
       const model = take(kind, `${kind}\t${record.digest}`);
       if (model === null) return undefined;
       unread++;
@@ -155,7 +155,7 @@ export function openParseCache(dir: string, root: string, read: boolean, started
     remember: (rel, record, stamp) => {
       if (!trusted(stamp, startedAt) || writer === 'failed') return;
       const id = recordId(rel);
-      const json = JSON.stringify([record.stamp, record.digest, record.encoding, record.bom, record.eol]);
+      const json = JSON.stringify([stamp.key, record.digest, record.encoding, record.bom, record.eol]);
       const line = `${checkOf(id, json)}\t${json}`;
       if (stored.get(id) === line) {
         reused.set(id, line);
@@ -197,15 +197,15 @@ function trusted(stamp: FileStamp, startedAt: number): boolean {
 const ENCODINGS: readonly FileRecord['encoding'][] = ['utf8', 'latin1', 'utf16le', 'utf16be'];
 const EOLS: readonly FileRecord['eol'][] = ['\n', '\r\n', '\r'];
 
-/** A stored file record, or null when absent, damaged or not of the exact shape. */
-function recordOf(id: string, line: string | undefined): FileRecord | null {
+/** A stored file record made at stamp key `stamp`, or null when absent, of another stamp, damaged or not of the exact shape. */
+function recordOf(id: string, line: string | undefined, stamp: string): FileRecord | null {
   const value = line === undefined ? undefined : checkedJson(id, line);
   if (!Array.isArray(value) || value.length !== 5) return null;
-  const [stamp, digest, encoding, bom, eol] = value as unknown[];
-  if (typeof stamp !== 'string' || typeof digest !== 'string' || !/^[0-9a-f]{64}$/.test(digest) || typeof bom !== 'boolean') return null;
+  const [at, digest, encoding, bom, eol] = value as unknown[];
+  if (at !== stamp || typeof digest !== 'string' || !/^[0-9a-f]{64}$/.test(digest) || typeof bom !== 'boolean') return null;
   const knownEncoding = ENCODINGS.find((e) => e === encoding);
   const knownEol = EOLS.find((e) => e === eol);
-  return knownEncoding === undefined || knownEol === undefined ? null : { stamp, digest, encoding: knownEncoding, bom, eol: knownEol };
+  return knownEncoding === undefined || knownEol === undefined ? null : { digest, encoding: knownEncoding, bom, eol: knownEol };
 }
 
 /** The JSON value of a stored line (`<check>\t<JSON>`), or undefined when its check fails or it does not parse. */

@@ -15,6 +15,18 @@ export interface ImageFile {
   readonly copiedBy: { readonly file: string; readonly line: number };
 }
 
+/** PATH in the python and Debian base images: where a bare command is looked up without ENV PATH. */
+export const DEFAULT_PATH: readonly string[] = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
+
+/**
+ * The folders exec searches for a bare command under `ENV PATH=value` (a `$PATH` in it stands
+ * for the default; other variables and relative folders are skipped); the default without one.
+ */
+export function pathDirsOf(envPath: string | undefined): readonly string[] {
+  if (envPath === undefined) return DEFAULT_PATH;
+  return envPath.split(':').flatMap((dir) => (dir === '$PATH' || dir === '${PATH}' ? DEFAULT_PATH : dir.startsWith('/') ? [dir] : []));
+}
+
 export class ImageFs {
   private readonly files = new Map<string, ImageFile>();
   private readonly dirs = new Set<string>(['/']);
@@ -71,6 +83,19 @@ export class ImageFs {
 
   addDir(path: string): void {
     for (let dir = path; !this.dirs.has(dir); dir = parentDir(dir)) this.dirs.add(dir);
+  }
+
+  /**
+   * The file exec runs for a command word: a path from `cwd`, or a bare name in the first of
+   * `pathDirs` (pathDirsOf) that holds it.
+   */
+  command(word: string, cwd: string, pathDirs: readonly string[], before = Number.POSITIVE_INFINITY): ImageFile | undefined {
+    if (word.includes('/')) return this.file(imageResolve(cwd, word), before);
+    for (const dir of pathDirs) {
+      const found = this.file(imageResolve(dir, word), before);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 
   file(imagePath: string, before = Number.POSITIVE_INFINITY): ImageFile | undefined {

@@ -21,7 +21,7 @@ export function scanJob(job: ScanJob, rootReal: string, options: DiscoverOptions
   if (!file) return { file, model: null, warnings, stamp };
   if (files === undefined) return { file, model: memo.parse('python', file.text), warnings, stamp };
   const { model, digest } = files.parseDigested('python', file.text);
-  const record: FileRecord = { stamp: (stamp as FileStamp | null)?.key ?? '', digest, encoding: file.encoding, bom: file.bom, eol: file.eol };
+  const record: FileRecord = { digest, encoding: file.encoding, bom: file.bom, eol: file.eol };
   if (stamp !== null && !job.isLink) files.remember(job.rel, record, stamp);
   return { file: textLater(job, rootReal, options, record, file.target), model, warnings, stamp, record };
 }

@@ -40,8 +40,6 @@ export interface ParseMemo {
 
 /** What a run read of one file: enough to stand for it, unread, while its stat is unchanged. */
 export interface FileRecord {
-  /** FileStamp.key: size, mtime, ctime and inode. */
-  readonly stamp: string;
   /** textDigest of its text (BOM removed): a text read again must have it. */
   readonly digest: string;
   readonly encoding: Encoding;
@@ -59,7 +57,7 @@ export interface FileMemo {
   parseDigested<K extends MemoKind>(kind: K, text: string): { readonly model: ParsedModels[K]; readonly digest: string };
   /** What an earlier run read at `rel` when its stamp was `stamp` now, with the model of that text. */
   unchanged<K extends MemoKind>(kind: K, rel: string, stamp: string): { readonly record: FileRecord; readonly model: ParsedModels[K] } | undefined;
-  /** Remembers what this run read at `rel`, as of `stamp`, for the next run. */
+  /** Remembers what this run read at `rel`, as of `stamp` (its key is stored with the record), for the next run. */
   remember(rel: string, record: FileRecord, stamp: FileStamp): void;
   /** Keeps a model parsed elsewhere (on a worker thread) from a text of this digest. */
   adopt<K extends MemoKind>(kind: K, digest: string, model: ParsedModels[K]): void;

@@ -7,13 +7,13 @@ import type { Requirement } from '../../parsers/types.js';
 import { basename, escapesRoot, imageResolve, isUrl, repoDirname, repoJoin } from '../../util/paths.js';
 import { scriptOfCommand, unreadInstallCommands } from '../run-steps.js';
 import { parseInstallScript } from '../../parsers/dockerfile.js';
-import type { ImageFs, StageState } from '../image.js';
+import { DEFAULT_PATH, type ImageFs, type StageState } from '../image.js';
 import { projectDependenciesAt, workspaceDependenciesAt } from '../local-project.js';
 import { normalizeName } from '../module-map.js';
 import type { Repository } from '../repository.js';
 import type { InstallStep, InstalledFile, InstalledRequirement, MissingRequirementsFile } from '../types.js';
 import type { BuildSpec } from './context.js';
-import { clonedBy, generatedBy, boundByMount, mountedFromElsewhere } from './run-instructions.js';
+import { clonedBy, generatedBy, boundByMount } from './run-instructions.js';
 import { wheelhouseFor } from './wheelhouse.js';
 
 export interface CollectedInstalls {
@@ -66,8 +66,8 @@ function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageSt
       continue;
     }
     const mounted = boundByMount(repo, spec, stages, step, imagePath);
-    if (mounted) {
-      expandRequirementsFile(repo, mounted, null, fs, step, reqFile.constraint, [mounted], out);
+    if (mounted !== null && 'repoPath' in mounted) {
+      expandRequirementsFile(repo, mounted.repoPath, null, fs, step, reqFile.constraint, [mounted.repoPath], out);
       continue;
     }
     const generator = generatedBy(stages, step, reqFile.path);
@@ -87,9 +87,8 @@ function collectStep(repo: Repository, spec: BuildSpec, stages: readonly StageSt
       if (deps.keys.length === 0 || deps.unknown) out.unknownInstalls.push({ ...located, message: `${reqFile.path} is generated at build time (line ${generator})` });
       continue;
     }
-    const mountedFrom = mountedFromElsewhere(repo, spec, stages, step, imagePath);
-    if (mountedFrom !== null) {
-      out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} is bind-mounted from ${mountedFrom} (--mount=from=${mountedFrom}), whose file driftcheck could not trace to the repository` });
+    if (mounted !== null) {
+      out.unknownInstalls.push({ ...located, message: `-r ${reqFile.path} is bind-mounted from ${mounted.untraced} (--mount=from=${mounted.untraced}), whose file driftcheck could not trace to the repository` });
       continue;
     }
     const later = fs.file(imagePath);
@@ -266,23 +265,16 @@ export function scriptInstallSteps(repo: Repository, state: StageState, index: n
   return steps;
 }
 
-const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
-
 /** The text of a repository file the image holds where a RUN names it (a path, or a name on PATH). */
 function scriptText(repo: Repository, state: StageState, index: number, word: string): string | null {
   return scriptFile(repo, state, index, word)?.text ?? null;
 }
 
 function scriptFile(repo: Repository, state: StageState, index: number, word: string): { repoPath: string; text: string } | null {
-  const workdir = state.workdirAt[index] ?? state.workdir;
-  const candidates = word.includes('/') ? [imageResolve(workdir, word)] : PATH_DIRS.map((dir) => `${dir}/${word}`);
-  for (const path of candidates) {
-    const file = state.fs.file(path, index);
-    if (!file || escapesRoot(file.repoPath)) continue;
-    const text = (repo.files.get(file.repoPath) ?? repo.load(file.repoPath, 'config'))?.text;
-    return text === undefined ? null : { repoPath: file.repoPath, text };
-  }
-  return null;
+  const file = state.fs.command(word, state.workdirAt[index] ?? state.workdir, DEFAULT_PATH, index);
+  if (!file || escapesRoot(file.repoPath)) return null;
+  const text = (repo.files.get(file.repoPath) ?? repo.load(file.repoPath, 'config'))?.text;
+  return text === undefined ? null : { repoPath: file.repoPath, text };
 }
 
 /** A COPY/ADD source built from a variable with no value, before the install step (or in any stage). */
@@ -317,7 +309,8 @@ function projectFileInstall(
     return true;
   }
   if (!PROJECT_FILE.test(basename(written))) return false;
-  const repoFile = foundRepoPath ?? boundByMount(repo, spec, stages, step, imagePath, 'config');
+  const mounted = foundRepoPath === null ? boundByMount(repo, spec, stages, step, imagePath, 'config') : null;
+  const repoFile = foundRepoPath ?? (mounted !== null && 'repoPath' in mounted ? mounted.repoPath : null);
   if (repoFile === null) {
     out.unknownInstalls.push({ file: located.file, line: located.line, message: `-r ${written} names a project file driftcheck cannot find in the image` });
     return true;

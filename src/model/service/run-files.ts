@@ -2,7 +2,7 @@
 // names (test files and string-loaded modules handled).
 import { escapesRoot, imageResolve } from '../../util/paths.js';
 import type { EntryPoint } from '../command.js';
-import type { ImageFile, ImageFs } from '../image.js';
+import { pathDirsOf, type ImageFile, type ImageFs } from '../image.js';
 import type { Repository } from '../repository.js';
 import { findModule, importTargets } from '../resolve.js';
 import type { RunFile, Service } from '../types.js';
@@ -48,25 +48,17 @@ const STRING_LOADERS = new Set(['django']);
  */
 /**
  * The image file a command word names: the path from the working directory, else, for a bare
- * name (`CMD ["run.sh"]` with `ENV PATH="/scripts:$PATH"`), the first folder of the image's PATH
- * that holds it, as exec finds it.
+ * name (`CMD ["run.sh"]` with `ENV PATH="/scripts:$PATH"`), where exec finds it on the image's PATH.
  */
-function commandFile(fs: ImageFs, cwd: string, word: string, path: string | undefined): ImageFile | undefined {
-  const direct = fs.file(imageResolve(cwd, word));
-  if (direct !== undefined || word.includes('/') || path === undefined) return direct;
-  for (const dir of path.split(':')) {
-    if (!dir.startsWith('/')) continue;
-    const found = fs.file(imageResolve(dir, word));
-    if (found !== undefined) return found;
-  }
-  return undefined;
+function commandFile(fs: ImageFs, cwd: string, word: string, envPath: string | undefined): ImageFile | undefined {
+  return fs.file(imageResolve(cwd, word)) ?? fs.command(word, cwd, pathDirsOf(envPath));
 }
 
-export function commandScripts(repo: Repository, fs: ImageFs, cwd: string, argv: readonly string[], path?: string): string[] {
+export function commandScripts(repo: Repository, fs: ImageFs, cwd: string, argv: readonly string[], envPath?: string): string[] {
   const out = new Set<string>();
   for (const word of argv) {
     if (word === '' || word.startsWith('-') || word.includes('$') || !/^[./]|\.(sh|bash)$/.test(word)) continue;
-    const file = commandFile(fs, cwd, word, path);
+    const file = commandFile(fs, cwd, word, envPath);
     if (!file || file.repoPath.endsWith('.py') || escapesRoot(file.repoPath)) continue;
     const known = repo.files.get(file.repoPath); // never re-read a file discovered as another kind
     if (known ? known.kind === 'config' : repo.load(file.repoPath, 'config')) out.add(file.repoPath);
@@ -79,10 +71,10 @@ export function commandScripts(repo: Repository, fs: ImageFs, cwd: string, argv:
  * "$@"`): `["/entrypoint.sh", "gunicorn", …]` → `["gunicorn", …]`. Empty when the first word is
  * not such a script of the image.
  */
-export function afterWrapper(repo: Repository, fs: ImageFs, cwd: string, argv: readonly string[], path?: string): string[] {
+export function afterWrapper(repo: Repository, fs: ImageFs, cwd: string, argv: readonly string[], envPath?: string): string[] {
   const [first, ...rest] = argv;
   if (first === undefined || rest.length === 0 || first.includes('$')) return [];
-  const file = commandFile(fs, cwd, first, path);
+  const file = commandFile(fs, cwd, first, envPath);
   if (!file || file.repoPath.endsWith('.py') || escapesRoot(file.repoPath)) return [];
   const text = (repo.files.get(file.repoPath) ?? repo.load(file.repoPath, 'config'))?.text ?? '';
   return /^\s*exec\s+(?:(?:gosu|su-exec|tini|dumb-init|setpriv|runuser|chpst)\b[^\n"]*)?"\$@"\s*$/m.test(text) ? rest : [];

@@ -47,28 +47,26 @@ function isSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13);
 }
 
-/** `RUN --mount=type=bind,source=requirements.txt,target=/tmp/req.txt pip install -r /tmp/req.txt`. */
-export function boundByMount(repo: Repository, spec: BuildSpec, stages: readonly StageState[], step: InstallStep, imagePath: string, kind: 'requirements' | 'config' = 'requirements'): string | null {
+/**
+ * What a RUN's bind mounts (`--mount=type=bind,source=…,target=…`) put at `imagePath`: the repository
+ * file from the build context, or (`--mount=from=build,src=…`) the file that stage of this
+ * Dockerfile holds — `{ repoPath }`; `{ untraced: from }` when only a `from=` mount covers it and
+ * its file cannot be traced to the repository (another image, or a file a stage made): unknown,
+ * not absent; null when no bind mount covers it.
+ */
+export function boundByMount(repo: Repository, spec: BuildSpec, stages: readonly StageState[], step: InstallStep, imagePath: string, kind: 'requirements' | 'config' = 'requirements'): { readonly repoPath: string } | { readonly untraced: string } | null {
+  let untraced: string | null = null;
   for (const mount of bindMountsOf(repo, spec, stages, step, imagePath)) {
     let repoPath: string | null;
     if (mount.from === null) repoPath = repoJoin(spec.context, mount.source.replace(/^\/+/, ''), mount.rest);
     else {
-      // `--mount=from=build,src=/app/req.txt,…`: the file as that stage of this Dockerfile holds it.
       const stage = stageNamed(stages, mount.from, step.stage);
       repoPath = stage?.fs.file(imageResolve('/', [mount.source, mount.rest].filter(Boolean).join('/')))?.repoPath ?? null;
     }
-    if (repoPath !== null && !escapesRoot(repoPath) && (kind === 'config' ? repo.files.has(repoPath) || repo.load(repoPath, 'config') : repo.load(repoPath, 'requirements'))) return repoPath;
+    if (repoPath !== null && !escapesRoot(repoPath) && (kind === 'config' ? repo.files.has(repoPath) || repo.load(repoPath, 'config') : repo.load(repoPath, 'requirements'))) return { repoPath };
+    if (mount.from !== null) untraced ??= mount.from;
   }
-  return null;
-}
-
-/**
- * The `from=` of a bind mount of this RUN that covers `imagePath` but that boundByMount could not
- * follow to a repository file (another image, or a file a stage made): what the step reads there
- * is unknown, not absent. Null when no such mount covers it.
- */
-export function mountedFromElsewhere(repo: Repository, spec: BuildSpec, stages: readonly StageState[], step: InstallStep, imagePath: string): string | null {
-  return bindMountsOf(repo, spec, stages, step, imagePath).find((mount) => mount.from !== null)?.from ?? null;
+  return untraced === null ? null : { untraced };
 }
 
 interface BindMount {
